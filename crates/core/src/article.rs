@@ -1,0 +1,191 @@
+//! Articles and what they hang on: sections, tags, authors, hero images, corrections.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::slug::Slug;
+
+/// The database id of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ArticleId(pub i64);
+
+/// Where an article is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleStatus {
+    Draft,
+    Published,
+}
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "published" => Some(Self::Published),
+            _ => None,
+        }
+    }
+}
+
+/// A section of the site, such as Politics or Culture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub description: String,
+}
+
+/// A tag that cuts across sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+}
+
+/// A person who writes for the newsroom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub title: String,
+    pub bio: String,
+}
+
+/// One resized rendition of an image, used in `srcset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageVariant {
+    pub width: u32,
+    pub height: u32,
+    /// Path relative to the media folder, e.g. `2026/11/harbour-960.jpg`.
+    pub path: String,
+    pub mime: String,
+}
+
+/// The photo at the top of an article with its caption, credit and alt text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeroImage {
+    pub image_id: i64,
+    pub width: u32,
+    pub height: u32,
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    /// Renditions, narrowest first.
+    pub variants: Vec<ImageVariant>,
+}
+
+/// A correction note attached to a published article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub created_at: DateTime<Utc>,
+    pub body: String,
+}
+
+/// What list pages need to know about an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    pub slug: Slug,
+    pub headline: String,
+    pub dek: String,
+    pub section: Section,
+    pub authors: Vec<Author>,
+    pub hero: Option<HeroImage>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// When anything about the article last changed; drives feeds, sitemaps and caching.
+    pub modified_at: DateTime<Utc>,
+    pub reading_minutes: u32,
+}
+
+/// A whole article as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    pub summary: ArticleSummary,
+    pub body_markdown: String,
+    pub dateline: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub tags: Vec<Tag>,
+    pub corrections: Vec<Correction>,
+}
+
+/// An image to store, with its renditions already written to the media folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImage {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub mime: String,
+    pub variants: Vec<ImageVariant>,
+}
+
+/// Everything needed to create an article in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub slug: Slug,
+    pub headline: String,
+    pub dek: String,
+    pub body_markdown: String,
+    pub dateline: String,
+    pub section_id: i64,
+    pub author_ids: Vec<i64>,
+    pub tag_ids: Vec<i64>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub hero_image_id: Option<i64>,
+    pub hero_alt: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub corrections: Vec<Correction>,
+}
+
+/// How many words `text` has, as the reading time counts them.
+pub fn word_count(text: &str) -> u64 {
+    text.split_whitespace().count() as u64
+}
+
+/// Minutes a reader needs for `words` words, at 230 words a minute, never less than one.
+pub fn reading_minutes_for_words(words: u64) -> u32 {
+    u32::try_from(words.div_ceil(230)).unwrap_or(u32::MAX).max(1)
+}
+
+/// Minutes a reader needs for `text`.
+pub fn reading_minutes(text: &str) -> u32 {
+    reading_minutes_for_words(word_count(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_time_rounds_up_and_is_at_least_a_minute() {
+        assert_eq!(reading_minutes(""), 1);
+        assert_eq!(reading_minutes(&"word ".repeat(230)), 1);
+        assert_eq!(reading_minutes(&"word ".repeat(231)), 2);
+    }
+
+    #[test]
+    fn status_round_trips() {
+        for status in [ArticleStatus::Draft, ArticleStatus::Published] {
+            assert_eq!(ArticleStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ArticleStatus::parse("deleted"), None);
+    }
+}

@@ -1,0 +1,215 @@
+//! The configuration an operator writes: what the site is called, where it lives, what
+//! its banner and notices say. Loading (file plus environment) happens in the binary.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration of one Kolokol process.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// The folder that holds the SQLite database, media and other state.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means `sqlite://{data_dir}/kolokol.db`.
+    pub database_url: String,
+    /// A theme folder whose templates and assets override the built-in theme.
+    pub theme_dir: Option<PathBuf>,
+    pub site: SiteConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("kolokol-data"),
+            database_url: String::new(),
+            theme_dir: None,
+            site: SiteConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// The database URL to connect to, defaulting to an SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}", self.data_dir.join("kolokol.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
+    /// Checks what serde cannot: values that parse but make no sense.
+    pub fn validate(&self) -> Result<(), String> {
+        self.site.validate()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The database URL may carry a password; never print it.
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("theme_dir", &self.theme_dir)
+            .field("site", &self.site)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// What readers see: the site's name, address, language, banner and notices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub tagline: String,
+    /// The main public address, used for canonical links, feeds and sitemaps.
+    pub base_url: String,
+    /// BCP 47 language of the interface and content, e.g. `en` or `ru`.
+    pub language: String,
+    /// IANA time zone the newsroom works in, e.g. `Europe/Riga`.
+    pub timezone: String,
+    /// Name used in the Google News sitemap and JSON-LD publisher.
+    pub publisher: String,
+    pub articles_per_page: u32,
+    pub banner: Banner,
+    pub banned_notice: BannedNotice,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            title: "Kolokol".into(),
+            tagline: "Independent journalism, funded by its readers".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            language: "en".into(),
+            timezone: "UTC".into(),
+            publisher: "Kolokol".into(),
+            articles_per_page: 12,
+            banner: Banner::default(),
+            banned_notice: BannedNotice::default(),
+        }
+    }
+}
+
+impl SiteConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return Err(format!(
+                "site.base_url must start with http:// or https:// (got {:?})",
+                self.base_url
+            ));
+        }
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "site.timezone must be an IANA time zone such as Europe/Riga (got {:?})",
+                self.timezone
+            ));
+        }
+        if !(1..=100).contains(&self.articles_per_page) {
+            return Err("site.articles_per_page must be between 1 and 100".into());
+        }
+        if self.title.trim().is_empty() {
+            return Err("site.title must not be empty".into());
+        }
+        Ok(())
+    }
+
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+/// The reader-revenue banner shown on every page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Banner {
+    pub enabled: bool,
+    pub text: String,
+    pub button: String,
+    pub link: String,
+}
+
+impl Default for Banner {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            text: "We run without ads or owners. This newsroom costs $10,000 a month; readers like you fill the gap.".into(),
+            button: "Support us".into(),
+            link: "/support".into(),
+        }
+    }
+}
+
+/// The "this site is banned in …" notice that tells readers how to keep reaching it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BannedNotice {
+    pub enabled: bool,
+    pub text: String,
+    pub link_text: String,
+    pub link: String,
+}
+
+impl Default for BannedNotice {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            text: String::new(),
+            link_text: "How to keep reading us".into(),
+            link: "/mirrors".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn validation_names_the_key() {
+        let mut site = SiteConfig { timezone: "Mars/Olympus".into(), ..SiteConfig::default() };
+        assert!(site.validate().unwrap_err().contains("site.timezone"));
+        site.timezone = "Europe/Riga".into();
+        site.base_url = "example.org".into();
+        assert!(site.validate().unwrap_err().contains("site.base_url"));
+    }
+
+    #[test]
+    fn database_passwords_are_redacted() {
+        let config = Config { database_url: "postgres://kolokol:hunter2@db/kolokol".into(), ..Config::default() };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("kolokol:***@db"));
+    }
+}

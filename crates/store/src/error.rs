@@ -1,0 +1,29 @@
+//! Storage errors: what went wrong, in terms the web layer can map to a status code.
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value (slug, path) is already taken.
+    #[error("{0} is already taken")]
+    Conflict(String),
+    /// The database holds a value this version of Kolokol cannot read.
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("the database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        if let Some(db) = error.as_database_error() {
+            if db.is_unique_violation() {
+                return Self::Conflict(db.constraint().unwrap_or("a unique value").to_owned());
+            }
+        }
+        Self::Database(error)
+    }
+}

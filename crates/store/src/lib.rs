@@ -1,0 +1,136 @@
+//! Storage for Kolokol: one [`Store`] trait, two backends.
+//!
+//! SQLite (embedded, WAL) is the default; PostgreSQL is chosen by a `postgres://` URL
+//! for deployments with several app nodes. Each backend has its own `migrations/`
+//! folder. The queries themselves are portable SQL written once in [`sql`], so the two
+//! backends cannot drift apart; only connecting and migrating differ.
+
+mod error;
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kolokol_core::{
+    Article, ArticleId, ArticleSummary, Author, NewArticle, NewImage, PageRequest, Paginated,
+    Section, Slug, Tag,
+};
+
+pub use error::StoreError;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Which published articles a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ArticleFilter {
+    pub section_id: Option<i64>,
+    pub tag_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// Only articles published at or after this time (the Google News sitemap).
+    pub published_since: Option<DateTime<Utc>>,
+}
+
+/// A public URL's worth of an article for sitemaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    pub slug: Slug,
+    pub modified_at: DateTime<Utc>,
+}
+
+/// Everything Kolokol keeps in its database.
+///
+/// "Now" is always passed in, never read inside a query, so that scheduled articles
+/// appear at the same moment on every node and tests control the clock.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Applies pending schema migrations.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// A number that grows on every content change; page caches compare it.
+    async fn content_version(&self) -> Result<i64, StoreError>;
+
+    /// Whether any article exists at all (used to seed the demo only once).
+    async fn has_articles(&self) -> Result<bool, StoreError>;
+
+    async fn create_section(
+        &self,
+        slug: &Slug,
+        name: &str,
+        description: &str,
+        position: i64,
+    ) -> Result<Section, StoreError>;
+    async fn create_tag(&self, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
+    async fn create_author(
+        &self,
+        slug: &Slug,
+        name: &str,
+        title: &str,
+        bio: &str,
+    ) -> Result<Author, StoreError>;
+    async fn create_image(&self, image: &NewImage, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    /// Creates an article with its authors, tags and corrections, all or nothing.
+    async fn create_article(
+        &self,
+        article: &NewArticle,
+        now: DateTime<Utc>,
+    ) -> Result<ArticleId, StoreError>;
+
+    /// Sections in navigation order.
+    async fn sections(&self) -> Result<Vec<Section>, StoreError>;
+    async fn section_by_slug(&self, slug: &Slug) -> Result<Option<Section>, StoreError>;
+    async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Tag>, StoreError>;
+    async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Author>, StoreError>;
+
+    /// Published articles, newest first.
+    async fn published_articles(
+        &self,
+        filter: &ArticleFilter,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Paginated<ArticleSummary>, StoreError>;
+
+    /// A published article by its slug.
+    async fn published_article(
+        &self,
+        slug: &Slug,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Article>, StoreError>;
+
+    /// Other published articles that share the section or tags, best match first.
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
+
+    /// Every published article's slug and modification time, newest first.
+    async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError>;
+}
+
+/// A shared handle to whichever backend the configuration chose.
+pub type DynStore = Arc<dyn Store>;
+
+/// Connects to the database named by `url`: `sqlite://…` or `postgres://…`.
+pub async fn connect(url: &str) -> Result<DynStore, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl)
+    }
+}

@@ -1,0 +1,21 @@
+//! The PostgreSQL backend, for several app nodes sharing one database.
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+use crate::{Backend, StoreError};
+
+/// Kolokol's data in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        Ok(Self { pool })
+    }
+}
+
+crate::sql::impl_store!(PostgresStore, Backend::Postgres, sqlx::migrate!("./migrations/postgres"));

@@ -1,0 +1,215 @@
+//! Rows as both backends return them, and their conversion into domain types.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use kolokol_core::article::reading_minutes_for_words;
+use kolokol_core::{
+    ArticleId, ArticleSummary, Author, Correction, HeroImage, ImageVariant, Section, Slug, Tag,
+};
+
+use crate::{SitemapEntry, StoreError};
+
+pub(crate) fn slug(value: String) -> Result<Slug, StoreError> {
+    Slug::parse(&value).map_err(|e| StoreError::Corrupt(format!("slug {value:?}: {e}")))
+}
+
+pub(crate) fn time(secs: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Corrupt(format!("time {secs}")))
+}
+
+fn dimension(value: i64) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("image dimension {value}")))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SectionRow {
+    id: i64,
+    slug: String,
+    name: String,
+    description: String,
+}
+
+impl SectionRow {
+    pub(crate) fn into_section(self) -> Result<Section, StoreError> {
+        Ok(Section { id: self.id, slug: slug(self.slug)?, name: self.name, description: self.description })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TagRow {
+    id: i64,
+    slug: String,
+    name: String,
+}
+
+impl TagRow {
+    pub(crate) fn into_tag(self) -> Result<Tag, StoreError> {
+        Ok(Tag { id: self.id, slug: slug(self.slug)?, name: self.name })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuthorRow {
+    id: i64,
+    slug: String,
+    name: String,
+    title: String,
+    bio: String,
+}
+
+impl AuthorRow {
+    pub(crate) fn into_author(self) -> Result<Author, StoreError> {
+        Ok(Author { id: self.id, slug: slug(self.slug)?, name: self.name, title: self.title, bio: self.bio })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ArticleAuthorRow {
+    pub(crate) article_id: i64,
+    #[sqlx(flatten)]
+    pub(crate) author: AuthorRow,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct VariantRow {
+    pub(crate) image_id: i64,
+    width: i64,
+    height: i64,
+    path: String,
+    mime: String,
+}
+
+impl VariantRow {
+    fn into_variant(self) -> Result<ImageVariant, StoreError> {
+        Ok(ImageVariant {
+            width: dimension(self.width)?,
+            height: dimension(self.height)?,
+            path: self.path,
+            mime: self.mime,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CorrectionRow {
+    created_at: i64,
+    body: String,
+}
+
+impl CorrectionRow {
+    pub(crate) fn into_correction(self) -> Result<Correction, StoreError> {
+        Ok(Correction { created_at: time(self.created_at)?, body: self.body })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SitemapRow {
+    slug: String,
+    modified_at: i64,
+}
+
+impl SitemapRow {
+    pub(crate) fn into_entry(self) -> Result<SitemapEntry, StoreError> {
+        Ok(SitemapEntry { slug: slug(self.slug)?, modified_at: time(self.modified_at)? })
+    }
+}
+
+/// The columns every article list selects (see `sql::SUMMARY_SELECT`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    pub(crate) id: i64,
+    slug: String,
+    headline: String,
+    dek: String,
+    word_count: i64,
+    pub(crate) section_id: i64,
+    section_slug: String,
+    section_name: String,
+    section_description: String,
+    published_at: Option<i64>,
+    updated_at: Option<i64>,
+    modified_at: i64,
+    pub(crate) hero_image_id: Option<i64>,
+    hero_alt: String,
+    hero_caption: String,
+    hero_credit: String,
+    image_width: Option<i64>,
+    image_height: Option<i64>,
+    image_path: Option<String>,
+}
+
+/// The body and SEO fields that only the article page needs.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ArticleExtraRow {
+    pub(crate) body_md: String,
+    pub(crate) dateline: String,
+    pub(crate) seo_title: String,
+    pub(crate) seo_description: String,
+}
+
+/// Joins article rows with their authors and image renditions, keeping the row order.
+pub(crate) fn assemble_summaries(
+    rows: Vec<SummaryRow>,
+    authors: Vec<ArticleAuthorRow>,
+    variants: Vec<VariantRow>,
+) -> Result<Vec<ArticleSummary>, StoreError> {
+    let mut authors_by_article: HashMap<i64, Vec<Author>> = HashMap::new();
+    for row in authors {
+        authors_by_article.entry(row.article_id).or_default().push(row.author.into_author()?);
+    }
+    let mut variants_by_image: HashMap<i64, Vec<ImageVariant>> = HashMap::new();
+    for row in variants {
+        variants_by_image.entry(row.image_id).or_default().push(row.into_variant()?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let hero = match (row.hero_image_id, row.image_width, row.image_height, row.image_path) {
+                (Some(image_id), Some(width), Some(height), Some(path)) => Some(HeroImage {
+                    image_id,
+                    width: dimension(width)?,
+                    height: dimension(height)?,
+                    path,
+                    alt: row.hero_alt,
+                    caption: row.hero_caption,
+                    credit: row.hero_credit,
+                    variants: variants_by_image.remove(&image_id).unwrap_or_default(),
+                }),
+                _ => None,
+            };
+            let published_at = time(row.published_at.unwrap_or(row.modified_at))?;
+            Ok(ArticleSummary {
+                id: ArticleId(row.id),
+                slug: slug(row.slug)?,
+                headline: row.headline,
+                dek: row.dek,
+                section: Section {
+                    id: row.section_id,
+                    slug: slug(row.section_slug)?,
+                    name: row.section_name,
+                    description: row.section_description,
+                },
+                authors: authors_by_article.remove(&row.id).unwrap_or_default(),
+                hero,
+                published_at,
+                updated_at: row.updated_at.map(time).transpose()?,
+                modified_at: time(row.modified_at)?,
+                reading_minutes: reading_minutes_for_words(u64::try_from(row.word_count).unwrap_or(0)),
+            })
+        })
+        .collect()
+}
+
+/// `$start, $start+1, …` for an `IN (…)` list of `count` values.
+pub(crate) fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_for_both_backends() {
+        assert_eq!(super::placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(super::placeholders(1, 0), "");
+    }
+}

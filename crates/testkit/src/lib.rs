@@ -1,0 +1,170 @@
+//! Test support shared by Kolokol's test suites.
+//!
+//! [`postgres_database`] gives each test its own fresh PostgreSQL database. It uses the
+//! server named by `KOLOKOL_TEST_POSTGRES_URL` when that is set; otherwise it starts (once,
+//! and then reuses) a private cluster under `target/test-postgres` with Debian's
+//! PostgreSQL binaries, listening on loopback only. When no PostgreSQL is installed the
+//! test fails and says what to install: a storage test that silently skipped would prove
+//! nothing.
+
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use sqlx::Connection;
+
+/// The environment variable naming an existing PostgreSQL server to use instead.
+pub const POSTGRES_URL_VAR: &str = "KOLOKOL_TEST_POSTGRES_URL";
+
+/// Creates a new, empty database and returns its URL.
+pub async fn postgres_database(prefix: &str) -> String {
+    let admin_url = admin_url();
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(connection) => connection,
+        Err(e) => panic!("cannot connect to the test PostgreSQL server at {admin_url}: {e}"),
+    };
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let create = format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}");
+    for statement in create.split("; ") {
+        if let Err(e) = sqlx::raw_sql(statement).execute(&mut admin).await {
+            panic!("cannot run {statement:?} on the test PostgreSQL server: {e}");
+        }
+    }
+    let (base, _) = admin_url.rsplit_once('/').unwrap_or((&admin_url, ""));
+    format!("{base}/{name}")
+}
+
+fn admin_url() -> String {
+    if let Ok(url) = std::env::var(POSTGRES_URL_VAR) {
+        return url;
+    }
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| match start_private_cluster() {
+        Ok(url) => url,
+        Err(e) => panic!(
+            "the PostgreSQL tests need a server: install Debian's `postgresql` package \
+             (.ci/run does) or set {POSTGRES_URL_VAR}. Starting a private cluster failed: {e}"
+        ),
+    })
+    .clone()
+}
+
+/// Starts the cluster in `target/test-postgres` unless it already runs; returns its URL.
+fn start_private_cluster() -> Result<String, String> {
+    let bin = postgres_bin_dir().ok_or("no pg_ctl found in /usr/lib/postgresql/*/bin or PATH")?;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-postgres");
+    fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let dir = dir.canonicalize().map_err(|e| e.to_string())?;
+
+    // Several test processes may get here at once: one starts the server, the others wait.
+    let lock = fs::File::create(dir.join("lock")).map_err(|e| e.to_string())?;
+    lock.lock().map_err(|e| format!("locking {}: {e}", dir.display()))?;
+
+    let as_root = running_as_root();
+    let data = dir.join("data");
+    if !data.join("PG_VERSION").exists() {
+        if as_root {
+            // PostgreSQL refuses to run as root; the package's `postgres` user runs it.
+            run(Command::new("chown").arg("-R").arg("postgres:postgres").arg(&dir))?;
+        }
+        run(server_command(&bin.join("initdb"), as_root)
+            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D"])
+            .arg(&data))?;
+    }
+    let port_file = dir.join("port");
+    let port = match fs::read_to_string(&port_file) {
+        Ok(port) => port.trim().to_owned(),
+        Err(_) => {
+            let port = free_port()?.to_string();
+            fs::File::create(&port_file)
+                .and_then(|mut f| f.write_all(port.as_bytes()))
+                .map_err(|e| e.to_string())?;
+            port
+        }
+    };
+    let status = server_command(&bin.join("pg_ctl"), as_root).arg("status").arg("-D").arg(&data).output();
+    let running = status.map(|o| o.status.success()).unwrap_or(false);
+    if !running {
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            dir.display()
+        );
+        run(server_command(&bin.join("pg_ctl"), as_root)
+            .args(["start", "-w", "-t", "60", "-D"])
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .arg("-o")
+            .arg(options))?;
+    }
+    Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+}
+
+fn server_command(program: &Path, as_root: bool) -> Command {
+    if as_root {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+fn postgres_bin_dir() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("bin"))
+        .filter(|bin| bin.join("pg_ctl").exists())
+        .collect();
+    versions.sort_by_key(|p| {
+        p.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    versions.pop().or_else(|| {
+        std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path).find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
+        })
+    })
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
