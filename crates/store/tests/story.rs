@@ -136,7 +136,7 @@ async fn newsroom_story(store: DynStore) {
     assert!(store.published_article(&slug("scheduled"), at(21)).await.unwrap().is_some(), "due articles appear");
 
     let related = store.related_articles(&full, 2, now).await.unwrap();
-    assert_eq!(related.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["same-tags", "same-section"]);
+    assert_eq!(related.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["same-tags", "half-written"], "shared tags beat a shared section; ties go to the newest");
 
     let sitemap = store.sitemap_entries(now).await.unwrap();
     assert_eq!(sitemap.len(), 4);
