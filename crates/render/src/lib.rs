@@ -1,1 +1,12 @@
-//! placeholder
+//! Everything that turns Kolokol's content into bytes for readers and machines:
+//! Markdown with its sanitiser, the theme's templates and assets, feeds, sitemaps
+//! and structured data. No I/O beyond reading the theme folder.
+
+pub mod feeds;
+pub mod jsonld;
+pub mod markdown;
+pub mod sitemap;
+pub mod theme;
+pub mod urls;
+
+pub use theme::{Theme, ThemeError};

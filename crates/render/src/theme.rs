@@ -1,0 +1,206 @@
+//! Themes: templates and static assets. The default theme is built into the binary;
+//! a theme folder on disk overrides any of its files, so a newsroom restyles the site
+//! by editing files, without recompiling. Changes on disk are picked up by [`Theme::reload`].
+
+use std::borrow::Cow;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use minijinja::{Environment, Value};
+use parking_lot::RwLock;
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+#[derive(RustEmbed)]
+#[folder = "../../themes/default"]
+struct DefaultTheme;
+
+/// Why a page could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("template {name}: {source}")]
+    Template {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("theme folder {0} does not exist or is not a folder")]
+    MissingFolder(PathBuf),
+}
+
+/// The active theme: the built-in default, overlaid with an optional folder.
+pub struct Theme {
+    dir: Option<PathBuf>,
+    env: RwLock<Arc<Environment<'static>>>,
+    timezone: chrono_tz::Tz,
+}
+
+impl Theme {
+    /// Loads the theme; `dir` overrides the built-in files it contains.
+    pub fn new(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Result<Self, ThemeError> {
+        if let Some(dir) = &dir {
+            if !dir.is_dir() {
+                return Err(ThemeError::MissingFolder(dir.clone()));
+            }
+        }
+        let env = build_environment(dir.clone(), timezone);
+        Ok(Self { dir, env: RwLock::new(Arc::new(env)), timezone })
+    }
+
+    /// Forgets every loaded template so the next render reads the folder again.
+    pub fn reload(&self) {
+        *self.env.write() = Arc::new(build_environment(self.dir.clone(), self.timezone));
+    }
+
+    /// Renders `name` (e.g. `article.html`) with `context`.
+    pub fn render<S: Serialize>(&self, name: &str, context: S) -> Result<String, ThemeError> {
+        let env = Arc::clone(&self.env.read());
+        env.get_template(name)
+            .and_then(|template| template.render(context))
+            .map_err(|source| ThemeError::Template { name: name.to_owned(), source })
+    }
+
+    /// A static asset (`assets/…` in the theme), from the folder first.
+    pub fn asset(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        let relative = format!("assets/{}", safe_relative(path)?);
+        if let Some(bytes) = self.dir.as_ref().and_then(|dir| std::fs::read(dir.join(&relative)).ok()) {
+            return Some(Cow::Owned(bytes));
+        }
+        DefaultTheme::get(&relative).map(|file| file.data)
+    }
+
+    /// Changes whenever a file in the theme folder is added, removed or modified.
+    pub fn fingerprint(&self) -> u64 {
+        let Some(dir) = &self.dir else { return 0 };
+        let mut hash = 0_u64;
+        let mut stack = vec![dir.clone()];
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let Ok(meta) = entry.metadata() else { continue };
+                if meta.is_dir() {
+                    stack.push(entry.path());
+                    continue;
+                }
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                // An order-independent mix of name, size and time.
+                let name_hash = entry.path().to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                hash = hash.wrapping_add(name_hash ^ meta.len().rotate_left(17) ^ (modified as u64));
+            }
+        }
+        hash
+    }
+
+    /// Names of all built-in files, for `kolokol theme export`.
+    pub fn default_files() -> impl Iterator<Item = (String, Cow<'static, [u8]>)> {
+        DefaultTheme::iter().filter_map(|name| DefaultTheme::get(&name).map(|file| (name.into_owned(), file.data)))
+    }
+}
+
+/// A path inside the theme, refusing `..`, absolute paths and other escapes.
+fn safe_relative(path: &str) -> Option<String> {
+    let candidate = Path::new(path);
+    let safe = !path.is_empty()
+        && candidate.components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.contains('\\');
+    safe.then(|| path.to_owned())
+}
+
+fn build_environment(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_loader(move |name| {
+        let Some(relative) = safe_relative(name) else { return Ok(None) };
+        let relative = format!("templates/{relative}");
+        if let Some(dir) = &dir {
+            match std::fs::read_to_string(dir.join(&relative)) {
+                Ok(source) => return Ok(Some(source)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "cannot read template")
+                        .with_source(e));
+                }
+            }
+        }
+        Ok(DefaultTheme::get(&relative).map(|file| String::from_utf8_lossy(&file.data).into_owned()))
+    });
+    env.add_filter("local_time", move |value: String| format_local(&value, timezone));
+    env.add_filter("long_date", move |value: String| format_long_date(&value, timezone));
+    env.add_filter("srcset", srcset);
+    env
+}
+
+fn parse_time(value: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(value).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// "29 November 2026, 09:00 EET": the newsroom's zone, named, so nobody is misled.
+fn format_local(value: &str, timezone: chrono_tz::Tz) -> String {
+    parse_time(value).map_or_else(String::new, |t| t.with_timezone(&timezone).format("%-d %B %Y, %H:%M %Z").to_string())
+}
+
+/// "29 November 2026".
+fn format_long_date(value: &str, timezone: chrono_tz::Tz) -> String {
+    parse_time(value).map_or_else(String::new, |t| t.with_timezone(&timezone).format("%-d %B %Y").to_string())
+}
+
+/// `srcset` for an image's variants: `/media/a-480.jpg 480w, /media/a-960.jpg 960w`.
+fn srcset(variants: Value) -> Result<String, minijinja::Error> {
+    let mut parts = Vec::new();
+    for variant in variants.try_iter()? {
+        let path = variant.get_attr("path")?;
+        let width = variant.get_attr("width")?;
+        parts.push(format!("{} {width}w", crate::urls::media(&path.to_string())));
+    }
+    Ok(parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_overrides_built_in_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/probe.html"), "Hello {{ who }}").unwrap();
+        let theme = Theme::new(Some(dir.path().to_path_buf()), chrono_tz::UTC).unwrap();
+        assert_eq!(theme.render("probe.html", minijinja::context! { who => "<b>" }).unwrap(), "Hello &lt;b&gt;");
+
+        let before = theme.fingerprint();
+        std::fs::write(dir.path().join("templates/probe.html"), "Bye {{ who }}!").unwrap();
+        assert_ne!(theme.fingerprint(), before);
+        assert!(theme.render("probe.html", minijinja::context! { who => "x" }).unwrap().starts_with("Hello"), "cached until reload");
+        theme.reload();
+        assert_eq!(theme.render("probe.html", minijinja::context! { who => "x" }).unwrap(), "Bye x!");
+    }
+
+    #[test]
+    fn assets_cannot_escape_the_theme() {
+        let theme = Theme::new(None, chrono_tz::UTC).unwrap();
+        assert!(theme.asset("site.css").is_some());
+        for bad in ["../Cargo.toml", "/etc/passwd", "", "a/../../x", "..\\x"] {
+            assert!(theme.asset(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_name_the_newsroom_zone() {
+        let riga: chrono_tz::Tz = "Europe/Riga".parse().unwrap();
+        assert_eq!(format_local("2026-11-29T07:00:00Z", riga), "29 November 2026, 09:00 EET");
+        assert_eq!(format_long_date("2026-06-01T22:30:00Z", riga), "2 June 2026");
+        assert_eq!(format_local("not a time", riga), "");
+    }
+
+    #[test]
+    fn missing_folder_is_a_clear_error() {
+        let error = Theme::new(Some("/no/such/theme".into()), chrono_tz::UTC).err().unwrap();
+        assert!(error.to_string().contains("/no/such/theme"));
+    }
+}
