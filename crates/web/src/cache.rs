@@ -1,0 +1,266 @@
+//! The page cache: a rendered page is kept with its gzip and brotli forms and its
+//! ETag, so that repeated requests never touch the database or the templates.
+//!
+//! Every entry belongs to a content version (see `Store::content_version`). When the
+//! version moves, because this node or another one changed content, the whole cache
+//! is dropped: a news site's pages link to each other so densely (front page, lists,
+//! "Read more", feeds) that finer invalidation would save little and risk stale pages.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{StatusCode, Response};
+use axum::body::Body;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use parking_lot::RwLock;
+use sha2::{Digest, Sha256};
+
+/// Entries beyond this are not kept; the cache is cleared when it fills up.
+const MAX_ENTRIES: usize = 4096;
+
+/// One rendered response, ready to send in any encoding.
+#[derive(Debug)]
+pub struct CachedPage {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+    pub etag: HeaderValue,
+    pub last_modified: Option<HeaderValue>,
+    modified_at: Option<DateTime<Utc>>,
+    pub cache_control: &'static str,
+}
+
+impl CachedPage {
+    /// Compresses and fingerprints a freshly rendered body.
+    pub fn new(
+        status: StatusCode,
+        content_type: &'static str,
+        body: impl Into<Bytes>,
+        modified_at: Option<DateTime<Utc>>,
+        cache_control: &'static str,
+    ) -> Self {
+        let identity: Bytes = body.into();
+        let digest = Sha256::digest(&identity);
+        let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+        let last_modified = modified_at.and_then(|t| {
+            let system = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t.timestamp()).ok()?);
+            HeaderValue::from_str(&httpdate::fmt_http_date(system)).ok()
+        });
+        Self {
+            status,
+            content_type,
+            gzip: gzip(&identity),
+            brotli: brotli(&identity),
+            identity,
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            last_modified,
+            modified_at,
+            cache_control,
+        }
+    }
+
+    /// The response for a request with these headers: 304 when the client's copy is
+    /// current, otherwise the body in the best encoding the client accepts.
+    pub fn respond(&self, request: &HeaderMap) -> Response<Body> {
+        let mut builder = Response::builder()
+            .header(header::ETAG, self.etag.clone())
+            .header(header::CACHE_CONTROL, self.cache_control)
+            .header(header::VARY, "Accept-Encoding");
+        if let Some(last_modified) = &self.last_modified {
+            builder = builder.header(header::LAST_MODIFIED, last_modified.clone());
+        }
+        if self.status == StatusCode::OK && self.not_modified(request) {
+            return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).unwrap_or_default();
+        }
+        let (body, encoding) = match preferred_encoding(request) {
+            Encoding::Brotli => (self.brotli.clone(), Some("br")),
+            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (self.identity.clone(), None),
+        };
+        builder = builder.status(self.status).header(header::CONTENT_TYPE, self.content_type);
+        if let Some(encoding) = encoding {
+            builder = builder.header(header::CONTENT_ENCODING, encoding);
+        }
+        builder.body(Body::from(body)).unwrap_or_default()
+    }
+
+    fn not_modified(&self, request: &HeaderMap) -> bool {
+        if let Some(if_none_match) = request.get(header::IF_NONE_MATCH) {
+            let Ok(tags) = if_none_match.to_str() else { return false };
+            let ours = self.etag.as_bytes();
+            return tags.split(',').map(str::trim).any(|tag| {
+                tag == "*" || tag.as_bytes() == ours || tag.strip_prefix("W/").map(str::as_bytes) == Some(ours)
+            });
+        }
+        match (request.get(header::IF_MODIFIED_SINCE), self.modified_at) {
+            (Some(since), Some(modified)) => since
+                .to_str()
+                .ok()
+                .and_then(|s| httpdate::parse_http_date(s).ok())
+                .and_then(|s| s.duration_since(std::time::UNIX_EPOCH).ok())
+                .is_some_and(|since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX) >= modified.timestamp()),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn preferred_encoding(request: &HeaderMap) -> Encoding {
+    let Some(accept) = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+        return Encoding::Identity;
+    };
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut pieces = part.split(';').map(str::trim);
+            let coding = pieces.next().unwrap_or("");
+            let refused = pieces.any(|p| {
+                p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+            });
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if accepts("br") {
+        Encoding::Brotli
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
+    match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
+        Ok(out) => Bytes::from(out),
+        Err(_) => Bytes::new(),
+    }
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
+        Ok(_) => Bytes::from(out),
+        Err(_) => Bytes::new(),
+    }
+}
+
+/// Rendered pages by cache key, all of one content version.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    version: AtomicI64,
+    entries: RwLock<HashMap<String, Arc<CachedPage>>>,
+}
+
+impl PageCache {
+    pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+        self.entries.read().get(key).cloned()
+    }
+
+    /// The content version pages are rendered for right now.
+    pub fn version(&self) -> i64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Keeps `page` unless content changed while it was being rendered.
+    pub fn insert(&self, key: String, page: Arc<CachedPage>, rendered_for: i64) {
+        let mut entries = self.entries.write();
+        if self.version() != rendered_for {
+            return;
+        }
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, page);
+    }
+
+    /// Moves to a new content version, dropping every page of older ones.
+    pub fn set_version(&self, version: i64) {
+        if self.version.swap(version, Ordering::AcqRel) != version {
+            self.entries.write().clear();
+        }
+    }
+
+    /// Drops everything (the theme changed).
+    pub fn clear(&self) {
+        self.entries.write().clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn page() -> CachedPage {
+        let modified = DateTime::from_timestamp(1_795_000_000, 0);
+        CachedPage::new(StatusCode::OK, "text/html; charset=utf-8", "<p>hello hello hello</p>".repeat(20), modified, "public")
+    }
+
+    #[test]
+    fn picks_the_best_accepted_encoding() {
+        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])), Encoding::Brotli);
+        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "br;q=0, gzip")])), Encoding::Gzip);
+        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "identity")])), Encoding::Identity);
+        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn answers_304_to_a_current_copy() {
+        let page = page();
+        let etag = page.etag.to_str().unwrap().to_owned();
+        assert_eq!(page.respond(&headers(&[(header::IF_NONE_MATCH, &etag)])).status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(page.respond(&headers(&[(header::IF_NONE_MATCH, "\"other\", W/".to_owned().as_str())])).status(), StatusCode::OK);
+        let lm = page.last_modified.clone().unwrap();
+        assert_eq!(page.respond(&headers(&[(header::IF_MODIFIED_SINCE, lm.to_str().unwrap())])).status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(page.respond(&headers(&[(header::IF_MODIFIED_SINCE, "Mon, 01 Jan 2001 00:00:00 GMT")])).status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn compressed_forms_decompress_to_the_page() {
+        let page = page();
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &page.brotli[..], &mut out).unwrap();
+        assert_eq!(out, page.identity);
+        assert!(page.gzip.len() < page.identity.len());
+    }
+
+    #[test]
+    fn a_new_version_drops_old_pages_and_refuses_late_ones() {
+        let cache = PageCache::default();
+        cache.set_version(1);
+        cache.insert("/".into(), Arc::new(page()), 1);
+        assert!(cache.get("/").is_some());
+        cache.set_version(2);
+        assert!(cache.get("/").is_none());
+        cache.insert("/".into(), Arc::new(page()), 1);
+        assert!(cache.get("/").is_none(), "a page rendered from old content is not kept");
+    }
+}

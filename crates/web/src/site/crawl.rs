@@ -1,0 +1,116 @@
+//! For crawlers: sitemaps (split into numbered parts when the site is large), the
+//! Google News sitemap of the last two days, and robots.txt.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{Duration, Utc};
+use kolokol_core::{PageNumber, PageRequest};
+use kolokol_render::sitemap::{self, NewsUrl, SitemapUrl, URLS_PER_SITEMAP};
+use kolokol_render::urls;
+use kolokol_store::ArticleFilter;
+
+use crate::cache::CachedPage;
+use crate::error::AppError;
+use crate::state::AppState;
+
+const XML: &str = "application/xml; charset=utf-8";
+const CRAWL_CACHE_CONTROL: &str = "public, max-age=600";
+
+/// Every public URL of the site, home and sections first.
+async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
+    let base = state.site.base();
+    let entries = state.store.sitemap_entries(Utc::now()).await?;
+    let newest = entries.iter().map(|e| e.modified_at).max();
+    let mut urls = vec![
+        SitemapUrl { loc: urls::absolute(base, "/"), lastmod: newest },
+        SitemapUrl { loc: urls::absolute(base, "/archive"), lastmod: newest },
+    ];
+    for section in state.store.sections().await? {
+        urls.push(SitemapUrl { loc: urls::absolute(base, &urls::section(section.slug.as_str())), lastmod: None });
+    }
+    urls.extend(entries.into_iter().map(|entry| SitemapUrl {
+        loc: urls::absolute(base, &urls::article(entry.slug.as_str())),
+        lastmod: Some(entry.modified_at),
+    }));
+    Ok(urls)
+}
+
+/// `sitemap.xml`: the URLs themselves, or an index of parts when there are too many.
+pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/sitemap.xml".into(), &headers, || async {
+            let urls = all_urls(&state).await?;
+            let body = if urls.len() <= URLS_PER_SITEMAP {
+                sitemap::urlset(&urls)
+            } else {
+                let parts: Vec<SitemapUrl> = urls
+                    .chunks(URLS_PER_SITEMAP)
+                    .enumerate()
+                    .map(|(n, chunk)| SitemapUrl {
+                        loc: urls::absolute(state.site.base(), &format!("/sitemaps/{}.xml", n + 1)),
+                        lastmod: chunk.iter().filter_map(|u| u.lastmod).max(),
+                    })
+                    .collect();
+                sitemap::index(&parts)
+            };
+            Ok(CachedPage::new(StatusCode::OK, XML, body, None, CRAWL_CACHE_CONTROL))
+        })
+        .await
+}
+
+/// `/sitemaps/{n}.xml`: one part of a large site's sitemap.
+pub async fn sitemap_part(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let number: usize = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 1)
+        .ok_or(AppError::NotFound)?;
+    state
+        .page(format!("/sitemaps/{number}.xml"), &headers, || async {
+            let urls = all_urls(&state).await?;
+            let chunk = urls.chunks(URLS_PER_SITEMAP).nth(number - 1).ok_or(AppError::NotFound)?;
+            Ok(CachedPage::new(StatusCode::OK, XML, sitemap::urlset(chunk), None, CRAWL_CACHE_CONTROL))
+        })
+        .await
+}
+
+/// The Google News sitemap: articles of the last 48 hours, at most 1,000.
+pub async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/news-sitemap.xml".into(), &headers, || async {
+            let now = Utc::now();
+            let filter = ArticleFilter { published_since: Some(now - Duration::hours(48)), ..Default::default() };
+            let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, 1000), now).await?;
+            let urls: Vec<NewsUrl> = list
+                .items
+                .iter()
+                .map(|a| NewsUrl {
+                    loc: urls::absolute(state.site.base(), &urls::article(a.slug.as_str())),
+                    title: a.headline.clone(),
+                    published: a.published_at,
+                })
+                .collect();
+            let body = sitemap::news(&state.site.publisher, &state.site.language, &urls);
+            Ok(CachedPage::new(StatusCode::OK, XML, body, None, CRAWL_CACHE_CONTROL))
+        })
+        .await
+}
+
+pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/robots.txt".into(), &headers, || async {
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                "text/plain; charset=utf-8",
+                sitemap::robots(state.site.base()),
+                None,
+                CRAWL_CACHE_CONTROL,
+            ))
+        })
+        .await
+}

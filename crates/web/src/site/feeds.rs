@@ -1,0 +1,163 @@
+//! Full-text feeds for the whole site and for each section, tag and author.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::{PageNumber, PageRequest};
+use kolokol_render::feeds::{self, Feed, FeedItem};
+use kolokol_render::{markdown, urls};
+use kolokol_store::ArticleFilter;
+
+use super::pages::newest;
+use super::slug_from_path;
+use crate::cache::CachedPage;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How many articles a feed carries.
+const FEED_LENGTH: u32 = 20;
+const FEED_CACHE_CONTROL: &str = "public, max-age=300";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    fn from_file(file: &str) -> Option<Self> {
+        match file {
+            "feed.xml" => Some(Self::Rss),
+            "atom.xml" => Some(Self::Atom),
+            "feed.json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::Rss => "application/rss+xml; charset=utf-8",
+            Self::Atom => "application/atom+xml; charset=utf-8",
+            Self::Json => "application/feed+json; charset=utf-8",
+        }
+    }
+}
+
+pub async fn site_rss(state: State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    site_feed(state, headers, Format::Rss, "/feed.xml").await
+}
+
+pub async fn site_atom(state: State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    site_feed(state, headers, Format::Atom, "/atom.xml").await
+}
+
+pub async fn site_json(state: State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    site_feed(state, headers, Format::Json, "/feed.json").await
+}
+
+async fn site_feed(State(state): State<AppState>, headers: HeaderMap, format: Format, path: &str) -> Result<Response, AppError> {
+    let title = state.site.title.clone();
+    let description = state.site.tagline.clone();
+    feed(state, headers, format, path.to_owned(), "/".into(), title, description, ArticleFilter::default()).await
+}
+
+/// `/sections/{slug}/feed.xml`, `/tags/{slug}/atom.xml`, `/authors/{slug}/feed.json`.
+pub async fn list_feed(
+    State(state): State<AppState>,
+    Path((kind, slug, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let format = Format::from_file(&file).ok_or(AppError::NotFound)?;
+    let slug = slug_from_path(&slug)?;
+    let site_title = state.site.title.clone();
+    let (home, title, description, filter) = match kind.as_str() {
+        "sections" => {
+            let section = state.store.section_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
+            (urls::section(slug.as_str()), format!("{} — {site_title}", section.name), section.description, filter)
+        }
+        "tags" => {
+            let tag = state.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter { tag_id: Some(tag.id), ..Default::default() };
+            (urls::tag(slug.as_str()), format!("{} — {site_title}", tag.name), format!("Articles tagged {}", tag.name), filter)
+        }
+        "authors" => {
+            let author = state.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter { author_id: Some(author.id), ..Default::default() };
+            (urls::author(slug.as_str()), format!("{} — {site_title}", author.name), format!("Articles by {}", author.name), filter)
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let path = format!("/{kind}/{slug}/{file}");
+    feed(state, headers, format, path, home, title, description, filter).await
+}
+
+#[expect(clippy::too_many_arguments, reason = "one call site per feed family; a struct would only rename them")]
+async fn feed(
+    state: AppState,
+    headers: HeaderMap,
+    format: Format,
+    path: String,
+    home: String,
+    title: String,
+    description: String,
+    filter: ArticleFilter,
+) -> Result<Response, AppError> {
+    state
+        .clone()
+        .page(path.clone(), &headers, || async move {
+            let now = Utc::now();
+            let base = state.site.base();
+            let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
+            let mut items = Vec::with_capacity(list.items.len());
+            for summary in &list.items {
+                let Some(article) = state.store.published_article(&summary.slug, now).await? else { continue };
+                let mut html = String::new();
+                if let Some(hero) = &summary.hero {
+                    let view = super::views::HeroView::new(hero);
+                    html.push_str(&format!(
+                        "<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{} {}</figcaption></figure>",
+                        view.src,
+                        view.width,
+                        view.height,
+                        kolokol_render::sitemap::xml_escape(&view.alt),
+                        kolokol_render::sitemap::xml_escape(&view.caption),
+                        kolokol_render::sitemap::xml_escape(&view.credit),
+                    ));
+                }
+                html.push_str(&markdown::to_html(&article.body_markdown));
+                items.push(FeedItem {
+                    url: urls::absolute(base, &urls::article(summary.slug.as_str())),
+                    title: summary.headline.clone(),
+                    summary: summary.dek.clone(),
+                    content_html: feeds::absolutize(&html, base),
+                    published: summary.published_at,
+                    updated: summary.updated_at.unwrap_or(summary.published_at),
+                    authors: summary.authors.iter().map(|a| a.name.clone()).collect(),
+                    categories: std::iter::once(summary.section.name.clone())
+                        .chain(article.tags.iter().map(|t| t.name.clone()))
+                        .collect(),
+                    image: summary.hero.as_ref().map(|h| urls::absolute(base, &urls::media(&h.path))),
+                });
+            }
+            let modified = newest(&list.items);
+            let feed = Feed {
+                title,
+                description,
+                home_url: urls::absolute(base, &home),
+                language: state.site.language.clone(),
+                updated: modified.unwrap_or(now),
+                items,
+            };
+            let self_url = urls::absolute(base, &path);
+            let body = match format {
+                Format::Rss => feeds::rss(&feed, &self_url),
+                Format::Atom => feeds::atom(&feed, &self_url),
+                Format::Json => feeds::json_feed(&feed, &self_url),
+            };
+            Ok(CachedPage::new(StatusCode::OK, format.content_type(), body, modified, FEED_CACHE_CONTROL))
+        })
+        .await
+}

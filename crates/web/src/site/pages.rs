@@ -1,0 +1,353 @@
+//! HTML pages: front page, articles, section/tag/author lists, the archive, the
+//! support page, theme assets and the themed error pages.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use kolokol_core::{PageNumber, PageRequest, Paginated, ArticleSummary};
+use kolokol_render::urls;
+use kolokol_store::ArticleFilter;
+use minijinja::context;
+use serde::Serialize;
+
+use super::views::{self, ArticleView, Card, Link, Meta, Pager, SiteView};
+use super::{page_from_query, slug_from_path};
+use crate::cache::CachedPage;
+use crate::error::{AppError, ErrorPage};
+use crate::state::AppState;
+
+pub(super) const HTML: &str = "text/html; charset=utf-8";
+/// Pages may be kept by browsers briefly; ETags make revalidation cheap.
+pub(super) const PAGE_CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Renders a template into a cacheable page.
+pub(super) fn html_page(
+    state: &AppState,
+    template: &str,
+    context: minijinja::Value,
+    modified_at: Option<chrono::DateTime<Utc>>,
+) -> Result<CachedPage, AppError> {
+    let body = state.theme.render(template, context)?;
+    Ok(CachedPage::new(StatusCode::OK, HTML, body, modified_at, PAGE_CACHE_CONTROL))
+}
+
+/// The newest modification among `items`: the list's Last-Modified.
+pub(super) fn newest(items: &[ArticleSummary]) -> Option<chrono::DateTime<Utc>> {
+    items.iter().map(|a| a.modified_at).max()
+}
+
+pub async fn front(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/".into(), &headers, || async {
+            let now = Utc::now();
+            let sections = state.store.sections().await?;
+            let latest = state
+                .store
+                .published_articles(&ArticleFilter::default(), PageRequest::new(PageNumber::FIRST, 13), now)
+                .await?;
+            let mut blocks = Vec::new();
+            for section in &sections {
+                let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
+                let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, 4), now).await?;
+                if !list.items.is_empty() {
+                    blocks.push(SectionBlock {
+                        section: Link { name: section.name.clone(), url: urls::section(section.slug.as_str()) },
+                        articles: list.items.iter().map(Card::new).collect(),
+                    });
+                }
+            }
+            let mut cards = latest.items.iter().map(Card::new);
+            let lead = cards.next();
+            let latest_cards: Vec<Card> = cards.collect();
+            let site = SiteView::new(&state.site, &sections);
+            let meta = Meta {
+                title: state.site.title.clone(),
+                description: state.site.tagline.clone(),
+                canonical: urls::absolute(state.site.base(), "/"),
+                og_type: "website",
+                feeds: views::feed_links(&state.site.title, ""),
+                ..Meta::default()
+            };
+            html_page(
+                &state,
+                "front.html",
+                context! { site, meta, lead, latest => latest_cards, blocks },
+                newest(&latest.items),
+            )
+        })
+        .await
+}
+
+#[derive(Debug, Serialize)]
+struct SectionBlock {
+    section: Link,
+    articles: Vec<Card>,
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let slug = slug_from_path(&slug)?;
+    state
+        .page(urls::article(slug.as_str()), &headers, || async {
+            let now = Utc::now();
+            let article = state.store.published_article(&slug, now).await?.ok_or(AppError::NotFound)?;
+            let related = state.store.related_articles(&article, 3, now).await?;
+            let sections = state.store.sections().await?;
+            let view = ArticleView::new(&article);
+            let meta = views::article_meta(&state.site, &article, &view);
+            let related: Vec<Card> = related.iter().map(Card::new).collect();
+            let site = SiteView::new(&state.site, &sections);
+            html_page(
+                &state,
+                "article.html",
+                context! { site, meta, article => view, related },
+                Some(article.summary.modified_at),
+            )
+        })
+        .await
+}
+
+/// What a list page is a list of.
+struct ListSpec {
+    /// The address of the list, without `?page=`.
+    path: String,
+    kind: &'static str,
+    title: String,
+    description: String,
+    filter: ArticleFilter,
+    feeds: bool,
+}
+
+async fn list_page(state: AppState, spec: ListSpec, page: PageNumber, headers: &HeaderMap) -> Result<Response, AppError> {
+    let key = urls::paged(&spec.path, page.get());
+    state
+        .page(key.clone(), headers, || async {
+            let now = Utc::now();
+            let per_page = state.site.articles_per_page;
+            let list = state.store.published_articles(&spec.filter, PageRequest::new(page, per_page), now).await?;
+            if list.is_past_the_end() {
+                return Err(AppError::NotFound);
+            }
+            let sections = state.store.sections().await?;
+            let pager = Pager::new(&spec.path, &list);
+            let meta = Meta {
+                title: if page.get() > 1 { format!("{} — page {}", spec.title, page.get()) } else { spec.title.clone() },
+                description: spec.description.clone(),
+                canonical: urls::absolute(state.site.base(), &key),
+                og_type: "website",
+                feeds: if spec.feeds { views::feed_links(&spec.title, &spec.path) } else { Vec::new() },
+                prev: pager.prev.clone(),
+                next: pager.next.clone(),
+                ..Meta::default()
+            };
+            let months = group_by_month(&state, &list);
+            let site = SiteView::new(&state.site, &sections);
+            let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
+            html_page(
+                &state,
+                "list.html",
+                context! {
+                    site, meta, pager, months,
+                    kind => spec.kind, heading => spec.title, description => spec.description,
+                    articles => cards, total => list.total,
+                },
+                newest(&list.items),
+            )
+        })
+        .await
+}
+
+/// The archive groups its page by month ("November 2026"), in the newsroom's zone.
+#[derive(Debug, Serialize)]
+struct Month {
+    label: String,
+    articles: Vec<Card>,
+}
+
+fn group_by_month(state: &AppState, list: &Paginated<ArticleSummary>) -> Vec<Month> {
+    let tz = state.site.tz();
+    let mut months: BTreeMap<std::cmp::Reverse<String>, Month> = BTreeMap::new();
+    for summary in &list.items {
+        let local = summary.published_at.with_timezone(&tz);
+        let key = local.format("%Y-%m").to_string();
+        months
+            .entry(std::cmp::Reverse(key))
+            .or_insert_with(|| Month { label: local.format("%B %Y").to_string(), articles: Vec::new() })
+            .articles
+            .push(Card::new(summary));
+    }
+    months.into_values().collect()
+}
+
+pub async fn section(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = page_from_query(query.as_deref())?;
+    let slug = slug_from_path(&slug)?;
+    let section = state.store.section_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let spec = ListSpec {
+        path: urls::section(slug.as_str()),
+        kind: "section",
+        title: section.name,
+        description: section.description,
+        filter: ArticleFilter { section_id: Some(section.id), ..Default::default() },
+        feeds: true,
+    };
+    list_page(state, spec, page, &headers).await
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = page_from_query(query.as_deref())?;
+    let slug = slug_from_path(&slug)?;
+    let tag = state.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let spec = ListSpec {
+        path: urls::tag(slug.as_str()),
+        kind: "tag",
+        description: format!("Everything we have published about {}.", tag.name),
+        title: tag.name,
+        filter: ArticleFilter { tag_id: Some(tag.id), ..Default::default() },
+        feeds: true,
+    };
+    list_page(state, spec, page, &headers).await
+}
+
+pub async fn author(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = page_from_query(query.as_deref())?;
+    let slug = slug_from_path(&slug)?;
+    let author = state.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let description = if author.bio.is_empty() { author.title.clone() } else { author.bio.clone() };
+    let spec = ListSpec {
+        path: urls::author(slug.as_str()),
+        kind: "author",
+        title: author.name,
+        description,
+        filter: ArticleFilter { author_id: Some(author.id), ..Default::default() },
+        feeds: true,
+    };
+    list_page(state, spec, page, &headers).await
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = page_from_query(query.as_deref())?;
+    let spec = ListSpec {
+        path: "/archive".into(),
+        kind: "archive",
+        title: "Archive".into(),
+        description: format!("Everything {} has published, newest first.", state.site.title),
+        filter: ArticleFilter::default(),
+        feeds: false,
+    };
+    list_page(state, spec, page, &headers).await
+}
+
+pub async fn support(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/support".into(), &headers, || async {
+            let sections = state.store.sections().await?;
+            let site = SiteView::new(&state.site, &sections);
+            let meta = Meta {
+                title: format!("Support {}", state.site.title),
+                description: state.site.banner.text.clone(),
+                canonical: urls::absolute(state.site.base(), "/support"),
+                og_type: "website",
+                ..Meta::default()
+            };
+            html_page(&state, "support.html", context! { site, meta }, None)
+        })
+        .await
+}
+
+/// Theme assets (`/assets/site.css`), cached and compressed like pages.
+pub async fn asset(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    state
+        .page(format!("asset:{path}"), &headers, || async {
+            let bytes = state.theme.asset(&path).ok_or(AppError::NotFound)?;
+            let content_type = match path.rsplit_once('.').map(|(_, ext)| ext) {
+                Some("css") => "text/css; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                Some("ico") => "image/x-icon",
+                Some("woff2") => "font/woff2",
+                Some("txt") => "text/plain; charset=utf-8",
+                _ => "application/octet-stream",
+            };
+            Ok(CachedPage::new(StatusCode::OK, content_type, bytes.into_owned(), None, "public, max-age=3600"))
+        })
+        .await
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Turns error responses into themed pages with navigation and a way onwards.
+pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let Some(error) = response.extensions().get::<ErrorPage>().cloned() else { return response };
+    match error_page(&state, &error).await {
+        Ok(body) => {
+            let mut themed = (error.status, [(header::CONTENT_TYPE, HTML)], body).into_response();
+            themed.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            themed
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the error page");
+            response
+        }
+    }
+}
+
+async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppError> {
+    let sections = state.store.sections().await.unwrap_or_default();
+    let latest = if error.status == StatusCode::NOT_FOUND {
+        state
+            .store
+            .published_articles(&ArticleFilter::default(), PageRequest::new(PageNumber::FIRST, 5), Utc::now())
+            .await
+            .map(|list| list.items.iter().map(Card::new).collect::<Vec<_>>())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let title = match error.status {
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::BAD_REQUEST => "That address does not work",
+        StatusCode::URI_TOO_LONG => "Address too long",
+        _ => "Something went wrong",
+    };
+    let site = SiteView::new(&state.site, &sections);
+    let meta = Meta { title: title.into(), og_type: "website", ..Meta::default() };
+    Ok(state.theme.render(
+        "error.html",
+        context! { site, meta, status => error.status.as_u16(), heading => title, message => error.message, latest },
+    )?)
+}

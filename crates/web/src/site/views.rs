@@ -1,0 +1,287 @@
+//! What templates see: plain, serialisable views with every URL already built.
+
+use kolokol_core::{Article, ArticleSummary, Author, HeroImage, Paginated, Section, SiteConfig};
+use kolokol_render::{jsonld, markdown, urls};
+use serde::Serialize;
+
+/// The site-wide part of every page: name, navigation, banner, notices, feeds.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub tagline: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub banner: &'a kolokol_core::Banner,
+    pub banned_notice: &'a kolokol_core::BannedNotice,
+    pub sections: Vec<Link>,
+    pub year: i32,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a SiteConfig, sections: &[Section]) -> Self {
+        Self {
+            title: &site.title,
+            tagline: &site.tagline,
+            base_url: site.base(),
+            language: &site.language,
+            timezone: &site.timezone,
+            banner: &site.banner,
+            banned_notice: &site.banned_notice,
+            sections: sections.iter().map(|s| Link { name: s.name.clone(), url: urls::section(s.slug.as_str()) }).collect(),
+            year: chrono::Datelike::year(&chrono::Utc::now()),
+        }
+    }
+}
+
+/// A name and where it leads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// Head metadata of a page: title, description, canonical URL, social cards.
+#[derive(Debug, Default, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub og_type: &'static str,
+    pub image: Option<ImageMeta>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub jsonld: Option<String>,
+    pub feeds: Vec<FeedLink>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageMeta {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub mime: &'static str,
+    pub url: String,
+}
+
+/// Feed links (RSS, Atom, JSON Feed) for a page at `path` (`""` for the whole site).
+pub fn feed_links(title: &str, path: &str) -> Vec<FeedLink> {
+    [("RSS", "application/rss+xml", "feed.xml"), ("Atom", "application/atom+xml", "atom.xml"), ("JSON Feed", "application/feed+json", "feed.json")]
+        .into_iter()
+        .map(|(kind, mime, file)| FeedLink { title: format!("{title} ({kind})"), mime, url: format!("{path}/{file}") })
+        .collect()
+}
+
+/// An article as a list shows it.
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub url: String,
+    pub headline: String,
+    pub dek: String,
+    pub section: Link,
+    pub authors: Vec<Link>,
+    pub published: String,
+    pub updated: Option<String>,
+    pub reading_minutes: u32,
+    pub hero: Option<HeroView>,
+}
+
+impl Card {
+    pub fn new(summary: &ArticleSummary) -> Self {
+        Self {
+            url: urls::article(summary.slug.as_str()),
+            headline: summary.headline.clone(),
+            dek: summary.dek.clone(),
+            section: Link { name: summary.section.name.clone(), url: urls::section(summary.section.slug.as_str()) },
+            authors: summary.authors.iter().map(author_link).collect(),
+            published: summary.published_at.to_rfc3339(),
+            updated: summary.updated_at.map(|t| t.to_rfc3339()),
+            reading_minutes: summary.reading_minutes,
+            hero: summary.hero.as_ref().map(HeroView::new),
+        }
+    }
+}
+
+pub fn author_link(author: &Author) -> Link {
+    Link { name: author.name.clone(), url: urls::author(author.slug.as_str()) }
+}
+
+/// A responsive image: a default `src`, the `srcset` and intrinsic size.
+#[derive(Debug, Serialize)]
+pub struct HeroView {
+    pub src: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+impl HeroView {
+    pub fn new(hero: &HeroImage) -> Self {
+        // The default source is the rendition nearest 960 px: sharp enough for old
+        // browsers without srcset, small enough for a phone.
+        let default = hero
+            .variants
+            .iter()
+            .filter(|v| v.mime == "image/jpeg")
+            .min_by_key(|v| v.width.abs_diff(960))
+            .map_or(hero.path.as_str(), |v| v.path.as_str());
+        let srcset = hero
+            .variants
+            .iter()
+            .filter(|v| v.mime == "image/jpeg")
+            .map(|v| format!("{} {}w", urls::media(&v.path), v.width))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self {
+            src: urls::media(default),
+            srcset,
+            width: hero.width,
+            height: hero.height,
+            alt: hero.alt.clone(),
+            caption: hero.caption.clone(),
+            credit: hero.credit.clone(),
+        }
+    }
+}
+
+/// A whole article page.
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub card: Card,
+    pub dateline: String,
+    pub body_html: String,
+    pub tags: Vec<Link>,
+    pub corrections: Vec<CorrectionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CorrectionView {
+    pub at: String,
+    pub body_html: String,
+}
+
+impl ArticleView {
+    pub fn new(article: &Article) -> Self {
+        Self {
+            card: Card::new(&article.summary),
+            dateline: article.dateline.clone(),
+            body_html: markdown::to_html(&article.body_markdown),
+            tags: article.tags.iter().map(|t| Link { name: t.name.clone(), url: urls::tag(t.slug.as_str()) }).collect(),
+            corrections: article
+                .corrections
+                .iter()
+                .map(|c| CorrectionView { at: c.created_at.to_rfc3339(), body_html: markdown::to_html(&c.body) })
+                .collect(),
+        }
+    }
+}
+
+/// Head metadata for an article: canonical URL, Open Graph, Twitter card and JSON-LD.
+pub fn article_meta(site: &SiteConfig, article: &Article, view: &ArticleView) -> Meta {
+    let summary = &article.summary;
+    let canonical = urls::absolute(site.base(), &view.card.url);
+    let title = if article.seo_title.trim().is_empty() { summary.headline.clone() } else { article.seo_title.clone() };
+    let description = if article.seo_description.trim().is_empty() {
+        if summary.dek.is_empty() { truncate(&markdown::to_plain_text(&article.body_markdown), 200) } else { summary.dek.clone() }
+    } else {
+        article.seo_description.clone()
+    };
+    let image = summary.hero.as_ref().map(|hero| {
+        let largest = hero.variants.iter().filter(|v| v.mime == "image/jpeg").max_by_key(|v| v.width);
+        ImageMeta {
+            url: urls::absolute(site.base(), &urls::media(largest.map_or(hero.path.as_str(), |v| v.path.as_str()))),
+            width: largest.map_or(hero.width, |v| v.width),
+            height: largest.map_or(hero.height, |v| v.height),
+            alt: hero.alt.clone(),
+        }
+    });
+    let published = summary.published_at.to_rfc3339();
+    let modified = summary.updated_at.unwrap_or(summary.published_at).to_rfc3339();
+    let authors: Vec<(&str, String)> = summary
+        .authors
+        .iter()
+        .map(|a| (a.name.as_str(), urls::absolute(site.base(), &urls::author(a.slug.as_str()))))
+        .collect();
+    let keywords: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
+    let jsonld = jsonld::news_article(&jsonld::NewsArticle {
+        url: &canonical,
+        headline: &summary.headline,
+        description: &description,
+        published: &published,
+        modified: &modified,
+        section: &summary.section.name,
+        authors,
+        images: image.iter().map(|i| i.url.clone()).collect(),
+        publisher: &site.publisher,
+        publisher_url: site.base(),
+        language: &site.language,
+        keywords,
+    });
+    Meta {
+        title,
+        description,
+        canonical,
+        og_type: "article",
+        image,
+        published: Some(published),
+        modified: Some(modified),
+        section: Some(summary.section.name.clone()),
+        tags: article.tags.iter().map(|t| t.name.clone()).collect(),
+        jsonld: Some(jsonld),
+        feeds: Vec::new(),
+        prev: None,
+        next: None,
+    }
+}
+
+/// Pagination links for a list at `path`.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub page: u32,
+    pub total_pages: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new<T>(path: &str, list: &Paginated<T>) -> Self {
+        Self {
+            page: list.page,
+            total_pages: list.total_pages,
+            prev: (list.page > 1).then(|| urls::paged(path, list.page - 1)),
+            next: list.has_next().then(|| urls::paged(path, list.page + 1)),
+        }
+    }
+}
+
+/// Cuts `text` at a word boundary to at most `max` characters, adding an ellipsis.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn truncates_on_words() {
+        assert_eq!(super::truncate("one two three", 9), "one two…");
+        assert_eq!(super::truncate("short", 9), "short");
+    }
+}

@@ -1,0 +1,89 @@
+//! What every handler shares: the store, the theme, the site's configuration and the
+//! page cache, and the watcher that keeps the cache in step with the content.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use kolokol_core::SiteConfig;
+use kolokol_render::Theme;
+use kolokol_store::DynStore;
+
+use crate::cache::{CachedPage, PageCache};
+use crate::error::AppError;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: DynStore,
+    pub theme: Theme,
+    pub site: SiteConfig,
+    pub media_dir: PathBuf,
+    pub cache: PageCache,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state and reads the current content version.
+    pub async fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Result<Self, AppError> {
+        let cache = PageCache::default();
+        cache.set_version(store.content_version().await?);
+        Ok(Self(Arc::new(Inner { store, theme, site, media_dir, cache })))
+    }
+
+    /// Answers from the cache, or renders, caches and answers.
+    pub async fn page<F, Fut>(&self, key: String, request: &HeaderMap, render: F) -> Result<Response, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedPage, AppError>>,
+    {
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(hit.respond(request));
+        }
+        let version = self.cache.version();
+        let page = Arc::new(render().await?);
+        let response = page.respond(request);
+        self.cache.insert(key, page, version);
+        Ok(response)
+    }
+
+    /// Checks for content changes (from any node) and theme edits.
+    pub async fn refresh(&self, theme_fingerprint: &mut u64) {
+        match self.store.content_version().await {
+            Ok(version) => self.cache.set_version(version),
+            Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
+        }
+        let fingerprint = self.theme.fingerprint();
+        if fingerprint != *theme_fingerprint {
+            *theme_fingerprint = fingerprint;
+            self.theme.reload();
+            self.cache.clear();
+            tracing::info!("theme changed on disk; templates reloaded");
+        }
+    }
+
+    /// Runs [`AppState::refresh`] every `interval` until the process ends.
+    pub fn spawn_watcher(&self, interval: Duration) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut fingerprint = state.theme.fingerprint();
+            let mut ticker = tokio::time::interval(interval);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                state.refresh(&mut fingerprint).await;
+            }
+        })
+    }
+}
