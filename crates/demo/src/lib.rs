@@ -1,1 +1,228 @@
-//! placeholder
+//! The demo newsroom: a fictional exiled outlet, "The Northern Bell", with original
+//! articles in six sections, six authors, tags, corrections and generated hero
+//! images. `kolokol demo` loads it into an empty database.
+
+pub mod images;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+use kolokol_core::{ArticleStatus, Correction, NewArticle, SiteConfig, Slug};
+use kolokol_store::{DynStore, StoreError};
+use serde::Deserialize;
+
+const CONTENT: &str = include_str!("../content/newsroom.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo content is invalid: {0}")]
+    Content(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Image(#[from] images::ImageError),
+    #[error("image generation stopped: {0}")]
+    Task(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Content {
+    site: SiteText,
+    section: Vec<SectionText>,
+    author: Vec<AuthorText>,
+    article: Vec<ArticleText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteText {
+    title: String,
+    tagline: String,
+    publisher: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionText {
+    slug: Slug,
+    name: String,
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorText {
+    slug: Slug,
+    name: String,
+    title: String,
+    bio: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleText {
+    headline: String,
+    dek: String,
+    section: Slug,
+    authors: Vec<Slug>,
+    tags: Vec<Slug>,
+    dateline: String,
+    hours_ago: i64,
+    updated_hours_ago: Option<i64>,
+    caption: String,
+    correction: Option<String>,
+    body: String,
+}
+
+fn content() -> Result<Content, DemoError> {
+    toml::from_str(CONTENT).map_err(|e| DemoError::Content(e.to_string()))
+}
+
+/// The demo's site settings: its name, a support banner and a "blocked" notice.
+pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
+    let content = content()?;
+    let mut site = SiteConfig {
+        title: content.site.title,
+        tagline: content.site.tagline,
+        publisher: content.site.publisher,
+        base_url: base_url.to_owned(),
+        timezone: "Europe/Riga".into(),
+        ..SiteConfig::default()
+    };
+    site.banned_notice.enabled = true;
+    site.banned_notice.text =
+        "This site is blocked in Veldoria. Our full-text feeds keep working where the site does not.".into();
+    site.banned_notice.link_text = "Subscribe to the feed".into();
+    site.banned_notice.link = "/feed.xml".into();
+    Ok(site)
+}
+
+/// How many articles the demo holds.
+pub fn article_count() -> Result<usize, DemoError> {
+    Ok(content()?.article.len())
+}
+
+/// "civil-society" → "Civil society".
+fn tag_name(slug: &Slug) -> String {
+    let text = slug.as_str().replace('-', " ");
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Loads the demo newsroom unless the database already has articles. Publication times
+/// are counted back from `now`, so the demo always looks current. Returns how many
+/// articles were created.
+pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Result<usize, DemoError> {
+    if store.has_articles().await? {
+        return Ok(0);
+    }
+    let content = content()?;
+    let mut sections = Vec::new();
+    for (position, text) in (1_i64..).zip(&content.section) {
+        sections.push(store.create_section(&text.slug, &text.name, &text.description, position).await?);
+    }
+    let mut authors = Vec::new();
+    for text in &content.author {
+        authors.push(store.create_author(&text.slug, &text.name, &text.title, &text.bio).await?);
+    }
+    let tag_slugs: BTreeSet<&Slug> = content.article.iter().flat_map(|a| &a.tags).collect();
+    let mut tags = Vec::new();
+    for slug in tag_slugs {
+        tags.push(store.create_tag(slug, &tag_name(slug)).await?);
+    }
+
+    // Drawing and encoding the pictures is the slow part; do it off the async threads.
+    let plans: Vec<(String, u64, usize)> = content
+        .article
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let slug = Slug::from_title(&a.headline).map_err(|e| DemoError::Content(format!("{}: {e}", a.headline)))?;
+            let palette = content.section.iter().position(|s| s.slug == a.section).unwrap_or(0);
+            Ok((slug.to_string(), n as u64 + 1, palette))
+        })
+        .collect::<Result<_, DemoError>>()?;
+    let media = media_dir.to_path_buf();
+    let pictures = tokio::task::spawn_blocking(move || {
+        plans
+            .iter()
+            .map(|(slug, seed, palette)| {
+                let design = images::Design::new(*seed, *palette);
+                images::write_hero(&media, slug, &design).map(|image| (image, design.alt))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| DemoError::Task(e.to_string()))??;
+
+    let mut created = 0;
+    for (text, (image, alt)) in content.article.iter().zip(pictures) {
+        let find = |slug: &Slug, what: &str| DemoError::Content(format!("{}: unknown {what} {slug}", text.headline));
+        let section = sections.iter().find(|s| s.slug == text.section).ok_or_else(|| find(&text.section, "section"))?;
+        let author_ids = text
+            .authors
+            .iter()
+            .map(|slug| authors.iter().find(|a| &a.slug == slug).map(|a| a.id).ok_or_else(|| find(slug, "author")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tag_ids = text
+            .tags
+            .iter()
+            .map(|slug| tags.iter().find(|t| &t.slug == slug).map(|t| t.id).ok_or_else(|| find(slug, "tag")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let published = now - Duration::hours(text.hours_ago);
+        let image_id = store.create_image(&image, published).await?;
+        let article = NewArticle {
+            slug: Slug::from_title(&text.headline).map_err(|e| DemoError::Content(e.to_string()))?,
+            headline: text.headline.clone(),
+            dek: text.dek.clone(),
+            body_markdown: text.body.trim().to_owned(),
+            dateline: text.dateline.clone(),
+            section_id: section.id,
+            author_ids,
+            tag_ids,
+            status: ArticleStatus::Published,
+            published_at: Some(published),
+            updated_at: text.updated_hours_ago.map(|h| now - Duration::hours(h)),
+            hero_image_id: Some(image_id),
+            hero_alt: alt,
+            hero_caption: text.caption.clone(),
+            hero_credit: "Illustration: The Northern Bell".into(),
+            seo_title: String::new(),
+            seo_description: String::new(),
+            corrections: text
+                .correction
+                .iter()
+                .map(|body| Correction { created_at: published + Duration::hours(5), body: body.clone() })
+                .collect(),
+        };
+        store.create_article(&article, published).await?;
+        created += 1;
+    }
+    tracing::info!(articles = created, "demo newsroom loaded");
+    Ok(created)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_meets_the_demo_brief() {
+        let content = content().unwrap();
+        assert!(content.article.len() >= 40);
+        assert!(content.section.len() >= 4);
+        assert_eq!(content.author.len(), 6);
+        assert!(content.article.iter().any(|a| a.authors.len() > 1), "some articles have several authors");
+        assert!(content.article.iter().any(|a| a.correction.is_some()), "some articles carry corrections");
+        let slugs: BTreeSet<String> =
+            content.article.iter().map(|a| Slug::from_title(&a.headline).unwrap().to_string()).collect();
+        assert_eq!(slugs.len(), content.article.len(), "headlines make unique slugs");
+    }
+
+    #[test]
+    fn tag_names_read_naturally() {
+        assert_eq!(tag_name(&Slug::parse("civil-society").unwrap()), "Civil society");
+    }
+}

@@ -70,6 +70,8 @@ pub struct ImageMeta {
 #[derive(Debug, Serialize)]
 pub struct FeedLink {
     pub title: String,
+    /// "RSS", "Atom" or "JSON Feed".
+    pub kind: &'static str,
     pub mime: &'static str,
     pub url: String,
 }
@@ -78,7 +80,7 @@ pub struct FeedLink {
 pub fn feed_links(title: &str, path: &str) -> Vec<FeedLink> {
     [("RSS", "application/rss+xml", "feed.xml"), ("Atom", "application/atom+xml", "atom.xml"), ("JSON Feed", "application/feed+json", "feed.json")]
         .into_iter()
-        .map(|(kind, mime, file)| FeedLink { title: format!("{title} ({kind})"), mime, url: format!("{path}/{file}") })
+        .map(|(kind, mime, file)| FeedLink { title: format!("{title} ({kind})"), kind, mime, url: format!("{path}/{file}") })
         .collect()
 }
 
