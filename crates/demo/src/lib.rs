@@ -111,6 +111,33 @@ fn tag_name(slug: &Slug) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// Draws every article's hero image, on as many threads as there are cores.
+fn draw_all(media: &Path, plans: &[(String, u64, usize)]) -> Result<Vec<(kolokol_core::NewImage, String)>, DemoError> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let chunk = plans.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = plans
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(slug, seed, palette)| {
+                            let design = images::Design::new(*seed, *palette);
+                            images::write_hero(media, slug, &design).map(|image| (image, design.alt))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut pictures = Vec::with_capacity(plans.len());
+        for worker in workers {
+            let part = worker.join().map_err(|_| DemoError::Task("an image worker panicked".into()))??;
+            pictures.extend(part);
+        }
+        Ok(pictures)
+    })
+}
+
 /// Loads the demo newsroom unless the database already has articles. Publication times
 /// are counted back from `now`, so the demo always looks current. Returns how many
 /// articles were created.
@@ -145,17 +172,9 @@ pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Res
         })
         .collect::<Result<_, DemoError>>()?;
     let media = media_dir.to_path_buf();
-    let pictures = tokio::task::spawn_blocking(move || {
-        plans
-            .iter()
-            .map(|(slug, seed, palette)| {
-                let design = images::Design::new(*seed, *palette);
-                images::write_hero(&media, slug, &design).map(|image| (image, design.alt))
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| DemoError::Task(e.to_string()))??;
+    let pictures = tokio::task::spawn_blocking(move || draw_all(&media, &plans))
+        .await
+        .map_err(|e| DemoError::Task(e.to_string()))??;
 
     let mut created = 0;
     for (text, (image, alt)) in content.article.iter().zip(pictures) {

@@ -1,0 +1,190 @@
+//! The `kolokol` command: serve a site, run the demo, migrate, export the theme.
+//! Only wiring lives here; everything else is in the library crates.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use kolokol_core::config::Config;
+use kolokol_render::Theme;
+use kolokol_web::AppState;
+use tokio::net::TcpListener;
+
+#[derive(Debug, Parser)]
+#[command(name = "kolokol", version, about = "Publishing for reader-funded newsrooms that governments block")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a site from a configuration file.
+    Serve {
+        /// TOML configuration file; KOLOKOL_* environment variables override it.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Run the demo newsroom: creates the data folder, loads demo content, serves it.
+    Demo {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Data folder (created if missing; reused if it already holds the demo).
+        #[arg(long, default_value = "kolokol-demo")]
+        data: PathBuf,
+        /// A theme folder overriding the built-in templates and assets.
+        #[arg(long)]
+        theme: Option<PathBuf>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Manage themes.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ThemeCommand {
+    /// Copy the built-in theme into a folder to edit; point `theme_dir` at it.
+    Export {
+        /// Folder to write (must not exist yet, or be empty).
+        dir: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KOLOKOL_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { config } => {
+            let config = config::load(config.as_deref())?;
+            serve(config).await
+        }
+        Command::Demo { listen, data, theme } => demo(listen, data, theme).await,
+        Command::Migrate { config } => {
+            let config = config::load(config.as_deref())?;
+            open_store(&config).await?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Theme { command: ThemeCommand::Export { dir } } => export_theme(&dir),
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    let store = kolokol_store::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database {}", kolokol_core::config::redact_url(&url)))?;
+    store.migrate().await.context("cannot migrate the database")?;
+    Ok(store)
+}
+
+async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyhow::Result<()> {
+    let site = kolokol_demo::site_config(&format!("http://{listen}"))?;
+    let config = Config { listen, data_dir: data, theme_dir: theme, site, ..Config::default() };
+    let store = open_store(&config).await?;
+    let created = kolokol_demo::seed(&store, &config.media_dir(), chrono::Utc::now()).await?;
+    if created > 0 {
+        println!("Loaded the demo newsroom: {created} articles in {}.", config.data_dir.display());
+    }
+    serve_with(config, store).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    serve_with(config, store).await
+}
+
+async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::Result<()> {
+    tracing::info!(config = ?config, "starting");
+    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    std::fs::create_dir_all(config.media_dir())
+        .with_context(|| format!("cannot create the media folder {}", config.media_dir().display()))?;
+    let state = AppState::new(store, theme, config.site.clone(), config.media_dir())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    println!("Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)", config.site.title);
+    kolokol_web::serve(listener, state, shutdown_signal()).await?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+fn export_theme(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!("{} is not empty; choose a new folder so nothing is overwritten", dir.display());
+    }
+    let mut count = 0;
+    for (name, bytes) in Theme::default_files() {
+        let target = dir.join(&name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        count += 1;
+    }
+    println!("Wrote {count} theme files to {}. Set theme_dir = \"{}\" in your configuration.", dir.display(), dir.display());
+    Ok(())
+}
