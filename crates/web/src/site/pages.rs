@@ -312,10 +312,26 @@ pub async fn not_found() -> AppError {
 /// Turns error responses into themed pages with navigation and a way onwards.
 pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<ErrorPage>().cloned() else { return response };
+    let error = match response.extensions().get::<ErrorPage>() {
+        Some(error) => error.clone(),
+        // The framework's own refusals (undecodable paths, wrong methods) and missing
+        // media files get the themed page too, with a message of ours.
+        None if response.status().is_client_error() => ErrorPage {
+            status: response.status(),
+            message: match response.status() {
+                StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
+                StatusCode::METHOD_NOT_ALLOWED => "This address can be read, but nothing can be sent to it.".into(),
+                _ => "This address could not be understood. Please check it for typing mistakes.".into(),
+            },
+        },
+        None => return response,
+    };
     match error_page(&state, &error).await {
         Ok(body) => {
             let mut themed = (error.status, [(header::CONTENT_TYPE, HTML)], body).into_response();
+            if let Some(allow) = response.headers().get(header::ALLOW) {
+                themed.headers_mut().insert(header::ALLOW, allow.clone());
+            }
             themed.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
             themed
         }
@@ -342,6 +358,7 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::NOT_FOUND => "Page not found",
         StatusCode::BAD_REQUEST => "That address does not work",
         StatusCode::URI_TOO_LONG => "Address too long",
+        StatusCode::METHOD_NOT_ALLOWED => "Not allowed here",
         _ => "Something went wrong",
     };
     let site = SiteView::new(&state.site, &sections);

@@ -1,0 +1,131 @@
+//! A real browser: Debian's Chromium, driven over WebDriver by chromedriver, loads the
+//! demo and checks what a person sees. Needs `chromium` and `chromium-driver`
+//! (`.ci/run` installs them); without them the test fails and says so.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::common::{SUPREME_COURT, TestApp};
+
+/// A chromedriver process, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start chromedriver ({e}): install Debian's chromium and chromium-driver"));
+    Driver { child, port }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    // chromedriver needs a moment to listen; retry the connection, bounded.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{}", driver.port)).await {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cannot reach chromedriver: {e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_reader_in_a_real_browser_sees_the_article() {
+    let app = TestApp::demo();
+    let driver = start_driver();
+    let browser = connect(&driver).await;
+
+    browser.goto(&app.url(SUPREME_COURT)).await.unwrap();
+    let headline = browser.find(Locator::Css("h1")).await.unwrap();
+    assert!(headline.is_displayed().await.unwrap());
+    assert_eq!(headline.text().await.unwrap(), "Supreme court upholds closure of the country's oldest human rights group");
+
+    // The hero picture really loads and is laid out at its aspect ratio.
+    let loaded = browser
+        .execute(
+            "const img = document.querySelector('figure.hero img');
+             return img.decode().then(() => [img.naturalWidth, img.currentSrc, img.getBoundingClientRect().width, img.getBoundingClientRect().height]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let natural_width = loaded[0].as_f64().unwrap();
+    assert!(natural_width >= 480.0, "{loaded:?}");
+    assert!(loaded[1].as_str().unwrap().contains("/media/demo/"), "{loaded:?}");
+    let ratio = loaded[2].as_f64().unwrap() / loaded[3].as_f64().unwrap();
+    assert!((ratio - 16.0 / 9.0).abs() < 0.05, "{loaded:?}");
+
+    // The enhancement script ran: times show in the reader's zone, the original kept as a title.
+    let time = browser.find(Locator::Css(".times time")).await.unwrap();
+    assert!(time.attr("title").await.unwrap().unwrap().contains("EET"));
+
+    // Keyboard users: the first Tab stop is the skip link, and it becomes visible.
+    browser.execute("document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.unwrap();
+    let body = browser.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("\u{E004}").await.unwrap();
+    let focused = browser
+        .execute("const a = document.activeElement; const r = a.getBoundingClientRect(); return [a.textContent, r.top, r.bottom];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused[0], "Skip to content");
+    assert!(focused[1].as_f64().unwrap() >= 0.0, "the focused skip link is on screen: {focused:?}");
+
+    // The page made no request to any other host.
+    let hosts = browser
+        .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).host);", vec![])
+        .await
+        .unwrap();
+    let own = app.base.trim_start_matches("http://");
+    for host in hosts.as_array().unwrap() {
+        assert_eq!(host.as_str().unwrap(), own, "{hosts:?}");
+    }
+
+    // Keep a screenshot for people to look at.
+    let png = browser.screenshot().await.unwrap();
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("article.png"), png).unwrap();
+
+    // Following "Read more" leads to another article.
+    let next = browser.find(Locator::Css(".related article h3 a")).await.unwrap();
+    let next_title = next.text().await.unwrap();
+    next.click().await.unwrap();
+    let h1 = browser.find(Locator::Css("h1")).await.unwrap();
+    assert_eq!(h1.text().await.unwrap(), next_title);
+
+    browser.close().await.unwrap();
+}

@@ -1,0 +1,164 @@
+//! The test harness: a real Kolokol server on a free loopback port, with a fresh
+//! database, driven over HTTP.
+//!
+//! `TestApp::demo()` is one server per test binary with the demo newsroom loaded
+//! (drawing its pictures takes a few seconds); tests that change content or the theme
+//! start their own with `TestApp::empty()`.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::{Duration, Utc};
+use kolokol_core::{ArticleStatus, NewArticle, SiteConfig, Slug};
+use kolokol_render::Theme;
+use kolokol_store::DynStore;
+use kolokol_web::AppState;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub store: DynStore,
+    pub data: PathBuf,
+    _dir: Option<TempDir>,
+}
+
+/// The site settings tests run with.
+pub fn test_site(base: &str) -> SiteConfig {
+    let mut site = kolokol_demo::site_config(base).unwrap();
+    site.articles_per_page = 12;
+    site
+}
+
+
+impl TestApp {
+    /// The shared demo server of this test binary.
+    pub fn demo() -> &'static TestApp {
+        static APP: OnceLock<TestApp> = OnceLock::new();
+        APP.get_or_init(|| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                runtime.block_on(async move {
+                    let app = TestApp::start(None, true).await;
+                    sender.send(app).unwrap();
+                    std::future::pending::<()>().await;
+                });
+            });
+            receiver.recv().unwrap()
+        })
+    }
+
+    /// A server of its own with an empty database: for tests that change things.
+    pub async fn empty() -> TestApp {
+        TestApp::start(None, false).await
+    }
+
+    /// A server of its own whose theme folder is `theme`.
+    pub async fn with_theme(theme: PathBuf) -> TestApp {
+        TestApp::start(Some(theme), false).await
+    }
+
+    async fn start(theme: Option<PathBuf>, demo: bool) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_path_buf();
+        let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display())).await.unwrap();
+        store.migrate().await.unwrap();
+        let media = data.join("media");
+        std::fs::create_dir_all(&media).unwrap();
+        if demo {
+            kolokol_demo::seed(&store, &media, Utc::now()).await.unwrap();
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let site = test_site(&base);
+        let theme = Theme::new(theme, site.tz()).unwrap();
+        let state = AppState::new(store.clone(), theme, site, media).await.unwrap();
+        tokio::spawn(kolokol_web::serve(listener, state.clone(), std::future::pending()));
+        TestApp { base, state, store, data, _dir: Some(dir) }
+    }
+
+    /// A new HTTP client. Not shared: each test has its own runtime, and pooled
+    /// connections must not outlive the runtime that opened them. No automatic
+    /// decompression and no redirects: the tests check those themselves.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().no_gzip().no_brotli().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client().get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GETs a page that must exist and returns its text.
+    pub async fn text(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    pub async fn html(&self, path: &str) -> scraper::Html {
+        scraper::Html::parse_document(&self.text(path).await)
+    }
+
+    /// Publishes a minimal article straight into the store (the newsroom's admin
+    /// comes later); returns its slug.
+    pub async fn publish(&self, headline: &str, body: &str) -> Slug {
+        let section = match self.store.sections().await.unwrap().into_iter().next() {
+            Some(section) => section,
+            None => self.store.create_section(&Slug::parse("news").unwrap(), "News", "", 1).await.unwrap(),
+        };
+        let author = match self.store.author_by_slug(&Slug::parse("reporter").unwrap()).await.unwrap() {
+            Some(author) => author,
+            None => self.store.create_author(&Slug::parse("reporter").unwrap(), "A Reporter", "", "").await.unwrap(),
+        };
+        let slug = Slug::from_title(headline).unwrap();
+        let published = Utc::now() - Duration::minutes(1);
+        let article = NewArticle {
+            slug: slug.clone(),
+            headline: headline.into(),
+            dek: String::new(),
+            body_markdown: body.into(),
+            dateline: String::new(),
+            section_id: section.id,
+            author_ids: vec![author.id],
+            tag_ids: vec![],
+            status: ArticleStatus::Published,
+            published_at: Some(published),
+            updated_at: None,
+            hero_image_id: None,
+            hero_alt: String::new(),
+            hero_caption: String::new(),
+            hero_credit: String::new(),
+            seo_title: String::new(),
+            seo_description: String::new(),
+            corrections: vec![],
+        };
+        self.store.create_article(&article, published).await.unwrap();
+        slug
+    }
+}
+
+/// Selects with a CSS selector.
+pub fn select<'a>(html: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    let parsed = scraper::Selector::parse(selector).unwrap();
+    html.select(&parsed).collect()
+}
+
+/// The text of the first match, whitespace folded.
+pub fn text_of(html: &scraper::Html, selector: &str) -> String {
+    select(html, selector)
+        .first()
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// A demo article with two authors, a correction and tags.
+pub const SUPREME_COURT: &str = "/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group";
+pub const SOVEREIGN_INTERNET: &str = "/articles/parliament-passes-sovereign-internet-law-in-a-single-afternoon";
+pub const GOVERNOR: &str = "/articles/regional-governor-dismissed-after-protests-over-heating-outages";

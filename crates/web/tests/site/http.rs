@@ -1,0 +1,172 @@
+//! HTTP behaviour: security headers, compression, conditional requests, the page
+//! cache and its invalidation, theme overrides, bad requests.
+
+use std::io::Read;
+
+use crate::common::{SUPREME_COURT, TestApp, select, text_of};
+
+#[tokio::test]
+async fn every_response_carries_a_strict_policy_and_security_headers() {
+    let app = TestApp::demo();
+    for path in ["/", SUPREME_COURT, "/feed.xml", "/assets/site.css", "/no-such-page", "/archive?page=0"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none'; script-src 'self'; style-src 'self'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("http"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn pages_make_no_request_to_any_other_host() {
+    let app = TestApp::demo();
+    for path in ["/", SUPREME_COURT, "/archive", "/sections/politics", "/no-such-page"] {
+        let html = scraper::Html::parse_document(&app.get(path).await.text().await.unwrap());
+        for element in select(&html, "[src], link[href], [srcset], [poster], [data]") {
+            for attribute in ["src", "srcset", "poster", "data"] {
+                if let Some(value) = element.value().attr(attribute) {
+                    for url in value.split(", ") {
+                        assert!(url.starts_with('/') && !url.starts_with("//"), "{path}: {attribute}={value}");
+                    }
+                }
+            }
+            if element.value().name() == "link" && element.value().attr("rel") != Some("canonical") {
+                let href = element.value().attr("href").unwrap();
+                assert!(href.starts_with('/') && !href.starts_with("//"), "{path}: link {href}");
+            }
+        }
+        let css = app.text("/assets/site.css").await;
+        assert!(!css.contains("url(") && !css.contains("@import"), "the stylesheet loads nothing");
+    }
+}
+
+#[tokio::test]
+async fn pages_are_compressed_with_brotli_or_gzip() {
+    let app = TestApp::demo();
+    let plain = app.get(SUPREME_COURT).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+    let plain = plain.bytes().await.unwrap();
+
+    let br = app.client().get(app.url(SUPREME_COURT)).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let compressed = br.bytes().await.unwrap();
+    assert!(compressed.len() * 3 < plain.len(), "{} vs {}", compressed.len(), plain.len());
+    let mut decoded = Vec::new();
+    brotli_decompress(&compressed, &mut decoded);
+    assert_eq!(decoded, plain);
+
+    let gz = app.client().get(app.url(SUPREME_COURT)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..]).read_to_end(&mut decoded).unwrap();
+    assert_eq!(decoded, plain);
+}
+
+fn brotli_decompress(input: &[u8], out: &mut Vec<u8>) {
+    brotli::BrotliDecompress(&mut &input[..], out).unwrap();
+}
+
+#[tokio::test]
+async fn unchanged_pages_answer_304() {
+    let app = TestApp::demo();
+    for path in ["/", SUPREME_COURT, "/feed.xml", "/sitemap.xml", "/assets/site.css"] {
+        let first = app.get(path).await;
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        let again = app.client().get(app.url(path)).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.bytes().await.unwrap().is_empty());
+        let stale = app.client().get(app.url(path)).header("if-none-match", "\"something-else\"").send().await.unwrap();
+        assert_eq!(stale.status(), 200, "{path}");
+    }
+    let article = app.get(SUPREME_COURT).await;
+    let last_modified = article.headers()["last-modified"].to_str().unwrap().to_owned();
+    let again = app.client().get(app.url(SUPREME_COURT)).header("if-modified-since", &last_modified).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    let old = app.client().get(app.url(SUPREME_COURT)).header("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT").send().await.unwrap();
+    assert_eq!(old.status(), 200);
+
+    let image = app.get("/media/demo/a-free-press-is-missing.jpg").await;
+    assert_eq!(image.status(), 404);
+    let html = app.html(SUPREME_COURT).await;
+    let src = select(&html, "figure.hero img")[0].value().attr("src").unwrap().to_owned();
+    let image = app.get(&src).await;
+    let modified = image.headers()["last-modified"].to_str().unwrap().to_owned();
+    assert!(image.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    let again = app.client().get(app.url(&src)).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(again.status(), 304, "media supports conditional requests too");
+}
+
+#[tokio::test]
+async fn cached_pages_follow_content_changes() {
+    let app = TestApp::empty().await;
+    let before = app.html("/").await;
+    assert_eq!(text_of(&before, ".empty"), "Nothing has been published yet.");
+    assert_eq!(app.get("/").await.headers()["etag"], app.get("/").await.headers()["etag"], "served from the cache");
+
+    let slug = app.publish("Night train to the border", "The last train leaves at midnight.").await;
+    // Another node (or the CLI) changed the database; the watcher notices on its next tick.
+    app.state.refresh(&mut app.state.theme.fingerprint()).await;
+    let after = app.html("/").await;
+    assert_eq!(text_of(&after, ".lead-headline"), "Night train to the border");
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status(), 200);
+    let feed = app.text("/feed.xml").await;
+    assert!(feed.contains("Night train to the border"));
+}
+
+#[tokio::test]
+async fn a_theme_folder_restyles_the_site_without_recompiling() {
+    let theme = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(theme.path().join("assets")).unwrap();
+    std::fs::create_dir_all(theme.path().join("templates")).unwrap();
+    std::fs::write(theme.path().join("assets/site.css"), "body { color: rebeccapurple; }").unwrap();
+    let app = TestApp::with_theme(theme.path().to_path_buf()).await;
+    app.publish("Harbour lights", "Boats came home.").await;
+    app.state.refresh(&mut 0).await;
+
+    assert_eq!(app.text("/assets/site.css").await, "body { color: rebeccapurple; }");
+    assert_eq!(app.get("/assets/site.js").await.status(), 200, "files the folder lacks come from the built-in theme");
+    let before = app.html("/").await;
+    assert_eq!(text_of(&before, ".lead-headline"), "Harbour lights");
+
+    // An editor changes the front page template; the watcher picks the change up.
+    let mut fingerprint = app.state.theme.fingerprint();
+    std::fs::write(
+        theme.path().join("templates/front.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">Our own front page: {{ lead.headline }}</h1>{% endblock %}",
+    )
+    .unwrap();
+    app.state.refresh(&mut fingerprint).await;
+    let after = app.html("/").await;
+    assert_eq!(text_of(&after, "h1.custom"), "Our own front page: Harbour lights");
+}
+
+#[tokio::test]
+async fn absurd_requests_get_clear_errors_not_panics() {
+    let app = TestApp::demo();
+    let long_query = format!("/archive?q={}", "x".repeat(10_000));
+    let response = app.get(&long_query).await;
+    assert_eq!(response.status(), 414);
+    assert!(response.text().await.unwrap().contains("too long"));
+    let long_path = format!("/articles/{}", "a".repeat(5_000));
+    assert_eq!(app.get(&long_path).await.status(), 414);
+    assert_eq!(app.get(&format!("/articles/{}", "a".repeat(200))).await.status(), 404);
+    let undecodable = app.get("/articles/%ff%fe").await;
+    assert_eq!(undecodable.status(), 400);
+    assert!(undecodable.text().await.unwrap().contains("That address does not work"), "a themed page, not the framework's text");
+    assert_eq!(app.get("/archive?page=%ff").await.status(), 400);
+    let post = app.client().post(app.url("/")).body("x").send().await.unwrap();
+    assert_eq!(post.status(), 405);
+    assert_eq!(app.get("/").await.status(), 200, "the server is still up");
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::demo();
+    assert_eq!(app.text("/healthz").await, "ok");
+    assert_eq!(app.text("/readyz").await, "ready");
+}
