@@ -162,7 +162,9 @@ pub fn word_count(text: &str) -> u64 {
 
 /// Minutes a reader needs for `words` words, at 230 words a minute, never less than one.
 pub fn reading_minutes_for_words(words: u64) -> u32 {
-    u32::try_from(words.div_ceil(230)).unwrap_or(u32::MAX).max(1)
+    u32::try_from(words.div_ceil(230))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// Minutes a reader needs for `text`.

@@ -69,8 +69,12 @@ impl fmt::Debug for Config {
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_owned(),
@@ -198,7 +202,10 @@ mod tests {
 
     #[test]
     fn validation_names_the_key() {
-        let mut site = SiteConfig { timezone: "Mars/Olympus".into(), ..SiteConfig::default() };
+        let mut site = SiteConfig {
+            timezone: "Mars/Olympus".into(),
+            ..SiteConfig::default()
+        };
         assert!(site.validate().unwrap_err().contains("site.timezone"));
         site.timezone = "Europe/Riga".into();
         site.base_url = "example.org".into();
@@ -207,7 +214,10 @@ mod tests {
 
     #[test]
     fn database_passwords_are_redacted() {
-        let config = Config { database_url: "postgres://kolokol:hunter2@db/kolokol".into(), ..Config::default() };
+        let config = Config {
+            database_url: "postgres://kolokol:hunter2@db/kolokol".into(),
+            ..Config::default()
+        };
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("kolokol:***@db"));

@@ -10,6 +10,6 @@ pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     NewArticle, NewImage, Section, Tag,
 };
-pub use config::{Banner, BannedNotice, Config, SiteConfig};
+pub use config::{BannedNotice, Banner, Config, SiteConfig};
 pub use page::{PageNumber, PageRequest, Paginated};
 pub use slug::{Slug, SlugError};

@@ -38,7 +38,10 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn new(number: PageNumber, per_page: u32) -> Self {
-        Self { number, per_page: per_page.max(1) }
+        Self {
+            number,
+            per_page: per_page.max(1),
+        }
     }
 
     pub fn offset(self) -> i64 {
@@ -63,8 +66,16 @@ pub struct Paginated<T> {
 impl<T> Paginated<T> {
     pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Self {
         let per_page = u64::from(request.per_page);
-        let total_pages = u32::try_from(total.div_ceil(per_page)).unwrap_or(u32::MAX).max(1);
-        Self { items, page: request.number.get(), per_page: request.per_page, total, total_pages }
+        let total_pages = u32::try_from(total.div_ceil(per_page))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        Self {
+            items,
+            page: request.number.get(),
+            per_page: request.per_page,
+            total,
+            total_pages,
+        }
     }
 
     /// A page past the end is "not found", except page 1 of an empty list.
@@ -84,7 +95,15 @@ mod tests {
     #[test]
     fn page_numbers_are_bounded() {
         assert_eq!(PageNumber::parse("1").map(PageNumber::get), Ok(1));
-        for bad in ["0", "-1", "abc", "", "100001", "99999999999999999999", "1.5"] {
+        for bad in [
+            "0",
+            "-1",
+            "abc",
+            "",
+            "100001",
+            "99999999999999999999",
+            "1.5",
+        ] {
             assert_eq!(PageNumber::parse(bad), Err(PageNumberError), "{bad}");
         }
     }
@@ -96,7 +115,8 @@ mod tests {
         let page = Paginated::new(vec![1; 10], request, 25);
         assert_eq!(page.total_pages, 3);
         assert!(page.has_next() && !page.is_past_the_end());
-        let empty: Paginated<u8> = Paginated::new(vec![], PageRequest::new(PageNumber::FIRST, 10), 0);
+        let empty: Paginated<u8> =
+            Paginated::new(vec![], PageRequest::new(PageNumber::FIRST, 10), 0);
         assert!(!empty.is_past_the_end() && !empty.has_next());
     }
 }

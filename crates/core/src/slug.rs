@@ -19,7 +19,9 @@ pub enum SlugError {
     Empty,
     #[error("a slug can be at most {MAX_SLUG_LEN} characters long")]
     TooLong,
-    #[error("a slug may contain only lowercase letters a-z, digits and single hyphens between them")]
+    #[error(
+        "a slug may contain only lowercase letters a-z, digits and single hyphens between them"
+    )]
     InvalidCharacters,
 }
 
@@ -68,13 +70,44 @@ impl Slug {
 
 fn transliterate(ch: char) -> Option<&'static str> {
     const TABLE: [(char, &str); 33] = [
-        ('а', "a"), ('б', "b"), ('в', "v"), ('г', "g"), ('д', "d"), ('е', "e"), ('ё', "e"),
-        ('ж', "zh"), ('з', "z"), ('и', "i"), ('й', "y"), ('к', "k"), ('л', "l"), ('м', "m"),
-        ('н', "n"), ('о', "o"), ('п', "p"), ('р', "r"), ('с', "s"), ('т', "t"), ('у', "u"),
-        ('ф', "f"), ('х', "kh"), ('ц', "ts"), ('ч', "ch"), ('ш', "sh"), ('щ', "shch"),
-        ('ъ', ""), ('ы', "y"), ('ь', ""), ('э', "e"), ('ю', "yu"), ('я', "ya"),
+        ('а', "a"),
+        ('б', "b"),
+        ('в', "v"),
+        ('г', "g"),
+        ('д', "d"),
+        ('е', "e"),
+        ('ё', "e"),
+        ('ж', "zh"),
+        ('з', "z"),
+        ('и', "i"),
+        ('й', "y"),
+        ('к', "k"),
+        ('л', "l"),
+        ('м', "m"),
+        ('н', "n"),
+        ('о', "o"),
+        ('п', "p"),
+        ('р', "r"),
+        ('с', "s"),
+        ('т', "t"),
+        ('у', "u"),
+        ('ф', "f"),
+        ('х', "kh"),
+        ('ц', "ts"),
+        ('ч', "ch"),
+        ('ш', "sh"),
+        ('щ', "shch"),
+        ('ъ', ""),
+        ('ы', "y"),
+        ('ь', ""),
+        ('э', "e"),
+        ('ю', "yu"),
+        ('я', "ya"),
     ];
-    TABLE.iter().find(|(c, _)| *c == ch).map(|(_, latin)| *latin)
+    TABLE
+        .iter()
+        .find(|(c, _)| *c == ch)
+        .map(|(_, latin)| *latin)
 }
 
 impl fmt::Display for Slug {
@@ -108,16 +141,24 @@ mod tests {
 
     #[test]
     fn accepts_canonical_slugs() {
-        assert_eq!(Slug::parse("night-shift-2026").map(String::from), Ok("night-shift-2026".into()));
+        assert_eq!(
+            Slug::parse("night-shift-2026").map(String::from),
+            Ok("night-shift-2026".into())
+        );
     }
 
     #[test]
     fn refuses_non_canonical_slugs() {
         assert_eq!(Slug::parse(""), Err(SlugError::Empty));
-        for bad in ["Upper", "-lead", "trail-", "dou--ble", "sp ace", "../etc", "é"] {
+        for bad in [
+            "Upper", "-lead", "trail-", "dou--ble", "sp ace", "../etc", "é",
+        ] {
             assert_eq!(Slug::parse(bad), Err(SlugError::InvalidCharacters), "{bad}");
         }
-        assert_eq!(Slug::parse(&"a".repeat(MAX_SLUG_LEN + 1)), Err(SlugError::TooLong));
+        assert_eq!(
+            Slug::parse(&"a".repeat(MAX_SLUG_LEN + 1)),
+            Err(SlugError::TooLong)
+        );
     }
 
     #[test]
@@ -126,9 +167,14 @@ mod tests {
             Slug::from_title("  Election night: 3 lessons!  ").map(String::from),
             Ok("election-night-3-lessons".into())
         );
-        assert_eq!(Slug::from_title("Свободная пресса").map(String::from), Ok("svobodnaya-pressa".into()));
+        assert_eq!(
+            Slug::from_title("Свободная пресса").map(String::from),
+            Ok("svobodnaya-pressa".into())
+        );
         assert_eq!(Slug::from_title("!!!"), Err(SlugError::Empty));
-        let long = Slug::from_title(&"word ".repeat(100)).map(String::from).unwrap_or_default();
+        let long = Slug::from_title(&"word ".repeat(100))
+            .map(String::from)
+            .unwrap_or_default();
         assert!(long.len() <= MAX_SLUG_LEN && !long.ends_with('-'));
     }
 }

@@ -34,12 +34,60 @@ struct Palette {
 }
 
 const PALETTES: [Palette; 6] = [
-    Palette { name: "deep red and charcoal", colours: [("charcoal", [38.0, 38.0, 44.0]), ("deep red", [122.0, 31.0, 31.0]), ("brick", [178.0, 76.0, 58.0]), ("pale stone", [222.0, 214.0, 200.0])] },
-    Palette { name: "teal and sand", colours: [("dark teal", [18.0, 64.0, 70.0]), ("teal", [36.0, 122.0, 124.0]), ("sand", [214.0, 190.0, 140.0]), ("cream", [244.0, 236.0, 218.0])] },
-    Palette { name: "blue and ochre", colours: [("navy", [24.0, 36.0, 74.0]), ("cornflower", [84.0, 120.0, 190.0]), ("ochre", [204.0, 150.0, 52.0]), ("mist", [226.0, 232.0, 240.0])] },
-    Palette { name: "violet and gold", colours: [("plum", [52.0, 26.0, 64.0]), ("violet", [120.0, 80.0, 160.0]), ("gold", [222.0, 180.0, 70.0]), ("lilac", [230.0, 220.0, 240.0])] },
-    Palette { name: "black and amber", colours: [("near black", [20.0, 20.0, 22.0]), ("graphite", [70.0, 72.0, 78.0]), ("amber", [232.0, 160.0, 40.0]), ("smoke", [200.0, 200.0, 196.0])] },
-    Palette { name: "green and cream", colours: [("forest", [28.0, 60.0, 40.0]), ("moss", [92.0, 130.0, 80.0]), ("cream", [240.0, 232.0, 206.0]), ("rust", [170.0, 90.0, 50.0])] },
+    Palette {
+        name: "deep red and charcoal",
+        colours: [
+            ("charcoal", [38.0, 38.0, 44.0]),
+            ("deep red", [122.0, 31.0, 31.0]),
+            ("brick", [178.0, 76.0, 58.0]),
+            ("pale stone", [222.0, 214.0, 200.0]),
+        ],
+    },
+    Palette {
+        name: "teal and sand",
+        colours: [
+            ("dark teal", [18.0, 64.0, 70.0]),
+            ("teal", [36.0, 122.0, 124.0]),
+            ("sand", [214.0, 190.0, 140.0]),
+            ("cream", [244.0, 236.0, 218.0]),
+        ],
+    },
+    Palette {
+        name: "blue and ochre",
+        colours: [
+            ("navy", [24.0, 36.0, 74.0]),
+            ("cornflower", [84.0, 120.0, 190.0]),
+            ("ochre", [204.0, 150.0, 52.0]),
+            ("mist", [226.0, 232.0, 240.0]),
+        ],
+    },
+    Palette {
+        name: "violet and gold",
+        colours: [
+            ("plum", [52.0, 26.0, 64.0]),
+            ("violet", [120.0, 80.0, 160.0]),
+            ("gold", [222.0, 180.0, 70.0]),
+            ("lilac", [230.0, 220.0, 240.0]),
+        ],
+    },
+    Palette {
+        name: "black and amber",
+        colours: [
+            ("near black", [20.0, 20.0, 22.0]),
+            ("graphite", [70.0, 72.0, 78.0]),
+            ("amber", [232.0, 160.0, 40.0]),
+            ("smoke", [200.0, 200.0, 196.0]),
+        ],
+    },
+    Palette {
+        name: "green and cream",
+        colours: [
+            ("forest", [28.0, 60.0, 40.0]),
+            ("moss", [92.0, 130.0, 80.0]),
+            ("cream", [240.0, 232.0, 206.0]),
+            ("rust", [170.0, 90.0, 50.0]),
+        ],
+    },
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -74,13 +122,29 @@ impl Design {
         let mut shapes = Vec::new();
         let circles = 2 + (rng.next() * 3.0) as usize;
         for _ in 0..circles {
-            let shape = Shape::Circle { x: rng.next(), y: rng.next(), r: 0.1 + rng.next() * 0.35 };
-            shapes.push((shape, 1 + (rng.next() * 3.0) as usize % 3, 0.45 + rng.next() * 0.4));
+            let shape = Shape::Circle {
+                x: rng.next(),
+                y: rng.next(),
+                r: 0.1 + rng.next() * 0.35,
+            };
+            shapes.push((
+                shape,
+                1 + (rng.next() * 3.0) as usize % 3,
+                0.45 + rng.next() * 0.4,
+            ));
         }
         let bands = (rng.next() * 3.0) as usize;
         for _ in 0..bands {
-            let shape = Shape::Band { y: rng.next(), height: 0.03 + rng.next() * 0.12, tilt: rng.next() * 0.6 - 0.3 };
-            shapes.push((shape, 1 + (rng.next() * 3.0) as usize % 3, 0.35 + rng.next() * 0.4));
+            let shape = Shape::Band {
+                y: rng.next(),
+                height: 0.03 + rng.next() * 0.12,
+                tilt: rng.next() * 0.6 - 0.3,
+            };
+            shapes.push((
+                shape,
+                1 + (rng.next() * 3.0) as usize % 3,
+                0.35 + rng.next() * 0.4,
+            ));
         }
         let band_text = match bands {
             0 => String::new(),
@@ -91,7 +155,11 @@ impl Design {
             "Abstract illustration: {circles} overlapping circles in {}{band_text}",
             PALETTES[palette].name
         );
-        Self { palette, shapes, alt }
+        Self {
+            palette,
+            shapes,
+            alt,
+        }
     }
 
     /// Draws the design at `width` × `width·9/16`.
@@ -115,7 +183,11 @@ impl Design {
                     }
                     Shape::Band { y, height: h, tilt } => {
                         let centre = y + (u - 0.5) * tilt;
-                        if (v - centre).abs() < h / 2.0 { 1.0 } else { 0.0 }
+                        if (v - centre).abs() < h / 2.0 {
+                            1.0
+                        } else {
+                            0.0
+                        }
                     }
                 };
                 if coverage > 0.0 {
@@ -123,15 +195,24 @@ impl Design {
                 }
             }
             // A little grain, so the JPEGs look like pictures rather than posters.
-            let grain = (((px.wrapping_mul(7919) ^ py.wrapping_mul(104_729)) % 13) as f32 - 6.0) * 0.6;
-            image::Rgb([channel(rgb[0] + grain), channel(rgb[1] + grain), channel(rgb[2] + grain)])
+            let grain =
+                (((px.wrapping_mul(7919) ^ py.wrapping_mul(104_729)) % 13) as f32 - 6.0) * 0.6;
+            image::Rgb([
+                channel(rgb[0] + grain),
+                channel(rgb[1] + grain),
+                channel(rgb[2] + grain),
+            ])
         })
     }
 }
 
 fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
     let t = t.clamp(0.0, 1.0);
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+    [
+        a[0] + (b[0] - a[0]) * t,
+        a[1] + (b[1] - a[1]) * t,
+        a[2] + (b[2] - a[2]) * t,
+    ]
 }
 
 fn channel(value: f32) -> u8 {
@@ -141,29 +222,54 @@ fn channel(value: f32) -> u8 {
 /// Draws the original and its renditions into `media_dir/demo/`.
 pub fn write_hero(media_dir: &Path, slug: &str, design: &Design) -> Result<NewImage, ImageError> {
     let folder = media_dir.join("demo");
-    std::fs::create_dir_all(&folder).map_err(|source| ImageError::Write { path: folder.display().to_string(), source })?;
+    std::fs::create_dir_all(&folder).map_err(|source| ImageError::Write {
+        path: folder.display().to_string(),
+        source,
+    })?;
     let mut variants = Vec::new();
     for width in WIDTHS {
         let path = format!("demo/{slug}-{width}.jpg");
         let height = write_jpeg(media_dir, &path, &design.draw(width))?;
-        variants.push(ImageVariant { width, height, path, mime: "image/jpeg".into() });
+        variants.push(ImageVariant {
+            width,
+            height,
+            path,
+            mime: "image/jpeg".into(),
+        });
     }
     let path = format!("demo/{slug}.jpg");
     let height = write_jpeg(media_dir, &path, &design.draw(ORIGINAL_WIDTH))?;
-    Ok(NewImage { path, width: ORIGINAL_WIDTH, height, mime: "image/jpeg".into(), variants })
+    Ok(NewImage {
+        path,
+        width: ORIGINAL_WIDTH,
+        height,
+        mime: "image/jpeg".into(),
+        variants,
+    })
 }
 
 fn write_jpeg(media_dir: &Path, relative: &str, picture: &RgbImage) -> Result<u32, ImageError> {
     let target = media_dir.join(relative);
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80)
-        .write_image(picture.as_raw(), picture.width(), picture.height(), image::ExtendedColorType::Rgb8)
-        .map_err(|source| ImageError::Encode { path: relative.to_owned(), source })?;
+        .write_image(
+            picture.as_raw(),
+            picture.width(),
+            picture.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(|source| ImageError::Encode {
+            path: relative.to_owned(),
+            source,
+        })?;
     // Write then rename, so that a crash never leaves half an image behind.
     let partial = target.with_extension("jpg.partial");
     std::fs::write(&partial, &bytes)
         .and_then(|()| std::fs::rename(&partial, &target))
-        .map_err(|source| ImageError::Write { path: target.display().to_string(), source })?;
+        .map_err(|source| ImageError::Write {
+            path: target.display().to_string(),
+            source,
+        })?;
     Ok(picture.height())
 }
 
@@ -186,7 +292,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let image = write_hero(dir.path(), "probe", &Design::new(1, 0)).unwrap();
         assert_eq!((image.width, image.height), (1600, 900));
-        assert_eq!(image.variants.iter().map(|v| (v.width, v.height)).collect::<Vec<_>>(), [(480, 270), (960, 540), (1440, 810)]);
+        assert_eq!(
+            image
+                .variants
+                .iter()
+                .map(|v| (v.width, v.height))
+                .collect::<Vec<_>>(),
+            [(480, 270), (960, 540), (1440, 810)]
+        );
         let decoded = image::open(dir.path().join(&image.variants[0].path)).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (480, 270));
     }

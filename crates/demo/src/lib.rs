@@ -108,11 +108,17 @@ pub fn article_count() -> Result<usize, DemoError> {
 fn tag_name(slug: &Slug) -> String {
     let text = slug.as_str().replace('-', " ");
     let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Draws every article's hero image, on as many threads as there are cores.
-fn draw_all(media: &Path, plans: &[(String, u64, usize)]) -> Result<Vec<(kolokol_core::NewImage, String)>, DemoError> {
+fn draw_all(
+    media: &Path,
+    plans: &[(String, u64, usize)],
+) -> Result<Vec<(kolokol_core::NewImage, String)>, DemoError> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let chunk = plans.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -123,7 +129,8 @@ fn draw_all(media: &Path, plans: &[(String, u64, usize)]) -> Result<Vec<(kolokol
                     part.iter()
                         .map(|(slug, seed, palette)| {
                             let design = images::Design::new(*seed, *palette);
-                            images::write_hero(media, slug, &design).map(|image| (image, design.alt))
+                            images::write_hero(media, slug, &design)
+                                .map(|image| (image, design.alt))
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })
@@ -131,7 +138,9 @@ fn draw_all(media: &Path, plans: &[(String, u64, usize)]) -> Result<Vec<(kolokol
             .collect();
         let mut pictures = Vec::with_capacity(plans.len());
         for worker in workers {
-            let part = worker.join().map_err(|_| DemoError::Task("an image worker panicked".into()))??;
+            let part = worker
+                .join()
+                .map_err(|_| DemoError::Task("an image worker panicked".into()))??;
             pictures.extend(part);
         }
         Ok(pictures)
@@ -141,18 +150,30 @@ fn draw_all(media: &Path, plans: &[(String, u64, usize)]) -> Result<Vec<(kolokol
 /// Loads the demo newsroom unless the database already has articles. Publication times
 /// are counted back from `now`, so the demo always looks current. Returns how many
 /// articles were created.
-pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Result<usize, DemoError> {
+pub async fn seed(
+    store: &DynStore,
+    media_dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<usize, DemoError> {
     if store.has_articles().await? {
         return Ok(0);
     }
     let content = content()?;
     let mut sections = Vec::new();
     for (position, text) in (1_i64..).zip(&content.section) {
-        sections.push(store.create_section(&text.slug, &text.name, &text.description, position).await?);
+        sections.push(
+            store
+                .create_section(&text.slug, &text.name, &text.description, position)
+                .await?,
+        );
     }
     let mut authors = Vec::new();
     for text in &content.author {
-        authors.push(store.create_author(&text.slug, &text.name, &text.title, &text.bio).await?);
+        authors.push(
+            store
+                .create_author(&text.slug, &text.name, &text.title, &text.bio)
+                .await?,
+        );
     }
     let tag_slugs: BTreeSet<&Slug> = content.article.iter().flat_map(|a| &a.tags).collect();
     let mut tags = Vec::new();
@@ -166,8 +187,13 @@ pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Res
         .iter()
         .enumerate()
         .map(|(n, a)| {
-            let slug = Slug::from_title(&a.headline).map_err(|e| DemoError::Content(format!("{}: {e}", a.headline)))?;
-            let palette = content.section.iter().position(|s| s.slug == a.section).unwrap_or(0);
+            let slug = Slug::from_title(&a.headline)
+                .map_err(|e| DemoError::Content(format!("{}: {e}", a.headline)))?;
+            let palette = content
+                .section
+                .iter()
+                .position(|s| s.slug == a.section)
+                .unwrap_or(0);
             Ok((slug.to_string(), n as u64 + 1, palette))
         })
         .collect::<Result<_, DemoError>>()?;
@@ -178,22 +204,39 @@ pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Res
 
     let mut created = 0;
     for (text, (image, alt)) in content.article.iter().zip(pictures) {
-        let find = |slug: &Slug, what: &str| DemoError::Content(format!("{}: unknown {what} {slug}", text.headline));
-        let section = sections.iter().find(|s| s.slug == text.section).ok_or_else(|| find(&text.section, "section"))?;
+        let find = |slug: &Slug, what: &str| {
+            DemoError::Content(format!("{}: unknown {what} {slug}", text.headline))
+        };
+        let section = sections
+            .iter()
+            .find(|s| s.slug == text.section)
+            .ok_or_else(|| find(&text.section, "section"))?;
         let author_ids = text
             .authors
             .iter()
-            .map(|slug| authors.iter().find(|a| &a.slug == slug).map(|a| a.id).ok_or_else(|| find(slug, "author")))
+            .map(|slug| {
+                authors
+                    .iter()
+                    .find(|a| &a.slug == slug)
+                    .map(|a| a.id)
+                    .ok_or_else(|| find(slug, "author"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let tag_ids = text
             .tags
             .iter()
-            .map(|slug| tags.iter().find(|t| &t.slug == slug).map(|t| t.id).ok_or_else(|| find(slug, "tag")))
+            .map(|slug| {
+                tags.iter()
+                    .find(|t| &t.slug == slug)
+                    .map(|t| t.id)
+                    .ok_or_else(|| find(slug, "tag"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let published = now - Duration::hours(text.hours_ago);
         let image_id = store.create_image(&image, published).await?;
         let article = NewArticle {
-            slug: Slug::from_title(&text.headline).map_err(|e| DemoError::Content(e.to_string()))?,
+            slug: Slug::from_title(&text.headline)
+                .map_err(|e| DemoError::Content(e.to_string()))?,
             headline: text.headline.clone(),
             dek: text.dek.clone(),
             body_markdown: text.body.trim().to_owned(),
@@ -213,7 +256,10 @@ pub async fn seed(store: &DynStore, media_dir: &Path, now: DateTime<Utc>) -> Res
             corrections: text
                 .correction
                 .iter()
-                .map(|body| Correction { created_at: published + Duration::hours(5), body: body.clone() })
+                .map(|body| Correction {
+                    created_at: published + Duration::hours(5),
+                    body: body.clone(),
+                })
                 .collect(),
         };
         store.create_article(&article, published).await?;
@@ -233,15 +279,31 @@ mod tests {
         assert!(content.article.len() >= 40);
         assert!(content.section.len() >= 4);
         assert_eq!(content.author.len(), 6);
-        assert!(content.article.iter().any(|a| a.authors.len() > 1), "some articles have several authors");
-        assert!(content.article.iter().any(|a| a.correction.is_some()), "some articles carry corrections");
-        let slugs: BTreeSet<String> =
-            content.article.iter().map(|a| Slug::from_title(&a.headline).unwrap().to_string()).collect();
-        assert_eq!(slugs.len(), content.article.len(), "headlines make unique slugs");
+        assert!(
+            content.article.iter().any(|a| a.authors.len() > 1),
+            "some articles have several authors"
+        );
+        assert!(
+            content.article.iter().any(|a| a.correction.is_some()),
+            "some articles carry corrections"
+        );
+        let slugs: BTreeSet<String> = content
+            .article
+            .iter()
+            .map(|a| Slug::from_title(&a.headline).unwrap().to_string())
+            .collect();
+        assert_eq!(
+            slugs.len(),
+            content.article.len(),
+            "headlines make unique slugs"
+        );
     }
 
     #[test]
     fn tag_names_read_naturally() {
-        assert_eq!(tag_name(&Slug::parse("civil-society").unwrap()), "Civil society");
+        assert_eq!(
+            tag_name(&Slug::parse("civil-society").unwrap()),
+            "Civil society"
+        );
     }
 }

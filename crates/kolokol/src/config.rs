@@ -19,16 +19,29 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         figment = figment.merge(Toml::file_exact(file));
     }
     figment = figment.merge(Env::prefixed("KOLOKOL_").split("__"));
-    let config: Config = figment.extract().map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    let config: Config = figment
+        .extract()
+        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     config
         .validate()
         .map_err(anyhow::Error::msg)
-        .with_context(|| format!("invalid configuration{}", file.map(|f| format!(" in {}", f.display())).unwrap_or_default()))?;
+        .with_context(|| {
+            format!(
+                "invalid configuration{}",
+                file.map(|f| format!(" in {}", f.display()))
+                    .unwrap_or_default()
+            )
+        })?;
     Ok(config)
 }
 
 fn describe(error: &figment::Error) -> String {
-    error.clone().into_iter().map(|e| format!("configuration error: {e}")).collect::<Vec<_>>().join("\n")
+    error
+        .clone()
+        .into_iter()
+        .map(|e| format!("configuration error: {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -36,6 +49,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API fixes the closure's error type")]
     fn file_values_and_environment_overrides() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("kolokol.toml");
@@ -66,6 +80,11 @@ mod tests {
         let error = format!("{:#}", load(Some(&file)).unwrap_err());
         assert!(error.contains("site.timezone"), "{error}");
 
-        assert!(load(Some(&dir.path().join("missing.toml"))).unwrap_err().to_string().contains("does not exist"));
+        assert!(
+            load(Some(&dir.path().join("missing.toml")))
+                .unwrap_err()
+                .to_string()
+                .contains("does not exist")
+        );
     }
 }

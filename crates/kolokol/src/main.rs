@@ -14,7 +14,11 @@ use kolokol_web::AppState;
 use tokio::net::TcpListener;
 
 #[derive(Debug, Parser)]
-#[command(name = "kolokol", version, about = "Publishing for reader-funded newsrooms that governments block")]
+#[command(
+    name = "kolokol",
+    version,
+    about = "Publishing for reader-funded newsrooms that governments block"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,12 +68,16 @@ enum ThemeCommand {
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KOLOKOL_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("KOLOKOL_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -91,35 +99,60 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config::load(config.as_deref())?;
             serve(config).await
         }
-        Command::Demo { listen, data, theme } => demo(listen, data, theme).await,
+        Command::Demo {
+            listen,
+            data,
+            theme,
+        } => demo(listen, data, theme).await,
         Command::Migrate { config } => {
             let config = config::load(config.as_deref())?;
             open_store(&config).await?;
             println!("The database is up to date.");
             Ok(())
         }
-        Command::Theme { command: ThemeCommand::Export { dir } } => export_theme(&dir),
+        Command::Theme {
+            command: ThemeCommand::Export { dir },
+        } => export_theme(&dir),
     }
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        )
+    })?;
     let url = config.database_url();
-    let store = kolokol_store::connect(&url)
+    let store = kolokol_store::connect(&url).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            kolokol_core::config::redact_url(&url)
+        )
+    })?;
+    store
+        .migrate()
         .await
-        .with_context(|| format!("cannot open the database {}", kolokol_core::config::redact_url(&url)))?;
-    store.migrate().await.context("cannot migrate the database")?;
+        .context("cannot migrate the database")?;
     Ok(store)
 }
 
 async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyhow::Result<()> {
     let site = kolokol_demo::site_config(&format!("http://{listen}"))?;
-    let config = Config { listen, data_dir: data, theme_dir: theme, site, ..Config::default() };
+    let config = Config {
+        listen,
+        data_dir: data,
+        theme_dir: theme,
+        site,
+        ..Config::default()
+    };
     let store = open_store(&config).await?;
     let created = kolokol_demo::seed(&store, &config.media_dir(), chrono::Utc::now()).await?;
     if created > 0 {
-        println!("Loaded the demo newsroom: {created} articles in {}.", config.data_dir.display());
+        println!(
+            "Loaded the demo newsroom: {created} articles in {}.",
+            config.data_dir.display()
+        );
     }
     serve_with(config, store).await
 }
@@ -132,8 +165,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::Result<()> {
     tracing::info!(config = ?config, "starting");
     let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
-    std::fs::create_dir_all(config.media_dir())
-        .with_context(|| format!("cannot create the media folder {}", config.media_dir().display()))?;
+    std::fs::create_dir_all(config.media_dir()).with_context(|| {
+        format!(
+            "cannot create the media folder {}",
+            config.media_dir().display()
+        )
+    })?;
     let state = AppState::new(store, theme, config.site.clone(), config.media_dir())
         .await
         .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
@@ -141,7 +178,10 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
-    println!("Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)", config.site.title);
+    println!(
+        "Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)",
+        config.site.title
+    );
     kolokol_web::serve(listener, state, shutdown_signal()).await?;
     println!("Stopped.");
     Ok(())
@@ -174,17 +214,26 @@ async fn shutdown_signal() {
 
 fn export_theme(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        anyhow::bail!("{} is not empty; choose a new folder so nothing is overwritten", dir.display());
+        anyhow::bail!(
+            "{} is not empty; choose a new folder so nothing is overwritten",
+            dir.display()
+        );
     }
     let mut count = 0;
     for (name, bytes) in Theme::default_files() {
         let target = dir.join(&name);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("cannot write {}", target.display()))?;
         count += 1;
     }
-    println!("Wrote {count} theme files to {}. Set theme_dir = \"{}\" in your configuration.", dir.display(), dir.display());
+    println!(
+        "Wrote {count} theme files to {}. Set theme_dir = \"{}\" in your configuration.",
+        dir.display(),
+        dir.display()
+    );
     Ok(())
 }

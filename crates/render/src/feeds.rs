@@ -52,12 +52,18 @@ pub fn rss(feed: &Feed, self_url: &str) -> String {
     push_element(&mut out, "description", &feed.description);
     push_element(&mut out, "language", &feed.language);
     push_element(&mut out, "lastBuildDate", &feed.updated.to_rfc2822());
-    out.push_str(&format!("<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n", xml_escape(self_url)));
+    out.push_str(&format!(
+        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        xml_escape(self_url)
+    ));
     for item in &feed.items {
         out.push_str("<item>\n");
         push_element(&mut out, "title", &item.title);
         push_element(&mut out, "link", &item.url);
-        out.push_str(&format!("<guid isPermaLink=\"true\">{}</guid>\n", xml_escape(&item.url)));
+        out.push_str(&format!(
+            "<guid isPermaLink=\"true\">{}</guid>\n",
+            xml_escape(&item.url)
+        ));
         push_element(&mut out, "pubDate", &item.published.to_rfc2822());
         for author in &item.authors {
             push_element(&mut out, "dc:creator", author);
@@ -76,28 +82,49 @@ pub fn rss(feed: &Feed, self_url: &str) -> String {
 pub fn atom(feed: &Feed, self_url: &str) -> String {
     let mut out = String::with_capacity(4096 + feed.items.len() * 4096);
     out.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
-    out.push_str(&format!("\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml_escape(&feed.language)));
+    out.push_str(&format!(
+        "\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&feed.language)
+    ));
     push_element(&mut out, "title", &feed.title);
     push_element(&mut out, "subtitle", &feed.description);
     push_element(&mut out, "id", self_url);
     push_element(&mut out, "updated", &feed.updated.to_rfc3339());
-    out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&feed.home_url)));
-    out.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(self_url)));
+    out.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&feed.home_url)
+    ));
+    out.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(self_url)
+    ));
     for item in &feed.items {
         out.push_str("<entry>\n");
         push_element(&mut out, "title", &item.title);
         push_element(&mut out, "id", &item.url);
-        out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&item.url)));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&item.url)
+        ));
         push_element(&mut out, "published", &item.published.to_rfc3339());
         push_element(&mut out, "updated", &item.updated.to_rfc3339());
         for author in &item.authors {
-            out.push_str(&format!("<author><name>{}</name></author>\n", xml_escape(author)));
+            out.push_str(&format!(
+                "<author><name>{}</name></author>\n",
+                xml_escape(author)
+            ));
         }
         for category in &item.categories {
             out.push_str(&format!("<category term=\"{}\"/>\n", xml_escape(category)));
         }
-        out.push_str(&format!("<summary>{}</summary>\n", xml_escape(&item.summary)));
-        out.push_str(&format!("<content type=\"html\">{}</content>\n", xml_escape(&item.content_html)));
+        out.push_str(&format!(
+            "<summary>{}</summary>\n",
+            xml_escape(&item.summary)
+        ));
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            xml_escape(&item.content_html)
+        ));
         out.push_str("</entry>\n");
     }
     out.push_str("</feed>\n");
@@ -172,21 +199,29 @@ mod tests {
     #[test]
     fn xml_feeds_escape_text_and_markup() {
         let rss = rss(&sample(), "https://k.example/feed.xml");
-        assert!(rss.contains("<title>Tom &lt;&amp;&gt; Jerry</title>"), "{rss}");
-        assert!(rss.contains("&lt;p&gt;Body &amp;amp; more&lt;/p&gt;"), "{rss}");
+        assert!(
+            rss.contains("<title>Tom &lt;&amp;&gt; Jerry</title>"),
+            "{rss}"
+        );
+        assert!(
+            rss.contains("&lt;p&gt;Body &amp;amp; more&lt;/p&gt;"),
+            "{rss}"
+        );
         let atom = atom(&sample(), "https://k.example/atom.xml");
         assert!(atom.contains("<title>Bell &amp; Co</title>"), "{atom}");
     }
 
     #[test]
     fn json_feed_is_json() {
-        let value: serde_json::Value = serde_json::from_str(&json_feed(&sample(), "https://k.example/feed.json")).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&json_feed(&sample(), "https://k.example/feed.json")).unwrap();
         assert_eq!(value["items"][0]["title"], "Tom <&> Jerry");
     }
 
     #[test]
     fn relative_links_become_absolute() {
-        let html = r#"<a href="/articles/x">x</a><img src="/media/y.jpg"><a href="//other/z">z</a>"#;
+        let html =
+            r#"<a href="/articles/x">x</a><img src="/media/y.jpg"><a href="//other/z">z</a>"#;
         assert_eq!(
             absolutize(html, "https://k.example/"),
             r#"<a href="https://k.example/articles/x">x</a><img src="https://k.example/media/y.jpg"><a href="//other/z">z</a>"#

@@ -47,7 +47,9 @@ pub fn news_article(article: &NewsArticle<'_>) -> String {
 
 /// Escapes `<`, `>` and `&` so that no `</script>` can end the element early.
 pub fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]

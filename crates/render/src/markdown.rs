@@ -27,7 +27,11 @@ pub fn to_plain_text(markdown: &str) -> String {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => text.push_str(&t),
             pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => text.push(' '),
             pulldown_cmark::Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
             ) => text.push(' '),
             _ => {}
         }
@@ -76,9 +80,13 @@ mod tests {
 
     #[test]
     fn renders_news_markdown() {
-        let html = to_html("A *quote*:\n\n> Freedom.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two");
+        let html =
+            to_html("A *quote*:\n\n> Freedom.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two");
         assert!(html.contains("<blockquote>"), "{html}");
-        assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<td>1</td>"),
+            "{html}"
+        );
         assert!(html.contains("<li>one</li>"), "{html}");
         assert!(html.contains("<em>quote</em>"), "{html}");
     }
@@ -100,6 +108,9 @@ mod tests {
 
     #[test]
     fn plain_text_strips_markup() {
-        assert_eq!(to_plain_text("A **bold** [link](/x).\n\n> Quote"), "A bold link. Quote");
+        assert_eq!(
+            to_plain_text("A **bold** [link](/x).\n\n> Quote"),
+            "A bold link. Quote"
+        );
     }
 }

@@ -33,7 +33,9 @@ pub struct SitemapUrl {
 
 /// A `<urlset>` document.
 pub fn urlset(urls: &[SitemapUrl]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for url in urls {
         out.push_str(&format!("<url><loc>{}</loc>", xml_escape(&url.loc)));
         if let Some(lastmod) = url.lastmod {
@@ -47,7 +49,9 @@ pub fn urlset(urls: &[SitemapUrl]) -> String {
 
 /// A `<sitemapindex>` pointing at the numbered sitemap files.
 pub fn index(sitemaps: &[SitemapUrl]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for sitemap in sitemaps {
         out.push_str(&format!("<sitemap><loc>{}</loc>", xml_escape(&sitemap.loc)));
         if let Some(lastmod) = sitemap.lastmod {
@@ -92,7 +96,9 @@ pub fn news(publication: &str, language: &str, urls: &[NewsUrl]) -> String {
 /// `robots.txt`: everything public may be crawled; the sitemaps are named.
 pub fn robots(base: &str) -> String {
     let base = base.trim_end_matches('/');
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/news-sitemap.xml\n")
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/news-sitemap.xml\n"
+    )
 }
 
 #[cfg(test)]
@@ -106,8 +112,14 @@ mod tests {
 
     #[test]
     fn documents_have_their_namespaces() {
-        let url = SitemapUrl { loc: "https://k.example/?a=1&b=2".into(), lastmod: None };
-        assert!(urlset(std::slice::from_ref(&url)).contains("<loc>https://k.example/?a=1&amp;b=2</loc>"));
+        let url = SitemapUrl {
+            loc: "https://k.example/?a=1&b=2".into(),
+            lastmod: None,
+        };
+        assert!(
+            urlset(std::slice::from_ref(&url))
+                .contains("<loc>https://k.example/?a=1&amp;b=2</loc>")
+        );
         assert!(index(&[url]).starts_with("<?xml"));
         assert!(news("K", "en", &[]).contains("sitemap-news/0.9"));
         assert!(robots("https://k.example/").contains("Sitemap: https://k.example/sitemap.xml"));

@@ -40,13 +40,17 @@ pub struct Theme {
 impl Theme {
     /// Loads the theme; `dir` overrides the built-in files it contains.
     pub fn new(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Result<Self, ThemeError> {
-        if let Some(dir) = &dir {
-            if !dir.is_dir() {
-                return Err(ThemeError::MissingFolder(dir.clone()));
-            }
+        if let Some(dir) = &dir
+            && !dir.is_dir()
+        {
+            return Err(ThemeError::MissingFolder(dir.clone()));
         }
         let env = build_environment(dir.clone(), timezone);
-        Ok(Self { dir, env: RwLock::new(Arc::new(env)), timezone })
+        Ok(Self {
+            dir,
+            env: RwLock::new(Arc::new(env)),
+            timezone,
+        })
     }
 
     /// Forgets every loaded template so the next render reads the folder again.
@@ -59,13 +63,20 @@ impl Theme {
         let env = Arc::clone(&self.env.read());
         env.get_template(name)
             .and_then(|template| template.render(context))
-            .map_err(|source| ThemeError::Template { name: name.to_owned(), source })
+            .map_err(|source| ThemeError::Template {
+                name: name.to_owned(),
+                source,
+            })
     }
 
     /// A static asset (`assets/…` in the theme), from the folder first.
     pub fn asset(&self, path: &str) -> Option<Cow<'static, [u8]>> {
         let relative = format!("assets/{}", safe_relative(path)?);
-        if let Some(bytes) = self.dir.as_ref().and_then(|dir| std::fs::read(dir.join(&relative)).ok()) {
+        if let Some(bytes) = self
+            .dir
+            .as_ref()
+            .and_then(|dir| std::fs::read(dir.join(&relative)).ok())
+        {
             return Some(Cow::Owned(bytes));
         }
         DefaultTheme::get(&relative).map(|file| file.data)
@@ -89,10 +100,15 @@ impl Theme {
                     .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
                     .map_or(0, |d| d.as_nanos());
                 // An order-independent mix of name, size and time.
-                let name_hash = entry.path().to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                });
-                hash = hash.wrapping_add(name_hash ^ meta.len().rotate_left(17) ^ (modified as u64));
+                let name_hash = entry
+                    .path()
+                    .to_string_lossy()
+                    .bytes()
+                    .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                    });
+                hash =
+                    hash.wrapping_add(name_hash ^ meta.len().rotate_left(17) ^ (modified as u64));
             }
         }
         hash
@@ -100,7 +116,8 @@ impl Theme {
 
     /// Names of all built-in files, for `kolokol theme export`.
     pub fn default_files() -> impl Iterator<Item = (String, Cow<'static, [u8]>)> {
-        DefaultTheme::iter().filter_map(|name| DefaultTheme::get(&name).map(|file| (name.into_owned(), file.data)))
+        DefaultTheme::iter()
+            .filter_map(|name| DefaultTheme::get(&name).map(|file| (name.into_owned(), file.data)))
     }
 }
 
@@ -108,7 +125,9 @@ impl Theme {
 fn safe_relative(path: &str) -> Option<String> {
     let candidate = Path::new(path);
     let safe = !path.is_empty()
-        && candidate.components().all(|c| matches!(c, Component::Normal(_)))
+        && candidate
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
         && !path.contains('\\');
     safe.then(|| path.to_owned())
 }
@@ -116,23 +135,33 @@ fn safe_relative(path: &str) -> Option<String> {
 fn build_environment(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_loader(move |name| {
-        let Some(relative) = safe_relative(name) else { return Ok(None) };
+        let Some(relative) = safe_relative(name) else {
+            return Ok(None);
+        };
         let relative = format!("templates/{relative}");
         if let Some(dir) = &dir {
             match std::fs::read_to_string(dir.join(&relative)) {
                 Ok(source) => return Ok(Some(source)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
-                    return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "cannot read template")
-                        .with_source(e));
+                    return Err(minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        "cannot read template",
+                    )
+                    .with_source(e));
                 }
             }
         }
-        Ok(DefaultTheme::get(&relative).map(|file| String::from_utf8_lossy(&file.data).into_owned()))
+        Ok(DefaultTheme::get(&relative)
+            .map(|file| String::from_utf8_lossy(&file.data).into_owned()))
     });
     env.set_formatter(escape_html_minimally);
-    env.add_filter("local_time", move |value: String| format_local(&value, timezone));
-    env.add_filter("long_date", move |value: String| format_long_date(&value, timezone));
+    env.add_filter("local_time", move |value: String| {
+        format_local(&value, timezone)
+    });
+    env.add_filter("long_date", move |value: String| {
+        format_long_date(&value, timezone)
+    });
     env.add_filter("srcset", srcset);
     env
 }
@@ -144,7 +173,11 @@ fn escape_html_minimally(
     state: &minijinja::State<'_, '_>,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() && !value.is_undefined() && !value.is_none() {
+    if state.auto_escape() == minijinja::AutoEscape::Html
+        && !value.is_safe()
+        && !value.is_undefined()
+        && !value.is_none()
+    {
         let text = value.to_string();
         let mut escaped = String::with_capacity(text.len() + 8);
         for ch in text.chars() {
@@ -157,23 +190,33 @@ fn escape_html_minimally(
                 c => escaped.push(c),
             }
         }
-        return out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed").with_source(e));
+        return out.write_str(&escaped).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed").with_source(e)
+        });
     }
     minijinja::escape_formatter(out, state, value)
 }
 
 fn parse_time(value: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(value).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(value)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// "29 November 2026, 09:00 EET": the newsroom's zone, named, so nobody is misled.
 fn format_local(value: &str, timezone: chrono_tz::Tz) -> String {
-    parse_time(value).map_or_else(String::new, |t| t.with_timezone(&timezone).format("%-d %B %Y, %H:%M %Z").to_string())
+    parse_time(value).map_or_else(String::new, |t| {
+        t.with_timezone(&timezone)
+            .format("%-d %B %Y, %H:%M %Z")
+            .to_string()
+    })
 }
 
 /// "29 November 2026".
 fn format_long_date(value: &str, timezone: chrono_tz::Tz) -> String {
-    parse_time(value).map_or_else(String::new, |t| t.with_timezone(&timezone).format("%-d %B %Y").to_string())
+    parse_time(value).map_or_else(String::new, |t| {
+        t.with_timezone(&timezone).format("%-d %B %Y").to_string()
+    })
 }
 
 /// `srcset` for an image's variants: `/media/a-480.jpg 480w, /media/a-960.jpg 960w`.
@@ -182,7 +225,10 @@ fn srcset(variants: Value) -> Result<String, minijinja::Error> {
     for variant in variants.try_iter()? {
         let path = variant.get_attr("path")?;
         let width = variant.get_attr("width")?;
-        parts.push(format!("{} {width}w", crate::urls::media(&path.to_string())));
+        parts.push(format!(
+            "{} {width}w",
+            crate::urls::media(&path.to_string())
+        ));
     }
     Ok(parts.join(", "))
 }
@@ -197,14 +243,30 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("templates")).unwrap();
         std::fs::write(dir.path().join("templates/probe.html"), "Hello {{ who }}").unwrap();
         let theme = Theme::new(Some(dir.path().to_path_buf()), chrono_tz::UTC).unwrap();
-        assert_eq!(theme.render("probe.html", minijinja::context! { who => "<b>/\"'&" }).unwrap(), "Hello &lt;b&gt;/&quot;&#39;&amp;");
+        assert_eq!(
+            theme
+                .render("probe.html", minijinja::context! { who => "<b>/\"'&" })
+                .unwrap(),
+            "Hello &lt;b&gt;/&quot;&#39;&amp;"
+        );
 
         let before = theme.fingerprint();
         std::fs::write(dir.path().join("templates/probe.html"), "Bye {{ who }}!").unwrap();
         assert_ne!(theme.fingerprint(), before);
-        assert!(theme.render("probe.html", minijinja::context! { who => "x" }).unwrap().starts_with("Hello"), "cached until reload");
+        assert!(
+            theme
+                .render("probe.html", minijinja::context! { who => "x" })
+                .unwrap()
+                .starts_with("Hello"),
+            "cached until reload"
+        );
         theme.reload();
-        assert_eq!(theme.render("probe.html", minijinja::context! { who => "x" }).unwrap(), "Bye x!");
+        assert_eq!(
+            theme
+                .render("probe.html", minijinja::context! { who => "x" })
+                .unwrap(),
+            "Bye x!"
+        );
     }
 
     #[test]
@@ -219,14 +281,22 @@ mod tests {
     #[test]
     fn times_name_the_newsroom_zone() {
         let riga: chrono_tz::Tz = "Europe/Riga".parse().unwrap();
-        assert_eq!(format_local("2026-11-29T07:00:00Z", riga), "29 November 2026, 09:00 EET");
-        assert_eq!(format_long_date("2026-06-01T22:30:00Z", riga), "2 June 2026");
+        assert_eq!(
+            format_local("2026-11-29T07:00:00Z", riga),
+            "29 November 2026, 09:00 EET"
+        );
+        assert_eq!(
+            format_long_date("2026-06-01T22:30:00Z", riga),
+            "2 June 2026"
+        );
         assert_eq!(format_local("not a time", riga), "");
     }
 
     #[test]
     fn missing_folder_is_a_clear_error() {
-        let error = Theme::new(Some("/no/such/theme".into()), chrono_tz::UTC).err().unwrap();
+        let error = Theme::new(Some("/no/such/theme".into()), chrono_tz::UTC)
+            .err()
+            .unwrap();
         assert!(error.to_string().contains("/no/such/theme"));
     }
 }

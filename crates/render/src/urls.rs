@@ -23,7 +23,11 @@ pub fn media(path: &str) -> String {
 
 /// `path` with `?page=n` when `n` is not the first page.
 pub fn paged(path: &str, page: u32) -> String {
-    if page <= 1 { path.to_owned() } else { format!("{path}?page={page}") }
+    if page <= 1 {
+        path.to_owned()
+    } else {
+        format!("{path}?page={page}")
+    }
 }
 
 /// Joins the site's base URL and a root-relative path into an absolute URL.
@@ -35,7 +39,10 @@ pub fn absolute(base: &str, path: &str) -> String {
 mod tests {
     #[test]
     fn builds_absolute_paged_urls() {
-        assert_eq!(super::absolute("https://k.example/", &super::paged(&super::tag("exile"), 2)), "https://k.example/tags/exile?page=2");
+        assert_eq!(
+            super::absolute("https://k.example/", &super::paged(&super::tag("exile"), 2)),
+            "https://k.example/tags/exile?page=2"
+        );
         assert_eq!(super::paged("/archive", 1), "/archive");
     }
 }

@@ -19,10 +19,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
-        if let Some(db) = error.as_database_error() {
-            if db.is_unique_violation() {
-                return Self::Conflict(db.constraint().unwrap_or("a unique value").to_owned());
-            }
+        if let Some(db) = error.as_database_error()
+            && db.is_unique_violation()
+        {
+            return Self::Conflict(db.constraint().unwrap_or("a unique value").to_owned());
         }
         Self::Database(error)
     }

@@ -1,7 +1,7 @@
 //! The PostgreSQL backend, for several app nodes sharing one database.
 
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
 
 use crate::{Backend, StoreError};
 
@@ -13,9 +13,16 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
         Ok(Self { pool })
     }
 }
 
-crate::sql::impl_store!(PostgresStore, Backend::Postgres, sqlx::migrate!("./migrations/postgres"));
+crate::sql::impl_store!(
+    PostgresStore,
+    Backend::Postgres,
+    sqlx::migrate!("./migrations/postgres")
+);

@@ -32,7 +32,12 @@ pub(crate) struct SectionRow {
 
 impl SectionRow {
     pub(crate) fn into_section(self) -> Result<Section, StoreError> {
-        Ok(Section { id: self.id, slug: slug(self.slug)?, name: self.name, description: self.description })
+        Ok(Section {
+            id: self.id,
+            slug: slug(self.slug)?,
+            name: self.name,
+            description: self.description,
+        })
     }
 }
 
@@ -45,7 +50,11 @@ pub(crate) struct TagRow {
 
 impl TagRow {
     pub(crate) fn into_tag(self) -> Result<Tag, StoreError> {
-        Ok(Tag { id: self.id, slug: slug(self.slug)?, name: self.name })
+        Ok(Tag {
+            id: self.id,
+            slug: slug(self.slug)?,
+            name: self.name,
+        })
     }
 }
 
@@ -60,7 +69,13 @@ pub(crate) struct AuthorRow {
 
 impl AuthorRow {
     pub(crate) fn into_author(self) -> Result<Author, StoreError> {
-        Ok(Author { id: self.id, slug: slug(self.slug)?, name: self.name, title: self.title, bio: self.bio })
+        Ok(Author {
+            id: self.id,
+            slug: slug(self.slug)?,
+            name: self.name,
+            title: self.title,
+            bio: self.bio,
+        })
     }
 }
 
@@ -99,7 +114,10 @@ pub(crate) struct CorrectionRow {
 
 impl CorrectionRow {
     pub(crate) fn into_correction(self) -> Result<Correction, StoreError> {
-        Ok(Correction { created_at: time(self.created_at)?, body: self.body })
+        Ok(Correction {
+            created_at: time(self.created_at)?,
+            body: self.body,
+        })
     }
 }
 
@@ -111,7 +129,10 @@ pub(crate) struct SitemapRow {
 
 impl SitemapRow {
     pub(crate) fn into_entry(self) -> Result<SitemapEntry, StoreError> {
-        Ok(SitemapEntry { slug: slug(self.slug)?, modified_at: time(self.modified_at)? })
+        Ok(SitemapEntry {
+            slug: slug(self.slug)?,
+            modified_at: time(self.modified_at)?,
+        })
     }
 }
 
@@ -156,15 +177,26 @@ pub(crate) fn assemble_summaries(
 ) -> Result<Vec<ArticleSummary>, StoreError> {
     let mut authors_by_article: HashMap<i64, Vec<Author>> = HashMap::new();
     for row in authors {
-        authors_by_article.entry(row.article_id).or_default().push(row.author.into_author()?);
+        authors_by_article
+            .entry(row.article_id)
+            .or_default()
+            .push(row.author.into_author()?);
     }
     let mut variants_by_image: HashMap<i64, Vec<ImageVariant>> = HashMap::new();
     for row in variants {
-        variants_by_image.entry(row.image_id).or_default().push(row.into_variant()?);
+        variants_by_image
+            .entry(row.image_id)
+            .or_default()
+            .push(row.into_variant()?);
     }
     rows.into_iter()
         .map(|row| {
-            let hero = match (row.hero_image_id, row.image_width, row.image_height, row.image_path) {
+            let hero = match (
+                row.hero_image_id,
+                row.image_width,
+                row.image_height,
+                row.image_path,
+            ) {
                 (Some(image_id), Some(width), Some(height), Some(path)) => Some(HeroImage {
                     image_id,
                     width: dimension(width)?,
@@ -194,7 +226,9 @@ pub(crate) fn assemble_summaries(
                 published_at,
                 updated_at: row.updated_at.map(time).transpose()?,
                 modified_at: time(row.modified_at)?,
-                reading_minutes: reading_minutes_for_words(u64::try_from(row.word_count).unwrap_or(0)),
+                reading_minutes: reading_minutes_for_words(
+                    u64::try_from(row.word_count).unwrap_or(0),
+                ),
             })
         })
         .collect()
@@ -202,7 +236,10 @@ pub(crate) fn assemble_summaries(
 
 /// `$start, $start+1, …` for an `IN (…)` list of `count` values.
 pub(crate) fn placeholders(start: usize, count: usize) -> String {
-    (start..start + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    (start..start + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

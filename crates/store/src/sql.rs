@@ -43,8 +43,7 @@ pub(crate) const LIST_ARTICLES: &str = concat!(
     "ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7"
 );
 
-pub(crate) const COUNT_ARTICLES: &str =
-    concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
+pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
 
 pub(crate) const ARTICLE_BY_SLUG: &str =
     concat!(summary_select!(), "WHERE", published!(), "AND a.slug = $2");

@@ -1,5 +1,7 @@
 //! One storage story, told to both backends: whatever SQLite does, PostgreSQL must do too.
 
+#![expect(clippy::unwrap_used, reason = "the story is test code: a failed unwrap is a failed test")]
+
 use chrono::{DateTime, TimeZone, Utc};
 use kolokol_core::{
     ArticleStatus, Correction, ImageVariant, NewArticle, NewImage, PageNumber, PageRequest, Slug,
@@ -14,7 +16,12 @@ fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap()
 }
 
-fn article(slug_text: &str, section_id: i64, author_ids: Vec<i64>, tag_ids: Vec<i64>) -> NewArticle {
+fn article(
+    slug_text: &str,
+    section_id: i64,
+    author_ids: Vec<i64>,
+    tag_ids: Vec<i64>,
+) -> NewArticle {
     NewArticle {
         slug: slug(slug_text),
         headline: format!("Headline of {slug_text}"),
@@ -48,15 +55,35 @@ async fn newsroom_story(store: DynStore) {
     assert!(!store.has_articles().await.unwrap());
     let version_before = store.content_version().await.unwrap();
 
-    let politics = store.create_section(&slug("politics"), "Politics", "Power", 1).await.unwrap();
-    let culture = store.create_section(&slug("culture"), "Culture", "Arts", 2).await.unwrap();
-    let duplicate = store.create_section(&slug("politics"), "Again", "", 3).await;
-    assert!(matches!(duplicate, Err(StoreError::Conflict(_))), "{duplicate:?}");
+    let politics = store
+        .create_section(&slug("politics"), "Politics", "Power", 1)
+        .await
+        .unwrap();
+    let culture = store
+        .create_section(&slug("culture"), "Culture", "Arts", 2)
+        .await
+        .unwrap();
+    let duplicate = store
+        .create_section(&slug("politics"), "Again", "", 3)
+        .await;
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict(_))),
+        "{duplicate:?}"
+    );
     let sections = store.sections().await.unwrap();
-    assert_eq!(sections.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Politics", "Culture"]);
+    assert_eq!(
+        sections.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["Politics", "Culture"]
+    );
 
-    let anna = store.create_author(&slug("anna"), "Anna", "Editor", "Bio").await.unwrap();
-    let boris = store.create_author(&slug("boris"), "Boris", "Reporter", "").await.unwrap();
+    let anna = store
+        .create_author(&slug("anna"), "Anna", "Editor", "Bio")
+        .await
+        .unwrap();
+    let boris = store
+        .create_author(&slug("boris"), "Boris", "Reporter", "")
+        .await
+        .unwrap();
     let courts = store.create_tag(&slug("courts"), "Courts").await.unwrap();
     let exile = store.create_tag(&slug("exile"), "Exile").await.unwrap();
 
@@ -66,23 +93,52 @@ async fn newsroom_story(store: DynStore) {
         height: 900,
         mime: "image/jpeg".into(),
         variants: vec![
-            ImageVariant { width: 960, height: 540, path: "hero-960.jpg".into(), mime: "image/jpeg".into() },
-            ImageVariant { width: 480, height: 270, path: "hero-480.jpg".into(), mime: "image/jpeg".into() },
+            ImageVariant {
+                width: 960,
+                height: 540,
+                path: "hero-960.jpg".into(),
+                mime: "image/jpeg".into(),
+            },
+            ImageVariant {
+                width: 480,
+                height: 270,
+                path: "hero-480.jpg".into(),
+                mime: "image/jpeg".into(),
+            },
         ],
     };
     let image_id = store.create_image(&image, at(1)).await.unwrap();
 
-    let mut lead = article("the-lead", politics.id, vec![boris.id, anna.id], vec![courts.id, exile.id]);
+    let mut lead = article(
+        "the-lead",
+        politics.id,
+        vec![boris.id, anna.id],
+        vec![courts.id, exile.id],
+    );
     lead.hero_image_id = Some(image_id);
     lead.hero_caption = "A caption".into();
     lead.published_at = Some(at(3));
-    lead.corrections = vec![Correction { created_at: at(4), body: "We misspelled a name.".into() }];
+    lead.corrections = vec![Correction {
+        created_at: at(4),
+        body: "We misspelled a name.".into(),
+    }];
     store.create_article(&lead, at(3)).await.unwrap();
 
-    let mut same_tags = article("same-tags", culture.id, vec![anna.id], vec![courts.id, exile.id]);
+    let mut same_tags = article(
+        "same-tags",
+        culture.id,
+        vec![anna.id],
+        vec![courts.id, exile.id],
+    );
     same_tags.published_at = Some(at(2));
     store.create_article(&same_tags, at(2)).await.unwrap();
-    store.create_article(&article("same-section", politics.id, vec![anna.id], vec![]), at(1)).await.unwrap();
+    store
+        .create_article(
+            &article("same-section", politics.id, vec![anna.id], vec![]),
+            at(1),
+        )
+        .await
+        .unwrap();
     let mut draft = article("a-draft", politics.id, vec![anna.id], vec![courts.id]);
     draft.status = ArticleStatus::Draft;
     store.create_article(&draft, at(1)).await.unwrap();
@@ -93,58 +149,171 @@ async fn newsroom_story(store: DynStore) {
     // A failed article creation leaves nothing behind: the slug is still free afterwards.
     let broken = article("half-written", politics.id, vec![anna.id, 999_999], vec![]);
     assert!(store.create_article(&broken, at(1)).await.is_err());
-    store.create_article(&article("half-written", politics.id, vec![anna.id], vec![]), at(1)).await.unwrap();
+    store
+        .create_article(
+            &article("half-written", politics.id, vec![anna.id], vec![]),
+            at(1),
+        )
+        .await
+        .unwrap();
 
     assert!(store.has_articles().await.unwrap());
     assert!(store.content_version().await.unwrap() > version_before);
 
     let now = at(10);
-    let all = store.published_articles(&ArticleFilter::default(), first_page(10), now).await.unwrap();
+    let all = store
+        .published_articles(&ArticleFilter::default(), first_page(10), now)
+        .await
+        .unwrap();
     let slugs: Vec<_> = all.items.iter().map(|a| a.slug.as_str()).collect();
-    assert_eq!(slugs, ["the-lead", "same-tags", "half-written", "same-section"], "newest first; drafts and future articles stay hidden");
+    assert_eq!(
+        slugs,
+        ["the-lead", "same-tags", "half-written", "same-section"],
+        "newest first; drafts and future articles stay hidden"
+    );
     assert_eq!(all.total, 4);
 
     let lead_summary = &all.items[0];
-    assert_eq!(lead_summary.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Boris", "Anna"], "byline order is kept");
+    assert_eq!(
+        lead_summary
+            .authors
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Boris", "Anna"],
+        "byline order is kept"
+    );
     let hero = lead_summary.hero.as_ref().unwrap();
-    assert_eq!((hero.width, hero.height, hero.caption.as_str()), (1600, 900, "A caption"));
-    assert_eq!(hero.variants.iter().map(|v| v.width).collect::<Vec<_>>(), [480, 960]);
+    assert_eq!(
+        (hero.width, hero.height, hero.caption.as_str()),
+        (1600, 900, "A caption")
+    );
+    assert_eq!(
+        hero.variants.iter().map(|v| v.width).collect::<Vec<_>>(),
+        [480, 960]
+    );
     assert_eq!(lead_summary.reading_minutes, 3);
 
     let page_two = store
-        .published_articles(&ArticleFilter::default(), PageRequest::new(PageNumber::parse("2").unwrap(), 3), now)
+        .published_articles(
+            &ArticleFilter::default(),
+            PageRequest::new(PageNumber::parse("2").unwrap(), 3),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(page_two.items.len(), 1);
     assert_eq!(page_two.total_pages, 2);
 
-    let by_section = ArticleFilter { section_id: Some(culture.id), ..Default::default() };
-    assert_eq!(store.published_articles(&by_section, first_page(10), now).await.unwrap().total, 1);
-    let by_tag = ArticleFilter { tag_id: Some(courts.id), ..Default::default() };
-    assert_eq!(store.published_articles(&by_tag, first_page(10), now).await.unwrap().total, 2);
-    let by_author = ArticleFilter { author_id: Some(boris.id), ..Default::default() };
-    assert_eq!(store.published_articles(&by_author, first_page(10), now).await.unwrap().total, 1);
-    let recent = ArticleFilter { published_since: Some(at(2)), ..Default::default() };
-    assert_eq!(store.published_articles(&recent, first_page(10), now).await.unwrap().total, 2);
+    let by_section = ArticleFilter {
+        section_id: Some(culture.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .published_articles(&by_section, first_page(10), now)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let by_tag = ArticleFilter {
+        tag_id: Some(courts.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .published_articles(&by_tag, first_page(10), now)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let by_author = ArticleFilter {
+        author_id: Some(boris.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .published_articles(&by_author, first_page(10), now)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let recent = ArticleFilter {
+        published_since: Some(at(2)),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .published_articles(&recent, first_page(10), now)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
 
-    let full = store.published_article(&slug("the-lead"), now).await.unwrap().unwrap();
+    let full = store
+        .published_article(&slug("the-lead"), now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(full.dateline, "STAVRIN");
-    assert_eq!(full.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Courts", "Exile"]);
+    assert_eq!(
+        full.tags
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Courts", "Exile"]
+    );
     assert_eq!(full.corrections.len(), 1);
-    assert!(store.published_article(&slug("a-draft"), now).await.unwrap().is_none());
-    assert!(store.published_article(&slug("scheduled"), now).await.unwrap().is_none());
-    assert!(store.published_article(&slug("scheduled"), at(21)).await.unwrap().is_some(), "due articles appear");
+    assert!(
+        store
+            .published_article(&slug("a-draft"), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .published_article(&slug("scheduled"), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .published_article(&slug("scheduled"), at(21))
+            .await
+            .unwrap()
+            .is_some(),
+        "due articles appear"
+    );
 
     let related = store.related_articles(&full, 2, now).await.unwrap();
-    assert_eq!(related.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["same-tags", "half-written"], "shared tags beat a shared section; ties go to the newest");
+    assert_eq!(
+        related.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(),
+        ["same-tags", "half-written"],
+        "shared tags beat a shared section; ties go to the newest"
+    );
 
     let sitemap = store.sitemap_entries(now).await.unwrap();
     assert_eq!(sitemap.len(), 4);
     assert_eq!(sitemap[0].slug.as_str(), "the-lead");
 
-    assert_eq!(store.section_by_slug(&slug("culture")).await.unwrap(), Some(culture));
-    assert_eq!(store.tag_by_slug(&slug("exile")).await.unwrap(), Some(exile));
-    assert_eq!(store.author_by_slug(&slug("anna")).await.unwrap(), Some(anna));
+    assert_eq!(
+        store.section_by_slug(&slug("culture")).await.unwrap(),
+        Some(culture)
+    );
+    assert_eq!(
+        store.tag_by_slug(&slug("exile")).await.unwrap(),
+        Some(exile)
+    );
+    assert_eq!(
+        store.author_by_slug(&slug("anna")).await.unwrap(),
+        Some(anna)
+    );
     assert_eq!(store.author_by_slug(&slug("nobody")).await.unwrap(), None);
 }
 

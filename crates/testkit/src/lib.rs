@@ -12,8 +12,8 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::Connection;
 
@@ -67,17 +67,27 @@ fn start_private_cluster() -> Result<String, String> {
 
     // Several test processes may get here at once: one starts the server, the others wait.
     let lock = fs::File::create(dir.join("lock")).map_err(|e| e.to_string())?;
-    lock.lock().map_err(|e| format!("locking {}: {e}", dir.display()))?;
+    lock.lock()
+        .map_err(|e| format!("locking {}: {e}", dir.display()))?;
 
     let as_root = running_as_root();
     let data = dir.join("data");
     if !data.join("PG_VERSION").exists() {
         if as_root {
             // PostgreSQL refuses to run as root; the package's `postgres` user runs it.
-            run(Command::new("chown").arg("-R").arg("postgres:postgres").arg(&dir))?;
+            run(Command::new("chown")
+                .arg("-R")
+                .arg("postgres:postgres")
+                .arg(&dir))?;
         }
         run(server_command(&bin.join("initdb"), as_root)
-            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D"])
+            .args([
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--no-sync",
+                "-D",
+            ])
             .arg(&data))?;
     }
     let port_file = dir.join("port");
@@ -91,7 +101,11 @@ fn start_private_cluster() -> Result<String, String> {
             port
         }
     };
-    let status = server_command(&bin.join("pg_ctl"), as_root).arg("status").arg("-D").arg(&data).output();
+    let status = server_command(&bin.join("pg_ctl"), as_root)
+        .arg("status")
+        .arg("-D")
+        .arg(&data)
+        .output();
     let running = status.map(|o| o.status.success()).unwrap_or(false);
     if !running {
         let options = format!(
@@ -149,7 +163,8 @@ fn postgres_bin_dir() -> Option<PathBuf> {
     });
     versions.pop().or_else(|| {
         std::env::var_os("PATH").and_then(|path| {
-            std::env::split_paths(&path).find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
+            std::env::split_paths(&path)
+                .find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
         })
     })
 }

@@ -11,9 +11,9 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::{StatusCode, Response};
 use axum::body::Body;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Response, StatusCode};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use parking_lot::RwLock;
@@ -47,9 +47,17 @@ impl CachedPage {
     ) -> Self {
         let identity: Bytes = body.into();
         let digest = Sha256::digest(&identity);
-        let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+        let etag = format!(
+            "\"{}\"",
+            digest
+                .iter()
+                .take(12)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
         let last_modified = modified_at.and_then(|t| {
-            let system = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t.timestamp()).ok()?);
+            let system = std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(u64::try_from(t.timestamp()).ok()?);
             HeaderValue::from_str(&httpdate::fmt_http_date(system)).ok()
         });
         Self {
@@ -76,14 +84,19 @@ impl CachedPage {
             builder = builder.header(header::LAST_MODIFIED, last_modified.clone());
         }
         if self.status == StatusCode::OK && self.not_modified(request) {
-            return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).unwrap_or_default();
+            return builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+                .unwrap_or_default();
         }
         let (body, encoding) = match preferred_encoding(request) {
             Encoding::Brotli => (self.brotli.clone(), Some("br")),
             Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
             Encoding::Identity => (self.identity.clone(), None),
         };
-        builder = builder.status(self.status).header(header::CONTENT_TYPE, self.content_type);
+        builder = builder
+            .status(self.status)
+            .header(header::CONTENT_TYPE, self.content_type);
         if let Some(encoding) = encoding {
             builder = builder.header(header::CONTENT_ENCODING, encoding);
         }
@@ -92,10 +105,14 @@ impl CachedPage {
 
     fn not_modified(&self, request: &HeaderMap) -> bool {
         if let Some(if_none_match) = request.get(header::IF_NONE_MATCH) {
-            let Ok(tags) = if_none_match.to_str() else { return false };
+            let Ok(tags) = if_none_match.to_str() else {
+                return false;
+            };
             let ours = self.etag.as_bytes();
             return tags.split(',').map(str::trim).any(|tag| {
-                tag == "*" || tag.as_bytes() == ours || tag.strip_prefix("W/").map(str::as_bytes) == Some(ours)
+                tag == "*"
+                    || tag.as_bytes() == ours
+                    || tag.strip_prefix("W/").map(str::as_bytes) == Some(ours)
             });
         }
         match (request.get(header::IF_MODIFIED_SINCE), self.modified_at) {
@@ -104,7 +121,9 @@ impl CachedPage {
                 .ok()
                 .and_then(|s| httpdate::parse_http_date(s).ok())
                 .and_then(|s| s.duration_since(std::time::UNIX_EPOCH).ok())
-                .is_some_and(|since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX) >= modified.timestamp()),
+                .is_some_and(|since| {
+                    i64::try_from(since.as_secs()).unwrap_or(i64::MAX) >= modified.timestamp()
+                }),
             _ => false,
         }
     }
@@ -118,7 +137,10 @@ enum Encoding {
 }
 
 fn preferred_encoding(request: &HeaderMap) -> Encoding {
-    let Some(accept) = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+    let Some(accept) = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Encoding::Identity;
     };
     let accepts = |name: &str| {
@@ -126,7 +148,9 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
             let mut pieces = part.split(';').map(str::trim);
             let coding = pieces.next().unwrap_or("");
             let refused = pieces.any(|p| {
-                p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
             });
             coding.eq_ignore_ascii_case(name) && !refused
         })
@@ -141,7 +165,10 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
 }
 
 fn gzip(bytes: &[u8]) -> Bytes {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(6),
+    );
     match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
         Ok(out) => Bytes::from(out),
         Err(_) => Bytes::new(),
@@ -150,7 +177,11 @@ fn gzip(bytes: &[u8]) -> Bytes {
 
 fn brotli(bytes: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(bytes.len() / 4);
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        lgwin: 22,
+        ..Default::default()
+    };
     match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
         Ok(_) => Bytes::from(out),
         Err(_) => Bytes::new(),
@@ -221,14 +252,29 @@ mod tests {
 
     fn page() -> CachedPage {
         let modified = DateTime::from_timestamp(1_795_000_000, 0);
-        CachedPage::new(StatusCode::OK, "text/html; charset=utf-8", "<p>hello hello hello</p>".repeat(20), modified, "public")
+        CachedPage::new(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            "<p>hello hello hello</p>".repeat(20),
+            modified,
+            "public",
+        )
     }
 
     #[test]
     fn picks_the_best_accepted_encoding() {
-        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])), Encoding::Brotli);
-        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "br;q=0, gzip")])), Encoding::Gzip);
-        assert_eq!(preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "identity")])), Encoding::Identity);
+        assert_eq!(
+            preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "br;q=0, gzip")])),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            preferred_encoding(&headers(&[(header::ACCEPT_ENCODING, "identity")])),
+            Encoding::Identity
+        );
         assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
     }
 
@@ -236,11 +282,36 @@ mod tests {
     fn answers_304_to_a_current_copy() {
         let page = page();
         let etag = page.etag.to_str().unwrap().to_owned();
-        assert_eq!(page.respond(&headers(&[(header::IF_NONE_MATCH, &etag)])).status(), StatusCode::NOT_MODIFIED);
-        assert_eq!(page.respond(&headers(&[(header::IF_NONE_MATCH, "\"other\", W/".to_owned().as_str())])).status(), StatusCode::OK);
+        assert_eq!(
+            page.respond(&headers(&[(header::IF_NONE_MATCH, &etag)]))
+                .status(),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            page.respond(&headers(&[(
+                header::IF_NONE_MATCH,
+                "\"other\", W/".to_owned().as_str()
+            )]))
+            .status(),
+            StatusCode::OK
+        );
         let lm = page.last_modified.clone().unwrap();
-        assert_eq!(page.respond(&headers(&[(header::IF_MODIFIED_SINCE, lm.to_str().unwrap())])).status(), StatusCode::NOT_MODIFIED);
-        assert_eq!(page.respond(&headers(&[(header::IF_MODIFIED_SINCE, "Mon, 01 Jan 2001 00:00:00 GMT")])).status(), StatusCode::OK);
+        assert_eq!(
+            page.respond(&headers(&[(
+                header::IF_MODIFIED_SINCE,
+                lm.to_str().unwrap()
+            )]))
+            .status(),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            page.respond(&headers(&[(
+                header::IF_MODIFIED_SINCE,
+                "Mon, 01 Jan 2001 00:00:00 GMT"
+            )]))
+            .status(),
+            StatusCode::OK
+        );
     }
 
     #[test]
@@ -261,6 +332,9 @@ mod tests {
         cache.set_version(2);
         assert!(cache.get("/").is_none());
         cache.insert("/".into(), Arc::new(page()), 1);
-        assert!(cache.get("/").is_none(), "a page rendered from old content is not kept");
+        assert!(
+            cache.get("/").is_none(),
+            "a page rendered from old content is not kept"
+        );
     }
 }

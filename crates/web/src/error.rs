@@ -37,10 +37,15 @@ impl AppError {
     /// What the reader is told.
     pub fn public_message(&self) -> String {
         match self {
-            Self::NotFound => "We could not find that page. It may have moved, or the address may be mistyped.".into(),
+            Self::NotFound => {
+                "We could not find that page. It may have moved, or the address may be mistyped."
+                    .into()
+            }
             Self::BadRequest(message) => message.clone(),
             Self::UriTooLong => "That address is far too long for any page of this site.".into(),
-            Self::Internal(_) => "Something went wrong on our side. Please try again in a minute.".into(),
+            Self::Internal(_) => {
+                "Something went wrong on our side. Please try again in a minute.".into()
+            }
         }
     }
 }
@@ -71,7 +76,10 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let mut response = (status, self.public_message()).into_response();
-        response.extensions_mut().insert(ErrorPage { status, message: self.public_message() });
+        response.extensions_mut().insert(ErrorPage {
+            status,
+            message: self.public_message(),
+        });
         response
     }
 }

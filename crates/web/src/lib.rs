@@ -41,13 +41,18 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readiness))
         .nest_service("/media", media)
         .layer(middleware::from_fn(headers::limit_uri_length))
-        .layer(middleware::from_fn_with_state(state.clone(), site::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            site::render_errors,
+        ))
         .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 
 /// Ready when the database answers.
-async fn readiness(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
+async fn readiness(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, AppError> {
     state.store.content_version().await?;
     Ok("ready")
 }
@@ -59,7 +64,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
-    let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
     watcher.abort();
     result
 }

@@ -36,14 +36,30 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// Builds the state and reads the current content version.
-    pub async fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Result<Self, AppError> {
+    pub async fn new(
+        store: DynStore,
+        theme: Theme,
+        site: SiteConfig,
+        media_dir: PathBuf,
+    ) -> Result<Self, AppError> {
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
-        Ok(Self(Arc::new(Inner { store, theme, site, media_dir, cache })))
+        Ok(Self(Arc::new(Inner {
+            store,
+            theme,
+            site,
+            media_dir,
+            cache,
+        })))
     }
 
     /// Answers from the cache, or renders, caches and answers.
-    pub async fn page<F, Fut>(&self, key: String, request: &HeaderMap, render: F) -> Result<Response, AppError>
+    pub async fn page<F, Fut>(
+        &self,
+        key: String,
+        request: &HeaderMap,
+        render: F,
+    ) -> Result<Response, AppError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedPage, AppError>>,

@@ -23,11 +23,20 @@ async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
     let entries = state.store.sitemap_entries(Utc::now()).await?;
     let newest = entries.iter().map(|e| e.modified_at).max();
     let mut urls = vec![
-        SitemapUrl { loc: urls::absolute(base, "/"), lastmod: newest },
-        SitemapUrl { loc: urls::absolute(base, "/archive"), lastmod: newest },
+        SitemapUrl {
+            loc: urls::absolute(base, "/"),
+            lastmod: newest,
+        },
+        SitemapUrl {
+            loc: urls::absolute(base, "/archive"),
+            lastmod: newest,
+        },
     ];
     for section in state.store.sections().await? {
-        urls.push(SitemapUrl { loc: urls::absolute(base, &urls::section(section.slug.as_str())), lastmod: None });
+        urls.push(SitemapUrl {
+            loc: urls::absolute(base, &urls::section(section.slug.as_str())),
+            lastmod: None,
+        });
     }
     urls.extend(entries.into_iter().map(|entry| SitemapUrl {
         loc: urls::absolute(base, &urls::article(entry.slug.as_str())),
@@ -37,7 +46,10 @@ async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
 }
 
 /// `sitemap.xml`: the URLs themselves, or an index of parts when there are too many.
-pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     state
         .page("/sitemap.xml".into(), &headers, || async {
             let urls = all_urls(&state).await?;
@@ -54,7 +66,13 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Resul
                     .collect();
                 sitemap::index(&parts)
             };
-            Ok(CachedPage::new(StatusCode::OK, XML, body, None, CRAWL_CACHE_CONTROL))
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                XML,
+                body,
+                None,
+                CRAWL_CACHE_CONTROL,
+            ))
         })
         .await
 }
@@ -73,19 +91,37 @@ pub async fn sitemap_part(
     state
         .page(format!("/sitemaps/{number}.xml"), &headers, || async {
             let urls = all_urls(&state).await?;
-            let chunk = urls.chunks(URLS_PER_SITEMAP).nth(number - 1).ok_or(AppError::NotFound)?;
-            Ok(CachedPage::new(StatusCode::OK, XML, sitemap::urlset(chunk), None, CRAWL_CACHE_CONTROL))
+            let chunk = urls
+                .chunks(URLS_PER_SITEMAP)
+                .nth(number - 1)
+                .ok_or(AppError::NotFound)?;
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                XML,
+                sitemap::urlset(chunk),
+                None,
+                CRAWL_CACHE_CONTROL,
+            ))
         })
         .await
 }
 
 /// The Google News sitemap: articles of the last 48 hours, at most 1,000.
-pub async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn news_sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     state
         .page("/news-sitemap.xml".into(), &headers, || async {
             let now = Utc::now();
-            let filter = ArticleFilter { published_since: Some(now - Duration::hours(48)), ..Default::default() };
-            let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, 1000), now).await?;
+            let filter = ArticleFilter {
+                published_since: Some(now - Duration::hours(48)),
+                ..Default::default()
+            };
+            let list = state
+                .store
+                .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 1000), now)
+                .await?;
             let urls: Vec<NewsUrl> = list
                 .items
                 .iter()
@@ -96,12 +132,21 @@ pub async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> 
                 })
                 .collect();
             let body = sitemap::news(&state.site.publisher, &state.site.language, &urls);
-            Ok(CachedPage::new(StatusCode::OK, XML, body, None, CRAWL_CACHE_CONTROL))
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                XML,
+                body,
+                None,
+                CRAWL_CACHE_CONTROL,
+            ))
         })
         .await
 }
 
-pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn robots(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     state
         .page("/robots.txt".into(), &headers, || async {
             Ok(CachedPage::new(

@@ -57,10 +57,25 @@ pub async fn site_json(state: State<AppState>, headers: HeaderMap) -> Result<Res
     site_feed(state, headers, Format::Json, "/feed.json").await
 }
 
-async fn site_feed(State(state): State<AppState>, headers: HeaderMap, format: Format, path: &str) -> Result<Response, AppError> {
+async fn site_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    format: Format,
+    path: &str,
+) -> Result<Response, AppError> {
     let title = state.site.title.clone();
     let description = state.site.tagline.clone();
-    feed(state, headers, format, path.to_owned(), "/".into(), title, description, ArticleFilter::default()).await
+    feed(
+        state,
+        headers,
+        format,
+        path.to_owned(),
+        "/".into(),
+        title,
+        description,
+        ArticleFilter::default(),
+    )
+    .await
 }
 
 /// `/sections/{slug}/feed.xml`, `/tags/{slug}/atom.xml`, `/authors/{slug}/feed.json`.
@@ -74,27 +89,76 @@ pub async fn list_feed(
     let site_title = state.site.title.clone();
     let (home, title, description, filter) = match kind.as_str() {
         "sections" => {
-            let section = state.store.section_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
-            (urls::section(slug.as_str()), format!("{} — {site_title}", section.name), section.description, filter)
+            let section = state
+                .store
+                .section_by_slug(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter {
+                section_id: Some(section.id),
+                ..Default::default()
+            };
+            (
+                urls::section(slug.as_str()),
+                format!("{} — {site_title}", section.name),
+                section.description,
+                filter,
+            )
         }
         "tags" => {
-            let tag = state.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter { tag_id: Some(tag.id), ..Default::default() };
-            (urls::tag(slug.as_str()), format!("{} — {site_title}", tag.name), format!("Articles tagged {}", tag.name), filter)
+            let tag = state
+                .store
+                .tag_by_slug(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter {
+                tag_id: Some(tag.id),
+                ..Default::default()
+            };
+            (
+                urls::tag(slug.as_str()),
+                format!("{} — {site_title}", tag.name),
+                format!("Articles tagged {}", tag.name),
+                filter,
+            )
         }
         "authors" => {
-            let author = state.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter { author_id: Some(author.id), ..Default::default() };
-            (urls::author(slug.as_str()), format!("{} — {site_title}", author.name), format!("Articles by {}", author.name), filter)
+            let author = state
+                .store
+                .author_by_slug(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let filter = ArticleFilter {
+                author_id: Some(author.id),
+                ..Default::default()
+            };
+            (
+                urls::author(slug.as_str()),
+                format!("{} — {site_title}", author.name),
+                format!("Articles by {}", author.name),
+                filter,
+            )
         }
         _ => return Err(AppError::NotFound),
     };
     let path = format!("/{kind}/{slug}/{file}");
-    feed(state, headers, format, path, home, title, description, filter).await
+    feed(
+        state,
+        headers,
+        format,
+        path,
+        home,
+        title,
+        description,
+        filter,
+    )
+    .await
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site per feed family; a struct would only rename them")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per feed family; a struct would only rename them"
+)]
 async fn feed(
     state: AppState,
     headers: HeaderMap,

@@ -43,11 +43,14 @@ fn slug_from_path(value: &str) -> Result<Slug, AppError> {
 
 /// The `page` parameter of a list address: absent means 1, garbage is a bad request.
 fn page_from_query(query: Option<&str>) -> Result<PageNumber, AppError> {
-    let Some(query) = query else { return Ok(PageNumber::FIRST) };
+    let Some(query) = query else {
+        return Ok(PageNumber::FIRST);
+    };
     let mut page = PageNumber::FIRST;
     for pair in query.split('&') {
         if let Some(value) = pair.strip_prefix("page=") {
-            page = PageNumber::parse(value).map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))?;
+            page = PageNumber::parse(value)
+                .map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))?;
         }
     }
     Ok(page)

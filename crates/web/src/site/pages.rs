@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use kolokol_core::{PageNumber, PageRequest, Paginated, ArticleSummary};
+use kolokol_core::{ArticleSummary, PageNumber, PageRequest, Paginated};
 use kolokol_render::urls;
 use kolokol_store::ArticleFilter;
 use minijinja::context;
@@ -32,7 +32,13 @@ pub(super) fn html_page(
     modified_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<CachedPage, AppError> {
     let body = state.theme.render(template, context)?;
-    Ok(CachedPage::new(StatusCode::OK, HTML, body, modified_at, PAGE_CACHE_CONTROL))
+    Ok(CachedPage::new(
+        StatusCode::OK,
+        HTML,
+        body,
+        modified_at,
+        PAGE_CACHE_CONTROL,
+    ))
 }
 
 /// The newest modification among `items`: the list's Last-Modified.
@@ -40,22 +46,38 @@ pub(super) fn newest(items: &[ArticleSummary]) -> Option<chrono::DateTime<Utc>> 
     items.iter().map(|a| a.modified_at).max()
 }
 
-pub async fn front(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn front(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     state
         .page("/".into(), &headers, || async {
             let now = Utc::now();
             let sections = state.store.sections().await?;
             let latest = state
                 .store
-                .published_articles(&ArticleFilter::default(), PageRequest::new(PageNumber::FIRST, 13), now)
+                .published_articles(
+                    &ArticleFilter::default(),
+                    PageRequest::new(PageNumber::FIRST, 13),
+                    now,
+                )
                 .await?;
             let mut blocks = Vec::new();
             for section in &sections {
-                let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
-                let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, 4), now).await?;
+                let filter = ArticleFilter {
+                    section_id: Some(section.id),
+                    ..Default::default()
+                };
+                let list = state
+                    .store
+                    .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 4), now)
+                    .await?;
                 if !list.items.is_empty() {
                     blocks.push(SectionBlock {
-                        section: Link { name: section.name.clone(), url: urls::section(section.slug.as_str()) },
+                        section: Link {
+                            name: section.name.clone(),
+                            url: urls::section(section.slug.as_str()),
+                        },
                         articles: list.items.iter().map(Card::new).collect(),
                     });
                 }
@@ -97,7 +119,11 @@ pub async fn article(
     state
         .page(urls::article(slug.as_str()), &headers, || async {
             let now = Utc::now();
-            let article = state.store.published_article(&slug, now).await?.ok_or(AppError::NotFound)?;
+            let article = state
+                .store
+                .published_article(&slug, now)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let related = state.store.related_articles(&article, 3, now).await?;
             let sections = state.store.sections().await?;
             let view = ArticleView::new(&article);
@@ -125,24 +151,40 @@ struct ListSpec {
     feeds: bool,
 }
 
-async fn list_page(state: AppState, spec: ListSpec, page: PageNumber, headers: &HeaderMap) -> Result<Response, AppError> {
+async fn list_page(
+    state: AppState,
+    spec: ListSpec,
+    page: PageNumber,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
     let key = urls::paged(&spec.path, page.get());
     state
         .page(key.clone(), headers, || async {
             let now = Utc::now();
             let per_page = state.site.articles_per_page;
-            let list = state.store.published_articles(&spec.filter, PageRequest::new(page, per_page), now).await?;
+            let list = state
+                .store
+                .published_articles(&spec.filter, PageRequest::new(page, per_page), now)
+                .await?;
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);
             }
             let sections = state.store.sections().await?;
             let pager = Pager::new(&spec.path, &list);
             let meta = Meta {
-                title: if page.get() > 1 { format!("{} — page {}", spec.title, page.get()) } else { spec.title.clone() },
+                title: if page.get() > 1 {
+                    format!("{} — page {}", spec.title, page.get())
+                } else {
+                    spec.title.clone()
+                },
                 description: spec.description.clone(),
                 canonical: urls::absolute(state.site.base(), &key),
                 og_type: "website",
-                feeds: if spec.feeds { views::feed_links(&spec.title, &spec.path) } else { Vec::new() },
+                feeds: if spec.feeds {
+                    views::feed_links(&spec.title, &spec.path)
+                } else {
+                    Vec::new()
+                },
                 prev: pager.prev.clone(),
                 next: pager.next.clone(),
                 ..Meta::default()
@@ -179,7 +221,10 @@ fn group_by_month(state: &AppState, list: &Paginated<ArticleSummary>) -> Vec<Mon
         let key = local.format("%Y-%m").to_string();
         months
             .entry(std::cmp::Reverse(key))
-            .or_insert_with(|| Month { label: local.format("%B %Y").to_string(), articles: Vec::new() })
+            .or_insert_with(|| Month {
+                label: local.format("%B %Y").to_string(),
+                articles: Vec::new(),
+            })
             .articles
             .push(Card::new(summary));
     }
@@ -194,13 +239,20 @@ pub async fn section(
 ) -> Result<Response, AppError> {
     let page = page_from_query(query.as_deref())?;
     let slug = slug_from_path(&slug)?;
-    let section = state.store.section_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let section = state
+        .store
+        .section_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let spec = ListSpec {
         path: urls::section(slug.as_str()),
         kind: "section",
         title: section.name,
         description: section.description,
-        filter: ArticleFilter { section_id: Some(section.id), ..Default::default() },
+        filter: ArticleFilter {
+            section_id: Some(section.id),
+            ..Default::default()
+        },
         feeds: true,
     };
     list_page(state, spec, page, &headers).await
@@ -214,13 +266,20 @@ pub async fn tag(
 ) -> Result<Response, AppError> {
     let page = page_from_query(query.as_deref())?;
     let slug = slug_from_path(&slug)?;
-    let tag = state.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let tag = state
+        .store
+        .tag_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let spec = ListSpec {
         path: urls::tag(slug.as_str()),
         kind: "tag",
         description: format!("Everything we have published about {}.", tag.name),
         title: tag.name,
-        filter: ArticleFilter { tag_id: Some(tag.id), ..Default::default() },
+        filter: ArticleFilter {
+            tag_id: Some(tag.id),
+            ..Default::default()
+        },
         feeds: true,
     };
     list_page(state, spec, page, &headers).await
@@ -234,14 +293,25 @@ pub async fn author(
 ) -> Result<Response, AppError> {
     let page = page_from_query(query.as_deref())?;
     let slug = slug_from_path(&slug)?;
-    let author = state.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let description = if author.bio.is_empty() { author.title.clone() } else { author.bio.clone() };
+    let author = state
+        .store
+        .author_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let description = if author.bio.is_empty() {
+        author.title.clone()
+    } else {
+        author.bio.clone()
+    };
     let spec = ListSpec {
         path: urls::author(slug.as_str()),
         kind: "author",
         title: author.name,
         description,
-        filter: ArticleFilter { author_id: Some(author.id), ..Default::default() },
+        filter: ArticleFilter {
+            author_id: Some(author.id),
+            ..Default::default()
+        },
         feeds: true,
     };
     list_page(state, spec, page, &headers).await
@@ -257,14 +327,20 @@ pub async fn archive(
         path: "/archive".into(),
         kind: "archive",
         title: "Archive".into(),
-        description: format!("Everything {} has published, newest first.", state.site.title),
+        description: format!(
+            "Everything {} has published, newest first.",
+            state.site.title
+        ),
         filter: ArticleFilter::default(),
         feeds: false,
     };
     list_page(state, spec, page, &headers).await
 }
 
-pub async fn support(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn support(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     state
         .page("/support".into(), &headers, || async {
             let sections = state.store.sections().await?;
@@ -300,7 +376,13 @@ pub async fn asset(
                 Some("txt") => "text/plain; charset=utf-8",
                 _ => "application/octet-stream",
             };
-            Ok(CachedPage::new(StatusCode::OK, content_type, bytes.into_owned(), None, "public, max-age=3600"))
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                content_type,
+                bytes.into_owned(),
+                None,
+                "public, max-age=3600",
+            ))
         })
         .await
 }
@@ -310,7 +392,11 @@ pub async fn not_found() -> AppError {
 }
 
 /// Turns error responses into themed pages with navigation and a way onwards.
-pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     let error = match response.extensions().get::<ErrorPage>() {
         Some(error) => error.clone(),
@@ -320,8 +406,11 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
             status: response.status(),
             message: match response.status() {
                 StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
-                StatusCode::METHOD_NOT_ALLOWED => "This address can be read, but nothing can be sent to it.".into(),
-                _ => "This address could not be understood. Please check it for typing mistakes.".into(),
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    "This address can be read, but nothing can be sent to it.".into()
+                }
+                _ => "This address could not be understood. Please check it for typing mistakes."
+                    .into(),
             },
         },
         None => return response,
@@ -332,7 +421,10 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
             if let Some(allow) = response.headers().get(header::ALLOW) {
                 themed.headers_mut().insert(header::ALLOW, allow.clone());
             }
-            themed.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            themed.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
             themed
         }
         Err(e) => {
@@ -347,7 +439,11 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
     let latest = if error.status == StatusCode::NOT_FOUND {
         state
             .store
-            .published_articles(&ArticleFilter::default(), PageRequest::new(PageNumber::FIRST, 5), Utc::now())
+            .published_articles(
+                &ArticleFilter::default(),
+                PageRequest::new(PageNumber::FIRST, 5),
+                Utc::now(),
+            )
             .await
             .map(|list| list.items.iter().map(Card::new).collect::<Vec<_>>())
             .unwrap_or_default()
@@ -362,7 +458,11 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         _ => "Something went wrong",
     };
     let site = SiteView::new(&state.site, &sections);
-    let meta = Meta { title: title.into(), og_type: "website", ..Meta::default() };
+    let meta = Meta {
+        title: title.into(),
+        og_type: "website",
+        ..Meta::default()
+    };
     Ok(state.theme.render(
         "error.html",
         context! { site, meta, status => error.status.as_u16(), heading => title, message => error.message, latest },

@@ -28,7 +28,13 @@ impl<'a> SiteView<'a> {
             timezone: &site.timezone,
             banner: &site.banner,
             banned_notice: &site.banned_notice,
-            sections: sections.iter().map(|s| Link { name: s.name.clone(), url: urls::section(s.slug.as_str()) }).collect(),
+            sections: sections
+                .iter()
+                .map(|s| Link {
+                    name: s.name.clone(),
+                    url: urls::section(s.slug.as_str()),
+                })
+                .collect(),
             year: chrono::Datelike::year(&chrono::Utc::now()),
         }
     }
@@ -78,10 +84,19 @@ pub struct FeedLink {
 
 /// Feed links (RSS, Atom, JSON Feed) for a page at `path` (`""` for the whole site).
 pub fn feed_links(title: &str, path: &str) -> Vec<FeedLink> {
-    [("RSS", "application/rss+xml", "feed.xml"), ("Atom", "application/atom+xml", "atom.xml"), ("JSON Feed", "application/feed+json", "feed.json")]
-        .into_iter()
-        .map(|(kind, mime, file)| FeedLink { title: format!("{title} ({kind})"), kind, mime, url: format!("{path}/{file}") })
-        .collect()
+    [
+        ("RSS", "application/rss+xml", "feed.xml"),
+        ("Atom", "application/atom+xml", "atom.xml"),
+        ("JSON Feed", "application/feed+json", "feed.json"),
+    ]
+    .into_iter()
+    .map(|(kind, mime, file)| FeedLink {
+        title: format!("{title} ({kind})"),
+        kind,
+        mime,
+        url: format!("{path}/{file}"),
+    })
+    .collect()
 }
 
 /// An article as a list shows it.
@@ -104,7 +119,10 @@ impl Card {
             url: urls::article(summary.slug.as_str()),
             headline: summary.headline.clone(),
             dek: summary.dek.clone(),
-            section: Link { name: summary.section.name.clone(), url: urls::section(summary.section.slug.as_str()) },
+            section: Link {
+                name: summary.section.name.clone(),
+                url: urls::section(summary.section.slug.as_str()),
+            },
             authors: summary.authors.iter().map(author_link).collect(),
             published: summary.published_at.to_rfc3339(),
             updated: summary.updated_at.map(|t| t.to_rfc3339()),
@@ -115,7 +133,10 @@ impl Card {
 }
 
 pub fn author_link(author: &Author) -> Link {
-    Link { name: author.name.clone(), url: urls::author(author.slug.as_str()) }
+    Link {
+        name: author.name.clone(),
+        url: urls::author(author.slug.as_str()),
+    }
 }
 
 /// A responsive image: a default `src`, the `srcset` and intrinsic size.
@@ -181,11 +202,21 @@ impl ArticleView {
             card: Card::new(&article.summary),
             dateline: article.dateline.clone(),
             body_html: markdown::to_html(&article.body_markdown),
-            tags: article.tags.iter().map(|t| Link { name: t.name.clone(), url: urls::tag(t.slug.as_str()) }).collect(),
+            tags: article
+                .tags
+                .iter()
+                .map(|t| Link {
+                    name: t.name.clone(),
+                    url: urls::tag(t.slug.as_str()),
+                })
+                .collect(),
             corrections: article
                 .corrections
                 .iter()
-                .map(|c| CorrectionView { at: c.created_at.to_rfc3339(), body_html: markdown::to_html(&c.body) })
+                .map(|c| CorrectionView {
+                    at: c.created_at.to_rfc3339(),
+                    body_html: markdown::to_html(&c.body),
+                })
                 .collect(),
         }
     }
@@ -195,27 +226,50 @@ impl ArticleView {
 pub fn article_meta(site: &SiteConfig, article: &Article, view: &ArticleView) -> Meta {
     let summary = &article.summary;
     let canonical = urls::absolute(site.base(), &view.card.url);
-    let title = if article.seo_title.trim().is_empty() { summary.headline.clone() } else { article.seo_title.clone() };
+    let title = if article.seo_title.trim().is_empty() {
+        summary.headline.clone()
+    } else {
+        article.seo_title.clone()
+    };
     let description = if article.seo_description.trim().is_empty() {
-        if summary.dek.is_empty() { truncate(&markdown::to_plain_text(&article.body_markdown), 200) } else { summary.dek.clone() }
+        if summary.dek.is_empty() {
+            truncate(&markdown::to_plain_text(&article.body_markdown), 200)
+        } else {
+            summary.dek.clone()
+        }
     } else {
         article.seo_description.clone()
     };
     let image = summary.hero.as_ref().map(|hero| {
-        let largest = hero.variants.iter().filter(|v| v.mime == "image/jpeg").max_by_key(|v| v.width);
+        let largest = hero
+            .variants
+            .iter()
+            .filter(|v| v.mime == "image/jpeg")
+            .max_by_key(|v| v.width);
         ImageMeta {
-            url: urls::absolute(site.base(), &urls::media(largest.map_or(hero.path.as_str(), |v| v.path.as_str()))),
+            url: urls::absolute(
+                site.base(),
+                &urls::media(largest.map_or(hero.path.as_str(), |v| v.path.as_str())),
+            ),
             width: largest.map_or(hero.width, |v| v.width),
             height: largest.map_or(hero.height, |v| v.height),
             alt: hero.alt.clone(),
         }
     });
     let published = summary.published_at.to_rfc3339();
-    let modified = summary.updated_at.unwrap_or(summary.published_at).to_rfc3339();
+    let modified = summary
+        .updated_at
+        .unwrap_or(summary.published_at)
+        .to_rfc3339();
     let authors: Vec<(&str, String)> = summary
         .authors
         .iter()
-        .map(|a| (a.name.as_str(), urls::absolute(site.base(), &urls::author(a.slug.as_str()))))
+        .map(|a| {
+            (
+                a.name.as_str(),
+                urls::absolute(site.base(), &urls::author(a.slug.as_str())),
+            )
+        })
         .collect();
     let keywords: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
     let jsonld = jsonld::news_article(&jsonld::NewsArticle {

@@ -25,13 +25,19 @@ impl Drop for Driver {
 }
 
 fn start_driver() -> Driver {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromedriver ({e}): install Debian's chromium and chromium-driver"));
+        .unwrap_or_else(|e| {
+            panic!("cannot start chromedriver ({e}): install Debian's chromium and chromium-driver")
+        });
     Driver { child, port }
 }
 
@@ -52,7 +58,11 @@ async fn connect(driver: &Driver) -> Client {
     // chromedriver needs a moment to listen; retry the connection, bounded.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{}", driver.port)).await {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
             Ok(client) => return client,
             Err(e) if Instant::now() < deadline => {
                 let _ = e;
@@ -72,7 +82,10 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
     browser.goto(&app.url(SUPREME_COURT)).await.unwrap();
     let headline = browser.find(Locator::Css("h1")).await.unwrap();
     assert!(headline.is_displayed().await.unwrap());
-    assert_eq!(headline.text().await.unwrap(), "Supreme court upholds closure of the country's oldest human rights group");
+    assert_eq!(
+        headline.text().await.unwrap(),
+        "Supreme court upholds closure of the country's oldest human rights group"
+    );
 
     // The hero picture really loads and is laid out at its aspect ratio.
     let loaded = browser
@@ -85,7 +98,10 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
         .unwrap();
     let natural_width = loaded[0].as_f64().unwrap();
     assert!(natural_width >= 480.0, "{loaded:?}");
-    assert!(loaded[1].as_str().unwrap().contains("/media/demo/"), "{loaded:?}");
+    assert!(
+        loaded[1].as_str().unwrap().contains("/media/demo/"),
+        "{loaded:?}"
+    );
     let ratio = loaded[2].as_f64().unwrap() / loaded[3].as_f64().unwrap();
     assert!((ratio - 16.0 / 9.0).abs() < 0.05, "{loaded:?}");
 
@@ -94,7 +110,13 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
     assert!(time.attr("title").await.unwrap().unwrap().contains("EET"));
 
     // Keyboard users: the first Tab stop is the skip link, and it becomes visible.
-    browser.execute("document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.unwrap();
+    browser
+        .execute(
+            "document.activeElement.blur(); window.scrollTo(0, 0);",
+            vec![],
+        )
+        .await
+        .unwrap();
     let body = browser.find(Locator::Css("body")).await.unwrap();
     body.send_keys("\u{E004}").await.unwrap();
     let focused = browser
@@ -102,11 +124,17 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
         .await
         .unwrap();
     assert_eq!(focused[0], "Skip to content");
-    assert!(focused[1].as_f64().unwrap() >= 0.0, "the focused skip link is on screen: {focused:?}");
+    assert!(
+        focused[1].as_f64().unwrap() >= 0.0,
+        "the focused skip link is on screen: {focused:?}"
+    );
 
     // The page made no request to any other host.
     let hosts = browser
-        .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).host);", vec![])
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).host);",
+            vec![],
+        )
         .await
         .unwrap();
     let own = app.base.trim_start_matches("http://");
@@ -121,7 +149,10 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
     std::fs::write(target.join("article.png"), png).unwrap();
 
     // Following "Read more" leads to another article.
-    let next = browser.find(Locator::Css(".related article h3 a")).await.unwrap();
+    let next = browser
+        .find(Locator::Css(".related article h3 a"))
+        .await
+        .unwrap();
     let next_title = next.text().await.unwrap();
     next.click().await.unwrap();
     let h1 = browser.find(Locator::Css("h1")).await.unwrap();

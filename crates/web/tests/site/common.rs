@@ -5,7 +5,10 @@
 //! (drawing its pictures takes a few seconds); tests that change content or the theme
 //! start their own with `TestApp::empty()`.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -32,7 +35,6 @@ pub fn test_site(base: &str) -> SiteConfig {
     site
 }
 
-
 impl TestApp {
     /// The shared demo server of this test binary.
     pub fn demo() -> &'static TestApp {
@@ -40,7 +42,11 @@ impl TestApp {
         APP.get_or_init(|| {
             let (sender, receiver) = std::sync::mpsc::channel();
             std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 runtime.block_on(async move {
                     let app = TestApp::start(None, true).await;
                     sender.send(app).unwrap();
@@ -64,27 +70,49 @@ impl TestApp {
     async fn start(theme: Option<PathBuf>, demo: bool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
-        let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display())).await.unwrap();
+        let store =
+            kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
+                .await
+                .unwrap();
         store.migrate().await.unwrap();
         let media = data.join("media");
         std::fs::create_dir_all(&media).unwrap();
         if demo {
-            kolokol_demo::seed(&store, &media, Utc::now()).await.unwrap();
+            kolokol_demo::seed(&store, &media, Utc::now())
+                .await
+                .unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let site = test_site(&base);
         let theme = Theme::new(theme, site.tz()).unwrap();
-        let state = AppState::new(store.clone(), theme, site, media).await.unwrap();
-        tokio::spawn(kolokol_web::serve(listener, state.clone(), std::future::pending()));
-        TestApp { base, state, store, data, _dir: Some(dir) }
+        let state = AppState::new(store.clone(), theme, site, media)
+            .await
+            .unwrap();
+        tokio::spawn(kolokol_web::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
+        TestApp {
+            base,
+            state,
+            store,
+            data,
+            _dir: Some(dir),
+        }
     }
 
     /// A new HTTP client. Not shared: each test has its own runtime, and pooled
     /// connections must not outlive the runtime that opened them. No automatic
     /// decompression and no redirects: the tests check those themselves.
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder().no_gzip().no_brotli().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .no_gzip()
+            .no_brotli()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -111,11 +139,24 @@ impl TestApp {
     pub async fn publish(&self, headline: &str, body: &str) -> Slug {
         let section = match self.store.sections().await.unwrap().into_iter().next() {
             Some(section) => section,
-            None => self.store.create_section(&Slug::parse("news").unwrap(), "News", "", 1).await.unwrap(),
+            None => self
+                .store
+                .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+                .await
+                .unwrap(),
         };
-        let author = match self.store.author_by_slug(&Slug::parse("reporter").unwrap()).await.unwrap() {
+        let author = match self
+            .store
+            .author_by_slug(&Slug::parse("reporter").unwrap())
+            .await
+            .unwrap()
+        {
             Some(author) => author,
-            None => self.store.create_author(&Slug::parse("reporter").unwrap(), "A Reporter", "", "").await.unwrap(),
+            None => self
+                .store
+                .create_author(&Slug::parse("reporter").unwrap(), "A Reporter", "", "")
+                .await
+                .unwrap(),
         };
         let slug = Slug::from_title(headline).unwrap();
         let published = Utc::now() - Duration::minutes(1);
@@ -139,7 +180,10 @@ impl TestApp {
             seo_description: String::new(),
             corrections: vec![],
         };
-        self.store.create_article(&article, published).await.unwrap();
+        self.store
+            .create_article(&article, published)
+            .await
+            .unwrap();
         slug
     }
 }
@@ -154,11 +198,21 @@ pub fn select<'a>(html: &'a scraper::Html, selector: &str) -> Vec<scraper::Eleme
 pub fn text_of(html: &scraper::Html, selector: &str) -> String {
     select(html, selector)
         .first()
-        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default()
 }
 
 /// A demo article with two authors, a correction and tags.
-pub const SUPREME_COURT: &str = "/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group";
-pub const SOVEREIGN_INTERNET: &str = "/articles/parliament-passes-sovereign-internet-law-in-a-single-afternoon";
-pub const GOVERNOR: &str = "/articles/regional-governor-dismissed-after-protests-over-heating-outages";
+pub const SUPREME_COURT: &str =
+    "/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group";
+pub const SOVEREIGN_INTERNET: &str =
+    "/articles/parliament-passes-sovereign-internet-law-in-a-single-afternoon";
+pub const GOVERNOR: &str =
+    "/articles/regional-governor-dismissed-after-protests-over-heating-outages";

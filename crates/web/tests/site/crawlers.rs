@@ -3,18 +3,29 @@
 use crate::common::{SOVEREIGN_INTERNET, SUPREME_COURT, TestApp, select};
 
 fn locations(xml: &str) -> Vec<String> {
-    xml.split("<loc>").skip(1).filter_map(|part| part.split("</loc>").next()).map(str::to_owned).collect()
+    xml.split("<loc>")
+        .skip(1)
+        .filter_map(|part| part.split("</loc>").next())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[tokio::test]
 async fn sitemap_lists_every_public_page() {
     let app = TestApp::demo();
     let response = app.get("/sitemap.xml").await;
-    assert_eq!(response.headers()["content-type"], "application/xml; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/xml; charset=utf-8"
+    );
     let xml = response.text().await.unwrap();
     assert!(xml.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
     let locs = locations(&xml);
-    assert_eq!(locs.len(), 2 + 6 + 42, "home, archive, sections and articles");
+    assert_eq!(
+        locs.len(),
+        2 + 6 + 42,
+        "home, archive, sections and articles"
+    );
     assert!(locs.contains(&app.url(SUPREME_COURT)));
     assert_eq!(xml.matches("<lastmod>").count(), 2 + 42);
     for loc in locs.iter().take(12) {
@@ -46,24 +57,59 @@ async fn robots_points_at_the_sitemaps() {
 async fn articles_describe_themselves_to_search_engines_and_social_cards() {
     let app = TestApp::demo();
     let html = app.html(SOVEREIGN_INTERNET).await;
-    let meta = |selector: &str| select(&html, selector).first().and_then(|e| e.value().attr("content")).map(str::to_owned);
+    let meta = |selector: &str| {
+        select(&html, selector)
+            .first()
+            .and_then(|e| e.value().attr("content"))
+            .map(str::to_owned)
+    };
     let canonical = app.url(SOVEREIGN_INTERNET);
-    assert_eq!(select(&html, "link[rel=canonical]")[0].value().attr("href"), Some(canonical.as_str()));
+    assert_eq!(
+        select(&html, "link[rel=canonical]")[0].value().attr("href"),
+        Some(canonical.as_str())
+    );
     assert_eq!(meta("meta[property='og:type']").as_deref(), Some("article"));
-    assert_eq!(meta("meta[property='og:url']").as_deref(), Some(canonical.as_str()));
-    assert_eq!(meta("meta[property='og:title']").as_deref(), Some("Parliament passes 'sovereign internet' law in a single afternoon"));
-    assert!(meta("meta[property='og:image']").unwrap().starts_with(&format!("{}/media/", app.base)));
-    assert_eq!(meta("meta[property='og:image:width']").as_deref(), Some("1440"));
-    assert_eq!(meta("meta[property='article:section']").as_deref(), Some("Politics"));
+    assert_eq!(
+        meta("meta[property='og:url']").as_deref(),
+        Some(canonical.as_str())
+    );
+    assert_eq!(
+        meta("meta[property='og:title']").as_deref(),
+        Some("Parliament passes 'sovereign internet' law in a single afternoon")
+    );
+    assert!(
+        meta("meta[property='og:image']")
+            .unwrap()
+            .starts_with(&format!("{}/media/", app.base))
+    );
+    assert_eq!(
+        meta("meta[property='og:image:width']").as_deref(),
+        Some("1440")
+    );
+    assert_eq!(
+        meta("meta[property='article:section']").as_deref(),
+        Some("Politics")
+    );
     assert_eq!(select(&html, "meta[property='article:tag']").len(), 3);
-    assert_eq!(meta("meta[name='twitter:card']").as_deref(), Some("summary_large_image"));
-    assert!(meta("meta[name='description']").unwrap().starts_with("Deputies gave"));
+    assert_eq!(
+        meta("meta[name='twitter:card']").as_deref(),
+        Some("summary_large_image")
+    );
+    assert!(
+        meta("meta[name='description']")
+            .unwrap()
+            .starts_with("Deputies gave")
+    );
 
     let script = select(&html, "script[type='application/ld+json']");
     assert_eq!(script.len(), 1);
-    let data: serde_json::Value = serde_json::from_str(&script[0].text().collect::<String>()).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&script[0].text().collect::<String>()).unwrap();
     assert_eq!(data["@type"], "NewsArticle");
-    assert_eq!(data["headline"], "Parliament passes 'sovereign internet' law in a single afternoon");
+    assert_eq!(
+        data["headline"],
+        "Parliament passes 'sovereign internet' law in a single afternoon"
+    );
     assert_eq!(data["author"][0]["name"], "Ilya Marchenko");
     assert_eq!(data["publisher"]["name"], "The Northern Bell");
     assert_eq!(data["articleSection"], "Politics");

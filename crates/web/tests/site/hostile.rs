@@ -41,7 +41,10 @@ const PAYLOADS: &[&str] = &[
 #[tokio::test]
 async fn hostile_markdown_cannot_inject_script_or_trackers() {
     let app = TestApp::empty().await;
-    let body = PAYLOADS.iter().map(|p| format!("{p}\n\nA normal paragraph.\n")).collect::<String>();
+    let body = PAYLOADS
+        .iter()
+        .map(|p| format!("{p}\n\nA normal paragraph.\n"))
+        .collect::<String>();
     let headline = "<script>alert('headline')</script> Plain headline";
     let slug = app.publish(headline, &body).await;
     app.state.refresh(&mut app.state.theme.fingerprint()).await;
@@ -52,27 +55,49 @@ async fn hostile_markdown_cannot_inject_script_or_trackers() {
         let scripts = select(&html, "script");
         for script in &scripts {
             let value = script.value();
-            let allowed = value.attr("src") == Some("/assets/site.js") || value.attr("type") == Some("application/ld+json");
+            let allowed = value.attr("src") == Some("/assets/site.js")
+                || value.attr("type") == Some("application/ld+json");
             assert!(allowed, "{path}: unexpected script {}", script.html());
         }
         for element in select(&html, "*") {
             for (name, value) in element.value().attrs() {
-                assert!(!name.starts_with("on"), "{path}: event handler {name}={value}");
+                assert!(
+                    !name.starts_with("on"),
+                    "{path}: event handler {name}={value}"
+                );
                 let lower = value.to_ascii_lowercase();
-                assert!(!lower.contains("javascript:") && !lower.starts_with("data:text"), "{path}: {name}={value}");
-                assert!(!lower.contains("evil.example") && !lower.contains("tracker.example"), "{path}: {name}={value}");
+                assert!(
+                    !lower.contains("javascript:") && !lower.starts_with("data:text"),
+                    "{path}: {name}={value}"
+                );
+                assert!(
+                    !lower.contains("evil.example") && !lower.contains("tracker.example"),
+                    "{path}: {name}={value}"
+                );
             }
             let tag = element.value().name();
             assert!(
-                !["iframe", "object", "embed", "svg", "math", "style", "form", "base", "meta", "template"]
-                    .contains(&tag) || element.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "head")),
+                ![
+                    "iframe", "object", "embed", "svg", "math", "style", "form", "base", "meta",
+                    "template"
+                ]
+                .contains(&tag)
+                    || element
+                        .ancestors()
+                        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "head")),
                 "{path}: <{tag}> in the body"
             );
         }
         assert!(!text.contains("<script>alert"), "{path}");
     }
     let article = app.html(&format!("/articles/{slug}")).await;
-    let survivors = crate::common::text_of(&article, ".body").matches("A normal paragraph.").count();
+    let survivors = crate::common::text_of(&article, ".body")
+        .matches("A normal paragraph.")
+        .count();
     assert_eq!(survivors, PAYLOADS.len(), "the harmless text survives");
-    assert_eq!(crate::common::text_of(&article, "h1"), "<script>alert('headline')</script> Plain headline", "escaped, not executed");
+    assert_eq!(
+        crate::common::text_of(&article, "h1"),
+        "<script>alert('headline')</script> Plain headline",
+        "escaped, not executed"
+    );
 }

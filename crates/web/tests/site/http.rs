@@ -8,12 +8,25 @@ use crate::common::{SUPREME_COURT, TestApp, select, text_of};
 #[tokio::test]
 async fn every_response_carries_a_strict_policy_and_security_headers() {
     let app = TestApp::demo();
-    for path in ["/", SUPREME_COURT, "/feed.xml", "/assets/site.css", "/no-such-page", "/archive?page=0"] {
+    for path in [
+        "/",
+        SUPREME_COURT,
+        "/feed.xml",
+        "/assets/site.css",
+        "/no-such-page",
+        "/archive?page=0",
+    ] {
         let response = app.get(path).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.starts_with("default-src 'none'; script-src 'self'; style-src 'self'"), "{path}: {csp}");
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("http"), "{path}: {csp}");
+        assert!(
+            csp.starts_with("default-src 'none'; script-src 'self'; style-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("http"),
+            "{path}: {csp}"
+        );
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
@@ -23,23 +36,39 @@ async fn every_response_carries_a_strict_policy_and_security_headers() {
 #[tokio::test]
 async fn pages_make_no_request_to_any_other_host() {
     let app = TestApp::demo();
-    for path in ["/", SUPREME_COURT, "/archive", "/sections/politics", "/no-such-page"] {
+    for path in [
+        "/",
+        SUPREME_COURT,
+        "/archive",
+        "/sections/politics",
+        "/no-such-page",
+    ] {
         let html = scraper::Html::parse_document(&app.get(path).await.text().await.unwrap());
         for element in select(&html, "[src], link[href], [srcset], [poster], [data]") {
             for attribute in ["src", "srcset", "poster", "data"] {
                 if let Some(value) = element.value().attr(attribute) {
                     for url in value.split(", ") {
-                        assert!(url.starts_with('/') && !url.starts_with("//"), "{path}: {attribute}={value}");
+                        assert!(
+                            url.starts_with('/') && !url.starts_with("//"),
+                            "{path}: {attribute}={value}"
+                        );
                     }
                 }
             }
-            if element.value().name() == "link" && element.value().attr("rel") != Some("canonical") {
+            if element.value().name() == "link" && element.value().attr("rel") != Some("canonical")
+            {
                 let href = element.value().attr("href").unwrap();
-                assert!(href.starts_with('/') && !href.starts_with("//"), "{path}: link {href}");
+                assert!(
+                    href.starts_with('/') && !href.starts_with("//"),
+                    "{path}: link {href}"
+                );
             }
         }
         let css = app.text("/assets/site.css").await;
-        assert!(!css.contains("url(") && !css.contains("@import"), "the stylesheet loads nothing");
+        assert!(
+            !css.contains("url(") && !css.contains("@import"),
+            "the stylesheet loads nothing"
+        );
     }
 }
 
@@ -51,18 +80,37 @@ async fn pages_are_compressed_with_brotli_or_gzip() {
     assert_eq!(plain.headers()["vary"], "Accept-Encoding");
     let plain = plain.bytes().await.unwrap();
 
-    let br = app.client().get(app.url(SUPREME_COURT)).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    let br = app
+        .client()
+        .get(app.url(SUPREME_COURT))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(br.headers()["content-encoding"], "br");
     let compressed = br.bytes().await.unwrap();
-    assert!(compressed.len() * 3 < plain.len(), "{} vs {}", compressed.len(), plain.len());
+    assert!(
+        compressed.len() * 3 < plain.len(),
+        "{} vs {}",
+        compressed.len(),
+        plain.len()
+    );
     let mut decoded = Vec::new();
     brotli_decompress(&compressed, &mut decoded);
     assert_eq!(decoded, plain);
 
-    let gz = app.client().get(app.url(SUPREME_COURT)).header("accept-encoding", "gzip").send().await.unwrap();
+    let gz = app
+        .client()
+        .get(app.url(SUPREME_COURT))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     let mut decoded = Vec::new();
-    flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..]).read_to_end(&mut decoded).unwrap();
+    flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
     assert_eq!(decoded, plain);
 }
 
@@ -73,46 +121,116 @@ fn brotli_decompress(input: &[u8], out: &mut Vec<u8>) {
 #[tokio::test]
 async fn unchanged_pages_answer_304() {
     let app = TestApp::demo();
-    for path in ["/", SUPREME_COURT, "/feed.xml", "/sitemap.xml", "/assets/site.css"] {
+    for path in [
+        "/",
+        SUPREME_COURT,
+        "/feed.xml",
+        "/sitemap.xml",
+        "/assets/site.css",
+    ] {
         let first = app.get(path).await;
         let etag = first.headers()["etag"].to_str().unwrap().to_owned();
-        let again = app.client().get(app.url(path)).header("if-none-match", &etag).send().await.unwrap();
+        let again = app
+            .client()
+            .get(app.url(path))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(again.status(), 304, "{path}");
         assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
         assert!(again.bytes().await.unwrap().is_empty());
-        let stale = app.client().get(app.url(path)).header("if-none-match", "\"something-else\"").send().await.unwrap();
+        let stale = app
+            .client()
+            .get(app.url(path))
+            .header("if-none-match", "\"something-else\"")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(stale.status(), 200, "{path}");
     }
     let article = app.get(SUPREME_COURT).await;
-    let last_modified = article.headers()["last-modified"].to_str().unwrap().to_owned();
-    let again = app.client().get(app.url(SUPREME_COURT)).header("if-modified-since", &last_modified).send().await.unwrap();
+    let last_modified = article.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let again = app
+        .client()
+        .get(app.url(SUPREME_COURT))
+        .header("if-modified-since", &last_modified)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 304);
-    let old = app.client().get(app.url(SUPREME_COURT)).header("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT").send().await.unwrap();
+    let old = app
+        .client()
+        .get(app.url(SUPREME_COURT))
+        .header("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(old.status(), 200);
 
     let image = app.get("/media/demo/a-free-press-is-missing.jpg").await;
     assert_eq!(image.status(), 404);
     let html = app.html(SUPREME_COURT).await;
-    let src = select(&html, "figure.hero img")[0].value().attr("src").unwrap().to_owned();
+    let src = select(&html, "figure.hero img")[0]
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_owned();
     let image = app.get(&src).await;
-    let modified = image.headers()["last-modified"].to_str().unwrap().to_owned();
-    assert!(image.headers()["cache-control"].to_str().unwrap().contains("max-age"));
-    let again = app.client().get(app.url(&src)).header("if-modified-since", modified).send().await.unwrap();
-    assert_eq!(again.status(), 304, "media supports conditional requests too");
+    let modified = image.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        image.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let again = app
+        .client()
+        .get(app.url(&src))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        304,
+        "media supports conditional requests too"
+    );
 }
 
 #[tokio::test]
 async fn cached_pages_follow_content_changes() {
     let app = TestApp::empty().await;
     let before = app.html("/").await;
-    assert_eq!(text_of(&before, ".empty"), "Nothing has been published yet.");
-    assert_eq!(app.get("/").await.headers()["etag"], app.get("/").await.headers()["etag"], "served from the cache");
+    assert_eq!(
+        text_of(&before, ".empty"),
+        "Nothing has been published yet."
+    );
+    assert_eq!(
+        app.get("/").await.headers()["etag"],
+        app.get("/").await.headers()["etag"],
+        "served from the cache"
+    );
 
-    let slug = app.publish("Night train to the border", "The last train leaves at midnight.").await;
+    let slug = app
+        .publish(
+            "Night train to the border",
+            "The last train leaves at midnight.",
+        )
+        .await;
     // Another node (or the CLI) changed the database; the watcher notices on its next tick.
     app.state.refresh(&mut app.state.theme.fingerprint()).await;
     let after = app.html("/").await;
-    assert_eq!(text_of(&after, ".lead-headline"), "Night train to the border");
+    assert_eq!(
+        text_of(&after, ".lead-headline"),
+        "Night train to the border"
+    );
     assert_eq!(app.get(&format!("/articles/{slug}")).await.status(), 200);
     let feed = app.text("/feed.xml").await;
     assert!(feed.contains("Night train to the border"));
@@ -123,13 +241,24 @@ async fn a_theme_folder_restyles_the_site_without_recompiling() {
     let theme = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(theme.path().join("assets")).unwrap();
     std::fs::create_dir_all(theme.path().join("templates")).unwrap();
-    std::fs::write(theme.path().join("assets/site.css"), "body { color: rebeccapurple; }").unwrap();
+    std::fs::write(
+        theme.path().join("assets/site.css"),
+        "body { color: rebeccapurple; }",
+    )
+    .unwrap();
     let app = TestApp::with_theme(theme.path().to_path_buf()).await;
     app.publish("Harbour lights", "Boats came home.").await;
     app.state.refresh(&mut 0).await;
 
-    assert_eq!(app.text("/assets/site.css").await, "body { color: rebeccapurple; }");
-    assert_eq!(app.get("/assets/site.js").await.status(), 200, "files the folder lacks come from the built-in theme");
+    assert_eq!(
+        app.text("/assets/site.css").await,
+        "body { color: rebeccapurple; }"
+    );
+    assert_eq!(
+        app.get("/assets/site.js").await.status(),
+        200,
+        "files the folder lacks come from the built-in theme"
+    );
     let before = app.html("/").await;
     assert_eq!(text_of(&before, ".lead-headline"), "Harbour lights");
 
@@ -142,7 +271,10 @@ async fn a_theme_folder_restyles_the_site_without_recompiling() {
     .unwrap();
     app.state.refresh(&mut fingerprint).await;
     let after = app.html("/").await;
-    assert_eq!(text_of(&after, "h1.custom"), "Our own front page: Harbour lights");
+    assert_eq!(
+        text_of(&after, "h1.custom"),
+        "Our own front page: Harbour lights"
+    );
 }
 
 #[tokio::test]
@@ -154,12 +286,30 @@ async fn absurd_requests_get_clear_errors_not_panics() {
     assert!(response.text().await.unwrap().contains("too long"));
     let long_path = format!("/articles/{}", "a".repeat(5_000));
     assert_eq!(app.get(&long_path).await.status(), 414);
-    assert_eq!(app.get(&format!("/articles/{}", "a".repeat(200))).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/articles/{}", "a".repeat(200)))
+            .await
+            .status(),
+        404
+    );
     let undecodable = app.get("/articles/%ff%fe").await;
     assert_eq!(undecodable.status(), 400);
-    assert!(undecodable.text().await.unwrap().contains("That address does not work"), "a themed page, not the framework's text");
+    assert!(
+        undecodable
+            .text()
+            .await
+            .unwrap()
+            .contains("That address does not work"),
+        "a themed page, not the framework's text"
+    );
     assert_eq!(app.get("/archive?page=%ff").await.status(), 400);
-    let post = app.client().post(app.url("/")).body("x").send().await.unwrap();
+    let post = app
+        .client()
+        .post(app.url("/"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(post.status(), 405);
     assert_eq!(app.get("/").await.status(), 200, "the server is still up");
 }

@@ -7,22 +7,41 @@ async fn reader_opens_the_front_page() {
     let app = TestApp::demo();
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
     let html = scraper::Html::parse_document(&response.text().await.unwrap());
 
     assert_eq!(text_of(&html, "title"), "The Northern Bell");
     assert_eq!(select(&html, "h1").len(), 1, "one h1 per page");
     let skip = select(&html, "body a")[0];
-    assert_eq!(skip.value().attr("href"), Some("#content"), "the skip link comes first");
+    assert_eq!(
+        skip.value().attr("href"),
+        Some("#content"),
+        "the skip link comes first"
+    );
     assert_eq!(select(&html, "main#content").len(), 1);
-    assert_eq!(select(&html, "nav.sections li").len(), 7, "six sections and the archive");
+    assert_eq!(
+        select(&html, "nav.sections li").len(),
+        7,
+        "six sections and the archive"
+    );
     assert!(text_of(&html, ".support-banner").contains("$10,000 a month"));
     assert!(text_of(&html, ".banned-notice").contains("blocked in Veldoria"));
-    assert_eq!(text_of(&html, ".lead-headline"), "Parliament passes 'sovereign internet' law in a single afternoon");
+    assert_eq!(
+        text_of(&html, ".lead-headline"),
+        "Parliament passes 'sovereign internet' law in a single afternoon"
+    );
     assert_eq!(select(&html, ".latest article").len(), 12);
     assert_eq!(select(&html, ".section-block").len(), 6);
     for block in select(&html, ".section-block") {
-        assert_eq!(block.select(&scraper::Selector::parse("article").unwrap()).count(), 4);
+        assert_eq!(
+            block
+                .select(&scraper::Selector::parse("article").unwrap())
+                .count(),
+            4
+        );
     }
 }
 
@@ -31,20 +50,43 @@ async fn reader_opens_an_article_with_byline_hero_and_correction() {
     let app = TestApp::demo();
     let html = app.html(SUPREME_COURT).await;
 
-    assert_eq!(text_of(&html, "h1"), "Supreme court upholds closure of the country's oldest human rights group");
+    assert_eq!(
+        text_of(&html, "h1"),
+        "Supreme court upholds closure of the country's oldest human rights group"
+    );
     assert!(text_of(&html, "header .dek").starts_with("The Memorial Circle had documented"));
     assert_eq!(text_of(&html, ".authors"), "By Anna Vetrova");
-    let published = select(&html, ".times time")[0].value().attr("datetime").unwrap();
-    assert!(chrono::DateTime::parse_from_rfc3339(published).is_ok(), "{published}");
-    assert!(text_of(&html, ".times").contains("EET"), "server-side times name the newsroom's zone");
+    let published = select(&html, ".times time")[0]
+        .value()
+        .attr("datetime")
+        .unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(published).is_ok(),
+        "{published}"
+    );
+    assert!(
+        text_of(&html, ".times").contains("EET"),
+        "server-side times name the newsroom's zone"
+    );
     assert!(text_of(&html, ".times").contains("min read"));
 
     let hero = select(&html, "figure.hero img")[0].value();
-    assert_eq!((hero.attr("width"), hero.attr("height")), (Some("1600"), Some("900")));
-    assert!(hero.attr("alt").unwrap().starts_with("Abstract illustration"), "alt text describes the picture");
+    assert_eq!(
+        (hero.attr("width"), hero.attr("height")),
+        (Some("1600"), Some("900"))
+    );
+    assert!(
+        hero.attr("alt")
+            .unwrap()
+            .starts_with("Abstract illustration"),
+        "alt text describes the picture"
+    );
     let srcset = hero.attr("srcset").unwrap();
     assert_eq!(srcset.matches("w,").count() + 1, 3, "{srcset}");
-    assert!(srcset.contains(" 480w") && srcset.contains(" 1440w"), "{srcset}");
+    assert!(
+        srcset.contains(" 480w") && srcset.contains(" 1440w"),
+        "{srcset}"
+    );
     assert!(text_of(&html, "figure.hero figcaption").contains("Volunteers spent the last weeks"));
     assert!(text_of(&html, ".credit").contains("The Northern Bell"));
     for source in srcset.split(", ") {
@@ -68,12 +110,21 @@ async fn reader_opens_an_article_with_byline_hero_and_correction() {
 async fn an_article_by_two_authors_credits_both() {
     let app = TestApp::demo();
     let html = app.html(GOVERNOR).await;
-    assert_eq!(text_of(&html, ".authors"), "By Ilya Marchenko and Pavel Grin");
-    let links: Vec<_> = select(&html, ".authors a").iter().map(|a| a.value().attr("href").unwrap().to_owned()).collect();
+    assert_eq!(
+        text_of(&html, ".authors"),
+        "By Ilya Marchenko and Pavel Grin"
+    );
+    let links: Vec<_> = select(&html, ".authors a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
     assert_eq!(links, ["/authors/ilya-marchenko", "/authors/pavel-grin"]);
     let author_page = app.html("/authors/pavel-grin").await;
     assert_eq!(text_of(&author_page, "h1"), "Pavel Grin");
-    assert!(author_page.html().contains(GOVERNOR), "co-written articles appear on each author's page");
+    assert!(
+        author_page.html().contains(GOVERNOR),
+        "co-written articles appear on each author's page"
+    );
 }
 
 #[tokio::test]
@@ -81,24 +132,50 @@ async fn reader_pages_through_the_archive() {
     let app = TestApp::demo();
     let first = app.html("/archive").await;
     assert_eq!(select(&first, "main article").len(), 12);
-    assert!(!select(&first, "main section h2").is_empty(), "the archive is grouped by month");
-    assert_eq!(select(&first, ".pager a[rel=next]")[0].value().attr("href"), Some("/archive?page=2"));
+    assert!(
+        !select(&first, "main section h2").is_empty(),
+        "the archive is grouped by month"
+    );
+    assert_eq!(
+        select(&first, ".pager a[rel=next]")[0].value().attr("href"),
+        Some("/archive?page=2")
+    );
     assert!(select(&first, ".pager a[rel=prev]").is_empty());
-    assert_eq!(select(&first, "link[rel=next]")[0].value().attr("href"), Some("/archive?page=2"));
+    assert_eq!(
+        select(&first, "link[rel=next]")[0].value().attr("href"),
+        Some("/archive?page=2")
+    );
 
     let last = app.html("/archive?page=4").await;
     assert_eq!(select(&last, "main article").len(), 42 - 36);
     assert!(select(&last, ".pager a[rel=next]").is_empty());
     assert_eq!(text_of(&last, "h1"), "Archive — page 4 of 4");
-    assert!(select(&last, "link[rel=canonical]")[0].value().attr("href").unwrap().ends_with("/archive?page=4"));
+    assert!(
+        select(&last, "link[rel=canonical]")[0]
+            .value()
+            .attr("href")
+            .unwrap()
+            .ends_with("/archive?page=4")
+    );
 
-    assert_eq!(app.get("/archive?page=5").await.status(), 404, "past the last page");
+    assert_eq!(
+        app.get("/archive?page=5").await.status(),
+        404,
+        "past the last page"
+    );
     for absurd in ["0", "-1", "abc", "1e9", "99999999999999999999", ""] {
         let response = app.get(&format!("/archive?page={absurd}")).await;
         assert_eq!(response.status(), 400, "page={absurd}");
-        assert!(response.text().await.unwrap().contains("whole number"), "page={absurd}");
+        assert!(
+            response.text().await.unwrap().contains("whole number"),
+            "page={absurd}"
+        );
     }
-    assert_eq!(app.get("/archive?utm_source=x&page=2").await.status(), 200, "other parameters are ignored");
+    assert_eq!(
+        app.get("/archive?utm_source=x&page=2").await.status(),
+        200,
+        "other parameters are ignored"
+    );
 }
 
 #[tokio::test]
@@ -106,10 +183,17 @@ async fn section_and_tag_pages_list_only_their_articles() {
     let app = TestApp::demo();
     let culture = app.html("/sections/culture").await;
     assert_eq!(text_of(&culture, "h1"), "Culture");
-    let kickers: Vec<String> = select(&culture, "main article .kicker").iter().map(|k| k.text().collect()).collect();
+    let kickers: Vec<String> = select(&culture, "main article .kicker")
+        .iter()
+        .map(|k| k.text().collect())
+        .collect();
     assert!(!kickers.is_empty());
     assert!(kickers.iter().all(|k| k == "Culture"), "{kickers:?}");
-    assert_eq!(select(&culture, "link[type='application/atom+xml']").len(), 2, "site and section feeds");
+    assert_eq!(
+        select(&culture, "link[type='application/atom+xml']").len(),
+        2,
+        "site and section feeds"
+    );
 
     let tag = app.html("/tags/censorship").await;
     assert_eq!(text_of(&tag, "h1"), "Censorship");
@@ -132,11 +216,22 @@ async fn unknown_addresses_get_a_helpful_404() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
-        assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8", "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8",
+            "{path}"
+        );
         let html = scraper::Html::parse_document(&response.text().await.unwrap());
         assert_eq!(text_of(&html, "h1"), "Page not found", "{path}");
-        assert_eq!(select(&html, ".error-page li a").len(), 5, "the 404 offers the latest stories: {path}");
-        assert!(select(&html, "nav.sections a").len() >= 6, "and the navigation: {path}");
+        assert_eq!(
+            select(&html, ".error-page li a").len(),
+            5,
+            "the 404 offers the latest stories: {path}"
+        );
+        assert!(
+            select(&html, "nav.sections a").len() >= 6,
+            "and the navigation: {path}"
+        );
     }
 }
 
