@@ -1,0 +1,189 @@
+//! The `kolokol` command as an operator uses it: the real binary, real processes,
+//! real signals.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure")]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const KOLOKOL: &str = env!("CARGO_BIN_EXE_kolokol");
+
+/// A running `kolokol` process and the lines it prints.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    printed: Vec<String>,
+}
+
+impl Running {
+    fn start(command: &mut Command) -> Running {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let (sender, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if sender.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Running { child, lines, printed: Vec::new() }
+    }
+
+    /// Waits (bounded) for a printed line containing `needle`; returns it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(120)) {
+                Ok(line) => {
+                    self.printed.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!("no line with {needle:?} ({e}); printed so far: {:#?}", self.printed),
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    fn terminate(mut self) -> Vec<String> {
+        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        self.printed.extend(self.lines.try_iter());
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+            self.printed.push(line);
+        }
+        assert!(exit.success(), "exit {exit:?}; printed {:#?}", self.printed);
+        self.printed
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn get(url: &str) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn demo_runs_with_one_command_and_stops_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut demo = Running::start(Command::new(KOLOKOL).args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"]).arg(data.path()));
+    demo.wait_for("Loaded the demo newsroom: 42 articles");
+    let serving = demo.wait_for("Kolokol is serving");
+    assert!(serving.contains(&format!("http://127.0.0.1:{port}/")), "{serving}");
+    let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
+    assert_eq!(status, 200);
+    assert!(front.contains("The Northern Bell"));
+    let printed = demo.terminate();
+    assert!(printed.iter().any(|l| l.contains("Stopped.")), "{printed:#?}");
+    assert!(data.path().join("kolokol.db").is_file());
+    assert!(data.path().join("media/demo").is_dir());
+
+    // The second start reuses the data folder instead of loading the demo again.
+    let mut again = Running::start(Command::new(KOLOKOL).args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"]).arg(data.path()));
+    again.wait_for("Kolokol is serving");
+    let (_, archive) = get(&format!("http://127.0.0.1:{port}/archive?page=4")).await;
+    assert!(archive.contains("page 4 of 4"), "still 42 articles, not 84");
+    let printed = again.terminate();
+    assert!(!printed.iter().any(|l| l.contains("Loaded the demo")), "{printed:#?}");
+}
+
+fn write_config(dir: &Path, port: u16, database_url: &str) -> std::path::PathBuf {
+    let file = dir.join("kolokol.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ndatabase_url = \"{database_url}\"\n\n[site]\ntitle = \"Riga Evening Post\"\nbase_url = \"https://post.example\"\ntimezone = \"Europe/Riga\"\n",
+            dir.join("data").display()
+        ),
+    )
+    .unwrap();
+    file
+}
+
+#[tokio::test]
+async fn serve_reads_the_config_file_and_environment_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = write_config(dir.path(), port, "");
+    let migrate = Command::new(KOLOKOL).arg("migrate").arg("--config").arg(&config).output().unwrap();
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"));
+
+    let mut server = Running::start(
+        Command::new(KOLOKOL).arg("serve").arg("--config").arg(&config).env("KOLOKOL_SITE__TAGLINE", "Set from the environment"),
+    );
+    server.wait_for("Kolokol is serving Riga Evening Post");
+    let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
+    assert_eq!(status, 200);
+    assert!(front.contains("Riga Evening Post") && front.contains("Set from the environment"));
+    assert!(front.contains("Nothing has been published yet."));
+    let (_, robots) = get(&format!("http://127.0.0.1:{port}/robots.txt")).await;
+    assert!(robots.contains("https://post.example/sitemap.xml"), "canonical links use the configured address");
+    server.terminate();
+}
+
+#[tokio::test]
+async fn serve_on_postgresql_chosen_by_the_url() {
+    let url = kolokol_testkit::postgres_database("cli").await;
+    // The test cluster trusts loopback, so any password works: this one must never be printed.
+    let url = url.replacen("postgres://postgres@", "postgres://postgres:s3cret-pw@", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = write_config(dir.path(), port, &url);
+    let mut server = Running::start(Command::new(KOLOKOL).arg("serve").arg("--config").arg(&config));
+    let starting = server.wait_for("starting");
+    assert!(starting.contains("postgres:***@"), "{starting}");
+    server.wait_for("Kolokol is serving");
+    assert_eq!(get(&format!("http://127.0.0.1:{port}/readyz")).await, (200, "ready".into()));
+    assert_eq!(get(&format!("http://127.0.0.1:{port}/")).await.0, 200);
+    let printed = server.terminate();
+    assert!(printed.iter().all(|line| !line.contains("s3cret-pw")), "{printed:#?}");
+}
+
+#[test]
+fn bad_configuration_is_refused_with_a_message_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kolokol.toml");
+    for (text, expected) in [
+        ("[site]\ntitel = \"typo\"\n", "titel"),
+        ("listen = \"not an address\"\n", "listen"),
+        ("[site]\nbase_url = \"post.example\"\n", "site.base_url"),
+        ("database_url = \"mysql://db/kolokol\"\n", "sqlite:// or postgres://"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let output = Command::new(KOLOKOL).arg("migrate").arg("--config").arg(&config).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let missing = Command::new(KOLOKOL).args(["serve", "--config", "/no/such/file.toml"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+}
+
+#[test]
+fn theme_export_writes_an_editable_copy_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("my-theme");
+    let output = Command::new(KOLOKOL).args(["theme", "export"]).arg(&target).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(target.join("templates/article.html").is_file());
+    assert!(target.join("assets/site.css").is_file());
+    let again = Command::new(KOLOKOL).args(["theme", "export"]).arg(&target).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}
