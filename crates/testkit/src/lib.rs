@@ -2,7 +2,7 @@
 //!
 //! [`postgres_database`] gives each test its own fresh PostgreSQL database. It uses the
 //! server named by `KOLOKOL_TEST_POSTGRES_URL` when that is set; otherwise it starts (once,
-//! and then reuses) a private cluster under `target/test-postgres` with Debian's
+//! and then reuses) a private cluster in the temporary folder with Debian's
 //! PostgreSQL binaries, listening on loopback only. When no PostgreSQL is installed the
 //! test fails and says what to install: a storage test that silently skipped would prove
 //! nothing.
@@ -58,10 +58,15 @@ fn admin_url() -> String {
     .clone()
 }
 
-/// Starts the cluster in `target/test-postgres` unless it already runs; returns its URL.
+/// Starts the private cluster unless it already runs; returns its URL.
 fn start_private_cluster() -> Result<String, String> {
     let bin = postgres_bin_dir().ok_or("no pg_ctl found in /usr/lib/postgresql/*/bin or PATH")?;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-postgres");
+    // Under the system's temporary folder, which the `postgres` user can always reach
+    // (a checkout under /root could not be), one cluster per checkout.
+    let checkout = env!("CARGO_MANIFEST_DIR")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let dir = std::env::temp_dir().join(format!("kolokol-test-postgres-{checkout:016x}"));
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let dir = dir.canonicalize().map_err(|e| e.to_string())?;
 
@@ -91,35 +96,31 @@ fn start_private_cluster() -> Result<String, String> {
             .arg(&data))?;
     }
     let port_file = dir.join("port");
-    let port = match fs::read_to_string(&port_file) {
-        Ok(port) => port.trim().to_owned(),
-        Err(_) => {
-            let port = free_port()?.to_string();
-            fs::File::create(&port_file)
-                .and_then(|mut f| f.write_all(port.as_bytes()))
-                .map_err(|e| e.to_string())?;
-            port
-        }
-    };
     let status = server_command(&bin.join("pg_ctl"), as_root)
         .arg("status")
         .arg("-D")
         .arg(&data)
         .output();
     let running = status.map(|o| o.status.success()).unwrap_or(false);
-    if !running {
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            dir.display()
-        );
-        run(server_command(&bin.join("pg_ctl"), as_root)
-            .args(["start", "-w", "-t", "60", "-D"])
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.join("server.log"))
-            .arg("-o")
-            .arg(options))?;
+    if running && let Ok(port) = fs::read_to_string(&port_file) {
+        return Ok(format!("postgres://postgres@127.0.0.1:{}/postgres", port.trim()));
     }
+    // A fresh port on every start: the one used last time may have been taken since.
+    let port = free_port()?.to_string();
+    fs::File::create(&port_file)
+        .and_then(|mut f| f.write_all(port.as_bytes()))
+        .map_err(|e| e.to_string())?;
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        dir.display()
+    );
+    run(server_command(&bin.join("pg_ctl"), as_root)
+        .args(["start", "-w", "-t", "60", "-D"])
+        .arg(&data)
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .arg("-o")
+        .arg(options))?;
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
 
