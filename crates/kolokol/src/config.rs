@@ -49,7 +49,10 @@ mod tests {
     use super::*;
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment's Jail API fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail API fixes the closure's error type"
+    )]
     fn file_values_and_environment_overrides() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("kolokol.toml");

@@ -1,7 +1,10 @@
 //! The `kolokol` command as an operator uses it: the real binary, real processes,
 //! real signals.
 
-#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -20,7 +23,11 @@ struct Running {
 
 impl Running {
     fn start(command: &mut Command) -> Running {
-        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let (sender, lines) = mpsc::channel();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
@@ -35,7 +42,11 @@ impl Running {
                 }
             });
         }
-        Running { child, lines, printed: Vec::new() }
+        Running {
+            child,
+            lines,
+            printed: Vec::new(),
+        }
     }
 
     /// Waits (bounded) for a printed line containing `needle`; returns it.
@@ -48,14 +59,21 @@ impl Running {
                         return line;
                     }
                 }
-                Err(e) => panic!("no line with {needle:?} ({e}); printed so far: {:#?}", self.printed),
+                Err(e) => panic!(
+                    "no line with {needle:?} ({e}); printed so far: {:#?}",
+                    self.printed
+                ),
             }
         }
     }
 
     /// Sends SIGTERM and waits for a clean exit.
     fn terminate(mut self) -> Vec<String> {
-        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         self.printed.extend(self.lines.try_iter());
@@ -68,7 +86,11 @@ impl Running {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn get(url: &str) -> (u16, String) {
@@ -80,25 +102,42 @@ async fn get(url: &str) -> (u16, String) {
 async fn demo_runs_with_one_command_and_stops_cleanly() {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut demo = Running::start(Command::new(KOLOKOL).args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"]).arg(data.path()));
+    let mut demo = Running::start(
+        Command::new(KOLOKOL)
+            .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data.path()),
+    );
     demo.wait_for("Loaded the demo newsroom: 42 articles");
     let serving = demo.wait_for("Kolokol is serving");
-    assert!(serving.contains(&format!("http://127.0.0.1:{port}/")), "{serving}");
+    assert!(
+        serving.contains(&format!("http://127.0.0.1:{port}/")),
+        "{serving}"
+    );
     let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
     assert_eq!(status, 200);
     assert!(front.contains("The Northern Bell"));
     let printed = demo.terminate();
-    assert!(printed.iter().any(|l| l.contains("Stopped.")), "{printed:#?}");
+    assert!(
+        printed.iter().any(|l| l.contains("Stopped.")),
+        "{printed:#?}"
+    );
     assert!(data.path().join("kolokol.db").is_file());
     assert!(data.path().join("media/demo").is_dir());
 
     // The second start reuses the data folder instead of loading the demo again.
-    let mut again = Running::start(Command::new(KOLOKOL).args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"]).arg(data.path()));
+    let mut again = Running::start(
+        Command::new(KOLOKOL)
+            .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data.path()),
+    );
     again.wait_for("Kolokol is serving");
     let (_, archive) = get(&format!("http://127.0.0.1:{port}/archive?page=4")).await;
     assert!(archive.contains("page 4 of 4"), "still 42 articles, not 84");
     let printed = again.terminate();
-    assert!(!printed.iter().any(|l| l.contains("Loaded the demo")), "{printed:#?}");
+    assert!(
+        !printed.iter().any(|l| l.contains("Loaded the demo")),
+        "{printed:#?}"
+    );
 }
 
 fn write_config(dir: &Path, port: u16, database_url: &str) -> std::path::PathBuf {
@@ -119,12 +158,25 @@ async fn serve_reads_the_config_file_and_environment_overrides() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let config = write_config(dir.path(), port, "");
-    let migrate = Command::new(KOLOKOL).arg("migrate").arg("--config").arg(&config).output().unwrap();
-    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let migrate = Command::new(KOLOKOL)
+        .arg("migrate")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
     assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"));
 
     let mut server = Running::start(
-        Command::new(KOLOKOL).arg("serve").arg("--config").arg(&config).env("KOLOKOL_SITE__TAGLINE", "Set from the environment"),
+        Command::new(KOLOKOL)
+            .arg("serve")
+            .arg("--config")
+            .arg(&config)
+            .env("KOLOKOL_SITE__TAGLINE", "Set from the environment"),
     );
     server.wait_for("Kolokol is serving Riga Evening Post");
     let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
@@ -132,7 +184,10 @@ async fn serve_reads_the_config_file_and_environment_overrides() {
     assert!(front.contains("Riga Evening Post") && front.contains("Set from the environment"));
     assert!(front.contains("Nothing has been published yet."));
     let (_, robots) = get(&format!("http://127.0.0.1:{port}/robots.txt")).await;
-    assert!(robots.contains("https://post.example/sitemap.xml"), "canonical links use the configured address");
+    assert!(
+        robots.contains("https://post.example/sitemap.xml"),
+        "canonical links use the configured address"
+    );
     server.terminate();
 }
 
@@ -144,14 +199,25 @@ async fn serve_on_postgresql_chosen_by_the_url() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let config = write_config(dir.path(), port, &url);
-    let mut server = Running::start(Command::new(KOLOKOL).arg("serve").arg("--config").arg(&config));
+    let mut server = Running::start(
+        Command::new(KOLOKOL)
+            .arg("serve")
+            .arg("--config")
+            .arg(&config),
+    );
     let starting = server.wait_for("starting");
     assert!(starting.contains("postgres:***@"), "{starting}");
     server.wait_for("Kolokol is serving");
-    assert_eq!(get(&format!("http://127.0.0.1:{port}/readyz")).await, (200, "ready".into()));
+    assert_eq!(
+        get(&format!("http://127.0.0.1:{port}/readyz")).await,
+        (200, "ready".into())
+    );
     assert_eq!(get(&format!("http://127.0.0.1:{port}/")).await.0, 200);
     let printed = server.terminate();
-    assert!(printed.iter().all(|line| !line.contains("s3cret-pw")), "{printed:#?}");
+    assert!(
+        printed.iter().all(|line| !line.contains("s3cret-pw")),
+        "{printed:#?}"
+    );
 }
 
 #[test]
@@ -162,16 +228,27 @@ fn bad_configuration_is_refused_with_a_message_naming_the_key() {
         ("[site]\ntitel = \"typo\"\n", "titel"),
         ("listen = \"not an address\"\n", "listen"),
         ("[site]\nbase_url = \"post.example\"\n", "site.base_url"),
-        ("database_url = \"mysql://db/kolokol\"\n", "sqlite:// or postgres://"),
+        (
+            "database_url = \"mysql://db/kolokol\"\n",
+            "sqlite:// or postgres://",
+        ),
     ] {
         std::fs::write(&config, text).unwrap();
-        let output = Command::new(KOLOKOL).arg("migrate").arg("--config").arg(&config).output().unwrap();
+        let output = Command::new(KOLOKOL)
+            .arg("migrate")
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(1), "{text}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{text}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
-    let missing = Command::new(KOLOKOL).args(["serve", "--config", "/no/such/file.toml"]).output().unwrap();
+    let missing = Command::new(KOLOKOL)
+        .args(["serve", "--config", "/no/such/file.toml"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
 }
 
@@ -179,11 +256,23 @@ fn bad_configuration_is_refused_with_a_message_naming_the_key() {
 fn theme_export_writes_an_editable_copy_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("my-theme");
-    let output = Command::new(KOLOKOL).args(["theme", "export"]).arg(&target).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(KOLOKOL)
+        .args(["theme", "export"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(target.join("templates/article.html").is_file());
     assert!(target.join("assets/site.css").is_file());
-    let again = Command::new(KOLOKOL).args(["theme", "export"]).arg(&target).output().unwrap();
+    let again = Command::new(KOLOKOL)
+        .args(["theme", "export"])
+        .arg(&target)
+        .output()
+        .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }

@@ -1,6 +1,9 @@
 //! One storage story, told to both backends: whatever SQLite does, PostgreSQL must do too.
 
-#![expect(clippy::unwrap_used, reason = "the story is test code: a failed unwrap is a failed test")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "the story is test code: a failed unwrap is a failed test"
+)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use kolokol_core::{

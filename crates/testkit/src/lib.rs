@@ -65,7 +65,9 @@ fn start_private_cluster() -> Result<String, String> {
     // (a checkout under /root could not be), one cluster per checkout.
     let checkout = env!("CARGO_MANIFEST_DIR")
         .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
     let dir = std::env::temp_dir().join(format!("kolokol-test-postgres-{checkout:016x}"));
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let dir = dir.canonicalize().map_err(|e| e.to_string())?;
@@ -103,7 +105,10 @@ fn start_private_cluster() -> Result<String, String> {
         .output();
     let running = status.map(|o| o.status.success()).unwrap_or(false);
     if running && let Ok(port) = fs::read_to_string(&port_file) {
-        return Ok(format!("postgres://postgres@127.0.0.1:{}/postgres", port.trim()));
+        return Ok(format!(
+            "postgres://postgres@127.0.0.1:{}/postgres",
+            port.trim()
+        ));
     }
     // A fresh port on every start: the one used last time may have been taken since.
     let port = free_port()?.to_string();

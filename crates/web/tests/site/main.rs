@@ -1,7 +1,10 @@
 //! The reading site, tested as readers, feed readers, crawlers and browsers meet it:
 //! a real server on a loopback port, real HTTP, a real browser.
 
-#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
+)]
 
 mod browser;
 mod common;
@@ -10,3 +13,4 @@ mod feeds;
 mod hostile;
 mod http;
 mod pages;
+mod validity;

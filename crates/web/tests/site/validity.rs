@@ -1,0 +1,59 @@
+//! Pages are valid HTML5, checked by the Nu Html Checker (the W3C's validator) running
+//! locally: `vnu.jar` from the npm package `vnu-jar`, on the machine's Java.
+//! `.ci/run` installs both; `KOLOKOL_VNU_JAR` may point at another copy.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::common::{GOVERNOR, SUPREME_COURT, TestApp};
+
+fn vnu_jar() -> PathBuf {
+    if let Ok(path) = std::env::var("KOLOKOL_VNU_JAR") {
+        return PathBuf::from(path);
+    }
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/tools/node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        bundled.is_file(),
+        "the HTML validator is missing: run `npm install --prefix target/tools vnu-jar` (.ci/run does), \
+         or set KOLOKOL_VNU_JAR"
+    );
+    bundled
+}
+
+#[tokio::test]
+async fn every_kind_of_page_is_valid_html() {
+    let app = TestApp::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        ("front", "/"),
+        ("article", SUPREME_COURT),
+        ("two-authors", GOVERNOR),
+        ("section", "/sections/politics"),
+        ("tag", "/tags/censorship"),
+        ("author", "/authors/anna-vetrova"),
+        ("archive", "/archive?page=2"),
+        ("support", "/support"),
+        ("not-found", "/articles/no-such-story"),
+        ("bad-request", "/archive?page=zero"),
+    ];
+    let mut files = Vec::new();
+    for (name, path) in pages {
+        let body = app.get(path).await.text().await.unwrap();
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, body).unwrap();
+        files.push(file);
+    }
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(vnu_jar())
+        .args(["--errors-only", "--format", "gnu"])
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run java ({e}): install a Java runtime (.ci/run does)"));
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && report.trim().is_empty(),
+        "the validator found errors:\n{report}"
+    );
+}
