@@ -16,7 +16,7 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Response, StatusCode};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use sha2::{Digest, Sha256};
 
 /// Entries beyond this are not kept; the cache is cleared when it fills up.
@@ -42,7 +42,6 @@ impl CachedPage {
         status: StatusCode,
         content_type: &'static str,
         body: impl Into<Bytes>,
-        modified_at: Option<DateTime<Utc>>,
         cache_control: &'static str,
     ) -> Self {
         let identity: Bytes = body.into();
@@ -55,11 +54,6 @@ impl CachedPage {
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
         );
-        let last_modified = modified_at.and_then(|t| {
-            let system = std::time::UNIX_EPOCH
-                + std::time::Duration::from_secs(u64::try_from(t.timestamp()).ok()?);
-            HeaderValue::from_str(&httpdate::fmt_http_date(system)).ok()
-        });
         Self {
             status,
             content_type,
@@ -67,10 +61,22 @@ impl CachedPage {
             brotli: brotli(&identity),
             identity,
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-            last_modified,
-            modified_at,
+            last_modified: None,
+            modified_at: None,
             cache_control,
         }
+    }
+
+    /// Sets Last-Modified: the moment the cache's content epoch began (see
+    /// [`PageCache::epoch`]), since a page can change whenever anything on the site does.
+    pub fn stamped(mut self, at: DateTime<Utc>) -> Self {
+        let system = u64::try_from(at.timestamp())
+            .ok()
+            .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+        self.last_modified =
+            system.and_then(|t| HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok());
+        self.modified_at = Some(at);
+        self
     }
 
     /// The response for a request with these headers: 304 when the client's copy is
@@ -189,13 +195,41 @@ fn brotli(bytes: &[u8]) -> Bytes {
 }
 
 /// Rendered pages by cache key, all of one content version.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PageCache {
     version: AtomicI64,
     entries: RwLock<HashMap<String, Arc<CachedPage>>>,
+    epoch: Mutex<DateTime<Utc>>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            version: AtomicI64::new(0),
+            entries: RwLock::default(),
+            epoch: Mutex::new(whole_second(Utc::now())),
+        }
+    }
+}
+
+fn whole_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
 }
 
 impl PageCache {
+    /// When the pages now being rendered may last have changed: the start of this
+    /// process, or the last content or theme change it saw. It only grows, a whole
+    /// second at a time, so a client's `If-Modified-Since` from before a change can
+    /// never match a page rendered after it.
+    pub fn epoch(&self) -> DateTime<Utc> {
+        *self.epoch.lock()
+    }
+
+    fn begin_epoch(&self) {
+        let mut epoch = self.epoch.lock();
+        *epoch = whole_second(Utc::now()).max(*epoch + chrono::Duration::seconds(1));
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
         self.entries.read().get(key).cloned()
     }
@@ -220,12 +254,14 @@ impl PageCache {
     /// Moves to a new content version, dropping every page of older ones.
     pub fn set_version(&self, version: i64) {
         if self.version.swap(version, Ordering::AcqRel) != version {
+            self.begin_epoch();
             self.entries.write().clear();
         }
     }
 
     /// Drops everything (the theme changed).
     pub fn clear(&self) {
+        self.begin_epoch();
         self.entries.write().clear();
     }
 
@@ -251,14 +287,14 @@ mod tests {
     }
 
     fn page() -> CachedPage {
-        let modified = DateTime::from_timestamp(1_795_000_000, 0);
+        let modified = DateTime::from_timestamp(1_795_000_000, 0).unwrap();
         CachedPage::new(
             StatusCode::OK,
             "text/html; charset=utf-8",
             "<p>hello hello hello</p>".repeat(20),
-            modified,
             "public",
         )
+        .stamped(modified)
     }
 
     #[test]
@@ -336,5 +372,17 @@ mod tests {
             cache.get("/").is_none(),
             "a page rendered from old content is not kept"
         );
+    }
+    #[test]
+    fn every_change_starts_a_later_epoch() {
+        let cache = PageCache::default();
+        let first = cache.epoch();
+        cache.set_version(1);
+        let second = cache.epoch();
+        cache.set_version(1);
+        assert_eq!(cache.epoch(), second, "no change, same epoch");
+        cache.clear();
+        let third = cache.epoch();
+        assert!(first < second && second < third, "{first} {second} {third}");
     }
 }

@@ -68,7 +68,8 @@ impl AppState {
             return Ok(hit.respond(request));
         }
         let version = self.cache.version();
-        let page = Arc::new(render().await?);
+        let epoch = self.cache.epoch();
+        let page = Arc::new(render().await?.stamped(epoch));
         let response = page.respond(request);
         self.cache.insert(key, page, version);
         Ok(response)

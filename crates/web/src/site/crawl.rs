@@ -53,24 +53,11 @@ pub async fn sitemap(
     state
         .page("/sitemap.xml".into(), &headers, || async {
             let urls = all_urls(&state).await?;
-            let body = if urls.len() <= URLS_PER_SITEMAP {
-                sitemap::urlset(&urls)
-            } else {
-                let parts: Vec<SitemapUrl> = urls
-                    .chunks(URLS_PER_SITEMAP)
-                    .enumerate()
-                    .map(|(n, chunk)| SitemapUrl {
-                        loc: urls::absolute(state.site.base(), &format!("/sitemaps/{}.xml", n + 1)),
-                        lastmod: chunk.iter().filter_map(|u| u.lastmod).max(),
-                    })
-                    .collect();
-                sitemap::index(&parts)
-            };
+            let body = sitemap::sitemap_or_index(&urls, state.site.base(), URLS_PER_SITEMAP);
             Ok(CachedPage::new(
                 StatusCode::OK,
                 XML,
                 body,
-                None,
                 CRAWL_CACHE_CONTROL,
             ))
         })
@@ -86,20 +73,16 @@ pub async fn sitemap_part(
     let number: usize = file
         .strip_suffix(".xml")
         .and_then(|n| n.parse().ok())
-        .filter(|n| *n >= 1)
         .ok_or(AppError::NotFound)?;
     state
         .page(format!("/sitemaps/{number}.xml"), &headers, || async {
             let urls = all_urls(&state).await?;
-            let chunk = urls
-                .chunks(URLS_PER_SITEMAP)
-                .nth(number - 1)
-                .ok_or(AppError::NotFound)?;
+            let body =
+                sitemap::sitemap_part(&urls, number, URLS_PER_SITEMAP).ok_or(AppError::NotFound)?;
             Ok(CachedPage::new(
                 StatusCode::OK,
                 XML,
-                sitemap::urlset(chunk),
-                None,
+                body,
                 CRAWL_CACHE_CONTROL,
             ))
         })
@@ -136,7 +119,6 @@ pub async fn news_sitemap(
                 StatusCode::OK,
                 XML,
                 body,
-                None,
                 CRAWL_CACHE_CONTROL,
             ))
         })
@@ -153,7 +135,6 @@ pub async fn robots(
                 StatusCode::OK,
                 "text/plain; charset=utf-8",
                 sitemap::robots(state.site.base()),
-                None,
                 CRAWL_CACHE_CONTROL,
             ))
         })

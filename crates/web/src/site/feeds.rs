@@ -9,7 +9,6 @@ use kolokol_render::feeds::{self, Feed, FeedItem};
 use kolokol_render::{markdown, urls};
 use kolokol_store::ArticleFilter;
 
-use super::pages::newest;
 use super::slug_from_path;
 use crate::cache::CachedPage;
 use crate::error::AppError;
@@ -206,7 +205,7 @@ async fn feed(
                     image: summary.hero.as_ref().map(|h| urls::absolute(base, &urls::media(&h.path))),
                 });
             }
-            let modified = newest(&list.items);
+            let modified = list.items.iter().map(|a| a.modified_at).max();
             let feed = Feed {
                 title,
                 description,
@@ -221,7 +220,7 @@ async fn feed(
                 Format::Atom => feeds::atom(&feed, &self_url),
                 Format::Json => feeds::json_feed(&feed, &self_url),
             };
-            Ok(CachedPage::new(StatusCode::OK, format.content_type(), body, modified, FEED_CACHE_CONTROL))
+            Ok(CachedPage::new(StatusCode::OK, format.content_type(), body, FEED_CACHE_CONTROL))
         })
         .await
 }

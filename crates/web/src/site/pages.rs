@@ -29,21 +29,14 @@ pub(super) fn html_page(
     state: &AppState,
     template: &str,
     context: minijinja::Value,
-    modified_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<CachedPage, AppError> {
     let body = state.theme.render(template, context)?;
     Ok(CachedPage::new(
         StatusCode::OK,
         HTML,
         body,
-        modified_at,
         PAGE_CACHE_CONTROL,
     ))
-}
-
-/// The newest modification among `items`: the list's Last-Modified.
-pub(super) fn newest(items: &[ArticleSummary]) -> Option<chrono::DateTime<Utc>> {
-    items.iter().map(|a| a.modified_at).max()
 }
 
 pub async fn front(
@@ -98,7 +91,6 @@ pub async fn front(
                 &state,
                 "front.html",
                 context! { site, meta, lead, latest => latest_cards, blocks },
-                newest(&latest.items),
             )
         })
         .await
@@ -134,7 +126,6 @@ pub async fn article(
                 &state,
                 "article.html",
                 context! { site, meta, article => view, related },
-                Some(article.summary.modified_at),
             )
         })
         .await
@@ -200,7 +191,6 @@ async fn list_page(
                     kind => spec.kind, heading => spec.title, description => spec.description,
                     articles => cards, total => list.total,
                 },
-                newest(&list.items),
             )
         })
         .await
@@ -352,7 +342,7 @@ pub async fn support(
                 og_type: "website",
                 ..Meta::default()
             };
-            html_page(&state, "support.html", context! { site, meta }, None)
+            html_page(&state, "support.html", context! { site, meta })
         })
         .await
 }
@@ -380,7 +370,6 @@ pub async fn asset(
                 StatusCode::OK,
                 content_type,
                 bytes.into_owned(),
-                None,
                 "public, max-age=3600",
             ))
         })

@@ -218,6 +218,10 @@ async fn cached_pages_follow_content_changes() {
         "served from the cache"
     );
 
+    let before_change = app.get("/").await.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let slug = app
         .publish(
             "Night train to the border",
@@ -232,6 +236,22 @@ async fn cached_pages_follow_content_changes() {
         "Night train to the border"
     );
     assert_eq!(app.get(&format!("/articles/{slug}")).await.status(), 200);
+    let revalidated = app
+        .client()
+        .get(app.url("/"))
+        .header("if-modified-since", &before_change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        revalidated.status(),
+        200,
+        "a copy from before the change is stale"
+    );
+    assert_ne!(
+        revalidated.headers()["last-modified"].to_str().unwrap(),
+        before_change
+    );
     let feed = app.text("/feed.xml").await;
     assert!(feed.contains("Night train to the border"));
 }
