@@ -73,6 +73,54 @@ async fn connect(driver: &Driver) -> Client {
     }
 }
 
+/// axe-core, the accessibility engine, from npm (`.ci/run` installs it).
+fn axe_source() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}): run `npm install --prefix target/tools axe-core` (.ci/run does)",
+            path.display()
+        )
+    })
+}
+
+#[tokio::test]
+async fn pages_pass_automated_wcag_checks() {
+    let app = TestApp::demo();
+    let driver = start_driver();
+    let browser = connect(&driver).await;
+    let axe = axe_source();
+    for path in [
+        "/",
+        SUPREME_COURT,
+        "/sections/culture",
+        "/archive?page=2",
+        "/authors/anna-vetrova",
+        "/support",
+        "/articles/no-such-story",
+    ] {
+        browser.goto(&app.url(path)).await.unwrap();
+        // WebDriver scripts are not subject to the page's CSP, so axe can be injected.
+        browser
+            .execute(&format!("{axe}\n;window.axe = axe; return true;"), vec![])
+            .await
+            .unwrap();
+        let violations = browser
+            .execute(
+                "return axe.run(document, { runOnly: { type: 'tag', values: \
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+                 .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(violations, json!([]), "{path}");
+    }
+    browser.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_reader_in_a_real_browser_sees_the_article() {
     let app = TestApp::demo();
