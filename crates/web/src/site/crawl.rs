@@ -17,6 +17,11 @@ use crate::state::AppState;
 const XML: &str = "application/xml; charset=utf-8";
 const CRAWL_CACHE_CONTROL: &str = "public, max-age=600";
 
+/// An XML document for crawlers, cacheable for ten minutes.
+fn xml(body: String) -> CachedPage {
+    CachedPage::new(StatusCode::OK, XML, body, CRAWL_CACHE_CONTROL)
+}
+
 /// Every public URL of the site, home and sections first.
 async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
     let base = state.site.base();
@@ -54,12 +59,7 @@ pub async fn sitemap(
         .page("/sitemap.xml".into(), &headers, || async {
             let urls = all_urls(&state).await?;
             let body = sitemap::sitemap_or_index(&urls, state.site.base(), URLS_PER_SITEMAP);
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                XML,
-                body,
-                CRAWL_CACHE_CONTROL,
-            ))
+            Ok(xml(body))
         })
         .await
 }
@@ -79,12 +79,7 @@ pub async fn sitemap_part(
             let urls = all_urls(&state).await?;
             let body =
                 sitemap::sitemap_part(&urls, number, URLS_PER_SITEMAP).ok_or(AppError::NotFound)?;
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                XML,
-                body,
-                CRAWL_CACHE_CONTROL,
-            ))
+            Ok(xml(body))
         })
         .await
 }
@@ -115,12 +110,7 @@ pub async fn news_sitemap(
                 })
                 .collect();
             let body = sitemap::news(&state.site.publisher, &state.site.language, &urls);
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                XML,
-                body,
-                CRAWL_CACHE_CONTROL,
-            ))
+            Ok(xml(body))
         })
         .await
 }

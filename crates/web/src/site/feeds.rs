@@ -9,7 +9,7 @@ use kolokol_render::feeds::{self, Feed, FeedItem};
 use kolokol_render::{markdown, urls};
 use kolokol_store::ArticleFilter;
 
-use super::slug_from_path;
+use super::{ListKind, resolve_list};
 use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -84,62 +84,9 @@ pub async fn list_feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let format = Format::from_file(&file).ok_or(AppError::NotFound)?;
-    let slug = slug_from_path(&slug)?;
-    let site_title = state.site.title.clone();
-    let (home, title, description, filter) = match kind.as_str() {
-        "sections" => {
-            let section = state
-                .store
-                .section_by_slug(&slug)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter {
-                section_id: Some(section.id),
-                ..Default::default()
-            };
-            (
-                urls::section(slug.as_str()),
-                format!("{} — {site_title}", section.name),
-                section.description,
-                filter,
-            )
-        }
-        "tags" => {
-            let tag = state
-                .store
-                .tag_by_slug(&slug)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter {
-                tag_id: Some(tag.id),
-                ..Default::default()
-            };
-            (
-                urls::tag(slug.as_str()),
-                format!("{} — {site_title}", tag.name),
-                format!("Articles tagged {}", tag.name),
-                filter,
-            )
-        }
-        "authors" => {
-            let author = state
-                .store
-                .author_by_slug(&slug)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let filter = ArticleFilter {
-                author_id: Some(author.id),
-                ..Default::default()
-            };
-            (
-                urls::author(slug.as_str()),
-                format!("{} — {site_title}", author.name),
-                format!("Articles by {}", author.name),
-                filter,
-            )
-        }
-        _ => return Err(AppError::NotFound),
-    };
+    let list = resolve_list(&state, ListKind::from_path(&kind)?, &slug).await?;
+    let title = format!("{} — {}", list.title, state.site.title);
+    let (home, description, filter) = (list.path, list.description, list.filter);
     let path = format!("/{kind}/{slug}/{file}");
     feed(
         state,

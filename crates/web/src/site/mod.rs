@@ -8,6 +8,8 @@ pub mod views;
 use axum::Router;
 use axum::routing::get;
 use kolokol_core::{PageNumber, Slug};
+use kolokol_render::urls;
+use kolokol_store::ArticleFilter;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -19,9 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::front))
         .route("/articles/{slug}", get(pages::article))
-        .route("/sections/{slug}", get(pages::section))
-        .route("/tags/{slug}", get(pages::tag))
-        .route("/authors/{slug}", get(pages::author))
+        .route("/{kind}/{slug}", get(pages::list))
         .route("/archive", get(pages::archive))
         .route("/support", get(pages::support))
         .route("/feed.xml", get(feeds::site_rss))
@@ -54,4 +54,98 @@ fn page_from_query(query: Option<&str>) -> Result<PageNumber, AppError> {
         }
     }
     Ok(page)
+}
+
+/// The lists that have a page and feeds of their own: `/sections/…`, `/tags/…`, `/authors/…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Section,
+    Tag,
+    Author,
+}
+
+impl ListKind {
+    /// From the first part of the address.
+    fn from_path(value: &str) -> Result<Self, AppError> {
+        match value {
+            "sections" => Ok(Self::Section),
+            "tags" => Ok(Self::Tag),
+            "authors" => Ok(Self::Author),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// What a list page or list feed is a list of.
+struct ListSpec {
+    /// The address of the list's page, without `?page=`.
+    path: String,
+    /// `section`, `tag`, `author` or `archive`, for the templates.
+    kind: &'static str,
+    title: String,
+    description: String,
+    filter: ArticleFilter,
+    /// Whether the list has feeds of its own.
+    feeds: bool,
+}
+
+/// Finds the section, tag or author named in the address.
+async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<ListSpec, AppError> {
+    let slug = slug_from_path(slug)?;
+    let store = &state.store;
+    let spec = match kind {
+        ListKind::Section => {
+            let section = store
+                .section_by_slug(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            ListSpec {
+                path: urls::section(slug.as_str()),
+                kind: "section",
+                title: section.name,
+                description: section.description,
+                filter: ArticleFilter {
+                    section_id: Some(section.id),
+                    ..Default::default()
+                },
+                feeds: true,
+            }
+        }
+        ListKind::Tag => {
+            let tag = store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            ListSpec {
+                path: urls::tag(slug.as_str()),
+                kind: "tag",
+                description: format!("Everything we have published about {}.", tag.name),
+                title: tag.name,
+                filter: ArticleFilter {
+                    tag_id: Some(tag.id),
+                    ..Default::default()
+                },
+                feeds: true,
+            }
+        }
+        ListKind::Author => {
+            let author = store
+                .author_by_slug(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            ListSpec {
+                path: urls::author(slug.as_str()),
+                kind: "author",
+                description: if author.bio.is_empty() {
+                    author.title
+                } else {
+                    author.bio
+                },
+                title: author.name,
+                filter: ArticleFilter {
+                    author_id: Some(author.id),
+                    ..Default::default()
+                },
+                feeds: true,
+            }
+        }
+    };
+    Ok(spec)
 }

@@ -15,7 +15,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::views::{self, ArticleView, Card, Link, Meta, Pager, SiteView};
-use super::{page_from_query, slug_from_path};
+use super::{ListKind, ListSpec, page_from_query, resolve_list, slug_from_path};
 use crate::cache::CachedPage;
 use crate::error::{AppError, ErrorPage};
 use crate::state::AppState;
@@ -131,17 +131,6 @@ pub async fn article(
         .await
 }
 
-/// What a list page is a list of.
-struct ListSpec {
-    /// The address of the list, without `?page=`.
-    path: String,
-    kind: &'static str,
-    title: String,
-    description: String,
-    filter: ArticleFilter,
-    feeds: bool,
-}
-
 async fn list_page(
     state: AppState,
     spec: ListSpec,
@@ -221,89 +210,16 @@ fn group_by_month(state: &AppState, list: &Paginated<ArticleSummary>) -> Vec<Mon
     months.into_values().collect()
 }
 
-pub async fn section(
+/// `/sections/{slug}`, `/tags/{slug}`, `/authors/{slug}`.
+pub async fn list(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path((kind, slug)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let kind = ListKind::from_path(&kind)?;
     let page = page_from_query(query.as_deref())?;
-    let slug = slug_from_path(&slug)?;
-    let section = state
-        .store
-        .section_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let spec = ListSpec {
-        path: urls::section(slug.as_str()),
-        kind: "section",
-        title: section.name,
-        description: section.description,
-        filter: ArticleFilter {
-            section_id: Some(section.id),
-            ..Default::default()
-        },
-        feeds: true,
-    };
-    list_page(state, spec, page, &headers).await
-}
-
-pub async fn tag(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let page = page_from_query(query.as_deref())?;
-    let slug = slug_from_path(&slug)?;
-    let tag = state
-        .store
-        .tag_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let spec = ListSpec {
-        path: urls::tag(slug.as_str()),
-        kind: "tag",
-        description: format!("Everything we have published about {}.", tag.name),
-        title: tag.name,
-        filter: ArticleFilter {
-            tag_id: Some(tag.id),
-            ..Default::default()
-        },
-        feeds: true,
-    };
-    list_page(state, spec, page, &headers).await
-}
-
-pub async fn author(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let page = page_from_query(query.as_deref())?;
-    let slug = slug_from_path(&slug)?;
-    let author = state
-        .store
-        .author_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let description = if author.bio.is_empty() {
-        author.title.clone()
-    } else {
-        author.bio.clone()
-    };
-    let spec = ListSpec {
-        path: urls::author(slug.as_str()),
-        kind: "author",
-        title: author.name,
-        description,
-        filter: ArticleFilter {
-            author_id: Some(author.id),
-            ..Default::default()
-        },
-        feeds: true,
-    };
+    let spec = resolve_list(&state, kind, &slug).await?;
     list_page(state, spec, page, &headers).await
 }
 
