@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::slug::Slug;
 
 /// The database id of an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct ArticleId(pub i64);
 

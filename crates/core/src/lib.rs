@@ -3,13 +3,19 @@
 
 pub mod article;
 pub mod config;
+pub mod editor;
 pub mod page;
 pub mod slug;
+pub mod staff;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     NewArticle, NewImage, Section, Tag,
 };
 pub use config::{BannedNotice, Banner, Config, SiteConfig};
+pub use editor::{
+    ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
+};
 pub use page::{PageNumber, PageRequest, Paginated};
 pub use slug::{Slug, SlugError};
+pub use staff::{Email, Role, User, UserId};
