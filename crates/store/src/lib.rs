@@ -16,8 +16,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
-    Article, ArticleId, ArticleSummary, Author, NewArticle, NewImage, PageRequest, Paginated,
-    Section, Slug, Tag,
+    Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, AuditEntry,
+    Author, EditableArticle, Email, NewArticle, NewImage, PageRequest, Paginated, Revision, Role,
+    Section, Slug, Tag, User, UserId,
 };
 
 pub use error::StoreError;
@@ -119,6 +120,106 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every published article's slug and modification time, newest first.
     async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError>;
+
+    /// The current slug of the article that used to live at `old`, if any.
+    async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
+
+    /// Bumps the content version when a scheduled article has come due since the
+    /// last check, so every node's cache shows it. Returns whether one had.
+    async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    // --- The newsroom: staff and sessions ---
+
+    /// Creates a staff account with a public author profile of the same name.
+    async fn create_user(
+        &self,
+        email: &Email,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError>;
+    /// The account and its password hash, for signing in.
+    async fn user_for_login(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+    async fn authors(&self) -> Result<Vec<Author>, StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The signed-in user and the session's CSRF token, if the session is valid.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, String)>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn record_login_failure(
+        &self,
+        account: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Failed sign-ins since `since`: (for this account, from this address).
+    async fn login_failures(
+        &self,
+        account: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, u32), StoreError>;
+
+    // --- The newsroom: articles, revisions, audit ---
+
+    /// Creates (`id` = None) or updates an article from the editor, recording a
+    /// revision; a changed slug of a published article leaves a redirect. All or nothing.
+    async fn save_article(
+        &self,
+        id: Option<ArticleId>,
+        draft: &ArticleDraft,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<ArticleId, StoreError>;
+    async fn editable_article(&self, id: ArticleId) -> Result<Option<EditableArticle>, StoreError>;
+    /// Articles for the newsroom's list, newest change first; only those credited to
+    /// `author_id` or created by `created_by` when given.
+    async fn article_listing(
+        &self,
+        own: Option<(UserId, Option<i64>)>,
+    ) -> Result<Vec<ArticleListing>, StoreError>;
+    /// Publishes (now or at a later time) or withdraws an article.
+    async fn set_publication(
+        &self,
+        id: ArticleId,
+        status: ArticleStatus,
+        published_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn mark_updated(&self, id: ArticleId, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn add_correction(
+        &self,
+        id: ArticleId,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Revisions of an article, newest first.
+    async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError>;
+
+    async fn record_audit(
+        &self,
+        user: Option<UserId>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The latest audit entries, newest first.
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// A shared handle to whichever backend the configuration chose.

@@ -250,3 +250,165 @@ mod tests {
         assert_eq!(super::placeholders(1, 0), "");
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    author_id: Option<i64>,
+}
+
+impl UserRow {
+    pub(crate) fn into_user(self) -> Result<kolokol_core::User, StoreError> {
+        Ok(kolokol_core::User {
+            id: kolokol_core::UserId(self.id),
+            email: kolokol_core::Email::parse(&self.email)
+                .map_err(|_| StoreError::Corrupt(format!("e-mail {:?}", self.email)))?,
+            name: self.name,
+            role: kolokol_core::Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", self.role)))?,
+            author_id: self.author_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserWithSecretRow {
+    #[sqlx(flatten)]
+    pub(crate) user: UserRow,
+    pub(crate) secret: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EditableRow {
+    pub(crate) id: i64,
+    headline: String,
+    dek: String,
+    body_md: String,
+    dateline: String,
+    slug: String,
+    section_id: i64,
+    status: String,
+    published_at: Option<i64>,
+    updated_at: Option<i64>,
+    created_by: Option<i64>,
+    modified_at: i64,
+    hero_image_id: Option<i64>,
+    hero_alt: String,
+    hero_caption: String,
+    hero_credit: String,
+    seo_title: String,
+    seo_description: String,
+}
+
+fn status(value: &str) -> Result<kolokol_core::ArticleStatus, StoreError> {
+    kolokol_core::ArticleStatus::parse(value)
+        .ok_or_else(|| StoreError::Corrupt(format!("status {value:?}")))
+}
+
+impl EditableRow {
+    pub(crate) fn into_editable(
+        self,
+        author_ids: Vec<i64>,
+        tags: Vec<String>,
+        corrections: Vec<Correction>,
+    ) -> Result<kolokol_core::EditableArticle, StoreError> {
+        Ok(kolokol_core::EditableArticle {
+            id: ArticleId(self.id),
+            draft: kolokol_core::ArticleDraft {
+                headline: self.headline,
+                dek: self.dek,
+                body_markdown: self.body_md,
+                dateline: self.dateline,
+                slug: slug(self.slug)?,
+                section_id: self.section_id,
+                author_ids,
+                tags,
+                hero_image_id: self.hero_image_id,
+                hero_alt: self.hero_alt,
+                hero_caption: self.hero_caption,
+                hero_credit: self.hero_credit,
+                seo_title: self.seo_title,
+                seo_description: self.seo_description,
+            },
+            status: status(&self.status)?,
+            published_at: self.published_at.map(time).transpose()?,
+            updated_at: self.updated_at.map(time).transpose()?,
+            created_by: self.created_by.map(kolokol_core::UserId),
+            modified_at: time(self.modified_at)?,
+            corrections,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ListingRow {
+    pub(crate) id: i64,
+    slug: String,
+    headline: String,
+    status: String,
+    published_at: Option<i64>,
+    modified_at: i64,
+}
+
+impl ListingRow {
+    pub(crate) fn into_listing(
+        self,
+        authors: Vec<String>,
+    ) -> Result<kolokol_core::ArticleListing, StoreError> {
+        Ok(kolokol_core::ArticleListing {
+            id: ArticleId(self.id),
+            slug: slug(self.slug)?,
+            headline: self.headline,
+            status: status(&self.status)?,
+            published_at: self.published_at.map(time).transpose()?,
+            modified_at: time(self.modified_at)?,
+            authors,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RevisionRow {
+    id: i64,
+    article_id: i64,
+    created_at: i64,
+    user_name: Option<String>,
+    snapshot: String,
+}
+
+impl RevisionRow {
+    pub(crate) fn into_revision(self) -> Result<kolokol_core::Revision, StoreError> {
+        Ok(kolokol_core::Revision {
+            id: self.id,
+            article_id: ArticleId(self.article_id),
+            created_at: time(self.created_at)?,
+            user_name: self.user_name,
+            draft: serde_json::from_str(&self.snapshot)
+                .map_err(|e| StoreError::Corrupt(format!("revision {}: {e}", self.id)))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    at: i64,
+    user_name: Option<String>,
+    action: String,
+    subject: String,
+    detail: String,
+}
+
+impl AuditRow {
+    pub(crate) fn into_entry(self) -> Result<kolokol_core::AuditEntry, StoreError> {
+        Ok(kolokol_core::AuditEntry {
+            at: time(self.at)?,
+            user_name: self.user_name,
+            action: self.action,
+            subject: self.subject,
+            detail: self.detail,
+        })
+    }
+}

@@ -84,6 +84,27 @@ pub(crate) const BUMP_CONTENT_VERSION: &str =
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $migrator:expr) => {
         impl $store {
+            /// The credited authors of these articles, in byline order.
+            async fn authors_of(
+                &self,
+                article_ids: &[i64],
+            ) -> Result<Vec<$crate::rows::ArticleAuthorRow>, StoreError> {
+                if article_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio \
+                     FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+                     WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position",
+                    $crate::rows::placeholders(1, article_ids.len())
+                );
+                let mut query = sqlx::query_as::<_, $crate::rows::ArticleAuthorRow>(&sql);
+                for id in article_ids {
+                    query = query.bind(id);
+                }
+                Ok(query.fetch_all(&self.pool).await?)
+            }
+
             /// Authors and image renditions for a page of summary rows, in two queries.
             async fn complete_summaries(
                 &self,
@@ -93,17 +114,7 @@ macro_rules! impl_store {
                     return Ok(Vec::new());
                 }
                 let article_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let sql = format!(
-                    "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio \
-                     FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-                     WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position",
-                    $crate::rows::placeholders(1, article_ids.len())
-                );
-                let mut query = sqlx::query_as::<_, $crate::rows::ArticleAuthorRow>(&sql);
-                for id in &article_ids {
-                    query = query.bind(id);
-                }
-                let authors = query.fetch_all(&self.pool).await?;
+                let authors = self.authors_of(&article_ids).await?;
 
                 let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
                 let variants = if image_ids.is_empty() {
@@ -471,6 +482,549 @@ macro_rules! impl_store {
                     .into_iter()
                     .map($crate::rows::SitemapRow::into_entry)
                     .collect()
+            }
+
+            async fn redirect_for(
+                &self,
+                old: &kolokol_core::Slug,
+            ) -> Result<Option<kolokol_core::Slug>, StoreError> {
+                let current: Option<String> = sqlx::query_scalar(
+                    "SELECT a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id \
+                     WHERE r.old_slug = $1",
+                )
+                .bind(old.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                current.map($crate::rows::slug).transpose()
+            }
+
+            async fn publish_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let checked: i64 = sqlx::query_scalar("SELECT due_checked_at FROM site_state WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let due: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM articles WHERE status = 'published' \
+                     AND published_at > $1 AND published_at <= $2",
+                )
+                .bind(checked)
+                .bind(now.timestamp())
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE site_state SET due_checked_at = $1 WHERE id = 1")
+                    .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                if due > 0 {
+                    sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(due > 0)
+            }
+
+            async fn create_user(
+                &self,
+                email: &kolokol_core::Email,
+                name: &str,
+                role: kolokol_core::Role,
+                password_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<kolokol_core::User, StoreError> {
+                let base = kolokol_core::Slug::from_title(name)
+                    .map_err(|e| StoreError::Corrupt(format!("name {name:?}: {e}")))?;
+                let mut tx = self.pool.begin().await?;
+                let mut author_slug = base.to_string();
+                for n in 2.. {
+                    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authors WHERE slug = $1")
+                        .bind(&author_slug)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if taken == 0 {
+                        break;
+                    }
+                    author_slug = format!("{base}-{n}");
+                }
+                let author_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO authors (slug, name, title, bio) VALUES ($1, $2, '', '') RETURNING id",
+                )
+                .bind(&author_slug)
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, name, role, password_hash, author_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(email.as_str())
+                .bind(name)
+                .bind(role.as_str())
+                .bind(password_hash)
+                .bind(author_id)
+                .bind(now.timestamp())
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(kolokol_core::User {
+                    id: kolokol_core::UserId(id),
+                    email: email.clone(),
+                    name: name.to_owned(),
+                    role,
+                    author_id: Some(author_id),
+                })
+            }
+
+            async fn user_for_login(
+                &self,
+                email: &kolokol_core::Email,
+            ) -> Result<Option<(kolokol_core::User, String)>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::UserWithSecretRow>(
+                    "SELECT id, email, name, role, author_id, password_hash AS secret FROM users \
+                     WHERE email = $1 AND disabled = 0",
+                )
+                .bind(email.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| Ok((row.user.into_user()?, row.secret)))
+                .transpose()
+            }
+
+            async fn users(&self) -> Result<Vec<kolokol_core::User>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::UserRow>(
+                    "SELECT id, email, name, role, author_id FROM users ORDER BY name, id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::rows::UserRow::into_user)
+                .collect()
+            }
+
+            async fn authors(&self) -> Result<Vec<kolokol_core::Author>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::AuthorRow>(
+                    "SELECT id, slug, name, title, bio FROM authors ORDER BY name, id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::rows::AuthorRow::into_author)
+                .collect()
+            }
+
+            async fn create_session(
+                &self,
+                token_hash: &str,
+                user: kolokol_core::UserId,
+                csrf_token: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                expires_at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(csrf_token)
+                .bind(now.timestamp())
+                .bind(expires_at.timestamp())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                token_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<(kolokol_core::User, String)>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::UserWithSecretRow>(
+                    "SELECT u.id, u.email, u.name, u.role, u.author_id, s.csrf_token AS secret \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+                )
+                .bind(token_hash)
+                .bind(now.timestamp())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| Ok((row.user.into_user()?, row.secret)))
+                .transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn record_login_failure(
+                &self,
+                account: &str,
+                address: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
+                    .bind(account)
+                    .bind(address)
+                    .bind(now.timestamp())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn login_failures(
+                &self,
+                account: &str,
+                address: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(u32, u32), StoreError> {
+                let by_account: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2",
+                )
+                .bind(account)
+                .bind(since.timestamp())
+                .fetch_one(&self.pool)
+                .await?;
+                let by_address: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2",
+                )
+                .bind(address)
+                .bind(since.timestamp())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok((
+                    u32::try_from(by_account).unwrap_or(u32::MAX),
+                    u32::try_from(by_address).unwrap_or(u32::MAX),
+                ))
+            }
+
+            async fn save_article(
+                &self,
+                id: Option<kolokol_core::ArticleId>,
+                draft: &kolokol_core::ArticleDraft,
+                by: kolokol_core::UserId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<kolokol_core::ArticleId, StoreError> {
+                let words = i64::try_from(kolokol_core::article::word_count(&draft.body_markdown))
+                    .unwrap_or(i64::MAX);
+                let snapshot = serde_json::to_string(draft)
+                    .map_err(|e| StoreError::Corrupt(format!("draft: {e}")))?;
+                let mut tx = self.pool.begin().await?;
+                let (article_id, published) = match id {
+                    None => {
+                        let new_id: i64 = sqlx::query_scalar(
+                            "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
+                             section_id, status, created_at, modified_at, hero_image_id, hero_alt, \
+                             hero_caption, hero_credit, seo_title, seo_description, created_by) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, $9, $10, $11, $12, $13, $14, $15) \
+                             RETURNING id",
+                        )
+                        .bind(draft.slug.as_str())
+                        .bind(&draft.headline)
+                        .bind(&draft.dek)
+                        .bind(&draft.body_markdown)
+                        .bind(words)
+                        .bind(&draft.dateline)
+                        .bind(draft.section_id)
+                        .bind(now.timestamp())
+                        .bind(draft.hero_image_id)
+                        .bind(&draft.hero_alt)
+                        .bind(&draft.hero_caption)
+                        .bind(&draft.hero_credit)
+                        .bind(&draft.seo_title)
+                        .bind(&draft.seo_description)
+                        .bind(by.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (new_id, false)
+                    }
+                    Some(kolokol_core::ArticleId(existing)) => {
+                        let (old_slug, status): (String, String) =
+                            sqlx::query_as("SELECT slug, status FROM articles WHERE id = $1")
+                                .bind(existing)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                                .ok_or_else(|| StoreError::Corrupt(format!("article {existing} is gone")))?;
+                        let published = status == "published";
+                        sqlx::query(
+                            "UPDATE articles SET slug = $1, headline = $2, dek = $3, body_md = $4, \
+                             word_count = $5, dateline = $6, section_id = $7, modified_at = $8, \
+                             hero_image_id = $9, hero_alt = $10, hero_caption = $11, hero_credit = $12, \
+                             seo_title = $13, seo_description = $14 WHERE id = $15",
+                        )
+                        .bind(draft.slug.as_str())
+                        .bind(&draft.headline)
+                        .bind(&draft.dek)
+                        .bind(&draft.body_markdown)
+                        .bind(words)
+                        .bind(&draft.dateline)
+                        .bind(draft.section_id)
+                        .bind(now.timestamp())
+                        .bind(draft.hero_image_id)
+                        .bind(&draft.hero_alt)
+                        .bind(&draft.hero_caption)
+                        .bind(&draft.hero_credit)
+                        .bind(&draft.seo_title)
+                        .bind(&draft.seo_description)
+                        .bind(existing)
+                        .execute(&mut *tx)
+                        .await?;
+                        if published && old_slug != draft.slug.as_str() {
+                            // Readers and links that knew the old address keep working.
+                            sqlx::query(
+                                "INSERT INTO slug_redirects (old_slug, article_id) VALUES ($1, $2) \
+                                 ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id",
+                            )
+                            .bind(&old_slug)
+                            .bind(existing)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        (existing, published)
+                    }
+                };
+                sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1")
+                    .bind(draft.slug.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, author_id) in (0_i64..).zip(&draft.author_ids) {
+                    sqlx::query(
+                        "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+                    )
+                    .bind(article_id)
+                    .bind(author_id)
+                    .bind(position)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut tag_ids = Vec::new();
+                for name in &draft.tags {
+                    let tag_slug = kolokol_core::Slug::from_title(name)
+                        .map_err(|e| StoreError::Corrupt(format!("tag {name:?}: {e}")))?;
+                    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
+                        .bind(tag_slug.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let tag_id = match existing {
+                        Some(tag_id) => tag_id,
+                        None => {
+                            sqlx::query_scalar("INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id")
+                                .bind(tag_slug.as_str())
+                                .bind(name)
+                                .fetch_one(&mut *tx)
+                                .await?
+                        }
+                    };
+                    if !tag_ids.contains(&tag_id) {
+                        tag_ids.push(tag_id);
+                        sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+                            .bind(article_id)
+                            .bind(tag_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                sqlx::query(
+                    "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(article_id)
+                .bind(by.0)
+                .bind(now.timestamp())
+                .bind(&snapshot)
+                .execute(&mut *tx)
+                .await?;
+                if published {
+                    sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(kolokol_core::ArticleId(article_id))
+            }
+
+            async fn editable_article(
+                &self,
+                id: kolokol_core::ArticleId,
+            ) -> Result<Option<kolokol_core::EditableArticle>, StoreError> {
+                let Some(row) = sqlx::query_as::<_, $crate::rows::EditableRow>(
+                    "SELECT id, headline, dek, body_md, dateline, slug, section_id, status, published_at, \
+                     updated_at, created_by, modified_at, hero_image_id, hero_alt, hero_caption, \
+                     hero_credit, seo_title, seo_description FROM articles WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let author_ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT author_id FROM article_authors WHERE article_id = $1 ORDER BY position",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                let tags: Vec<String> = sqlx::query_scalar(
+                    "SELECT g.name FROM article_tags t JOIN tags g ON g.id = t.tag_id \
+                     WHERE t.article_id = $1 ORDER BY g.name",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                let corrections = sqlx::query_as::<_, $crate::rows::CorrectionRow>($crate::sql::ARTICLE_CORRECTIONS)
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::rows::CorrectionRow::into_correction)
+                    .collect::<Result<Vec<_>, _>>()?;
+                row.into_editable(author_ids, tags, corrections).map(Some)
+            }
+
+            async fn article_listing(
+                &self,
+                own: Option<(kolokol_core::UserId, Option<i64>)>,
+            ) -> Result<Vec<kolokol_core::ArticleListing>, StoreError> {
+                let (user, author) = own.map_or((0, 0), |(user, author)| (user.0, author.unwrap_or(-1)));
+                let rows = sqlx::query_as::<_, $crate::rows::ListingRow>(
+                    "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at \
+                     FROM articles a WHERE $1 = 0 OR a.created_by = $1 OR EXISTS \
+                     (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $2) \
+                     ORDER BY a.modified_at DESC, a.id DESC LIMIT 500",
+                )
+                .bind(user)
+                .bind(author)
+                .fetch_all(&self.pool)
+                .await?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let mut names: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+                for row in self.authors_of(&ids).await? {
+                    names.entry(row.article_id).or_default().push(row.author.into_author()?.name);
+                }
+                rows.into_iter()
+                    .map(|row| {
+                        let authors = names.remove(&row.id).unwrap_or_default();
+                        row.into_listing(authors)
+                    })
+                    .collect()
+            }
+
+            async fn set_publication(
+                &self,
+                id: kolokol_core::ArticleId,
+                status: kolokol_core::ArticleStatus,
+                published_at: Option<chrono::DateTime<chrono::Utc>>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE articles SET status = $1, published_at = $2, modified_at = $3 WHERE id = $4")
+                    .bind(status.as_str())
+                    .bind(published_at.map(|t| t.timestamp()))
+                    .bind(now.timestamp())
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn mark_updated(
+                &self,
+                id: kolokol_core::ArticleId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE articles SET updated_at = $1, modified_at = $1 WHERE id = $2")
+                    .bind(now.timestamp())
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_correction(
+                &self,
+                id: kolokol_core::ArticleId,
+                body: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO corrections (article_id, created_at, body) VALUES ($1, $2, $3)")
+                    .bind(id.0)
+                    .bind(now.timestamp())
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE articles SET modified_at = $1 WHERE id = $2")
+                    .bind(now.timestamp())
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revisions(
+                &self,
+                id: kolokol_core::ArticleId,
+            ) -> Result<Vec<kolokol_core::Revision>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::RevisionRow>(
+                    "SELECT r.id, r.article_id, r.created_at, u.name AS user_name, r.snapshot \
+                     FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
+                     WHERE r.article_id = $1 ORDER BY r.id DESC",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::rows::RevisionRow::into_revision)
+                .collect()
+            }
+
+            async fn record_audit(
+                &self,
+                user: Option<kolokol_core::UserId>,
+                action: &str,
+                subject: &str,
+                detail: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(now.timestamp())
+                .bind(user.map(|u| u.0))
+                .bind(action)
+                .bind(subject)
+                .bind(detail)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_log(&self, limit: u32) -> Result<Vec<kolokol_core::AuditEntry>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::AuditRow>(
+                    "SELECT l.at, u.name AS user_name, l.action, l.subject, l.detail \
+                     FROM audit_log l LEFT JOIN users u ON u.id = l.user_id \
+                     ORDER BY l.id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::rows::AuditRow::into_entry)
+                .collect()
             }
         }
     };

@@ -342,3 +342,291 @@ async fn unknown_database_urls_are_refused_clearly() {
     let result = kolokol_store::connect("mysql://localhost/kolokol").await;
     assert!(matches!(result, Err(StoreError::UnsupportedUrl)));
 }
+
+fn draft(
+    headline: &str,
+    section_id: i64,
+    author_ids: Vec<i64>,
+    tags: &[&str],
+) -> kolokol_core::ArticleDraft {
+    kolokol_core::ArticleDraft {
+        headline: headline.into(),
+        dek: String::new(),
+        body_markdown: "First version.".into(),
+        dateline: String::new(),
+        slug: Slug::from_title(headline).unwrap(),
+        section_id,
+        author_ids,
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        hero_image_id: None,
+        hero_alt: String::new(),
+        hero_caption: String::new(),
+        hero_credit: String::new(),
+        seo_title: String::new(),
+        seo_description: String::new(),
+    }
+}
+
+async fn staff_story(store: DynStore) {
+    use kolokol_core::{ArticleId, Email, Role};
+    store.migrate().await.unwrap();
+    let section = store
+        .create_section(&slug("news"), "News", "", 1)
+        .await
+        .unwrap();
+
+    let email = Email::parse("anna@bell.example").unwrap();
+    let anna = store
+        .create_user(&email, "Anna Vetrova", Role::Editor, "hash-a", at(1))
+        .await
+        .unwrap();
+    let duplicate = store
+        .create_user(&email, "Someone Else", Role::Author, "hash-b", at(1))
+        .await;
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict(_))),
+        "{duplicate:?}"
+    );
+    let namesake = store
+        .create_user(
+            &Email::parse("anna2@bell.example").unwrap(),
+            "Anna Vetrova",
+            Role::Contributor,
+            "h",
+            at(1),
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        anna.author_id, namesake.author_id,
+        "namesakes get their own author profiles"
+    );
+    let (found, hash) = store.user_for_login(&email).await.unwrap().unwrap();
+    assert_eq!(
+        (found.id, found.role, hash.as_str()),
+        (anna.id, Role::Editor, "hash-a")
+    );
+    assert_eq!(store.users().await.unwrap().len(), 2);
+    assert_eq!(store.authors().await.unwrap().len(), 2);
+
+    store
+        .create_session("token-hash", anna.id, "csrf", at(1), at(2))
+        .await
+        .unwrap();
+    let (user, csrf) = store.session("token-hash", at(1)).await.unwrap().unwrap();
+    assert_eq!((user.id, csrf.as_str()), (anna.id, "csrf"));
+    assert!(
+        store.session("token-hash", at(3)).await.unwrap().is_none(),
+        "expired sessions are gone"
+    );
+    store.delete_session("token-hash").await.unwrap();
+    assert!(store.session("token-hash", at(1)).await.unwrap().is_none());
+
+    for _ in 0..3 {
+        store
+            .record_login_failure("anna@bell.example", "10.0.0.1", at(2))
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure("boris@bell.example", "10.0.0.1", at(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures("anna@bell.example", "10.0.0.1", at(1))
+            .await
+            .unwrap(),
+        (3, 4)
+    );
+    assert_eq!(
+        store
+            .login_failures("anna@bell.example", "10.0.0.2", at(3))
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+
+    // The editor: create, revise, publish, rename, schedule.
+    let author = anna.author_id.unwrap();
+    let first = draft(
+        "Ferry timetable changes",
+        section.id,
+        vec![author],
+        &["Transport", "transport", "Regions"],
+    );
+    let id = store
+        .save_article(None, &first, anna.id, at(1))
+        .await
+        .unwrap();
+    let saved = store.editable_article(id).await.unwrap().unwrap();
+    assert_eq!(
+        saved.draft.tags,
+        ["Regions", "Transport"],
+        "tags that make the same slug are one tag"
+    );
+    assert_eq!(saved.status, ArticleStatus::Draft);
+    assert!(saved.is_own(anna.id, None));
+    let mut second = first.clone();
+    second.body_markdown = "Second version.".into();
+    store
+        .save_article(Some(id), &second, anna.id, at(2))
+        .await
+        .unwrap();
+    let revisions = store.revisions(id).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(
+        revisions[0].draft.body_markdown, "Second version.",
+        "newest first"
+    );
+    assert_eq!(revisions[1].draft.body_markdown, "First version.");
+    assert_eq!(revisions[0].user_name.as_deref(), Some("Anna Vetrova"));
+
+    let version = store.content_version().await.unwrap();
+    store
+        .set_publication(id, ArticleStatus::Published, Some(at(3)), at(3))
+        .await
+        .unwrap();
+    assert!(store.content_version().await.unwrap() > version);
+    assert!(
+        store
+            .published_article(&slug("ferry-timetable-changes"), at(4))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let mut renamed = second.clone();
+    renamed.slug = slug("new-ferry-timetable");
+    store
+        .save_article(Some(id), &renamed, anna.id, at(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redirect_for(&slug("ferry-timetable-changes"))
+            .await
+            .unwrap(),
+        Some(slug("new-ferry-timetable"))
+    );
+    // Renaming back removes the redirect that would now point at itself.
+    store
+        .save_article(Some(id), &second, anna.id, at(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redirect_for(&slug("ferry-timetable-changes"))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .redirect_for(&slug("new-ferry-timetable"))
+            .await
+            .unwrap(),
+        Some(slug("ferry-timetable-changes"))
+    );
+
+    let other = store
+        .save_article(
+            None,
+            &draft("Another story", section.id, vec![author], &[]),
+            anna.id,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let mut clash = second.clone();
+    clash.slug = slug("another-story");
+    let result = store.save_article(Some(id), &clash, anna.id, at(6)).await;
+    assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
+    assert_eq!(
+        store.revisions(id).await.unwrap().len(),
+        4,
+        "a refused save leaves no revision"
+    );
+
+    store.mark_updated(id, at(6)).await.unwrap();
+    store
+        .add_correction(id, "We misnamed the ferry.", at(6))
+        .await
+        .unwrap();
+    let corrected = store.editable_article(id).await.unwrap().unwrap();
+    assert_eq!(corrected.updated_at, Some(at(6)));
+    assert_eq!(corrected.corrections.len(), 1);
+
+    // Scheduling: due articles bump the content version once they come due.
+    store
+        .set_publication(other, ArticleStatus::Published, Some(at(10)), at(6))
+        .await
+        .unwrap();
+    store.publish_due(at(6)).await.unwrap(); // the first check also sees what came due before it
+    assert!(!store.publish_due(at(7)).await.unwrap());
+    let before = store.content_version().await.unwrap();
+    assert!(store.publish_due(at(11)).await.unwrap());
+    assert!(store.content_version().await.unwrap() > before);
+    assert!(!store.publish_due(at(12)).await.unwrap(), "only once");
+
+    let everything = store.article_listing(None).await.unwrap();
+    assert_eq!(everything.len(), 2);
+    assert_eq!(everything[0].authors, ["Anna Vetrova"]);
+    let namesakes = store
+        .article_listing(Some((namesake.id, namesake.author_id)))
+        .await
+        .unwrap();
+    assert!(namesakes.is_empty());
+    assert!(
+        store
+            .editable_article(ArticleId(999_999))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store
+        .record_audit(
+            Some(anna.id),
+            "article.publish",
+            "Ferry timetable changes",
+            "",
+            at(3),
+        )
+        .await
+        .unwrap();
+    store
+        .record_audit(
+            None,
+            "login.failed",
+            "boris@bell.example",
+            "10.0.0.1",
+            at(4),
+        )
+        .await
+        .unwrap();
+    let log = store.audit_log(10).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].action, "login.failed");
+    assert_eq!(log[1].user_name.as_deref(), Some("Anna Vetrova"));
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_staff_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("staff.db").display()
+    ))
+    .await
+    .unwrap();
+    staff_story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_staff_story() {
+    let store = kolokol_store::connect(&kolokol_testkit::postgres_database("staff").await)
+        .await
+        .unwrap();
+    staff_story(store).await;
+}
