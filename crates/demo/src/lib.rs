@@ -99,6 +99,11 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
     Ok(site)
 }
 
+/// The demo's staff account; the password is public, so the demo is for trying
+/// Kolokol out on your own machine, not for the internet.
+pub const DEMO_EDITOR_EMAIL: &str = "editor@northern-bell.example";
+pub const DEMO_EDITOR_PASSWORD: &str = "read-the-bell-demo";
+
 /// How many articles the demo holds.
 pub fn article_count() -> Result<usize, DemoError> {
     Ok(content()?.article.len())

@@ -54,6 +54,29 @@ enum Command {
         #[command(subcommand)]
         command: ThemeCommand,
     },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a staff account. The password is asked for, or read from standard input
+    /// (one line) when that is not a terminal.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// contributor, author, editor or admin.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// The name shown in bylines; defaults to the part of the address before the @.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +136,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export_theme(&dir),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    name,
+                    config,
+                },
+        } => {
+            let config = config::load(config.as_deref())?;
+            add_user(&config, &email, &role, name.as_deref()).await
+        }
     }
 }
 
@@ -154,6 +189,25 @@ async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyh
             config.data_dir.display()
         );
     }
+    let email = kolokol_core::Email::parse(kolokol_demo::DEMO_EDITOR_EMAIL)?;
+    if store.user_for_login(&email).await?.is_none() {
+        let hash = kolokol_web::admin::password::hash(kolokol_demo::DEMO_EDITOR_PASSWORD)
+            .map_err(anyhow::Error::msg)?;
+        store
+            .create_user(
+                &email,
+                "Demo Editor",
+                kolokol_core::Role::Admin,
+                &hash,
+                chrono::Utc::now(),
+            )
+            .await?;
+    }
+    println!(
+        "The newsroom is at http://{listen}/admin: sign in as {} with the password {} (demo only).",
+        kolokol_demo::DEMO_EDITOR_EMAIL,
+        kolokol_demo::DEMO_EDITOR_PASSWORD
+    );
     serve_with(config, store).await
 }
 
@@ -210,6 +264,66 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down");
+}
+
+async fn add_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let email = kolokol_core::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role = kolokol_core::Role::parse(role)
+        .ok_or_else(|| anyhow::anyhow!("--role must be contributor, author, editor or admin"))?;
+    let name = name.map_or_else(
+        || {
+            email
+                .as_str()
+                .split('@')
+                .next()
+                .unwrap_or("staff")
+                .to_owned()
+        },
+        str::to_owned,
+    );
+    if name.trim().is_empty() || kolokol_core::Slug::from_title(&name).is_err() {
+        anyhow::bail!("--name needs letters or digits");
+    }
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            anyhow::bail!("the two passwords differ; nothing was created");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    kolokol_core::staff::check_new_password(&password)
+        .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
+    let store = open_store(config).await?;
+    let now = chrono::Utc::now();
+    let user = match store
+        .create_user(&email, name.trim(), role, &hash, now)
+        .await
+    {
+        Err(kolokol_store::StoreError::Conflict(_)) => {
+            anyhow::bail!("an account for {email} already exists")
+        }
+        other => other?,
+    };
+    store
+        .record_audit(None, "user.add", email.as_str(), role.as_str(), now)
+        .await?;
+    println!(
+        "Created {} <{}> as {}. Sign in at /admin.",
+        user.name, user.email, user.role
+    );
+    Ok(())
 }
 
 fn export_theme(dir: &Path) -> anyhow::Result<()> {

@@ -20,6 +20,11 @@ pub enum AppError {
     BadRequest(String),
     #[error("the address is too long")]
     UriTooLong,
+    /// Signed in, but this role may not do this (or the form's CSRF token is stale).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many attempts: {0}")]
+    TooManyRequests(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -30,6 +35,8 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -41,7 +48,9 @@ impl AppError {
                 "We could not find that page. It may have moved, or the address may be mistyped."
                     .into()
             }
-            Self::BadRequest(message) => message.clone(),
+            Self::BadRequest(message)
+            | Self::Forbidden(message)
+            | Self::TooManyRequests(message) => message.clone(),
             Self::UriTooLong => "That address is far too long for any page of this site.".into(),
             Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a minute.".into()

@@ -3,6 +3,7 @@
 //! Handlers are thin: they parse the address, ask the store, and render through the
 //! theme; the page cache (see [`cache`]) answers repeated requests without either.
 
+pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod headers;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .service(ServeDir::new(&state.media_dir));
     Router::new()
+        .merge(admin::routes())
         .merge(site::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
@@ -64,7 +66,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
-    let result = axum::serve(listener, router(state))
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     watcher.abort();

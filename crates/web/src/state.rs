@@ -75,6 +75,15 @@ impl AppState {
         Ok(response)
     }
 
+    /// Called after this node changed content: its own pages follow at once, other
+    /// nodes within [`crate::REFRESH_INTERVAL`].
+    pub async fn content_changed(&self) {
+        match self.store.content_version().await {
+            Ok(version) => self.cache.set_version(version),
+            Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
+        }
+    }
+
     /// Checks for content changes (from any node) and theme edits.
     pub async fn refresh(&self, theme_fingerprint: &mut u64) {
         match self.store.content_version().await {
@@ -97,8 +106,16 @@ impl AppState {
             let mut fingerprint = state.theme.fingerprint();
             let mut ticker = tokio::time::interval(interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut ticks: u64 = 0;
             loop {
                 ticker.tick().await;
+                // Scheduled articles: every 15 ticks, well within the promised minute.
+                if ticks % 15 == 0 {
+                    if let Err(e) = state.store.publish_due(chrono::Utc::now()).await {
+                        tracing::warn!(error = %e, "cannot check for scheduled articles");
+                    }
+                }
+                ticks = ticks.wrapping_add(1);
                 state.refresh(&mut fingerprint).await;
             }
         })

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use kolokol_core::{ArticleSummary, PageNumber, PageRequest, Paginated};
 use kolokol_render::urls;
@@ -108,7 +108,7 @@ pub async fn article(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let slug = slug_from_path(&slug)?;
-    state
+    let page = state
         .page(urls::article(slug.as_str()), &headers, || async {
             let now = Utc::now();
             let article = state
@@ -128,7 +128,17 @@ pub async fn article(
                 context! { site, meta, article => view, related },
             )
         })
-        .await
+        .await;
+    match page {
+        // An article whose slug changed answers at its old address with a permanent redirect.
+        Err(AppError::NotFound) => match state.store.redirect_for(&slug).await? {
+            Some(current) => {
+                Ok(Redirect::permanent(&urls::article(current.as_str())).into_response())
+            }
+            None => Err(AppError::NotFound),
+        },
+        other => other,
+    }
 }
 
 async fn list_page(
@@ -307,17 +317,27 @@ pub async fn render_errors(
         Some(error) => error.clone(),
         // The framework's own refusals (undecodable paths, wrong methods) and missing
         // media files get the themed page too, with a message of ours.
-        None if response.status().is_client_error() => ErrorPage {
-            status: response.status(),
-            message: match response.status() {
-                StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    "This address can be read, but nothing can be sent to it.".into()
-                }
-                _ => "This address could not be understood. Please check it for typing mistakes."
-                    .into(),
-            },
-        },
+        // Pages that are already HTML (the admin's forms with their messages) stay as they are.
+        None if response.status().is_client_error()
+            && !response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|t| t.as_bytes().starts_with(b"text/html")) =>
+        {
+            ErrorPage {
+                status: response.status(),
+                message: match response.status() {
+                    StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
+                    StatusCode::METHOD_NOT_ALLOWED => {
+                        "This address can be read, but nothing can be sent to it.".into()
+                    }
+                    _ => {
+                        "This address could not be understood. Please check it for typing mistakes."
+                            .into()
+                    }
+                },
+            }
+        }
         None => return response,
     };
     match error_page(&state, &error).await {
@@ -360,6 +380,8 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::BAD_REQUEST => "That address does not work",
         StatusCode::URI_TOO_LONG => "Address too long",
         StatusCode::METHOD_NOT_ALLOWED => "Not allowed here",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         _ => "Something went wrong",
     };
     let site = SiteView::new(&state.site, &sections);

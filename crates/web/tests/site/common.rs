@@ -216,3 +216,107 @@ pub const SOVEREIGN_INTERNET: &str =
     "/articles/parliament-passes-sovereign-internet-law-in-a-single-afternoon";
 pub const GOVERNOR: &str =
     "/articles/regional-governor-dismissed-after-protests-over-heating-outages";
+
+/// A signed-in staff member's browser: a cookie jar and the session's CSRF token.
+pub struct StaffSession {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub user: kolokol_core::User,
+    base: String,
+}
+
+pub const STAFF_PASSWORD: &str = "a long enough password";
+
+impl TestApp {
+    /// Creates a staff account with `role` and signs it in through the login form.
+    pub async fn sign_in(&self, role: kolokol_core::Role, name: &str) -> StaffSession {
+        let email = kolokol_core::Email::parse(&format!(
+            "{}@bell.example",
+            Slug::from_title(name).unwrap()
+        ))
+        .unwrap();
+        let hash = kolokol_web::admin::password::hash(STAFF_PASSWORD).unwrap();
+        let user = self
+            .store
+            .create_user(&email, name, role, &hash, Utc::now())
+            .await
+            .unwrap();
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let form_page = client
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let login_csrf = hidden_value(&form_page, "csrf");
+        let response = client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("csrf", login_csrf.as_str()),
+                ("email", email.as_str()),
+                ("password", STAFF_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "signing in as {name}");
+        let dashboard = client
+            .get(self.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let html = scraper::Html::parse_document(&dashboard);
+        let csrf = select(&html, "body")[0]
+            .value()
+            .attr("data-csrf")
+            .unwrap()
+            .to_owned();
+        StaffSession {
+            client,
+            csrf,
+            user,
+            base: self.base.clone(),
+        }
+    }
+}
+
+impl StaffSession {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The value of the first hidden input named `name` in a page.
+pub fn hidden_value(page: &str, name: &str) -> String {
+    let html = scraper::Html::parse_document(page);
+    select(&html, &format!("input[name={name}]"))
+        .first()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap_or_default()
+        .to_owned()
+}

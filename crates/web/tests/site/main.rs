@@ -6,6 +6,7 @@
     reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
 )]
 
+mod admin;
 mod browser;
 mod common;
 mod crawlers;

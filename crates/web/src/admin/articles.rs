@@ -1,0 +1,700 @@
+//! The article desk: the list, the editor, preview, publication, corrections,
+//! revisions and the audit log.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use kolokol_core::{
+    Article, ArticleForm, ArticleId, ArticleStatus, ArticleSummary, EditableArticle, FieldErrors,
+    Revision,
+};
+use kolokol_render::markdown;
+use kolokol_store::StoreError;
+use minijinja::context;
+use serde::Serialize;
+
+use super::{FormData, Staff, admin_page, password, see_other};
+use crate::error::AppError;
+use crate::site::views::{self, ArticleView, SiteView};
+use crate::state::AppState;
+
+/// Where an article is, in the newsroom's words.
+fn state_label(
+    status: ArticleStatus,
+    published_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> &'static str {
+    match (status, published_at) {
+        (ArticleStatus::Published, Some(at)) if at > now => "scheduled",
+        (ArticleStatus::Published, _) => "published",
+        (ArticleStatus::Draft, _) => "draft",
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    id: i64,
+    headline: String,
+    state: &'static str,
+    authors: String,
+    published_at: Option<String>,
+    modified_at: String,
+    public_url: String,
+}
+
+pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    let own =
+        (!staff.user.role.sees_all_articles()).then_some((staff.user.id, staff.user.author_id));
+    let now = Utc::now();
+    let rows: Vec<Row> = state
+        .store
+        .article_listing(own)
+        .await?
+        .into_iter()
+        .map(|a| Row {
+            id: a.id.0,
+            state: state_label(a.status, a.published_at, now),
+            headline: a.headline,
+            authors: a.authors.join(", "),
+            published_at: a.published_at.map(|t| t.to_rfc3339()),
+            modified_at: a.modified_at.to_rfc3339(),
+            public_url: kolokol_render::urls::article(a.slug.as_str()),
+        })
+        .collect();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/articles.html",
+        context! { articles => rows },
+    )
+}
+
+/// The editor page, for a new article (`article` = None) or an existing one.
+async fn editor(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    article: Option<&EditableArticle>,
+    form: &ArticleForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let sections = state.store.sections().await?;
+    let authors = state.store.authors().await?;
+    let credited: Vec<&str> = form.authors.split(',').map(str::trim).collect();
+    let authors: Vec<_> = authors
+        .iter()
+        .map(|a| context! { id => a.id, name => a.name, checked => credited.contains(&a.id.to_string().as_str()) })
+        .collect();
+    let now = Utc::now();
+    let tz = state.site.tz();
+    let (own, live) = article.map_or((true, false), |a| {
+        (
+            a.is_own(staff.user.id, staff.user.author_id),
+            a.is_live(now),
+        )
+    });
+    let info = article.map(|a| {
+        context! {
+            id => a.id.0,
+            state => state_label(a.status, a.published_at, now),
+            published_at => a.published_at.map(|t| t.to_rfc3339()),
+            schedule_value => a.published_at.filter(|t| *t > now).map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()),
+            updated_at => a.updated_at.map(|t| t.to_rfc3339()),
+            public_url => kolokol_render::urls::article(a.draft.slug.as_str()),
+            live,
+            corrections => a.corrections.iter().map(|c| context! { at => c.created_at.to_rfc3339(), body => c.body }).collect::<Vec<_>>(),
+        }
+    });
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/edit.html",
+        context! {
+            article => info, form, errors, sections, authors, notice,
+            can_publish => staff.user.role.can_publish(own),
+            timezone => state.site.timezone,
+        },
+    )
+}
+
+/// The editor's fields from a submitted form (author checkboxes joined).
+fn article_form(form: &FormData) -> ArticleForm {
+    ArticleForm {
+        headline: form.get("headline").into(),
+        dek: form.get("dek").into(),
+        body: form.get("body").into(),
+        dateline: form.get("dateline").into(),
+        slug: form.get("slug").into(),
+        section: form.get("section").into(),
+        authors: form.all("authors").join(","),
+        tags: form.get("tags").into(),
+        hero_alt: form.get("hero_alt").into(),
+        hero_caption: form.get("hero_caption").into(),
+        hero_credit: form.get("hero_credit").into(),
+        seo_title: form.get("seo_title").into(),
+        seo_description: form.get("seo_description").into(),
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    let form = ArticleForm {
+        authors: staff
+            .user
+            .author_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        ..ArticleForm::default()
+    };
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        None,
+        &form,
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+fn slug_taken() -> FieldErrors {
+    FieldErrors::from([(
+        "slug",
+        "Another article already uses this address. Choose a different slug.".to_owned(),
+    )])
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    let form = article_form(&submitted);
+    let draft = match form.validate(None) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &form,
+                &errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let now = Utc::now();
+    let id = match state
+        .store
+        .save_article(None, &draft, staff.user.id, now)
+        .await
+    {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => {
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &form,
+                &slug_taken(),
+                None,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "article.create",
+            &draft.headline,
+            "",
+            now,
+        )
+        .await?;
+    Ok(see_other(&format!("/admin/articles/{}?saved=1", id.0)))
+}
+
+/// Loads an article the staff member may edit.
+async fn editable(state: &AppState, staff: &Staff, id: i64) -> Result<EditableArticle, AppError> {
+    let article = state
+        .store
+        .editable_article(ArticleId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = article.is_own(staff.user.id, staff.user.author_id);
+    staff.require(
+        staff.user.role.can_edit(own, article.is_live(Utc::now())),
+        "edit this article",
+    )?;
+    Ok(article)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let article = editable(&state, &staff, id).await?;
+    let notice = query.as_deref().and_then(|q| match q {
+        "saved=1" => Some("Saved."),
+        "published=1" => Some("Published."),
+        "scheduled=1" => Some("Scheduled."),
+        "unpublished=1" => Some("Withdrawn from the site."),
+        "updated=1" => Some("Marked as updated."),
+        "corrected=1" => Some("Correction added."),
+        "restored=1" => Some("Revision restored."),
+        _ => None,
+    });
+    let form = ArticleForm::from_draft(&article.draft);
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        Some(&article),
+        &form,
+        &FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    let article = editable(&state, &staff, id).await?;
+    let form = article_form(&submitted);
+    let draft = match form.validate(article.draft.hero_image_id) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&article),
+                &form,
+                &errors,
+                None,
+            )
+            .await;
+        }
+    };
+    if draft == article.draft {
+        return Ok(see_other(&format!("/admin/articles/{id}?saved=1")));
+    }
+    let now = Utc::now();
+    match state
+        .store
+        .save_article(Some(article.id), &draft, staff.user.id, now)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&article),
+                &form,
+                &slug_taken(),
+                None,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "article.save",
+            &draft.headline,
+            "",
+            now,
+        )
+        .await?;
+    if article.status == ArticleStatus::Published {
+        state.content_changed().await;
+    }
+    Ok(see_other(&format!("/admin/articles/{id}?saved=1")))
+}
+
+/// The article as readers will see it, from the saved draft.
+pub async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let editable = editable(&state, &staff, id).await?;
+    let sections = state.store.sections().await?;
+    let authors = state.store.authors().await?;
+    let section = sections
+        .iter()
+        .find(|s| s.id == editable.draft.section_id)
+        .cloned()
+        .ok_or_else(|| AppError::Internal(format!("article {id} has no section")))?;
+    let draft = &editable.draft;
+    let now = Utc::now();
+    let article = Article {
+        summary: ArticleSummary {
+            id: editable.id,
+            slug: draft.slug.clone(),
+            headline: draft.headline.clone(),
+            dek: draft.dek.clone(),
+            section,
+            authors: draft
+                .author_ids
+                .iter()
+                .filter_map(|id| authors.iter().find(|a| a.id == *id).cloned())
+                .collect(),
+            hero: None,
+            published_at: editable.published_at.unwrap_or(now),
+            updated_at: editable.updated_at,
+            modified_at: editable.modified_at,
+            reading_minutes: kolokol_core::article::reading_minutes(&draft.body_markdown),
+        },
+        body_markdown: draft.body_markdown.clone(),
+        dateline: draft.dateline.clone(),
+        seo_title: draft.seo_title.clone(),
+        seo_description: draft.seo_description.clone(),
+        tags: Vec::new(),
+        corrections: editable.corrections.clone(),
+    };
+    let view = ArticleView::new(&article);
+    let meta = views::article_meta(&state.site, &article, &view);
+    let site = SiteView::new(&state.site, &sections);
+    let body = state.theme.render(
+        "article.html",
+        context! { site, meta, article => view, related => Vec::<()>::new(), preview => true },
+    )?;
+    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+        .headers_mut()
+        .insert("x-robots-tag", header::HeaderValue::from_static("noindex"));
+    Ok(response)
+}
+
+/// A `datetime-local` value, read in the newsroom's time zone.
+fn parse_local_time(value: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let naive = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Publish now, schedule, withdraw, or mark as updated.
+pub async fn publication(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    staff.check_csrf(&form)?;
+    let article = state
+        .store
+        .editable_article(ArticleId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = article.is_own(staff.user.id, staff.user.author_id);
+    staff.require(
+        staff.user.role.can_publish(own),
+        "publish or withdraw this article",
+    )?;
+    let now = Utc::now();
+    let headline = article.draft.headline.as_str();
+    let (action, notice) = match form.get("action") {
+        "publish" => {
+            // Republishing keeps the original date; a first publication is dated now.
+            let at = article.published_at.filter(|t| *t <= now).unwrap_or(now);
+            state
+                .store
+                .set_publication(article.id, ArticleStatus::Published, Some(at), now)
+                .await?;
+            ("article.publish", "published")
+        }
+        "schedule" => {
+            let Some(at) = parse_local_time(form.get("at"), state.site.tz()) else {
+                return Err(AppError::BadRequest(
+                    "Give the publication time as a date and a time.".into(),
+                ));
+            };
+            if at <= now {
+                return Err(AppError::BadRequest(
+                    "That time has passed. Choose a time in the future, or publish now.".into(),
+                ));
+            }
+            state
+                .store
+                .set_publication(article.id, ArticleStatus::Published, Some(at), now)
+                .await?;
+            ("article.schedule", "scheduled")
+        }
+        "unpublish" => {
+            state
+                .store
+                .set_publication(article.id, ArticleStatus::Draft, article.published_at, now)
+                .await?;
+            ("article.unpublish", "unpublished")
+        }
+        "updated" => {
+            if !article.is_live(now) {
+                return Err(AppError::BadRequest(
+                    "Only a published article can be marked as updated.".into(),
+                ));
+            }
+            state.store.mark_updated(article.id, now).await?;
+            ("article.updated", "updated")
+        }
+        _ => return Err(AppError::BadRequest("Unknown publication action.".into())),
+    };
+    state
+        .store
+        .record_audit(Some(staff.user.id), action, headline, form.get("at"), now)
+        .await?;
+    state.content_changed().await;
+    Ok(see_other(&format!("/admin/articles/{id}?{notice}=1")))
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    staff.check_csrf(&form)?;
+    let article = state
+        .store
+        .editable_article(ArticleId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = article.is_own(staff.user.id, staff.user.author_id);
+    staff.require(
+        staff.user.role.can_publish(own),
+        "add corrections to this article",
+    )?;
+    let text = form.get("correction").trim();
+    if text.is_empty() || text.chars().count() > 2_000 {
+        return Err(AppError::BadRequest(
+            "Write the correction (up to 2,000 characters).".into(),
+        ));
+    }
+    let now = Utc::now();
+    state.store.add_correction(article.id, text, now).await?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "article.correct",
+            &article.draft.headline,
+            text,
+            now,
+        )
+        .await?;
+    state.content_changed().await;
+    Ok(see_other(&format!("/admin/articles/{id}?corrected=1")))
+}
+
+/// A revision as text, for comparing two of them line by line.
+fn revision_text(revision: &Revision) -> String {
+    let d = &revision.draft;
+    format!(
+        "Headline: {}\nDek: {}\nSlug: {}\nDateline: {}\nTags: {}\n\n{}\n",
+        d.headline,
+        d.dek,
+        d.slug,
+        d.dateline,
+        d.tags.join(", "),
+        d.body_markdown
+    )
+}
+
+#[derive(Debug, Serialize)]
+struct DiffLine {
+    kind: &'static str,
+    text: String,
+}
+
+fn diff(old: &str, new: &str) -> Vec<DiffLine> {
+    similar::TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|change| DiffLine {
+            kind: match change.tag() {
+                similar::ChangeTag::Delete => "removed",
+                similar::ChangeTag::Insert => "added",
+                similar::ChangeTag::Equal => "same",
+            },
+            text: change.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}
+
+/// The revisions of an article, and a comparison of one (`?compare=ID`, by default
+/// the newest) with the one before it.
+pub async fn revisions(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let article = editable(&state, &staff, id).await?;
+    let revisions = state.store.revisions(article.id).await?;
+    let wanted: Option<i64> = query
+        .as_deref()
+        .and_then(|q| q.strip_prefix("compare="))
+        .and_then(|v| v.parse().ok());
+    let index = match wanted {
+        Some(rev) => revisions
+            .iter()
+            .position(|r| r.id == rev)
+            .ok_or(AppError::NotFound)?,
+        None => 0,
+    };
+    let comparison = revisions.get(index).map(|newer| {
+        let older = revisions.get(index + 1);
+        let lines = diff(
+            &older.map(revision_text).unwrap_or_default(),
+            &revision_text(newer),
+        );
+        context! { id => newer.id, older_id => older.map(|r| r.id), lines }
+    });
+    let list: Vec<_> = revisions
+        .iter()
+        .map(|r| context! { id => r.id, at => r.created_at.to_rfc3339(), by => r.user_name, headline => r.draft.headline })
+        .collect();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/revisions.html",
+        context! { article_id => id, headline => article.draft.headline, revisions => list, comparison },
+    )
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, revision)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&FormData::parse(&body))?;
+    let article = editable(&state, &staff, id).await?;
+    let revisions = state.store.revisions(article.id).await?;
+    let chosen = revisions
+        .iter()
+        .find(|r| r.id == revision)
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    match state
+        .store
+        .save_article(Some(article.id), &chosen.draft, staff.user.id, now)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::BadRequest(
+                "Another article now uses this revision's address; change its slug first.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let detail = format!("revision {revision}");
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "article.restore",
+            &chosen.draft.headline,
+            &detail,
+            now,
+        )
+        .await?;
+    if article.status == ArticleStatus::Published {
+        state.content_changed().await;
+    }
+    Ok(see_other(&format!("/admin/articles/{id}?restored=1")))
+}
+
+/// The editor's live preview: Markdown in, sanitised HTML out.
+pub async fn live_preview(
+    staff: Staff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !password::same_secret(token, &staff.csrf) {
+        return Err(AppError::Forbidden(
+            "This page has expired. Reload it to keep previewing.".into(),
+        ));
+    }
+    let markdown_text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::BadRequest("The text is not UTF-8.".into()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markdown::to_html(markdown_text),
+    )
+        .into_response())
+}
+
+pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(staff.user.role.is_admin(), "read the audit log")?;
+    let entries: Vec<_> = state
+        .store
+        .audit_log(500)
+        .await?
+        .into_iter()
+        .map(|e| context! { at => e.at.to_rfc3339(), by => e.user_name, action => e.action, subject => e.subject, detail => e.detail })
+        .collect();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/audit.html",
+        context! { entries },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_times_are_read_in_the_newsroom_zone() {
+        let riga: chrono_tz::Tz = "Europe/Riga".parse().unwrap();
+        let at = parse_local_time("2026-12-04T09:00", riga).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-12-04T07:00:00+00:00");
+        assert!(parse_local_time("tomorrow", riga).is_none());
+    }
+
+    #[test]
+    fn diffs_mark_added_and_removed_lines() {
+        let lines = diff("a\nb\n", "a\nc\n");
+        let kinds: Vec<_> = lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        assert_eq!(kinds, [("same", "a"), ("removed", "b"), ("added", "c")]);
+    }
+}

@@ -1,0 +1,225 @@
+//! Signing in and out: argon2 passwords, session cookies, a CSRF token on the
+//! sign-in form itself, and throttling per account and per address.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use kolokol_core::Email;
+use minijinja::context;
+
+use super::{
+    FormData, SESSION_COOKIE, SESSION_DAYS, Staff, admin_page, cookie, password, see_other,
+    set_cookie,
+};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The sign-in form's own CSRF cookie (there is no session yet to hold a token).
+const LOGIN_CSRF_COOKIE: &str = "kolokol_login";
+/// Failed sign-ins allowed in the window, per account and per address.
+pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
+pub const THROTTLE_MINUTES: i64 = 15;
+
+/// Where to go after signing in: only back into the admin, never elsewhere.
+fn next_from(query: Option<&str>) -> String {
+    let next = query
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "next")
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_default();
+    if next.starts_with("/admin")
+        && !next.starts_with("//")
+        && !next.contains("://")
+        && !next.contains('\\')
+    {
+        next
+    } else {
+        "/admin".into()
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    error: Option<&str>,
+    next: &str,
+) -> Result<Response, AppError> {
+    let token = password::random_token();
+    let mut response = admin_page(
+        state,
+        None,
+        status,
+        "admin/login.html",
+        context! { login_csrf => token, email, error, next },
+    )?;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, LOGIN_CSRF_COOKIE, &token, "/admin/login", 3600),
+    );
+    Ok(response)
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    login_page(
+        &state,
+        StatusCode::OK,
+        "",
+        None,
+        &next_from(query.as_deref()),
+    )
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let next = next_from(query.as_deref());
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !password::same_secret(form.get("csrf"), expected) {
+        return login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            form.get("email"),
+            Some("The sign-in form expired. Please try again."),
+            &next,
+        );
+    }
+    let now = Utc::now();
+    let typed = form.get("email").trim().to_lowercase();
+    let address = peer.ip().to_string();
+    let (by_account, by_address) = state
+        .store
+        .login_failures(&typed, &address, now - Duration::minutes(THROTTLE_MINUTES))
+        .await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        state
+            .store
+            .record_audit(None, "login.throttled", &typed, &address, now)
+            .await?;
+        let message =
+            format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.");
+        return login_page(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            &typed,
+            Some(&message),
+            &next,
+        );
+    }
+    let account = match Email::parse(&typed) {
+        Ok(email) => state.store.user_for_login(&email).await?,
+        Err(_) => None,
+    };
+    let user = match account {
+        Some((user, hash)) if password::verify(form.get("password"), &hash) => user,
+        other => {
+            if other.is_none() {
+                password::verify_nothing(form.get("password"));
+            }
+            state
+                .store
+                .record_login_failure(&typed, &address, now)
+                .await?;
+            state
+                .store
+                .record_audit(None, "login.failed", &typed, &address, now)
+                .await?;
+            return login_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                &typed,
+                Some("That e-mail address and password do not match."),
+                &next,
+            );
+        }
+    };
+    let token = password::random_token();
+    let csrf = password::random_token();
+    let expires = now + Duration::days(SESSION_DAYS);
+    state
+        .store
+        .create_session(&password::token_hash(&token), user.id, &csrf, now, expires)
+        .await?;
+    state
+        .store
+        .record_audit(Some(user.id), "login", user.email.as_str(), &address, now)
+        .await?;
+    let mut response = see_other(&next);
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(
+            &state,
+            SESSION_COOKIE,
+            &token,
+            "/admin",
+            SESSION_DAYS * 86_400,
+        ),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(&state, LOGIN_CSRF_COOKIE, "", "/admin/login", 0),
+    );
+    Ok(response)
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&FormData::parse(&body))?;
+    state.store.delete_session(&staff.token_hash).await?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "logout",
+            staff.user.email.as_str(),
+            "",
+            Utc::now(),
+        )
+        .await?;
+    let mut response = see_other("/admin/login");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", "/admin", 0),
+    );
+    Ok(response.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_inside_the_admin() {
+        assert_eq!(
+            super::next_from(Some("next=%2Fadmin%2Farticles%2F3")),
+            "/admin/articles/3"
+        );
+        for evil in [
+            "next=https%3A%2F%2Fevil.example",
+            "next=%2F%2Fevil.example",
+            "next=%2Farticles",
+            "",
+            "next=%2Fadmin%5C%5Cevil",
+        ] {
+            assert_eq!(super::next_from(Some(evil)), "/admin", "{evil}");
+        }
+        assert_eq!(super::next_from(None), "/admin");
+    }
+}

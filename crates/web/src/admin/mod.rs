@@ -1,0 +1,241 @@
+//! The newsroom's admin at `/admin`: sign-in, the article list, the editor,
+//! publication, revisions and the audit log. Server-rendered; it works without
+//! JavaScript. Every handler takes a [`Staff`] (a valid session) and checks the
+//! role for what it does, in the server.
+
+mod articles;
+mod auth;
+pub mod password;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use kolokol_core::User;
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::site::views::SiteView;
+use crate::state::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "kolokol_session";
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 14;
+
+/// The admin's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login", get(auth::login_form).post(auth::login))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin", get(articles::list))
+        .route("/admin/articles/new", get(articles::new_form))
+        .route("/admin/articles", post(articles::create))
+        .route(
+            "/admin/articles/{id}",
+            get(articles::edit_form).post(articles::save),
+        )
+        .route("/admin/articles/{id}/preview", get(articles::preview))
+        .route(
+            "/admin/articles/{id}/publication",
+            post(articles::publication),
+        )
+        .route("/admin/articles/{id}/corrections", post(articles::correct))
+        .route("/admin/articles/{id}/revisions", get(articles::revisions))
+        .route(
+            "/admin/articles/{id}/revisions/{revision}/restore",
+            post(articles::restore),
+        )
+        .route("/admin/preview", post(articles::live_preview))
+        .route("/admin/audit", get(articles::audit))
+}
+
+/// A signed-in staff member, from the session cookie.
+pub struct Staff {
+    pub user: User,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login(parts));
+        };
+        let token_hash = password::token_hash(token);
+        match state.store.session(&token_hash, Utc::now()).await {
+            Ok(Some((user, csrf))) => Ok(Staff {
+                user,
+                csrf,
+                token_hash,
+            }),
+            Ok(None) => Err(to_login(parts)),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
+}
+
+impl Staff {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, form: &FormData) -> Result<(), AppError> {
+        if password::same_secret(form.get("csrf"), &self.csrf) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "This form has expired. Reload the page and try again.".into(),
+            ))
+        }
+    }
+
+    /// Refuses unless `allowed`, with a message saying what the role lacks.
+    pub fn require(&self, allowed: bool, what: &str) -> Result<(), AppError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "Your role ({}) does not allow you to {what}.",
+                self.user.role
+            )))
+        }
+    }
+}
+
+/// Where an unauthenticated visitor goes: the sign-in page, then back.
+fn to_login(parts: &Parts) -> Response {
+    let next = parts.uri.path();
+    let target = if parts.method == axum::http::Method::GET
+        && next.starts_with("/admin")
+        && next != "/admin/login"
+    {
+        format!(
+            "/admin/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    } else {
+        "/admin/login".into()
+    };
+    Redirect::to(&target).into_response()
+}
+
+/// The value of cookie `name` in the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Strict, Secure on HTTPS.
+fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.site.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
+}
+
+/// A submitted `application/x-www-form-urlencoded` body; repeated keys are kept.
+#[derive(Debug, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// What every admin page shows of the signed-in person.
+#[derive(Debug, Serialize)]
+struct StaffView<'a> {
+    name: &'a str,
+    email: &'a str,
+    role: &'a str,
+    is_admin: bool,
+}
+
+/// Renders an admin template; admin pages are never cached anywhere.
+fn admin_page(
+    state: &AppState,
+    staff: Option<&Staff>,
+    status: StatusCode,
+    template: &str,
+    context: minijinja::Value,
+) -> Result<Response, AppError> {
+    let site = SiteView::new(&state.site, &[]);
+    let me = staff.map(|s| StaffView {
+        name: &s.user.name,
+        email: s.user.email.as_str(),
+        role: s.user.role.as_str(),
+        is_admin: s.user.role.is_admin(),
+    });
+    let csrf = staff.map(|s| s.csrf.as_str());
+    let body = state.theme.render(
+        template,
+        minijinja::context! { site, staff => me, csrf, ..context },
+    )?;
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// 303 See Other to `path`, the answer to a successful form.
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_and_forms() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; kolokol_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+        let form = FormData::parse(b"authors=1&authors=2&headline=Hello+world%21&csrf=x");
+        assert_eq!(form.all("authors"), ["1", "2"]);
+        assert_eq!(form.get("headline"), "Hello world!");
+        assert_eq!(form.get("nothing"), "");
+    }
+}

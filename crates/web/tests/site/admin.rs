@@ -1,0 +1,468 @@
+//! The newsroom admin, as reporters and editors use it over HTTP.
+
+use kolokol_core::{ArticleStatus, Role, Slug};
+
+use crate::common::{STAFF_PASSWORD, StaffSession, TestApp, hidden_value, select, text_of};
+
+async fn newsroom() -> (TestApp, i64) {
+    let app = TestApp::empty().await;
+    let section = app
+        .store
+        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    (app, section.id)
+}
+
+/// Creates an article through the editor form; returns its admin path.
+async fn write(staff: &StaffSession, section: i64, headline: &str, body: &str) -> String {
+    let author = staff.user.author_id.unwrap().to_string();
+    let response = staff
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", headline),
+                ("body", body),
+                ("section", &section.to_string()),
+                ("authors", &author),
+                ("tags", "Rail, Exile"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    location.split('?').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_sign_in_and_out() {
+    let (app, _) = newsroom().await;
+    let anonymous = app.get("/admin").await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(
+        anonymous.headers()["location"],
+        "/admin/login?next=%2Fadmin"
+    );
+
+    let staff = app.sign_in(Role::Editor, "Ilya Marchenko").await;
+    let dashboard = staff.get("/admin").await;
+    assert_eq!(dashboard.status(), 200);
+    assert_eq!(dashboard.headers()["cache-control"], "no-store");
+    let html = scraper::Html::parse_document(&dashboard.text().await.unwrap());
+    assert!(text_of(&html, ".signout").contains("Ilya Marchenko (editor)"));
+
+    let logout = staff.post("/admin/logout", &[]).await;
+    assert_eq!(logout.status(), 303);
+    assert_eq!(
+        staff.get("/admin").await.status(),
+        303,
+        "the session is gone after signing out"
+    );
+}
+
+#[tokio::test]
+async fn session_cookies_are_locked_down() {
+    let (app, _) = newsroom().await;
+    let email = "anna@bell.example";
+    let hash = kolokol_web::admin::password::hash(STAFF_PASSWORD).unwrap();
+    app.store
+        .create_user(
+            &kolokol_core::Email::parse(email).unwrap(),
+            "Anna",
+            Role::Admin,
+            &hash,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client.get(app.url("/admin/login")).send().await.unwrap();
+    let login_cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Strict"),
+        "{login_cookie}"
+    );
+    let csrf = hidden_value(&page.text().await.unwrap(), "csrf");
+    let cookie = login_cookie.split(';').next().unwrap().to_owned();
+
+    let without_cookie = client
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        without_cookie.status(),
+        403,
+        "the sign-in form carries its own CSRF token"
+    );
+
+    let signed_in = client
+        .post(app.url("/admin/login"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "ANNA@bell.example "),
+            ("password", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let session = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("kolokol_session="))
+        .unwrap();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(session.contains(part), "{session}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_and_then_throttled() {
+    let (app, _) = newsroom().await;
+    let staff = app.sign_in(Role::Author, "Sofia Lind").await;
+    let email = staff.user.email.as_str().to_owned();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let attempt = |password: &'static str| {
+        let client = client.clone();
+        let app_url = app.url("/admin/login");
+        let email = email.clone();
+        async move {
+            let page = client
+                .get(&app_url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = hidden_value(&page, "csrf");
+            client
+                .post(&app_url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", email.as_str()),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..5 {
+        let refused = attempt("not the password").await;
+        assert_eq!(refused.status(), 401);
+        assert!(refused.text().await.unwrap().contains("do not match"));
+    }
+    let throttled = attempt(STAFF_PASSWORD).await;
+    assert_eq!(
+        throttled.status(),
+        429,
+        "even the right password waits after five failures"
+    );
+    assert!(throttled.text().await.unwrap().contains("Wait 15 minutes"));
+    let unknown = attempt("whatever").await;
+    assert_eq!(unknown.status(), 429);
+    let log = app.store.audit_log(20).await.unwrap();
+    assert!(log.iter().filter(|e| e.action == "login.failed").count() >= 5);
+    assert!(log.iter().any(|e| e.action == "login.throttled"));
+}
+
+#[tokio::test]
+async fn forms_without_the_session_csrf_token_are_refused() {
+    let (app, section) = newsroom().await;
+    let staff = app.sign_in(Role::Editor, "Timur Aliev").await;
+    let forged = staff
+        .client
+        .post(app.url("/admin/articles"))
+        .form(&[
+            ("csrf", "forged"),
+            ("headline", "Forged"),
+            ("section", &section.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(
+        app.store.article_listing(None).await.unwrap().is_empty(),
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn bad_fields_come_back_with_messages_and_nothing_is_saved() {
+    let (app, _) = newsroom().await;
+    let staff = app.sign_in(Role::Author, "Katya Orlova").await;
+    let response = staff
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", ""),
+                ("body", "Some text"),
+                ("section", ""),
+                ("slug", "Bad Slug"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert!(text_of(&html, "#headline-error").contains("needs a headline"));
+    assert!(text_of(&html, "#section-error").contains("Choose a section"));
+    assert!(text_of(&html, "#authors-error").contains("at least one author"));
+    assert_eq!(select(&html, "#headline[aria-invalid=true]").len(), 1);
+    assert_eq!(
+        text_of(&html, "#body"),
+        "Some text",
+        "what was typed is kept"
+    );
+    assert!(app.store.article_listing(None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_editor_writes_publishes_renames_corrects_and_restores() {
+    let (app, section) = newsroom().await;
+    let staff = app.sign_in(Role::Editor, "Anna Vetrova").await;
+    let edit = write(
+        &staff,
+        section,
+        "Night ferry cancelled",
+        "The ferry will not run tonight.",
+    )
+    .await;
+    assert!(
+        app.get("/articles/night-ferry-cancelled").await.status() == 404,
+        "drafts are not public"
+    );
+
+    let preview = staff.get(&format!("{edit}/preview")).await;
+    assert_eq!(preview.status(), 200);
+    let preview = scraper::Html::parse_document(&preview.text().await.unwrap());
+    assert_eq!(text_of(&preview, "h1"), "Night ferry cancelled");
+    assert!(text_of(&preview, ".preview-banner").contains("Readers cannot see it"));
+
+    let published = staff
+        .post(&format!("{edit}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+    let public = app.html("/articles/night-ferry-cancelled").await;
+    assert_eq!(
+        text_of(&public, "h1"),
+        "Night ferry cancelled",
+        "published and visible at once on this node"
+    );
+    assert!(app.text("/").await.contains("Night ferry cancelled"));
+
+    // Rename: the old address answers 301 with the new one.
+    let form_page = staff.get(&edit).await.text().await.unwrap();
+    assert!(form_page.contains("Night ferry cancelled"));
+    let author = staff.user.author_id.unwrap().to_string();
+    let renamed = staff
+        .post(
+            &edit,
+            &[
+                ("headline", "Night ferry cancelled again"),
+                ("body", "Second night without a ferry."),
+                ("section", &section.to_string()),
+                ("authors", &author),
+                ("slug", "night-ferry-cancelled-again"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 303);
+    let old = app.get("/articles/night-ferry-cancelled").await;
+    assert_eq!(old.status(), 308, "a permanent redirect");
+    assert_eq!(
+        old.headers()["location"],
+        "/articles/night-ferry-cancelled-again"
+    );
+    assert!(
+        app.text("/articles/night-ferry-cancelled-again")
+            .await
+            .contains("Second night")
+    );
+
+    // Mark as updated and correct.
+    assert_eq!(
+        staff
+            .post(&format!("{edit}/publication"), &[("action", "updated")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        staff
+            .post(
+                &format!("{edit}/corrections"),
+                &[("correction", "We gave the wrong pier.")]
+            )
+            .await
+            .status(),
+        303
+    );
+    let public = app.html("/articles/night-ferry-cancelled-again").await;
+    assert!(text_of(&public, ".times").contains("Updated"));
+    assert!(text_of(&public, ".corrections").contains("We gave the wrong pier."));
+
+    // Revisions: two saves, a diff, and a restore of the first.
+    let revisions = app
+        .store
+        .revisions(kolokol_core::ArticleId(
+            edit.rsplit('/').next().unwrap().parse().unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(revisions.len(), 2);
+    let page = staff
+        .get(&format!("{edit}/revisions"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let lines = |class: &str| {
+        select(&html, class)
+            .iter()
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        lines(".diff-added").contains("+ Second night without a ferry."),
+        "{}",
+        lines(".diff-added")
+    );
+    assert!(lines(".diff-removed").contains("- The ferry will not run tonight."));
+    let first = revisions.last().unwrap().id;
+    let restored = staff
+        .post(&format!("{edit}/revisions/{first}/restore"), &[])
+        .await;
+    assert_eq!(restored.status(), 303);
+    assert!(
+        app.text("/articles/night-ferry-cancelled")
+            .await
+            .contains("The ferry will not run tonight."),
+        "restored, slug included"
+    );
+    assert_eq!(
+        app.get("/articles/night-ferry-cancelled-again")
+            .await
+            .status(),
+        308
+    );
+
+    // Withdraw.
+    assert_eq!(
+        staff
+            .post(&format!("{edit}/publication"), &[("action", "unpublish")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        app.get("/articles/night-ferry-cancelled").await.status(),
+        404
+    );
+
+    let actions: Vec<String> = app
+        .store
+        .audit_log(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for expected in [
+        "login",
+        "article.create",
+        "article.publish",
+        "article.save",
+        "article.updated",
+        "article.correct",
+        "article.restore",
+        "article.unpublish",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn scheduled_articles_appear_when_due() {
+    let (app, section) = newsroom().await;
+    let staff = app.sign_in(Role::Author, "Pavel Grin").await;
+    let edit = write(
+        &staff,
+        section,
+        "Election results at nine",
+        "Counting continues.",
+    )
+    .await;
+    let past = staff
+        .post(
+            &format!("{edit}/publication"),
+            &[("action", "schedule"), ("at", "2001-01-01T09:00")],
+        )
+        .await;
+    assert_eq!(past.status(), 400);
+    assert!(past.text().await.unwrap().contains("That time has passed"));
+
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(1))
+        .with_timezone(&"Europe/Riga".parse::<chrono_tz::Tz>().unwrap());
+    let at = soon.format("%Y-%m-%dT%H:%M").to_string();
+    assert_eq!(
+        staff
+            .post(
+                &format!("{edit}/publication"),
+                &[("action", "schedule"), ("at", &at)]
+            )
+            .await
+            .status(),
+        303
+    );
+    let listing = staff.get("/admin").await.text().await.unwrap();
+    assert!(listing.contains("state-scheduled"));
+    assert_eq!(
+        app.get("/articles/election-results-at-nine").await.status(),
+        404,
+        "not before its time"
+    );
+
+    // The scheduler's view an hour later: the article is due and the cache moves on.
+    let id = kolokol_core::ArticleId(edit.rsplit('/').next().unwrap().parse().unwrap());
+    let article = app.store.editable_article(id).await.unwrap().unwrap();
+    assert_eq!(article.status, ArticleStatus::Published);
+    let due = article.published_at.unwrap();
+    assert!(
+        app.store
+            .published_article(&Slug::parse("election-results-at-nine").unwrap(), due)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.store.publish_due(chrono::Utc::now()).await.unwrap();
+    assert!(
+        app.store
+            .publish_due(due + chrono::Duration::seconds(1))
+            .await
+            .unwrap(),
+        "the scheduler notices it came due"
+    );
+}
