@@ -24,5 +24,6 @@ impl PostgresStore {
 crate::sql::impl_store!(
     PostgresStore,
     Backend::Postgres,
-    sqlx::migrate!("./migrations/postgres")
+    sqlx::migrate!("./migrations/postgres"),
+    "BEGIN"
 );

@@ -80,9 +80,12 @@ pub(crate) const BUMP_CONTENT_VERSION: &str =
 
 /// Implements [`crate::Store`] for a backend struct with a `pool` field.
 ///
-/// The body is the same for both backends; the migrations differ.
+/// The body is the same for both backends; the migrations differ, and so does how a
+/// writing transaction begins (`$begin`): SQLite's must take the write lock at once
+/// (`BEGIN IMMEDIATE`), or a transaction that read first fails with
+/// SQLITE_BUSY_SNAPSHOT when another connection wrote in between.
 macro_rules! impl_store {
-    ($store:ty, $backend:expr, $migrator:expr) => {
+    ($store:ty, $backend:expr, $migrator:expr, $begin:expr) => {
         impl $store {
             /// The credited authors of these articles, in byline order.
             async fn authors_of(
@@ -168,7 +171,7 @@ macro_rules! impl_store {
                 description: &str,
                 position: i64,
             ) -> Result<kolokol_core::Section, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sections (slug, name, description, position) \
                      VALUES ($1, $2, $3, $4) RETURNING id",
@@ -233,7 +236,7 @@ macro_rules! impl_store {
                 image: &kolokol_core::NewImage,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO images (path, width, height, mime, created_at) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -269,7 +272,7 @@ macro_rules! impl_store {
             ) -> Result<kolokol_core::ArticleId, StoreError> {
                 let words = i64::try_from(kolokol_core::article::word_count(&article.body_markdown))
                     .unwrap_or(i64::MAX);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
                      section_id, status, published_at, updated_at, created_at, modified_at, \
@@ -499,7 +502,7 @@ macro_rules! impl_store {
             }
 
             async fn publish_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let checked: i64 = sqlx::query_scalar("SELECT due_checked_at FROM site_state WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
@@ -532,7 +535,7 @@ macro_rules! impl_store {
             ) -> Result<kolokol_core::User, StoreError> {
                 let base = kolokol_core::Slug::from_title(name)
                     .map_err(|e| StoreError::Corrupt(format!("name {name:?}: {e}")))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut author_slug = base.to_string();
                 for n in 2.. {
                     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authors WHERE slug = $1")
@@ -710,7 +713,7 @@ macro_rules! impl_store {
                     .unwrap_or(i64::MAX);
                 let snapshot = serde_json::to_string(draft)
                     .map_err(|e| StoreError::Corrupt(format!("draft: {e}")))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let (article_id, published) = match id {
                     None => {
                         let new_id: i64 = sqlx::query_scalar(
@@ -923,7 +926,7 @@ macro_rules! impl_store {
                 published_at: Option<chrono::DateTime<chrono::Utc>>,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("UPDATE articles SET status = $1, published_at = $2, modified_at = $3 WHERE id = $4")
                     .bind(status.as_str())
                     .bind(published_at.map(|t| t.timestamp()))
@@ -941,7 +944,7 @@ macro_rules! impl_store {
                 id: kolokol_core::ArticleId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("UPDATE articles SET updated_at = $1, modified_at = $1 WHERE id = $2")
                     .bind(now.timestamp())
                     .bind(id.0)
@@ -958,7 +961,7 @@ macro_rules! impl_store {
                 body: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("INSERT INTO corrections (article_id, created_at, body) VALUES ($1, $2, $3)")
                     .bind(id.0)
                     .bind(now.timestamp())

@@ -35,5 +35,6 @@ impl SqliteStore {
 crate::sql::impl_store!(
     SqliteStore,
     Backend::Sqlite,
-    sqlx::migrate!("./migrations/sqlite")
+    sqlx::migrate!("./migrations/sqlite"),
+    "BEGIN IMMEDIATE"
 );

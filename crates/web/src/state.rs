@@ -110,10 +110,10 @@ impl AppState {
             loop {
                 ticker.tick().await;
                 // Scheduled articles: every 15 ticks, well within the promised minute.
-                if ticks % 15 == 0 {
-                    if let Err(e) = state.store.publish_due(chrono::Utc::now()).await {
-                        tracing::warn!(error = %e, "cannot check for scheduled articles");
-                    }
+                if ticks.is_multiple_of(15)
+                    && let Err(e) = state.store.publish_due(chrono::Utc::now()).await
+                {
+                    tracing::warn!(error = %e, "cannot check for scheduled articles");
                 }
                 ticks = ticks.wrapping_add(1);
                 state.refresh(&mut fingerprint).await;

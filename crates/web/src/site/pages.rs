@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kolokol_core::{ArticleSummary, PageNumber, PageRequest, Paginated};
 use kolokol_render::urls;
@@ -132,9 +132,11 @@ pub async fn article(
     match page {
         // An article whose slug changed answers at its old address with a permanent redirect.
         Err(AppError::NotFound) => match state.store.redirect_for(&slug).await? {
-            Some(current) => {
-                Ok(Redirect::permanent(&urls::article(current.as_str())).into_response())
-            }
+            Some(current) => Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, urls::article(current.as_str()))],
+            )
+                .into_response()),
             None => Err(AppError::NotFound),
         },
         other => other,
