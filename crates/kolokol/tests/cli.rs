@@ -108,6 +108,7 @@ async fn demo_runs_with_one_command_and_stops_cleanly() {
             .arg(data.path()),
     );
     demo.wait_for("Loaded the demo newsroom: 42 articles");
+    demo.wait_for("/admin: sign in as editor@northern-bell.example");
     let serving = demo.wait_for("Kolokol is serving");
     assert!(
         serving.contains(&format!("http://127.0.0.1:{port}/")),
@@ -275,4 +276,80 @@ fn theme_export_writes_an_editable_copy_and_never_overwrites() {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}
+
+#[test]
+fn operator_creates_the_first_admin_from_a_script() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), "");
+    let add = |email: &str, role: &str, password: &str| {
+        let mut child = Command::new(KOLOKOL)
+            .args([
+                "user",
+                "add",
+                "--email",
+                email,
+                "--role",
+                role,
+                "--name",
+                "Anna Vetrova",
+                "--config",
+            ])
+            .arg(&config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let created = add("anna@post.example", "admin", "correct horse battery staple");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&created.stdout)
+            .contains("Created Anna Vetrova <anna@post.example> as admin")
+    );
+
+    for (email, role, password, expected) in [
+        (
+            "anna@post.example",
+            "admin",
+            "correct horse battery staple",
+            "already exists",
+        ),
+        (
+            "not-an-address",
+            "admin",
+            "correct horse battery staple",
+            "--email",
+        ),
+        (
+            "boris@post.example",
+            "owner",
+            "correct horse battery staple",
+            "--role",
+        ),
+        (
+            "boris@post.example",
+            "editor",
+            "short",
+            "at least 12 characters",
+        ),
+    ] {
+        let refused = add(email, role, password);
+        assert_eq!(refused.status.code(), Some(1), "{email} {role}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(expected), "{email} {role}: {stderr}");
+    }
 }

@@ -466,3 +466,188 @@ async fn scheduled_articles_appear_when_due() {
         "the scheduler notices it came due"
     );
 }
+
+/// Every admin route, walked as every role, against an article that is not theirs.
+#[tokio::test]
+async fn every_admin_route_as_every_role() {
+    let (app, section) = newsroom().await;
+    let owner = app.sign_in(Role::Admin, "Owner Admin").await;
+    let edit = write(&owner, section, "Owned by the admin", "Body.").await;
+    assert_eq!(
+        owner
+            .post(&format!("{edit}/publication"), &[("action", "publish")])
+            .await
+            .status(),
+        303
+    );
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    let revision = app
+        .store
+        .revisions(kolokol_core::ArticleId(id))
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let section = section.to_string();
+    let owner_author = owner.user.author_id.unwrap().to_string();
+
+    // (method, path, form fields, [contributor, author, editor, admin])
+    let routes: Vec<(&str, String, Vec<(&str, &str)>, [u16; 4])> = vec![
+        ("GET", "/admin".into(), vec![], [200, 200, 200, 200]),
+        (
+            "GET",
+            "/admin/articles/new".into(),
+            vec![],
+            [200, 200, 200, 200],
+        ),
+        ("GET", edit.clone(), vec![], [403, 403, 200, 200]),
+        (
+            "POST",
+            edit.clone(),
+            vec![
+                ("headline", "Owned by the admin"),
+                ("body", "Edited."),
+                ("section", &section),
+                ("authors", &owner_author),
+            ],
+            [403, 403, 303, 303],
+        ),
+        (
+            "GET",
+            format!("{edit}/preview"),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            format!("{edit}/publication"),
+            vec![("action", "updated")],
+            [403, 403, 303, 303],
+        ),
+        (
+            "POST",
+            format!("{edit}/corrections"),
+            vec![("correction", "A fix.")],
+            [403, 403, 303, 303],
+        ),
+        (
+            "GET",
+            format!("{edit}/revisions"),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            format!("{edit}/revisions/{revision}/restore"),
+            vec![],
+            [403, 403, 303, 303],
+        ),
+        ("GET", "/admin/audit".into(), vec![], [403, 403, 403, 200]),
+        (
+            "POST",
+            "/admin/articles".into(),
+            vec![("headline", "HEADLINE"), ("section", &section)],
+            [303, 303, 303, 303],
+        ),
+    ];
+    let roles = [Role::Contributor, Role::Author, Role::Editor, Role::Admin];
+    for (n, role) in roles.into_iter().enumerate() {
+        let staff = app.sign_in(role, &format!("Walker {role}")).await;
+        let mine = staff.user.author_id.unwrap().to_string();
+        for (method, path, fields, expected) in &routes {
+            let mut fields = fields.clone();
+            let headline = format!("A {role} article");
+            if *path == "/admin/articles" {
+                fields = vec![
+                    ("headline", headline.as_str()),
+                    ("section", &section),
+                    ("authors", &mine),
+                ];
+            }
+            let response = if *method == "GET" {
+                staff.get(path).await
+            } else {
+                staff.post(path, &fields).await
+            };
+            assert_eq!(
+                response.status().as_u16(),
+                expected[n],
+                "{method} {path} as {role}"
+            );
+        }
+        let preview = staff
+            .client
+            .post(app.url("/admin/preview"))
+            .header("x-csrf-token", &staff.csrf)
+            .body("**bold** <script>alert(1)</script>")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200, "live preview as {role}");
+        assert_eq!(
+            preview.text().await.unwrap().trim(),
+            "<p><strong>bold</strong> </p>"
+        );
+    }
+
+    // Unauthenticated: every route sends the visitor to sign in, and changes nothing.
+    let before = app.store.audit_log(1000).await.unwrap().len();
+    for (method, path, fields, _) in &routes {
+        let request = if *method == "GET" {
+            app.client().get(app.url(path))
+        } else {
+            app.client().post(app.url(path)).form(fields)
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 303, "{method} {path} without a session");
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/admin/login")
+        );
+    }
+    assert_eq!(app.store.audit_log(1000).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn contributors_write_drafts_and_authors_publish_their_own() {
+    let (app, section) = newsroom().await;
+    let contributor = app.sign_in(Role::Contributor, "Junior Reporter").await;
+    let draft = write(&contributor, section, "A first draft", "Words.").await;
+    assert_eq!(
+        contributor.get(&draft).await.status(),
+        200,
+        "their own draft"
+    );
+    assert_eq!(
+        contributor
+            .post(&format!("{draft}/publication"), &[("action", "publish")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.get("/articles/a-first-draft").await.status(), 404);
+
+    let author = app.sign_in(Role::Author, "Senior Reporter").await;
+    let own = write(&author, section, "An author's story", "Words.").await;
+    assert_eq!(
+        author
+            .post(&format!("{own}/publication"), &[("action", "publish")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.get("/articles/an-author-s-story").await.status(), 200);
+    assert_eq!(
+        author.get(&draft).await.status(),
+        403,
+        "not someone else's draft"
+    );
+    let listing = author.get("/admin").await.text().await.unwrap();
+    assert!(listing.contains("An author&#39;s story") || listing.contains("An author's story"));
+    assert!(
+        !listing.contains("A first draft"),
+        "authors see their own articles only"
+    );
+}

@@ -208,3 +208,184 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
 
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
+    let app = TestApp::empty().await;
+    app.store
+        .create_section(&kolokol_core::Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    let email = kolokol_core::Email::parse("editor@bell.example").unwrap();
+    let hash = kolokol_web::admin::password::hash(crate::common::STAFF_PASSWORD).unwrap();
+    app.store
+        .create_user(
+            &email,
+            "Night Editor",
+            kolokol_core::Role::Editor,
+            &hash,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let driver = start_driver();
+    let browser = connect(&driver).await;
+    let wait = Duration::from_secs(10);
+
+    browser.goto(&app.url("/admin")).await.unwrap();
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("editor@bell.example")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(crate::common::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::LinkText("New article"))
+        .await
+        .unwrap();
+    browser.goto(&app.url("/admin/articles/new")).await.unwrap();
+    browser
+        .find(Locator::Css("#headline"))
+        .await
+        .unwrap()
+        .send_keys("Border crossing reopens at dawn")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#dek"))
+        .await
+        .unwrap()
+        .send_keys("Queues formed overnight.")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#body"))
+        .await
+        .unwrap()
+        .send_keys("The crossing *reopened* at six.\n\n> We waited all night, said one driver.")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#section"))
+        .await
+        .unwrap()
+        .select_by_value(&app.store.sections().await.unwrap()[0].id.to_string())
+        .await
+        .unwrap();
+
+    // The live preview renders the Markdown while typing.
+    let preview = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".preview-body em"))
+        .await
+        .unwrap();
+    assert_eq!(preview.text().await.unwrap(), "reopened");
+    browser
+        .find(Locator::Css(".article-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let notice = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+    assert_eq!(notice.text().await.unwrap(), "Saved.");
+    let png = browser.screenshot().await.unwrap();
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("editor.png"), png).unwrap();
+
+    browser
+        .find(Locator::LinkText("Preview"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let banner = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".preview-banner"))
+        .await
+        .unwrap();
+    assert!(
+        banner
+            .text()
+            .await
+            .unwrap()
+            .contains("Readers cannot see it")
+    );
+    assert_eq!(
+        browser
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Border crossing reopens at dawn"
+    );
+    browser.back().await.unwrap();
+
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("button[value=publish]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+    assert_eq!(notice.text().await.unwrap(), "Published.");
+
+    browser.goto(&app.url("/")).await.unwrap();
+    let lead = browser
+        .find(Locator::Css(".lead-headline a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        lead.text().await.unwrap(),
+        "Border crossing reopens at dawn"
+    );
+    lead.click().await.unwrap();
+    let quote = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".body blockquote"))
+        .await
+        .unwrap();
+    assert!(quote.text().await.unwrap().contains("We waited all night"));
+    browser.close().await.unwrap();
+}
