@@ -85,6 +85,25 @@ fn axe_source() -> String {
     })
 }
 
+/// Runs axe-core on the loaded page; returns its violations, described.
+async fn axe_violations(browser: &Client, axe: &str) -> serde_json::Value {
+    // WebDriver scripts are not subject to the page's CSP, so axe can be injected.
+    browser
+        .execute(&format!("{axe}\n;window.axe = axe; return true;"), vec![])
+        .await
+        .unwrap();
+    browser
+        .execute(
+            "return axe.run(document, { runOnly: { type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+             .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')));",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn pages_pass_automated_wcag_checks() {
     let app = TestApp::demo();
@@ -101,22 +120,65 @@ async fn pages_pass_automated_wcag_checks() {
         "/articles/no-such-story",
     ] {
         browser.goto(&app.url(path)).await.unwrap();
-        // WebDriver scripts are not subject to the page's CSP, so axe can be injected.
-        browser
-            .execute(&format!("{axe}\n;window.axe = axe; return true;"), vec![])
-            .await
-            .unwrap();
-        let violations = browser
-            .execute(
-                "return axe.run(document, { runOnly: { type: 'tag', values: \
-                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-                 .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
-                    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(violations, json!([]), "{path}");
+        assert_eq!(axe_violations(&browser, &axe).await, json!([]), "{path}");
+    }
+
+    // The newsroom's pages too, signed in as an admin through the form.
+    let email = kolokol_core::Email::parse("axe@bell.example").unwrap();
+    let hash = kolokol_web::admin::password::hash(crate::common::STAFF_PASSWORD).unwrap();
+    app.store
+        .create_user(
+            &email,
+            "Axe Checker",
+            kolokol_core::Role::Admin,
+            &hash,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    browser.goto(&app.url("/admin/login")).await.unwrap();
+    assert_eq!(
+        axe_violations(&browser, &axe).await,
+        json!([]),
+        "/admin/login"
+    );
+    browser
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(email.as_str())
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(crate::common::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("table.listing"))
+        .await
+        .unwrap();
+    let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    for path in [
+        "/admin".to_owned(),
+        "/admin/articles/new".to_owned(),
+        format!("/admin/articles/{article}"),
+        format!("/admin/articles/{article}/revisions"),
+        "/admin/audit".to_owned(),
+    ] {
+        browser.goto(&app.url(&path)).await.unwrap();
+        assert_eq!(axe_violations(&browser, &axe).await, json!([]), "{path}");
     }
     browser.close().await.unwrap();
 }

@@ -44,6 +44,40 @@ async fn every_kind_of_page_is_valid_html() {
         std::fs::write(&file, body).unwrap();
         files.push(file);
     }
+    // The newsroom's pages, as an editor sees them.
+    let staff = app
+        .sign_in(kolokol_core::Role::Admin, "Validity Checker")
+        .await;
+    let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let failed_form = staff
+        .post("/admin/articles", &[("headline", ""), ("slug", "Bad Slug")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    std::fs::write(dir.path().join("admin-form-errors.html"), failed_form).unwrap();
+    files.push(dir.path().join("admin-form-errors.html"));
+    for (name, path) in [
+        ("admin-login", "/admin/login".to_owned()),
+        ("admin-articles", "/admin".to_owned()),
+        ("admin-new", "/admin/articles/new".to_owned()),
+        ("admin-edit", format!("/admin/articles/{article}")),
+        (
+            "admin-preview",
+            format!("/admin/articles/{article}/preview"),
+        ),
+        (
+            "admin-revisions",
+            format!("/admin/articles/{article}/revisions"),
+        ),
+        ("admin-audit", "/admin/audit".to_owned()),
+    ] {
+        let response = staff.get(&path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, response.text().await.unwrap()).unwrap();
+        files.push(file);
+    }
     let output = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
