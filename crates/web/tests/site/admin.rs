@@ -467,6 +467,9 @@ async fn scheduled_articles_appear_when_due() {
     );
 }
 
+/// (method, path, form fields, expected status for [contributor, author, editor, admin])
+type RouteCase<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, [u16; 4]);
+
 /// Every admin route, walked as every role, against an article that is not theirs.
 #[tokio::test]
 async fn every_admin_route_as_every_role() {
@@ -491,8 +494,7 @@ async fn every_admin_route_as_every_role() {
     let section = section.to_string();
     let owner_author = owner.user.author_id.unwrap().to_string();
 
-    // (method, path, form fields, [contributor, author, editor, admin])
-    let routes: Vec<(&str, String, Vec<(&str, &str)>, [u16; 4])> = vec![
+    let routes: Vec<RouteCase> = vec![
         ("GET", "/admin".into(), vec![], [200, 200, 200, 200]),
         (
             "GET",
