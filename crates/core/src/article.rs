@@ -122,6 +122,19 @@ pub struct Article {
     pub corrections: Vec<Correction>,
 }
 
+/// An image in the media library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LibraryImage {
+    pub id: i64,
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub mime: String,
+    pub created_at: DateTime<Utc>,
+    /// Renditions, narrowest first.
+    pub variants: Vec<ImageVariant>,
+}
+
 /// An image to store, with its renditions already written to the media folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewImage {

@@ -9,7 +9,7 @@ pub mod slug;
 pub mod staff;
 
 pub use article::{
-    Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
+    Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant, LibraryImage,
     NewArticle, NewImage, Section, Tag,
 };
 pub use config::{BannedNotice, Banner, Config, SiteConfig};

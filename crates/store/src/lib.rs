@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
     Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, AuditEntry,
-    Author, EditableArticle, Email, NewArticle, NewImage, PageRequest, Paginated, Revision, Role,
+    Author, EditableArticle, Email, LibraryImage, NewArticle, NewImage, PageRequest, Paginated, Revision, Role,
     Section, Slug, Tag, User, UserId,
 };
 
@@ -127,6 +127,12 @@ pub trait Store: Send + Sync + 'static {
     /// Bumps the content version when a scheduled article has come due since the
     /// last check, so every node's cache shows it. Returns whether one had.
     async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    // --- The media library ---
+
+    /// The newest images first.
+    async fn images(&self, limit: u32) -> Result<Vec<LibraryImage>, StoreError>;
+    async fn image(&self, id: i64) -> Result<Option<LibraryImage>, StoreError>;
 
     // --- The newsroom: staff and sessions ---
 

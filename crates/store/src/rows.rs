@@ -96,7 +96,7 @@ pub(crate) struct VariantRow {
 }
 
 impl VariantRow {
-    fn into_variant(self) -> Result<ImageVariant, StoreError> {
+    pub(crate) fn into_variant(self) -> Result<ImageVariant, StoreError> {
         Ok(ImageVariant {
             width: dimension(self.width)?,
             height: dimension(self.height)?,
@@ -409,6 +409,30 @@ impl AuditRow {
             action: self.action,
             subject: self.subject,
             detail: self.detail,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ImageRow {
+    pub(crate) id: i64,
+    path: String,
+    width: i64,
+    height: i64,
+    mime: String,
+    created_at: i64,
+}
+
+impl ImageRow {
+    pub(crate) fn into_image(self, variants: Vec<VariantRow>) -> Result<kolokol_core::LibraryImage, StoreError> {
+        Ok(kolokol_core::LibraryImage {
+            id: self.id,
+            path: self.path,
+            width: dimension(self.width)?,
+            height: dimension(self.height)?,
+            mime: self.mime,
+            created_at: time(self.created_at)?,
+            variants: variants.into_iter().map(VariantRow::into_variant).collect::<Result<_, _>>()?,
         })
     }
 }

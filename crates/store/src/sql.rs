@@ -87,6 +87,42 @@ pub(crate) const BUMP_CONTENT_VERSION: &str =
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $migrator:expr, $begin:expr) => {
         impl $store {
+            /// Library images with their renditions, in the rows' order.
+            async fn with_variants(
+                &self,
+                rows: Vec<$crate::rows::ImageRow>,
+            ) -> Result<Vec<kolokol_core::LibraryImage>, StoreError> {
+                let variants = self.variants_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+                let mut by_image: std::collections::HashMap<i64, Vec<$crate::rows::VariantRow>> =
+                    std::collections::HashMap::new();
+                for variant in variants {
+                    by_image.entry(variant.image_id).or_default().push(variant);
+                }
+                rows.into_iter()
+                    .map(|row| {
+                        let variants = by_image.remove(&row.id).unwrap_or_default();
+                        row.into_image(variants)
+                    })
+                    .collect()
+            }
+
+            /// Renditions of these images, narrowest first.
+            async fn variants_of(&self, image_ids: &[i64]) -> Result<Vec<$crate::rows::VariantRow>, StoreError> {
+                if image_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT image_id, width, height, path, mime FROM image_variants \
+                     WHERE image_id IN ({}) ORDER BY image_id, width, mime",
+                    $crate::rows::placeholders(1, image_ids.len())
+                );
+                let mut query = sqlx::query_as::<_, $crate::rows::VariantRow>(&sql);
+                for id in image_ids {
+                    query = query.bind(id);
+                }
+                Ok(query.fetch_all(&self.pool).await?)
+            }
+
             /// The credited authors of these articles, in byline order.
             async fn authors_of(
                 &self,
@@ -120,20 +156,7 @@ macro_rules! impl_store {
                 let authors = self.authors_of(&article_ids).await?;
 
                 let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
-                let variants = if image_ids.is_empty() {
-                    Vec::new()
-                } else {
-                    let sql = format!(
-                        "SELECT image_id, width, height, path, mime FROM image_variants \
-                         WHERE image_id IN ({}) ORDER BY image_id, width, mime",
-                        $crate::rows::placeholders(1, image_ids.len())
-                    );
-                    let mut query = sqlx::query_as::<_, $crate::rows::VariantRow>(&sql);
-                    for id in &image_ids {
-                        query = query.bind(id);
-                    }
-                    query.fetch_all(&self.pool).await?
-                };
+                let variants = self.variants_of(&image_ids).await?;
                 $crate::rows::assemble_summaries(rows, authors, variants)
             }
         }
@@ -1028,6 +1051,26 @@ macro_rules! impl_store {
                 .into_iter()
                 .map($crate::rows::AuditRow::into_entry)
                 .collect()
+            }
+
+            async fn images(&self, limit: u32) -> Result<Vec<kolokol_core::LibraryImage>, StoreError> {
+                let rows = sqlx::query_as::<_, $crate::rows::ImageRow>(
+                    "SELECT id, path, width, height, mime, created_at FROM images ORDER BY id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                self.with_variants(rows).await
+            }
+
+            async fn image(&self, id: i64) -> Result<Option<kolokol_core::LibraryImage>, StoreError> {
+                let rows = sqlx::query_as::<_, $crate::rows::ImageRow>(
+                    "SELECT id, path, width, height, mime, created_at FROM images WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(self.with_variants(rows).await?.pop())
             }
         }
     };

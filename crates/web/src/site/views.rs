@@ -1,6 +1,6 @@
 //! What templates see: plain, serialisable views with every URL already built.
 
-use kolokol_core::{Article, ArticleSummary, Author, HeroImage, Paginated, Section, SiteConfig};
+use kolokol_core::{Article, ArticleSummary, Author, HeroImage, ImageVariant, Paginated, Section, SiteConfig};
 use kolokol_render::{jsonld, markdown, urls};
 use serde::Serialize;
 
@@ -144,6 +144,8 @@ pub fn author_link(author: &Author) -> Link {
 pub struct HeroView {
     pub src: String,
     pub srcset: String,
+    /// The same widths in WebP, when the image has them (uploads do).
+    pub webp_srcset: String,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -153,29 +155,36 @@ pub struct HeroView {
 
 impl HeroView {
     pub fn new(hero: &HeroImage) -> Self {
-        // The default source is the rendition nearest 960 px: sharp enough for old
-        // browsers without srcset, small enough for a phone.
-        let default = hero
-            .variants
-            .iter()
-            .filter(|v| v.mime == "image/jpeg")
-            .min_by_key(|v| v.width.abs_diff(960))
-            .map_or(hero.path.as_str(), |v| v.path.as_str());
-        let srcset = hero
-            .variants
-            .iter()
-            .filter(|v| v.mime == "image/jpeg")
-            .map(|v| format!("{} {}w", urls::media(&v.path), v.width))
-            .collect::<Vec<_>>()
-            .join(", ");
+        Self::from_parts(hero.width, hero.height, &hero.path, &hero.variants, &hero.alt, &hero.caption, &hero.credit)
+    }
+
+    /// From an image's parts: the default `src` is the JPEG rendition nearest 960 px,
+    /// sharp enough for browsers without `srcset`, small enough for a phone.
+    pub fn from_parts(
+        width: u32,
+        height: u32,
+        original: &str,
+        variants: &[ImageVariant],
+        alt: &str,
+        caption: &str,
+        credit: &str,
+    ) -> Self {
+        fn of_type<'a>(variants: &'a [ImageVariant], mime: &'a str) -> impl Iterator<Item = &'a ImageVariant> {
+            variants.iter().filter(move |v| v.mime == mime)
+        }
+        let default = of_type(variants, "image/jpeg").min_by_key(|v| v.width.abs_diff(960)).map_or(original, |v| v.path.as_str());
+        let srcset = |mime: &str| {
+            of_type(variants, mime).map(|v| format!("{} {}w", urls::media(&v.path), v.width)).collect::<Vec<_>>().join(", ")
+        };
         Self {
             src: urls::media(default),
-            srcset,
-            width: hero.width,
-            height: hero.height,
-            alt: hero.alt.clone(),
-            caption: hero.caption.clone(),
-            credit: hero.credit.clone(),
+            srcset: srcset("image/jpeg"),
+            webp_srcset: srcset("image/webp"),
+            width,
+            height,
+            alt: alt.to_owned(),
+            caption: caption.to_owned(),
+            credit: credit.to_owned(),
         }
     }
 }
