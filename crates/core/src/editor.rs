@@ -50,6 +50,8 @@ pub struct ArticleForm {
     pub authors: String,
     /// Tag names, comma-separated.
     pub tags: String,
+    /// The library image's id, or empty for none.
+    pub hero_image: String,
     pub hero_alt: String,
     pub hero_caption: String,
     pub hero_credit: String,
@@ -62,8 +64,21 @@ pub type FieldErrors = BTreeMap<&'static str, String>;
 
 impl ArticleForm {
     /// Checks every field; on failure returns a message for each bad one.
-    pub fn validate(&self, hero_image_id: Option<i64>) -> Result<ArticleDraft, FieldErrors> {
+    pub fn validate(&self) -> Result<ArticleDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let hero_image_id = match self.hero_image.trim() {
+            "" => None,
+            value => match value.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errors.insert(
+                        "hero_image",
+                        "Choose an image from the library, or none.".into(),
+                    );
+                    None
+                }
+            },
+        };
         let headline = self.headline.trim().to_owned();
         if headline.is_empty() {
             errors.insert("headline", "Every article needs a headline.".into());
@@ -195,6 +210,10 @@ impl ArticleForm {
                 .collect::<Vec<_>>()
                 .join(","),
             tags: draft.tags.join(", "),
+            hero_image: draft
+                .hero_image_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             hero_alt: draft.hero_alt.clone(),
             hero_caption: draft.hero_caption.clone(),
             hero_credit: draft.hero_credit.clone(),
@@ -289,7 +308,7 @@ mod tests {
 
     #[test]
     fn a_good_form_becomes_a_draft() {
-        let draft = form().validate(None).unwrap();
+        let draft = form().validate().unwrap();
         assert_eq!(draft.headline, "Night train");
         assert_eq!(
             draft.slug.as_str(),
@@ -300,7 +319,7 @@ mod tests {
         assert_eq!(draft.tags, ["Exile", "rail travel", "exile"]);
         assert_eq!(draft.body_markdown, "Text\nmore");
         assert_eq!(
-            ArticleForm::from_draft(&draft).validate(None).unwrap(),
+            ArticleForm::from_draft(&draft).validate().unwrap(),
             draft,
             "round trip"
         );
@@ -312,14 +331,24 @@ mod tests {
             slug: "Not A Slug".into(),
             section: "x".into(),
             authors: "".into(),
+            hero_image: "1".into(),
             ..form()
         };
-        let errors = bad.validate(Some(1)).unwrap_err();
+        let errors = bad.validate().unwrap_err();
         assert_eq!(
             errors.keys().copied().collect::<Vec<_>>(),
             ["authors", "hero_alt", "section", "slug"]
         );
-        let empty = ArticleForm::default().validate(None).unwrap_err();
+        let empty = ArticleForm::default().validate().unwrap_err();
+        assert!(
+            ArticleForm {
+                hero_image: "x".into(),
+                ..form()
+            }
+            .validate()
+            .unwrap_err()
+            .contains_key("hero_image")
+        );
         assert!(empty["headline"].contains("needs a headline"));
         assert!(
             !empty.contains_key("slug"),

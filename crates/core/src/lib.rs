@@ -9,8 +9,8 @@ pub mod slug;
 pub mod staff;
 
 pub use article::{
-    Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant, LibraryImage,
-    NewArticle, NewImage, Section, Tag,
+    Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
+    LibraryImage, NewArticle, NewImage, Section, Tag,
 };
 pub use config::{BannedNotice, Banner, Config, SiteConfig};
 pub use editor::{

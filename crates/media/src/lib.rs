@@ -27,7 +27,9 @@ pub enum MediaError {
     TooLarge,
     #[error("this is not a JPEG, PNG, WebP or GIF image{0}")]
     UnsupportedType(String),
-    #[error("the image is {width}×{height} pixels; at most {MAX_DIMENSION} pixels on each side are accepted")]
+    #[error(
+        "the image is {width}×{height} pixels; at most {MAX_DIMENSION} pixels on each side are accepted"
+    )]
     TooManyPixels { width: u32, height: u32 },
     #[error("the image cannot be read; it may be damaged ({0})")]
     Malformed(String),
@@ -36,30 +38,43 @@ pub enum MediaError {
 }
 
 /// Checks an upload and writes it, with its renditions, under `media_dir/uploads/`.
-pub fn store_upload(media_dir: &Path, bytes: &[u8], original_name: &str) -> Result<NewImage, MediaError> {
+pub fn store_upload(
+    media_dir: &Path,
+    bytes: &[u8],
+    original_name: &str,
+) -> Result<NewImage, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(MediaError::TooLarge);
     }
-    let format = image::guess_format(bytes).map_err(|_| MediaError::UnsupportedType(String::new()))?;
+    let format =
+        image::guess_format(bytes).map_err(|_| MediaError::UnsupportedType(String::new()))?;
     let (extension, mime) = match format {
         ImageFormat::Jpeg => ("jpg", "image/jpeg"),
         ImageFormat::Png => ("png", "image/png"),
         ImageFormat::WebP => ("webp", "image/webp"),
         ImageFormat::Gif => ("gif", "image/gif"),
-        other => return Err(MediaError::UnsupportedType(format!(" (it looks like {other:?})"))),
+        other => {
+            return Err(MediaError::UnsupportedType(format!(
+                " (it looks like {other:?})"
+            )));
+        }
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());
-    let (width, height) = reader.into_dimensions().map_err(|e| MediaError::Malformed(e.to_string()))?;
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| MediaError::Malformed(e.to_string()))?;
     if width > MAX_DIMENSION || height > MAX_DIMENSION || width == 0 || height == 0 {
         return Err(MediaError::TooManyPixels { width, height });
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());
-    let picture = reader.decode().map_err(|e| MediaError::Malformed(e.to_string()))?;
+    let picture = reader
+        .decode()
+        .map_err(|e| MediaError::Malformed(e.to_string()))?;
 
     let stem = format!("{}-{}", safe_stem(original_name), random_suffix());
     let folder = media_dir.join("uploads");
@@ -69,11 +84,16 @@ pub fn store_upload(media_dir: &Path, bytes: &[u8], original_name: &str) -> Resu
 
     let mut variants = Vec::new();
     let opaque = DynamicImage::ImageRgb8(picture.to_rgb8());
-    for target in WIDTHS.into_iter().filter(|w| *w < width).chain((width <= WIDTHS[2]).then_some(width)) {
+    for target in WIDTHS
+        .into_iter()
+        .filter(|w| *w < width)
+        .chain((width <= WIDTHS[2]).then_some(width))
+    {
         let resized = if target == width {
             opaque.clone()
         } else {
-            let target_height = ((u64::from(height) * u64::from(target)) / u64::from(width)).max(1) as u32;
+            let target_height =
+                ((u64::from(height) * u64::from(target)) / u64::from(width)).max(1) as u32;
             opaque.resize_exact(target, target_height, image::imageops::FilterType::Lanczos3)
         };
         let rgb = resized.to_rgb8();
@@ -84,14 +104,30 @@ pub fn store_upload(media_dir: &Path, bytes: &[u8], original_name: &str) -> Resu
             .map_err(|e| MediaError::Write(e.to_string()))?;
         let jpeg_path = format!("uploads/{stem}-{w}.jpg");
         write_atomically(&media_dir.join(&jpeg_path), &jpeg)?;
-        variants.push(ImageVariant { width: w, height: h, path: jpeg_path, mime: "image/jpeg".into() });
+        variants.push(ImageVariant {
+            width: w,
+            height: h,
+            path: jpeg_path,
+            mime: "image/jpeg".into(),
+        });
 
         let webp = webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(78.0);
         let webp_path = format!("uploads/{stem}-{w}.webp");
         write_atomically(&media_dir.join(&webp_path), &webp)?;
-        variants.push(ImageVariant { width: w, height: h, path: webp_path, mime: "image/webp".into() });
+        variants.push(ImageVariant {
+            width: w,
+            height: h,
+            path: webp_path,
+            mime: "image/webp".into(),
+        });
     }
-    Ok(NewImage { path: original, width, height, mime: mime.into(), variants })
+    Ok(NewImage {
+        path: original,
+        width,
+        height,
+        mime: mime.into(),
+        variants,
+    })
 }
 
 /// What a decoder may use: bounded sides and memory.
@@ -105,8 +141,21 @@ fn limits() -> Limits {
 
 /// A file name's stem, reduced to what is safe in a URL: `Harbour at Dawn (2).JPG` → `harbour-at-dawn-2`.
 fn safe_stem(name: &str) -> String {
-    let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("image");
-    kolokol_core::Slug::from_title(stem).map_or_else(|_| "image".to_owned(), |slug| slug.as_str().chars().take(60).collect::<String>().trim_end_matches('-').to_owned())
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("image");
+    kolokol_core::Slug::from_title(stem).map_or_else(
+        |_| "image".to_owned(),
+        |slug| {
+            slug.as_str()
+                .chars()
+                .take(60)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_owned()
+        },
+    )
 }
 
 fn random_suffix() -> String {
@@ -131,7 +180,9 @@ mod tests {
         }));
         let mut bytes = Cursor::new(Vec::new());
         match format {
-            ImageFormat::Gif | ImageFormat::WebP => picture.to_rgba8().write_to(&mut bytes, format).unwrap(),
+            ImageFormat::Gif | ImageFormat::WebP => {
+                picture.to_rgba8().write_to(&mut bytes, format).unwrap()
+            }
             _ => picture.write_to(&mut bytes, format).unwrap(),
         }
         bytes.into_inner()
@@ -139,49 +190,130 @@ mod tests {
 
     #[test]
     fn every_accepted_format_gets_jpeg_and_webp_renditions() {
-        for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP, ImageFormat::Gif] {
+        for format in [
+            ImageFormat::Jpeg,
+            ImageFormat::Png,
+            ImageFormat::WebP,
+            ImageFormat::Gif,
+        ] {
             let dir = tempfile::tempdir().unwrap();
-            let image = store_upload(dir.path(), &encoded(format, 1000, 500), "Harbour at Dawn.bin").unwrap();
+            let image = store_upload(
+                dir.path(),
+                &encoded(format, 1000, 500),
+                "Harbour at Dawn.bin",
+            )
+            .unwrap();
             assert_eq!((image.width, image.height), (1000, 500), "{format:?}");
-            assert!(image.path.starts_with("uploads/harbour-at-dawn-"), "{}", image.path);
-            let widths: Vec<(u32, &str)> = image.variants.iter().map(|v| (v.width, v.mime.as_str())).collect();
-            assert_eq!(widths, [(480, "image/jpeg"), (480, "image/webp"), (960, "image/jpeg"), (960, "image/webp"), (1000, "image/jpeg"), (1000, "image/webp")], "{format:?}");
+            assert!(
+                image.path.starts_with("uploads/harbour-at-dawn-"),
+                "{}",
+                image.path
+            );
+            let widths: Vec<(u32, &str)> = image
+                .variants
+                .iter()
+                .map(|v| (v.width, v.mime.as_str()))
+                .collect();
+            assert_eq!(
+                widths,
+                [
+                    (480, "image/jpeg"),
+                    (480, "image/webp"),
+                    (960, "image/jpeg"),
+                    (960, "image/webp"),
+                    (1000, "image/jpeg"),
+                    (1000, "image/webp")
+                ],
+                "{format:?}"
+            );
             for variant in &image.variants {
                 let decoded = image::open(dir.path().join(&variant.path)).unwrap();
-                assert_eq!((decoded.width(), decoded.height()), (variant.width, variant.height));
+                assert_eq!(
+                    (decoded.width(), decoded.height()),
+                    (variant.width, variant.height)
+                );
             }
-            assert_eq!(std::fs::read(dir.path().join(&image.path)).unwrap(), encoded(format, 1000, 500), "original kept");
+            assert_eq!(
+                std::fs::read(dir.path().join(&image.path)).unwrap(),
+                encoded(format, 1000, 500),
+                "original kept"
+            );
         }
     }
 
     #[test]
     fn large_images_are_not_enlarged_beyond_the_widest_rendition() {
         let dir = tempfile::tempdir().unwrap();
-        let image = store_upload(dir.path(), &encoded(ImageFormat::Png, 2000, 1000), "big.png").unwrap();
+        let image = store_upload(
+            dir.path(),
+            &encoded(ImageFormat::Png, 2000, 1000),
+            "big.png",
+        )
+        .unwrap();
         assert_eq!(image.variants.iter().map(|v| v.width).max(), Some(1440));
-        let small = store_upload(dir.path(), &encoded(ImageFormat::Png, 300, 200), "small.png").unwrap();
-        assert_eq!(small.variants.iter().map(|v| v.width).collect::<Vec<_>>(), [300, 300]);
+        let small = store_upload(
+            dir.path(),
+            &encoded(ImageFormat::Png, 300, 200),
+            "small.png",
+        )
+        .unwrap();
+        assert_eq!(
+            small.variants.iter().map(|v| v.width).collect::<Vec<_>>(),
+            [300, 300]
+        );
     }
 
     #[test]
     fn bad_uploads_are_refused_with_a_reason() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(store_upload(dir.path(), b"", "x.jpg"), Err(MediaError::Empty)));
-        assert!(matches!(store_upload(dir.path(), b"%PDF-1.7 not an image", "x.jpg"), Err(MediaError::UnsupportedType(_))));
-        assert!(matches!(store_upload(dir.path(), b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.png"), Err(MediaError::UnsupportedType(_))));
+        assert!(matches!(
+            store_upload(dir.path(), b"", "x.jpg"),
+            Err(MediaError::Empty)
+        ));
+        assert!(matches!(
+            store_upload(dir.path(), b"%PDF-1.7 not an image", "x.jpg"),
+            Err(MediaError::UnsupportedType(_))
+        ));
+        assert!(matches!(
+            store_upload(
+                dir.path(),
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+                "x.png"
+            ),
+            Err(MediaError::UnsupportedType(_))
+        ));
         let bmp = encoded(ImageFormat::Bmp, 10, 10);
         let refused = store_upload(dir.path(), &bmp, "x.jpg").unwrap_err();
         assert!(refused.to_string().contains("Bmp"), "{refused}");
         let mut truncated = encoded(ImageFormat::Png, 200, 200);
         truncated.truncate(truncated.len() / 2);
-        assert!(matches!(store_upload(dir.path(), &truncated, "x.png"), Err(MediaError::Malformed(_))));
-        assert!(matches!(store_upload(dir.path(), &vec![0xFF; MAX_UPLOAD_BYTES + 1], "x.jpg"), Err(MediaError::TooLarge)));
+        assert!(matches!(
+            store_upload(dir.path(), &truncated, "x.png"),
+            Err(MediaError::Malformed(_))
+        ));
+        assert!(matches!(
+            store_upload(dir.path(), &vec![0xFF; MAX_UPLOAD_BYTES + 1], "x.jpg"),
+            Err(MediaError::TooLarge)
+        ));
         // A PNG header claiming 100,000 × 100,000 pixels: refused before decoding.
         let mut bomb = encoded(ImageFormat::Png, 1, 1);
         bomb[16..20].copy_from_slice(&100_000_u32.to_be_bytes());
         bomb[20..24].copy_from_slice(&100_000_u32.to_be_bytes());
         let error = store_upload(dir.path(), &bomb, "bomb.png").unwrap_err();
-        assert!(matches!(error, MediaError::TooManyPixels { .. } | MediaError::Malformed(_)), "{error}");
-        assert!(!dir.path().join("uploads").exists() || std::fs::read_dir(dir.path().join("uploads")).unwrap().next().is_none(), "nothing half-written");
+        assert!(
+            matches!(
+                error,
+                MediaError::TooManyPixels { .. } | MediaError::Malformed(_)
+            ),
+            "{error}"
+        );
+        assert!(
+            !dir.path().join("uploads").exists()
+                || std::fs::read_dir(dir.path().join("uploads"))
+                    .unwrap()
+                    .next()
+                    .is_none(),
+            "nothing half-written"
+        );
     }
 }

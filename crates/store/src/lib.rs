@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
     Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, AuditEntry,
-    Author, EditableArticle, Email, LibraryImage, NewArticle, NewImage, PageRequest, Paginated, Revision, Role,
-    Section, Slug, Tag, User, UserId,
+    Author, EditableArticle, Email, LibraryImage, NewArticle, NewImage, PageRequest, Paginated,
+    Revision, Role, Section, Slug, Tag, User, UserId,
 };
 
 pub use error::StoreError;

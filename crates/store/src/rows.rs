@@ -424,7 +424,10 @@ pub(crate) struct ImageRow {
 }
 
 impl ImageRow {
-    pub(crate) fn into_image(self, variants: Vec<VariantRow>) -> Result<kolokol_core::LibraryImage, StoreError> {
+    pub(crate) fn into_image(
+        self,
+        variants: Vec<VariantRow>,
+    ) -> Result<kolokol_core::LibraryImage, StoreError> {
         Ok(kolokol_core::LibraryImage {
             id: self.id,
             path: self.path,
@@ -432,7 +435,10 @@ impl ImageRow {
             height: dimension(self.height)?,
             mime: self.mime,
             created_at: time(self.created_at)?,
-            variants: variants.into_iter().map(VariantRow::into_variant).collect::<Result<_, _>>()?,
+            variants: variants
+                .into_iter()
+                .map(VariantRow::into_variant)
+                .collect::<Result<_, _>>()?,
         })
     }
 }

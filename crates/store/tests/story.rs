@@ -113,8 +113,18 @@ async fn newsroom_story(store: DynStore) {
     let image_id = store.create_image(&image, at(1)).await.unwrap();
     let library = store.images(10).await.unwrap();
     assert_eq!(library.len(), 1);
-    assert_eq!(library[0].variants.iter().map(|v| v.width).collect::<Vec<_>>(), [480, 960]);
-    assert_eq!(store.image(image_id).await.unwrap().map(|i| i.path), Some("hero.jpg".to_owned()));
+    assert_eq!(
+        library[0]
+            .variants
+            .iter()
+            .map(|v| v.width)
+            .collect::<Vec<_>>(),
+        [480, 960]
+    );
+    assert_eq!(
+        store.image(image_id).await.unwrap().map(|i| i.path),
+        Some("hero.jpg".to_owned())
+    );
     assert_eq!(store.image(image_id + 1000).await.unwrap(), None);
 
     let mut lead = article(

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use kolokol_core::{
-    Article, ArticleForm, ArticleId, ArticleStatus, ArticleSummary, EditableArticle, FieldErrors,
-    Revision,
+    Article, ArticleDraft, ArticleForm, ArticleId, ArticleStatus, ArticleSummary, EditableArticle,
+    FieldErrors, Revision,
 };
 use kolokol_render::markdown;
 use kolokol_store::StoreError;
@@ -84,6 +84,26 @@ async fn editor(
 ) -> Result<Response, AppError> {
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
+    let images: Vec<_> = state
+        .store
+        .images(100)
+        .await?
+        .into_iter()
+        .map(|image| {
+            let label = format!(
+                "#{} — {}×{} — {}",
+                image.id,
+                image.width,
+                image.height,
+                image.path.rsplit('/').next().unwrap_or("")
+            );
+            let thumbnail = image
+                .variants
+                .first()
+                .map(|v| kolokol_render::urls::media(&v.path));
+            context! { id => image.id.to_string(), label, thumbnail }
+        })
+        .collect();
     let credited: Vec<&str> = form.authors.split(',').map(str::trim).collect();
     let authors: Vec<_> = authors
         .iter()
@@ -115,7 +135,7 @@ async fn editor(
         status,
         "admin/edit.html",
         context! {
-            article => info, form, errors, sections, authors, notice,
+            article => info, form, errors, sections, authors, notice, images,
             can_publish => staff.user.role.can_publish(own),
             timezone => state.site.timezone,
         },
@@ -133,6 +153,7 @@ fn article_form(form: &FormData) -> ArticleForm {
         section: form.get("section").into(),
         authors: form.all("authors").join(","),
         tags: form.get("tags").into(),
+        hero_image: form.get("hero_image").into(),
         hero_alt: form.get("hero_alt").into(),
         hero_caption: form.get("hero_caption").into(),
         hero_credit: form.get("hero_credit").into(),
@@ -162,6 +183,26 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
     .await
 }
 
+/// The form's draft, with the hero image checked against the library.
+async fn checked_draft(
+    state: &AppState,
+    form: &ArticleForm,
+) -> Result<Result<ArticleDraft, FieldErrors>, AppError> {
+    let draft = match form.validate() {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if let Some(id) = draft.hero_image_id
+        && state.store.image(id).await?.is_none()
+    {
+        return Ok(Err(FieldErrors::from([(
+            "hero_image",
+            "That image is no longer in the library; choose another.".to_owned(),
+        )])));
+    }
+    Ok(Ok(draft))
+}
+
 fn slug_taken() -> FieldErrors {
     FieldErrors::from([(
         "slug",
@@ -177,7 +218,7 @@ pub async fn create(
     let submitted = FormData::parse(&body);
     staff.check_csrf(&submitted)?;
     let form = article_form(&submitted);
-    let draft = match form.validate(None) {
+    let draft = match checked_draft(&state, &form).await? {
         Ok(draft) => draft,
         Err(errors) => {
             return editor(
@@ -281,7 +322,7 @@ pub async fn save(
     staff.check_csrf(&submitted)?;
     let article = editable(&state, &staff, id).await?;
     let form = article_form(&submitted);
-    let draft = match form.validate(article.draft.hero_image_id) {
+    let draft = match checked_draft(&state, &form).await? {
         Ok(draft) => draft,
         Err(errors) => {
             return editor(
@@ -352,6 +393,23 @@ pub async fn preview(
         .ok_or_else(|| AppError::Internal(format!("article {id} has no section")))?;
     let draft = &editable.draft;
     let now = Utc::now();
+    let hero = match draft.hero_image_id {
+        Some(id) => state
+            .store
+            .image(id)
+            .await?
+            .map(|image| kolokol_core::HeroImage {
+                image_id: image.id,
+                width: image.width,
+                height: image.height,
+                path: image.path,
+                alt: draft.hero_alt.clone(),
+                caption: draft.hero_caption.clone(),
+                credit: draft.hero_credit.clone(),
+                variants: image.variants,
+            }),
+        None => None,
+    };
     let article = Article {
         summary: ArticleSummary {
             id: editable.id,
@@ -364,7 +422,7 @@ pub async fn preview(
                 .iter()
                 .filter_map(|id| authors.iter().find(|a| a.id == *id).cloned())
                 .collect(),
-            hero: None,
+            hero,
             published_at: editable.published_at.unwrap_or(now),
             updated_at: editable.updated_at,
             modified_at: editable.modified_at,

@@ -5,6 +5,7 @@
 
 mod articles;
 mod auth;
+mod media;
 pub mod password;
 
 use axum::Router;
@@ -51,6 +52,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
+        .route(
+            "/admin/media",
+            get(media::list)
+                .post(media::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    kolokol_media::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
 }
 
 /// A signed-in staff member, from the session cookie.
@@ -83,7 +92,12 @@ impl FromRequestParts<AppState> for Staff {
 impl Staff {
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), AppError> {
-        if password::same_secret(form.get("csrf"), &self.csrf) {
+        self.check_csrf_token(form.get("csrf"))
+    }
+
+    /// Refuses a CSRF token that is not this session's.
+    pub fn check_csrf_token(&self, token: &str) -> Result<(), AppError> {
+        if password::same_secret(token, &self.csrf) {
             Ok(())
         } else {
             Err(AppError::Forbidden(

@@ -1,6 +1,8 @@
 //! What templates see: plain, serialisable views with every URL already built.
 
-use kolokol_core::{Article, ArticleSummary, Author, HeroImage, ImageVariant, Paginated, Section, SiteConfig};
+use kolokol_core::{
+    Article, ArticleSummary, Author, HeroImage, ImageVariant, Paginated, Section, SiteConfig,
+};
 use kolokol_render::{jsonld, markdown, urls};
 use serde::Serialize;
 
@@ -155,7 +157,15 @@ pub struct HeroView {
 
 impl HeroView {
     pub fn new(hero: &HeroImage) -> Self {
-        Self::from_parts(hero.width, hero.height, &hero.path, &hero.variants, &hero.alt, &hero.caption, &hero.credit)
+        Self::from_parts(
+            hero.width,
+            hero.height,
+            &hero.path,
+            &hero.variants,
+            &hero.alt,
+            &hero.caption,
+            &hero.credit,
+        )
     }
 
     /// From an image's parts: the default `src` is the JPEG rendition nearest 960 px,
@@ -169,12 +179,20 @@ impl HeroView {
         caption: &str,
         credit: &str,
     ) -> Self {
-        fn of_type<'a>(variants: &'a [ImageVariant], mime: &'a str) -> impl Iterator<Item = &'a ImageVariant> {
+        fn of_type<'a>(
+            variants: &'a [ImageVariant],
+            mime: &'a str,
+        ) -> impl Iterator<Item = &'a ImageVariant> {
             variants.iter().filter(move |v| v.mime == mime)
         }
-        let default = of_type(variants, "image/jpeg").min_by_key(|v| v.width.abs_diff(960)).map_or(original, |v| v.path.as_str());
+        let default = of_type(variants, "image/jpeg")
+            .min_by_key(|v| v.width.abs_diff(960))
+            .map_or(original, |v| v.path.as_str());
         let srcset = |mime: &str| {
-            of_type(variants, mime).map(|v| format!("{} {}w", urls::media(&v.path), v.width)).collect::<Vec<_>>().join(", ")
+            of_type(variants, mime)
+                .map(|v| format!("{} {}w", urls::media(&v.path), v.width))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         Self {
             src: urls::media(default),

@@ -424,13 +424,15 @@ async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
         .click()
         .await
         .unwrap();
-    let notice = browser
+    // The new page's notice, not the one left on the page before the click.
+    browser
         .wait()
         .at_most(wait)
-        .for_element(Locator::Css(".notice"))
+        .for_element(Locator::XPath(
+            "//p[@class='notice' and normalize-space()='Published.']",
+        ))
         .await
         .unwrap();
-    assert_eq!(notice.text().await.unwrap(), "Published.");
 
     browser.goto(&app.url("/")).await.unwrap();
     let lead = browser

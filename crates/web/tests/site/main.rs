@@ -13,5 +13,6 @@ mod crawlers;
 mod feeds;
 mod hostile;
 mod http;
+mod media;
 mod pages;
 mod validity;

@@ -1,0 +1,147 @@
+//! The media library: every image, and the upload form.
+
+use axum::extract::{Multipart, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_render::urls;
+use minijinja::context;
+
+use super::{Staff, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+async fn library(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    error: Option<&str>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let images: Vec<_> = state
+        .store
+        .images(500)
+        .await?
+        .into_iter()
+        .map(|image| {
+            let thumbnail = image.variants.iter().find(|v| v.mime == "image/jpeg").map(|v| urls::media(&v.path));
+            context! {
+                id => image.id, width => image.width, height => image.height, mime => image.mime,
+                original => urls::media(&image.path), thumbnail, uploaded => image.created_at.to_rfc3339(),
+                renditions => image.variants.len(),
+            }
+        })
+        .collect();
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/media.html",
+        context! { images, error, notice, max_mb => kolokol_media::MAX_UPLOAD_BYTES / 1024 / 1024 },
+    )
+}
+
+/// What to tell the uploader when the upload itself failed.
+fn upload_failure(error: &axum::extract::multipart::MultipartError) -> String {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "The file is larger than {} MB.",
+            kolokol_media::MAX_UPLOAD_BYTES / 1024 / 1024
+        )
+    } else {
+        "The upload was interrupted or malformed; please try again.".to_owned()
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let notice = query
+        .as_deref()
+        .and_then(|q| q.strip_prefix("uploaded="))
+        .and_then(|id| id.parse::<i64>().ok())
+        .map(|id| {
+            format!("Uploaded as image #{id}. Choose it as an article's hero image in the editor.")
+        });
+    library(&state, &staff, StatusCode::OK, None, notice).await
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return library(&state, &staff, e.status(), Some(&upload_failure(&e)), None).await;
+            }
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("image").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(e) => {
+                        return library(
+                            &state,
+                            &staff,
+                            e.status(),
+                            Some(&upload_failure(&e)),
+                            None,
+                        )
+                        .await;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    staff.check_csrf_token(&csrf)?;
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return library(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Choose an image file to upload."),
+            None,
+        )
+        .await;
+    };
+    let media_dir = state.media_dir.clone();
+    let stored_name = name.clone();
+    let processed = tokio::task::spawn_blocking(move || {
+        kolokol_media::store_upload(&media_dir, &bytes, &stored_name)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("image processing stopped: {e}")))?;
+    let image = match processed {
+        Ok(image) => image,
+        Err(kolokol_media::MediaError::Write(cause)) => return Err(AppError::Internal(cause)),
+        Err(refused) => {
+            let message = format!("{name}: {refused}.");
+            return library(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&message),
+                None,
+            )
+            .await;
+        }
+    };
+    let now = Utc::now();
+    let id = state.store.create_image(&image, now).await?;
+    state
+        .store
+        .record_audit(Some(staff.user.id), "media.upload", &name, &image.path, now)
+        .await?;
+    Ok(see_other(&format!("/admin/media?uploaded={id}")))
+}

@@ -1,0 +1,208 @@
+//! The media library: uploads checked by content, renditions on the public pages.
+
+use std::io::Cursor;
+
+use kolokol_core::{Role, Slug};
+
+use crate::common::{StaffSession, TestApp, select, text_of};
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 255) as u8, (y % 255) as u8, 90])
+    });
+    let mut out = Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn upload(
+    staff: &StaffSession,
+    app: &TestApp,
+    name: &str,
+    bytes: Vec<u8>,
+    csrf: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str("application/octet-stream")
+                .unwrap(),
+        );
+    staff
+        .client
+        .post(app.url("/admin/media"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
+    let app = TestApp::empty().await;
+    let section = app
+        .store
+        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    let reporter = app.sign_in(Role::Author, "Photo Reporter").await;
+
+    // Named .txt, but a PNG by content: accepted, because the content decides.
+    let uploaded = upload(
+        &reporter,
+        &app,
+        "harbour at dawn.txt",
+        png(1600, 900),
+        &reporter.csrf,
+    )
+    .await;
+    assert_eq!(uploaded.status(), 303);
+    let library = app.store.images(10).await.unwrap();
+    assert_eq!(library.len(), 1);
+    let image = &library[0];
+    assert_eq!(
+        (image.width, image.height, image.mime.as_str()),
+        (1600, 900, "image/png")
+    );
+    assert_eq!(
+        image.variants.len(),
+        6,
+        "480, 960 and 1440 wide, each in JPEG and WebP"
+    );
+    let page = reporter
+        .get(&format!("/admin/media?uploaded={}", image.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("Uploaded as image #{}", image.id)));
+
+    // Choose it as the hero image and publish.
+    let author = reporter.user.author_id.unwrap().to_string();
+    let id = image.id.to_string();
+    let created = reporter
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "Harbour at dawn"),
+                ("body", "Boats."),
+                ("section", &section.id.to_string()),
+                ("authors", &author),
+                ("hero_image", &id),
+                ("hero_alt", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 422, "a hero image needs alt text");
+    let created = reporter
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "Harbour at dawn"),
+                ("body", "Boats."),
+                ("section", &section.id.to_string()),
+                ("authors", &author),
+                ("hero_image", &id),
+                ("hero_alt", "Fishing boats at a quay at sunrise"),
+                ("hero_credit", "Photo: P. Reporter"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let edit = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        reporter
+            .post(&format!("{edit}/publication"), &[("action", "publish")])
+            .await
+            .status(),
+        303
+    );
+
+    let html = app.html("/articles/harbour-at-dawn").await;
+    let webp = select(&html, "figure.hero picture source[type='image/webp']");
+    assert_eq!(webp.len(), 1);
+    let webp_srcset = webp[0].value().attr("srcset").unwrap();
+    assert_eq!(webp_srcset.matches(".webp ").count(), 3, "{webp_srcset}");
+    let img = select(&html, "figure.hero picture img")[0].value();
+    assert_eq!(img.attr("alt"), Some("Fishing boats at a quay at sunrise"));
+    assert_eq!(
+        (img.attr("width"), img.attr("height")),
+        (Some("1600"), Some("900"))
+    );
+    assert!(text_of(&html, ".credit").contains("Photo: P. Reporter"));
+    for source in webp_srcset
+        .split(", ")
+        .chain(img.attr("srcset").unwrap().split(", "))
+    {
+        let path = source.split(' ').next().unwrap();
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let expected = if path.ends_with(".webp") {
+            "image/webp"
+        } else {
+            "image/jpeg"
+        };
+        assert_eq!(response.headers()["content-type"], expected, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_with_a_clear_message_and_nothing_is_kept() {
+    let app = TestApp::empty().await;
+    let staff = app.sign_in(Role::Contributor, "Careful Contributor").await;
+    let mut truncated = png(300, 300);
+    truncated.truncate(truncated.len() / 2);
+    for (name, bytes, expected) in [
+        (
+            "report.pdf",
+            b"%PDF-1.7 a document".to_vec(),
+            "not a JPEG, PNG, WebP or GIF",
+        ),
+        (
+            "photo.jpg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+            "not a JPEG, PNG, WebP or GIF",
+        ),
+        ("broken.png", truncated, "cannot be read"),
+        ("empty.png", Vec::new(), "Choose an image file"),
+    ] {
+        let response = upload(&staff, &app, name, bytes, &staff.csrf).await;
+        assert_eq!(response.status(), 422, "{name}");
+        let html = scraper::Html::parse_document(&response.text().await.unwrap());
+        assert!(
+            text_of(&html, ".error-summary").contains(expected),
+            "{name}: {}",
+            text_of(&html, ".error-summary")
+        );
+    }
+    let huge = upload(
+        &staff,
+        &app,
+        "huge.png",
+        vec![0_u8; kolokol_media::MAX_UPLOAD_BYTES + 200_000],
+        &staff.csrf,
+    )
+    .await;
+    assert_eq!(huge.status(), 413);
+    assert!(huge.text().await.unwrap().contains("larger than 20 MB"));
+    let forged = upload(&staff, &app, "fine.png", png(10, 10), "forged").await;
+    assert_eq!(forged.status(), 403);
+    assert!(
+        app.store.images(10).await.unwrap().is_empty(),
+        "nothing was stored"
+    );
+    let uploads = app.data.join("media/uploads");
+    assert!(
+        !uploads.exists() || std::fs::read_dir(&uploads).unwrap().next().is_none(),
+        "no stray files"
+    );
+}
