@@ -96,8 +96,20 @@ pub struct SiteConfig {
     /// Name used in the Google News sitemap and JSON-LD publisher.
     pub publisher: String,
     pub articles_per_page: u32,
+    /// Languages articles may be written in (BCP 47), the site's own first.
+    pub languages: Vec<String>,
+    /// Links shown in the menu after the sections, e.g. About or Mirrors.
+    pub navigation: Vec<NavLink>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
+}
+
+/// A menu link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavLink {
+    pub label: String,
+    pub url: String,
 }
 
 impl Default for SiteConfig {
@@ -110,6 +122,8 @@ impl Default for SiteConfig {
             timezone: "UTC".into(),
             publisher: "Kolokol".into(),
             articles_per_page: 12,
+            languages: vec!["en".into()],
+            navigation: Vec::new(),
             banner: Banner::default(),
             banned_notice: BannedNotice::default(),
         }
@@ -150,7 +164,7 @@ impl SiteConfig {
 }
 
 /// The reader-revenue banner shown on every page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Banner {
     pub enabled: bool,
@@ -171,7 +185,7 @@ impl Default for Banner {
 }
 
 /// The "this site is banned in …" notice that tells readers how to keep reaching it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BannedNotice {
     pub enabled: bool,

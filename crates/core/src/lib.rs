@@ -5,6 +5,7 @@ pub mod article;
 pub mod config;
 pub mod editor;
 pub mod page;
+pub mod settings;
 pub mod slug;
 pub mod staff;
 
@@ -12,10 +13,11 @@ pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     LibraryImage, NewArticle, NewImage, Section, Tag,
 };
-pub use config::{BannedNotice, Banner, Config, SiteConfig};
+pub use config::{BannedNotice, Banner, Config, NavLink, SiteConfig};
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
 };
 pub use page::{PageNumber, PageRequest, Paginated};
+pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
 pub use staff::{Email, Role, User, UserId};

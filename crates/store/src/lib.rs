@@ -128,6 +128,13 @@ pub trait Store: Send + Sync + 'static {
     /// last check, so every node's cache shows it. Returns whether one had.
     async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
+    // --- Settings ---
+
+    /// The settings saved in the admin, as JSON, if any were.
+    async fn site_settings(&self) -> Result<Option<String>, StoreError>;
+    /// Saves the settings and bumps the content version, so every node re-renders.
+    async fn save_site_settings(&self, json: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+
     // --- The media library ---
 
     /// The newest images first.

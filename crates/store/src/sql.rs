@@ -1072,6 +1072,31 @@ macro_rules! impl_store {
                 .await?;
                 Ok(self.with_variants(rows).await?.pop())
             }
+
+            async fn site_settings(&self) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::query_scalar("SELECT settings FROM site_settings WHERE id = 1")
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn save_site_settings(
+                &self,
+                json: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query(
+                    "INSERT INTO site_settings (id, settings, updated_at) VALUES (1, $1, $2) \
+                     ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+                )
+                .bind(json)
+                .bind(now.timestamp())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }

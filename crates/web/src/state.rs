@@ -11,6 +11,7 @@ use axum::response::Response;
 use kolokol_core::SiteConfig;
 use kolokol_render::Theme;
 use kolokol_store::DynStore;
+use parking_lot::RwLock;
 
 use crate::cache::{CachedPage, PageCache};
 use crate::error::AppError;
@@ -22,9 +23,24 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub store: DynStore,
     pub theme: Theme,
-    pub site: SiteConfig,
+    /// The `[site]` section of the configuration file, before the admin's settings.
+    base_site: SiteConfig,
+    /// What the site runs with: `base_site` with the saved settings laid over it.
+    site: RwLock<Arc<SiteConfig>>,
     pub media_dir: PathBuf,
     pub cache: PageCache,
+}
+
+/// `base` with the settings saved in the admin laid over it.
+async fn effective_site(store: &DynStore, base: &SiteConfig) -> Result<SiteConfig, AppError> {
+    match store.site_settings().await? {
+        Some(json) => {
+            let settings: kolokol_core::SiteSettings = serde_json::from_str(&json)
+                .map_err(|e| AppError::Internal(format!("saved settings are unreadable: {e}")))?;
+            Ok(settings.apply(base))
+        }
+        None => Ok(base.clone()),
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -44,13 +60,33 @@ impl AppState {
     ) -> Result<Self, AppError> {
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
+        let current = effective_site(&store, &site).await?;
         Ok(Self(Arc::new(Inner {
             store,
             theme,
-            site,
+            base_site: site,
+            site: RwLock::new(Arc::new(current)),
             media_dir,
             cache,
         })))
+    }
+
+    /// The site's settings as they are now.
+    pub fn site(&self) -> Arc<SiteConfig> {
+        Arc::clone(&self.site.read())
+    }
+
+    /// The configuration file's `[site]` values, before the admin's settings.
+    pub fn base_site(&self) -> &SiteConfig {
+        &self.base_site
+    }
+
+    /// Re-reads the saved settings (after a content version change).
+    async fn reload_settings(&self) {
+        match effective_site(&self.store, &self.base_site).await {
+            Ok(site) => *self.site.write() = Arc::new(site),
+            Err(e) => tracing::warn!(error = %e, "cannot read the site settings"),
+        }
     }
 
     /// Answers from the cache, or renders, caches and answers.
@@ -78,18 +114,24 @@ impl AppState {
     /// Called after this node changed content: its own pages follow at once, other
     /// nodes within [`crate::REFRESH_INTERVAL`].
     pub async fn content_changed(&self) {
+        self.follow_version().await;
+    }
+
+    /// Moves the cache (and the settings) to the database's content version.
+    async fn follow_version(&self) {
         match self.store.content_version().await {
-            Ok(version) => self.cache.set_version(version),
+            Ok(version) if version != self.cache.version() => {
+                self.reload_settings().await;
+                self.cache.set_version(version);
+            }
+            Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
         }
     }
 
     /// Checks for content changes (from any node) and theme edits.
     pub async fn refresh(&self, theme_fingerprint: &mut u64) {
-        match self.store.content_version().await {
-            Ok(version) => self.cache.set_version(version),
-            Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
-        }
+        self.follow_version().await;
         let fingerprint = self.theme.fingerprint();
         if fingerprint != *theme_fingerprint {
             *theme_fingerprint = fingerprint;

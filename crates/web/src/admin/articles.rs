@@ -110,7 +110,7 @@ async fn editor(
         .map(|a| context! { id => a.id, name => a.name, checked => credited.contains(&a.id.to_string().as_str()) })
         .collect();
     let now = Utc::now();
-    let tz = state.site.tz();
+    let tz = state.site().tz();
     let (own, live) = article.map_or((true, false), |a| {
         (
             a.is_own(staff.user.id, staff.user.author_id),
@@ -137,7 +137,7 @@ async fn editor(
         context! {
             article => info, form, errors, sections, authors, notice, images,
             can_publish => staff.user.role.can_publish(own),
-            timezone => state.site.timezone,
+            timezone => state.site().timezone,
         },
     )
 }
@@ -436,8 +436,9 @@ pub async fn preview(
         corrections: editable.corrections.clone(),
     };
     let view = ArticleView::new(&article);
-    let meta = views::article_meta(&state.site, &article, &view);
-    let site = SiteView::new(&state.site, &sections);
+    let meta = views::article_meta(&state.site(), &article, &view);
+    let config = state.site();
+    let site = SiteView::new(&config, &sections);
     let body = state.theme.render(
         "article.html",
         context! { site, meta, article => view, related => Vec::<()>::new(), preview => true },
@@ -493,7 +494,7 @@ pub async fn publication(
             ("article.publish", "published")
         }
         "schedule" => {
-            let Some(at) = parse_local_time(form.get("at"), state.site.tz()) else {
+            let Some(at) = parse_local_time(form.get("at"), state.site().tz()) else {
                 return Err(AppError::BadRequest(
                     "Give the publication time as a date and a time.".into(),
                 ));

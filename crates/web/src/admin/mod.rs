@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod media;
 pub mod password;
+mod settings;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
+        .route("/admin/settings", get(settings::form).post(settings::save))
         .route(
             "/admin/media",
             get(media::list)
@@ -150,7 +152,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Strict, Secure on HTTPS.
 fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.site.base_url.starts_with("https://") {
+    let secure = if state.site().base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
@@ -205,7 +207,8 @@ fn admin_page(
     template: &str,
     context: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let site = SiteView::new(&state.site, &[]);
+    let config = state.site();
+    let site = SiteView::new(&config, &[]);
     let me = staff.map(|s| StaffView {
         name: &s.user.name,
         email: s.user.email.as_str(),

@@ -24,7 +24,8 @@ fn xml(body: String) -> CachedPage {
 
 /// Every public URL of the site, home and sections first.
 async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
-    let base = state.site.base();
+    let config = state.site();
+    let base = config.base();
     let entries = state.store.sitemap_entries(Utc::now()).await?;
     let newest = entries.iter().map(|e| e.modified_at).max();
     let mut urls = vec![
@@ -58,7 +59,7 @@ pub async fn sitemap(
     state
         .page("/sitemap.xml".into(), &headers, || async {
             let urls = all_urls(&state).await?;
-            let body = sitemap::sitemap_or_index(&urls, state.site.base(), URLS_PER_SITEMAP);
+            let body = sitemap::sitemap_or_index(&urls, state.site().base(), URLS_PER_SITEMAP);
             Ok(xml(body))
         })
         .await
@@ -104,12 +105,12 @@ pub async fn news_sitemap(
                 .items
                 .iter()
                 .map(|a| NewsUrl {
-                    loc: urls::absolute(state.site.base(), &urls::article(a.slug.as_str())),
+                    loc: urls::absolute(state.site().base(), &urls::article(a.slug.as_str())),
                     title: a.headline.clone(),
                     published: a.published_at,
                 })
                 .collect();
-            let body = sitemap::news(&state.site.publisher, &state.site.language, &urls);
+            let body = sitemap::news(&state.site().publisher, &state.site().language, &urls);
             Ok(xml(body))
         })
         .await
@@ -124,7 +125,7 @@ pub async fn robots(
             Ok(CachedPage::new(
                 StatusCode::OK,
                 "text/plain; charset=utf-8",
-                sitemap::robots(state.site.base()),
+                sitemap::robots(state.site().base()),
                 CRAWL_CACHE_CONTROL,
             ))
         })

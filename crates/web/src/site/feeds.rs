@@ -62,8 +62,8 @@ async fn site_feed(
     format: Format,
     path: &str,
 ) -> Result<Response, AppError> {
-    let title = state.site.title.clone();
-    let description = state.site.tagline.clone();
+    let title = state.site().title.clone();
+    let description = state.site().tagline.clone();
     feed(
         state,
         headers,
@@ -85,7 +85,7 @@ pub async fn list_feed(
 ) -> Result<Response, AppError> {
     let format = Format::from_file(&file).ok_or(AppError::NotFound)?;
     let list = resolve_list(&state, ListKind::from_path(&kind)?, &slug).await?;
-    let title = format!("{} — {}", list.title, state.site.title);
+    let title = format!("{} — {}", list.title, state.site().title);
     let (home, description, filter) = (list.path, list.description, list.filter);
     let path = format!("/{kind}/{slug}/{file}");
     feed(
@@ -119,7 +119,8 @@ async fn feed(
         .clone()
         .page(path.clone(), &headers, || async move {
             let now = Utc::now();
-            let base = state.site.base();
+            let config = state.site();
+            let base = config.base();
             let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {
@@ -157,7 +158,7 @@ async fn feed(
                 title,
                 description,
                 home_url: urls::absolute(base, &home),
-                language: state.site.language.clone(),
+                language: state.site().language.clone(),
                 updated: modified.unwrap_or(now),
                 items,
             };

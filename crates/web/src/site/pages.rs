@@ -78,13 +78,14 @@ pub async fn front(
             let mut cards = latest.items.iter().map(Card::new);
             let lead = cards.next();
             let latest_cards: Vec<Card> = cards.collect();
-            let site = SiteView::new(&state.site, &sections);
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
             let meta = Meta {
-                title: state.site.title.clone(),
-                description: state.site.tagline.clone(),
-                canonical: urls::absolute(state.site.base(), "/"),
+                title: state.site().title.clone(),
+                description: state.site().tagline.clone(),
+                canonical: urls::absolute(state.site().base(), "/"),
                 og_type: "website",
-                feeds: views::feed_links(&state.site.title, ""),
+                feeds: views::feed_links(&state.site().title, ""),
                 ..Meta::default()
             };
             html_page(
@@ -119,9 +120,10 @@ pub async fn article(
             let related = state.store.related_articles(&article, 3, now).await?;
             let sections = state.store.sections().await?;
             let view = ArticleView::new(&article);
-            let meta = views::article_meta(&state.site, &article, &view);
+            let meta = views::article_meta(&state.site(), &article, &view);
             let related: Vec<Card> = related.iter().map(Card::new).collect();
-            let site = SiteView::new(&state.site, &sections);
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
             html_page(
                 &state,
                 "article.html",
@@ -153,7 +155,7 @@ async fn list_page(
     state
         .page(key.clone(), headers, || async {
             let now = Utc::now();
-            let per_page = state.site.articles_per_page;
+            let per_page = state.site().articles_per_page;
             let list = state
                 .store
                 .published_articles(&spec.filter, PageRequest::new(page, per_page), now)
@@ -170,7 +172,7 @@ async fn list_page(
                     spec.title.clone()
                 },
                 description: spec.description.clone(),
-                canonical: urls::absolute(state.site.base(), &key),
+                canonical: urls::absolute(state.site().base(), &key),
                 og_type: "website",
                 feeds: if spec.feeds {
                     views::feed_links(&spec.title, &spec.path)
@@ -182,7 +184,8 @@ async fn list_page(
                 ..Meta::default()
             };
             let months = group_by_month(&state, &list);
-            let site = SiteView::new(&state.site, &sections);
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
             let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
             html_page(
                 &state,
@@ -205,7 +208,7 @@ struct Month {
 }
 
 fn group_by_month(state: &AppState, list: &Paginated<ArticleSummary>) -> Vec<Month> {
-    let tz = state.site.tz();
+    let tz = state.site().tz();
     let mut months: BTreeMap<std::cmp::Reverse<String>, Month> = BTreeMap::new();
     for summary in &list.items {
         let local = summary.published_at.with_timezone(&tz);
@@ -247,7 +250,7 @@ pub async fn archive(
         title: "Archive".into(),
         description: format!(
             "Everything {} has published, newest first.",
-            state.site.title
+            state.site().title
         ),
         filter: ArticleFilter::default(),
         feeds: false,
@@ -262,11 +265,12 @@ pub async fn support(
     state
         .page("/support".into(), &headers, || async {
             let sections = state.store.sections().await?;
-            let site = SiteView::new(&state.site, &sections);
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
             let meta = Meta {
-                title: format!("Support {}", state.site.title),
-                description: state.site.banner.text.clone(),
-                canonical: urls::absolute(state.site.base(), "/support"),
+                title: format!("Support {}", state.site().title),
+                description: state.site().banner.text.clone(),
+                canonical: urls::absolute(state.site().base(), "/support"),
                 og_type: "website",
                 ..Meta::default()
             };
@@ -386,7 +390,8 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         _ => "Something went wrong",
     };
-    let site = SiteView::new(&state.site, &sections);
+    let config = state.site();
+    let site = SiteView::new(&config, &sections);
     let meta = Meta {
         title: title.into(),
         og_type: "website",

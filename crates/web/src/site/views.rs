@@ -17,6 +17,8 @@ pub struct SiteView<'a> {
     pub banner: &'a kolokol_core::Banner,
     pub banned_notice: &'a kolokol_core::BannedNotice,
     pub sections: Vec<Link>,
+    /// The menu's other links, from the settings.
+    pub navigation: Vec<Link>,
     pub year: i32,
 }
 
@@ -35,6 +37,14 @@ impl<'a> SiteView<'a> {
                 .map(|s| Link {
                     name: s.name.clone(),
                     url: urls::section(s.slug.as_str()),
+                })
+                .collect(),
+            navigation: site
+                .navigation
+                .iter()
+                .map(|l| Link {
+                    name: l.label.clone(),
+                    url: l.url.clone(),
                 })
                 .collect(),
             year: chrono::Datelike::year(&chrono::Utc::now()),

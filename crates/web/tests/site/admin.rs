@@ -546,6 +546,24 @@ async fn every_admin_route_as_every_role() {
         ),
         ("GET", "/admin/audit".into(), vec![], [403, 403, 403, 200]),
         (
+            "GET",
+            "/admin/settings".into(),
+            vec![],
+            [403, 403, 403, 200],
+        ),
+        (
+            "POST",
+            "/admin/settings".into(),
+            vec![
+                ("title", "Walked"),
+                ("language", "en"),
+                ("banner_text", ""),
+                ("banner_button", ""),
+            ],
+            [403, 403, 403, 303],
+        ),
+        ("GET", "/admin/media".into(), vec![], [200, 200, 200, 200]),
+        (
             "POST",
             "/admin/articles".into(),
             vec![("headline", "HEADLINE"), ("section", &section)],
@@ -651,5 +669,95 @@ async fn contributors_write_drafts_and_authors_publish_their_own() {
     assert!(
         !listing.contains("A first draft"),
         "authors see their own articles only"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_changes_the_sites_settings() {
+    let (app, _) = newsroom().await;
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    let page = admin.get("/admin/settings").await.text().await.unwrap();
+    assert!(
+        page.contains("The Northern Bell"),
+        "the form shows the current settings"
+    );
+
+    let refused = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("title", ""),
+                ("language", "english"),
+                ("navigation", "About /about"),
+                ("notice_enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    for field in ["title", "language", "navigation", "notice_text"] {
+        assert!(
+            !text_of(&html, &format!("#{field}-error")).is_empty(),
+            "{field}"
+        );
+    }
+    assert!(
+        app.text("/").await.contains("The Northern Bell"),
+        "nothing was saved"
+    );
+
+    let saved = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("title", "Riga Evening Bell"),
+                ("tagline", "News at dusk"),
+                ("language", "ru"),
+                ("languages", "en"),
+                (
+                    "navigation",
+                    "About us | /about\nMirrors | https://mirror.example/",
+                ),
+                ("banner_enabled", "on"),
+                ("banner_text", "Help us pay for the printing press."),
+                ("banner_button", "Give"),
+                ("banner_link", "/support"),
+                ("notice_enabled", "on"),
+                ("notice_text", "Blocked in Veldoria since March."),
+                ("notice_link_text", "Mirrors"),
+                ("notice_link", "https://mirror.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let front = app.html("/").await;
+    assert_eq!(text_of(&front, "title"), "Riga Evening Bell");
+    assert_eq!(select(&front, "html[lang=ru]").len(), 1);
+    assert!(text_of(&front, ".support-banner").contains("Help us pay for the printing press."));
+    assert!(text_of(&front, ".banned-notice").contains("Blocked in Veldoria since March."));
+    let menu: Vec<String> = select(&front, "nav.sections a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(
+        menu.ends_with(&[
+            "Archive".to_owned(),
+            "About us".to_owned(),
+            "Mirrors".to_owned()
+        ]),
+        "{menu:?}"
+    );
+    assert!(
+        app.text("/feed.xml")
+            .await
+            .contains("<title>Riga Evening Bell</title>")
+    );
+    assert!(
+        app.store
+            .audit_log(10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "settings.save")
     );
 }

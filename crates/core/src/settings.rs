@@ -1,0 +1,307 @@
+//! The settings editors change in the admin: the site's name, languages, menu,
+//! support banner and blocked notice. They are kept as JSON in the database and laid
+//! over the configuration file's `[site]` section.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{BannedNotice, Banner, NavLink, SiteConfig};
+use crate::editor::FieldErrors;
+
+/// Most menu links accepted.
+pub const MAX_NAVIGATION: usize = 12;
+
+/// What the settings page edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSettings {
+    pub title: String,
+    pub tagline: String,
+    pub language: String,
+    pub languages: Vec<String>,
+    pub navigation: Vec<NavLink>,
+    pub banner: Banner,
+    pub banned_notice: BannedNotice,
+}
+
+impl SiteSettings {
+    /// The settings a site runs with now.
+    pub fn from_site(site: &SiteConfig) -> Self {
+        Self {
+            title: site.title.clone(),
+            tagline: site.tagline.clone(),
+            language: site.language.clone(),
+            languages: site.languages.clone(),
+            navigation: site.navigation.clone(),
+            banner: site.banner.clone(),
+            banned_notice: site.banned_notice.clone(),
+        }
+    }
+
+    /// `base` with these settings laid over it.
+    pub fn apply(&self, base: &SiteConfig) -> SiteConfig {
+        SiteConfig {
+            title: self.title.clone(),
+            tagline: self.tagline.clone(),
+            language: self.language.clone(),
+            languages: self.languages.clone(),
+            navigation: self.navigation.clone(),
+            banner: self.banner.clone(),
+            banned_notice: self.banned_notice.clone(),
+            ..base.clone()
+        }
+    }
+}
+
+/// The settings form as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub title: String,
+    pub tagline: String,
+    pub language: String,
+    /// Languages, separated by commas.
+    pub languages: String,
+    /// One link a line: `Label | /path` or `Label | https://…`.
+    pub navigation: String,
+    pub banner_enabled: bool,
+    pub banner_text: String,
+    pub banner_button: String,
+    pub banner_link: String,
+    pub notice_enabled: bool,
+    pub notice_text: String,
+    pub notice_link_text: String,
+    pub notice_link: String,
+}
+
+/// `en`, `ru`, `pt-BR`, `sr-Latn`: a plausible BCP 47 tag.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A link target on this site (`/path`) or a secure page elsewhere (`https://…`).
+fn is_link(url: &str) -> bool {
+    (url.starts_with('/') && !url.starts_with("//"))
+        || url.starts_with("https://") && url.len() > "https://".len()
+}
+
+impl SettingsForm {
+    pub fn from_settings(settings: &SiteSettings) -> Self {
+        Self {
+            title: settings.title.clone(),
+            tagline: settings.tagline.clone(),
+            language: settings.language.clone(),
+            languages: settings.languages.join(", "),
+            navigation: settings
+                .navigation
+                .iter()
+                .map(|l| format!("{} | {}", l.label, l.url))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            banner_enabled: settings.banner.enabled,
+            banner_text: settings.banner.text.clone(),
+            banner_button: settings.banner.button.clone(),
+            banner_link: settings.banner.link.clone(),
+            notice_enabled: settings.banned_notice.enabled,
+            notice_text: settings.banned_notice.text.clone(),
+            notice_link_text: settings.banned_notice.link_text.clone(),
+            notice_link: settings.banned_notice.link.clone(),
+        }
+    }
+
+    /// Checks every field; on failure, a message for each bad one.
+    pub fn validate(&self) -> Result<SiteSettings, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > 100 {
+            errors.insert(
+                "title",
+                "Give the site a name of up to 100 characters.".into(),
+            );
+        }
+        if self.tagline.chars().count() > 200 {
+            errors.insert("tagline", "Keep the tagline under 200 characters.".into());
+        }
+        let language = self.language.trim().to_owned();
+        if !is_language_tag(&language) {
+            errors.insert("language", "Use a language code such as en or ru.".into());
+        }
+        let mut languages: Vec<String> = vec![language.clone()];
+        for tag in self
+            .languages
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            if !is_language_tag(tag) {
+                errors.insert(
+                    "languages",
+                    format!("{tag:?} is not a language code such as en or ru."),
+                );
+            } else if !languages.iter().any(|l| l == tag) {
+                languages.push(tag.to_owned());
+            }
+        }
+        let mut navigation = Vec::new();
+        for line in self
+            .navigation
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            match line
+                .split_once('|')
+                .map(|(label, url)| (label.trim(), url.trim()))
+            {
+                Some((label, url))
+                    if !label.is_empty() && label.chars().count() <= 40 && is_link(url) =>
+                {
+                    navigation.push(NavLink {
+                        label: label.into(),
+                        url: url.into(),
+                    });
+                }
+                _ => {
+                    errors.insert(
+                        "navigation",
+                        format!("{line:?} should look like `About | /about` or `Mirrors | https://…` (label up to 40 characters)."),
+                    );
+                }
+            }
+        }
+        if navigation.len() > MAX_NAVIGATION {
+            errors.insert(
+                "navigation",
+                format!("Use at most {MAX_NAVIGATION} menu links."),
+            );
+        }
+        let text_fields = [
+            ("banner_text", &self.banner_text, 300),
+            ("banner_button", &self.banner_button, 40),
+            ("notice_text", &self.notice_text, 300),
+            ("notice_link_text", &self.notice_link_text, 60),
+        ];
+        for (field, value, max) in text_fields {
+            if value.chars().count() > max {
+                errors.insert(field, format!("Keep this under {max} characters."));
+            }
+        }
+        if self.banner_enabled
+            && (self.banner_text.trim().is_empty() || self.banner_button.trim().is_empty())
+        {
+            errors.insert(
+                "banner_text",
+                "A banner that is shown needs its text and its button label.".into(),
+            );
+        }
+        if !self.banner_link.trim().is_empty() && !is_link(self.banner_link.trim()) {
+            errors.insert(
+                "banner_link",
+                "Link to a page of this site (/support) or to an https:// address.".into(),
+            );
+        }
+        if self.notice_enabled && self.notice_text.trim().is_empty() {
+            errors.insert(
+                "notice_text",
+                "A notice that is shown needs its text.".into(),
+            );
+        }
+        if !self.notice_link.trim().is_empty() && !is_link(self.notice_link.trim()) {
+            errors.insert(
+                "notice_link",
+                "Link to a page of this site (/mirrors) or to an https:// address.".into(),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(SiteSettings {
+            title: title.into(),
+            tagline: self.tagline.trim().into(),
+            language,
+            languages,
+            navigation,
+            banner: Banner {
+                enabled: self.banner_enabled,
+                text: self.banner_text.trim().into(),
+                button: self.banner_button.trim().into(),
+                link: self.banner_link.trim().into(),
+            },
+            banned_notice: BannedNotice {
+                enabled: self.notice_enabled,
+                text: self.notice_text.trim().into(),
+                link_text: self.notice_link_text.trim().into(),
+                link: self.notice_link.trim().into(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SettingsForm {
+        SettingsForm::from_settings(&SiteSettings::from_site(&SiteConfig::default()))
+    }
+
+    #[test]
+    fn the_current_settings_round_trip() {
+        let settings = SiteSettings::from_site(&SiteConfig::default());
+        assert_eq!(form().validate().unwrap(), settings);
+    }
+
+    #[test]
+    fn menus_and_languages_are_parsed() {
+        let settings = SettingsForm {
+            language: "ru".into(),
+            languages: "en, ru, pt-BR".into(),
+            navigation: "About | /about\n\n  Mirrors | https://mirror.example/  ".into(),
+            ..form()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(settings.languages, ["ru", "en", "pt-BR"]);
+        assert_eq!(
+            settings.navigation[1],
+            NavLink {
+                label: "Mirrors".into(),
+                url: "https://mirror.example/".into()
+            }
+        );
+        let applied = settings.apply(&SiteConfig::default());
+        assert_eq!(applied.language, "ru");
+        assert_eq!(
+            applied.base_url,
+            SiteConfig::default().base_url,
+            "the rest comes from the configuration"
+        );
+    }
+
+    #[test]
+    fn bad_fields_get_messages() {
+        let errors = SettingsForm {
+            title: " ".into(),
+            language: "english".into(),
+            navigation: "About /about\nEvil | javascript:alert(1)".into(),
+            banner_link: "//evil.example".into(),
+            notice_enabled: true,
+            notice_text: String::new(),
+            ..form()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            [
+                "banner_link",
+                "language",
+                "navigation",
+                "notice_text",
+                "title"
+            ]
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! The settings page (admins): site name, languages, menu, banner and notice.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::settings::SettingsForm;
+use kolokol_core::{FieldErrors, SiteSettings};
+use minijinja::context;
+
+use super::{FormData, Staff, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    form: &SettingsForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/settings.html",
+        context! { form, errors, notice },
+    )
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.is_admin(), "change the site's settings")?;
+    let form = SettingsForm::from_settings(&SiteSettings::from_site(&state.site()));
+    let notice =
+        (query.as_deref() == Some("saved=1")).then_some("Settings saved. The site shows them now.");
+    page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+        notice,
+    )
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    staff.require(staff.user.role.is_admin(), "change the site's settings")?;
+    let form = SettingsForm {
+        title: submitted.get("title").into(),
+        tagline: submitted.get("tagline").into(),
+        language: submitted.get("language").into(),
+        languages: submitted.get("languages").into(),
+        navigation: submitted.get("navigation").into(),
+        banner_enabled: submitted.get("banner_enabled") == "on",
+        banner_text: submitted.get("banner_text").into(),
+        banner_button: submitted.get("banner_button").into(),
+        banner_link: submitted.get("banner_link").into(),
+        notice_enabled: submitted.get("notice_enabled") == "on",
+        notice_text: submitted.get("notice_text").into(),
+        notice_link_text: submitted.get("notice_link_text").into(),
+        notice_link: submitted.get("notice_link").into(),
+    };
+    let settings = match form.validate() {
+        Ok(settings) => settings,
+        Err(errors) => {
+            return page(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+                None,
+            );
+        }
+    };
+    let json = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = Utc::now();
+    state.store.save_site_settings(&json, now).await?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "settings.save",
+            &settings.title,
+            "",
+            now,
+        )
+        .await?;
+    state.content_changed().await;
+    Ok(see_other("/admin/settings?saved=1"))
+}
