@@ -100,6 +100,8 @@ pub struct SiteConfig {
     pub languages: Vec<String>,
     /// Links shown in the menu after the sections, e.g. About or Mirrors.
     pub navigation: Vec<NavLink>,
+    /// Every staff member must sign in with a second factor.
+    pub require_two_factor: bool,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
 }
@@ -124,6 +126,7 @@ impl Default for SiteConfig {
             articles_per_page: 12,
             languages: vec!["en".into()],
             navigation: Vec::new(),
+            require_two_factor: false,
             banner: Banner::default(),
             banned_notice: BannedNotice::default(),
         }

@@ -18,6 +18,8 @@ pub struct SiteSettings {
     pub language: String,
     pub languages: Vec<String>,
     pub navigation: Vec<NavLink>,
+    #[serde(default)]
+    pub require_two_factor: bool,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
 }
@@ -31,6 +33,7 @@ impl SiteSettings {
             language: site.language.clone(),
             languages: site.languages.clone(),
             navigation: site.navigation.clone(),
+            require_two_factor: site.require_two_factor,
             banner: site.banner.clone(),
             banned_notice: site.banned_notice.clone(),
         }
@@ -44,6 +47,7 @@ impl SiteSettings {
             language: self.language.clone(),
             languages: self.languages.clone(),
             navigation: self.navigation.clone(),
+            require_two_factor: self.require_two_factor,
             banner: self.banner.clone(),
             banned_notice: self.banned_notice.clone(),
             ..base.clone()
@@ -62,6 +66,7 @@ pub struct SettingsForm {
     pub languages: String,
     /// One link a line: `Label | /path` or `Label | https://…`.
     pub navigation: String,
+    pub require_two_factor: bool,
     pub banner_enabled: bool,
     pub banner_text: String,
     pub banner_button: String,
@@ -94,6 +99,7 @@ impl SettingsForm {
             tagline: settings.tagline.clone(),
             language: settings.language.clone(),
             languages: settings.languages.join(", "),
+            require_two_factor: settings.require_two_factor,
             navigation: settings
                 .navigation
                 .iter()
@@ -223,6 +229,7 @@ impl SettingsForm {
             language,
             languages,
             navigation,
+            require_two_factor: self.require_two_factor,
             banner: Banner {
                 enabled: self.banner_enabled,
                 text: self.banner_text.trim().into(),

@@ -156,6 +156,8 @@ pub struct User {
     pub role: Role,
     /// The public author profile articles are credited to.
     pub author_id: Option<i64>,
+    /// Whether signing in also needs a code from an authenticator app.
+    pub two_factor: bool,
 }
 
 #[cfg(test)]

@@ -157,6 +157,7 @@ pub trait Store: Send + Sync + 'static {
     async fn users(&self) -> Result<Vec<User>, StoreError>;
     async fn authors(&self) -> Result<Vec<Author>, StoreError>;
 
+    /// Opens a session; `verified` is false while it waits for the second factor.
     async fn create_session(
         &self,
         token_hash: &str,
@@ -164,13 +165,35 @@ pub trait Store: Send + Sync + 'static {
         csrf_token: &str,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        verified: bool,
     ) -> Result<(), StoreError>;
-    /// The signed-in user and the session's CSRF token, if the session is valid.
+    /// The session behind a token, if it is still valid.
     async fn session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, String)>, StoreError>;
+    ) -> Result<Option<Session>, StoreError>;
+    /// Marks a session as having passed the second factor.
+    async fn verify_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// The account's TOTP secret (base32), pending or enabled.
+    async fn totp_secret(&self, user: UserId) -> Result<Option<String>, StoreError>;
+    /// Stores a new secret awaiting confirmation (not while two-factor is on).
+    async fn set_pending_totp(&self, user: UserId, secret: &str) -> Result<(), StoreError>;
+    /// Turns two-factor on with these (hashed) recovery codes, replacing older ones.
+    async fn enable_totp(
+        &self,
+        user: UserId,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), StoreError>;
+    async fn disable_totp(&self, user: UserId) -> Result<(), StoreError>;
+    /// Uses up a recovery code; false when it is unknown or already used.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     async fn record_login_failure(
@@ -233,6 +256,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The latest audit entries, newest first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// A signed-in browser: who, the CSRF token of its forms, and whether it has passed
+/// the second factor (always, for accounts without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub verified: bool,
 }
 
 /// A shared handle to whichever backend the configuration chose.

@@ -258,6 +258,7 @@ pub(crate) struct UserRow {
     name: String,
     role: String,
     author_id: Option<i64>,
+    totp_enabled: i64,
 }
 
 impl UserRow {
@@ -270,8 +271,17 @@ impl UserRow {
             role: kolokol_core::Role::parse(&self.role)
                 .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", self.role)))?,
             author_id: self.author_id,
+            two_factor: self.totp_enabled != 0,
         })
     }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    #[sqlx(flatten)]
+    pub(crate) user: UserRow,
+    pub(crate) csrf_token: String,
+    pub(crate) verified: i64,
 }
 
 #[derive(sqlx::FromRow)]

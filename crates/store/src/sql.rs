@@ -596,6 +596,7 @@ macro_rules! impl_store {
                     name: name.to_owned(),
                     role,
                     author_id: Some(author_id),
+                    two_factor: false,
                 })
             }
 
@@ -604,7 +605,7 @@ macro_rules! impl_store {
                 email: &kolokol_core::Email,
             ) -> Result<Option<(kolokol_core::User, String)>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::UserWithSecretRow>(
-                    "SELECT id, email, name, role, author_id, password_hash AS secret FROM users \
+                    "SELECT id, email, name, role, author_id, totp_enabled, password_hash AS secret FROM users \
                      WHERE email = $1 AND disabled = 0",
                 )
                 .bind(email.as_str())
@@ -616,7 +617,7 @@ macro_rules! impl_store {
 
             async fn users(&self) -> Result<Vec<kolokol_core::User>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::UserRow>(
-                    "SELECT id, email, name, role, author_id FROM users ORDER BY name, id",
+                    "SELECT id, email, name, role, author_id, totp_enabled FROM users ORDER BY name, id",
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -643,16 +644,18 @@ macro_rules! impl_store {
                 csrf_token: &str,
                 now: chrono::DateTime<chrono::Utc>,
                 expires_at: chrono::DateTime<chrono::Utc>,
+                verified: bool,
             ) -> Result<(), StoreError> {
                 sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, verified) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(token_hash)
                 .bind(user.0)
                 .bind(csrf_token)
                 .bind(now.timestamp())
                 .bind(expires_at.timestamp())
+                .bind(i64::from(verified))
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -662,9 +665,9 @@ macro_rules! impl_store {
                 &self,
                 token_hash: &str,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Option<(kolokol_core::User, String)>, StoreError> {
-                sqlx::query_as::<_, $crate::rows::UserWithSecretRow>(
-                    "SELECT u.id, u.email, u.name, u.role, u.author_id, s.csrf_token AS secret \
+            ) -> Result<Option<$crate::Session>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::SessionRow>(
+                    "SELECT u.id, u.email, u.name, u.role, u.author_id, u.totp_enabled, s.csrf_token, s.verified \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
                 )
@@ -672,8 +675,89 @@ macro_rules! impl_store {
                 .bind(now.timestamp())
                 .fetch_optional(&self.pool)
                 .await?
-                .map(|row| Ok((row.user.into_user()?, row.secret)))
+                .map(|row| {
+                    Ok($crate::Session {
+                        user: row.user.into_user()?,
+                        csrf_token: row.csrf_token,
+                        verified: row.verified != 0,
+                    })
+                })
                 .transpose()
+            }
+
+            async fn verify_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("UPDATE sessions SET verified = 1 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn totp_secret(&self, user: kolokol_core::UserId) -> Result<Option<String>, StoreError> {
+                let secret: Option<Option<String>> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+                    .bind(user.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(secret.flatten())
+            }
+
+            async fn set_pending_totp(&self, user: kolokol_core::UserId, secret: &str) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_enabled = 0")
+                    .bind(secret)
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn enable_totp(
+                &self,
+                user: kolokol_core::UserId,
+                recovery_code_hashes: &[String],
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE users SET totp_enabled = 1 WHERE id = $1 AND totp_secret IS NOT NULL")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+                for hash in recovery_code_hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(user.0)
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn disable_totp(&self, user: kolokol_core::UserId) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE users SET totp_enabled = 0, totp_secret = NULL WHERE id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn use_recovery_code(
+                &self,
+                user: kolokol_core::UserId,
+                code_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+                )
+                .bind(now.timestamp())
+                .bind(user.0)
+                .bind(code_hash)
+                .execute(&self.pool)
+                .await?;
+                Ok(result.rows_affected() == 1)
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

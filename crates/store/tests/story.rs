@@ -425,11 +425,90 @@ async fn staff_story(store: DynStore) {
     assert_eq!(store.authors().await.unwrap().len(), 2);
 
     store
-        .create_session("token-hash", anna.id, "csrf", at(1), at(2))
+        .create_session("token-hash", anna.id, "csrf", at(1), at(2), false)
         .await
         .unwrap();
-    let (user, csrf) = store.session("token-hash", at(1)).await.unwrap().unwrap();
-    assert_eq!((user.id, csrf.as_str()), (anna.id, "csrf"));
+    let session = store.session("token-hash", at(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            session.user.id,
+            session.csrf_token.as_str(),
+            session.verified
+        ),
+        (anna.id, "csrf", false)
+    );
+    store.verify_session("token-hash").await.unwrap();
+    assert!(
+        store
+            .session("token-hash", at(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .verified
+    );
+
+    // Two-factor: a pending secret, enabled with recovery codes that work once.
+    store.set_pending_totp(anna.id, "SECRET").await.unwrap();
+    assert_eq!(
+        store.totp_secret(anna.id).await.unwrap().as_deref(),
+        Some("SECRET")
+    );
+    assert!(
+        !store
+            .user_for_login(&email)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .two_factor,
+        "pending is not on"
+    );
+    store
+        .enable_totp(anna.id, &["h1".into(), "h2".into()])
+        .await
+        .unwrap();
+    assert!(
+        store
+            .user_for_login(&email)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .two_factor
+    );
+    store.set_pending_totp(anna.id, "OTHER").await.unwrap();
+    assert_eq!(
+        store.totp_secret(anna.id).await.unwrap().as_deref(),
+        Some("SECRET"),
+        "an enabled secret is not replaced"
+    );
+    assert!(store.use_recovery_code(anna.id, "h1", at(1)).await.unwrap());
+    assert!(
+        !store.use_recovery_code(anna.id, "h1", at(1)).await.unwrap(),
+        "once only"
+    );
+    assert!(
+        !store
+            .use_recovery_code(namesake.id, "h2", at(1))
+            .await
+            .unwrap(),
+        "not someone else's"
+    );
+    store.disable_totp(anna.id).await.unwrap();
+    assert!(
+        !store
+            .user_for_login(&email)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .two_factor
+    );
+    assert_eq!(store.totp_secret(anna.id).await.unwrap(), None);
+    assert!(
+        !store.use_recovery_code(anna.id, "h2", at(1)).await.unwrap(),
+        "codes go with it"
+    );
     assert!(
         store.session("token-hash", at(3)).await.unwrap().is_none(),
         "expired sessions are gone"

@@ -26,7 +26,7 @@ pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
 
 /// Where to go after signing in: only back into the admin, never elsewhere.
-fn next_from(query: Option<&str>) -> String {
+pub(super) fn next_from(query: Option<&str>) -> String {
     let next = query
         .and_then(|q| {
             form_urlencoded::parse(q.as_bytes())
@@ -151,15 +151,32 @@ pub async fn login(
     let token = password::random_token();
     let csrf = password::random_token();
     let expires = now + Duration::days(SESSION_DAYS);
+    // With two-factor on, the session waits for the code before it opens anything.
+    let verified = !user.two_factor;
     state
         .store
-        .create_session(&password::token_hash(&token), user.id, &csrf, now, expires)
+        .create_session(
+            &password::token_hash(&token),
+            user.id,
+            &csrf,
+            now,
+            expires,
+            verified,
+        )
         .await?;
-    state
-        .store
-        .record_audit(Some(user.id), "login", user.email.as_str(), &address, now)
-        .await?;
-    let mut response = see_other(&next);
+    let target = if verified {
+        state
+            .store
+            .record_audit(Some(user.id), "login", user.email.as_str(), &address, now)
+            .await?;
+        next
+    } else {
+        format!(
+            "/admin/login/two-factor?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    };
+    let mut response = see_other(&target);
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,

@@ -8,6 +8,7 @@ mod auth;
 mod media;
 pub mod password;
 mod settings;
+mod two_factor;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -33,6 +34,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
+        .route(
+            "/admin/login/two-factor",
+            get(two_factor::challenge_form).post(two_factor::challenge),
+        )
+        .route("/admin/two-factor", get(two_factor::setup))
+        .route("/admin/two-factor/enable", post(two_factor::enable))
+        .route("/admin/two-factor/disable", post(two_factor::disable))
         .route("/admin", get(articles::list))
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles", post(articles::create))
@@ -75,19 +83,65 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some((session, token_hash)) = current_session(parts, state).await? else {
             return Err(to_login(parts));
         };
-        let token_hash = password::token_hash(token);
-        match state.store.session(&token_hash, Utc::now()).await {
-            Ok(Some((user, csrf))) => Ok(Staff {
-                user,
-                csrf,
+        if !session.verified {
+            return Err(Redirect::to("/admin/login/two-factor").into_response());
+        }
+        // When the newsroom requires two-factor sign-in, staff without it may only
+        // set it up (or leave).
+        let path = parts.uri.path();
+        if state.site().require_two_factor
+            && !session.user.two_factor
+            && !path.starts_with("/admin/two-factor")
+            && path != "/admin/logout"
+        {
+            return Err(Redirect::to("/admin/two-factor?required=1").into_response());
+        }
+        Ok(Staff {
+            user: session.user,
+            csrf: session.csrf_token,
+            token_hash,
+        })
+    }
+}
+
+/// A session that passed the password but still waits for the second factor.
+pub struct PendingStaff {
+    pub user: User,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for PendingStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match current_session(parts, state).await? {
+            Some((session, token_hash)) if !session.verified => Ok(PendingStaff {
+                user: session.user,
+                csrf: session.csrf_token,
                 token_hash,
             }),
-            Ok(None) => Err(to_login(parts)),
-            Err(e) => Err(AppError::from(e).into_response()),
+            Some(_) => Err(Redirect::to("/admin").into_response()),
+            None => Err(Redirect::to("/admin/login").into_response()),
         }
+    }
+}
+
+/// The session named by the request's cookie, if it is valid.
+async fn current_session(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<(kolokol_store::Session, String)>, Response> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let token_hash = password::token_hash(token);
+    match state.store.session(&token_hash, Utc::now()).await {
+        Ok(session) => Ok(session.map(|s| (s, token_hash))),
+        Err(e) => Err(AppError::from(e).into_response()),
     }
 }
 

@@ -63,6 +63,7 @@ pub async fn save(
         language: submitted.get("language").into(),
         languages: submitted.get("languages").into(),
         navigation: submitted.get("navigation").into(),
+        require_two_factor: submitted.get("require_two_factor") == "on",
         banner_enabled: submitted.get("banner_enabled") == "on",
         banner_text: submitted.get("banner_text").into(),
         banner_button: submitted.get("banner_button").into(),

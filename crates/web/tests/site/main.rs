@@ -15,4 +15,5 @@ mod hostile;
 mod http;
 mod media;
 mod pages;
+mod two_factor;
 mod validity;
