@@ -189,3 +189,123 @@ fn free_port() -> Result<u16, String> {
         .map(|a| a.port())
         .map_err(|e| e.to_string())
 }
+
+/// One message an [`SmtpSink`] received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub recipients: Vec<String>,
+    /// Headers and body as sent, dot-stuffing undone.
+    pub data: String,
+}
+
+/// A small SMTP server on loopback that accepts everything and keeps it, for tests
+/// that must see what Kolokol really sends over TCP.
+pub struct SmtpSink {
+    address: std::net::SocketAddr,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<ReceivedMail>>>,
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        let listener = match TcpListener::bind("127.0.0.1:0") {
+            Ok(listener) => listener,
+            Err(e) => panic!("cannot listen for SMTP: {e}"),
+        };
+        let address = match listener.local_addr() {
+            Ok(address) => address,
+            Err(e) => panic!("no SMTP address: {e}"),
+        };
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = std::sync::Arc::clone(&messages);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || serve_smtp(stream, &store));
+            }
+        });
+        Self { address, messages }
+    }
+
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.address
+    }
+
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+fn serve_smtp(stream: std::net::TcpStream, store: &std::sync::Mutex<Vec<ReceivedMail>>) {
+    use std::io::{BufRead, BufReader};
+    let Ok(reader_stream) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reader_stream);
+    let mut writer = stream;
+    let mut say = |text: &str| writer.write_all(format!("{text}\r\n").as_bytes()).is_ok();
+    if !say("220 kolokol-test ESMTP") {
+        return;
+    }
+    let (mut from, mut recipients) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let command = line.trim_end().to_owned();
+        let upper = command.to_ascii_uppercase();
+        let ok = if upper.starts_with("EHLO") {
+            say("250-kolokol-test") && say("250 8BITMIME")
+        } else if upper.starts_with("HELO")
+            || upper.starts_with("RSET")
+            || upper.starts_with("NOOP")
+        {
+            say("250 OK")
+        } else if upper.starts_with("MAIL FROM:") {
+            from = command[10..].trim().trim_matches(['<', '>']).to_owned();
+            say("250 OK")
+        } else if upper.starts_with("RCPT TO:") {
+            recipients.push(command[8..].trim().trim_matches(['<', '>']).to_owned());
+            say("250 OK")
+        } else if upper == "DATA" {
+            if !say("354 End data with <CR><LF>.<CR><LF>") {
+                return;
+            }
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let text = line.trim_end_matches(['\r', '\n']);
+                if text == "." {
+                    break;
+                }
+                data.push_str(
+                    text.strip_prefix('.')
+                        .filter(|_| text.starts_with(".."))
+                        .unwrap_or(text),
+                );
+                data.push('\n');
+            }
+            if let Ok(mut messages) = store.lock() {
+                messages.push(ReceivedMail {
+                    from: from.clone(),
+                    recipients: std::mem::take(&mut recipients),
+                    data,
+                });
+            }
+            say("250 OK queued")
+        } else if upper == "QUIT" {
+            let _ = say("221 Bye");
+            return;
+        } else {
+            say("502 Command not implemented")
+        };
+        if !ok {
+            return;
+        }
+    }
+}
