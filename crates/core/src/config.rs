@@ -20,6 +20,28 @@ pub struct Config {
     /// A theme folder whose templates and assets override the built-in theme.
     pub theme_dir: Option<PathBuf>,
     pub site: SiteConfig,
+    pub mail: MailConfig,
+}
+
+/// Outgoing mail (staff invitations now; receipts and newsletters later).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` or
+    /// `smtps://user:password@host:465`; empty: no mail is sent, and the admin shows
+    /// invitation links to pass on by hand.
+    pub smtp_url: String,
+    /// The sender of transactional mail, e.g. `The Bell <newsroom@bell.example>`.
+    pub from: String,
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -30,6 +52,7 @@ impl Default for Config {
             database_url: String::new(),
             theme_dir: None,
             site: SiteConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -50,6 +73,9 @@ impl Config {
 
     /// Checks what serde cannot: values that parse but make no sense.
     pub fn validate(&self) -> Result<(), String> {
+        if !self.mail.smtp_url.trim().is_empty() && self.mail.from.trim().is_empty() {
+            return Err("mail.from is needed when mail.smtp_url is set".into());
+        }
         self.site.validate()
     }
 }
@@ -63,6 +89,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("theme_dir", &self.theme_dir)
             .field("site", &self.site)
+            .field("mail", &self.mail)
             .finish()
     }
 }

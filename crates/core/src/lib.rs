@@ -20,4 +20,4 @@ pub use editor::{
 pub use page::{PageNumber, PageRequest, Paginated};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
-pub use staff::{Email, Role, User, UserId};
+pub use staff::{Email, Invitation, Role, User, UserId};

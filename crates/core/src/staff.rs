@@ -211,3 +211,12 @@ mod tests {
         assert!(check_new_password("correct horse battery").is_ok());
     }
 }
+
+/// An invitation to join the newsroom's staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}

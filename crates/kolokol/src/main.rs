@@ -225,9 +225,23 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
             config.media_dir().display()
         )
     })?;
-    let state = AppState::new(store, theme, config.site.clone(), config.media_dir())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    let mailer: Option<kolokol_mail::DynMailer> = if config.mail.smtp_url.trim().is_empty() {
+        None
+    } else {
+        Some(std::sync::Arc::new(kolokol_mail::SmtpMailer::new(
+            &config.mail.smtp_url,
+            &config.mail.from,
+        )?))
+    };
+    let state = AppState::new(
+        store,
+        theme,
+        config.site.clone(),
+        config.media_dir(),
+        mailer,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
     Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, AuditEntry,
-    Author, EditableArticle, Email, LibraryImage, NewArticle, NewImage, PageRequest, Paginated,
-    Revision, Role, Section, Slug, Tag, User, UserId,
+    Author, EditableArticle, Email, Invitation, LibraryImage, NewArticle, NewImage, PageRequest,
+    Paginated, Revision, Role, Section, Slug, Tag, User, UserId,
 };
 
 pub use error::StoreError;
@@ -195,6 +195,30 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Records an invitation (the token hashed) valid until `expires_at`.
+    async fn create_invitation(
+        &self,
+        token_hash: &str,
+        invitation: &Invitation,
+        invited_by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// An unused, unexpired invitation.
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>, StoreError>;
+    /// Uses the invitation up and creates the account, all or nothing. None when the
+    /// invitation is used, expired or unknown.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError>;
 
     async fn record_login_failure(
         &self,

@@ -21,6 +21,10 @@ impl PostgresStore {
     }
 }
 
+impl crate::sql::HasDatabase for PostgresStore {
+    type Db = sqlx::Postgres;
+}
+
 crate::sql::impl_store!(
     PostgresStore,
     Backend::Postgres,

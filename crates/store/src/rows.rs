@@ -452,3 +452,24 @@ impl ImageRow {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct InvitationRow {
+    email: String,
+    name: String,
+    role: String,
+    expires_at: i64,
+}
+
+impl InvitationRow {
+    pub(crate) fn into_invitation(self) -> Result<kolokol_core::Invitation, StoreError> {
+        Ok(kolokol_core::Invitation {
+            email: kolokol_core::Email::parse(&self.email)
+                .map_err(|_| StoreError::Corrupt(format!("e-mail {:?}", self.email)))?,
+            name: self.name,
+            role: kolokol_core::Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", self.role)))?,
+            expires_at: time(self.expires_at)?,
+        })
+    }
+}

@@ -78,6 +78,11 @@ pub(crate) const ARTICLE_CORRECTIONS: &str =
 pub(crate) const BUMP_CONTENT_VERSION: &str =
     "UPDATE site_state SET content_version = content_version + 1 WHERE id = 1";
 
+/// Ties a backend struct to its sqlx database type.
+pub(crate) trait HasDatabase {
+    type Db: sqlx::Database;
+}
+
 /// Implements [`crate::Store`] for a backend struct with a `pool` field.
 ///
 /// The body is the same for both backends; the migrations differ, and so does how a
@@ -87,6 +92,58 @@ pub(crate) const BUMP_CONTENT_VERSION: &str =
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $migrator:expr, $begin:expr) => {
         impl $store {
+            /// Creates an account and its author profile inside `tx`.
+            async fn insert_user(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                email: &kolokol_core::Email,
+                name: &str,
+                role: kolokol_core::Role,
+                password_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<kolokol_core::User, StoreError> {
+                let base = kolokol_core::Slug::from_title(name)
+                    .map_err(|e| StoreError::Corrupt(format!("name {name:?}: {e}")))?;
+                let mut author_slug = base.to_string();
+                for n in 2.. {
+                    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authors WHERE slug = $1")
+                        .bind(&author_slug)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    if taken == 0 {
+                        break;
+                    }
+                    author_slug = format!("{base}-{n}");
+                }
+                let author_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO authors (slug, name, title, bio) VALUES ($1, $2, '', '') RETURNING id",
+                )
+                .bind(&author_slug)
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, name, role, password_hash, author_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(email.as_str())
+                .bind(name)
+                .bind(role.as_str())
+                .bind(password_hash)
+                .bind(author_id)
+                .bind(now.timestamp())
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(kolokol_core::User {
+                    id: kolokol_core::UserId(id),
+                    email: email.clone(),
+                    name: name.to_owned(),
+                    role,
+                    author_id: Some(author_id),
+                    two_factor: false,
+                })
+            }
+
+
             /// Library images with their renditions, in the rows' order.
             async fn with_variants(
                 &self,
@@ -556,48 +613,81 @@ macro_rules! impl_store {
                 password_hash: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<kolokol_core::User, StoreError> {
-                let base = kolokol_core::Slug::from_title(name)
-                    .map_err(|e| StoreError::Corrupt(format!("name {name:?}: {e}")))?;
                 let mut tx = self.pool.begin_with($begin).await?;
-                let mut author_slug = base.to_string();
-                for n in 2.. {
-                    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authors WHERE slug = $1")
-                        .bind(&author_slug)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if taken == 0 {
-                        break;
-                    }
-                    author_slug = format!("{base}-{n}");
-                }
-                let author_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO authors (slug, name, title, bio) VALUES ($1, $2, '', '') RETURNING id",
-                )
-                .bind(&author_slug)
-                .bind(name)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (email, name, role, password_hash, author_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(email.as_str())
-                .bind(name)
-                .bind(role.as_str())
-                .bind(password_hash)
-                .bind(author_id)
-                .bind(now.timestamp())
-                .fetch_one(&mut *tx)
-                .await?;
+                let user = Self::insert_user(&mut tx, email, name, role, password_hash, now).await?;
                 tx.commit().await?;
-                Ok(kolokol_core::User {
-                    id: kolokol_core::UserId(id),
-                    email: email.clone(),
-                    name: name.to_owned(),
-                    role,
-                    author_id: Some(author_id),
-                    two_factor: false,
-                })
+                Ok(user)
+            }
+
+            async fn create_invitation(
+                &self,
+                token_hash: &str,
+                invitation: &kolokol_core::Invitation,
+                invited_by: kolokol_core::UserId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO invitations (token_hash, email, name, role, invited_by, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(token_hash)
+                .bind(invitation.email.as_str())
+                .bind(&invitation.name)
+                .bind(invitation.role.as_str())
+                .bind(invited_by.0)
+                .bind(now.timestamp())
+                .bind(invitation.expires_at.timestamp())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn invitation(
+                &self,
+                token_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<kolokol_core::Invitation>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::InvitationRow>(
+                    "SELECT email, name, role, expires_at FROM invitations \
+                     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now.timestamp())
+                .fetch_optional(&self.pool)
+                .await?
+                .map($crate::rows::InvitationRow::into_invitation)
+                .transpose()
+            }
+
+            async fn accept_invitation(
+                &self,
+                token_hash: &str,
+                name: &str,
+                password_hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<kolokol_core::User>, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let Some(invitation) = sqlx::query_as::<_, $crate::rows::InvitationRow>(
+                    "SELECT email, name, role, expires_at FROM invitations \
+                     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now.timestamp())
+                .fetch_optional(&mut *tx)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let invitation = invitation.into_invitation()?;
+                sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE token_hash = $2")
+                    .bind(now.timestamp())
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                let user =
+                    Self::insert_user(&mut tx, &invitation.email, name, invitation.role, password_hash, now).await?;
+                tx.commit().await?;
+                Ok(Some(user))
             }
 
             async fn user_for_login(

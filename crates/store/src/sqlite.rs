@@ -32,6 +32,10 @@ impl SqliteStore {
     }
 }
 
+impl crate::sql::HasDatabase for SqliteStore {
+    type Db = sqlx::Sqlite;
+}
+
 crate::sql::impl_store!(
     SqliteStore,
     Backend::Sqlite,

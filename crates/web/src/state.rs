@@ -29,6 +29,8 @@ pub struct Inner {
     site: RwLock<Arc<SiteConfig>>,
     pub media_dir: PathBuf,
     pub cache: PageCache,
+    /// None when no mail server is configured.
+    pub mailer: Option<kolokol_mail::DynMailer>,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -57,6 +59,7 @@ impl AppState {
         theme: Theme,
         site: SiteConfig,
         media_dir: PathBuf,
+        mailer: Option<kolokol_mail::DynMailer>,
     ) -> Result<Self, AppError> {
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
@@ -68,6 +71,7 @@ impl AppState {
             site: RwLock::new(Arc::new(current)),
             media_dir,
             cache,
+            mailer,
         })))
     }
 

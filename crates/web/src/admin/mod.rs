@@ -8,6 +8,7 @@ mod auth;
 mod media;
 pub mod password;
 mod settings;
+mod staff;
 mod two_factor;
 
 use axum::Router;
@@ -62,6 +63,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
         .route("/admin/settings", get(settings::form).post(settings::save))
+        .route("/admin/staff", get(staff::list))
+        .route("/admin/staff/invite", post(staff::invite))
+        .route(
+            "/admin/invite/{token}",
+            get(staff::accept_form).post(staff::accept),
+        )
         .route(
             "/admin/media",
             get(media::list)

@@ -563,6 +563,17 @@ async fn every_admin_route_as_every_role() {
             [403, 403, 403, 303],
         ),
         ("GET", "/admin/media".into(), vec![], [200, 200, 200, 200]),
+        ("GET", "/admin/staff".into(), vec![], [403, 403, 403, 200]),
+        (
+            "POST",
+            "/admin/staff/invite".into(),
+            vec![
+                ("email", "x@walk.example"),
+                ("name", "X"),
+                ("role", "author"),
+            ],
+            [403, 403, 403, 200],
+        ),
         (
             "POST",
             "/admin/articles".into(),
@@ -759,5 +770,158 @@ async fn an_admin_changes_the_sites_settings() {
             .unwrap()
             .iter()
             .any(|e| e.action == "settings.save")
+    );
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_reporter_by_email_and_they_join() {
+    let (app, sink) = TestApp::with_mail().await;
+    let admin = app.sign_in(Role::Admin, "Inviting Admin").await;
+    assert_eq!(admin.get("/admin/staff").await.status(), 200);
+
+    let refused = admin
+        .post(
+            "/admin/staff/invite",
+            &[("email", "not an address"), ("name", ""), ("role", "owner")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    for field in ["email", "name", "role"] {
+        assert!(
+            !text_of(&html, &format!("#{field}-error")).is_empty(),
+            "{field}"
+        );
+    }
+    let taken = admin
+        .post(
+            "/admin/staff/invite",
+            &[
+                ("email", admin.user.email.as_str()),
+                ("name", "Again"),
+                ("role", "author"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), 422);
+
+    let invited = admin
+        .post(
+            "/admin/staff/invite",
+            &[
+                ("email", "new.reporter@bell.example"),
+                ("name", "New Reporter"),
+                ("role", "author"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 200);
+    assert!(
+        invited
+            .text()
+            .await
+            .unwrap()
+            .contains("Invitation sent to new.reporter@bell.example")
+    );
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].recipients, ["new.reporter@bell.example"]);
+    // Long lines travel quoted-printable: undo the soft line breaks.
+    let body = mails[0].data.replace("=\n", "").replace("=3D", "=");
+    let link = body
+        .lines()
+        .find(|l| l.contains("/admin/invite/"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("You are invited as author")
+    );
+    let client = app.client();
+    let short = client
+        .post(app.url(&path))
+        .form(&[
+            ("name", "New Reporter"),
+            ("password", "short"),
+            ("password_again", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 422);
+    assert!(
+        short
+            .text()
+            .await
+            .unwrap()
+            .contains("at least 12 characters")
+    );
+    let joined = client
+        .post(app.url(&path))
+        .form(&[
+            ("name", "New Reporter"),
+            ("password", STAFF_PASSWORD),
+            ("password_again", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 303);
+    let (user, _) = app
+        .store
+        .user_for_login(&kolokol_core::Email::parse("new.reporter@bell.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (user.name.as_str(), user.role),
+        ("New Reporter", Role::Author)
+    );
+    let again = client
+        .post(app.url(&path))
+        .form(&[
+            ("name", "Someone"),
+            ("password", STAFF_PASSWORD),
+            ("password_again", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404, "an invitation works once");
+    assert_eq!(app.get("/admin/invite/0000").await.status(), 404);
+}
+
+#[tokio::test]
+async fn without_a_mail_server_the_admin_gets_the_link_to_pass_on() {
+    let (app, _) = newsroom().await;
+    let admin = app.sign_in(Role::Admin, "Offline Admin").await;
+    let invited = admin
+        .post(
+            "/admin/staff/invite",
+            &[
+                ("email", "helper@bell.example"),
+                ("name", "Helper"),
+                ("role", "contributor"),
+            ],
+        )
+        .await;
+    let html = scraper::Html::parse_document(&invited.text().await.unwrap());
+    let link = text_of(&html, "code.invite-link");
+    assert!(
+        link.starts_with(&format!("{}/admin/invite/", app.base)),
+        "{link}"
+    );
+    assert_eq!(
+        app.get(link.strip_prefix(&app.base).unwrap())
+            .await
+            .status(),
+        200
     );
 }

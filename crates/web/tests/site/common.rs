@@ -67,7 +67,27 @@ impl TestApp {
         TestApp::start(Some(theme), false).await
     }
 
+    /// A server of its own that sends mail to a local SMTP sink.
+    pub async fn with_mail() -> (TestApp, kolokol_testkit::SmtpSink) {
+        let sink = kolokol_testkit::SmtpSink::start();
+        let mailer = kolokol_mail::SmtpMailer::new(
+            &format!("smtp://{}", sink.address()),
+            "The Northern Bell <newsroom@bell.example>",
+        )
+        .unwrap();
+        let app = TestApp::start_with(None, false, Some(std::sync::Arc::new(mailer))).await;
+        (app, sink)
+    }
+
     async fn start(theme: Option<PathBuf>, demo: bool) -> TestApp {
+        TestApp::start_with(theme, demo, None).await
+    }
+
+    async fn start_with(
+        theme: Option<PathBuf>,
+        demo: bool,
+        mailer: Option<kolokol_mail::DynMailer>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
         let store =
@@ -86,7 +106,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let site = test_site(&base);
         let theme = Theme::new(theme, site.tz()).unwrap();
-        let state = AppState::new(store.clone(), theme, site, media)
+        let state = AppState::new(store.clone(), theme, site, media, mailer)
             .await
             .unwrap();
         tokio::spawn(kolokol_web::serve(
