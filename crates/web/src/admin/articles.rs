@@ -462,6 +462,26 @@ fn parse_local_time(value: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The editor again, with a message next to a publication field.
+async fn editor_with_errors(
+    state: &AppState,
+    staff: &Staff,
+    article: &EditableArticle,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let form = ArticleForm::from_draft(&article.draft);
+    editor(
+        state,
+        staff,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(article),
+        &form,
+        &errors,
+        None,
+    )
+    .await
+}
+
 /// Publish now, schedule, withdraw, or mark as updated.
 pub async fn publication(
     State(state): State<AppState>,
@@ -494,16 +514,18 @@ pub async fn publication(
             ("article.publish", "published")
         }
         "schedule" => {
-            let Some(at) = parse_local_time(form.get("at"), state.site().tz()) else {
-                return Err(AppError::BadRequest(
-                    "Give the publication time as a date and a time.".into(),
-                ));
+            let at = parse_local_time(form.get("at"), state.site().tz());
+            let problem = match at {
+                None => Some("Give the publication time as a date and a time."),
+                Some(at) if at <= now => {
+                    Some("That time has passed. Choose a time in the future, or publish now.")
+                }
+                Some(_) => None,
             };
-            if at <= now {
-                return Err(AppError::BadRequest(
-                    "That time has passed. Choose a time in the future, or publish now.".into(),
-                ));
-            }
+            let (Some(at), None) = (at, problem) else {
+                let errors = FieldErrors::from([("at", problem.unwrap_or_default().to_owned())]);
+                return editor_with_errors(&state, &staff, &article, errors).await;
+            };
             state
                 .store
                 .set_publication(article.id, ArticleStatus::Published, Some(at), now)
@@ -556,9 +578,11 @@ pub async fn correct(
     )?;
     let text = form.get("correction").trim();
     if text.is_empty() || text.chars().count() > 2_000 {
-        return Err(AppError::BadRequest(
-            "Write the correction (up to 2,000 characters).".into(),
-        ));
+        let errors = FieldErrors::from([(
+            "correction",
+            "Write the correction (up to 2,000 characters).".to_owned(),
+        )]);
+        return editor_with_errors(&state, &staff, &article, errors).await;
     }
     let now = Utc::now();
     state.store.add_correction(article.id, text, now).await?;

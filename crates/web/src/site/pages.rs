@@ -21,8 +21,9 @@ use crate::error::{AppError, ErrorPage};
 use crate::state::AppState;
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
-/// Pages may be kept by browsers briefly; ETags make revalidation cheap.
-pub(super) const PAGE_CACHE_CONTROL: &str = "public, max-age=60";
+/// Browsers revalidate pages on every visit (a 304 costs almost nothing with the ETag),
+/// so a correction or a newly published story is seen at once, not a minute later.
+pub(super) const PAGE_CACHE_CONTROL: &str = "public, no-cache";
 
 /// Renders a template into a cacheable page.
 pub(super) fn html_page(

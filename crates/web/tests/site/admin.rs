@@ -305,6 +305,12 @@ async fn an_editor_writes_publishes_renames_corrects_and_restores() {
             .status(),
         303
     );
+    let empty = staff
+        .post(&format!("{edit}/corrections"), &[("correction", "  ")])
+        .await;
+    assert_eq!(empty.status(), 422);
+    let html = scraper::Html::parse_document(&empty.text().await.unwrap());
+    assert!(text_of(&html, "#correction-error").contains("Write the correction"));
     assert_eq!(
         staff
             .post(
@@ -421,8 +427,12 @@ async fn scheduled_articles_appear_when_due() {
             &[("action", "schedule"), ("at", "2001-01-01T09:00")],
         )
         .await;
-    assert_eq!(past.status(), 400);
-    assert!(past.text().await.unwrap().contains("That time has passed"));
+    assert_eq!(past.status(), 422);
+    let html = scraper::Html::parse_document(&past.text().await.unwrap());
+    assert!(
+        text_of(&html, "#at-error").contains("That time has passed"),
+        "the message stands next to the field"
+    );
 
     let soon = (chrono::Utc::now() + chrono::Duration::hours(1))
         .with_timezone(&"Europe/Riga".parse::<chrono_tz::Tz>().unwrap());

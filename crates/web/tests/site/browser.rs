@@ -415,6 +415,52 @@ async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
     );
     browser.back().await.unwrap();
 
+    // Schedule it for tomorrow morning, then change our minds and publish now.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .with_timezone(&"Europe/Riga".parse::<chrono_tz::Tz>().unwrap())
+        .format("%Y-%m-%dT09:00")
+        .to_string();
+    let at = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#at"))
+        .await
+        .unwrap();
+    browser
+        .execute(
+            "arguments[0].value = arguments[1];",
+            vec![serde_json::to_value(&at).unwrap(), json!(tomorrow)],
+        )
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[value=schedule]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let state = browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::XPath(
+            "//p[@class='notice' and normalize-space()='Scheduled.']",
+        ))
+        .await;
+    assert!(state.is_ok(), "scheduled");
+    assert!(
+        browser
+            .find(Locator::Css(".heading-row .state-scheduled"))
+            .await
+            .is_ok()
+    );
+    browser.goto(&app.url("/")).await.unwrap();
+    assert!(
+        browser.find(Locator::Css(".lead-headline")).await.is_err(),
+        "not on the site before its time"
+    );
+    browser.back().await.unwrap();
+
     browser
         .wait()
         .at_most(wait)
