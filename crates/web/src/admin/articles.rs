@@ -217,36 +217,55 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let submitted = FormData::parse(&body);
     staff.check_csrf(&submitted)?;
-    let form = article_form(&submitted);
-    let draft = match checked_draft(&state, &form).await? {
+    save_from_form(&state, &staff, None, &article_form(&submitted)).await
+}
+
+/// Checks the editor's form and saves it as a new article or a new revision of
+/// `article`; on any problem the editor comes back with the messages and nothing is
+/// written.
+async fn save_from_form(
+    state: &AppState,
+    staff: &Staff,
+    article: Option<&EditableArticle>,
+    form: &ArticleForm,
+) -> Result<Response, AppError> {
+    let draft = match checked_draft(state, form).await? {
         Ok(draft) => draft,
         Err(errors) => {
             return editor(
-                &state,
-                &staff,
+                state,
+                staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &form,
+                article,
+                form,
                 &errors,
                 None,
             )
             .await;
         }
     };
+    if let Some(existing) = article
+        && draft == existing.draft
+    {
+        return Ok(see_other(&format!(
+            "/admin/articles/{}?saved=1",
+            existing.id.0
+        )));
+    }
     let now = Utc::now();
     let id = match state
         .store
-        .save_article(None, &draft, staff.user.id, now)
+        .save_article(article.map(|a| a.id), &draft, staff.user.id, now)
         .await
     {
         Ok(id) => id,
         Err(StoreError::Conflict(_)) => {
             return editor(
-                &state,
-                &staff,
+                state,
+                staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &form,
+                article,
+                form,
                 &slug_taken(),
                 None,
             )
@@ -254,16 +273,18 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    let action = if article.is_some() {
+        "article.save"
+    } else {
+        "article.create"
+    };
     state
         .store
-        .record_audit(
-            Some(staff.user.id),
-            "article.create",
-            &draft.headline,
-            "",
-            now,
-        )
+        .record_audit(Some(staff.user.id), action, &draft.headline, "", now)
         .await?;
+    if article.is_some_and(|a| a.status == ArticleStatus::Published) {
+        state.content_changed().await;
+    }
     Ok(see_other(&format!("/admin/articles/{}?saved=1", id.0)))
 }
 
@@ -321,60 +342,7 @@ pub async fn save(
     let submitted = FormData::parse(&body);
     staff.check_csrf(&submitted)?;
     let article = editable(&state, &staff, id).await?;
-    let form = article_form(&submitted);
-    let draft = match checked_draft(&state, &form).await? {
-        Ok(draft) => draft,
-        Err(errors) => {
-            return editor(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&article),
-                &form,
-                &errors,
-                None,
-            )
-            .await;
-        }
-    };
-    if draft == article.draft {
-        return Ok(see_other(&format!("/admin/articles/{id}?saved=1")));
-    }
-    let now = Utc::now();
-    match state
-        .store
-        .save_article(Some(article.id), &draft, staff.user.id, now)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict(_)) => {
-            return editor(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&article),
-                &form,
-                &slug_taken(),
-                None,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "article.save",
-            &draft.headline,
-            "",
-            now,
-        )
-        .await?;
-    if article.status == ArticleStatus::Published {
-        state.content_changed().await;
-    }
-    Ok(see_other(&format!("/admin/articles/{id}?saved=1")))
+    save_from_form(&state, &staff, Some(&article), &article_form(&submitted)).await
 }
 
 /// The article as readers will see it, from the saved draft.

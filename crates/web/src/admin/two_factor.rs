@@ -75,6 +75,21 @@ fn code_matches(totp: &TOTP, code: &str) -> bool {
     digits.len() == 6 && totp.check_current(&digits).unwrap_or(false)
 }
 
+/// Whether `code` is the current code of `user`'s secret (pending or enabled).
+async fn current_code_ok(
+    state: &AppState,
+    user: &kolokol_core::User,
+    code: &str,
+) -> Result<bool, AppError> {
+    match state.store.totp_secret(user.id).await? {
+        Some(secret) if !secret.is_empty() => Ok(code_matches(
+            &totp(&secret, &state.site().title, user.email.as_str())?,
+            code,
+        )),
+        _ => Ok(false),
+    }
+}
+
 /// The QR code of the `otpauth://` address, as a data URI (the CSP allows data: images).
 fn qr_data_uri(url: &str) -> Result<String, AppError> {
     let code = qrcode::QrCode::new(url.as_bytes())
@@ -151,14 +166,8 @@ pub async fn challenge(
             &next,
         );
     }
-    let secret = state
-        .store
-        .totp_secret(pending.user.id)
-        .await?
-        .unwrap_or_default();
     let code = form.get("code").trim();
-    let by_app =
-        !secret.is_empty() && code_matches(&totp(&secret, &state.site().title, account)?, code);
+    let by_app = current_code_ok(&state, &pending.user, code).await?;
     let by_recovery = !by_app
         && code.len() >= 10
         && state
@@ -262,17 +271,7 @@ pub async fn enable(
     if staff.user.two_factor {
         return Ok(see_other("/admin/two-factor"));
     }
-    let secret = state
-        .store
-        .totp_secret(staff.user.id)
-        .await?
-        .unwrap_or_default();
-    if secret.is_empty()
-        || !code_matches(
-            &totp(&secret, &state.site().title, staff.user.email.as_str())?,
-            form.get("code"),
-        )
-    {
+    if !current_code_ok(&state, &staff.user, form.get("code")).await? {
         return setup_page(&state, &staff, StatusCode::UNPROCESSABLE_ENTITY, Some("That code does not match. Check the time on your phone and enter the current code."), false).await;
     }
     let codes = recovery_codes();
@@ -309,15 +308,7 @@ pub async fn disable(
             "The newsroom requires two-factor sign-in, so it cannot be turned off.".into(),
         ));
     }
-    let secret = state
-        .store
-        .totp_secret(staff.user.id)
-        .await?
-        .unwrap_or_default();
-    if !code_matches(
-        &totp(&secret, &state.site().title, staff.user.email.as_str())?,
-        form.get("code"),
-    ) {
+    if !current_code_ok(&state, &staff.user, form.get("code")).await? {
         return setup_page(
             &state,
             &staff,

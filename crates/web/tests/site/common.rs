@@ -261,31 +261,7 @@ impl TestApp {
             .create_user(&email, name, role, &hash, Utc::now())
             .await
             .unwrap();
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let form_page = client
-            .get(self.url("/admin/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let login_csrf = hidden_value(&form_page, "csrf");
-        let response = client
-            .post(self.url("/admin/login"))
-            .form(&[
-                ("csrf", login_csrf.as_str()),
-                ("email", email.as_str()),
-                ("password", STAFF_PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "signing in as {name}");
+        let (client, _) = self.password_step(email.as_str()).await;
         let dashboard = client
             .get(self.url("/admin"))
             .send()
@@ -306,6 +282,40 @@ impl TestApp {
             user,
             base: self.base.clone(),
         }
+    }
+}
+
+impl TestApp {
+    /// Signs in with the password in a fresh browser (a cookie jar); returns it and
+    /// where the sign-in sent it.
+    pub async fn password_step(&self, email: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = client
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden_value(&page, "csrf");
+        let response = client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", STAFF_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "signing in as {email}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        (client, location)
     }
 }
 

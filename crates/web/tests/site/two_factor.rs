@@ -3,7 +3,7 @@
 use kolokol_core::Role;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::common::{STAFF_PASSWORD, TestApp, hidden_value, select, text_of};
+use crate::common::{TestApp, hidden_value, select, text_of};
 
 fn code_for(secret: &str) -> String {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
@@ -11,37 +11,6 @@ fn code_for(secret: &str) -> String {
         .unwrap()
         .generate_current()
         .unwrap()
-}
-
-/// Signs in with the password in a fresh browser; returns it and where it was sent.
-async fn password_step(app: &TestApp, email: &str) -> (reqwest::Client, String) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(app.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf");
-    let response = client
-        .post(app.url("/admin/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", STAFF_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    (client, location)
 }
 
 async fn second_step(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
@@ -107,7 +76,7 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
 
     // Signing in now takes the code.
     let email = editor.user.email.as_str();
-    let (browser, location) = password_step(&app, email).await;
+    let (browser, location) = app.password_step(email).await;
     assert_eq!(location, "/admin/login/two-factor?next=%2Fadmin");
     assert_eq!(
         browser
@@ -134,14 +103,14 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
     );
 
     // A recovery code works once.
-    let (browser, _) = password_step(&app, email).await;
+    let (browser, _) = app.password_step(email).await;
     assert_eq!(
         second_step(&app, &browser, &codes[3].to_uppercase())
             .await
             .status(),
         303
     );
-    let (browser, _) = password_step(&app, email).await;
+    let (browser, _) = app.password_step(email).await;
     assert_eq!(
         second_step(&app, &browser, &codes[3]).await.status(),
         401,
@@ -163,7 +132,7 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
             .status(),
         303
     );
-    let (_, location) = password_step(&app, email).await;
+    let (_, location) = app.password_step(email).await;
     assert_eq!(location, "/admin");
     let actions: Vec<String> = app
         .store
@@ -195,7 +164,7 @@ async fn wrong_codes_are_throttled() {
             .status(),
         200
     );
-    let (browser, _) = password_step(&app, editor.user.email.as_str()).await;
+    let (browser, _) = app.password_step(editor.user.email.as_str()).await;
     for _ in 0..5 {
         assert_eq!(second_step(&app, &browser, "999999").await.status(), 401);
     }
