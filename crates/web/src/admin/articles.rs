@@ -450,6 +450,23 @@ async fn editor_with_errors(
     .await
 }
 
+/// Loads an article the staff member may publish, withdraw or correct.
+async fn publishable(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    what: &str,
+) -> Result<EditableArticle, AppError> {
+    let article = state
+        .store
+        .editable_article(ArticleId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = article.is_own(staff.user.id, staff.user.author_id);
+    staff.require(staff.user.role.can_publish(own), what)?;
+    Ok(article)
+}
+
 /// Publish now, schedule, withdraw, or mark as updated.
 pub async fn publication(
     State(state): State<AppState>,
@@ -459,16 +476,7 @@ pub async fn publication(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     staff.check_csrf(&form)?;
-    let article = state
-        .store
-        .editable_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let own = article.is_own(staff.user.id, staff.user.author_id);
-    staff.require(
-        staff.user.role.can_publish(own),
-        "publish or withdraw this article",
-    )?;
+    let article = publishable(&state, &staff, id, "publish or withdraw this article").await?;
     let now = Utc::now();
     let headline = article.draft.headline.as_str();
     let (action, notice) = match form.get("action") {
@@ -534,16 +542,7 @@ pub async fn correct(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     staff.check_csrf(&form)?;
-    let article = state
-        .store
-        .editable_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let own = article.is_own(staff.user.id, staff.user.author_id);
-    staff.require(
-        staff.user.role.can_publish(own),
-        "add corrections to this article",
-    )?;
+    let article = publishable(&state, &staff, id, "add corrections to this article").await?;
     let text = form.get("correction").trim();
     if text.is_empty() || text.chars().count() > 2_000 {
         let errors = FieldErrors::from([(
