@@ -154,7 +154,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<User, StoreError>;
     /// The account and its password hash, for signing in.
     async fn user_for_login(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
+    /// Every account, disabled ones included (see `disabled_users`).
     async fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// Ids of disabled accounts.
+    async fn disabled_users(&self) -> Result<Vec<UserId>, StoreError>;
+    async fn set_user_role(&self, user: UserId, role: Role) -> Result<(), StoreError>;
+    /// Disables (ending every session) or re-enables an account.
+    async fn set_user_disabled(&self, user: UserId, disabled: bool) -> Result<(), StoreError>;
     async fn authors(&self) -> Result<Vec<Author>, StoreError>;
 
     /// Opens a session; `verified` is false while it waits for the second factor.

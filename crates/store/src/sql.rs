@@ -1271,6 +1271,36 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn disabled_users(&self) -> Result<Vec<kolokol_core::UserId>, StoreError> {
+                let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE disabled <> 0 ORDER BY id")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(ids.into_iter().map(kolokol_core::UserId).collect())
+            }
+
+            async fn set_user_role(&self, user: kolokol_core::UserId, role: kolokol_core::Role) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                    .bind(role.as_str())
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_user_disabled(&self, user: kolokol_core::UserId, disabled: bool) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                    .bind(i64::from(disabled))
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }

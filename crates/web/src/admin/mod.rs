@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/settings", get(settings::form).post(settings::save))
         .route("/admin/staff", get(staff::list))
         .route("/admin/staff/invite", post(staff::invite))
+        .route("/admin/staff/{id}", post(staff::change))
         .route(
             "/admin/invite/{token}",
             get(staff::accept_form).post(staff::accept),

@@ -25,12 +25,18 @@ async fn page(
     errors: &FieldErrors,
     invited: Option<minijinja::Value>,
 ) -> Result<Response, AppError> {
+    let disabled = state.store.disabled_users().await?;
     let people: Vec<_> = state
         .store
         .users()
         .await?
         .into_iter()
-        .map(|u| context! { name => u.name, email => u.email.as_str(), role => u.role.as_str(), two_factor => u.two_factor })
+        .map(|u| {
+            context! {
+                id => u.id.0, name => u.name, email => u.email.as_str(), role => u.role.as_str(),
+                two_factor => u.two_factor, disabled => disabled.contains(&u.id), me => u.id == staff.user.id,
+            }
+        })
         .collect();
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     admin_page(
@@ -166,6 +172,60 @@ pub async fn invite(
         Some(invited),
     )
     .await
+}
+
+/// Changes a colleague's role, or disables or re-enables their account.
+pub async fn change(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    staff.check_csrf(&form)?;
+    staff.require(staff.user.role.is_admin(), "manage the staff")?;
+    let target = kolokol_core::UserId(id);
+    if target == staff.user.id {
+        return Err(AppError::BadRequest(
+            "You cannot change your own role or account here, so that the newsroom is never left without an admin.".into(),
+        ));
+    }
+    let person = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.id == target)
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let (action, detail) = match form.get("action") {
+        "role" => {
+            let role = Role::parse(form.get("role"))
+                .ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?;
+            state.store.set_user_role(target, role).await?;
+            ("staff.role", role.as_str().to_owned())
+        }
+        "disable" => {
+            state.store.set_user_disabled(target, true).await?;
+            ("staff.disable", String::new())
+        }
+        "enable" => {
+            state.store.set_user_disabled(target, false).await?;
+            ("staff.enable", String::new())
+        }
+        _ => return Err(AppError::BadRequest("Unknown staff action.".into())),
+    };
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            action,
+            person.email.as_str(),
+            &detail,
+            now,
+        )
+        .await?;
+    Ok(see_other("/admin/staff"))
 }
 
 fn capitalised(text: &str) -> String {

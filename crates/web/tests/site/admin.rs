@@ -935,3 +935,115 @@ async fn without_a_mail_server_the_admin_gets_the_link_to_pass_on() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_admin_changes_roles_and_disables_accounts_but_never_their_own() {
+    let (app, _) = newsroom().await;
+    let admin = app.sign_in(Role::Admin, "Chief Admin").await;
+    let reporter = app.sign_in(Role::Author, "Moving Reporter").await;
+    let id = reporter.user.id.0;
+
+    assert_eq!(
+        admin
+            .post(
+                &format!("/admin/staff/{id}"),
+                &[("action", "role"), ("role", "editor")]
+            )
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        reporter.get("/admin/audit").await.status(),
+        403,
+        "editors still cannot read the audit log"
+    );
+    let (user, _) = app
+        .store
+        .user_for_login(&reporter.user.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, Role::Editor);
+
+    assert_eq!(
+        admin
+            .post(&format!("/admin/staff/{id}"), &[("action", "disable")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        reporter.get("/admin").await.status(),
+        303,
+        "a disabled account's sessions end at once"
+    );
+    assert!(
+        app.store
+            .user_for_login(&reporter.user.email)
+            .await
+            .unwrap()
+            .is_none(),
+        "and it cannot sign in"
+    );
+    assert!(
+        admin
+            .get("/admin/staff")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Re-enable")
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/admin/staff/{id}"), &[("action", "enable")])
+            .await
+            .status(),
+        303
+    );
+    assert!(
+        app.store
+            .user_for_login(&reporter.user.email)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let own = admin
+        .post(
+            &format!("/admin/staff/{}", admin.user.id.0),
+            &[("action", "role"), ("role", "contributor")],
+        )
+        .await;
+    assert_eq!(own.status(), 400);
+    assert_eq!(
+        admin
+            .post("/admin/staff/999999", &[("action", "disable")])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        reporter
+            .post(
+                &format!("/admin/staff/{}", admin.user.id.0),
+                &[("action", "disable")]
+            )
+            .await
+            .status(),
+        303,
+        "a signed-out session goes to sign in"
+    );
+    let actions: Vec<String> = app
+        .store
+        .audit_log(20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for expected in ["staff.role", "staff.disable", "staff.enable"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected}");
+    }
+}

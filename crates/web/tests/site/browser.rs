@@ -176,6 +176,10 @@ async fn pages_pass_automated_wcag_checks() {
         format!("/admin/articles/{article}"),
         format!("/admin/articles/{article}/revisions"),
         "/admin/audit".to_owned(),
+        "/admin/staff".to_owned(),
+        "/admin/settings".to_owned(),
+        "/admin/media".to_owned(),
+        "/admin/two-factor".to_owned(),
     ] {
         browser.goto(&app.url(&path)).await.unwrap();
         assert_eq!(axe_violations(&browser, &axe).await, json!([]), "{path}");

@@ -71,6 +71,10 @@ async fn every_kind_of_page_is_valid_html() {
             format!("/admin/articles/{article}/revisions"),
         ),
         ("admin-audit", "/admin/audit".to_owned()),
+        ("admin-staff", "/admin/staff".to_owned()),
+        ("admin-settings", "/admin/settings".to_owned()),
+        ("admin-media", "/admin/media".to_owned()),
+        ("admin-two-factor", "/admin/two-factor".to_owned()),
     ] {
         let response = staff.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
