@@ -129,6 +129,12 @@ pub struct SiteConfig {
     pub navigation: Vec<NavLink>,
     /// Every staff member must sign in with a second factor.
     pub require_two_factor: bool,
+    /// The site's onion address (`http://….onion`), sent as `Onion-Location`.
+    pub onion: String,
+    /// Other addresses that serve the site, for readers where the main one is blocked.
+    pub mirrors: Vec<String>,
+    /// When the onion address or the mirrors last changed (for `mirrors.json`).
+    pub mirrors_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
 }
@@ -154,6 +160,9 @@ impl Default for SiteConfig {
             languages: vec!["en".into()],
             navigation: Vec::new(),
             require_two_factor: false,
+            onion: String::new(),
+            mirrors: Vec::new(),
+            mirrors_updated_at: None,
             banner: Banner::default(),
             banned_notice: BannedNotice::default(),
         }

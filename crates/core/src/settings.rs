@@ -20,6 +20,12 @@ pub struct SiteSettings {
     pub navigation: Vec<NavLink>,
     #[serde(default)]
     pub require_two_factor: bool,
+    #[serde(default)]
+    pub onion: String,
+    #[serde(default)]
+    pub mirrors: Vec<String>,
+    #[serde(default)]
+    pub mirrors_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
 }
@@ -34,6 +40,9 @@ impl SiteSettings {
             languages: site.languages.clone(),
             navigation: site.navigation.clone(),
             require_two_factor: site.require_two_factor,
+            onion: site.onion.clone(),
+            mirrors: site.mirrors.clone(),
+            mirrors_updated_at: site.mirrors_updated_at,
             banner: site.banner.clone(),
             banned_notice: site.banned_notice.clone(),
         }
@@ -48,6 +57,9 @@ impl SiteSettings {
             languages: self.languages.clone(),
             navigation: self.navigation.clone(),
             require_two_factor: self.require_two_factor,
+            onion: self.onion.clone(),
+            mirrors: self.mirrors.clone(),
+            mirrors_updated_at: self.mirrors_updated_at,
             banner: self.banner.clone(),
             banned_notice: self.banned_notice.clone(),
             ..base.clone()
@@ -67,6 +79,10 @@ pub struct SettingsForm {
     /// One link a line: `Label | /path` or `Label | https://…`.
     pub navigation: String,
     pub require_two_factor: bool,
+    /// `http://….onion`, or empty.
+    pub onion: String,
+    /// One address a line.
+    pub mirrors: String,
     pub banner_enabled: bool,
     pub banner_text: String,
     pub banner_button: String,
@@ -86,6 +102,24 @@ fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// `http://` + a v3 onion name (56 base32 characters) + `.onion`.
+fn is_onion_address(url: &str) -> bool {
+    let Some(host) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let Some(name) = host.strip_suffix(".onion") else {
+        return false;
+    };
+    let name = name.rsplit('.').next().unwrap_or(name);
+    name.len() == 56
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+}
+
 /// A link target on this site (`/path`) or a secure page elsewhere (`https://…`).
 fn is_link(url: &str) -> bool {
     (url.starts_with('/') && !url.starts_with("//"))
@@ -100,6 +134,8 @@ impl SettingsForm {
             language: settings.language.clone(),
             languages: settings.languages.join(", "),
             require_two_factor: settings.require_two_factor,
+            onion: settings.onion.clone(),
+            mirrors: settings.mirrors.join("\n"),
             navigation: settings
                 .navigation
                 .iter()
@@ -177,6 +213,30 @@ impl SettingsForm {
                 }
             }
         }
+        let onion = self.onion.trim().trim_end_matches('/').to_owned();
+        if !onion.is_empty() && !is_onion_address(&onion) {
+            errors.insert(
+                "onion",
+                "An onion address looks like http://(56 letters and digits).onion".into(),
+            );
+        }
+        let mut mirrors: Vec<String> = Vec::new();
+        for line in self
+            .mirrors
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let url = line.trim_end_matches('/').to_owned();
+            if !url.starts_with("https://")
+                || url.len() <= "https://".len()
+                || url.contains(char::is_whitespace)
+            {
+                errors.insert("mirrors", format!("{line:?} is not an https:// address."));
+            } else if !mirrors.contains(&url) {
+                mirrors.push(url);
+            }
+        }
         if navigation.len() > MAX_NAVIGATION {
             errors.insert(
                 "navigation",
@@ -230,6 +290,9 @@ impl SettingsForm {
             languages,
             navigation,
             require_two_factor: self.require_two_factor,
+            onion,
+            mirrors,
+            mirrors_updated_at: None,
             banner: Banner {
                 enabled: self.banner_enabled,
                 text: self.banner_text.trim().into(),
@@ -284,6 +347,34 @@ mod tests {
             applied.base_url,
             SiteConfig::default().base_url,
             "the rest comes from the configuration"
+        );
+    }
+
+    #[test]
+    fn onion_and_mirror_addresses_are_checked() {
+        let onion = format!("http://{}.onion", "a".repeat(56));
+        let settings = SettingsForm {
+            onion: format!("{onion}/"),
+            mirrors: "https://mirror-one.example/\nhttps://mirror-two.example\nhttps://mirror-one.example".into(),
+            ..form()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(settings.onion, onion);
+        assert_eq!(
+            settings.mirrors,
+            ["https://mirror-one.example", "https://mirror-two.example"]
+        );
+        let errors = SettingsForm {
+            onion: "http://short.onion".into(),
+            mirrors: "http://plain.example".into(),
+            ..form()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            ["mirrors", "onion"]
         );
     }
 

@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             site::render_errors,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            site::onion_location,
+        ))
         .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

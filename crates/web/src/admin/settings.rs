@@ -64,6 +64,8 @@ pub async fn save(
         languages: submitted.get("languages").into(),
         navigation: submitted.get("navigation").into(),
         require_two_factor: submitted.get("require_two_factor") == "on",
+        onion: submitted.get("onion").into(),
+        mirrors: submitted.get("mirrors").into(),
         banner_enabled: submitted.get("banner_enabled") == "on",
         banner_text: submitted.get("banner_text").into(),
         banner_button: submitted.get("banner_button").into(),
@@ -73,7 +75,7 @@ pub async fn save(
         notice_link_text: submitted.get("notice_link_text").into(),
         notice_link: submitted.get("notice_link").into(),
     };
-    let settings = match form.validate() {
+    let mut settings = match form.validate() {
         Ok(settings) => settings,
         Err(errors) => {
             return page(
@@ -86,8 +88,15 @@ pub async fn save(
             );
         }
     };
-    let json = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
     let now = Utc::now();
+    let current = state.site();
+    settings.mirrors_updated_at =
+        if settings.onion == current.onion && settings.mirrors == current.mirrors {
+            current.mirrors_updated_at
+        } else {
+            Some(now)
+        };
+    let json = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
     state.store.save_site_settings(&json, now).await?;
     state
         .store

@@ -3,6 +3,7 @@
 mod crawl;
 mod feeds;
 mod pages;
+mod reach;
 pub mod views;
 
 use axum::Router;
@@ -15,6 +16,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub use pages::render_errors;
+pub use reach::onion_location;
 
 /// The reading site's routes.
 pub fn routes() -> Router<AppState> {
@@ -24,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/{kind}/{slug}", get(pages::list))
         .route("/archive", get(pages::archive))
         .route("/support", get(pages::support))
+        .route("/mirrors", get(reach::page))
+        .route("/mirrors.json", get(reach::json_list))
         .route("/feed.xml", get(feeds::site_rss))
         .route("/atom.xml", get(feeds::site_atom))
         .route("/feed.json", get(feeds::site_json))

@@ -19,6 +19,8 @@ pub struct SiteView<'a> {
     pub sections: Vec<Link>,
     /// The menu's other links, from the settings.
     pub navigation: Vec<Link>,
+    /// Whether there are mirrors or an onion address to point readers to.
+    pub has_mirrors: bool,
     pub year: i32,
 }
 
@@ -47,6 +49,7 @@ impl<'a> SiteView<'a> {
                     url: l.url.clone(),
                 })
                 .collect(),
+            has_mirrors: !site.mirrors.is_empty() || !site.onion.is_empty(),
             year: chrono::Datelike::year(&chrono::Utc::now()),
         }
     }

@@ -117,6 +117,7 @@ async fn pages_pass_automated_wcag_checks() {
         "/archive?page=2",
         "/authors/anna-vetrova",
         "/support",
+        "/mirrors",
         "/articles/no-such-story",
     ] {
         browser.goto(&app.url(path)).await.unwrap();

@@ -15,5 +15,6 @@ mod hostile;
 mod http;
 mod media;
 mod pages;
+mod reach;
 mod two_factor;
 mod validity;

@@ -34,6 +34,7 @@ async fn every_kind_of_page_is_valid_html() {
         ("author", "/authors/anna-vetrova"),
         ("archive", "/archive?page=2"),
         ("support", "/support"),
+        ("mirrors", "/mirrors"),
         ("not-found", "/articles/no-such-story"),
         ("bad-request", "/archive?page=zero"),
     ];

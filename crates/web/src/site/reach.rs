@@ -1,0 +1,143 @@
+//! Reaching readers where the main address is blocked: the mirrors page, the
+//! machine-readable list in Bypass Censorship's `bc2.json` shape, and the
+//! `Onion-Location` header that offers Tor Browser users the onion address.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use kolokol_core::SiteConfig;
+use kolokol_render::urls;
+use minijinja::context;
+use serde_json::json;
+
+use super::pages::html_page;
+use super::views::{Meta, SiteView};
+use crate::cache::CachedPage;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// `/mirrors`: every other way to reach the site.
+pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/mirrors".into(), &headers, || async {
+            let config = state.site();
+            let sections = state.store.sections().await?;
+            let site = SiteView::new(&config, &sections);
+            let meta = Meta {
+                title: "Other ways to reach us".into(),
+                description: format!("Mirrors and the onion address of {}, for readers where it is blocked.", config.title),
+                canonical: urls::absolute(config.base(), "/mirrors"),
+                og_type: "website",
+                ..Meta::default()
+            };
+            html_page(
+                &state,
+                "mirrors.html",
+                context! { site, meta, onion => config.onion, mirrors => config.mirrors, main => config.base() },
+            )
+        })
+        .await
+}
+
+/// The list in the `bc2.json` shape used by Bypass Censorship's tools.
+pub fn bc2(site: &SiteConfig) -> serde_json::Value {
+    let main_domain = site
+        .base()
+        .split("://")
+        .nth(1)
+        .unwrap_or(site.base())
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let stamp = site.mirrors_updated_at.map(|t| t.to_rfc3339());
+    let mut alternatives: Vec<serde_json::Value> = site
+        .mirrors
+        .iter()
+        .map(|url| json!({ "type": "mirror", "proto": "https", "url": url, "created_at": stamp, "updated_at": stamp }))
+        .collect();
+    if !site.onion.is_empty() {
+        alternatives.push(json!({ "type": "eotk", "proto": "tor", "url": site.onion, "created_at": stamp, "updated_at": stamp }));
+    }
+    json!({ "version": "2.0", "sites": [{ "main_domain": main_domain, "available_alternatives": alternatives }] })
+}
+
+/// `/mirrors.json`.
+pub async fn json_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    state
+        .page("/mirrors.json".into(), &headers, || async {
+            let body = bc2(&state.site()).to_string();
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                "application/json",
+                body,
+                "public, max-age=300",
+            ))
+        })
+        .await
+}
+
+/// Adds `Onion-Location` (same path and query) to pages served on clearnet addresses.
+pub async fn onion_location(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let on_onion = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.split(':').next().unwrap_or(host).ends_with(".onion"));
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let mut response = next.run(request).await;
+    let onion = state.site().onion.clone();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if !onion.is_empty()
+        && !on_onion
+        && is_html
+        && let Ok(value) = HeaderValue::from_str(&format!("{onion}{target}"))
+    {
+        response.headers_mut().insert("onion-location", value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bc2_lists_mirrors_and_the_onion() {
+        let site = SiteConfig {
+            base_url: "https://bell.example/".into(),
+            mirrors: vec!["https://m1.example".into()],
+            onion: "http://x.onion".into(),
+            mirrors_updated_at: chrono::DateTime::from_timestamp(1_795_000_000, 0),
+            ..SiteConfig::default()
+        };
+        let value = bc2(&site);
+        assert_eq!(value["sites"][0]["main_domain"], "bell.example");
+        let alternatives = value["sites"][0]["available_alternatives"]
+            .as_array()
+            .unwrap();
+        assert_eq!(alternatives.len(), 2);
+        assert_eq!(alternatives[0]["type"], "mirror");
+        assert_eq!(alternatives[1]["proto"], "tor");
+        assert!(
+            alternatives[1]["updated_at"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-")
+        );
+    }
+}
