@@ -2,6 +2,7 @@
 
 mod crawl;
 mod feeds;
+mod lite;
 mod pages;
 mod reach;
 pub mod views;
@@ -27,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/archive", get(pages::archive))
         .route("/support", get(pages::support))
         .route("/mirrors", get(reach::page))
+        .route("/lite", get(lite::front))
+        .route("/lite/articles/{slug}", get(lite::article))
         .route("/mirrors.json", get(reach::json_list))
         .route("/feed.xml", get(feeds::site_rss))
         .route("/atom.xml", get(feeds::site_atom))

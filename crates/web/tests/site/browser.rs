@@ -118,6 +118,8 @@ async fn pages_pass_automated_wcag_checks() {
         "/authors/anna-vetrova",
         "/support",
         "/mirrors",
+        "/lite",
+        "/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
         "/articles/no-such-story",
     ] {
         browser.goto(&app.url(path)).await.unwrap();

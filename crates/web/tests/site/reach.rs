@@ -121,3 +121,73 @@ async fn the_site_answers_under_any_host_name_with_canonical_links_to_the_main_o
         }
     }
 }
+
+#[tokio::test]
+async fn the_text_only_edition_is_small_and_has_every_article() {
+    let app = TestApp::demo();
+    let front = app.html("/lite").await;
+    let links: Vec<String> = select(&front, "main li a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 30);
+    assert_eq!(
+        select(&front, "a[rel=next]")[0].value().attr("href"),
+        Some("/lite?page=2")
+    );
+    let second = app.html("/lite?page=2").await;
+    let all: Vec<String> = links
+        .into_iter()
+        .chain(
+            select(&second, "main li a")
+                .iter()
+                .map(|a| a.value().attr("href").unwrap().to_owned()),
+        )
+        .collect();
+    assert_eq!(all.len(), 42);
+    let mut largest = 0;
+    for link in &all {
+        let response = app.get(link).await;
+        assert_eq!(response.status(), 200, "{link}");
+        let body = response.text().await.unwrap();
+        largest = largest.max(body.len());
+        assert!(body.len() < 20 * 1024, "{link} is {} bytes", body.len());
+        let html = scraper::Html::parse_document(&body);
+        assert!(
+            select(&html, "img, script, picture, iframe").is_empty(),
+            "{link}: text only"
+        );
+        let canonical = select(&html, "link[rel=canonical]")[0]
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            canonical,
+            app.url(link.strip_prefix("/lite").unwrap()),
+            "canonical points at the full article"
+        );
+    }
+    let css = app.get("/assets/lite.css").await.bytes().await.unwrap();
+    assert!(css.len() < 1024, "the stylesheet is {} bytes", css.len());
+    eprintln!("largest text-only article page: {largest} bytes");
+
+    let article = app
+        .html(&format!("/lite{}", crate::common::SUPREME_COURT))
+        .await;
+    let picture = select(&article, "main a")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == "Show it")
+        .unwrap();
+    let src = picture.value().attr("href").unwrap();
+    assert!(src.ends_with("-480.jpg"), "{src}");
+    assert_eq!(app.get(src).await.status(), 200);
+    assert!(
+        text_of(&article, "main").contains("founded in 1991"),
+        "corrections are kept"
+    );
+    let full = app.html(crate::common::SUPREME_COURT).await;
+    assert!(select(&full, "a[href='/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group']").len() == 1);
+    assert_eq!(app.get("/lite/articles/no-such-story").await.status(), 404);
+    assert_eq!(app.get("/lite?page=99").await.status(), 404);
+}

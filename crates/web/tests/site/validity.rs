@@ -35,6 +35,11 @@ async fn every_kind_of_page_is_valid_html() {
         ("archive", "/archive?page=2"),
         ("support", "/support"),
         ("mirrors", "/mirrors"),
+        ("lite-front", "/lite"),
+        (
+            "lite-article",
+            "/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
+        ),
         ("not-found", "/articles/no-such-story"),
         ("bad-request", "/archive?page=zero"),
     ];

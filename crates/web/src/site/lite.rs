@@ -1,0 +1,86 @@
+//! The low-bandwidth edition under `/lite`: text first, no scripts, no pictures unless
+//! asked for, one 1 KB stylesheet. An article page weighs a few kilobytes.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::PageRequest;
+use kolokol_render::urls;
+use kolokol_store::ArticleFilter;
+use minijinja::context;
+
+use super::pages::html_page;
+use super::views::{ArticleView, Card, Meta, Pager, SiteView};
+use super::{page_from_query, slug_from_path};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Headlines per page of the lite front page.
+const LITE_PER_PAGE: u32 = 30;
+
+pub async fn front(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = page_from_query(query.as_deref())?;
+    state
+        .page(urls::paged("/lite", page.get()), &headers, || async {
+            let config = state.site();
+            let list = state
+                .store
+                .published_articles(
+                    &ArticleFilter::default(),
+                    PageRequest::new(page, LITE_PER_PAGE),
+                    Utc::now(),
+                )
+                .await?;
+            if list.is_past_the_end() {
+                return Err(AppError::NotFound);
+            }
+            let pager = Pager::new("/lite", &list);
+            let articles: Vec<Card> = list.items.iter().map(Card::new).collect();
+            let site = SiteView::new(&config, &[]);
+            let meta = Meta {
+                title: config.title.clone(),
+                canonical: urls::absolute(config.base(), "/"),
+                ..Meta::default()
+            };
+            html_page(
+                &state,
+                "lite/front.html",
+                context! { site, meta, articles, pager, full_url => "/" },
+            )
+        })
+        .await
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let slug = slug_from_path(&slug)?;
+    state
+        .page(format!("/lite{}", urls::article(slug.as_str())), &headers, || async {
+            let config = state.site();
+            let article = state.store.published_article(&slug, Utc::now()).await?.ok_or(AppError::NotFound)?;
+            let view = ArticleView::new(&article);
+            // The smallest rendition, offered as a link with its weight.
+            let picture = article.summary.hero.as_ref().and_then(|hero| {
+                let smallest = hero.variants.iter().filter(|v| v.mime == "image/jpeg").min_by_key(|v| v.width)?;
+                let bytes = std::fs::metadata(state.media_dir.join(&smallest.path)).map(|m| m.len()).unwrap_or(0);
+                Some(context! { url => urls::media(&smallest.path), kilobytes => bytes.div_ceil(1024) })
+            });
+            let full_url = urls::article(slug.as_str());
+            let meta = Meta {
+                title: article.summary.headline.clone(),
+                canonical: urls::absolute(config.base(), &full_url),
+                ..Meta::default()
+            };
+            let site = SiteView::new(&config, &[]);
+            html_page(&state, "lite/article.html", context! { site, meta, article => view, picture, full_url })
+        })
+        .await
+}
