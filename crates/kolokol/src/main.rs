@@ -44,6 +44,14 @@ enum Command {
         #[arg(long)]
         theme: Option<PathBuf>,
     },
+    /// Write the whole public site as static files with relative links, for mirrors,
+    /// object storage or a USB stick. Only files that changed are rewritten.
+    ExportSite {
+        /// The folder to write (created if missing).
+        out: PathBuf,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
     /// Apply database migrations and exit.
     Migrate {
         #[arg(long, short)]
@@ -136,6 +144,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export_theme(&dir),
+        Command::ExportSite { out, config } => {
+            let config = config::load(config.as_deref())?;
+            export_site(config, &out).await
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -336,6 +348,36 @@ async fn add_user(
     println!(
         "Created {} <{}> as {}. Sign in at /admin.",
         user.name, user.email, user.role
+    );
+    Ok(())
+}
+
+async fn export_site(config: Config, out: &Path) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    let state = AppState::new(store, theme, config.site.clone(), config.media_dir(), None)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let report = kolokol_export::export_site(&state, out, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "Exported {} files ({:.1} MB) to {} in {:.1} s; {} written, {} unchanged.",
+        report.files,
+        report.bytes as f64 / 1_000_000.0,
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        report.written,
+        report.files - report.written
     );
     Ok(())
 }

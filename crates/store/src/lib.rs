@@ -93,6 +93,8 @@ pub trait Store: Send + Sync + 'static {
     async fn sections(&self) -> Result<Vec<Section>, StoreError>;
     async fn section_by_slug(&self, slug: &Slug) -> Result<Option<Section>, StoreError>;
     async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Tag>, StoreError>;
+    /// Every tag, by name.
+    async fn tags(&self) -> Result<Vec<Tag>, StoreError>;
     async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Author>, StoreError>;
 
     /// Published articles, newest first.

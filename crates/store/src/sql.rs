@@ -1301,6 +1301,15 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn tags(&self) -> Result<Vec<kolokol_core::Tag>, StoreError> {
+                sqlx::query_as::<_, $crate::rows::TagRow>("SELECT id, slug, name FROM tags ORDER BY name, id")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::rows::TagRow::into_tag)
+                    .collect()
+            }
         }
     };
 }

@@ -1,0 +1,277 @@
+//! The static mirror: `kolokol export-site` writes the whole public site as files
+//! whose links are relative, so the folder works unchanged under any domain or path
+//! and from `file://`. Pages are rendered by the running application itself (the same
+//! router, in process), so the mirror is exactly what the site serves. A file is
+//! written only when its bytes changed, so a second run after one edit rewrites only
+//! what that edit touched.
+
+pub mod links;
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::Utc;
+use kolokol_core::{PageNumber, PageRequest};
+use kolokol_render::urls;
+use kolokol_store::ArticleFilter;
+use kolokol_web::AppState;
+use tower::ServiceExt;
+
+/// Why the export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot read the site: {0}")]
+    Site(String),
+    #[error("{path} answered {status}")]
+    Page { path: String, status: StatusCode },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// Files in the export.
+    pub files: usize,
+    /// Files written because they were new or changed.
+    pub written: usize,
+    /// Bytes in the export.
+    pub bytes: u64,
+}
+
+/// Every public address of the site, pages first.
+pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
+    let store = &state.store;
+    let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
+    let now = Utc::now();
+    let mut paths: Vec<String> = [
+        "/",
+        "/support",
+        "/mirrors",
+        "/mirrors.json",
+        "/feed.xml",
+        "/atom.xml",
+        "/feed.json",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let per_page = state.site().articles_per_page;
+    let list = |base: String, filter: ArticleFilter, feeds: bool| {
+        let base_for_feeds = base.clone();
+        async move {
+            let first = store
+                .published_articles(&filter, PageRequest::new(PageNumber::FIRST, per_page), now)
+                .await?;
+            let mut out = vec![base.clone()];
+            out.extend((2..=first.total_pages).map(|n| urls::paged(&base, n)));
+            if feeds {
+                out.extend(
+                    ["feed.xml", "atom.xml", "feed.json"].map(|f| format!("{base_for_feeds}/{f}")),
+                );
+            }
+            Ok::<_, kolokol_store::StoreError>(out)
+        }
+    };
+    paths.extend(
+        list("/archive".into(), ArticleFilter::default(), false)
+            .await
+            .map_err(site_error)?,
+    );
+    for section in store.sections().await.map_err(site_error)? {
+        let filter = ArticleFilter {
+            section_id: Some(section.id),
+            ..Default::default()
+        };
+        paths.extend(
+            list(urls::section(section.slug.as_str()), filter, true)
+                .await
+                .map_err(site_error)?,
+        );
+    }
+    for tag in store.tags().await.map_err(site_error)? {
+        let filter = ArticleFilter {
+            tag_id: Some(tag.id),
+            ..Default::default()
+        };
+        paths.extend(
+            list(urls::tag(tag.slug.as_str()), filter, true)
+                .await
+                .map_err(site_error)?,
+        );
+    }
+    for author in store.authors().await.map_err(site_error)? {
+        let filter = ArticleFilter {
+            author_id: Some(author.id),
+            ..Default::default()
+        };
+        paths.extend(
+            list(urls::author(author.slug.as_str()), filter, true)
+                .await
+                .map_err(site_error)?,
+        );
+    }
+    let lite = store
+        .published_articles(
+            &ArticleFilter::default(),
+            PageRequest::new(PageNumber::FIRST, 30),
+            now,
+        )
+        .await
+        .map_err(site_error)?;
+    paths.push("/lite".into());
+    paths.extend((2..=lite.total_pages).map(|n| urls::paged("/lite", n)));
+    for entry in store.sitemap_entries(now).await.map_err(site_error)? {
+        paths.push(urls::article(entry.slug.as_str()));
+        paths.push(format!("/lite{}", urls::article(entry.slug.as_str())));
+    }
+    for (name, _) in kolokol_render::Theme::default_files() {
+        if let Some(asset) = name.strip_prefix("assets/") {
+            paths.push(format!("/assets/{asset}"));
+        }
+    }
+    Ok(paths)
+}
+
+/// Writes the whole public site into `out`; `progress(done, total)` is called as it goes.
+pub async fn export_site(
+    state: &AppState,
+    out: &Path,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ExportReport, ExportError> {
+    let paths = site_paths(state).await?;
+    let media = media_files(&state.media_dir);
+    let total = paths.len() + media.len() + 1;
+    let router = kolokol_web::router(state.clone());
+    let onion = state.site().onion.clone();
+    let mut report = ExportReport::default();
+    for (n, path) in paths.iter().enumerate() {
+        let bytes = fetch(&router, path, StatusCode::OK).await?;
+        let file = links::file_for(path);
+        let bytes = if file.ends_with(".html") {
+            page_for_mirror(&bytes, &file, path, &onion)
+        } else {
+            bytes
+        };
+        write_if_changed(out, &file, &bytes, &mut report)?;
+        progress(n + 1, total);
+    }
+    // The page for addresses that do not exist, for hosts that serve a 404 page.
+    let missing = fetch(&router, "/this-page-does-not-exist", StatusCode::NOT_FOUND).await?;
+    write_if_changed(
+        out,
+        "404.html",
+        &page_for_mirror(&missing, "404.html", "/404", &onion),
+        &mut report,
+    )?;
+    progress(paths.len() + 1, total);
+    for (n, relative) in media.iter().enumerate() {
+        let source = state.media_dir.join(relative);
+        let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
+            path: source.display().to_string(),
+            source: source_error,
+        })?;
+        write_if_changed(out, &format!("media/{relative}"), &bytes, &mut report)?;
+        progress(paths.len() + 2 + n, total);
+    }
+    Ok(report)
+}
+
+/// A page's HTML with relative links and, when there is an onion address, the
+/// `<meta http-equiv="onion-location">` that stands in for the header.
+fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {
+    let html = String::from_utf8_lossy(bytes);
+    let mut html = links::relativize(&html, file);
+    if !onion.is_empty()
+        && let Some(head) = html.find("<head>")
+    {
+        let at = head + "<head>".len();
+        html.insert_str(
+            at,
+            &format!("\n<meta http-equiv=\"onion-location\" content=\"{onion}{path}\">"),
+        );
+    }
+    html.into_bytes()
+}
+
+async fn fetch(
+    router: &axum::Router,
+    path: &str,
+    expected: StatusCode,
+) -> Result<Vec<u8>, ExportError> {
+    let request = Request::get(path)
+        .body(Body::empty())
+        .map_err(|e| ExportError::Site(e.to_string()))?;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| ExportError::Site(e.to_string()))?;
+    if response.status() != expected {
+        return Err(ExportError::Page {
+            path: path.to_owned(),
+            status: response.status(),
+        });
+    }
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+        .await
+        .map_err(|e| ExportError::Site(e.to_string()))?;
+    Ok(body.to_vec())
+}
+
+/// Every file under the media folder, as paths relative to it, sorted.
+fn media_files(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root)
+                && !relative.to_string_lossy().ends_with(".partial")
+            {
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Writes `bytes` to `out/relative` unless the file already holds exactly them;
+/// through a temporary file and a rename, so a reader never sees half a file.
+fn write_if_changed(
+    out: &Path,
+    relative: &str,
+    bytes: &[u8],
+    report: &mut ExportReport,
+) -> Result<(), ExportError> {
+    let target = out.join(relative);
+    report.files += 1;
+    report.bytes += bytes.len() as u64;
+    if std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
+        return Ok(());
+    }
+    let error = |source| ExportError::Write {
+        path: target.display().to_string(),
+        source,
+    };
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    let partial = target.with_extension("partial");
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, &target))
+        .map_err(error)?;
+    report.written += 1;
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! Turning the site's root-relative links into links relative to each file, so an
+//! exported folder works from any domain, any path, and from `file://`.
+
+/// The file that holds the page at `path` (`/articles/x` → `articles/x/index.html`,
+/// `/archive?page=2` → `archive/page/2/index.html`, `/feed.xml` → `feed.xml`).
+pub fn file_for(path: &str) -> String {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let page = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .filter(|n| *n != "1");
+    let trimmed = path.trim_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if page.is_none() && last.contains('.') {
+        return trimmed.to_owned();
+    }
+    let mut file = String::new();
+    if !trimmed.is_empty() {
+        file.push_str(trimmed);
+        file.push('/');
+    }
+    if let Some(n) = page {
+        file.push_str(&format!("page/{n}/"));
+    }
+    file.push_str("index.html");
+    file
+}
+
+/// The relative link from the file `from` to the file `to`, both relative to the root.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map_or(Vec::new(), |(_, dirs)| dirs.to_vec());
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut link = "../".repeat(from_dirs.len() - common);
+    link.push_str(&to_parts[common..].join("/"));
+    link
+}
+
+/// Rewrites every root-relative `href`, `src`, `srcset` and `action` in a page that
+/// lives in `file`.
+pub fn relativize(html: &str, file: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 20);
+    let mut rest = html;
+    while let Some((index, attribute)) = next_attribute(rest) {
+        let value_start = index + attribute.len();
+        out.push_str(&rest[..value_start]);
+        let after = &rest[value_start..];
+        let Some(end) = after.find('"') else {
+            rest = after;
+            break;
+        };
+        let value = &after[..end];
+        if attribute == "srcset=\"" {
+            let rewritten: Vec<String> = value
+                .split(", ")
+                .map(|candidate| match candidate.split_once(' ') {
+                    Some((url, width)) => format!("{} {width}", rewrite(url, file)),
+                    None => rewrite(candidate, file),
+                })
+                .collect();
+            out.push_str(&rewritten.join(", "));
+        } else {
+            out.push_str(&rewrite(value, file));
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn next_attribute(text: &str) -> Option<(usize, &'static str)> {
+    ["href=\"", "src=\"", "srcset=\"", "action=\""]
+        .into_iter()
+        .filter_map(|attribute| {
+            let mut search = 0;
+            // Only whole attribute names: a space comes before them (not `data-href`).
+            while let Some(found) = text[search..].find(attribute) {
+                let at = search + found;
+                if at > 0 && text.as_bytes()[at - 1].is_ascii_whitespace() {
+                    return Some((at, attribute));
+                }
+                search = at + attribute.len();
+            }
+            None
+        })
+        .min_by_key(|(index, _)| *index)
+}
+
+/// A root-relative URL as a link from `file`; anything else is left alone.
+fn rewrite(url: &str, file: &str) -> String {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return url.to_owned();
+    }
+    let (target, fragment) = url.split_once('#').map_or((url, ""), |(t, f)| (t, f));
+    let mut link = relative(file, &file_for(target));
+    if !fragment.is_empty() {
+        link.push('#');
+        link.push_str(fragment);
+    }
+    link
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_map_to_files() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(
+            file_for("/articles/night-ferry"),
+            "articles/night-ferry/index.html"
+        );
+        assert_eq!(file_for("/archive?page=2"), "archive/page/2/index.html");
+        assert_eq!(file_for("/archive?page=1"), "archive/index.html");
+        assert_eq!(
+            file_for("/sections/politics/feed.xml"),
+            "sections/politics/feed.xml"
+        );
+        assert_eq!(file_for("/media/demo/a-480.jpg"), "media/demo/a-480.jpg");
+    }
+
+    #[test]
+    fn links_become_relative_to_the_file() {
+        assert_eq!(
+            relative("index.html", "articles/x/index.html"),
+            "articles/x/index.html"
+        );
+        assert_eq!(
+            relative("articles/x/index.html", "index.html"),
+            "../../index.html"
+        );
+        assert_eq!(
+            relative("sections/a/page/2/index.html", "sections/a/index.html"),
+            "../../index.html"
+        );
+        let html = r##"<a href="/articles/x">x</a> <link href="https://bell.example/articles/x"> <img src="/media/a-480.jpg" srcset="/media/a-480.jpg 480w, /media/a-960.jpg 960w"> <a href="#content">skip</a> <a data-href="/no">n</a> <a href="/archive?page=2#top">p</a>"##;
+        assert_eq!(
+            relativize(html, "articles/y/index.html"),
+            r##"<a href="../x/index.html">x</a> <link href="https://bell.example/articles/x"> <img src="../../media/a-480.jpg" srcset="../../media/a-480.jpg 480w, ../../media/a-960.jpg 960w"> <a href="#content">skip</a> <a data-href="/no">n</a> <a href="../../archive/page/2/index.html#top">p</a>"##
+        );
+    }
+}

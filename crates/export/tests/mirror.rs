@@ -1,0 +1,224 @@
+//! The exported mirror, checked the way a reader's browser would use it: every link
+//! inside it resolves to a file in it, from wherever the folder is put.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use kolokol_web::AppState;
+
+async fn demo_state(dir: &Path) -> AppState {
+    let store = kolokol_store::connect(&format!("sqlite://{}", dir.join("kolokol.db").display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let media = dir.join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    kolokol_demo::seed(&store, &media, Utc::now())
+        .await
+        .unwrap();
+    let site = kolokol_demo::site_config("https://bell.example").unwrap();
+    let theme = kolokol_render::Theme::new(None, site.tz()).unwrap();
+    AppState::new(store, theme, site, media, None)
+        .await
+        .unwrap()
+}
+
+fn html_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// Every internal link of every page resolves to a file; returns how many were checked.
+fn check_links(root: &Path) -> usize {
+    let selector = scraper::Selector::parse(
+        "a[href], link[href], img[src], source[srcset], img[srcset], script[src]",
+    )
+    .unwrap();
+    let mut checked = 0;
+    for file in html_files(root) {
+        let html = scraper::Html::parse_document(&std::fs::read_to_string(&file).unwrap());
+        for element in html.select(&selector) {
+            let value = element.value();
+            let mut targets: Vec<&str> = Vec::new();
+            for attribute in ["href", "src"] {
+                targets.extend(value.attr(attribute));
+            }
+            if let Some(srcset) = value.attr("srcset") {
+                targets.extend(srcset.split(", ").filter_map(|c| c.split(' ').next()));
+            }
+            for target in targets {
+                if target.starts_with('#')
+                    || target.contains("://")
+                    || target.starts_with("mailto:")
+                {
+                    if target.starts_with("https://bell.example") {
+                        assert!(
+                            value.attr("rel") == Some("canonical"),
+                            "{}: an absolute link to the main domain: {target}",
+                            file.display()
+                        );
+                    }
+                    continue;
+                }
+                assert!(
+                    !target.starts_with('/'),
+                    "{}: root-relative link {target}",
+                    file.display()
+                );
+                let path = target.split('#').next().unwrap();
+                let resolved = file.parent().unwrap().join(path);
+                assert!(
+                    resolved.is_file(),
+                    "{}: {target} does not resolve",
+                    file.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[tokio::test]
+async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
+    let data = tempfile::tempdir().unwrap();
+    let state = demo_state(data.path()).await;
+    let out = tempfile::tempdir().unwrap();
+    let mut calls = 0;
+    let report = kolokol_export::export_site(&state, out.path(), |_, _| calls += 1)
+        .await
+        .unwrap();
+    assert_eq!(report.written, report.files);
+    assert!(report.files > 400, "{report:?}");
+    assert_eq!(calls, report.files, "progress is reported for every file");
+
+    for expected in [
+        "index.html",
+        "404.html",
+        "archive/page/4/index.html",
+        "articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group/index.html",
+        "lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group/index.html",
+        "sections/politics/feed.xml",
+        "tags/exile/atom.xml",
+        "authors/anna-vetrova/feed.json",
+        "feed.xml",
+        "sitemap.xml",
+        "mirrors.json",
+        "assets/site.css",
+    ] {
+        assert!(out.path().join(expected).is_file(), "{expected}");
+    }
+    let checked = check_links(out.path());
+    assert!(checked > 5_000, "{checked} links checked");
+
+    // Moved somewhere else entirely (another path, or opened from file://): still whole.
+    let moved = tempfile::tempdir().unwrap();
+    let deeper = moved.path().join("mirrors/bell/2026");
+    std::fs::create_dir_all(deeper.parent().unwrap()).unwrap();
+    std::fs::rename(out.path(), &deeper).unwrap_or_else(|_| copy_dir(out.path(), &deeper));
+    assert_eq!(check_links(&deeper), checked);
+
+    // A second run changes nothing; a new article changes only the pages that show it.
+    let again = kolokol_export::export_site(&state, &deeper, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(again.written, 0, "{again:?}");
+    let section = state.store.sections().await.unwrap()[0].clone();
+    let author = state.store.authors().await.unwrap()[0].clone();
+    let now = Utc::now();
+    let article = kolokol_core::NewArticle {
+        slug: kolokol_core::Slug::parse("late-breaking-news").unwrap(),
+        headline: "Late breaking news".into(),
+        dek: String::new(),
+        body_markdown: "Just in.".into(),
+        dateline: String::new(),
+        section_id: section.id,
+        author_ids: vec![author.id],
+        tag_ids: vec![],
+        status: kolokol_core::ArticleStatus::Published,
+        published_at: Some(now),
+        updated_at: None,
+        hero_image_id: None,
+        hero_alt: String::new(),
+        hero_caption: String::new(),
+        hero_credit: String::new(),
+        seo_title: String::new(),
+        seo_description: String::new(),
+        corrections: vec![],
+    };
+    state.store.create_article(&article, now).await.unwrap();
+    state.content_changed().await;
+    let updated = kolokol_export::export_site(&state, &deeper, |_, _| {})
+        .await
+        .unwrap();
+    assert!(
+        updated.written > 2 && updated.written < updated.files / 2,
+        "{updated:?}"
+    );
+    assert!(
+        deeper
+            .join("articles/late-breaking-news/index.html")
+            .is_file()
+    );
+    check_links(&deeper);
+}
+
+#[tokio::test]
+async fn the_mirror_carries_the_onion_address() {
+    let data = tempfile::tempdir().unwrap();
+    let state = demo_state(data.path()).await;
+    let onion = format!("http://{}.onion", "b".repeat(56));
+    let mut settings = kolokol_core::SiteSettings::from_site(&state.site());
+    settings.onion = onion.clone();
+    state
+        .store
+        .save_site_settings(&serde_json::to_string(&settings).unwrap(), Utc::now())
+        .await
+        .unwrap();
+    state.content_changed().await;
+    let out = tempfile::tempdir().unwrap();
+    kolokol_export::export_site(&state, out.path(), |_, _| {})
+        .await
+        .unwrap();
+    let page = std::fs::read_to_string(out.path().join("archive/index.html")).unwrap();
+    assert!(
+        page.contains(&format!(
+            "<meta http-equiv=\"onion-location\" content=\"{onion}/archive\">"
+        )),
+        "the meta stands in for the header"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let names: BTreeSet<PathBuf> = std::fs::read_dir(from)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    std::fs::create_dir_all(to).unwrap();
+    for path in names {
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
