@@ -1,4 +1,5 @@
-//! The page cache: a rendered page is kept with its gzip and brotli forms and its
+//! The page cache: a rendered page is kept with its gzip and brotli forms (made on first
+//! demand) and its
 //! ETag, so that repeated requests never touch the database or the templates.
 //!
 //! Every entry belongs to a content version (see `Store::content_version`). When the
@@ -28,8 +29,10 @@ pub struct CachedPage {
     pub status: StatusCode,
     pub content_type: &'static str,
     pub identity: Bytes,
-    pub gzip: Bytes,
-    pub brotli: Bytes,
+    /// Compressed on first demand and kept: a static export or a client that takes
+    /// no compression never pays for it.
+    gzip: std::sync::OnceLock<Bytes>,
+    brotli: std::sync::OnceLock<Bytes>,
     pub etag: HeaderValue,
     pub last_modified: Option<HeaderValue>,
     modified_at: Option<DateTime<Utc>>,
@@ -57,8 +60,8 @@ impl CachedPage {
         Self {
             status,
             content_type,
-            gzip: gzip(&identity),
-            brotli: brotli(&identity),
+            gzip: std::sync::OnceLock::new(),
+            brotli: std::sync::OnceLock::new(),
             identity,
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
             last_modified: None,
@@ -96,8 +99,8 @@ impl CachedPage {
                 .unwrap_or_default();
         }
         let (body, encoding) = match preferred_encoding(request) {
-            Encoding::Brotli => (self.brotli.clone(), Some("br")),
-            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+            Encoding::Brotli => (self.brotli().clone(), Some("br")),
+            Encoding::Gzip => (self.gzip().clone(), Some("gzip")),
             Encoding::Identity => (self.identity.clone(), None),
         };
         builder = builder
@@ -107,6 +110,16 @@ impl CachedPage {
             builder = builder.header(header::CONTENT_ENCODING, encoding);
         }
         builder.body(Body::from(body)).unwrap_or_default()
+    }
+
+    /// The page gzip-compressed (computed once).
+    pub fn gzip(&self) -> &Bytes {
+        self.gzip.get_or_init(|| gzip(&self.identity))
+    }
+
+    /// The page brotli-compressed (computed once).
+    pub fn brotli(&self) -> &Bytes {
+        self.brotli.get_or_init(|| brotli(&self.identity))
     }
 
     fn not_modified(&self, request: &HeaderMap) -> bool {
@@ -354,9 +367,9 @@ mod tests {
     fn compressed_forms_decompress_to_the_page() {
         let page = page();
         let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut &page.brotli[..], &mut out).unwrap();
+        brotli::BrotliDecompress(&mut &page.brotli()[..], &mut out).unwrap();
         assert_eq!(out, page.identity);
-        assert!(page.gzip.len() < page.identity.len());
+        assert!(page.gzip().len() < page.identity.len());
     }
 
     #[test]
