@@ -52,12 +52,19 @@ pub(crate) const ARTICLE_EXTRA: &str =
     "SELECT body_md, dateline, seo_title, seo_description FROM articles WHERE id = $1";
 
 /// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself.
+/// Only the newest 100 candidates of each kind are scored, so the cost stays flat
+/// however large the archive grows.
 pub(crate) const RELATED_ARTICLES: &str = concat!(
     summary_select!(),
-    "WHERE",
-    published!(),
-    "AND a.id <> $3 ORDER BY \
-     (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
+    "WHERE a.id IN ( \
+       SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
+         AND c.id <> $3 AND c.section_id = $2 ORDER BY c.published_at DESC LIMIT 100) AS same_section \
+       UNION \
+       SELECT id FROM (SELECT c.id FROM articles c JOIN article_tags t ON t.article_id = c.id \
+         WHERE c.status = 'published' AND c.published_at <= $1 AND c.id <> $3 \
+         AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3) \
+         ORDER BY c.published_at DESC LIMIT 100) AS same_tags) \
+     ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
      + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
             AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
      a.published_at DESC, a.id DESC LIMIT $4"
