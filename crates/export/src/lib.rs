@@ -12,11 +12,15 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::Utc;
+use futures_util::StreamExt;
 use kolokol_core::{PageNumber, PageRequest};
 use kolokol_render::urls;
 use kolokol_store::ArticleFilter;
 use kolokol_web::AppState;
 use tower::ServiceExt;
+
+/// How many pages are rendered at once.
+const RENDER_CONCURRENCY: usize = 8;
 
 /// Why the export stopped.
 #[derive(Debug, thiserror::Error)]
@@ -153,8 +157,21 @@ pub async fn export_site(
     let router = kolokol_web::router(state.clone());
     let onion = state.site().onion.clone();
     let mut report = ExportReport::default();
-    for (n, path) in paths.iter().enumerate() {
-        let bytes = fetch(&router, path, StatusCode::OK).await?;
+    // Pages are rendered a few at a time (the database and both cores stay busy) and
+    // written in order.
+    let mut rendered = futures_util::stream::iter(paths.iter())
+        .map(|path| {
+            let router = router.clone();
+            async move {
+                fetch(&router, path, StatusCode::OK)
+                    .await
+                    .map(|bytes| (path, bytes))
+            }
+        })
+        .buffered(RENDER_CONCURRENCY);
+    let mut done = 0;
+    while let Some(result) = rendered.next().await {
+        let (path, bytes) = result?;
         let file = links::file_for(path);
         let bytes = if file.ends_with(".html") {
             page_for_mirror(&bytes, &file, path, &onion)
@@ -162,7 +179,8 @@ pub async fn export_site(
             bytes
         };
         write_if_changed(out, &file, &bytes, &mut report)?;
-        progress(n + 1, total);
+        done += 1;
+        progress(done, total);
     }
     // The page for addresses that do not exist, for hosts that serve a 404 page.
     let missing = fetch(&router, "/this-page-does-not-exist", StatusCode::NOT_FOUND).await?;
