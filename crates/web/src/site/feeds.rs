@@ -18,6 +18,28 @@ use crate::state::AppState;
 const FEED_LENGTH: u32 = 20;
 const FEED_CACHE_CONTROL: &str = "public, max-age=300";
 
+/// The paragraph every feed item ends with when the site has mirrors or an onion
+/// address: a reader whose feed still arrives learns where the site still opens.
+fn ways_around(site: &kolokol_core::SiteConfig) -> String {
+    let mut addresses: Vec<String> = site.mirrors.clone();
+    if !site.onion.is_empty() {
+        addresses.push(format!("{} (Tor Browser)", site.onion));
+    }
+    if addresses.is_empty() {
+        return String::new();
+    }
+    let escape = kolokol_render::sitemap::xml_escape;
+    format!(
+        "<p><small>If {} does not open where you are: {}.</small></p>",
+        escape(site.base()),
+        addresses
+            .iter()
+            .map(|a| escape(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Rss,
@@ -122,6 +144,7 @@ async fn feed(
             let config = state.site();
             let base = config.base();
             let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
+            let footer = ways_around(&config);
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {
                 let Some(article) = state.store.published_article(&summary.slug, now).await? else { continue };
@@ -143,7 +166,7 @@ async fn feed(
                     url: urls::absolute(base, &urls::article(summary.slug.as_str())),
                     title: summary.headline.clone(),
                     summary: summary.dek.clone(),
-                    content_html: feeds::absolutize(&html, base),
+                    content_html: feeds::absolutize(&format!("{html}{footer}"), base),
                     published: summary.published_at,
                     updated: summary.updated_at.unwrap_or(summary.published_at),
                     authors: summary.authors.iter().map(|a| a.name.clone()).collect(),
