@@ -203,6 +203,25 @@ pub async fn export_site(
     Ok(report)
 }
 
+/// Packs an exported folder into a `.tar.zst` archive (written to a temporary name
+/// and renamed, so a half-written archive is never left under the real name).
+pub fn write_archive(folder: &Path, archive: &Path) -> Result<u64, ExportError> {
+    let error = |source: std::io::Error| ExportError::Write {
+        path: archive.display().to_string(),
+        source,
+    };
+    let partial = archive.with_extension("partial");
+    let file = std::fs::File::create(&partial).map_err(error)?;
+    let encoder = zstd::Encoder::new(file, 9).map_err(error)?;
+    let mut builder = tar::Builder::new(encoder);
+    builder.follow_symlinks(false);
+    builder.append_dir_all(".", folder).map_err(error)?;
+    let encoder = builder.into_inner().map_err(error)?;
+    encoder.finish().map_err(error)?;
+    std::fs::rename(&partial, archive).map_err(error)?;
+    std::fs::metadata(archive).map(|m| m.len()).map_err(error)
+}
+
 /// A page's HTML with relative links and, when there is an onion address, the
 /// `<meta http-equiv="onion-location">` that stands in for the header.
 fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {

@@ -181,6 +181,32 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
 }
 
 #[tokio::test]
+async fn the_mirror_packs_into_a_tar_zst_archive() {
+    let data = tempfile::tempdir().unwrap();
+    let state = demo_state(data.path()).await;
+    let out = tempfile::tempdir().unwrap();
+    let report = kolokol_export::export_site(&state, out.path(), |_, _| {})
+        .await
+        .unwrap();
+    let archive = data.path().join("mirror.tar.zst");
+    let size = kolokol_export::write_archive(out.path(), &archive).unwrap();
+    assert!(
+        size > 0 && size < report.bytes,
+        "compressed: {size} of {}",
+        report.bytes
+    );
+    let unpacked = tempfile::tempdir().unwrap();
+    let decoder = zstd::Decoder::new(std::fs::File::open(&archive).unwrap()).unwrap();
+    tar::Archive::new(decoder).unpack(unpacked.path()).unwrap();
+    assert!(unpacked.path().join("index.html").is_file());
+    assert_eq!(
+        check_links(unpacked.path()),
+        check_links(out.path()),
+        "the unpacked archive is the same mirror"
+    );
+}
+
+#[tokio::test]
 async fn the_mirror_carries_the_onion_address() {
     let data = tempfile::tempdir().unwrap();
     let state = demo_state(data.path()).await;

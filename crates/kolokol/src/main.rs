@@ -49,6 +49,9 @@ enum Command {
     ExportSite {
         /// The folder to write (created if missing).
         out: PathBuf,
+        /// Also pack the folder into this `.tar.zst` archive.
+        #[arg(long)]
+        archive: Option<PathBuf>,
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
@@ -144,9 +147,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export_theme(&dir),
-        Command::ExportSite { out, config } => {
+        Command::ExportSite {
+            out,
+            archive,
+            config,
+        } => {
             let config = config::load(config.as_deref())?;
-            export_site(config, &out).await
+            export_site(config, &out).await?;
+            if let Some(archive) = archive {
+                let size = kolokol_export::write_archive(&out, &archive)?;
+                println!(
+                    "Packed it into {} ({:.1} MB).",
+                    archive.display(),
+                    size as f64 / 1_000_000.0
+                );
+            }
+            Ok(())
         }
         Command::User {
             command:

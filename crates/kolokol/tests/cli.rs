@@ -353,3 +353,44 @@ fn operator_creates_the_first_admin_from_a_script() {
         assert!(stderr.contains(expected), "{email} {role}: {stderr}");
     }
 }
+
+#[test]
+fn export_site_writes_a_folder_and_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), "");
+    let out = dir.path().join("mirror");
+    let archive = dir.path().join("mirror.tar.zst");
+    let run = Command::new(KOLOKOL)
+        .arg("export-site")
+        .arg(&out)
+        .arg("--archive")
+        .arg(&archive)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("Exported") && stdout.contains("Packed it into"),
+        "{stdout}"
+    );
+    assert!(out.join("index.html").is_file() && out.join("feed.xml").is_file());
+    assert!(archive.metadata().unwrap().len() > 0);
+    let again = Command::new(KOLOKOL)
+        .arg("export-site")
+        .arg(&out)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains(" 0 written"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}

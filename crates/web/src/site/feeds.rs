@@ -182,7 +182,8 @@ async fn feed(
                 description,
                 home_url: urls::absolute(base, &home),
                 language: state.site().language.clone(),
-                updated: modified.unwrap_or(now),
+                // An empty feed has never been updated; "now" would change the file on every export.
+                updated: modified.unwrap_or(chrono::DateTime::UNIX_EPOCH),
                 items,
             };
             let self_url = urls::absolute(base, &path);
