@@ -115,14 +115,10 @@ impl AppState {
         Ok(response)
     }
 
-    /// Called after this node changed content: its own pages follow at once, other
-    /// nodes within [`crate::REFRESH_INTERVAL`].
+    /// Moves the cache (and the settings) to the database's content version. Called
+    /// after this node changed content, so its own pages follow at once; other nodes
+    /// follow within [`crate::REFRESH_INTERVAL`] through the watcher.
     pub async fn content_changed(&self) {
-        self.follow_version().await;
-    }
-
-    /// Moves the cache (and the settings) to the database's content version.
-    async fn follow_version(&self) {
         match self.store.content_version().await {
             Ok(version) if version != self.cache.version() => {
                 self.reload_settings().await;
@@ -135,7 +131,7 @@ impl AppState {
 
     /// Checks for content changes (from any node) and theme edits.
     pub async fn refresh(&self, theme_fingerprint: &mut u64) {
-        self.follow_version().await;
+        self.content_changed().await;
         let fingerprint = self.theme.fingerprint();
         if fingerprint != *theme_fingerprint {
             *theme_fingerprint = fingerprint;
