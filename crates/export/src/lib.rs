@@ -5,8 +5,6 @@
 //! written only when its bytes changed, so a second run after one edit rewrites only
 //! what that edit touched.
 
-pub mod links;
-
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -14,7 +12,7 @@ use axum::http::{Request, StatusCode};
 use chrono::Utc;
 use futures_util::StreamExt;
 use kolokol_core::{PageNumber, PageRequest};
-use kolokol_render::urls;
+use kolokol_render::{links, urls};
 use kolokol_store::ArticleFilter;
 use kolokol_web::AppState;
 use tower::ServiceExt;
@@ -226,7 +224,7 @@ pub fn write_archive(folder: &Path, archive: &Path) -> Result<u64, ExportError> 
 /// `<meta http-equiv="onion-location">` that stands in for the header.
 fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {
     let html = String::from_utf8_lossy(bytes);
-    let mut html = links::relativize(&html, file);
+    let mut html = links::relativize_export(&html, path, file);
     if !onion.is_empty()
         && let Some(head) = html.find("<head>")
     {

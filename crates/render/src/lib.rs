@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod jsonld;
+pub mod links;
 pub mod markdown;
 pub mod sitemap;
 pub mod theme;

@@ -109,7 +109,14 @@ impl AppState {
         }
         let version = self.cache.version();
         let epoch = self.cache.epoch();
-        let page = Arc::new(render().await?.stamped(epoch));
+        let mut page = render().await?;
+        if page.content_type.starts_with("text/html") && key.starts_with('/') {
+            // Links relative to the page's address: the site works under any path prefix.
+            let html = String::from_utf8_lossy(&page.identity);
+            let relative = kolokol_render::links::relativize_for_page(&html, &key);
+            page = CachedPage::new(page.status, page.content_type, relative, page.cache_control);
+        }
+        let page = Arc::new(page.stamped(epoch));
         let response = page.respond(request);
         self.cache.insert(key, page, version);
         Ok(response)

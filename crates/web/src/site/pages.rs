@@ -137,7 +137,8 @@ pub async fn article(
         Err(AppError::NotFound) => match state.store.redirect_for(&slug).await? {
             Some(current) => Ok((
                 StatusCode::MOVED_PERMANENTLY,
-                [(header::LOCATION, urls::article(current.as_str()))],
+                // Relative, so it also works behind a path prefix: both live in /articles/.
+                [(header::LOCATION, current.as_str().to_owned())],
             )
                 .into_response()),
             None => Err(AppError::NotFound),
@@ -319,6 +320,7 @@ pub async fn render_errors(
     request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let error = match response.extensions().get::<ErrorPage>() {
         Some(error) => error.clone(),
@@ -349,6 +351,7 @@ pub async fn render_errors(
     };
     match error_page(&state, &error).await {
         Ok(body) => {
+            let body = kolokol_render::links::relativize_for_page(&body, &path);
             let mut themed = (error.status, [(header::CONTENT_TYPE, HTML)], body).into_response();
             if let Some(allow) = response.headers().get(header::ALLOW) {
                 themed.headers_mut().insert(header::ALLOW, allow.clone());

@@ -350,3 +350,8 @@ pub fn hidden_value(page: &str, name: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// A link found on the page at `page`, as a root-relative path to request.
+pub fn resolve(page: &str, href: &str) -> String {
+    kolokol_render::links::resolve(page, href)
+}

@@ -49,7 +49,7 @@ async fn pages_make_no_request_to_any_other_host() {
                 if let Some(value) = element.value().attr(attribute) {
                     for url in value.split(", ") {
                         assert!(
-                            url.starts_with('/') && !url.starts_with("//"),
+                            !url.contains("://") && !url.starts_with("//"),
                             "{path}: {attribute}={value}"
                         );
                     }
@@ -59,7 +59,7 @@ async fn pages_make_no_request_to_any_other_host() {
             {
                 let href = element.value().attr("href").unwrap();
                 assert!(
-                    href.starts_with('/') && !href.starts_with("//"),
+                    !href.contains("://") && !href.starts_with("//"),
                     "{path}: link {href}"
                 );
             }
@@ -179,6 +179,7 @@ async fn unchanged_pages_answer_304() {
         .attr("src")
         .unwrap()
         .to_owned();
+    let src = crate::common::resolve(SUPREME_COURT, &src);
     let image = app.get(&src).await;
     let modified = image.headers()["last-modified"]
         .to_str()

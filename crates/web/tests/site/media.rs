@@ -143,8 +143,11 @@ async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
         .split(", ")
         .chain(img.attr("srcset").unwrap().split(", "))
     {
-        let path = source.split(' ').next().unwrap();
-        let response = app.get(path).await;
+        let path = crate::common::resolve(
+            "/articles/harbour-at-dawn",
+            source.split(' ').next().unwrap(),
+        );
+        let response = app.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
         let expected = if path.ends_with(".webp") {
             "image/webp"

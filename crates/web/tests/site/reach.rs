@@ -128,12 +128,12 @@ async fn the_text_only_edition_is_small_and_has_every_article() {
     let front = app.html("/lite").await;
     let links: Vec<String> = select(&front, "main li a")
         .iter()
-        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .map(|a| crate::common::resolve("/lite", a.value().attr("href").unwrap()))
         .collect();
     assert_eq!(links.len(), 30);
     assert_eq!(
         select(&front, "a[rel=next]")[0].value().attr("href"),
-        Some("/lite?page=2")
+        Some("lite?page=2")
     );
     let second = app.html("/lite?page=2").await;
     let all: Vec<String> = links
@@ -141,7 +141,7 @@ async fn the_text_only_edition_is_small_and_has_every_article() {
         .chain(
             select(&second, "main li a")
                 .iter()
-                .map(|a| a.value().attr("href").unwrap().to_owned()),
+                .map(|a| crate::common::resolve("/lite?page=2", a.value().attr("href").unwrap())),
         )
         .collect();
     assert_eq!(all.len(), 42);
@@ -179,15 +179,73 @@ async fn the_text_only_edition_is_small_and_has_every_article() {
         .into_iter()
         .find(|a| a.text().collect::<String>() == "Show it")
         .unwrap();
-    let src = picture.value().attr("href").unwrap();
+    let src = crate::common::resolve(
+        &format!("/lite{}", crate::common::SUPREME_COURT),
+        picture.value().attr("href").unwrap(),
+    );
     assert!(src.ends_with("-480.jpg"), "{src}");
-    assert_eq!(app.get(src).await.status(), 200);
+    assert_eq!(app.get(&src).await.status(), 200);
     assert!(
         text_of(&article, "main").contains("founded in 1991"),
         "corrections are kept"
     );
     let full = app.html(crate::common::SUPREME_COURT).await;
-    assert!(select(&full, "a[href='/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group']").len() == 1);
+    assert!(select(&full, "a[href='../lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group']").len() == 1);
     assert_eq!(app.get("/lite/articles/no-such-story").await.status(), 404);
     assert_eq!(app.get("/lite?page=99").await.status(), 404);
+}
+
+/// Behind a proxy that serves the site under `/mirror/…` (and strips the prefix before
+/// passing requests on), every link a reader follows stays under the prefix and works.
+#[tokio::test]
+async fn the_site_works_behind_a_path_prefix() {
+    let app = TestApp::demo();
+    let mut checked = 0;
+    for page in [
+        "/",
+        crate::common::SUPREME_COURT,
+        "/sections/culture",
+        "/archive?page=2",
+        "/lite",
+        "/mirrors",
+        "/articles/no-such-story",
+    ] {
+        let html = scraper::Html::parse_document(&app.get(page).await.text().await.unwrap());
+        let seen_at = format!("/mirror{page}");
+        for element in select(
+            &html,
+            "a[href], link[href], img[src], script[src], source[srcset]",
+        ) {
+            let value = element.value();
+            let targets = value
+                .attr("href")
+                .or(value.attr("src"))
+                .into_iter()
+                .map(str::to_owned)
+                .chain(value.attr("srcset").into_iter().flat_map(|s| {
+                    s.split(", ")
+                        .map(|c| c.split(' ').next().unwrap_or("").to_owned())
+                }));
+            for target in targets.collect::<Vec<_>>() {
+                if target.contains("://")
+                    || target.starts_with('#')
+                    || value.attr("rel") == Some("canonical")
+                {
+                    continue;
+                }
+                let resolved = crate::common::resolve(&seen_at, &target);
+                let inside = resolved
+                    .strip_prefix("/mirror")
+                    .unwrap_or_else(|| panic!("{page}: {target} leaves the prefix ({resolved})"));
+                let path = if inside.is_empty() { "/" } else { inside };
+                assert_eq!(
+                    app.get(path).await.status(),
+                    200,
+                    "{page}: {target} → {path}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked}");
 }

@@ -1,5 +1,8 @@
-//! Turning the site's root-relative links into links relative to each file, so an
-//! exported folder works from any domain, any path, and from `file://`.
+//! Links that work wherever the site is put. Templates write root-relative links
+//! (`/articles/x`); served pages get them relative to the page's own address, so the
+//! site works under any host and behind any path prefix, and the static export gets
+//! them relative to each file, with `index.html` named, so the folder works from any
+//! domain, any path and `file://`.
 
 /// The file that holds the page at `path` (`/articles/x` → `articles/x/index.html`,
 /// `/archive?page=2` → `archive/page/2/index.html`, `/feed.xml` → `feed.xml`).
@@ -45,8 +48,92 @@ pub fn relative(from: &str, to: &str) -> String {
 }
 
 /// Rewrites every root-relative `href`, `src`, `srcset` and `action` in a page that
-/// lives in `file`.
+/// lives in `file` of the static export.
 pub fn relativize(html: &str, file: &str) -> String {
+    relativize_with(html, &|url| rewrite(url, file))
+}
+
+/// For the export of a page served at `page` into `file`: its links, relative to the
+/// page's address (as served), become relative to the file.
+pub fn relativize_export(html: &str, page: &str, file: &str) -> String {
+    relativize_with(html, &|url| {
+        let local = !url.is_empty()
+            && !url.starts_with('#')
+            && !url.contains("://")
+            && !url.starts_with("mailto:")
+            && !url.starts_with("data:");
+        if local {
+            rewrite(&resolve(page, url), file)
+        } else {
+            url.to_owned()
+        }
+    })
+}
+
+/// The same for a page served at `page` (a path with an optional query): links
+/// become relative to the page's address, e.g. `/articles/x` from `/sections/y` is
+/// `../articles/x`.
+pub fn relativize_for_page(html: &str, page: &str) -> String {
+    let from = page
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .trim_start_matches('/');
+    relativize_with(html, &|url| {
+        if !url.starts_with('/') || url.starts_with("//") {
+            return url.to_owned();
+        }
+        let (path, rest) = match url.find(['?', '#']) {
+            Some(at) => url.split_at(at),
+            None => (url, ""),
+        };
+        let link = relative(from, path.trim_start_matches('/'));
+        // An empty link would mean "this page"; the home page from itself is `./`.
+        let link = if link.is_empty() {
+            "./".to_owned()
+        } else {
+            link
+        };
+        format!("{link}{rest}")
+    })
+}
+
+/// Resolves `href`, found on the page served at `page`, to a root-relative path.
+pub fn resolve(page: &str, href: &str) -> String {
+    if href.starts_with('/') || href.contains("://") {
+        return href.to_owned();
+    }
+    let (path, rest) = match href.find(['?', '#']) {
+        Some(at) => href.split_at(at),
+        None => (href, ""),
+    };
+    let page_path = page.split(['?', '#']).next().unwrap_or("/");
+    let mut segments: Vec<&str> = page_path.trim_start_matches('/').split('/').collect();
+    segments.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let trailing = if path.ends_with('/') && !segments.is_empty() {
+        "/"
+    } else {
+        ""
+    };
+    let query_only = path.is_empty() && !rest.is_empty();
+    let base = if query_only {
+        page_path.to_owned()
+    } else {
+        format!("/{}{trailing}", segments.join("/"))
+    };
+    format!("{base}{rest}")
+}
+
+fn relativize_with(html: &str, map: &dyn Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 20);
     let mut rest = html;
     while let Some((index, attribute)) = next_attribute(rest) {
@@ -62,13 +149,13 @@ pub fn relativize(html: &str, file: &str) -> String {
             let rewritten: Vec<String> = value
                 .split(", ")
                 .map(|candidate| match candidate.split_once(' ') {
-                    Some((url, width)) => format!("{} {width}", rewrite(url, file)),
-                    None => rewrite(candidate, file),
+                    Some((url, width)) => format!("{} {width}", map(url)),
+                    None => map(candidate),
                 })
                 .collect();
             out.push_str(&rewritten.join(", "));
         } else {
-            out.push_str(&rewrite(value, file));
+            out.push_str(&map(value));
         }
         rest = &after[end..];
     }
@@ -129,6 +216,37 @@ mod tests {
     }
 
     #[test]
+    fn served_pages_link_relative_to_their_address() {
+        let html = r#"<a href="/articles/x">x</a><a href="/">home</a><a href="/archive?page=2">2</a><img srcset="/media/a.jpg 480w, /media/b.jpg 960w"><a href="https://else.example/">e</a>"#;
+        assert_eq!(
+            relativize_for_page(html, "/sections/culture?page=3"),
+            r#"<a href="../articles/x">x</a><a href="../">home</a><a href="../archive?page=2">2</a><img srcset="../media/a.jpg 480w, ../media/b.jpg 960w"><a href="https://else.example/">e</a>"#
+        );
+        assert_eq!(
+            relativize_for_page(r#"<a href="/">h</a><a href="/archive">a</a>"#, "/"),
+            r#"<a href="./">h</a><a href="archive">a</a>"#
+        );
+        assert_eq!(
+            relativize_for_page(r#"<a href="/archive?page=2">n</a>"#, "/archive"),
+            r#"<a href="archive?page=2">n</a>"#
+        );
+    }
+
+    #[test]
+    fn relative_links_resolve_back() {
+        for (page, href, path) in [
+            ("/sections/culture", "../articles/x", "/articles/x"),
+            ("/", "./", "/"),
+            ("/sections/culture", "../", "/"),
+            ("/archive", "archive?page=2", "/archive?page=2"),
+            ("/lite/articles/x", "../../media/a.jpg", "/media/a.jpg"),
+            ("/a", "/b", "/b"),
+        ] {
+            assert_eq!(resolve(page, href), path, "{page} {href}");
+        }
+    }
+
+    #[test]
     fn links_become_relative_to_the_file() {
         assert_eq!(
             relative("index.html", "articles/x/index.html"),
@@ -141,6 +259,14 @@ mod tests {
         assert_eq!(
             relative("sections/a/page/2/index.html", "sections/a/index.html"),
             "../../index.html"
+        );
+        assert_eq!(
+            relativize_export(
+                r#"<a href="../articles/x">x</a><a href="../">h</a><a href="../archive?page=2">n</a>"#,
+                "/sections/y",
+                "sections/y/index.html"
+            ),
+            r#"<a href="../../articles/x/index.html">x</a><a href="../../index.html">h</a><a href="../../archive/page/2/index.html">n</a>"#
         );
         let html = r##"<a href="/articles/x">x</a> <link href="https://bell.example/articles/x"> <img src="/media/a-480.jpg" srcset="/media/a-480.jpg 480w, /media/a-960.jpg 960w"> <a href="#content">skip</a> <a data-href="/no">n</a> <a href="/archive?page=2#top">p</a>"##;
         assert_eq!(
