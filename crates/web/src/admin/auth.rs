@@ -51,6 +51,7 @@ fn login_page(
     email: &str,
     error: Option<&str>,
     next: &str,
+    notice: Option<&str>,
 ) -> Result<Response, AppError> {
     let token = password::random_token();
     let mut response = admin_page(
@@ -58,7 +59,7 @@ fn login_page(
         None,
         status,
         "admin/login.html",
-        context! { login_csrf => token, email, error, next },
+        context! { login_csrf => token, email, error, next, notice },
     )?;
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -71,12 +72,15 @@ pub async fn login_form(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
+    let joined = (query.as_deref() == Some("joined=1"))
+        .then_some("Welcome to the newsroom. Sign in with your new password.");
     login_page(
         &state,
         StatusCode::OK,
         "",
         None,
         &next_from(query.as_deref()),
+        joined,
     )
 }
 
@@ -97,6 +101,7 @@ pub async fn login(
             form.get("email"),
             Some("The sign-in form expired. Please try again."),
             &next,
+            None,
         );
     }
     let now = Utc::now();
@@ -119,6 +124,7 @@ pub async fn login(
             &typed,
             Some(&message),
             &next,
+            None,
         );
     }
     let account = match Email::parse(&typed) {
@@ -145,6 +151,7 @@ pub async fn login(
                 &typed,
                 Some("That e-mail address and password do not match."),
                 &next,
+                None,
             );
         }
     };

@@ -886,6 +886,18 @@ async fn an_admin_invites_a_reporter_by_email_and_they_join() {
         .await
         .unwrap();
     assert_eq!(joined.status(), 303);
+    let welcome = client
+        .get(app.url(joined.headers()["location"].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        welcome.contains("Welcome to the newsroom"),
+        "the sign-in page greets the new colleague"
+    );
     let (user, _) = app
         .store
         .user_for_login(&kolokol_core::Email::parse("new.reporter@bell.example").unwrap())
