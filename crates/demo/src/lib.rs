@@ -104,11 +104,6 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
 pub const DEMO_EDITOR_EMAIL: &str = "editor@northern-bell.example";
 pub const DEMO_EDITOR_PASSWORD: &str = "read-the-bell-demo";
 
-/// How many articles the demo holds.
-pub fn article_count() -> Result<usize, DemoError> {
-    Ok(content()?.article.len())
-}
-
 /// "civil-society" → "Civil society".
 fn tag_name(slug: &Slug) -> String {
     let text = slug.as_str().replace('-', " ");

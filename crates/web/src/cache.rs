@@ -277,14 +277,6 @@ impl PageCache {
         self.begin_epoch();
         self.entries.write().clear();
     }
-
-    pub fn len(&self) -> usize {
-        self.entries.read().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]

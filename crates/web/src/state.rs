@@ -80,11 +80,6 @@ impl AppState {
         Arc::clone(&self.site.read())
     }
 
-    /// The configuration file's `[site]` values, before the admin's settings.
-    pub fn base_site(&self) -> &SiteConfig {
-        &self.base_site
-    }
-
     /// Re-reads the saved settings (after a content version change).
     async fn reload_settings(&self) {
         match effective_site(&self.store, &self.base_site).await {

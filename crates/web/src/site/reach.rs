@@ -97,15 +97,16 @@ pub async fn onion_location(
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
     let mut response = next.run(request).await;
-    let onion = state.site().onion.clone();
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if !onion.is_empty()
-        && !on_onion
-        && is_html
-        && let Ok(value) = HeaderValue::from_str(&format!("{onion}{target}"))
+    if on_onion || !is_html {
+        return response;
+    }
+    let site = state.site();
+    if !site.onion.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&format!("{}{target}", site.onion))
     {
         response.headers_mut().insert("onion-location", value);
     }
