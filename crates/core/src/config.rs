@@ -137,6 +137,8 @@ pub struct SiteConfig {
     pub mirrors_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
+    /// The newsletter's name, weekly slot and privacy policy.
+    pub newsletter: crate::newsletter::NewsletterSettings,
 }
 
 /// A menu link.
@@ -165,6 +167,7 @@ impl Default for SiteConfig {
             mirrors_updated_at: None,
             banner: Banner::default(),
             banned_notice: BannedNotice::default(),
+            newsletter: crate::newsletter::NewsletterSettings::default(),
         }
     }
 }

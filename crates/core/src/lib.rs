@@ -4,6 +4,7 @@
 pub mod article;
 pub mod config;
 pub mod editor;
+pub mod newsletter;
 pub mod page;
 pub mod settings;
 pub mod slug;
@@ -16,6 +17,11 @@ pub use article::{
 pub use config::{BannedNotice, Banner, Config, NavLink, SiteConfig};
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
+};
+pub use newsletter::{
+    DeliveryOutcome, DeliveryProgress, FrozenIssue, ImportedSubscriber, IssueDraft, IssueForm,
+    IssueStatus, NewsletterIssue, NewsletterSettings, Recipient, Signup, SignupOutcome, Subscriber,
+    SubscriberStats, SubscriberStatus, WeekGrowth, WeeklySchedule,
 };
 pub use page::{PageNumber, PageRequest, Paginated};
 pub use settings::{SettingsForm, SiteSettings};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{BannedNotice, Banner, NavLink, SiteConfig};
 use crate::editor::FieldErrors;
+use crate::newsletter::{NewsletterSettings, WeeklySchedule};
 
 /// Most menu links accepted.
 pub const MAX_NAVIGATION: usize = 12;
@@ -28,6 +29,8 @@ pub struct SiteSettings {
     pub mirrors_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
+    #[serde(default)]
+    pub newsletter: NewsletterSettings,
 }
 
 impl SiteSettings {
@@ -45,6 +48,7 @@ impl SiteSettings {
             mirrors_updated_at: site.mirrors_updated_at,
             banner: site.banner.clone(),
             banned_notice: site.banned_notice.clone(),
+            newsletter: site.newsletter.clone(),
         }
     }
 
@@ -62,6 +66,7 @@ impl SiteSettings {
             mirrors_updated_at: self.mirrors_updated_at,
             banner: self.banner.clone(),
             banned_notice: self.banned_notice.clone(),
+            newsletter: self.newsletter.clone(),
             ..base.clone()
         }
     }
@@ -91,6 +96,13 @@ pub struct SettingsForm {
     pub notice_text: String,
     pub notice_link_text: String,
     pub notice_link: String,
+    pub newsletter_name: String,
+    /// `friday`, `monday`, …
+    pub newsletter_day: String,
+    /// `09:00`
+    pub newsletter_time: String,
+    pub policy_version: String,
+    pub policy_url: String,
 }
 
 /// `en`, `ru`, `pt-BR`, `sr-Latn`: a plausible BCP 47 tag.
@@ -150,6 +162,16 @@ impl SettingsForm {
             notice_text: settings.banned_notice.text.clone(),
             notice_link_text: settings.banned_notice.link_text.clone(),
             notice_link: settings.banned_notice.link.clone(),
+            newsletter_name: settings.newsletter.name.clone(),
+            newsletter_day: format!("{:?}", settings.newsletter.schedule.weekday).to_lowercase(),
+            newsletter_time: settings
+                .newsletter
+                .schedule
+                .time
+                .format("%H:%M")
+                .to_string(),
+            policy_version: settings.newsletter.policy_version.clone(),
+            policy_url: settings.newsletter.policy_url.clone(),
         }
     }
 
@@ -280,6 +302,7 @@ impl SettingsForm {
                 "Link to a page of this site (/mirrors) or to an https:// address.".into(),
             );
         }
+        let newsletter = self.newsletter(&mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -305,7 +328,56 @@ impl SettingsForm {
                 link_text: self.notice_link_text.trim().into(),
                 link: self.notice_link.trim().into(),
             },
+            newsletter,
         })
+    }
+
+    fn newsletter(&self, errors: &mut FieldErrors) -> NewsletterSettings {
+        let defaults = NewsletterSettings::default();
+        let name = self.newsletter_name.trim();
+        if name.is_empty() || name.chars().count() > 60 {
+            errors.insert(
+                "newsletter_name",
+                "Name the newsletter in up to 60 characters.".into(),
+            );
+        }
+        let weekday = self
+            .newsletter_day
+            .trim()
+            .parse::<chrono::Weekday>()
+            .unwrap_or_else(|_| {
+                errors.insert("newsletter_day", "Choose a day of the week.".into());
+                defaults.schedule.weekday
+            });
+        let time = chrono::NaiveTime::parse_from_str(self.newsletter_time.trim(), "%H:%M")
+            .unwrap_or_else(|_| {
+                errors.insert(
+                    "newsletter_time",
+                    "Give the time as hours and minutes, like 09:00.".into(),
+                );
+                defaults.schedule.time
+            });
+        let policy_version = self.policy_version.trim();
+        if policy_version.is_empty() || policy_version.chars().count() > 40 {
+            errors.insert(
+                "policy_version",
+                "Give the privacy policy's version, such as 2026-03 (up to 40 characters).".into(),
+            );
+        }
+        let policy_url = self.policy_url.trim();
+        if !is_link(policy_url) {
+            errors.insert(
+                "policy_url",
+                "Link to the privacy policy on this site (/privacy) or at an https:// address."
+                    .into(),
+            );
+        }
+        NewsletterSettings {
+            name: name.into(),
+            schedule: WeeklySchedule { weekday, time },
+            policy_version: policy_version.into(),
+            policy_url: policy_url.into(),
+        }
     }
 }
 

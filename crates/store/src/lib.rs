@@ -6,6 +6,7 @@
 //! backends cannot drift apart; only connecting and migrating differ.
 
 mod error;
+mod newsletter;
 mod postgres;
 mod rows;
 mod sql;
@@ -22,6 +23,9 @@ use kolokol_core::{
 };
 
 pub use error::StoreError;
+pub use newsletter::{
+    CONFIRMATION_RESEND_SECS, ImportReport, MAX_DELIVERY_ATTEMPTS, NewsletterStore,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -54,7 +58,7 @@ pub struct SitemapEntry {
 /// "Now" is always passed in, never read inside a query, so that scheduled articles
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: NewsletterStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies pending schema migrations.

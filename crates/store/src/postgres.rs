@@ -31,3 +31,5 @@ crate::sql::impl_store!(
     sqlx::migrate!("./migrations/postgres"),
     "BEGIN"
 );
+
+crate::newsletter::impl_newsletter_store!(PostgresStore, "BEGIN");

@@ -42,3 +42,5 @@ crate::sql::impl_store!(
     sqlx::migrate!("./migrations/sqlite"),
     "BEGIN IMMEDIATE"
 );
+
+crate::newsletter::impl_newsletter_store!(SqliteStore, "BEGIN IMMEDIATE");

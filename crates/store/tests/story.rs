@@ -724,3 +724,347 @@ async fn postgres_tells_the_staff_story() {
         .unwrap();
     staff_story(store).await;
 }
+
+async fn newsletter_story(store: DynStore) {
+    use kolokol_core::{
+        DeliveryOutcome, Email, ImportedSubscriber, IssueDraft, IssueStatus, Role, Signup,
+        SignupOutcome, SubscriberStatus,
+    };
+    store.migrate().await.unwrap();
+    // Secrets are made once and then shared.
+    assert_eq!(store.secret("mail", "first").await.unwrap(), "first");
+    assert_eq!(store.secret("mail", "second").await.unwrap(), "first");
+
+    // Rate counting per address within a window.
+    for n in 1..=3 {
+        let count = store
+            .record_signup_attempt("addr-a", at(1), at(2))
+            .await
+            .unwrap();
+        assert_eq!(count, n);
+    }
+    assert_eq!(
+        store
+            .record_signup_attempt("addr-a", at(3), at(3))
+            .await
+            .unwrap(),
+        1,
+        "attempts before the window do not count"
+    );
+
+    let signup = |email: &str, token: &str| Signup {
+        email: Email::parse(email).unwrap(),
+        policy_version: "2026-01".into(),
+        form: "/articles/x".into(),
+        address_hash: "addr-a".into(),
+        token_hash: token.into(),
+    };
+    let when = at(5);
+    assert_eq!(
+        store
+            .subscribe(&signup("lena@reader.example", "t1"), when)
+            .await
+            .unwrap(),
+        SignupOutcome::Confirm
+    );
+    // A second sign-up minutes later sends nothing more.
+    assert_eq!(
+        store
+            .subscribe(
+                &signup("lena@reader.example", "t2"),
+                when + chrono::Duration::minutes(2)
+            )
+            .await
+            .unwrap(),
+        SignupOutcome::Quiet
+    );
+    // The first token still works; a made-up one does not.
+    assert!(
+        store
+            .confirm_subscription("nope", when)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let lena = store
+        .confirm_subscription("t1", when)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(lena.status, SubscriberStatus::Active);
+    assert_eq!(lena.policy_version, "2026-01");
+    assert_eq!(lena.form, "/articles/x");
+    assert!(
+        store
+            .confirm_subscription("t1", when)
+            .await
+            .unwrap()
+            .is_none(),
+        "used once"
+    );
+    // Signing up again while active changes nothing.
+    assert_eq!(
+        store
+            .subscribe(&signup("lena@reader.example", "t3"), at(6))
+            .await
+            .unwrap(),
+        SignupOutcome::Quiet
+    );
+    // Confirmation links expire after a week.
+    store
+        .subscribe(&signup("late@reader.example", "t4"), at(1))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .confirm_subscription("t4", at(9))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // An import adds confirmed readers all at once and skips known addresses.
+    let imported = |email: &str| ImportedSubscriber {
+        email: Email::parse(email).unwrap(),
+        signed_up_at: at(1),
+        confirmed_at: at(1),
+        policy_version: "old-list".into(),
+        form: "import".into(),
+    };
+    let report = store
+        .import_subscribers(
+            &[
+                imported("a@reader.example"),
+                imported("lena@reader.example"),
+                imported("b@reader.example"),
+            ],
+            at(6),
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.added, report.skipped), (2, 1));
+    let stats = store.subscriber_stats(4, at(7)).await.unwrap();
+    assert_eq!((stats.active, stats.pending), (3, 1));
+    assert_eq!(stats.weeks.len(), 4);
+    assert_eq!(stats.weeks.iter().map(|w| w.joined).sum::<i64>(), 3);
+
+    // An issue: drafted, edited, scheduled, sent.
+    let editor = store
+        .create_user(
+            &Email::parse("ed@bell.example").unwrap(),
+            "Ed Itor",
+            Role::Editor,
+            "h",
+            at(1),
+        )
+        .await
+        .unwrap();
+    let section = store
+        .create_section(&slug("news"), "News", "", 1)
+        .await
+        .unwrap();
+    let first = store
+        .create_article(&article("one", section.id, vec![], vec![]), at(1))
+        .await
+        .unwrap();
+    let second = store
+        .create_article(&article("two", section.id, vec![], vec![]), at(1))
+        .await
+        .unwrap();
+    let mut draft = IssueDraft {
+        subject: "The week".into(),
+        intro_md: "Hello".into(),
+        full_text: false,
+        article_ids: vec![second, first],
+    };
+    let id = store.create_issue(&draft, editor.id, at(6)).await.unwrap();
+    draft.full_text = true;
+    assert!(store.update_issue(id, &draft, at(6)).await.unwrap());
+    let issue = store.newsletter_issue(id).await.unwrap().unwrap();
+    assert_eq!(issue.article_ids, [second, first], "the editors' order");
+    assert!(issue.full_text);
+    assert_eq!(issue.status, IssueStatus::Draft);
+    assert!(store.schedule_issue(id, Some(at(8)), at(6)).await.unwrap());
+    assert!(store.issues_to_send(at(7)).await.unwrap().is_empty());
+    assert_eq!(store.issues_to_send(at(8)).await.unwrap(), [id]);
+
+    let version = store.content_version().await.unwrap();
+    assert!(
+        store
+            .start_send(id, "<p>html</p>", "text", at(8))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .start_send(id, "<p>again</p>", "again", at(8))
+            .await
+            .unwrap(),
+        "once"
+    );
+    assert!(
+        store.content_version().await.unwrap() > version,
+        "the archive changed"
+    );
+    assert!(
+        !store.update_issue(id, &draft, at(8)).await.unwrap(),
+        "frozen"
+    );
+    let frozen = store.frozen_issue(id).await.unwrap().unwrap();
+    assert_eq!(
+        (frozen.html.as_str(), frozen.issue.number),
+        ("<p>html</p>", Some(1))
+    );
+    assert_eq!(store.delivery_progress(id).await.unwrap().pending, 3);
+
+    // Only one process sends at a time; the lease passes on when it runs out.
+    assert!(
+        store
+            .take_send_lease(id, "node-a", at(9), at(8))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .take_send_lease(id, "node-b", at(9), at(8))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_send_lease(id, "node-a", at(10), at(8))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_send_lease(id, "node-b", at(12), at(11))
+            .await
+            .unwrap()
+    );
+
+    let batch = store.pending_deliveries(id, 0, 2).await.unwrap();
+    assert_eq!(batch.len(), 2);
+    let rest = store
+        .pending_deliveries(id, batch[1].subscriber_id, 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    store
+        .record_deliveries(
+            id,
+            &[
+                (batch[0].subscriber_id, DeliveryOutcome::Sent),
+                (
+                    batch[1].subscriber_id,
+                    DeliveryOutcome::Rejected("550 no such user".into()),
+                ),
+                (
+                    rest[0].subscriber_id,
+                    DeliveryOutcome::Deferred("421 busy".into()),
+                ),
+            ],
+            at(11),
+        )
+        .await
+        .unwrap();
+    let progress = store.delivery_progress(id).await.unwrap();
+    assert_eq!(
+        (progress.sent, progress.failed, progress.pending),
+        (1, 1, 1)
+    );
+    let bounced = store
+        .subscriber(batch[1].subscriber_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bounced.status, SubscriberStatus::Suppressed);
+    assert!(bounced.reason.contains("550"));
+    assert!(
+        !store.finish_send(id, at(11)).await.unwrap(),
+        "one is still to go"
+    );
+    // Deferred twice more: given up.
+    for _ in 0..2 {
+        store
+            .record_deliveries(
+                id,
+                &[(
+                    rest[0].subscriber_id,
+                    DeliveryOutcome::Deferred("421".into()),
+                )],
+                at(11),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(store.finish_send(id, at(11)).await.unwrap());
+    let sent = store.newsletter_issue(id).await.unwrap().unwrap();
+    assert_eq!(sent.status, IssueStatus::Sent);
+    assert_eq!(store.archive().await.unwrap().len(), 1);
+    assert_eq!(store.archived_issue(1).await.unwrap().unwrap().text, "text");
+    assert!(store.archived_issue(2).await.unwrap().is_none());
+
+    // Unsubscribing and coming back through one's own link; suppression is final.
+    let left = store
+        .set_subscribed(batch[0].subscriber_id, false, "one-click", at(12))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(left.status, SubscriberStatus::Unsubscribed);
+    let back = store
+        .set_subscribed(batch[0].subscriber_id, true, "", at(12))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.status, SubscriberStatus::Active);
+    let again = store
+        .set_subscribed(batch[1].subscriber_id, true, "", at(12))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.status, SubscriberStatus::Suppressed);
+    assert!(
+        store
+            .suppress(&back.email, "complaint", at(12))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .suppress(&back.email, "complaint", at(12))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .subscribe(&signup(back.email.as_str(), "t9"), at(13))
+            .await
+            .unwrap(),
+        SignupOutcome::Quiet,
+        "a suppressed address is never mailed again"
+    );
+    let all = store.subscribers(0, 100).await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(store.subscribers(all[1].id, 100).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_newsletter_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("newsletter.db").display()
+    ))
+    .await
+    .unwrap();
+    newsletter_story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_newsletter_story() {
+    let store = kolokol_store::connect(&kolokol_testkit::postgres_database("newsletter").await)
+        .await
+        .unwrap();
+    newsletter_story(store).await;
+}
