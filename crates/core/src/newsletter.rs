@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::editor::FieldErrors;
 use crate::{ArticleId, Email};
 
+/// In a composed issue, replaced by the issue's number when sending starts (the store
+/// numbers issues in the transaction that starts the send).
+pub const ISSUE_NUMBER_PLACEHOLDER: &str = "%%KOLOKOL_ISSUE_NUMBER%%";
+
 /// The most articles one issue may carry.
 pub const MAX_ISSUE_ARTICLES: usize = 30;
 

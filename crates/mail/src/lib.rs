@@ -2,6 +2,8 @@
 //! SMTP to the relay named by an `smtp://` (plain, or STARTTLS with `?tls=required`)
 //! or `smtps://` URL, with the credentials in the URL.
 
+pub mod bulk;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;

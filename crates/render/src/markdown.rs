@@ -19,6 +19,35 @@ pub fn to_html(markdown: &str) -> String {
     sanitizer().clean(&raw).to_string()
 }
 
+/// Readable plain text of Markdown with its paragraphs kept apart and link targets
+/// written out, for the text part of mails.
+pub fn to_text(markdown: &str) -> String {
+    let mut text = String::new();
+    let mut links: Vec<String> = Vec::new();
+    for event in Parser::new(markdown) {
+        match event {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => text.push_str(&t),
+            pulldown_cmark::Event::SoftBreak => text.push(' '),
+            pulldown_cmark::Event::HardBreak => text.push('\n'),
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                links.push(dest_url.to_string());
+            }
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Item) => text.push_str("- "),
+            pulldown_cmark::Event::End(TagEnd::Link) => {
+                if let Some(url) = links.pop() {
+                    text.push_str(&format!(" <{url}>"));
+                }
+            }
+            pulldown_cmark::Event::End(TagEnd::Item) => text.push('\n'),
+            pulldown_cmark::Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::List(_),
+            ) => text.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    text.trim_end().to_owned()
+}
+
 /// Plain text of a Markdown snippet, for feeds' summaries and meta descriptions.
 pub fn to_plain_text(markdown: &str) -> String {
     let mut text = String::new();
@@ -77,6 +106,17 @@ fn is_same_site(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_keeps_paragraphs_and_link_targets() {
+        let text = to_text(
+            "First *para*\ngraph.\n\nSee [the report](https://bell.example/r).\n\n- one\n- two",
+        );
+        assert_eq!(
+            text,
+            "First para graph.\n\nSee the report <https://bell.example/r>.\n\n- one\n- two"
+        );
+    }
 
     #[test]
     fn renders_news_markdown() {

@@ -104,7 +104,8 @@ pub trait NewsletterStore: Send + Sync + 'static {
         at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
-    /// Starts sending: freezes the mail, numbers the issue and writes one pending
+    /// Starts sending: freezes the mail (with the issue's number in place of
+    /// [`kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER`]), numbers the issue and writes one pending
     /// delivery for every active subscriber, in one transaction. False when it had
     /// already started.
     async fn start_send(
@@ -665,8 +666,8 @@ macro_rules! impl_newsletter_store {
                 )
                 .bind(id)
                 .bind(number)
-                .bind(html)
-                .bind(text)
+                .bind(html.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number.to_string()))
+                .bind(text.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number.to_string()))
                 .bind(now.timestamp())
                 .execute(&mut *tx)
                 .await?;

@@ -7,6 +7,8 @@
 //! test fails and says what to install: a storage test that silently skipped would prove
 //! nothing.
 
+pub mod dkim;
+
 use std::fs;
 use std::io::Write;
 use std::net::TcpListener;
@@ -199,8 +201,10 @@ pub struct ReceivedMail {
     pub data: String,
 }
 
-/// A small SMTP server on loopback that accepts everything and keeps it, for tests
-/// that must see what Kolokol really sends over TCP.
+/// A small SMTP server on loopback that keeps what it receives, for tests that must
+/// see what Kolokol really sends over TCP. It accepts every recipient except those
+/// whose address starts with `bounce` (refused for good: 550) or `busy` (refused for
+/// now: 451), so tests can exercise both.
 pub struct SmtpSink {
     address: std::net::SocketAddr,
     messages: std::sync::Arc<std::sync::Mutex<Vec<ReceivedMail>>>,
@@ -267,8 +271,15 @@ fn serve_smtp(stream: std::net::TcpStream, store: &std::sync::Mutex<Vec<Received
             from = command[10..].trim().trim_matches(['<', '>']).to_owned();
             say("250 OK")
         } else if upper.starts_with("RCPT TO:") {
-            recipients.push(command[8..].trim().trim_matches(['<', '>']).to_owned());
-            say("250 OK")
+            let recipient = command[8..].trim().trim_matches(['<', '>']).to_owned();
+            if recipient.starts_with("bounce") {
+                say("550 5.1.1 No such user here")
+            } else if recipient.starts_with("busy") {
+                say("451 4.2.1 Mailbox busy, try again later")
+            } else {
+                recipients.push(recipient);
+                say("250 OK")
+            }
         } else if upper == "DATA" {
             if !say("354 End data with <CR><LF>.<CR><LF>") {
                 return;
