@@ -21,6 +21,70 @@ pub struct Config {
     pub theme_dir: Option<PathBuf>,
     pub site: SiteConfig,
     pub mail: MailConfig,
+    pub newsletter: NewsletterConfig,
+}
+
+/// How the newsletter is delivered (its name and schedule are site settings).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewsletterConfig {
+    /// The relay for newsletters; empty means `mail.smtp_url`. Often a different
+    /// service from transactional mail.
+    pub smtp_url: String,
+    /// The newsletter's sender, e.g. `The Weekly <weekly@bell.example>`; it should
+    /// differ from `mail.from` so readers' filters and reputations stay apart.
+    pub from: String,
+    /// SMTP connections used at once.
+    pub connections: u32,
+    /// Messages per second at most (what the relay allows).
+    pub rate_per_second: u32,
+    /// DKIM signing: the domain (`d=`), selector (`s=`), a key file (RSA PKCS#1 PEM,
+    /// or an Ed25519 seed in base64) and `rsa` or `ed25519`. Empty: no signature
+    /// (the relay may sign instead).
+    pub dkim_domain: String,
+    pub dkim_selector: String,
+    pub dkim_key_file: Option<PathBuf>,
+    pub dkim_algorithm: String,
+}
+
+impl Default for NewsletterConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: String::new(),
+            from: String::new(),
+            connections: 4,
+            rate_per_second: 50,
+            dkim_domain: String::new(),
+            dkim_selector: String::new(),
+            dkim_key_file: None,
+            dkim_algorithm: "rsa".into(),
+        }
+    }
+}
+
+impl fmt::Debug for NewsletterConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewsletterConfig")
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("from", &self.from)
+            .field("connections", &self.connections)
+            .field("rate_per_second", &self.rate_per_second)
+            .field("dkim_domain", &self.dkim_domain)
+            .field("dkim_selector", &self.dkim_selector)
+            .field("dkim_key_file", &self.dkim_key_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewsletterConfig {
+    /// The relay to use, falling back to the transactional one.
+    pub fn smtp_url<'a>(&'a self, mail: &'a MailConfig) -> &'a str {
+        if self.smtp_url.trim().is_empty() {
+            mail.smtp_url.trim()
+        } else {
+            self.smtp_url.trim()
+        }
+    }
 }
 
 /// Outgoing mail (staff invitations now; receipts and newsletters later).
@@ -53,6 +117,7 @@ impl Default for Config {
             theme_dir: None,
             site: SiteConfig::default(),
             mail: MailConfig::default(),
+            newsletter: NewsletterConfig::default(),
         }
     }
 }
@@ -76,6 +141,31 @@ impl Config {
         if !self.mail.smtp_url.trim().is_empty() && self.mail.from.trim().is_empty() {
             return Err("mail.from is needed when mail.smtp_url is set".into());
         }
+        let newsletter = &self.newsletter;
+        if !newsletter.smtp_url(&self.mail).is_empty() && newsletter.from.trim().is_empty() {
+            return Err(
+                "newsletter.from is needed to send the newsletter, e.g. \"The Weekly <weekly@example.org>\""
+                    .into(),
+            );
+        }
+        if !(1..=64).contains(&newsletter.connections) {
+            return Err("newsletter.connections must be between 1 and 64".into());
+        }
+        if !(1..=100_000).contains(&newsletter.rate_per_second) {
+            return Err("newsletter.rate_per_second must be between 1 and 100000".into());
+        }
+        if !matches!(newsletter.dkim_algorithm.as_str(), "rsa" | "ed25519") {
+            return Err("newsletter.dkim_algorithm must be rsa or ed25519".into());
+        }
+        if newsletter.dkim_key_file.is_some()
+            && (newsletter.dkim_domain.trim().is_empty()
+                || newsletter.dkim_selector.trim().is_empty())
+        {
+            return Err(
+                "newsletter.dkim_domain and newsletter.dkim_selector are needed with newsletter.dkim_key_file"
+                    .into(),
+            );
+        }
         self.site.validate()
     }
 }
@@ -90,6 +180,7 @@ impl fmt::Debug for Config {
             .field("theme_dir", &self.theme_dir)
             .field("site", &self.site)
             .field("mail", &self.mail)
+            .field("newsletter", &self.newsletter)
             .finish()
     }
 }

@@ -14,7 +14,7 @@ pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     LibraryImage, NewArticle, NewImage, Section, Tag,
 };
-pub use config::{BannedNotice, Banner, Config, NavLink, SiteConfig};
+pub use config::{BannedNotice, Banner, Config, NavLink, NewsletterConfig, SiteConfig};
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
 };

@@ -212,7 +212,7 @@ pub enum DeliveryOutcome {
 }
 
 /// The editors' form for an issue.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IssueForm {
     #[serde(default)]
     pub subject: String,

@@ -54,6 +54,8 @@ pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
     let mut paths: Vec<String> = [
         "/",
         "/support",
+        "/privacy",
+        "/newsletter",
         "/mirrors",
         "/mirrors.json",
         "/feed.xml",
@@ -66,6 +68,15 @@ pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
     .into_iter()
     .map(str::to_owned)
     .collect();
+    paths.extend(
+        store
+            .archive()
+            .await
+            .map_err(site_error)?
+            .into_iter()
+            .filter_map(|issue| issue.number)
+            .map(|n| format!("/newsletter/{n}")),
+    );
     let per_page = state.site().articles_per_page;
     let list = |base: String, filter: ArticleFilter, feeds: bool| {
         let base_for_feeds = base.clone();

@@ -70,6 +70,29 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Send the newsletter, or see how sends are going.
+    Newsletter {
+        #[command(subcommand)]
+        command: NewsletterCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NewsletterCommand {
+    /// Send an issue now (its number in the admin's address, /admin/newsletter/ID), or
+    /// without an ID every issue that is due or was interrupted. Safe to run again
+    /// after a crash: whoever already received the issue is not mailed twice.
+    Send {
+        /// The issue to send; default: all due or unfinished issues.
+        issue: Option<i64>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// List the issues and their delivery progress.
+    Status {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,7 +199,178 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config::load(config.as_deref())?;
             add_user(&config, &email, &role, name.as_deref()).await
         }
+        Command::Newsletter {
+            command: NewsletterCommand::Send { issue, config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            send_newsletter(config, issue).await
+        }
+        Command::Newsletter {
+            command: NewsletterCommand::Status { config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            newsletter_status(config).await
+        }
     }
+}
+
+/// The newsletter's sender from the configuration, when a relay is set.
+fn newsletter_delivery(
+    config: &Config,
+) -> anyhow::Result<Option<kolokol_web::newsletter::Delivery>> {
+    let settings = &config.newsletter;
+    let url = settings.smtp_url(&config.mail);
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let dkim = match &settings.dkim_key_file {
+        Some(path) => Some(kolokol_mail::bulk::DkimKey {
+            domain: settings.dkim_domain.trim().to_owned(),
+            selector: settings.dkim_selector.trim().to_owned(),
+            algorithm: if settings.dkim_algorithm == "ed25519" {
+                kolokol_mail::bulk::DkimAlgorithm::Ed25519
+            } else {
+                kolokol_mail::bulk::DkimAlgorithm::Rsa
+            },
+            private_key: std::fs::read_to_string(path).with_context(|| {
+                format!("newsletter.dkim_key_file: cannot read {}", path.display())
+            })?,
+        }),
+        None => None,
+    };
+    let sender = kolokol_mail::bulk::BulkSender::new(
+        url,
+        &settings.from,
+        settings.connections,
+        dkim.as_ref(),
+    )?;
+    Ok(Some(kolokol_web::newsletter::Delivery {
+        sender: std::sync::Arc::new(sender),
+        connections: settings.connections,
+        rate_per_second: settings.rate_per_second,
+    }))
+}
+
+/// The application state for a command that renders but does not serve.
+async fn offline_state(config: &Config) -> anyhow::Result<AppState> {
+    let store = open_store(config).await?;
+    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    AppState::new(store, theme, config.site.clone(), config.media_dir(), None)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
+}
+
+async fn send_newsletter(config: Config, only: Option<i64>) -> anyhow::Result<()> {
+    use kolokol_core::IssueStatus;
+    let state = offline_state(&config).await?;
+    let delivery = newsletter_delivery(&config)?.ok_or_else(|| {
+        anyhow::anyhow!("no mail server is configured: set newsletter.smtp_url or mail.smtp_url")
+    })?;
+    state.enable_newsletter_delivery(delivery);
+    let Some(settings) = state.newsletter.delivery().cloned() else {
+        anyhow::bail!("the newsletter sender could not be set up");
+    };
+    let store = &state.store;
+    let ids = match only {
+        Some(id) => {
+            let issue = store
+                .newsletter_issue(id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("there is no newsletter issue {id}"))?;
+            if issue.status.editable() {
+                let composed = state.compose_issue(&issue).await?;
+                kolokol_newsletter::start(store, id, &composed).await?;
+            } else if issue.status == IssueStatus::Sent {
+                println!("Issue {id} ({}) was sent already.", issue.subject);
+                return Ok(());
+            }
+            vec![id]
+        }
+        None => {
+            let mut ids = Vec::new();
+            for id in store.issues_to_send(chrono::Utc::now()).await? {
+                if let Some(issue) = store.newsletter_issue(id).await?
+                    && issue.status.editable()
+                {
+                    let composed = state.compose_issue(&issue).await?;
+                    kolokol_newsletter::start(store, id, &composed).await?;
+                }
+                ids.push(id);
+            }
+            ids
+        }
+    };
+    if ids.is_empty() {
+        println!("No newsletter issue is due.");
+        return Ok(());
+    }
+    let holder = format!("cli-{}", std::process::id());
+    for id in ids {
+        let started = std::time::Instant::now();
+        let before = store.delivery_progress(id).await?;
+        let bar = indicatif::ProgressBar::new(u64::try_from(before.total()).unwrap_or(0));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} messages, {per_sec}, {eta} left ({msg})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let watcher = {
+            let store = std::sync::Arc::clone(store);
+            let bar = bar.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Ok(p) = store.delivery_progress(id).await {
+                        bar.set_position(u64::try_from(p.sent + p.failed).unwrap_or(0));
+                        bar.set_message(format!("{} failed", p.failed));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+            })
+        };
+        let end = kolokol_newsletter::run(store, &settings, id, &holder).await;
+        watcher.abort();
+        bar.finish_and_clear();
+        match end? {
+            kolokol_newsletter::SendEnd::Busy => {
+                println!("Issue {id} is being sent by another process; try again when it stops.");
+            }
+            kolokol_newsletter::SendEnd::Finished => {
+                let after = store.delivery_progress(id).await?;
+                let done = (after.sent + after.failed) - (before.sent + before.failed);
+                let seconds = started.elapsed().as_secs_f64();
+                println!(
+                    "Issue {id}: {} sent, {} failed, {} messages in this run in {seconds:.1} s ({:.0} per second).",
+                    after.sent,
+                    after.failed,
+                    done,
+                    done as f64 / seconds.max(0.001)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn newsletter_status(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    let issues = store.newsletter_issues(50).await?;
+    if issues.is_empty() {
+        println!("No newsletter issues yet.");
+    }
+    for issue in issues {
+        let progress = store.delivery_progress(issue.id).await?;
+        println!(
+            "{:>4}  {:<9}  {:>6} sent {:>5} failed {:>6} to go  {}",
+            issue.id,
+            issue.status.as_str(),
+            progress.sent,
+            progress.failed,
+            progress.pending,
+            issue.subject
+        );
+    }
+    Ok(())
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {
@@ -231,12 +425,57 @@ async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyh
             )
             .await?;
     }
+    seed_demo_newsletter(&config).await?;
     println!(
         "The newsroom is at http://{listen}/admin: sign in as {} with the password {} (demo only).",
         kolokol_demo::DEMO_EDITOR_EMAIL,
         kolokol_demo::DEMO_EDITOR_PASSWORD
     );
     serve_with(config, store).await
+}
+
+/// Gives the demo a past issue of the newsletter, so its archive and "Preview" link
+/// have something to show. It had no subscribers: nobody was mailed.
+async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> {
+    let state = offline_state(config).await?;
+    let store = &state.store;
+    if !store.newsletter_issues(1).await?.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let latest = store
+        .published_articles(
+            &kolokol_store::ArticleFilter::default(),
+            kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 5),
+            now,
+        )
+        .await?;
+    let editor = store
+        .user_for_login(&kolokol_core::Email::parse(
+            kolokol_demo::DEMO_EDITOR_EMAIL,
+        )?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo editor is missing"))?
+        .0;
+    let draft = kolokol_core::IssueDraft {
+        subject: "The Weekly: a law passed in an afternoon, and what prices really do".into(),
+        intro_md: "Good morning. Parliament needed a single afternoon to wall off the internet; \
+                   our own price basket shows inflation at twice the official figure; and the \
+                   ministers' daughters own more of the coast than anyone admitted. Here are the \
+                   stories our editors picked this week."
+            .into(),
+        full_text: false,
+        article_ids: latest.items.iter().map(|a| a.id).collect(),
+    };
+    let id = store.create_issue(&draft, editor.id, now).await?;
+    let issue = store
+        .newsletter_issue(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo issue vanished"))?;
+    let composed = state.compose_issue(&issue).await?;
+    kolokol_newsletter::start(store, id, &composed).await?;
+    store.finish_send(id, now).await?;
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -270,6 +509,9 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
     )
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    if let Some(delivery) = newsletter_delivery(&config)? {
+        state.enable_newsletter_delivery(delivery);
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -369,11 +611,7 @@ async fn add_user(
 }
 
 async fn export_site(config: Config, out: &Path) -> anyhow::Result<()> {
-    let store = open_store(&config).await?;
-    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
-    let state = AppState::new(store, theme, config.site.clone(), config.media_dir(), None)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    let state = offline_state(&config).await?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")

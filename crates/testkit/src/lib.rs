@@ -201,6 +201,30 @@ pub struct ReceivedMail {
     pub data: String,
 }
 
+impl ReceivedMail {
+    /// The message with quoted-printable bodies decoded (soft line breaks joined,
+    /// `=HH` turned back into bytes), as a mail client would show the text.
+    pub fn decoded(&self) -> String {
+        let (head, body) = self.data.split_once("\n\n").unwrap_or((&self.data, ""));
+        let joined = body.replace("=\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| matches!(b, b'0'..=b'9' | b'A'..=b'F');
+            if bytes[i] == b'=' && i + 2 < bytes.len() && hex(bytes[i + 1]) && hex(bytes[i + 2]) {
+                let pair = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("3F");
+                out.push(u8::from_str_radix(pair, 16).unwrap_or(b'?'));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        format!("{head}\n\n{}", String::from_utf8_lossy(&out))
+    }
+}
+
 /// A small SMTP server on loopback that keeps what it receives, for tests that must
 /// see what Kolokol really sends over TCP. It accepts every recipient except those
 /// whose address starts with `bounce` (refused for good: 550) or `busy` (refused for

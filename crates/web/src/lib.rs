@@ -7,6 +7,7 @@ pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod headers;
+pub mod newsletter;
 pub mod site;
 pub mod state;
 

@@ -31,6 +31,7 @@ pub struct Inner {
     pub cache: PageCache,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
+    pub newsletter: crate::newsletter::NewsletterState,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -64,6 +65,10 @@ impl AppState {
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site).await?;
+        // One secret for every node, made by whichever starts first.
+        let secret = store
+            .secret("newsletter", &crate::admin::password::random_token())
+            .await?;
         Ok(Self(Arc::new(Inner {
             store,
             theme,
@@ -72,6 +77,7 @@ impl AppState {
             media_dir,
             cache,
             mailer,
+            newsletter: crate::newsletter::NewsletterState::new(&secret),
         })))
     }
 
@@ -153,11 +159,13 @@ impl AppState {
             let mut ticks: u64 = 0;
             loop {
                 ticker.tick().await;
-                // Scheduled articles: every 15 ticks, well within the promised minute.
-                if ticks.is_multiple_of(15)
-                    && let Err(e) = state.store.publish_due(chrono::Utc::now()).await
-                {
-                    tracing::warn!(error = %e, "cannot check for scheduled articles");
+                // Scheduled articles and newsletters: every 15 ticks, well within the
+                // promised minute.
+                if ticks.is_multiple_of(15) {
+                    if let Err(e) = state.store.publish_due(chrono::Utc::now()).await {
+                        tracing::warn!(error = %e, "cannot check for scheduled articles");
+                    }
+                    state.run_newsletter_jobs().await;
                 }
                 ticks = ticks.wrapping_add(1);
                 state.refresh(&mut fingerprint).await;

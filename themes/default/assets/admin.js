@@ -55,3 +55,27 @@
     }, 20000);
   }
 })();
+
+// Newsletter delivery: the progress of a send, refreshed every two seconds.
+(function () {
+  "use strict";
+  var box = document.querySelector(".send-progress[data-progress]");
+  if (!box) return;
+  var bar = box.querySelector("progress");
+  var set = function (name, value) {
+    var el = box.querySelector(".progress-" + name);
+    if (el) el.textContent = value;
+  };
+  var poll = function () {
+    fetch(box.getAttribute("data-progress"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (!p) return;
+        set("sent", p.sent); set("failed", p.failed); set("pending", p.pending);
+        if (bar) { bar.max = Math.max(p.total, 1); bar.value = p.sent + p.failed; }
+        if (p.status === "sending") setTimeout(poll, 2000);
+      })
+      .catch(function () {});
+  };
+  poll();
+})();

@@ -6,6 +6,7 @@
 mod articles;
 mod auth;
 mod media;
+mod newsletter;
 pub mod password;
 mod settings;
 mod staff;
@@ -63,6 +64,28 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
         .route("/admin/settings", get(settings::form).post(settings::save))
+        .route(
+            "/admin/newsletter",
+            get(newsletter::list).post(newsletter::create),
+        )
+        .route("/admin/newsletter/new", get(newsletter::new_form))
+        .route(
+            "/admin/newsletter/{id}",
+            get(newsletter::edit).post(newsletter::save),
+        )
+        .route("/admin/newsletter/{id}/preview", get(newsletter::preview))
+        .route("/admin/newsletter/{id}/test", post(newsletter::test))
+        .route("/admin/newsletter/{id}/send", post(newsletter::delivery))
+        .route("/admin/newsletter/{id}/progress", get(newsletter::progress))
+        .route("/admin/subscribers", get(newsletter::subscribers))
+        .route("/admin/subscribers.csv", get(newsletter::export))
+        .route(
+            "/admin/subscribers/import",
+            post(newsletter::import).layer(axum::extract::DefaultBodyLimit::max(
+                newsletter::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/admin/subscribers/suppress", post(newsletter::suppress))
         .route("/admin/staff", get(staff::list))
         .route("/admin/staff/invite", post(staff::invite))
         .route("/admin/staff/{id}", post(staff::change))

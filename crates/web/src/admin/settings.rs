@@ -74,6 +74,11 @@ pub async fn save(
         notice_text: submitted.get("notice_text").into(),
         notice_link_text: submitted.get("notice_link_text").into(),
         notice_link: submitted.get("notice_link").into(),
+        newsletter_name: submitted.get("newsletter_name").into(),
+        newsletter_day: submitted.get("newsletter_day").into(),
+        newsletter_time: submitted.get("newsletter_time").into(),
+        policy_version: submitted.get("policy_version").into(),
+        policy_url: submitted.get("policy_url").into(),
     };
     let mut settings = match form.validate() {
         Ok(settings) => settings,

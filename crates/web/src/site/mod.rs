@@ -3,6 +3,7 @@
 mod crawl;
 mod feeds;
 mod lite;
+mod newsletter;
 mod pages;
 mod reach;
 pub mod views;
@@ -27,7 +28,26 @@ pub fn routes() -> Router<AppState> {
         .route("/{kind}/{slug}", get(pages::list))
         .route("/archive", get(pages::archive))
         .route("/support", get(pages::support))
+        .route("/privacy", get(pages::privacy))
         .route("/mirrors", get(reach::page))
+        .route(
+            "/newsletter",
+            get(newsletter::page).post(newsletter::signup),
+        )
+        .route("/newsletter/check-your-inbox", get(newsletter::check_inbox))
+        .route(
+            "/newsletter/confirm/{token}",
+            get(newsletter::confirm_form).post(newsletter::confirm),
+        )
+        .route(
+            "/newsletter/unsubscribe/{token}",
+            get(newsletter::unsubscribe_form).post(newsletter::unsubscribe),
+        )
+        .route(
+            "/newsletter/preferences/{token}",
+            get(newsletter::preferences).post(newsletter::change_preferences),
+        )
+        .route("/newsletter/{number}", get(newsletter::archived))
         .route("/lite", get(lite::front))
         .route("/lite/articles/{slug}", get(lite::article))
         .route("/mirrors.json", get(reach::json_list))

@@ -281,6 +281,35 @@ pub async fn support(
         .await
 }
 
+/// `/privacy`: what the site keeps about readers, supporters and subscribers.
+pub async fn privacy(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    state
+        .page("/privacy".into(), &headers, || async {
+            let sections = state.store.sections().await?;
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
+            let meta = Meta {
+                title: "Privacy policy".into(),
+                description: format!(
+                    "What {} keeps about its readers, and what it never does.",
+                    config.title
+                ),
+                canonical: urls::absolute(config.base(), "/privacy"),
+                og_type: "website",
+                ..Meta::default()
+            };
+            html_page(
+                &state,
+                "privacy.html",
+                context! { site, meta, version => config.newsletter.policy_version.clone() },
+            )
+        })
+        .await
+}
+
 /// Theme assets (`/assets/site.css`), cached and compressed like pages.
 pub async fn asset(
     State(state): State<AppState>,

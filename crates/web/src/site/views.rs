@@ -21,6 +21,7 @@ pub struct SiteView<'a> {
     pub navigation: Vec<Link>,
     /// Whether there are mirrors or an onion address to point readers to.
     pub has_mirrors: bool,
+    pub newsletter: &'a kolokol_core::NewsletterSettings,
     pub year: i32,
 }
 
@@ -32,6 +33,7 @@ impl<'a> SiteView<'a> {
             base_url: site.base(),
             language: &site.language,
             timezone: &site.timezone,
+            newsletter: &site.newsletter,
             banner: &site.banner,
             banned_notice: &site.banned_notice,
             sections: sections

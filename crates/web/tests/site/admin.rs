@@ -568,6 +568,11 @@ async fn every_admin_route_as_every_role() {
             "/admin/settings".into(),
             vec![
                 ("title", "Walked"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
                 ("language", "en"),
                 ("banner_text", ""),
                 ("banner_button", ""),
@@ -735,6 +740,11 @@ async fn an_admin_changes_the_sites_settings() {
             &[
                 ("title", "Riga Evening Bell"),
                 ("tagline", "News at dusk"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
                 ("language", "ru"),
                 ("languages", "en"),
                 (

@@ -76,6 +76,19 @@ impl TestApp {
         )
         .unwrap();
         let app = TestApp::start_with(None, false, Some(std::sync::Arc::new(mailer))).await;
+        let newsletter = kolokol_mail::bulk::BulkSender::new(
+            &format!("smtp://{}", sink.address()),
+            "The Weekly <weekly@bell.example>",
+            2,
+            None,
+        )
+        .unwrap();
+        app.state
+            .enable_newsletter_delivery(kolokol_web::newsletter::Delivery {
+                sender: std::sync::Arc::new(newsletter),
+                connections: 2,
+                rate_per_second: 1000,
+            });
         (app, sink)
     }
 

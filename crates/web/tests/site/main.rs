@@ -14,6 +14,7 @@ mod feeds;
 mod hostile;
 mod http;
 mod media;
+mod newsletter;
 mod pages;
 mod reach;
 mod two_factor;

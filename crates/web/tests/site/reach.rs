@@ -27,6 +27,11 @@ async fn admins_list_mirrors_and_an_onion_address_for_readers_and_tools() {
             "/admin/settings",
             &[
                 ("title", "The Northern Bell"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
                 ("language", "en"),
                 ("onion", "http://fake.onion"),
                 ("mirrors", "ftp://x"),
@@ -39,6 +44,11 @@ async fn admins_list_mirrors_and_an_onion_address_for_readers_and_tools() {
             "/admin/settings",
             &[
                 ("title", "The Northern Bell"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
                 ("language", "en"),
                 ("onion", &onion),
                 (

@@ -182,6 +182,11 @@ async fn a_newsroom_can_require_two_factor_for_everyone() {
             "/admin/settings",
             &[
                 ("title", "The Northern Bell"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
                 ("language", "en"),
                 ("require_two_factor", "on"),
                 ("banner_text", ""),

@@ -1,0 +1,948 @@
+//! The newsletter in the newsroom: editors compose issues (hand-picked articles in
+//! their order, an introduction), preview them as mailed, send a test to themselves,
+//! then send now or at the weekly slot; admins see the subscribers, their growth and
+//! suppressions, and import or export them as CSV with their consent records.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use kolokol_core::{
+    Email, FieldErrors, ImportedSubscriber, IssueForm, IssueStatus, NewsletterIssue,
+};
+use kolokol_mail::bulk::PersonalMail;
+use minijinja::context;
+use serde::Serialize;
+
+use super::{FormData, Staff, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Largest subscriber file accepted (about 200,000 rows).
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+fn require_editor(staff: &Staff) -> Result<(), AppError> {
+    staff.require(
+        staff.user.role.sees_all_articles(),
+        "compose or send the newsletter",
+    )
+}
+
+fn require_admin(staff: &Staff) -> Result<(), AppError> {
+    staff.require(
+        staff.user.role.is_admin(),
+        "see or change the list of subscribers",
+    )
+}
+
+async fn issue_or_404(state: &AppState, id: i64) -> Result<NewsletterIssue, AppError> {
+    state
+        .store
+        .newsletter_issue(id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Serialize)]
+struct IssueRow {
+    id: i64,
+    number: Option<i64>,
+    subject: String,
+    status: &'static str,
+    scheduled_for: Option<DateTime<Utc>>,
+    sent_at: Option<DateTime<Utc>>,
+    articles: usize,
+    progress: Option<kolokol_core::DeliveryProgress>,
+}
+
+pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    require_editor(&staff)?;
+    let mut issues = Vec::new();
+    for issue in state.store.newsletter_issues(100).await? {
+        let progress = if matches!(issue.status, IssueStatus::Sending | IssueStatus::Sent) {
+            Some(state.store.delivery_progress(issue.id).await?)
+        } else {
+            None
+        };
+        issues.push(IssueRow {
+            id: issue.id,
+            number: issue.number,
+            subject: issue.subject,
+            status: issue.status.as_str(),
+            scheduled_for: issue.scheduled_for,
+            sent_at: issue.sent_at,
+            articles: issue.article_ids.len(),
+            progress,
+        });
+    }
+    let stats = state.store.subscriber_stats(0, Utc::now()).await?;
+    let site = state.site();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/newsletter.html",
+        context! {
+            issues, stats,
+            name => site.newsletter.name.clone(),
+            schedule => site.newsletter.schedule.to_string(),
+            delivery => state.newsletter.delivery().is_some(),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct Candidate {
+    id: i64,
+    headline: String,
+    published_at: Option<DateTime<Utc>>,
+    order: String,
+}
+
+/// The editor page for a new (`issue` = None) or existing issue.
+async fn editor(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    issue: Option<&NewsletterIssue>,
+    form: &IssueForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let picked: Vec<i64> = form
+        .articles
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let now = Utc::now();
+    let mut candidates: Vec<Candidate> = state
+        .store
+        .article_listing(None)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.status == kolokol_core::ArticleStatus::Published
+                && a.published_at.is_some_and(|t| t <= now)
+        })
+        .map(|a| Candidate {
+            id: a.id.0,
+            order: picked
+                .iter()
+                .position(|p| *p == a.id.0)
+                .map(|i| (i + 1).to_string())
+                .unwrap_or_default(),
+            headline: a.headline,
+            published_at: a.published_at,
+        })
+        .collect();
+    // Picked articles first, in their order; then the newest of the rest.
+    candidates.sort_by_key(|c| {
+        (
+            c.order.parse::<usize>().unwrap_or(usize::MAX),
+            std::cmp::Reverse(c.published_at),
+        )
+    });
+    candidates.truncate(60.max(picked.len()));
+    let progress = match issue {
+        Some(issue) if !issue.status.editable() => {
+            Some(state.store.delivery_progress(issue.id).await?)
+        }
+        _ => None,
+    };
+    let site = state.site();
+    let next_slot = site.newsletter.schedule.next_after(now, &site.tz());
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/newsletter-edit.html",
+        context! {
+            issue, form, errors, notice, candidates, progress,
+            next_slot,
+            schedule => site.newsletter.schedule.to_string(),
+            delivery => state.newsletter.delivery().is_some(),
+        },
+    )
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    require_editor(&staff)?;
+    let name = state.site().newsletter.name.clone();
+    let form = IssueForm {
+        subject: format!("{name}: "),
+        ..IssueForm::default()
+    };
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        None,
+        &form,
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+/// Reads the form: the order fields (`order_{article}` = position) become the
+/// article list.
+fn read_form(submitted: &FormData) -> (IssueForm, FieldErrors) {
+    let mut errors = FieldErrors::new();
+    let mut picks: Vec<(u32, usize, i64)> = Vec::new();
+    for (index, (key, value)) in submitted.0.iter().enumerate() {
+        let Some(id) = key
+            .strip_prefix("order_")
+            .and_then(|id| id.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match value.parse::<u32>() {
+            Ok(position) if position > 0 => picks.push((position, index, id)),
+            _ => {
+                errors.insert(
+                    "articles",
+                    format!(
+                        "{value:?} is not a position: use 1 for the first story, 2 for the second…"
+                    ),
+                );
+            }
+        }
+    }
+    picks.sort();
+    let form = IssueForm {
+        subject: submitted.get("subject").into(),
+        intro: submitted.get("intro").into(),
+        full_text: (submitted.get("full_text") == "on").then(|| "on".to_owned()),
+        articles: picks
+            .iter()
+            .map(|(_, _, id)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    (form, errors)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    require_editor(&staff)?;
+    let (form, mut errors) = read_form(&submitted);
+    let draft = match form.validate() {
+        Ok(draft) if errors.is_empty() => draft,
+        Ok(_) => {
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &form,
+                &errors,
+                None,
+            )
+            .await;
+        }
+        Err(more) => {
+            errors.extend(more);
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &form,
+                &errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let now = Utc::now();
+    let id = state.store.create_issue(&draft, staff.user.id, now).await?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "newsletter.create",
+            &draft.subject,
+            "",
+            now,
+        )
+        .await?;
+    Ok(see_other(&format!("/admin/newsletter/{id}?saved=1")))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let notice = match query.as_deref() {
+        Some("saved=1") => {
+            Some("Saved. Preview it, send yourself a test, then send or schedule it.")
+        }
+        Some("tested=1") => Some("A test copy is on its way to your address."),
+        Some("scheduled=1") => Some("Scheduled. It goes out by itself at the time shown."),
+        Some("unscheduled=1") => {
+            Some("Back to draft: it will not go out until you send or schedule it.")
+        }
+        Some("sending=1") => Some("Sending has started. This page shows the progress."),
+        _ => None,
+    };
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        Some(&issue),
+        &IssueForm::from_issue(&issue),
+        &FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let (form, mut errors) = read_form(&submitted);
+    let draft = match form.validate() {
+        Ok(draft) if errors.is_empty() => draft,
+        result => {
+            if let Err(more) = result {
+                errors.extend(more);
+            }
+            return editor(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&issue),
+                &form,
+                &errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let now = Utc::now();
+    if !state.store.update_issue(id, &draft, now).await? {
+        errors.insert(
+            "subject",
+            "This issue has started sending; it can no longer change.".into(),
+        );
+        return editor(
+            &state,
+            &staff,
+            StatusCode::CONFLICT,
+            Some(&issue),
+            &form,
+            &errors,
+            None,
+        )
+        .await;
+    }
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "newsletter.save",
+            &draft.subject,
+            "",
+            now,
+        )
+        .await?;
+    Ok(see_other(&format!("/admin/newsletter/{id}?saved=1")))
+}
+
+/// The issue exactly as a reader's mail client would show it.
+pub async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let html = match state.store.frozen_issue(id).await? {
+        Some(frozen) => frozen.html,
+        None => state.compose_issue(&issue).await?.html,
+    };
+    let newsletter = kolokol_render::urls::absolute(state.site().base(), "/newsletter");
+    let html = html
+        .replace(
+            kolokol_newsletter::compose::UNSUBSCRIBE_PLACEHOLDER,
+            &newsletter,
+        )
+        .replace(
+            kolokol_newsletter::compose::PREFERENCES_PLACEHOLDER,
+            &newsletter,
+        );
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: http:; base-uri 'none'; frame-ancestors 'self'",
+        ),
+    );
+    Ok(response)
+}
+
+/// Sends the issue, as it would go out now, to the signed-in editor.
+pub async fn test(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let Some(delivery) = state.newsletter.delivery() else {
+        return Err(AppError::BadRequest(
+            "No mail server is configured for the newsletter ([newsletter] or [mail] smtp_url), so nothing can be sent.".into(),
+        ));
+    };
+    let composed = state.compose_issue(&issue).await?;
+    let newsletter = kolokol_render::urls::absolute(state.site().base(), "/newsletter");
+    let (html, text) = composed.personal(&newsletter, &newsletter);
+    let number = issue
+        .number
+        .map_or_else(|| "test".to_owned(), |n| n.to_string());
+    let subject = format!("[Test] {}", issue.subject);
+    let mail = PersonalMail {
+        to: staff.user.email.as_str(),
+        subject: &subject,
+        html: html.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number),
+        text: text.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number),
+        message_id: format!(
+            "kolokol.test.{id}.{}@{}",
+            crate::admin::password::random_token()
+                .chars()
+                .take(12)
+                .collect::<String>(),
+            delivery.message_domain
+        ),
+        list_id: &delivery.list_id,
+        unsubscribe_url: newsletter.clone(),
+    };
+    delivery
+        .sender
+        .send(&mail)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("The mail server did not take the test: {e}")))?;
+    Ok(see_other(&format!("/admin/newsletter/{id}?tested=1")))
+}
+
+/// Send now, schedule for the next weekly slot, or take back to draft.
+pub async fn delivery(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let now = Utc::now();
+    let too_late = || AppError::BadRequest("This issue has already started sending.".into());
+    let (done, action) = match submitted.get("action") {
+        "now" => {
+            if state.newsletter.delivery().is_none() {
+                return Err(AppError::BadRequest(
+                    "No mail server is configured for the newsletter, so it cannot be sent. Set [newsletter] or [mail] smtp_url.".into(),
+                ));
+            }
+            if !issue.status.editable() {
+                return Err(too_late());
+            }
+            state.send_issue_now(id).await?;
+            ("sending=1", "newsletter.send")
+        }
+        "schedule" => {
+            let site = state.site();
+            let at = site.newsletter.schedule.next_after(now, &site.tz());
+            if !state.store.schedule_issue(id, Some(at), now).await? {
+                return Err(too_late());
+            }
+            ("scheduled=1", "newsletter.schedule")
+        }
+        "unschedule" => {
+            if !state.store.schedule_issue(id, None, now).await? {
+                return Err(too_late());
+            }
+            ("unscheduled=1", "newsletter.unschedule")
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose to send, schedule or unschedule.".into(),
+            ));
+        }
+    };
+    state
+        .store
+        .record_audit(Some(staff.user.id), action, &issue.subject, "", now)
+        .await?;
+    Ok(see_other(&format!("/admin/newsletter/{id}?{done}")))
+}
+
+/// Live progress of a send, for the page's script.
+pub async fn progress(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_editor(&staff)?;
+    let issue = issue_or_404(&state, id).await?;
+    let progress = state.store.delivery_progress(id).await?;
+    let body = serde_json::json!({
+        "status": issue.status.as_str(),
+        "sent": progress.sent,
+        "failed": progress.failed,
+        "pending": progress.pending,
+        "total": progress.total(),
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+struct SubscriberRow {
+    email: String,
+    status: &'static str,
+    signed_up_at: DateTime<Utc>,
+    confirmed_at: Option<DateTime<Utc>>,
+    form: String,
+    reason: String,
+}
+
+async fn subscribers_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let stats = state.store.subscriber_stats(12, Utc::now()).await?;
+    let peak = stats
+        .weeks
+        .iter()
+        .map(|w| w.joined.max(w.left))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut latest = state.store.subscribers(0, 100_000).await?;
+    latest.sort_by_key(|s| std::cmp::Reverse(s.id));
+    latest.truncate(100);
+    let rows: Vec<SubscriberRow> = latest
+        .into_iter()
+        .map(|s| SubscriberRow {
+            email: s.email.to_string(),
+            status: s.status.as_str(),
+            signed_up_at: s.signed_up_at,
+            confirmed_at: s.confirmed_at,
+            form: s.form,
+            reason: s.reason,
+        })
+        .collect();
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/subscribers.html",
+        context! { stats, peak, rows, error, notice },
+    )
+}
+
+pub async fn subscribers(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    require_admin(&staff)?;
+    let notice = query.as_deref().and_then(|q| {
+        if let Some(counts) = q.strip_prefix("imported=") {
+            let (added, skipped) = counts.split_once('-').unwrap_or((counts, "0"));
+            Some(format!("Imported {added} subscribers; {skipped} were already on the list and were left as they were."))
+        } else if q == "suppressed=1" {
+            Some("Suppressed: that address will never be mailed again.".to_owned())
+        } else {
+            None
+        }
+    });
+    subscribers_page(&state, &staff, StatusCode::OK, None, notice.as_deref()).await
+}
+
+/// Every subscriber with the record of their consent, as CSV.
+pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    require_admin(&staff)?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "email",
+        "status",
+        "signed_up_at",
+        "confirmed_at",
+        "left_at",
+        "policy_version",
+        "form",
+        "address_hash",
+        "reason",
+    ];
+    let csv_error = |e: csv::Error| AppError::Internal(format!("cannot write CSV: {e}"));
+    writer.write_record(header).map_err(csv_error)?;
+    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let mut after = 0;
+    loop {
+        let page = state.store.subscribers(after, 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for s in &page {
+            writer
+                .write_record([
+                    s.email.as_str(),
+                    s.status.as_str(),
+                    &s.signed_up_at.to_rfc3339(),
+                    &time(s.confirmed_at),
+                    &time(s.left_at),
+                    &s.policy_version,
+                    &s.form,
+                    &s.address_hash,
+                    &s.reason,
+                ])
+                .map_err(csv_error)?;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("cannot write CSV: {e}")))?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "subscribers.export",
+            "",
+            "",
+            Utc::now(),
+        )
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"subscribers.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Reads an import file: a header row naming at least `email`; `signed_up_at`,
+/// `confirmed_at` (RFC 3339), `policy_version` and `form` are kept when present.
+/// Rows whose `status` column says they left are skipped. Every problem is reported
+/// with its row number; one bad row imports nothing.
+pub fn parse_import(
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Vec<ImportedSubscriber>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_lowercase).collect::<Vec<_>>(),
+        Err(e) => return Err(vec![format!("The file is not readable CSV: {e}")]),
+    };
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let Some(email_at) = column("email") else {
+        return Err(vec![
+            "The first row must name the columns, with one called \"email\".".into(),
+        ]);
+    };
+    let (signed_at, confirmed_at, policy_at, form_at, status_at) = (
+        column("signed_up_at"),
+        column("confirmed_at"),
+        column("policy_version"),
+        column("form"),
+        column("status"),
+    );
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("Row {line}: {e}"));
+                continue;
+            }
+        };
+        let get = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("");
+        if matches!(get(status_at), "unsubscribed" | "suppressed" | "pending") {
+            continue;
+        }
+        let email = match Email::parse(get(Some(email_at))) {
+            Ok(email) => email,
+            Err(_) => {
+                problems.push(format!(
+                    "Row {line}: {:?} is not an e-mail address.",
+                    get(Some(email_at))
+                ));
+                continue;
+            }
+        };
+        let mut time = |name: &str, at: Option<usize>| {
+            let value = get(at);
+            if value.is_empty() {
+                return Some(now);
+            }
+            DateTime::parse_from_rfc3339(value)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    problems.push(format!(
+                        "Row {line}: {name} {value:?} is not a time like 2026-03-01T09:00:00Z."
+                    ));
+                })
+                .ok()
+        };
+        let (Some(signed_up_at), Some(confirmed)) = (
+            time("signed_up_at", signed_at),
+            time("confirmed_at", confirmed_at),
+        ) else {
+            continue;
+        };
+        let text = |at: Option<usize>, default: &str, max: usize| {
+            let value = get(at);
+            if value.is_empty() {
+                default.to_owned()
+            } else {
+                value.chars().take(max).collect()
+            }
+        };
+        rows.push(ImportedSubscriber {
+            email,
+            signed_up_at,
+            confirmed_at: confirmed,
+            policy_version: text(policy_at, "import", 40),
+            form: text(form_at, "import", 300),
+        });
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut csrf = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("file") => match field.bytes().await {
+                    Ok(bytes) => file = Some(bytes.to_vec()),
+                    Err(e) => {
+                        return subscribers_page(
+                            &state,
+                            &staff,
+                            e.status(),
+                            Some(&format!(
+                                "The upload failed: {}. Files up to {} MB are accepted.",
+                                e.body_text(),
+                                MAX_IMPORT_BYTES / 1024 / 1024
+                            )),
+                            None,
+                        )
+                        .await;
+                    }
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                return subscribers_page(
+                    &state,
+                    &staff,
+                    e.status(),
+                    Some(&format!(
+                        "The upload failed: {}. Files up to {} MB are accepted.",
+                        e.body_text(),
+                        MAX_IMPORT_BYTES / 1024 / 1024
+                    )),
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+    staff.check_csrf_token(&csrf)?;
+    require_admin(&staff)?;
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return subscribers_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Choose a CSV file to import."),
+            None,
+        )
+        .await;
+    };
+    let now = Utc::now();
+    let rows = match parse_import(&bytes, now) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            let shown = problems
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let more = problems.len().saturating_sub(10);
+            let message = if more > 0 {
+                format!("Nothing was imported. {shown} …and {more} more problems.")
+            } else {
+                format!("Nothing was imported. {shown}")
+            };
+            return subscribers_page(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&message),
+                None,
+            )
+            .await;
+        }
+    };
+    let report = state.store.import_subscribers(&rows, now).await?;
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "subscribers.import",
+            &format!("{} added", report.added),
+            &format!("{} already known", report.skipped),
+            now,
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/admin/subscribers?imported={}-{}",
+        report.added, report.skipped
+    )))
+}
+
+/// Suppresses an address by hand: a complaint forwarded by a mailbox provider, a
+/// bounce report, or a reader's request by other means.
+pub async fn suppress(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    staff.check_csrf(&submitted)?;
+    require_admin(&staff)?;
+    let Ok(email) = Email::parse(submitted.get("email")) else {
+        return subscribers_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Enter the e-mail address to suppress."),
+            None,
+        )
+        .await;
+    };
+    let reason = match submitted.get("reason").trim() {
+        "" => "suppressed by the newsroom".to_owned(),
+        r => r.chars().take(200).collect(),
+    };
+    let now = Utc::now();
+    if !state.store.suppress(&email, &reason, now).await? {
+        return subscribers_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&format!(
+                "{email} is not on the list, or is suppressed already."
+            )),
+            None,
+        )
+        .await;
+    }
+    state
+        .store
+        .record_audit(
+            Some(staff.user.id),
+            "subscribers.suppress",
+            email.as_str(),
+            &reason,
+            now,
+        )
+        .await?;
+    Ok(see_other("/admin/subscribers?suppressed=1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_read_consent_columns_and_name_bad_rows() {
+        let now = Utc::now();
+        let good = b"Email,signed_up_at,confirmed_at,policy_version,form,status\n\
+            anna@reader.example,2026-01-02T09:00:00Z,2026-01-02T09:05:00Z,v3,/articles/x,active\n\
+            gone@reader.example,,,,,unsubscribed\n\
+            boris@reader.example,,,,,\n";
+        let rows = parse_import(good, now).unwrap_or_default();
+        assert_eq!(rows.len(), 2, "those who left are not imported");
+        assert_eq!(rows[0].policy_version, "v3");
+        assert_eq!(rows[0].form, "/articles/x");
+        assert_eq!(rows[1].confirmed_at, now);
+        assert_eq!(rows[1].form, "import");
+
+        let bad = b"email,confirmed_at\nnot-an-address,\nok@reader.example,yesterday\n";
+        let problems = parse_import(bad, now).err().unwrap_or_default();
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].starts_with("Row 2:"));
+        assert!(problems[1].contains("yesterday"));
+        let headless = parse_import(b"anna@reader.example\n", now)
+            .err()
+            .unwrap_or_default();
+        assert!(headless[0].contains("\"email\""));
+    }
+}

@@ -1,0 +1,194 @@
+//! The newsletter inside the server: reader links signed with the site's secret, the
+//! delivery settings when a mail server is configured, and the jobs that start due
+//! issues and resume interrupted sends.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::Utc;
+use kolokol_mail::bulk::BulkSender;
+use kolokol_newsletter::{Composed, SendEnd, SendSettings, Signer};
+use parking_lot::Mutex;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How newsletters leave the building, from the `[newsletter]` configuration.
+pub struct Delivery {
+    pub sender: Arc<BulkSender>,
+    pub connections: u32,
+    pub rate_per_second: u32,
+}
+
+/// The newsletter's share of the application state.
+pub struct NewsletterState {
+    pub signer: Signer,
+    delivery: OnceLock<SendSettings>,
+    /// Issues this process is sending now.
+    running: Mutex<HashSet<i64>>,
+    /// Names this process in send leases.
+    holder: String,
+}
+
+impl NewsletterState {
+    pub fn new(secret: &str) -> Self {
+        Self {
+            signer: Signer::new(secret),
+            delivery: OnceLock::new(),
+            running: Mutex::new(HashSet::new()),
+            holder: format!(
+                "{}-{}",
+                std::process::id(),
+                crate::admin::password::random_token()
+                    .chars()
+                    .take(8)
+                    .collect::<String>()
+            ),
+        }
+    }
+
+    /// The delivery settings, when a mail server is configured.
+    pub fn delivery(&self) -> Option<&SendSettings> {
+        self.delivery.get()
+    }
+
+    /// A keyed hash of a reader's network address, kept with their consent and used
+    /// for rate limits instead of the address itself.
+    pub fn address_hash(&self, address: &str) -> String {
+        self.signer.keyed_hash("address", address)
+    }
+}
+
+/// The list's identity in mail headers: `The Weekly <weekly.bell.example>`.
+pub fn list_id(name: &str, host: &str) -> String {
+    let label: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let label = if label.is_empty() {
+        "newsletter".into()
+    } else {
+        label
+    };
+    format!("{name} <{label}.{host}>")
+}
+
+/// The host part of the site's base URL.
+pub fn host_of(base_url: &str) -> String {
+    base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost")
+        .to_owned()
+}
+
+impl AppState {
+    /// Turns on sending through `delivery` (once, at start-up).
+    pub fn enable_newsletter_delivery(&self, delivery: Delivery) {
+        let site = self.site();
+        let host = host_of(&site.base_url);
+        let settings = SendSettings {
+            sender: delivery.sender,
+            signer: self.newsletter.signer.clone(),
+            base_url: site.base().to_owned(),
+            list_id: list_id(&site.newsletter.name, &host),
+            message_domain: host,
+            connections: delivery.connections,
+            rate_per_second: delivery.rate_per_second,
+            retry_after: Duration::from_secs(60),
+        };
+        let _ = self.newsletter.delivery.set(settings);
+    }
+
+    /// Composes an issue as it would be mailed now.
+    pub async fn compose_issue(
+        &self,
+        issue: &kolokol_core::NewsletterIssue,
+    ) -> Result<Composed, AppError> {
+        kolokol_newsletter::compose(&self.store, &self.theme, &self.site(), issue, Utc::now())
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// Starts sending an issue now (freezing its mail) and sends it in the background.
+    pub async fn send_issue_now(&self, id: i64) -> Result<bool, AppError> {
+        let issue = self
+            .store
+            .newsletter_issue(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let composed = self.compose_issue(&issue).await?;
+        let started = kolokol_newsletter::start(&self.store, id, &composed)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if started {
+            self.content_changed().await;
+        }
+        self.spawn_send(id);
+        Ok(started)
+    }
+
+    /// Sends (or resumes) an issue in the background unless this process already is.
+    pub fn spawn_send(&self, id: i64) {
+        let Some(settings) = self.newsletter.delivery().cloned() else {
+            return;
+        };
+        if !self.newsletter.running.lock().insert(id) {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            let result =
+                kolokol_newsletter::run(&state.store, &settings, id, &state.newsletter.holder)
+                    .await;
+            state.newsletter.running.lock().remove(&id);
+            match result {
+                Ok(SendEnd::Finished) => tracing::info!(issue = id, "newsletter sent"),
+                Ok(SendEnd::Busy) => tracing::debug!(issue = id, "another process is sending"),
+                Err(e) => tracing::warn!(issue = id, error = %e, "newsletter send stopped"),
+            }
+        });
+    }
+
+    /// Starts issues whose scheduled time has come and resumes sends that a stopped
+    /// process left unfinished. Nothing happens without a mail server.
+    pub async fn run_newsletter_jobs(&self) {
+        if self.newsletter.delivery().is_none() {
+            return;
+        }
+        let due = match self.store.issues_to_send(Utc::now()).await {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for newsletter issues to send");
+                return;
+            }
+        };
+        for id in due {
+            if let Err(e) = self.send_issue_now(id).await {
+                tracing::warn!(issue = id, error = %e, "cannot start a scheduled issue");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_ids_name_the_list_and_host() {
+        assert_eq!(
+            list_id("The Weekly", &host_of("https://bell.example:8443/x")),
+            "The Weekly <theweekly.bell.example>"
+        );
+        assert_eq!(
+            list_id("Неделя", "bell.example"),
+            "Неделя <newsletter.bell.example>"
+        );
+    }
+}

@@ -1,0 +1,471 @@
+//! The newsletter for readers: sign-up with consent and double opt-in, one-click
+//! unsubscribe (RFC 8058), the preferences page, and the archive of past issues.
+//!
+//! Nothing here sets a cookie or needs a session: a reader's links carry a token
+//! signed with the site's secret, and that alone says who they are.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use kolokol_core::{Email, Signup, SignupOutcome, SubscriberStatus};
+use kolokol_mail::OutgoingMail;
+use kolokol_newsletter::Purpose;
+use kolokol_newsletter::compose::{PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER};
+use kolokol_render::urls;
+use minijinja::context;
+use serde::Serialize;
+
+use super::pages::HTML;
+use super::views::{Meta, SiteView};
+use crate::admin::FormData;
+use crate::admin::password;
+use crate::cache::CachedPage;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Sign-ups accepted from one network address per hour.
+pub const SIGNUPS_PER_HOUR: i64 = 5;
+
+/// What the sign-up form sends back when something is missing.
+#[derive(Debug, Default, Serialize)]
+struct SignupForm {
+    email: String,
+    consent: bool,
+}
+
+fn meta(state: &AppState, title: &str, path: &str) -> Meta {
+    let config = state.site();
+    Meta {
+        title: title.to_owned(),
+        description: format!(
+            "{}: {}, {}.",
+            config.newsletter.name, config.title, config.newsletter.schedule
+        ),
+        canonical: urls::absolute(config.base(), path),
+        og_type: "website",
+        ..Meta::default()
+    }
+}
+
+/// A page that is never cached (it answers a form or carries a reader's token).
+async fn private_page(
+    state: &AppState,
+    status: StatusCode,
+    path: &str,
+    template: &str,
+    context: minijinja::Value,
+) -> Result<Response, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let meta = meta(state, &config.newsletter.name, path);
+    let body = state
+        .theme
+        .render(template, context! { site, meta, ..context })?;
+    // Relative links, like every other page, so the site works under any prefix.
+    let body = kolokol_render::links::relativize_for_page(&body, path);
+    let mut response = (status, [(header::CONTENT_TYPE, HTML)], body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// A short message, with an optional one-button form.
+async fn message(
+    state: &AppState,
+    status: StatusCode,
+    path: &str,
+    title: &str,
+    text: &str,
+    button: Option<(&str, &str)>,
+) -> Result<Response, AppError> {
+    let (action, label) = button.unwrap_or_default();
+    private_page(
+        state,
+        status,
+        path,
+        "newsletter/message.html",
+        context! { title, text, action, label, name => state.site().newsletter.name.clone() },
+    )
+    .await
+}
+
+/// `/newsletter`: what it is, the sign-up form, the preview and past issues.
+pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    state
+        .page("/newsletter".into(), &headers, || async {
+            let body = signup_page(&state, &SignupForm::default(), None).await?;
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                HTML,
+                body,
+                super::pages::PAGE_CACHE_CONTROL,
+            ))
+        })
+        .await
+}
+
+async fn signup_page(
+    state: &AppState,
+    form: &SignupForm,
+    error: Option<(&str, &str)>,
+) -> Result<String, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let meta = meta(state, &config.newsletter.name, "/newsletter");
+    let issues = state.store.archive().await?;
+    let (error_field, error_text) = error.unwrap_or_default();
+    Ok(state.theme.render(
+        "newsletter/signup.html",
+        context! {
+            site, meta, form, issues,
+            error_field, error_text,
+            schedule => config.newsletter.schedule.to_string(),
+            policy_url => config.newsletter.policy_url.clone(),
+        },
+    )?)
+}
+
+/// The sign-up form's answer. The same page follows whether the address was new,
+/// known or suppressed, so the form cannot be used to find out who subscribes.
+pub async fn signup(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = FormData::parse(&body);
+    let form = SignupForm {
+        email: submitted.get("email").trim().to_owned(),
+        consent: submitted.get("consent") == "yes",
+    };
+    let refuse = |field: &'static str, text: &'static str| {
+        let state = state.clone();
+        let form = &form;
+        async move {
+            let body = signup_page(&state, form, Some((field, text))).await?;
+            let body = kolokol_render::links::relativize_for_page(&body, "/newsletter");
+            Ok::<Response, AppError>(
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    [
+                        (header::CONTENT_TYPE, HTML),
+                        (header::CACHE_CONTROL, "no-store"),
+                    ],
+                    body,
+                )
+                    .into_response(),
+            )
+        }
+    };
+    let Ok(email) = Email::parse(&form.email) else {
+        return refuse("email", "Enter your e-mail address, like name@example.org.").await;
+    };
+    if !form.consent {
+        return refuse(
+            "consent",
+            "Tick the box to agree to the privacy policy: we can only send the newsletter with your consent.",
+        )
+        .await;
+    }
+    // Bots fill in every field, people never see this one.
+    if !submitted.get("website").is_empty() {
+        return Ok(Redirect::to("/newsletter/check-your-inbox").into_response());
+    }
+    let now = Utc::now();
+    let address_hash = state.newsletter.address_hash(&peer.ip().to_string());
+    let attempts = state
+        .store
+        .record_signup_attempt(&address_hash, now - Duration::hours(1), now)
+        .await?;
+    if attempts > SIGNUPS_PER_HOUR {
+        return Err(AppError::TooManyRequests(
+            "Too many sign-ups came from your connection in the last hour. Please try again later."
+                .into(),
+        ));
+    }
+    let config = state.site();
+    let token = password::random_token();
+    let page = submitted.get("form");
+    let form_path = page
+        .strip_prefix(config.base())
+        .unwrap_or(page)
+        .chars()
+        .take(300)
+        .collect::<String>();
+    let signup = Signup {
+        email: email.clone(),
+        policy_version: config.newsletter.policy_version.clone(),
+        form: if form_path.starts_with('/') {
+            form_path
+        } else {
+            "/newsletter".into()
+        },
+        address_hash,
+        token_hash: password::token_hash(&token),
+    };
+    if state.store.subscribe(&signup, now).await? == SignupOutcome::Confirm {
+        let link = urls::absolute(config.base(), &format!("/newsletter/confirm/{token}"));
+        let mail = OutgoingMail {
+            to: email.to_string(),
+            subject: format!("Confirm your subscription to {}", config.newsletter.name),
+            text: format!(
+                "Someone, we hope you, asked to receive {name} from {site} at this address.\n\n\
+                 To confirm, open this link within 7 days:\n{link}\n\n\
+                 If it was not you, ignore this message: without your confirmation we will not write again.\n\n\
+                 {site}\n{base}\n",
+                name = config.newsletter.name,
+                site = config.title,
+                base = config.base(),
+            ),
+        };
+        match &state.mailer {
+            Some(mailer) => {
+                if let Err(e) = mailer.send(&mail).await {
+                    tracing::warn!(error = %e, "cannot send a newsletter confirmation");
+                }
+            }
+            None => tracing::info!(
+                to = %email,
+                %link,
+                "no mail server is configured; the newsletter confirmation link is logged instead"
+            ),
+        }
+    }
+    Ok(Redirect::to("/newsletter/check-your-inbox").into_response())
+}
+
+pub async fn check_inbox(State(state): State<AppState>) -> Result<Response, AppError> {
+    message(
+        &state,
+        StatusCode::OK,
+        "/newsletter/check-your-inbox",
+        "Check your inbox",
+        "If the address can receive the newsletter, a message with a confirmation link is on its way. Open it to start your subscription. Nothing arrives? Look in the spam folder, or sign up again in a few minutes.",
+        None,
+    )
+    .await
+}
+
+/// The confirmation link asks before it acts: mail scanners open links too.
+pub async fn confirm_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/newsletter/confirm/{token}");
+    message(
+        &state,
+        StatusCode::OK,
+        &path,
+        "Confirm your subscription",
+        "One more step: press the button to start receiving the newsletter.",
+        Some((&path, "Confirm my subscription")),
+    )
+    .await
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/newsletter/confirm/{token}");
+    let config = state.site();
+    match state
+        .store
+        .confirm_subscription(&password::token_hash(&token), Utc::now())
+        .await?
+    {
+        Some(_) => {
+            let text = format!(
+                "You are subscribed. {} arrives {}. Every issue has a link to unsubscribe.",
+                config.newsletter.name, config.newsletter.schedule
+            );
+            message(&state, StatusCode::OK, &path, "Welcome", &text, None).await
+        }
+        None => {
+            message(
+                &state,
+                StatusCode::BAD_REQUEST,
+                &path,
+                "This link no longer works",
+                "The confirmation link has expired or was already used. If you are not subscribed yet, sign up again on the newsletter page.",
+                None,
+            )
+            .await
+        }
+    }
+}
+
+fn subscriber_from(state: &AppState, token: &str) -> Result<i64, AppError> {
+    state
+        .newsletter
+        .signer
+        .verify(Purpose::Subscription, token)
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "This link is incomplete or was changed. Use the link from the newsletter itself."
+                    .into(),
+            )
+        })
+}
+
+/// GET only asks; it changes nothing (link scanners and prefetchers follow GETs).
+pub async fn unsubscribe_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    subscriber_from(&state, &token)?;
+    let path = format!("/newsletter/unsubscribe/{token}");
+    message(
+        &state,
+        StatusCode::OK,
+        &path,
+        "Unsubscribe",
+        "Press the button and you will receive no more issues. You can come back at any time.",
+        Some((&path, "Unsubscribe")),
+    )
+    .await
+}
+
+/// RFC 8058 one-click: the mail client POSTs `List-Unsubscribe=One-Click` with no
+/// cookie; the answer is 200, never a redirect.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let id = subscriber_from(&state, &token)?;
+    state
+        .store
+        .set_subscribed(id, false, "unsubscribed by link", Utc::now())
+        .await?;
+    let path = format!("/newsletter/unsubscribe/{token}");
+    let preferences = format!("/newsletter/preferences/{token}");
+    message(
+        &state,
+        StatusCode::OK,
+        &path,
+        "You are unsubscribed",
+        "You will receive no more issues. Changed your mind? You can subscribe again from your preferences page.",
+        Some((&preferences, "Open my preferences")),
+    )
+    .await
+}
+
+async fn preferences_page(
+    state: &AppState,
+    token: &str,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let id = subscriber_from(state, token)?;
+    let subscriber = state.store.subscriber(id).await?;
+    let path = format!("/newsletter/preferences/{token}");
+    private_page(
+        state,
+        StatusCode::OK,
+        &path,
+        "newsletter/preferences.html",
+        context! {
+            action => path.clone(),
+            email => subscriber.as_ref().map(|s| s.email.to_string()),
+            status => subscriber.as_ref().map(|s| s.status.as_str()),
+            subscribed => subscriber.as_ref().is_some_and(|s| s.status == SubscriberStatus::Active),
+            schedule => state.site().newsletter.schedule.to_string(),
+            name => state.site().newsletter.name.clone(),
+            notice,
+        },
+    )
+    .await
+}
+
+pub async fn preferences(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    preferences_page(&state, &token, None).await
+}
+
+pub async fn change_preferences(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id = subscriber_from(&state, &token)?;
+    let form = FormData::parse(&body);
+    let subscribe = match form.get("action") {
+        "subscribe" => true,
+        "unsubscribe" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose to subscribe or to unsubscribe.".into(),
+            ));
+        }
+    };
+    let reason = if subscribe {
+        ""
+    } else {
+        "unsubscribed on the preferences page"
+    };
+    let after = state
+        .store
+        .set_subscribed(id, subscribe, reason, Utc::now())
+        .await?;
+    let notice = match after.map(|s| s.status) {
+        Some(SubscriberStatus::Active) => "You are subscribed.",
+        Some(SubscriberStatus::Unsubscribed) => "You are unsubscribed.",
+        _ => "This address cannot receive the newsletter.",
+    };
+    preferences_page(&state, &token, Some(notice)).await
+}
+
+/// A past issue exactly as it was mailed, readers' own links replaced by the
+/// newsletter page.
+pub async fn archived(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let number: i64 = number
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AppError::NotFound)?;
+    let key = format!("/newsletter/{number}");
+    let mut response = state
+        .page(key, &headers, || async {
+            let frozen = state
+                .store
+                .archived_issue(number)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            // The mail's links name the main address; here they are made relative
+            // (by the cache) so the archive works on every mirror and in the export.
+            let base = state.site().base().to_owned();
+            let html = frozen
+                .html
+                .replace(UNSUBSCRIBE_PLACEHOLDER, "/newsletter")
+                .replace(PREFERENCES_PLACEHOLDER, "/newsletter")
+                .replace(&format!("\"{base}/"), "\"/");
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                HTML,
+                html,
+                super::pages::PAGE_CACHE_CONTROL,
+            ))
+        })
+        .await?;
+    // Mail needs inline styles; this page has no script and loads images only from
+    // the site itself.
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+             form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    Ok(response)
+}
