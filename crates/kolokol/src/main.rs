@@ -88,6 +88,14 @@ enum NewsletterCommand {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Add confirmed subscribers from a CSV file (another service's export): a header
+    /// row naming `email`, and optionally `signed_up_at`, `confirmed_at`,
+    /// `policy_version`, `form`, `status`. One bad row imports nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
     /// List the issues and their delivery progress.
     Status {
         #[arg(long, short)]
@@ -204,6 +212,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let config = config::load(config.as_deref())?;
             send_newsletter(config, issue).await
+        }
+        Command::Newsletter {
+            command: NewsletterCommand::Import { file, config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            import_subscribers(config, &file).await
         }
         Command::Newsletter {
             command: NewsletterCommand::Status { config },
@@ -328,13 +342,35 @@ async fn send_newsletter(config: Config, only: Option<i64>) -> anyhow::Result<()
                 }
             })
         };
-        let end = kolokol_newsletter::run(store, &settings, id, &holder).await;
+        // Another process holds the send (or held it when it was killed): wait until
+        // it finishes or its lease runs out, then carry on where it stopped.
+        let mut told = false;
+        let end = loop {
+            match kolokol_newsletter::run(store, &settings, id, &holder).await {
+                Ok(kolokol_newsletter::SendEnd::Busy) => {
+                    if store
+                        .newsletter_issue(id)
+                        .await?
+                        .is_some_and(|i| i.status == IssueStatus::Sent)
+                    {
+                        break Ok(kolokol_newsletter::SendEnd::Finished);
+                    }
+                    if !told {
+                        bar.println(format!(
+                            "Issue {id} is held by another sender; waiting for it to finish or for its claim to lapse ({} s)…",
+                            kolokol_newsletter::send::LEASE.as_secs()
+                        ));
+                        told = true;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+                other => break other,
+            }
+        };
         watcher.abort();
         bar.finish_and_clear();
         match end? {
-            kolokol_newsletter::SendEnd::Busy => {
-                println!("Issue {id} is being sent by another process; try again when it stops.");
-            }
+            kolokol_newsletter::SendEnd::Busy => {}
             kolokol_newsletter::SendEnd::Finished => {
                 let after = store.delivery_progress(id).await?;
                 let done = (after.sent + after.failed) - (before.sent + before.failed);
@@ -349,6 +385,40 @@ async fn send_newsletter(config: Config, only: Option<i64>) -> anyhow::Result<()
             }
         }
     }
+    Ok(())
+}
+
+async fn import_subscribers(config: Config, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let now = chrono::Utc::now();
+    let rows = match kolokol_newsletter::import::parse(&bytes, now) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            for problem in problems.iter().take(20) {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!(
+                "{} problems in {}; nothing was imported",
+                problems.len(),
+                file.display()
+            );
+        }
+    };
+    let store = open_store(&config).await?;
+    let report = store.import_subscribers(&rows, now).await?;
+    store
+        .record_audit(
+            None,
+            "subscribers.import",
+            &format!("{} added", report.added),
+            &format!("{} already known", report.skipped),
+            now,
+        )
+        .await?;
+    println!(
+        "Imported {} subscribers; {} were already on the list and were left as they were.",
+        report.added, report.skipped
+    );
     Ok(())
 }
 

@@ -394,3 +394,163 @@ fn export_site_writes_a_folder_and_an_archive() {
         String::from_utf8_lossy(&again.stdout)
     );
 }
+
+/// A newsroom with one article, `readers` confirmed subscribers and one drafted issue;
+/// returns the issue's id.
+async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
+    use kolokol_core::{
+        ArticleStatus, Email, ImportedSubscriber, IssueDraft, NewArticle, Role, Slug,
+    };
+    let store = kolokol_store::connect(&format!("sqlite://{}", database.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let now = chrono::Utc::now();
+    let section = store
+        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    let article = store
+        .create_article(
+            &NewArticle {
+                slug: Slug::parse("harbour-strike-ends").unwrap(),
+                headline: "The harbour strike ends after nine days".into(),
+                dek: "Dockers won a raise and a safety committee.".into(),
+                body_markdown: "The cranes moved again on Tuesday morning.".into(),
+                dateline: "STAVRIN".into(),
+                section_id: section.id,
+                author_ids: vec![],
+                tag_ids: vec![],
+                status: ArticleStatus::Published,
+                published_at: Some(now - chrono::Duration::hours(1)),
+                updated_at: None,
+                hero_image_id: None,
+                hero_alt: String::new(),
+                hero_caption: String::new(),
+                hero_credit: String::new(),
+                seo_title: String::new(),
+                seo_description: String::new(),
+                corrections: vec![],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let rows: Vec<ImportedSubscriber> = (0..readers)
+        .map(|n| ImportedSubscriber {
+            email: Email::parse(&format!("reader{n:04}@inbox.example")).unwrap(),
+            signed_up_at: now,
+            confirmed_at: now,
+            policy_version: "1".into(),
+            form: "import".into(),
+        })
+        .collect();
+    store.import_subscribers(&rows, now).await.unwrap();
+    let editor = store
+        .create_user(
+            &Email::parse("desk@post.example").unwrap(),
+            "Desk",
+            Role::Editor,
+            "x",
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .create_issue(
+            &IssueDraft {
+                subject: "The week the cranes stopped".into(),
+                intro_md: "Hello.".into(),
+                full_text: false,
+                article_ids: vec![article],
+            },
+            editor.id,
+            now,
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_send_killed_mid_way_resumes_and_each_reader_gets_the_issue_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = kolokol_testkit::SmtpSink::start();
+    let config = write_config(dir.path(), free_port(), "");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[newsletter]\nsmtp_url = \"smtp://{}\"\nfrom = \"The Weekly <weekly@post.example>\"\nconnections = 2\nrate_per_second = 150\n",
+        sink.address()
+    ));
+    std::fs::write(&config, text).unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let readers = 450;
+    let issue = newsletter_newsroom(&dir.path().join("data/kolokol.db"), readers).await;
+
+    let mut first = Command::new(KOLOKOL)
+        .args(["newsletter", "send", &issue.to_string(), "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill -9 somewhere in the middle of the send.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while sink.messages().len() < 120 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the send did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let at_kill = sink.messages().len();
+    assert!(at_kill < readers, "killed before the end ({at_kill})");
+
+    // Running it again waits out the dead sender's claim and finishes the rest.
+    let second = Command::new(KOLOKOL)
+        .args(["newsletter", "send", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&second.stdout).into_owned()
+        + &String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{printed}");
+    assert!(
+        printed.contains(&format!("{readers} sent, 0 failed")),
+        "{printed}"
+    );
+
+    let mut by_reader: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for mail in sink.messages() {
+        let id = mail
+            .data
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID: "))
+            .unwrap()
+            .to_owned();
+        by_reader
+            .entry(mail.recipients[0].clone())
+            .or_default()
+            .push(id);
+    }
+    assert_eq!(by_reader.len(), readers, "every reader got the issue");
+    let copies: usize = by_reader.values().map(|ids| ids.len() - 1).sum();
+    // SMTP cannot make "accepted" and "recorded" one step: only a message whose 250
+    // arrived in the instant before the kill can go out again, at most one per
+    // connection, and then with the same Message-ID for mailbox providers to drop.
+    assert!(copies <= 2, "{copies} repeated messages");
+    for ids in by_reader.values() {
+        assert!(ids.iter().all(|id| id == &ids[0]));
+    }
+    let status = Command::new(KOLOKOL)
+        .args(["newsletter", "status", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        status.contains("sent") && status.contains(&format!("{readers} sent")),
+        "{status}"
+    );
+}

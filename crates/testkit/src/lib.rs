@@ -232,11 +232,19 @@ impl ReceivedMail {
 pub struct SmtpSink {
     address: std::net::SocketAddr,
     messages: std::sync::Arc<std::sync::Mutex<Vec<ReceivedMail>>>,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SmtpSink {
+    /// Listens on a free loopback port and keeps every message.
     pub fn start() -> Self {
-        let listener = match TcpListener::bind("127.0.0.1:0") {
+        Self::listen("127.0.0.1:0", true)
+    }
+
+    /// Listens on `address`; with `keep` false it only counts what it receives, so
+    /// that a benchmark's memory is not the sink's.
+    pub fn listen(address: &str, keep: bool) -> Self {
+        let listener = match TcpListener::bind(address) {
             Ok(listener) => listener,
             Err(e) => panic!("cannot listen for SMTP: {e}"),
         };
@@ -245,14 +253,26 @@ impl SmtpSink {
             Err(e) => panic!("no SMTP address: {e}"),
         };
         let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let store = std::sync::Arc::clone(&messages);
+        let counter = std::sync::Arc::clone(&count);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let store = std::sync::Arc::clone(&store);
-                std::thread::spawn(move || serve_smtp(stream, &store));
+                let store = keep.then(|| std::sync::Arc::clone(&store));
+                let counter = std::sync::Arc::clone(&counter);
+                std::thread::spawn(move || serve_smtp(stream, store.as_deref(), &counter));
             }
         });
-        Self { address, messages }
+        Self {
+            address,
+            messages,
+            count,
+        }
+    }
+
+    /// How many messages arrived.
+    pub fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn address(&self) -> std::net::SocketAddr {
@@ -264,7 +284,11 @@ impl SmtpSink {
     }
 }
 
-fn serve_smtp(stream: std::net::TcpStream, store: &std::sync::Mutex<Vec<ReceivedMail>>) {
+fn serve_smtp(
+    stream: std::net::TcpStream,
+    store: Option<&std::sync::Mutex<Vec<ReceivedMail>>>,
+    count: &std::sync::atomic::AtomicUsize,
+) {
     use std::io::{BufRead, BufReader};
     let Ok(reader_stream) = stream.try_clone() else {
         return;
@@ -325,13 +349,16 @@ fn serve_smtp(stream: std::net::TcpStream, store: &std::sync::Mutex<Vec<Received
                 );
                 data.push('\n');
             }
-            if let Ok(mut messages) = store.lock() {
+            if let Some(Ok(mut messages)) = store.map(std::sync::Mutex::lock) {
                 messages.push(ReceivedMail {
                     from: from.clone(),
                     recipients: std::mem::take(&mut recipients),
                     data,
                 });
+            } else {
+                recipients.clear();
             }
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             say("250 OK queued")
         } else if upper == "QUIT" {
             let _ = say("221 Bye");
