@@ -29,10 +29,10 @@ work=$(mktemp -d)
 sink_pid=""
 trap '[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; rm -rf "$work"' EXIT
 echo "building kolokol and the SMTP sink (release)…"
-cargo build --release --quiet -p kolokol -p kolokol-testkit
+cargo build --release --quiet -p kolokol && cargo build --release --quiet -p kolokol-testkit --example smtp-sink
 KOLOKOL=target/release/kolokol
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-target/release/smtp-sink "127.0.0.1:$port" >"$work/sink.log" &
+target/release/examples/smtp-sink "127.0.0.1:$port" >"$work/sink.log" &
 sink_pid=$!
 sleep 0.5
 

@@ -368,6 +368,14 @@ pub async fn save(
     Ok(see_other(&format!("/admin/newsletter/{id}?saved=1")))
 }
 
+/// An issue that has no number yet (a preview, a test): its web link goes to the
+/// newsletter page, and "No." shows a dash.
+fn unnumbered(mail: &str, newsletter: &str) -> String {
+    let placeholder = kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER;
+    mail.replace(&format!("{newsletter}/{placeholder}"), newsletter)
+        .replace(placeholder, "—")
+}
+
 /// The issue exactly as a reader's mail client would show it.
 pub async fn preview(
     State(state): State<AppState>,
@@ -381,7 +389,7 @@ pub async fn preview(
         None => state.compose_issue(&issue).await?.html,
     };
     let newsletter = kolokol_render::urls::absolute(state.site().base(), "/newsletter");
-    let html = html
+    let html = unnumbered(&html, &newsletter)
         .replace(
             kolokol_newsletter::compose::UNSUBSCRIBE_PLACEHOLDER,
             &newsletter,
@@ -426,15 +434,12 @@ pub async fn test(
     let composed = state.compose_issue(&issue).await?;
     let newsletter = kolokol_render::urls::absolute(state.site().base(), "/newsletter");
     let (html, text) = composed.personal(&newsletter, &newsletter);
-    let number = issue
-        .number
-        .map_or_else(|| "test".to_owned(), |n| n.to_string());
     let subject = format!("[Test] {}", issue.subject);
     let mail = PersonalMail {
         to: staff.user.email.as_str(),
         subject: &subject,
-        html: html.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number),
-        text: text.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number),
+        html: unnumbered(&html, &newsletter),
+        text: unnumbered(&text, &newsletter),
         message_id: format!(
             "kolokol.test.{id}.{}@{}",
             crate::admin::password::random_token()

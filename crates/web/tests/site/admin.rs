@@ -580,6 +580,42 @@ async fn every_admin_route_as_every_role() {
             [403, 403, 403, 303],
         ),
         ("GET", "/admin/media".into(), vec![], [200, 200, 200, 200]),
+        (
+            "GET",
+            "/admin/newsletter".into(),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "GET",
+            "/admin/newsletter/new".into(),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/newsletter".into(),
+            vec![("subject", "Walked issue")],
+            [403, 403, 303, 303],
+        ),
+        (
+            "GET",
+            "/admin/subscribers".into(),
+            vec![],
+            [403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/admin/subscribers.csv".into(),
+            vec![],
+            [403, 403, 403, 200],
+        ),
+        (
+            "POST",
+            "/admin/subscribers/suppress".into(),
+            vec![("email", "nobody@reader.example")],
+            [403, 403, 403, 422],
+        ),
         ("GET", "/admin/staff".into(), vec![], [403, 403, 403, 200]),
         (
             "POST",

@@ -118,6 +118,8 @@ async fn pages_pass_automated_wcag_checks() {
         "/authors/anna-vetrova",
         "/support",
         "/mirrors",
+        "/privacy",
+        "/newsletter",
         "/lite",
         "/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
         "/articles/no-such-story",
@@ -173,7 +175,22 @@ async fn pages_pass_automated_wcag_checks() {
         .await
         .unwrap();
     let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let axe_user = app
+        .store
+        .user_for_login(&email)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let (draft_issue, _) = app.newsletter_issue(axe_user, false).await;
+    let (sent_issue, number) = app.newsletter_issue(axe_user, true).await;
     for path in [
+        format!("/newsletter/{}", number.unwrap()),
+        "/admin/newsletter".to_owned(),
+        format!("/admin/newsletter/{draft_issue}"),
+        format!("/admin/newsletter/{sent_issue}"),
+        "/admin/subscribers".to_owned(),
         "/admin".to_owned(),
         "/admin/articles/new".to_owned(),
         format!("/admin/articles/{article}"),

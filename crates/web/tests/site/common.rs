@@ -368,3 +368,50 @@ pub fn hidden_value(page: &str, name: &str) -> String {
 pub fn resolve(page: &str, href: &str) -> String {
     kolokol_render::links::resolve(page, href)
 }
+
+impl TestApp {
+    /// Drafts an issue of the newsletter with the three newest articles, by the given
+    /// editor; with `send`, also starts and finishes sending it (to nobody, if the
+    /// list is empty) so it is in the archive. Returns its id and archive number.
+    pub async fn newsletter_issue(
+        &self,
+        editor: kolokol_core::UserId,
+        send: bool,
+    ) -> (i64, Option<i64>) {
+        let now = Utc::now();
+        let latest = self
+            .store
+            .published_articles(
+                &kolokol_store::ArticleFilter::default(),
+                kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 3),
+                now,
+            )
+            .await
+            .unwrap();
+        let draft = kolokol_core::IssueDraft {
+            subject: "The Weekly: three stories".into(),
+            intro_md: "Good morning. *Three* stories this week.".into(),
+            full_text: false,
+            article_ids: latest.items.iter().map(|a| a.id).collect(),
+        };
+        let id = self.store.create_issue(&draft, editor, now).await.unwrap();
+        if !send {
+            return (id, None);
+        }
+        let issue = self.store.newsletter_issue(id).await.unwrap().unwrap();
+        let composed = self.state.compose_issue(&issue).await.unwrap();
+        kolokol_newsletter::start(&self.store, id, &composed)
+            .await
+            .unwrap();
+        self.store.finish_send(id, now).await.unwrap();
+        self.state.content_changed().await;
+        let number = self
+            .store
+            .newsletter_issue(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .number;
+        (id, number)
+    }
+}

@@ -35,6 +35,12 @@ async fn every_kind_of_page_is_valid_html() {
         ("archive", "/archive?page=2"),
         ("support", "/support"),
         ("mirrors", "/mirrors"),
+        ("privacy", "/privacy"),
+        ("newsletter-check", "/newsletter/check-your-inbox"),
+        (
+            "newsletter-unsubscribe",
+            "/newsletter/unsubscribe/1.AAAAAAAAAAAAAAAAAAAAAA",
+        ),
         ("lite-front", "/lite"),
         (
             "lite-article",
@@ -55,6 +61,44 @@ async fn every_kind_of_page_is_valid_html() {
         .sign_in(kolokol_core::Role::Admin, "Validity Checker")
         .await;
     let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let (draft_issue, _) = app.newsletter_issue(staff.user.id, false).await;
+    let (sent_issue, number) = app.newsletter_issue(staff.user.id, true).await;
+    let number = number.unwrap();
+    let token = app
+        .state
+        .newsletter
+        .signer
+        .token(kolokol_newsletter::Purpose::Subscription, 424_242);
+    for (name, path) in [
+        ("newsletter", "/newsletter".to_owned()),
+        ("newsletter-issue", format!("/newsletter/{number}")),
+        (
+            "newsletter-preferences",
+            format!("/newsletter/preferences/{token}"),
+        ),
+        (
+            "newsletter-unsubscribe-form",
+            format!("/newsletter/unsubscribe/{token}"),
+        ),
+    ] {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, response.text().await.unwrap()).unwrap();
+        files.push(file);
+    }
+    let refused_signup = app
+        .client()
+        .post(app.url("/newsletter"))
+        .form(&[("email", "someone@reader.example")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    std::fs::write(dir.path().join("newsletter-errors.html"), refused_signup).unwrap();
+    files.push(dir.path().join("newsletter-errors.html"));
     let failed_form = staff
         .post("/admin/articles", &[("headline", ""), ("slug", "Bad Slug")])
         .await
@@ -81,6 +125,21 @@ async fn every_kind_of_page_is_valid_html() {
         ("admin-settings", "/admin/settings".to_owned()),
         ("admin-media", "/admin/media".to_owned()),
         ("admin-two-factor", "/admin/two-factor".to_owned()),
+        ("admin-newsletter", "/admin/newsletter".to_owned()),
+        ("admin-newsletter-new", "/admin/newsletter/new".to_owned()),
+        (
+            "admin-newsletter-draft",
+            format!("/admin/newsletter/{draft_issue}"),
+        ),
+        (
+            "admin-newsletter-sent",
+            format!("/admin/newsletter/{sent_issue}"),
+        ),
+        (
+            "admin-newsletter-preview",
+            format!("/admin/newsletter/{draft_issue}/preview"),
+        ),
+        ("admin-subscribers", "/admin/subscribers".to_owned()),
     ] {
         let response = staff.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
