@@ -90,7 +90,7 @@ struct Relay {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tls {
     None,
-    StartTls { required: bool },
+    Starttls { required: bool },
     Implicit,
 }
 
@@ -110,8 +110,8 @@ impl Relay {
         };
         let (tls, default_port) = match (url.scheme(), query("tls").as_deref()) {
             ("smtps", _) => (Tls::Implicit, 465),
-            ("smtp", Some("required")) => (Tls::StartTls { required: true }, 587),
-            ("smtp", Some("opportunistic")) => (Tls::StartTls { required: false }, 587),
+            ("smtp", Some("required")) => (Tls::Starttls { required: true }, 587),
+            ("smtp", Some("opportunistic")) => (Tls::Starttls { required: false }, 587),
             ("smtp", None) => (Tls::None, 25),
             ("smtp", Some(other)) => {
                 return Err(bad(&format!("tls={other} (use required or opportunistic)")));
@@ -313,7 +313,7 @@ impl BulkSender {
                 .await
                 .map_err(smtp_failure)?
         };
-        if let Tls::StartTls { required } = relay.tls
+        if let Tls::Starttls { required } = relay.tls
             && (required || connection.can_starttls())
         {
             let parameters = TlsParameters::new(relay.host.clone()).map_err(smtp_failure)?;
@@ -415,7 +415,7 @@ mod tests {
             Relay::parse("smtp://news%40bell.example:p%3Ass@relay.example:2525?tls=required")
                 .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((relay.host.as_str(), relay.port), ("relay.example", 2525));
-        assert!(relay.tls == Tls::StartTls { required: true });
+        assert!(relay.tls == Tls::Starttls { required: true });
         assert!(relay.credentials.is_some());
         let plain = Relay::parse("smtp://127.0.0.1").unwrap_or_else(|e| panic!("{e}"));
         assert!(plain.tls == Tls::None && plain.port == 25 && plain.credentials.is_none());
