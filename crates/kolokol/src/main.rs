@@ -96,6 +96,18 @@ enum NewsletterCommand {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Never mail these addresses again: a bounce or complaint report (DSN or ARF
+    /// message) on standard input, e.g. piped from the bounce mailbox, or addresses
+    /// given with --email.
+    Suppress {
+        /// Addresses to suppress; without any, a report is read from standard input.
+        #[arg(long)]
+        email: Vec<String>,
+        #[arg(long, default_value = "suppressed by the operator")]
+        reason: String,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
     /// List the issues and their delivery progress.
     Status {
         #[arg(long, short)]
@@ -218,6 +230,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let config = config::load(config.as_deref())?;
             import_subscribers(config, &file).await
+        }
+        Command::Newsletter {
+            command:
+                NewsletterCommand::Suppress {
+                    email,
+                    reason,
+                    config,
+                },
+        } => {
+            let config = config::load(config.as_deref())?;
+            suppress(config, email, &reason).await
         }
         Command::Newsletter {
             command: NewsletterCommand::Status { config },
@@ -419,6 +442,41 @@ async fn import_subscribers(config: Config, file: &Path) -> anyhow::Result<()> {
         "Imported {} subscribers; {} were already on the list and were left as they were.",
         report.added, report.skipped
     );
+    Ok(())
+}
+
+async fn suppress(config: Config, emails: Vec<String>, reason: &str) -> anyhow::Result<()> {
+    let targets: Vec<(String, String)> = if emails.is_empty() {
+        let mut report = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut report)
+            .context("cannot read the report from standard input")?;
+        kolokol_newsletter::feedback::parse(&report)
+            .into_iter()
+            .map(|f| (f.email, f.reason))
+            .collect()
+    } else {
+        emails.into_iter().map(|e| (e, reason.to_owned())).collect()
+    };
+    if targets.is_empty() {
+        println!("The message is neither a permanent bounce nor a complaint; nothing changed.");
+        return Ok(());
+    }
+    let store = open_store(&config).await?;
+    let now = chrono::Utc::now();
+    for (email, reason) in targets {
+        let Ok(address) = kolokol_core::Email::parse(&email) else {
+            eprintln!("{email:?} is not an e-mail address; skipped");
+            continue;
+        };
+        if store.suppress(&address, &reason, now).await? {
+            store
+                .record_audit(None, "subscribers.suppress", address.as_str(), &reason, now)
+                .await?;
+            println!("Suppressed {address} ({reason}).");
+        } else {
+            println!("{address} is not on the list, or was suppressed already.");
+        }
+    }
     Ok(())
 }
 

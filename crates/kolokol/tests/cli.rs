@@ -554,3 +554,70 @@ async fn a_send_killed_mid_way_resumes_and_each_reader_gets_the_issue_once() {
         "{status}"
     );
 }
+
+#[tokio::test]
+async fn a_bounce_report_piped_in_suppresses_its_address() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), "");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let database = dir.path().join("data/kolokol.db");
+    newsletter_newsroom(&database, 3).await;
+    let report = "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n\
+        --b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.inbox.example\n\n\
+        Final-Recipient: rfc822; reader0001@inbox.example\nAction: failed\nStatus: 5.1.1\n\n--b--\n";
+    let mut child = Command::new(KOLOKOL)
+        .args(["newsletter", "suppress", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(report.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{printed}");
+    assert!(
+        printed.contains("Suppressed reader0001@inbox.example (bounced: 5.1.1)"),
+        "{printed}"
+    );
+    let store = kolokol_store::connect(&format!("sqlite://{}", database.display()))
+        .await
+        .unwrap();
+    let statuses: Vec<_> = store
+        .subscribers(0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.email.to_string(), s.status))
+        .collect();
+    assert_eq!(
+        statuses[1],
+        (
+            "reader0001@inbox.example".into(),
+            kolokol_core::SubscriberStatus::Suppressed
+        )
+    );
+    assert_eq!(statuses[0].1, kolokol_core::SubscriberStatus::Active);
+    // An out-of-office reply changes nothing.
+    let mut child = Command::new(KOLOKOL)
+        .args(["newsletter", "suppress", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Subject: Away\n\nBack on Monday.\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nothing changed"));
+}

@@ -3,6 +3,7 @@
 //! both use.
 
 pub mod compose;
+pub mod feedback;
 pub mod import;
 pub mod send;
 pub mod tokens;
