@@ -51,8 +51,8 @@ pub fn parse(message: &str) -> Vec<Feedback> {
                 // report, after the report's own headers).
                 message
                     .lines()
-                    .filter_map(|l| l.strip_prefix("To:"))
-                    .last()
+                    .rev()
+                    .find_map(|l| l.strip_prefix("To:"))
                     .map(|v| address(v.rsplit('<').next().unwrap_or(v)))
             });
         if let Some(email) = recipient.filter(|e| e.contains('@')) {
