@@ -74,6 +74,8 @@ pub trait NewsletterStore: Send + Sync + 'static {
     ) -> Result<SubscriberStats, StoreError>;
     /// Subscribers by id, after `after_id`: for pages and exports of any size.
     async fn subscribers(&self, after_id: i64, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
+    /// The newest subscribers first.
+    async fn latest_subscribers(&self, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
     /// Adds confirmed subscribers, all or nothing.
     async fn import_subscribers(
         &self,
@@ -532,6 +534,22 @@ macro_rules! impl_newsletter_store {
                     $crate::newsletter::SUBSCRIBER_COLUMNS
                 ))
                 .bind(after_id)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::newsletter::SubscriberRow::into_subscriber)
+                .collect()
+            }
+
+            async fn latest_subscribers(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<kolokol_core::Subscriber>, StoreError> {
+                sqlx::query_as::<_, $crate::newsletter::SubscriberRow>(&format!(
+                    "{}ORDER BY id DESC LIMIT $1",
+                    $crate::newsletter::SUBSCRIBER_COLUMNS
+                ))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?

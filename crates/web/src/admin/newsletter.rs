@@ -563,9 +563,7 @@ async fn subscribers_page(
         .max()
         .unwrap_or(0)
         .max(1);
-    let mut latest = state.store.subscribers(0, 100_000).await?;
-    latest.sort_by_key(|s| std::cmp::Reverse(s.id));
-    latest.truncate(100);
+    let latest = state.store.latest_subscribers(100).await?;
     let rows: Vec<SubscriberRow> = latest
         .into_iter()
         .map(|s| SubscriberRow {
