@@ -5,7 +5,9 @@
 //! written only when its bytes changed, so a second run after one edit rewrites only
 //! what that edit touched.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -154,62 +156,243 @@ pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
     Ok(paths)
 }
 
+/// Articles read and rendered together.
+const BATCH: u32 = 128;
+
 /// Writes the whole public site into `out`; `progress(done, total)` is called as it goes.
+///
+/// Article pages (full and text-only, two thirds of a site's files) take a bulk path:
+/// whole articles are read a batch at a time in a few queries, "related" comes from an
+/// in-memory index built by the same rule as the site's query, each article's Markdown
+/// is rendered once for both editions, and the pages are rendered by the same functions
+/// the site's handlers use and written on blocking threads. Everything else is asked
+/// of the application's router. The page cache is switched off: an export passes once.
 pub async fn export_site(
     state: &AppState,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ExportReport, ExportError> {
+    state.set_caching(false);
+    let result = export_all(state, out, &mut progress).await;
+    state.set_caching(true);
+    result
+}
+
+async fn export_all(
+    state: &AppState,
+    out: &Path,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<ExportReport, ExportError> {
     let paths = site_paths(state).await?;
     let media = media_files(&state.media_dir);
     let total = paths.len() + media.len() + 1;
+    let routed: Vec<&String> = paths
+        .iter()
+        .filter(|p| !p.starts_with("/articles/") && !p.starts_with("/lite/articles/"))
+        .collect();
     let router = kolokol_web::router(state.clone());
-    let onion = state.site().onion.clone();
+    let onion: Arc<str> = Arc::from(state.site().onion.as_str());
+    let out: Arc<Path> = Arc::from(out);
     let mut report = ExportReport::default();
-    // Pages are rendered a few at a time (the database and both cores stay busy) and
-    // written in order.
-    let mut rendered = futures_util::stream::iter(paths.iter())
+    let mut done = 0;
+
+    // Everything but articles, through the router, a few at a time; each page is
+    // made relative and written on a blocking thread.
+    let mut rendered = futures_util::stream::iter(routed.iter())
         .map(|path| {
             let router = router.clone();
+            let onion = Arc::clone(&onion);
+            let out = Arc::clone(&out);
+            let path = (*path).clone();
             async move {
-                fetch(&router, path, StatusCode::OK)
-                    .await
-                    .map(|bytes| (path, bytes))
+                let bytes = fetch(&router, &path, StatusCode::OK).await?;
+                blocking(move || {
+                    let mut report = ExportReport::default();
+                    let file = links::file_for(&path);
+                    let bytes = if file.ends_with(".html") {
+                        page_for_mirror(&bytes, &file, &path, &onion)
+                    } else {
+                        bytes
+                    };
+                    write_if_changed(&out, &file, &bytes, &mut report)?;
+                    Ok(report)
+                })
+                .await
             }
         })
         .buffered(RENDER_CONCURRENCY);
-    let mut done = 0;
     while let Some(result) = rendered.next().await {
-        let (path, bytes) = result?;
-        let file = links::file_for(path);
-        let bytes = if file.ends_with(".html") {
-            page_for_mirror(&bytes, &file, path, &onion)
-        } else {
-            bytes
-        };
-        write_if_changed(out, &file, &bytes, &mut report)?;
+        report.add(result?);
         done += 1;
         progress(done, total);
     }
+
+    // Articles in bulk.
+    let now = Utc::now();
+    let store = &state.store;
+    let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
+    let index = store.related_index(now).await.map_err(site_error)?;
+    let sections = Arc::new(store.sections().await.map_err(site_error)?);
+    let mut after = None;
+    let mut writing = std::collections::VecDeque::new();
+    loop {
+        let batch = store
+            .published_articles_whole(after, BATCH, now)
+            .await
+            .map_err(site_error)?;
+        let Some(last) = batch.last() else { break };
+        after = Some((last.summary.published_at, last.summary.id));
+        let related: Vec<Vec<i64>> = batch
+            .iter()
+            .map(|a| index.related(a.summary.id.0, kolokol_web::site::RELATED as usize))
+            .collect();
+        let mut wanted: Vec<kolokol_core::ArticleId> = related
+            .iter()
+            .flatten()
+            .map(|id| kolokol_core::ArticleId(*id))
+            .collect();
+        wanted.sort_unstable_by_key(|id| id.0);
+        wanted.dedup();
+        let summaries: HashMap<i64, kolokol_core::ArticleSummary> = store
+            .published_summaries(&wanted, now)
+            .await
+            .map_err(site_error)?
+            .into_iter()
+            .map(|s| (s.id.0, s))
+            .collect();
+        let job = ArticleBatch {
+            state: state.clone(),
+            articles: batch,
+            related: related
+                .into_iter()
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|id| summaries.get(id).cloned())
+                        .collect()
+                })
+                .collect(),
+            sections: Arc::clone(&sections),
+            out: Arc::clone(&out),
+            onion: Arc::clone(&onion),
+        };
+        writing.push_back(tokio::task::spawn_blocking(move || job.write()));
+        // Two batches render while the next one is read.
+        while writing.len() > 2 {
+            if let Some(handle) = writing.pop_front() {
+                let (files, batch_report) = joined(handle).await?;
+                report.add(batch_report);
+                for _ in 0..files {
+                    done += 1;
+                    progress(done, total);
+                }
+            }
+        }
+    }
+    while let Some(handle) = writing.pop_front() {
+        let (files, batch_report) = joined(handle).await?;
+        report.add(batch_report);
+        for _ in 0..files {
+            done += 1;
+            progress(done, total);
+        }
+    }
+
     // The page for addresses that do not exist, for hosts that serve a 404 page.
     let missing = fetch(&router, "/this-page-does-not-exist", StatusCode::NOT_FOUND).await?;
     write_if_changed(
-        out,
+        &out,
         "404.html",
         &page_for_mirror(&missing, "404.html", "/404", &onion),
         &mut report,
     )?;
-    progress(paths.len() + 1, total);
-    for (n, relative) in media.iter().enumerate() {
+    done += 1;
+    progress(done, total);
+    for relative in &media {
         let source = state.media_dir.join(relative);
         let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
             path: source.display().to_string(),
             source: source_error,
         })?;
-        write_if_changed(out, &format!("media/{relative}"), &bytes, &mut report)?;
-        progress(paths.len() + 2 + n, total);
+        write_if_changed(&out, &format!("media/{relative}"), &bytes, &mut report)?;
+        done += 1;
+        progress(done, total);
     }
     Ok(report)
+}
+
+/// Runs file work on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ExportError> + Send + 'static,
+) -> Result<T, ExportError> {
+    joined(tokio::task::spawn_blocking(work)).await
+}
+
+async fn joined<T>(
+    handle: tokio::task::JoinHandle<Result<T, ExportError>>,
+) -> Result<T, ExportError> {
+    handle
+        .await
+        .map_err(|e| ExportError::Site(format!("an export thread failed: {e}")))?
+}
+
+/// A batch of articles to render and write, both editions.
+struct ArticleBatch {
+    state: AppState,
+    articles: Vec<kolokol_core::Article>,
+    related: Vec<Vec<kolokol_core::ArticleSummary>>,
+    sections: Arc<Vec<kolokol_core::Section>>,
+    out: Arc<Path>,
+    onion: Arc<str>,
+}
+
+impl ArticleBatch {
+    /// Renders and writes; returns the number of files and what was written.
+    fn write(self) -> Result<(usize, ExportReport), ExportError> {
+        let mut report = ExportReport::default();
+        let mut files = 0;
+        let page_error = |e: kolokol_web::AppError| ExportError::Site(e.to_string());
+        for (article, related) in self.articles.iter().zip(&self.related) {
+            let view = kolokol_web::site::views::ArticleView::new(article);
+            let full = urls::article(article.summary.slug.as_str());
+            let lite = format!("/lite{full}");
+            let pages = [
+                (
+                    &full,
+                    kolokol_web::site::article_html(
+                        &self.state,
+                        article,
+                        &view,
+                        related,
+                        &self.sections,
+                    )
+                    .map_err(page_error)?,
+                ),
+                (
+                    &lite,
+                    kolokol_web::site::lite_article_html(&self.state, article, &view)
+                        .map_err(page_error)?,
+                ),
+            ];
+            for (path, html) in pages {
+                // Exactly what the site serves (links relative to the page), then as
+                // for every exported page.
+                let served = links::relativize_for_page(&html, path);
+                let file = links::file_for(path);
+                let bytes = page_for_mirror(served.as_bytes(), &file, path, &self.onion);
+                write_if_changed(&self.out, &file, &bytes, &mut report)?;
+                files += 1;
+            }
+        }
+        Ok((files, report))
+    }
+}
+
+impl ExportReport {
+    fn add(&mut self, other: ExportReport) {
+        self.files += other.files;
+        self.written += other.written;
+        self.bytes += other.bytes;
+    }
 }
 
 /// Packs an exported folder into a `.tar.zst` archive (written to a temporary name
@@ -314,7 +497,11 @@ fn write_if_changed(
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
-    let partial = target.with_extension("partial");
+    // The whole name plus `.partial`: `admin.css` and `admin.js` written at the same
+    // time must not share a temporary file.
+    let mut partial_name = target.file_name().unwrap_or_default().to_os_string();
+    partial_name.push(".partial");
+    let partial = target.with_file_name(partial_name);
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, &target))
         .map_err(error)?;

@@ -248,3 +248,76 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The export renders articles on a bulk path of its own; every such page must be
+/// byte for byte what the site serves (made relative the same way), and "related"
+/// computed in memory must be what the site's query returns.
+#[tokio::test]
+async fn bulk_article_pages_are_exactly_what_the_site_serves() {
+    use tower::ServiceExt;
+    let data = tempfile::tempdir().unwrap();
+    let state = demo_state(data.path()).await;
+    let now = Utc::now();
+    let index = state.store.related_index(now).await.unwrap();
+    let mut checked = 0;
+    for entry in state.store.sitemap_entries(now).await.unwrap() {
+        let article = state
+            .store
+            .published_article(&entry.slug, now)
+            .await
+            .unwrap()
+            .unwrap();
+        let by_query: Vec<i64> = state
+            .store
+            .related_articles(&article, 3, now)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id.0)
+            .collect();
+        assert_eq!(
+            index.related(article.summary.id.0, 3),
+            by_query,
+            "{}",
+            entry.slug
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 42);
+
+    let out = tempfile::tempdir().unwrap();
+    kolokol_export::export_site(&state, out.path(), |_, _| {})
+        .await
+        .unwrap();
+    let router = kolokol_web::router(state.clone());
+    for slug in [
+        "supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
+        "parliament-passes-sovereign-internet-law-in-a-single-afternoon",
+    ] {
+        for path in [
+            format!("/articles/{slug}"),
+            format!("/lite/articles/{slug}"),
+        ] {
+            let response = router
+                .clone()
+                .oneshot(
+                    axum::http::Request::get(&path)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let served = axum::body::to_bytes(response.into_body(), 1 << 24)
+                .await
+                .unwrap();
+            let file = kolokol_render::links::file_for(&path);
+            let expected = kolokol_render::links::relativize_export(
+                &String::from_utf8_lossy(&served),
+                &path,
+                &file,
+            );
+            let written = std::fs::read_to_string(out.path().join(&file)).unwrap();
+            assert_eq!(written, expected, "{path}");
+        }
+    }
+}

@@ -8,6 +8,7 @@
 mod error;
 mod newsletter;
 mod postgres;
+pub mod related;
 mod rows;
 mod sql;
 mod sqlite;
@@ -126,6 +127,25 @@ pub trait Store: NewsletterStore + Send + Sync + 'static {
 
     /// Every published article's slug and modification time, newest first.
     async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError>;
+
+    /// Whole published articles, newest first, after `after` (time and id of the last
+    /// one of the previous batch): the static export reads the site this way, a batch
+    /// at a time, in a handful of queries per batch.
+    async fn published_articles_whole(
+        &self,
+        after: Option<(DateTime<Utc>, ArticleId)>,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Article>, StoreError>;
+    /// Published articles' summaries by id, in no particular order.
+    async fn published_summaries(
+        &self,
+        ids: &[ArticleId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
+    /// Every published article's section, time and tags, for computing "related"
+    /// for a whole site at once (the same rule as [`Store::related_articles`]).
+    async fn related_index(&self, now: DateTime<Utc>) -> Result<related::RelatedIndex, StoreError>;
 
     /// The current slug of the article that used to live at `old`, if any.
     async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;

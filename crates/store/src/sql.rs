@@ -53,21 +53,44 @@ pub(crate) const ARTICLE_EXTRA: &str =
 
 /// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself.
 /// Only the newest 100 candidates of each kind are scored, so the cost stays flat
-/// however large the archive grows.
+/// however large the archive grows. Every ordering ends on the id, so the result is
+/// fully determined; `related::RelatedIndex` computes the same in memory.
 pub(crate) const RELATED_ARTICLES: &str = concat!(
     summary_select!(),
     "WHERE a.id IN ( \
        SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
-         AND c.id <> $3 AND c.section_id = $2 ORDER BY c.published_at DESC LIMIT 100) AS same_section \
+         AND c.id <> $3 AND c.section_id = $2 ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section \
        UNION \
        SELECT id FROM (SELECT c.id FROM articles c JOIN article_tags t ON t.article_id = c.id \
          WHERE c.status = 'published' AND c.published_at <= $1 AND c.id <> $3 \
          AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3) \
-         ORDER BY c.published_at DESC LIMIT 100) AS same_tags) \
+         GROUP BY c.id, c.published_at ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_tags) \
      ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
      + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
             AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
      a.published_at DESC, a.id DESC LIMIT $4"
+);
+
+/// A batch of whole articles for the export, after (`$2` time, `$3` id), newest first.
+pub(crate) const WHOLE_BATCH: &str = concat!(
+    summary_select!(),
+    "WHERE",
+    published!(),
+    "AND (a.published_at < $2 OR (a.published_at = $2 AND a.id < $3)) \
+     ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
+);
+
+/// Published summaries; the caller adds `AND a.id IN (…)` from `$2` on.
+pub(crate) const PUBLISHED_SUMMARIES: &str = concat!(summary_select!(), "WHERE", published!());
+
+pub(crate) const RELATED_INDEX_ARTICLES: &str = concat!(
+    "SELECT a.id, a.section_id, a.published_at FROM articles a WHERE",
+    published!()
+);
+
+pub(crate) const RELATED_INDEX_TAGS: &str = concat!(
+    "SELECT t.article_id, t.tag_id FROM article_tags t JOIN articles a ON a.id = t.article_id WHERE",
+    published!()
 );
 
 pub(crate) const SITEMAP: &str = concat!(
@@ -559,6 +582,154 @@ macro_rules! impl_store {
                     .fetch_all(&self.pool)
                     .await?;
                 self.complete_summaries(rows).await
+            }
+
+            async fn published_articles_whole(
+                &self,
+                after: Option<(chrono::DateTime<chrono::Utc>, kolokol_core::ArticleId)>,
+                limit: u32,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+                let (after_time, after_id) =
+                    after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
+                let rows = sqlx::query_as::<_, $crate::rows::SummaryRow>($crate::sql::WHOLE_BATCH)
+                .bind(now.timestamp())
+                .bind(after_time)
+                .bind(after_id)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let list = $crate::rows::placeholders(1, ids.len());
+                let mut extras: std::collections::HashMap<i64, $crate::rows::ArticleExtraRow> =
+                    std::collections::HashMap::new();
+                let sql = format!(
+                    "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({list})"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    use sqlx::Row;
+                    extras.insert(
+                        row.try_get("id")?,
+                        $crate::rows::ArticleExtraRow {
+                            body_md: row.try_get("body_md")?,
+                            dateline: row.try_get("dateline")?,
+                            seo_title: row.try_get("seo_title")?,
+                            seo_description: row.try_get("seo_description")?,
+                        },
+                    );
+                }
+                let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
+                    std::collections::HashMap::new();
+                let sql = format!(
+                    "SELECT t.article_id, g.id, g.slug, g.name FROM article_tags t JOIN tags g ON g.id = t.tag_id \
+                     WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    use sqlx::Row;
+                    let slug: String = row.try_get("slug")?;
+                    tags.entry(row.try_get("article_id")?).or_default().push(kolokol_core::Tag {
+                        id: row.try_get("id")?,
+                        slug: $crate::rows::slug(slug)?,
+                        name: row.try_get("name")?,
+                    });
+                }
+                let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =
+                    std::collections::HashMap::new();
+                let sql = format!(
+                    "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({list}) \
+                     ORDER BY article_id, created_at, id"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    use sqlx::Row;
+                    corrections.entry(row.try_get("article_id")?).or_default().push(kolokol_core::Correction {
+                        created_at: $crate::rows::time(row.try_get("created_at")?)?,
+                        body: row.try_get("body")?,
+                    });
+                }
+                let summaries = self.complete_summaries(rows).await?;
+                summaries
+                    .into_iter()
+                    .map(|summary| {
+                        let id = summary.id.0;
+                        let extra = extras
+                            .remove(&id)
+                            .ok_or_else(|| StoreError::Corrupt(format!("article {id} has no body")))?;
+                        Ok(kolokol_core::Article {
+                            summary,
+                            body_markdown: extra.body_md,
+                            dateline: extra.dateline,
+                            seo_title: extra.seo_title,
+                            seo_description: extra.seo_description,
+                            tags: tags.remove(&id).unwrap_or_default(),
+                            corrections: corrections.remove(&id).unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn published_summaries(
+                &self,
+                ids: &[kolokol_core::ArticleId],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "{}AND a.id IN ({})",
+                    $crate::sql::PUBLISHED_SUMMARIES,
+                    $crate::rows::placeholders(2, ids.len())
+                );
+                let mut query = sqlx::query_as::<_, $crate::rows::SummaryRow>(&sql).bind(now.timestamp());
+                for id in ids {
+                    query = query.bind(id.0);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                self.complete_summaries(rows).await
+            }
+
+            async fn related_index(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::related::RelatedIndex, StoreError> {
+                let articles: Vec<(i64, i64, i64)> = sqlx::query_as($crate::sql::RELATED_INDEX_ARTICLES)
+                .bind(now.timestamp())
+                .fetch_all(&self.pool)
+                .await?;
+                let tagged: Vec<(i64, i64)> = sqlx::query_as($crate::sql::RELATED_INDEX_TAGS)
+                .bind(now.timestamp())
+                .fetch_all(&self.pool)
+                .await?;
+                let mut tags: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+                for (article, tag) in tagged {
+                    tags.entry(article).or_default().push(tag);
+                }
+                Ok($crate::related::RelatedIndex::new(
+                    articles
+                        .into_iter()
+                        .map(|(id, section_id, published_at)| $crate::related::RelatedKey {
+                            id,
+                            section_id,
+                            published_at,
+                            tag_ids: tags.remove(&id).unwrap_or_default(),
+                        })
+                        .collect(),
+                ))
             }
 
             async fn sitemap_entries(

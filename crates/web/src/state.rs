@@ -32,6 +32,8 @@ pub struct Inner {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::newsletter::NewsletterState,
+    /// Off for one-pass work like the static export, where a cache would only grow.
+    caching: std::sync::atomic::AtomicBool,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -78,7 +80,16 @@ impl AppState {
             cache,
             mailer,
             newsletter: crate::newsletter::NewsletterState::new(&secret),
+            caching: std::sync::atomic::AtomicBool::new(true),
         })))
+    }
+
+    /// Turns the page cache on or off (pages are still rendered and answered).
+    pub fn set_caching(&self, on: bool) {
+        self.caching.store(on, std::sync::atomic::Ordering::Relaxed);
+        if !on {
+            self.cache.clear();
+        }
     }
 
     /// The site's settings as they are now.
@@ -119,7 +130,9 @@ impl AppState {
         }
         let page = Arc::new(page.stamped(epoch));
         let response = page.respond(request);
-        self.cache.insert(key, page, version);
+        if self.caching.load(std::sync::atomic::Ordering::Relaxed) {
+            self.cache.insert(key, page, version);
+        }
         Ok(response)
     }
 

@@ -2,7 +2,7 @@
 //! asked for, one 1 KB stylesheet. An article page weighs a few kilobytes.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use kolokol_core::PageRequest;
@@ -10,9 +10,10 @@ use kolokol_render::urls;
 use kolokol_store::ArticleFilter;
 use minijinja::context;
 
-use super::pages::html_page;
+use super::pages::{HTML, PAGE_CACHE_CONTROL, html_page};
 use super::views::{ArticleView, Card, Meta, Pager, SiteView};
 use super::{page_from_query, slug_from_path};
+use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -56,6 +57,39 @@ pub async fn front(
         .await
 }
 
+/// A text-only article page (links still root-relative); see
+/// [`super::pages::article_html`].
+pub fn article_html(
+    state: &AppState,
+    article: &kolokol_core::Article,
+    view: &ArticleView,
+) -> Result<String, AppError> {
+    let config = state.site();
+    // The smallest rendition, offered as a link with its weight.
+    let picture = article.summary.hero.as_ref().and_then(|hero| {
+        let smallest = hero
+            .variants
+            .iter()
+            .filter(|v| v.mime == "image/jpeg")
+            .min_by_key(|v| v.width)?;
+        let bytes = std::fs::metadata(state.media_dir.join(&smallest.path))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        Some(context! { url => urls::media(&smallest.path), kilobytes => bytes.div_ceil(1024) })
+    });
+    let full_url = urls::article(article.summary.slug.as_str());
+    let meta = Meta {
+        title: article.summary.headline.clone(),
+        canonical: urls::absolute(config.base(), &full_url),
+        ..Meta::default()
+    };
+    let site = SiteView::new(&config, &[]);
+    Ok(state.theme.render(
+        "lite/article.html",
+        context! { site, meta, article => view, picture, full_url },
+    )?)
+}
+
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -63,24 +97,24 @@ pub async fn article(
 ) -> Result<Response, AppError> {
     let slug = slug_from_path(&slug)?;
     state
-        .page(format!("/lite{}", urls::article(slug.as_str())), &headers, || async {
-            let config = state.site();
-            let article = state.store.published_article(&slug, Utc::now()).await?.ok_or(AppError::NotFound)?;
-            let view = ArticleView::new(&article);
-            // The smallest rendition, offered as a link with its weight.
-            let picture = article.summary.hero.as_ref().and_then(|hero| {
-                let smallest = hero.variants.iter().filter(|v| v.mime == "image/jpeg").min_by_key(|v| v.width)?;
-                let bytes = std::fs::metadata(state.media_dir.join(&smallest.path)).map(|m| m.len()).unwrap_or(0);
-                Some(context! { url => urls::media(&smallest.path), kilobytes => bytes.div_ceil(1024) })
-            });
-            let full_url = urls::article(slug.as_str());
-            let meta = Meta {
-                title: article.summary.headline.clone(),
-                canonical: urls::absolute(config.base(), &full_url),
-                ..Meta::default()
-            };
-            let site = SiteView::new(&config, &[]);
-            html_page(&state, "lite/article.html", context! { site, meta, article => view, picture, full_url })
-        })
+        .page(
+            format!("/lite{}", urls::article(slug.as_str())),
+            &headers,
+            || async {
+                let article = state
+                    .store
+                    .published_article(&slug, Utc::now())
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let view = ArticleView::new(&article);
+                let body = article_html(&state, &article, &view)?;
+                Ok(CachedPage::new(
+                    StatusCode::OK,
+                    HTML,
+                    body,
+                    PAGE_CACHE_CONTROL,
+                ))
+            },
+        )
         .await
 }

@@ -17,7 +17,8 @@ use kolokol_store::ArticleFilter;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use pages::render_errors;
+pub use lite::article_html as lite_article_html;
+pub use pages::{RELATED, article_html, render_errors};
 pub use reach::onion_location;
 
 /// The reading site's routes.

@@ -104,6 +104,29 @@ struct SectionBlock {
     articles: Vec<Card>,
 }
 
+/// How many related articles an article page shows.
+pub const RELATED: u32 = 3;
+
+/// An article page (links still root-relative), from what its handler or the static
+/// export loaded; `view` is passed in so the export renders the Markdown once for
+/// both editions.
+pub fn article_html(
+    state: &AppState,
+    article: &kolokol_core::Article,
+    view: &ArticleView,
+    related: &[kolokol_core::ArticleSummary],
+    sections: &[kolokol_core::Section],
+) -> Result<String, AppError> {
+    let config = state.site();
+    let meta = views::article_meta(&config, article, view);
+    let related: Vec<Card> = related.iter().map(Card::new).collect();
+    let site = SiteView::new(&config, sections);
+    Ok(state.theme.render(
+        "article.html",
+        context! { site, meta, article => view, related },
+    )?)
+}
+
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -118,18 +141,16 @@ pub async fn article(
                 .published_article(&slug, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let related = state.store.related_articles(&article, 3, now).await?;
+            let related = state.store.related_articles(&article, RELATED, now).await?;
             let sections = state.store.sections().await?;
             let view = ArticleView::new(&article);
-            let meta = views::article_meta(&state.site(), &article, &view);
-            let related: Vec<Card> = related.iter().map(Card::new).collect();
-            let config = state.site();
-            let site = SiteView::new(&config, &sections);
-            html_page(
-                &state,
-                "article.html",
-                context! { site, meta, article => view, related },
-            )
+            let body = article_html(&state, &article, &view, &related, &sections)?;
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                HTML,
+                body,
+                PAGE_CACHE_CONTROL,
+            ))
         })
         .await;
     match page {

@@ -1,0 +1,142 @@
+//! "Related articles" computed in memory for a whole site at once (the static
+//! export), by exactly the rule of `sql::RELATED_ARTICLES`: candidates are the newest
+//! 100 other articles in the same section and the newest 100 sharing a tag; each
+//! scores 1 for the same section and 2 per shared tag; best score first, then newest,
+//! then highest id.
+
+use std::collections::HashMap;
+
+/// One published article as the rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedKey {
+    pub id: i64,
+    pub section_id: i64,
+    pub published_at: i64,
+    pub tag_ids: Vec<i64>,
+}
+
+/// Every published article's section, time and tags, sorted for the rule.
+#[derive(Debug, Default)]
+pub struct RelatedIndex {
+    keys: HashMap<i64, RelatedKey>,
+    /// Per section and per tag: article ids, newest first (ties: highest id first).
+    by_section: HashMap<i64, Vec<i64>>,
+    by_tag: HashMap<i64, Vec<i64>>,
+}
+
+/// How many candidates of each kind are scored.
+const CANDIDATES: usize = 100;
+
+impl RelatedIndex {
+    pub fn new(keys: Vec<RelatedKey>) -> Self {
+        let mut index = Self::default();
+        let mut sorted: Vec<&RelatedKey> = keys.iter().collect();
+        sorted.sort_by(|a, b| (b.published_at, b.id).cmp(&(a.published_at, a.id)));
+        for key in &sorted {
+            index
+                .by_section
+                .entry(key.section_id)
+                .or_default()
+                .push(key.id);
+            for tag in &key.tag_ids {
+                index.by_tag.entry(*tag).or_default().push(key.id);
+            }
+        }
+        for list in index.by_tag.values_mut() {
+            list.dedup();
+        }
+        index.keys = keys.into_iter().map(|k| (k.id, k)).collect();
+        index
+    }
+
+    fn newest_first(&self, a: i64, b: i64) -> std::cmp::Ordering {
+        let time = |id: i64| self.keys.get(&id).map_or(0, |k| k.published_at);
+        (time(b), b).cmp(&(time(a), a))
+    }
+
+    /// Ids of the articles related to `id`, best first, at most `limit`.
+    pub fn related(&self, id: i64, limit: usize) -> Vec<i64> {
+        let Some(article) = self.keys.get(&id) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<i64> = self
+            .by_section
+            .get(&article.section_id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|c| *c != id)
+            .take(CANDIDATES)
+            .collect();
+        // The newest 100 distinct articles sharing any tag: the top 101 of each tag's
+        // list hold them all.
+        let mut sharing: Vec<i64> = article
+            .tag_ids
+            .iter()
+            .filter_map(|tag| self.by_tag.get(tag))
+            .flat_map(|list| list.iter().take(CANDIDATES + 1).copied())
+            .filter(|c| *c != id)
+            .collect();
+        sharing.sort_by(|a, b| self.newest_first(*a, *b));
+        sharing.dedup();
+        candidates.extend(sharing.into_iter().take(CANDIDATES));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let score = |c: i64| {
+            let Some(key) = self.keys.get(&c) else {
+                return 0;
+            };
+            let shared = key
+                .tag_ids
+                .iter()
+                .filter(|t| article.tag_ids.contains(t))
+                .count();
+            i64::from(key.section_id == article.section_id) + 2 * shared as i64
+        };
+        let mut scored: Vec<(i64, i64)> = candidates.into_iter().map(|c| (score(c), c)).collect();
+        scored.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| self.newest_first(*a, *b)));
+        scored.into_iter().take(limit).map(|(_, c)| c).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: i64, section_id: i64, published_at: i64, tag_ids: &[i64]) -> RelatedKey {
+        RelatedKey {
+            id,
+            section_id,
+            published_at,
+            tag_ids: tag_ids.to_vec(),
+        }
+    }
+
+    #[test]
+    fn shared_tags_outweigh_the_section_and_ties_go_to_the_newest() {
+        let index = RelatedIndex::new(vec![
+            key(1, 1, 100, &[7, 8]),
+            key(2, 1, 200, &[]),     // same section: 1
+            key(3, 2, 150, &[7]),    // one tag: 2
+            key(4, 2, 120, &[7, 8]), // two tags: 4
+            key(5, 1, 300, &[8]),    // section and a tag: 3
+            key(6, 2, 300, &[]),     // nothing in common
+            key(7, 1, 200, &[]),     // same as 2, higher id wins the tie
+        ]);
+        assert_eq!(index.related(1, 10), [4, 5, 3, 7, 2]);
+        assert_eq!(index.related(1, 2), [4, 5]);
+        assert!(index.related(99, 3).is_empty());
+    }
+
+    #[test]
+    fn only_the_newest_hundred_of_each_kind_are_candidates() {
+        // Article 1 shares its section with 150 newer articles and a tag with one old one.
+        let mut keys = vec![key(1, 1, 1000, &[5]), key(2, 2, 1, &[5])];
+        keys.extend((10..160).map(|id| key(id, 1, 2000 + id, &[])));
+        let index = RelatedIndex::new(keys);
+        let related = index.related(1, 200);
+        assert_eq!(related[0], 2, "the tag outweighs the section");
+        assert_eq!(related.len(), 101);
+        assert_eq!(related[1], 159, "then the newest of the section");
+    }
+}
