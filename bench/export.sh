@@ -92,3 +92,6 @@ printf '\n%-8s %8s %10s %12s %14s\n' "tool" "pages" "seconds" "pages/s" "peak RS
 awk -v p="$k_pages" -v s="$k_secs" -v m="$k_kb" 'BEGIN { printf "%-8s %8d %10.2f %12.0f %14.0f\n", "kolokol", p, s, p / s, m / 1024 }'
 awk -v p="$h_pages" -v s="$h_secs" -v m="$h_kb" 'BEGIN { printf "%-8s %8d %10.2f %12.0f %14.0f\n", "hugo", p, s, p / s, m / 1024 }'
 awk -v kp="$k_pages" -v ks="$k_secs" -v hp="$h_pages" -v hs="$h_secs" 'BEGIN { printf "\nratio kolokol/hugo (pages per second): %.2f (goal: at least 1.00)\n", (kp / ks) / (hp / hs) }'
+# Kolokol writes two pages per article (the full and the text-only edition); per
+# source article the comparison is this:
+awk -v n="$N" -v ks="$k_secs" -v hs="$h_secs" 'BEGIN { printf "per source article: kolokol %.0f/s, hugo %.0f/s, ratio %.2f\n", n / ks, n / hs, hs / ks }'

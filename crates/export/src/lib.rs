@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::Utc;
 use futures_util::StreamExt;
-use kolokol_core::{PageNumber, PageRequest};
+use kolokol_core::{PageNumber, PageRequest, Paginated};
 use kolokol_render::{links, urls};
 use kolokol_store::ArticleFilter;
 use kolokol_web::AppState;
@@ -186,9 +186,27 @@ async fn export_all(
     let paths = site_paths(state).await?;
     let media = media_files(&state.media_dir);
     let total = paths.len() + media.len() + 1;
+    let now = Utc::now();
+    let page_error = |e: kolokol_web::AppError| ExportError::Site(e.to_string());
+    // Lists (archive, sections, tags, authors) in one pass each.
+    let lists = kolokol_web::site::all_lists(state)
+        .await
+        .map_err(page_error)?;
+    let list_pages: std::collections::HashSet<String> = paths
+        .iter()
+        .filter(|p| {
+            let base = p.split('?').next().unwrap_or(p);
+            lists.iter().any(|l| l.path == base)
+        })
+        .cloned()
+        .collect();
     let routed: Vec<&String> = paths
         .iter()
-        .filter(|p| !p.starts_with("/articles/") && !p.starts_with("/lite/articles/"))
+        .filter(|p| {
+            !p.starts_with("/articles/")
+                && !p.starts_with("/lite/articles/")
+                && !list_pages.contains(*p)
+        })
         .collect();
     let router = kolokol_web::router(state.clone());
     let onion: Arc<str> = Arc::from(state.site().onion.as_str());
@@ -227,12 +245,75 @@ async fn export_all(
         progress(done, total);
     }
 
-    // Articles in bulk.
-    let now = Utc::now();
     let store = &state.store;
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
-    let index = store.related_index(now).await.map_err(site_error)?;
     let sections = Arc::new(store.sections().await.map_err(site_error)?);
+
+    // Lists: every page of each, from one walk down the list.
+    let per_page = state.site().articles_per_page;
+    for spec in lists {
+        let first = store
+            .published_articles(
+                &spec.filter,
+                PageRequest::new(PageNumber::FIRST, per_page),
+                now,
+            )
+            .await
+            .map_err(site_error)?;
+        let total_items = first.total;
+        let mut after = None;
+        let mut buffer: Vec<kolokol_core::ArticleSummary> = Vec::new();
+        let mut number = 1_u32;
+        let spec = Arc::new(spec);
+        loop {
+            let run = store
+                .published_articles_after(&spec.filter, after, per_page * 25, now)
+                .await
+                .map_err(site_error)?;
+            let finished = (run.len() as u64) < u64::from(per_page * 25);
+            if let Some(last) = run.last() {
+                after = Some((last.published_at, last.id));
+            }
+            buffer.extend(run);
+            let mut pages = Vec::new();
+            while buffer.len() >= per_page as usize
+                || (finished && (!buffer.is_empty() || number == 1))
+            {
+                let take = buffer.len().min(per_page as usize);
+                let items: Vec<_> = buffer.drain(..take).collect();
+                let page = PageNumber::parse(&number.to_string())
+                    .map_err(|e| ExportError::Site(e.to_string()))?;
+                pages.push((
+                    page,
+                    Paginated::new(items, PageRequest::new(page, per_page), total_items),
+                ));
+                number += 1;
+                if finished && buffer.is_empty() {
+                    break;
+                }
+            }
+            let job = ListPages {
+                state: state.clone(),
+                spec: Arc::clone(&spec),
+                pages,
+                sections: Arc::clone(&sections),
+                out: Arc::clone(&out),
+                onion: Arc::clone(&onion),
+            };
+            let (files, batch_report) = blocking(move || job.write()).await?;
+            report.add(batch_report);
+            for _ in 0..files {
+                done += 1;
+                progress(done, total);
+            }
+            if finished {
+                break;
+            }
+        }
+    }
+
+    // Articles in bulk.
+    let index = store.related_index(now).await.map_err(site_error)?;
     let mut after = None;
     let mut writing = std::collections::VecDeque::new();
     loop {
@@ -374,17 +455,51 @@ impl ArticleBatch {
                 ),
             ];
             for (path, html) in pages {
-                // Exactly what the site serves (links relative to the page), then as
-                // for every exported page.
-                let served = links::relativize_for_page(&html, path);
-                let file = links::file_for(path);
-                let bytes = page_for_mirror(served.as_bytes(), &file, path, &self.onion);
-                write_if_changed(&self.out, &file, &bytes, &mut report)?;
+                write_page(&html, path, &self.out, &self.onion, &mut report)?;
                 files += 1;
             }
         }
         Ok((files, report))
     }
+}
+
+/// Pages of one list to render and write.
+struct ListPages {
+    state: AppState,
+    spec: Arc<kolokol_web::site::ListSpec>,
+    pages: Vec<(PageNumber, Paginated<kolokol_core::ArticleSummary>)>,
+    sections: Arc<Vec<kolokol_core::Section>>,
+    out: Arc<Path>,
+    onion: Arc<str>,
+}
+
+impl ListPages {
+    fn write(self) -> Result<(usize, ExportReport), ExportError> {
+        let mut report = ExportReport::default();
+        for (page, list) in &self.pages {
+            let html =
+                kolokol_web::site::list_html(&self.state, &self.spec, *page, list, &self.sections)
+                    .map_err(|e| ExportError::Site(e.to_string()))?;
+            let path = urls::paged(&self.spec.path, page.get());
+            write_page(&html, &path, &self.out, &self.onion, &mut report)?;
+        }
+        Ok((self.pages.len(), report))
+    }
+}
+
+/// A rendered page (root-relative links) made exactly what the site serves, then
+/// relative to its file, and written.
+fn write_page(
+    html: &str,
+    path: &str,
+    out: &Path,
+    onion: &str,
+    report: &mut ExportReport,
+) -> Result<(), ExportError> {
+    let served = links::relativize_for_page(html, path);
+    let file = links::file_for(path);
+    let bytes = page_for_mirror(served.as_bytes(), &file, path, onion);
+    write_if_changed(out, &file, &bytes, report)
 }
 
 impl ExportReport {
@@ -476,8 +591,9 @@ fn media_files(root: &Path) -> Vec<String> {
     files
 }
 
-/// Writes `bytes` to `out/relative` unless the file already holds exactly them;
-/// through a temporary file and a rename, so a reader never sees half a file.
+/// Writes `bytes` to `out/relative` unless the file already holds exactly them; a
+/// file that changes is replaced through a temporary file and a rename, so a reader
+/// of a live mirror never sees half a page.
 fn write_if_changed(
     out: &Path,
     relative: &str,
@@ -487,7 +603,8 @@ fn write_if_changed(
     let target = out.join(relative);
     report.files += 1;
     report.bytes += bytes.len() as u64;
-    if std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
+    let existing = std::fs::read(&target).ok();
+    if existing.as_deref() == Some(bytes) {
         return Ok(());
     }
     let error = |source| ExportError::Write {
@@ -496,6 +613,12 @@ fn write_if_changed(
     };
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    if existing.is_none() {
+        // Nothing to replace: nobody can be reading an older version of this file.
+        std::fs::write(&target, bytes).map_err(error)?;
+        report.written += 1;
+        return Ok(());
     }
     // The whole name plus `.partial`: `admin.css` and `admin.js` written at the same
     // time must not share a temporary file.

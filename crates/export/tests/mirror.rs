@@ -249,7 +249,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The export renders articles on a bulk path of its own; every such page must be
+/// The export renders articles and lists on a bulk path of its own; every such page must be
 /// byte for byte what the site serves (made relative the same way), and "related"
 /// computed in memory must be what the site's query returns.
 #[tokio::test]
@@ -290,14 +290,23 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
         .await
         .unwrap();
     let router = kolokol_web::router(state.clone());
+    let mut paths = vec![
+        "/archive".to_owned(),
+        "/archive?page=2".to_owned(),
+        "/archive?page=4".to_owned(),
+        "/sections/politics".to_owned(),
+        "/tags/exile".to_owned(),
+        "/authors/anna-vetrova".to_owned(),
+    ];
     for slug in [
         "supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
         "parliament-passes-sovereign-internet-law-in-a-single-afternoon",
     ] {
-        for path in [
-            format!("/articles/{slug}"),
-            format!("/lite/articles/{slug}"),
-        ] {
+        paths.push(format!("/articles/{slug}"));
+        paths.push(format!("/lite/articles/{slug}"));
+    }
+    {
+        for path in paths {
             let response = router
                 .clone()
                 .oneshot(

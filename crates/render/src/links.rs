@@ -163,22 +163,25 @@ fn relativize_with(html: &str, map: &dyn Fn(&str) -> String) -> String {
     out
 }
 
+/// The next `href="`, `src="`, `srcset="` or `action="` (a whole attribute name: a
+/// space before it, so not `data-href`), in one pass over the text.
 fn next_attribute(text: &str) -> Option<(usize, &'static str)> {
-    ["href=\"", "src=\"", "srcset=\"", "action=\""]
-        .into_iter()
-        .filter_map(|attribute| {
-            let mut search = 0;
-            // Only whole attribute names: a space comes before them (not `data-href`).
-            while let Some(found) = text[search..].find(attribute) {
-                let at = search + found;
-                if at > 0 && text.as_bytes()[at - 1].is_ascii_whitespace() {
-                    return Some((at, attribute));
-                }
-                search = at + attribute.len();
+    let bytes = text.as_bytes();
+    let mut search = 0;
+    while let Some(found) = text[search..].find("=\"") {
+        let equals = search + found;
+        for attribute in ["href=\"", "src=\"", "srcset=\"", "action=\""] {
+            let name = attribute.len() - 2;
+            if equals > name
+                && bytes[equals - name..equals] == attribute.as_bytes()[..name]
+                && bytes[equals - name - 1].is_ascii_whitespace()
+            {
+                return Some((equals - name, attribute));
             }
-            None
-        })
-        .min_by_key(|(index, _)| *index)
+        }
+        search = equals + 2;
+    }
+    None
 }
 
 /// A root-relative URL as a link from `file`; anything else is left alone.
@@ -198,6 +201,15 @@ fn rewrite(url: &str, file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_found_in_one_pass_whatever_the_text_around_them() {
+        let html = "<p data-href=\"/no\">é=\"x\" ü</p><a class=\"k\" href=\"/yes\">y</a><form action=\"/newsletter\">";
+        assert_eq!(
+            relativize(html, "articles/a/index.html"),
+            "<p data-href=\"/no\">é=\"x\" ü</p><a class=\"k\" href=\"../../yes/index.html\">y</a><form action=\"../../newsletter/index.html\">"
+        );
+    }
 
     #[test]
     fn pages_map_to_files() {

@@ -137,6 +137,15 @@ pub trait Store: NewsletterStore + Send + Sync + 'static {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<Article>, StoreError>;
+    /// A run of a list, newest first, after the (time, id) of the last one seen: the
+    /// same articles as [`Store::published_articles`] pages through, in one pass.
+    async fn published_articles_after(
+        &self,
+        filter: &ArticleFilter,
+        after: Option<(DateTime<Utc>, ArticleId)>,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
     /// Published articles' summaries by id, in no particular order.
     async fn published_summaries(
         &self,

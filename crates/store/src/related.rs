@@ -31,7 +31,7 @@ impl RelatedIndex {
     pub fn new(keys: Vec<RelatedKey>) -> Self {
         let mut index = Self::default();
         let mut sorted: Vec<&RelatedKey> = keys.iter().collect();
-        sorted.sort_by(|a, b| (b.published_at, b.id).cmp(&(a.published_at, a.id)));
+        sorted.sort_by_key(|k| std::cmp::Reverse((k.published_at, k.id)));
         for key in &sorted {
             index
                 .by_section

@@ -37,10 +37,24 @@ macro_rules! list_filter {
     };
 }
 
+/// A page of a list. The page's ids are found first from the `articles_listing`
+/// index alone, so skipping to page 400 steps over index entries, not over whole
+/// article rows (which carry their bodies); only the 20 shown are then read.
 pub(crate) const LIST_ARTICLES: &str = concat!(
     summary_select!(),
+    "WHERE a.id IN (SELECT a.id FROM articles a ",
     list_filter!(),
-    "ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7"
+    "ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7) \
+     ORDER BY a.published_at DESC, a.id DESC"
+);
+
+/// A run of a list after (`$6` time, `$7` id), newest first: the export walks whole
+/// lists this way in one pass instead of paging with OFFSET.
+pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
+    summary_select!(),
+    list_filter!(),
+    "AND (a.published_at < $6 OR (a.published_at = $6 AND a.id < $7)) \
+     ORDER BY a.published_at DESC, a.id DESC LIMIT $8"
 );
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
@@ -680,6 +694,29 @@ macro_rules! impl_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn published_articles_after(
+                &self,
+                filter: &$crate::ArticleFilter,
+                after: Option<(chrono::DateTime<chrono::Utc>, kolokol_core::ArticleId)>,
+                limit: u32,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+                let (after_time, after_id) =
+                    after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
+                let rows = sqlx::query_as::<_, $crate::rows::SummaryRow>($crate::sql::LIST_ARTICLES_AFTER)
+                    .bind(now.timestamp())
+                    .bind(filter.section_id.unwrap_or(0))
+                    .bind(filter.tag_id.unwrap_or(0))
+                    .bind(filter.author_id.unwrap_or(0))
+                    .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
+                    .bind(after_time)
+                    .bind(after_id)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.complete_summaries(rows).await
             }
 
             async fn published_summaries(

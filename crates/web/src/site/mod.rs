@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub use lite::article_html as lite_article_html;
-pub use pages::{RELATED, article_html, render_errors};
+pub use pages::{RELATED, article_html, list_html, render_errors};
 pub use reach::onion_location;
 
 /// The reading site's routes.
@@ -105,16 +105,47 @@ impl ListKind {
 }
 
 /// What a list page or list feed is a list of.
-struct ListSpec {
+pub struct ListSpec {
     /// The address of the list's page, without `?page=`.
-    path: String,
+    pub path: String,
     /// `section`, `tag`, `author` or `archive`, for the templates.
-    kind: &'static str,
-    title: String,
-    description: String,
-    filter: ArticleFilter,
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub filter: ArticleFilter,
     /// Whether the list has feeds of its own.
-    feeds: bool,
+    pub feeds: bool,
+}
+
+/// The archive's list.
+fn archive_spec(state: &AppState) -> ListSpec {
+    ListSpec {
+        path: "/archive".into(),
+        kind: "archive",
+        title: "Archive".into(),
+        description: format!(
+            "Everything {} has published, newest first.",
+            state.site().title
+        ),
+        filter: ArticleFilter::default(),
+        feeds: false,
+    }
+}
+
+/// Every list with pages of its own: the archive, then every section, tag and author.
+pub async fn all_lists(state: &AppState) -> Result<Vec<ListSpec>, AppError> {
+    let store = &state.store;
+    let mut lists = vec![archive_spec(state)];
+    for section in store.sections().await? {
+        lists.push(resolve_list(state, ListKind::Section, section.slug.as_str()).await?);
+    }
+    for tag in store.tags().await? {
+        lists.push(resolve_list(state, ListKind::Tag, tag.slug.as_str()).await?);
+    }
+    for author in store.authors().await? {
+        lists.push(resolve_list(state, ListKind::Author, author.slug.as_str()).await?);
+    }
+    Ok(lists)
 }
 
 /// Finds the section, tag or author named in the address.

@@ -187,40 +187,58 @@ async fn list_page(
                 return Err(AppError::NotFound);
             }
             let sections = state.store.sections().await?;
-            let pager = Pager::new(&spec.path, &list);
-            let meta = Meta {
-                title: if page.get() > 1 {
-                    format!("{} — page {}", spec.title, page.get())
-                } else {
-                    spec.title.clone()
-                },
-                description: spec.description.clone(),
-                canonical: urls::absolute(state.site().base(), &key),
-                og_type: "website",
-                feeds: if spec.feeds {
-                    views::feed_links(&spec.title, &spec.path)
-                } else {
-                    Vec::new()
-                },
-                prev: pager.prev.clone(),
-                next: pager.next.clone(),
-                ..Meta::default()
-            };
-            let months = group_by_month(&state, &list);
-            let config = state.site();
-            let site = SiteView::new(&config, &sections);
-            let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
-            html_page(
-                &state,
-                "list.html",
-                context! {
-                    site, meta, pager, months,
-                    kind => spec.kind, heading => spec.title, description => spec.description,
-                    articles => cards, total => list.total,
-                },
-            )
+            let body = list_html(&state, &spec, page, &list, &sections)?;
+            Ok(CachedPage::new(
+                StatusCode::OK,
+                HTML,
+                body,
+                PAGE_CACHE_CONTROL,
+            ))
         })
         .await
+}
+
+/// A page of a list (links still root-relative), from what its handler or the
+/// static export loaded.
+pub fn list_html(
+    state: &AppState,
+    spec: &ListSpec,
+    page: PageNumber,
+    list: &Paginated<ArticleSummary>,
+    sections: &[kolokol_core::Section],
+) -> Result<String, AppError> {
+    let key = urls::paged(&spec.path, page.get());
+    let pager = Pager::new(&spec.path, list);
+    let meta = Meta {
+        title: if page.get() > 1 {
+            format!("{} — page {}", spec.title, page.get())
+        } else {
+            spec.title.clone()
+        },
+        description: spec.description.clone(),
+        canonical: urls::absolute(state.site().base(), &key),
+        og_type: "website",
+        feeds: if spec.feeds {
+            views::feed_links(&spec.title, &spec.path)
+        } else {
+            Vec::new()
+        },
+        prev: pager.prev.clone(),
+        next: pager.next.clone(),
+        ..Meta::default()
+    };
+    let months = group_by_month(state, list);
+    let config = state.site();
+    let site = SiteView::new(&config, sections);
+    let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
+    Ok(state.theme.render(
+        "list.html",
+        context! {
+            site, meta, pager, months,
+            kind => spec.kind, heading => spec.title, description => spec.description,
+            articles => cards, total => list.total,
+        },
+    )?)
 }
 
 /// The archive groups its page by month ("November 2026"), in the newsroom's zone.
@@ -267,17 +285,7 @@ pub async fn archive(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let page = page_from_query(query.as_deref())?;
-    let spec = ListSpec {
-        path: "/archive".into(),
-        kind: "archive",
-        title: "Archive".into(),
-        description: format!(
-            "Everything {} has published, newest first.",
-            state.site().title
-        ),
-        filter: ArticleFilter::default(),
-        feeds: false,
-    };
+    let spec = super::archive_spec(&state);
     list_page(state, spec, page, &headers).await
 }
 
