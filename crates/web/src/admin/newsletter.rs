@@ -674,48 +674,28 @@ pub async fn import(
     staff: Staff,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = String::new();
-    let mut file: Option<Vec<u8>> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("file") => match field.bytes().await {
-                    Ok(bytes) => file = Some(bytes.to_vec()),
-                    Err(e) => {
-                        return subscribers_page(
-                            &state,
-                            &staff,
-                            e.status(),
-                            Some(&format!(
-                                "The upload failed: {}. Files up to {} MB are accepted.",
-                                e.body_text(),
-                                MAX_IMPORT_BYTES / 1024 / 1024
-                            )),
-                            None,
-                        )
-                        .await;
-                    }
-                },
+    let read = async {
+        let (mut csrf, mut file) = (String::new(), None);
+        while let Some(field) = multipart.next_field().await? {
+            match field.name() {
+                Some("csrf") => csrf = field.text().await?,
+                Some("file") => file = Some(field.bytes().await?.to_vec()),
                 _ => {}
-            },
-            Ok(None) => break,
-            Err(e) => {
-                return subscribers_page(
-                    &state,
-                    &staff,
-                    e.status(),
-                    Some(&format!(
-                        "The upload failed: {}. Files up to {} MB are accepted.",
-                        e.body_text(),
-                        MAX_IMPORT_BYTES / 1024 / 1024
-                    )),
-                    None,
-                )
-                .await;
             }
         }
-    }
+        Ok::<_, axum::extract::multipart::MultipartError>((csrf, file))
+    };
+    let (csrf, file) = match read.await {
+        Ok(read) => read,
+        Err(e) => {
+            let message = format!(
+                "The upload failed: {}. Files up to {} MB are accepted.",
+                e.body_text(),
+                MAX_IMPORT_BYTES / 1024 / 1024
+            );
+            return subscribers_page(&state, &staff, e.status(), Some(&message), None).await;
+        }
+    };
     staff.check_csrf_token(&csrf)?;
     require_admin(&staff)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
