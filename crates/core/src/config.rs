@@ -22,6 +22,123 @@ pub struct Config {
     pub site: SiteConfig,
     pub mail: MailConfig,
     pub newsletter: NewsletterConfig,
+    pub revenue: RevenueConfig,
+}
+
+/// Reader revenue: the monthly goal, currencies and amounts offered, and the ways to pay.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RevenueConfig {
+    /// `stripe`, `demo` (only for `kolokol demo`), or empty: no card payments.
+    pub provider: String,
+    /// Stripe's secret API key (`sk_live_…`); never printed.
+    pub stripe_secret_key: String,
+    /// The webhook endpoint's signing secret (`whsec_…`); never printed.
+    pub stripe_webhook_secret: String,
+    /// Stripe's API address; tests point it at a local server.
+    pub stripe_api_base: String,
+    /// What appears on card statements: neutral, so a statement read inside the country
+    /// does not name the outlet.
+    pub statement_descriptor: String,
+    /// The newsroom's currency: the goal and the meter are in it.
+    pub currency: String,
+    /// What it costs a month, in major units of `currency` (e.g. 10000).
+    pub monthly_goal: u32,
+    /// Currencies readers may give in; the first is preselected.
+    pub currencies: Vec<String>,
+    /// Preset amounts in major units, the same numbers in every currency.
+    pub presets: Vec<u32>,
+    /// Days "Remind me later" hides the prompt on that device.
+    pub snooze_days: u32,
+    /// Bank transfer instructions (IBAN, name, reference), shown as written.
+    pub bank_transfer: String,
+    /// `Name | address` lines for crypto-currency addresses.
+    pub crypto: Vec<String>,
+    /// `Label | https://…` lines for other platforms.
+    pub links: Vec<String>,
+}
+
+impl Default for RevenueConfig {
+    fn default() -> Self {
+        Self {
+            provider: String::new(),
+            stripe_secret_key: String::new(),
+            stripe_webhook_secret: String::new(),
+            stripe_api_base: "https://api.stripe.com".into(),
+            statement_descriptor: String::new(),
+            currency: "USD".into(),
+            monthly_goal: 10_000,
+            currencies: vec!["USD".into(), "EUR".into()],
+            presets: vec![5, 10, 25, 50],
+            snooze_days: 14,
+            bank_transfer: String::new(),
+            crypto: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for RevenueConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |s: &str| if s.is_empty() { "" } else { "***" };
+        f.debug_struct("RevenueConfig")
+            .field("provider", &self.provider)
+            .field("stripe_secret_key", &secret(&self.stripe_secret_key))
+            .field(
+                "stripe_webhook_secret",
+                &secret(&self.stripe_webhook_secret),
+            )
+            .field("stripe_api_base", &self.stripe_api_base)
+            .field("currency", &self.currency)
+            .field("monthly_goal", &self.monthly_goal)
+            .field("currencies", &self.currencies)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RevenueConfig {
+    /// Checks what serde cannot.
+    pub fn validate(&self, demo: bool) -> Result<(), String> {
+        let currency = crate::revenue::Currency::parse(&self.currency)
+            .map_err(|e| format!("revenue.currency: {e}"))?;
+        for code in &self.currencies {
+            crate::revenue::Currency::parse(code)
+                .map_err(|e| format!("revenue.currencies: {e}"))?;
+        }
+        if !self
+            .currencies
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(currency.code()))
+        {
+            return Err("revenue.currencies must include revenue.currency".into());
+        }
+        if self.presets.is_empty() || self.presets.contains(&0) {
+            return Err("revenue.presets needs amounts above zero".into());
+        }
+        match self.provider.as_str() {
+            "" => {}
+            "stripe" => {
+                if self.stripe_secret_key.is_empty() || self.stripe_webhook_secret.is_empty() {
+                    return Err(
+                        "revenue.stripe_secret_key and revenue.stripe_webhook_secret are needed with provider = \"stripe\""
+                            .into(),
+                    );
+                }
+            }
+            "demo" if demo => {}
+            "demo" => {
+                return Err(
+                    "revenue.provider = \"demo\" takes no real money and only runs in `kolokol demo`".into(),
+                );
+            }
+            other => {
+                return Err(format!(
+                    "revenue.provider: {other:?} is not stripe, demo or empty"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How the newsletter is delivered (its name and schedule are site settings).
@@ -118,6 +235,7 @@ impl Default for Config {
             site: SiteConfig::default(),
             mail: MailConfig::default(),
             newsletter: NewsletterConfig::default(),
+            revenue: RevenueConfig::default(),
         }
     }
 }
@@ -141,6 +259,7 @@ impl Config {
         if !self.mail.smtp_url.trim().is_empty() && self.mail.from.trim().is_empty() {
             return Err("mail.from is needed when mail.smtp_url is set".into());
         }
+        self.revenue.validate(false)?;
         let newsletter = &self.newsletter;
         if !newsletter.smtp_url(&self.mail).is_empty() && newsletter.from.trim().is_empty() {
             return Err(
@@ -181,6 +300,7 @@ impl fmt::Debug for Config {
             .field("site", &self.site)
             .field("mail", &self.mail)
             .field("newsletter", &self.newsletter)
+            .field("revenue", &self.revenue)
             .finish()
     }
 }

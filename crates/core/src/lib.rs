@@ -6,6 +6,7 @@ pub mod config;
 pub mod editor;
 pub mod newsletter;
 pub mod page;
+pub mod revenue;
 pub mod settings;
 pub mod slug;
 pub mod staff;
@@ -14,7 +15,9 @@ pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     LibraryImage, NewArticle, NewImage, Section, Tag,
 };
-pub use config::{BannedNotice, Banner, Config, NavLink, NewsletterConfig, SiteConfig};
+pub use config::{
+    BannedNotice, Banner, Config, NavLink, NewsletterConfig, RevenueConfig, SiteConfig,
+};
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
 };
@@ -24,6 +27,7 @@ pub use newsletter::{
     SubscriberStats, SubscriberStatus, WeekGrowth, WeeklySchedule,
 };
 pub use page::{PageNumber, PageRequest, Paginated};
+pub use revenue::{Currency, Frequency, Money};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
 pub use staff::{Email, Invitation, Role, User, UserId};
