@@ -221,6 +221,90 @@ impl Frequency {
     }
 }
 
+/// An event from the provider, in Kolokol's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentEvent {
+    /// The provider's event id: the same event delivered twice changes nothing twice.
+    pub id: String,
+    /// When the provider made it (Unix seconds); later state wins over earlier.
+    pub created: i64,
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// A one-time gift was paid (or, for bank debits, will be: `paid` false until the
+    /// async event).
+    OneTimePaid {
+        payment: String,
+        email: Option<String>,
+        amount: Money,
+        paid: bool,
+    },
+    /// A checkout for a recurring gift finished: the subscription exists.
+    SubscriptionStarted {
+        subscription: String,
+        email: Option<String>,
+        amount: Money,
+        frequency: Frequency,
+    },
+    /// A one-time gift paid by a delayed method settled or failed.
+    AsyncPayment {
+        payment: String,
+        succeeded: bool,
+    },
+    /// A recurring payment was collected.
+    InvoicePaid {
+        payment: String,
+        subscription: String,
+        email: Option<String>,
+        amount: Money,
+    },
+    /// A renewal failed (the subscription is past due until it is retried or ends).
+    InvoiceFailed {
+        subscription: String,
+    },
+    /// The subscription's state or amount changed.
+    SubscriptionUpdated {
+        subscription: String,
+        status: String,
+        amount: Option<Money>,
+        frequency: Option<Frequency>,
+    },
+    SubscriptionEnded {
+        subscription: String,
+    },
+    /// Money went back: the payment no longer counts.
+    Refunded {
+        payment: String,
+    },
+    Disputed {
+        payment: String,
+    },
+    /// Known but needs nothing (an expired checkout, an event type we do not use).
+    Ignored {
+        kind: String,
+    },
+}
+
+/// Where the money stands against the goal, in the newsroom's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Funding {
+    /// Monthly recurring revenue: active monthly gifts plus annual ones divided by 12.
+    pub recurring_minor: i64,
+    /// One-time gifts paid this calendar month (refunds taken out).
+    pub once_this_month_minor: i64,
+    /// People giving every month or year.
+    pub recurring_supporters: i64,
+}
+
+impl Funding {
+    pub fn total_minor(&self) -> i64 {
+        self.recurring_minor + self.once_this_month_minor
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

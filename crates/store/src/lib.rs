@@ -9,6 +9,7 @@ mod error;
 mod newsletter;
 mod postgres;
 pub mod related;
+mod revenue;
 mod rows;
 mod sql;
 mod sqlite;
@@ -28,6 +29,7 @@ pub use newsletter::{
     CONFIRMATION_RESEND_SECS, ImportReport, MAX_DELIVERY_ATTEMPTS, NewsletterStore,
 };
 pub use postgres::PostgresStore;
+pub use revenue::RevenueStore;
 pub use sqlite::SqliteStore;
 
 /// Which database a store talks to.
@@ -59,7 +61,7 @@ pub struct SitemapEntry {
 /// "Now" is always passed in, never read inside a query, so that scheduled articles
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
-pub trait Store: NewsletterStore + Send + Sync + 'static {
+pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies pending schema migrations.

@@ -33,3 +33,5 @@ crate::sql::impl_store!(
 );
 
 crate::newsletter::impl_newsletter_store!(PostgresStore, "BEGIN");
+
+crate::revenue::impl_revenue_store!(PostgresStore, "BEGIN");

@@ -1071,3 +1071,254 @@ async fn postgres_tells_the_newsletter_story() {
         .unwrap();
     newsletter_story(store).await;
 }
+
+async fn revenue_story(store: DynStore) {
+    use kolokol_core::revenue::{EventKind, PaymentEvent};
+    use kolokol_core::{Currency, Frequency, Money};
+    store.migrate().await.unwrap();
+    let usd = Currency::parse("USD").unwrap();
+    let eur = Currency::parse("EUR").unwrap();
+    let month = at(1);
+    let event = |id: &str, created: DateTime<Utc>, kind: EventKind| PaymentEvent {
+        id: id.into(),
+        created: created.timestamp(),
+        kind,
+    };
+    let apply = |e: PaymentEvent| {
+        let store = store.clone();
+        async move {
+            store
+                .apply_payment_event("stripe", &e, at(20))
+                .await
+                .unwrap()
+        }
+    };
+    // A one-time gift, delivered twice: counted once.
+    let gift = event(
+        "evt_gift",
+        at(3),
+        EventKind::OneTimePaid {
+            payment: "pi_gift".into(),
+            email: Some("Donor@Reader.example".into()),
+            amount: Money::new(2500, usd),
+            paid: true,
+        },
+    );
+    assert!(apply(gift.clone()).await);
+    assert!(!apply(gift).await, "a duplicate changes nothing");
+    // A gift in another currency is not in the dollar meter.
+    apply(event(
+        "evt_eur",
+        at(3),
+        EventKind::OneTimePaid {
+            payment: "pi_eur".into(),
+            email: None,
+            amount: Money::new(9900, eur),
+            paid: true,
+        },
+    ))
+    .await;
+    // A bank debit still pending, then failed: never counted.
+    apply(event(
+        "evt_sepa",
+        at(4),
+        EventKind::OneTimePaid {
+            payment: "pi_sepa".into(),
+            email: None,
+            amount: Money::new(7000, usd),
+            paid: false,
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_sepa_failed",
+        at(5),
+        EventKind::AsyncPayment {
+            payment: "pi_sepa".into(),
+            succeeded: false,
+        },
+    ))
+    .await;
+    let funding = store.funding("USD", month).await.unwrap();
+    assert_eq!(
+        (funding.once_this_month_minor, funding.recurring_minor),
+        (2500, 0)
+    );
+
+    // A monthly gift whose events arrive out of order: the invoice first, then the
+    // checkout, then an older "updated" that must not undo a newer state.
+    apply(event(
+        "evt_inv1",
+        at(6),
+        EventKind::InvoicePaid {
+            payment: "pi_inv1".into(),
+            subscription: "sub_m".into(),
+            email: Some("monthly@reader.example".into()),
+            amount: Money::new(1000, usd),
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_start",
+        at(6),
+        EventKind::SubscriptionStarted {
+            subscription: "sub_m".into(),
+            email: Some("monthly@reader.example".into()),
+            amount: Money::new(1000, usd),
+            frequency: Frequency::Monthly,
+        },
+    ))
+    .await;
+    // An annual gift counts a twelfth.
+    apply(event(
+        "evt_year",
+        at(7),
+        EventKind::SubscriptionStarted {
+            subscription: "sub_y".into(),
+            email: Some("yearly@reader.example".into()),
+            amount: Money::new(12_000, usd),
+            frequency: Frequency::Annual,
+        },
+    ))
+    .await;
+    let funding = store.funding("USD", month).await.unwrap();
+    assert_eq!(
+        (funding.recurring_minor, funding.recurring_supporters),
+        (2000, 2)
+    );
+    assert_eq!(
+        funding.total_minor(),
+        4500,
+        "recurring payments are not one-time gifts"
+    );
+
+    // The monthly gift is raised to $15; an older "past due" arrives late and is ignored.
+    apply(event(
+        "evt_raise",
+        at(9),
+        EventKind::SubscriptionUpdated {
+            subscription: "sub_m".into(),
+            status: "active".into(),
+            amount: Some(Money::new(1500, usd)),
+            frequency: Some(Frequency::Monthly),
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_late",
+        at(8),
+        EventKind::InvoiceFailed {
+            subscription: "sub_m".into(),
+        },
+    ))
+    .await;
+    assert_eq!(
+        store.funding("USD", month).await.unwrap().recurring_minor,
+        2500
+    );
+    // A failed renewal stops counting until it is paid again.
+    apply(event(
+        "evt_fail",
+        at(10),
+        EventKind::InvoiceFailed {
+            subscription: "sub_y".into(),
+        },
+    ))
+    .await;
+    assert_eq!(
+        store.funding("USD", month).await.unwrap().recurring_minor,
+        1500
+    );
+    // Cancelled, then a stale "active" update: it stays cancelled.
+    apply(event(
+        "evt_end",
+        at(11),
+        EventKind::SubscriptionEnded {
+            subscription: "sub_m".into(),
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_stale",
+        at(12),
+        EventKind::SubscriptionUpdated {
+            subscription: "sub_m".into(),
+            status: "active".into(),
+            amount: None,
+            frequency: None,
+        },
+    ))
+    .await;
+    assert_eq!(
+        store.funding("USD", month).await.unwrap().recurring_minor,
+        0
+    );
+
+    // A refund that arrives before its payment: once the payment arrives it stays refunded.
+    apply(event(
+        "evt_refund",
+        at(13),
+        EventKind::Refunded {
+            payment: "pi_later".into(),
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_later",
+        at(12),
+        EventKind::OneTimePaid {
+            payment: "pi_later".into(),
+            email: None,
+            amount: Money::new(5000, usd),
+            paid: true,
+        },
+    ))
+    .await;
+    apply(event(
+        "evt_refund_gift",
+        at(14),
+        EventKind::Refunded {
+            payment: "pi_gift".into(),
+        },
+    ))
+    .await;
+    assert_eq!(
+        store
+            .funding("USD", month)
+            .await
+            .unwrap()
+            .once_this_month_minor,
+        0
+    );
+    // Unknown kinds are recorded and otherwise ignored.
+    assert!(
+        apply(event(
+            "evt_x",
+            at(15),
+            EventKind::Ignored {
+                kind: "customer.created".into()
+            }
+        ))
+        .await
+    );
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_revenue_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("revenue.db").display()
+    ))
+    .await
+    .unwrap();
+    revenue_story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_revenue_story() {
+    let store = kolokol_store::connect(&kolokol_testkit::postgres_database("revenue").await)
+        .await
+        .unwrap();
+    revenue_story(store).await;
+}

@@ -1,0 +1,160 @@
+//! Stripe through its documented HTTP API: form-encoded requests with the secret key
+//! as a bearer token and an `Idempotency-Key`, JSON answers. The API address is
+//! configurable so tests run against a local server that speaks the same API.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use kolokol_core::Frequency;
+use serde_json::Value;
+
+use crate::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
+
+pub struct StripeProvider {
+    base: String,
+    secret_key: String,
+    http: reqwest::Client,
+}
+
+impl StripeProvider {
+    pub fn new(base: &str, secret_key: &str) -> Result<Self, PaymentError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| PaymentError::Unreachable(e.to_string()))?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            secret_key: secret_key.to_owned(),
+            http,
+        })
+    }
+
+    /// The form fields of a Checkout Session for this request.
+    pub fn checkout_form(request: &CheckoutRequest) -> Vec<(String, String)> {
+        let mut form: Vec<(&str, String)> = vec![
+            ("success_url", request.success_url.clone()),
+            ("cancel_url", request.cancel_url.clone()),
+            ("line_items[0][quantity]", "1".into()),
+            (
+                "line_items[0][price_data][currency]",
+                request.amount.currency.lower(),
+            ),
+            (
+                "line_items[0][price_data][unit_amount]",
+                request.amount.minor.to_string(),
+            ),
+            (
+                "line_items[0][price_data][product_data][name]",
+                request.description.clone(),
+            ),
+            ("metadata[frequency]", request.frequency.as_str().into()),
+        ];
+        match request.frequency {
+            Frequency::Once => {
+                form.push(("mode", "payment".into()));
+                form.push(("submit_type", "donate".into()));
+                if !request.statement_descriptor.is_empty() {
+                    form.push((
+                        "payment_intent_data[statement_descriptor_suffix]",
+                        request.statement_descriptor.clone(),
+                    ));
+                }
+            }
+            Frequency::Monthly | Frequency::Annual => {
+                form.push(("mode", "subscription".into()));
+                let interval = if request.frequency == Frequency::Monthly {
+                    "month"
+                } else {
+                    "year"
+                };
+                form.push((
+                    "line_items[0][price_data][recurring][interval]",
+                    interval.into(),
+                ));
+                form.push((
+                    "subscription_data[metadata][frequency]",
+                    request.frequency.as_str().into(),
+                ));
+            }
+        }
+        form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        form: &[(String, String)],
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, PaymentError> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.secret_key)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| PaymentError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let json: Value = response
+            .json()
+            .await
+            .map_err(|e| PaymentError::Unreachable(format!("unreadable answer: {e}")))?;
+        if !status.is_success() {
+            let message = json
+                .pointer("/error/message")
+                .and_then(Value::as_str)
+                .unwrap_or("no message")
+                .to_owned();
+            return Err(PaymentError::Refused(format!("{status}: {message}")));
+        }
+        Ok(json)
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for StripeProvider {
+    fn name(&self) -> &'static str {
+        "stripe"
+    }
+
+    async fn create_checkout(
+        &self,
+        request: &CheckoutRequest,
+    ) -> Result<CheckoutSession, PaymentError> {
+        let json = self
+            .post(
+                "/v1/checkout/sessions",
+                &Self::checkout_form(request),
+                Some(&request.idempotency_key),
+            )
+            .await?;
+        let field = |name: &str| {
+            json.get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| PaymentError::Refused(format!("the session has no {name}")))
+        };
+        Ok(CheckoutSession {
+            id: field("id")?,
+            url: field("url")?,
+        })
+    }
+
+    async fn cancel_subscription(&self, subscription_id: &str) -> Result<(), PaymentError> {
+        self.post(
+            &format!("/v1/subscriptions/{subscription_id}"),
+            &[("cancel_at_period_end".into(), "true".into())],
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}

@@ -1,0 +1,272 @@
+//! The reader-revenue ledger: provider events applied exactly once, in any order.
+//!
+//! Every event is recorded by its id in the same transaction as its effects, so a
+//! retried or duplicated delivery changes nothing twice. Effects are upserts that
+//! converge whatever the order: a payment's status only moves forward (pending → paid
+//! → failed/refunded/disputed), a subscription's state is taken from the newest event
+//! (by the provider's timestamp), and an ended subscription stays ended.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kolokol_core::revenue::{Funding, PaymentEvent};
+
+use crate::StoreError;
+
+#[async_trait]
+pub trait RevenueStore: Send + Sync + 'static {
+    /// Applies a provider event; false when it had been applied before.
+    async fn apply_payment_event(
+        &self,
+        provider: &str,
+        event: &PaymentEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The meter: recurring revenue and this month's one-time gifts in `currency`.
+    async fn funding(
+        &self,
+        currency: &str,
+        month_start: DateTime<Utc>,
+    ) -> Result<Funding, StoreError>;
+}
+
+/// How far along a payment's status is; it never moves back.
+pub(crate) fn status_rank(status: &str) -> i64 {
+    match status {
+        "pending" => 0,
+        "paid" => 1,
+        _ => 2,
+    }
+}
+
+pub(crate) const RANK: &str = "(CASE status WHEN 'pending' THEN 0 WHEN 'paid' THEN 1 ELSE 2 END)";
+
+macro_rules! impl_revenue_store {
+    ($store:ty, $begin:expr) => {
+        impl $store {
+            async fn supporter_id(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                email: Option<&str>,
+                now: i64,
+            ) -> Result<Option<i64>, StoreError> {
+                let Some(email) = email.map(|e| e.trim().to_lowercase()).filter(|e| e.contains('@')) else {
+                    return Ok(None);
+                };
+                sqlx::query("INSERT INTO supporters (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
+                    .bind(&email)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(Some(
+                    sqlx::query_scalar("SELECT id FROM supporters WHERE email = $1")
+                        .bind(&email)
+                        .fetch_one(&mut **tx)
+                        .await?,
+                ))
+            }
+
+            /// Records or completes a payment, then moves its status forward.
+            #[expect(clippy::too_many_arguments, reason = "one upsert with every column an event may carry")]
+            async fn upsert_payment(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                payment: &str,
+                supporter: Option<i64>,
+                subscription: Option<&str>,
+                amount: Option<&kolokol_core::Money>,
+                kind: &str,
+                status: &str,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO payments (provider_id, supporter_id, subscription_id, amount_minor, currency, kind, status, paid_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) \
+                     ON CONFLICT (provider_id) DO UPDATE SET \
+                       supporter_id = COALESCE(payments.supporter_id, excluded.supporter_id), \
+                       subscription_id = COALESCE(payments.subscription_id, excluded.subscription_id), \
+                       amount_minor = CASE WHEN excluded.amount_minor > 0 THEN excluded.amount_minor ELSE payments.amount_minor END, \
+                       currency = CASE WHEN excluded.currency <> '' THEN excluded.currency ELSE payments.currency END, \
+                       kind = CASE WHEN excluded.amount_minor > 0 THEN excluded.kind ELSE payments.kind END",
+                )
+                .bind(payment)
+                .bind(supporter)
+                .bind(subscription)
+                .bind(amount.map_or(0, |m| m.minor))
+                .bind(amount.map_or(String::new(), |m| m.currency.code().to_owned()))
+                .bind(kind)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(&format!(
+                    "UPDATE payments SET status = $2 WHERE provider_id = $1 AND {} < $3",
+                    $crate::revenue::RANK
+                ))
+                .bind(payment)
+                .bind(status)
+                .bind($crate::revenue::status_rank(status))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Records or updates a subscription with the state an event of time `at`
+            /// reports; older news does not overwrite newer, and an end is final.
+            #[expect(clippy::too_many_arguments, reason = "one upsert with every column an event may carry")]
+            async fn upsert_subscription(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                subscription: &str,
+                supporter: Option<i64>,
+                amount: Option<&kolokol_core::Money>,
+                frequency: Option<kolokol_core::Frequency>,
+                status: Option<&str>,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO subscriptions (provider_id, supporter_id, amount_minor, currency, frequency, status, started_at, ended_at, state_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $6 = 'canceled' THEN $7 END, $8) \
+                     ON CONFLICT (provider_id) DO UPDATE SET \
+                       supporter_id = COALESCE(subscriptions.supporter_id, excluded.supporter_id), \
+                       amount_minor = CASE WHEN excluded.amount_minor > 0 AND (subscriptions.amount_minor = 0 OR subscriptions.state_at <= excluded.state_at) \
+                         THEN excluded.amount_minor ELSE subscriptions.amount_minor END, \
+                       currency = CASE WHEN excluded.currency <> '' AND (subscriptions.currency = '' OR subscriptions.state_at <= excluded.state_at) \
+                         THEN excluded.currency ELSE subscriptions.currency END, \
+                       frequency = CASE WHEN $9 AND subscriptions.state_at <= excluded.state_at THEN excluded.frequency ELSE subscriptions.frequency END, \
+                       status = CASE WHEN subscriptions.status = 'canceled' THEN 'canceled' \
+                         WHEN excluded.status = 'canceled' THEN 'canceled' \
+                         WHEN $10 AND subscriptions.state_at <= excluded.state_at THEN excluded.status \
+                         ELSE subscriptions.status END, \
+                       ended_at = COALESCE(subscriptions.ended_at, excluded.ended_at), \
+                       state_at = CASE WHEN subscriptions.state_at > excluded.state_at THEN subscriptions.state_at ELSE excluded.state_at END",
+                )
+                .bind(subscription)
+                .bind(supporter)
+                .bind(amount.map_or(0, |m| m.minor))
+                .bind(amount.map_or(String::new(), |m| m.currency.code().to_owned()))
+                .bind(match frequency {
+                    Some(kolokol_core::Frequency::Annual) => "annual",
+                    _ => "monthly",
+                })
+                .bind(status.unwrap_or("active"))
+                .bind(at)
+                .bind(at)
+                .bind(frequency.is_some())
+                .bind(status.is_some())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::revenue::RevenueStore for $store {
+            async fn apply_payment_event(
+                &self,
+                provider: &str,
+                event: &kolokol_core::revenue::PaymentEvent,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, StoreError> {
+                use kolokol_core::revenue::EventKind;
+                let mut tx = self.pool.begin_with($begin).await?;
+                let kind = match &event.kind {
+                    EventKind::OneTimePaid { .. } => "one_time_paid",
+                    EventKind::SubscriptionStarted { .. } => "subscription_started",
+                    EventKind::AsyncPayment { .. } => "async_payment",
+                    EventKind::InvoicePaid { .. } => "invoice_paid",
+                    EventKind::InvoiceFailed { .. } => "invoice_failed",
+                    EventKind::SubscriptionUpdated { .. } => "subscription_updated",
+                    EventKind::SubscriptionEnded { .. } => "subscription_ended",
+                    EventKind::Refunded { .. } => "refunded",
+                    EventKind::Disputed { .. } => "disputed",
+                    EventKind::Ignored { .. } => "ignored",
+                };
+                let new = sqlx::query(
+                    "INSERT INTO payment_events (provider, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (provider, event_id) DO NOTHING",
+                )
+                .bind(provider)
+                .bind(&event.id)
+                .bind(kind)
+                .bind(now.timestamp())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    > 0;
+                if !new {
+                    return Ok(false);
+                }
+                let at = if event.created > 0 { event.created } else { now.timestamp() };
+                match &event.kind {
+                    EventKind::OneTimePaid { payment, email, amount, paid } => {
+                        let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
+                        let status = if *paid { "paid" } else { "pending" };
+                        Self::upsert_payment(&mut tx, payment, supporter, None, Some(amount), "once", status, at).await?;
+                    }
+                    EventKind::SubscriptionStarted { subscription, email, amount, frequency } => {
+                        let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
+                        Self::upsert_subscription(&mut tx, subscription, supporter, Some(amount), Some(*frequency), None, at).await?;
+                    }
+                    EventKind::AsyncPayment { payment, succeeded } => {
+                        let status = if *succeeded { "paid" } else { "failed" };
+                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", status, at).await?;
+                    }
+                    EventKind::InvoicePaid { payment, subscription, email, amount } => {
+                        let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
+                        Self::upsert_payment(&mut tx, payment, supporter, Some(subscription), Some(amount), "recurring", "paid", at).await?;
+                        Self::upsert_subscription(&mut tx, subscription, supporter, Some(amount), None, None, at).await?;
+                    }
+                    EventKind::InvoiceFailed { subscription } => {
+                        Self::upsert_subscription(&mut tx, subscription, None, None, None, Some("past_due"), at).await?;
+                    }
+                    EventKind::SubscriptionUpdated { subscription, status, amount, frequency } => {
+                        Self::upsert_subscription(&mut tx, subscription, None, amount.as_ref(), *frequency, Some(status), at).await?;
+                    }
+                    EventKind::SubscriptionEnded { subscription } => {
+                        Self::upsert_subscription(&mut tx, subscription, None, None, None, Some("canceled"), at).await?;
+                    }
+                    EventKind::Refunded { payment } => {
+                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", "refunded", at).await?;
+                    }
+                    EventKind::Disputed { payment } => {
+                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", "disputed", at).await?;
+                    }
+                    EventKind::Ignored { .. } => {}
+                }
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn funding(
+                &self,
+                currency: &str,
+                month_start: chrono::DateTime<chrono::Utc>,
+            ) -> Result<kolokol_core::revenue::Funding, StoreError> {
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT frequency, CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT), COUNT(*) FROM subscriptions \
+                     WHERE status IN ('active', 'trialing') AND currency = $1 GROUP BY frequency",
+                )
+                .bind(currency)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut funding = kolokol_core::revenue::Funding {
+                    recurring_minor: 0,
+                    once_this_month_minor: 0,
+                    recurring_supporters: 0,
+                };
+                for (frequency, sum, count) in rows {
+                    funding.recurring_minor += if frequency == "annual" { sum / 12 } else { sum };
+                    funding.recurring_supporters += count;
+                }
+                funding.once_this_month_minor = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments \
+                     WHERE kind = 'once' AND status = 'paid' AND currency = $1 AND paid_at >= $2",
+                )
+                .bind(currency)
+                .bind(month_start.timestamp())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(funding)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_revenue_store;
