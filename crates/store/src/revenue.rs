@@ -109,7 +109,6 @@ macro_rules! impl_revenue_store {
 
             /// Records or updates a subscription with the state an event of time `at`
             /// reports; older news does not overwrite newer, and an end is final.
-            #[expect(clippy::too_many_arguments, reason = "one upsert with every column an event may carry")]
             async fn upsert_subscription(
                 tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
                 subscription: &str,
