@@ -30,6 +30,12 @@ const KNOWN: [(&str, u8, &str); 12] = [
 ];
 
 impl Currency {
+    /// The default when nothing else is configured.
+    pub const USD: Currency = Currency {
+        code: *b"USD",
+        digits: 2,
+    };
+
     pub fn parse(code: &str) -> Result<Self, String> {
         let upper = code.trim().to_ascii_uppercase();
         KNOWN

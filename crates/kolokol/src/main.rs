@@ -529,8 +529,18 @@ async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyh
         data_dir: data,
         theme_dir: theme,
         site,
+        // The demo's payment provider: a checkout page of its own where nothing is
+        // charged. A configuration file cannot choose it.
+        revenue: kolokol_core::RevenueConfig {
+            provider: "demo".into(),
+            statement_descriptor: "NB MEDIA".into(),
+            bank_transfer: "Northern Bell Media Foundation\nIBAN: LV00 DEMO 0000 0000 0000 0 (demo)\nReference: your initials and \"NB\"".into(),
+            crypto: vec!["Bitcoin | bc1qdemo0000000000000000000000000000000000".into()],
+            ..kolokol_core::RevenueConfig::default()
+        },
         ..Config::default()
     };
+    config.revenue.validate(true).map_err(anyhow::Error::msg)?;
     let store = open_store(&config).await?;
     let created = kolokol_demo::seed(&store, &config.media_dir(), chrono::Utc::now()).await?;
     if created > 0 {
@@ -640,6 +650,10 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
     if let Some(delivery) = newsletter_delivery(&config)? {
         state.enable_newsletter_delivery(delivery);
     }
+    state.enable_revenue(
+        kolokol_web::revenue::Revenue::from_config(config.revenue.clone())
+            .map_err(|e| anyhow::anyhow!("revenue: {e}"))?,
+    );
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

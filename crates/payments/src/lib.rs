@@ -2,6 +2,7 @@
 //! Sessions created through Stripe's documented HTTP API, webhooks verified and read
 //! into [`PaymentEvent`]s), and a demo provider for `kolokol demo` and tests.
 
+pub mod demo;
 pub mod stripe;
 pub mod webhook;
 

@@ -228,7 +228,6 @@ macro_rules! impl_revenue_store {
                     }
                     EventKind::Ignored { .. } => {}
                 }
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(true)
             }

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod error;
 pub mod headers;
 pub mod newsletter;
+pub mod revenue;
 pub mod site;
 pub mod state;
 

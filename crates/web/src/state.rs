@@ -32,6 +32,7 @@ pub struct Inner {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::newsletter::NewsletterState,
+    pub(crate) revenue_slot: crate::revenue::RevenueSlot,
     /// Off for one-pass work like the static export, where a cache would only grow.
     caching: std::sync::atomic::AtomicBool,
 }
@@ -80,6 +81,7 @@ impl AppState {
             cache,
             mailer,
             newsletter: crate::newsletter::NewsletterState::new(&secret),
+            revenue_slot: crate::revenue::RevenueSlot::default(),
             caching: std::sync::atomic::AtomicBool::new(true),
         })))
     }

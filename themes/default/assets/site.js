@@ -20,3 +20,60 @@
     }
   });
 })();
+
+// The support banner: a live funding meter, the support form in a dialog, and
+// "Remind me later", which hides the prompt on this device only (localStorage; the
+// server never learns of it). Without this script the button opens /support.
+(function () {
+  "use strict";
+  var banner = document.querySelector(".support-banner");
+  var open = banner && banner.querySelector(".support-open");
+  if (!banner || !open) return;
+  var KEY = "kolokol-support-snooze-until";
+  var store;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (store && Number(store.getItem(KEY) || 0) > Date.now()) {
+    banner.hidden = true;
+    return;
+  }
+  var support = open.href.replace(/[?#].*$/, "").replace(/\/$/, "");
+  var dialog = document.querySelector(".support-dialog");
+  var days = 14;
+  var snooze = function () {
+    if (store) store.setItem(KEY, String(Date.now() + days * 86400000));
+    banner.hidden = true;
+    if (dialog && dialog.open) dialog.close();
+  };
+  var later = banner.querySelector(".banner-snooze");
+  if (later) { later.hidden = false; later.addEventListener("click", snooze); }
+  fetch(support + "/meter.json", { credentials: "omit" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (m) {
+      if (!m) return;
+      days = m.snooze_days || days;
+      var meter = banner.querySelector(".banner-meter");
+      if (meter) {
+        meter.textContent = m.raised + " of " + m.goal + " this month (" + m.percent + "%)";
+        meter.hidden = false;
+      }
+    })
+    .catch(function () {});
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  var body = dialog.querySelector(".support-dialog-body");
+  dialog.querySelector(".dialog-snooze").addEventListener("click", snooze);
+  dialog.querySelector(".dialog-close").addEventListener("click", function () { dialog.close(); });
+  open.addEventListener("click", function (event) {
+    event.preventDefault();
+    var show = function () { dialog.showModal(); };
+    if (body.childElementCount) { show(); return; }
+    fetch(support + "/form", { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(); })
+      .then(function (html) {
+        body.innerHTML = html;
+        var form = body.querySelector("form");
+        if (form) form.action = support + "/checkout";
+        show();
+      })
+      .catch(function () { window.location.href = open.href; });
+  });
+})();

@@ -6,6 +6,7 @@ mod lite;
 mod newsletter;
 mod pages;
 mod reach;
+mod support;
 pub mod views;
 
 use axum::Router;
@@ -28,7 +29,19 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/{slug}", get(pages::article))
         .route("/{kind}/{slug}", get(pages::list))
         .route("/archive", get(pages::archive))
-        .route("/support", get(pages::support))
+        .route("/support", get(support::page))
+        .route("/support/form", get(support::form))
+        .route("/support/meter.json", get(support::meter))
+        .route("/support/checkout", axum::routing::post(support::checkout))
+        .route("/support/thanks", get(support::thanks))
+        .route(
+            "/support/demo-checkout/{id}",
+            get(support::demo_checkout).post(support::demo_pay),
+        )
+        .route(
+            "/payments/stripe/webhook",
+            axum::routing::post(support::stripe_webhook),
+        )
         .route("/privacy", get(pages::privacy))
         .route("/mirrors", get(reach::page))
         .route(

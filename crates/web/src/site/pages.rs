@@ -289,27 +289,6 @@ pub async fn archive(
     list_page(state, spec, page, &headers).await
 }
 
-pub async fn support(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    state
-        .page("/support".into(), &headers, || async {
-            let sections = state.store.sections().await?;
-            let config = state.site();
-            let site = SiteView::new(&config, &sections);
-            let meta = Meta {
-                title: format!("Support {}", state.site().title),
-                description: state.site().banner.text.clone(),
-                canonical: urls::absolute(state.site().base(), "/support"),
-                og_type: "website",
-                ..Meta::default()
-            };
-            html_page(&state, "support.html", context! { site, meta })
-        })
-        .await
-}
-
 /// `/privacy`: what the site keeps about readers, supporters and subscribers.
 pub async fn privacy(
     State(state): State<AppState>,

@@ -92,6 +92,15 @@ impl TestApp {
         (app, sink)
     }
 
+    /// A server of its own taking money through `revenue` (the demo provider, or
+    /// Stripe pointed at a local fake).
+    pub async fn with_revenue(revenue: kolokol_core::RevenueConfig) -> TestApp {
+        let app = TestApp::start_with(None, false, None).await;
+        app.state
+            .enable_revenue(kolokol_web::revenue::Revenue::from_config(revenue).unwrap());
+        app
+    }
+
     async fn start(theme: Option<PathBuf>, demo: bool) -> TestApp {
         TestApp::start_with(theme, demo, None).await
     }

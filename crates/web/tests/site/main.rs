@@ -17,5 +17,6 @@ mod media;
 mod newsletter;
 mod pages;
 mod reach;
+mod support;
 mod two_factor;
 mod validity;

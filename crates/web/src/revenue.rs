@@ -1,0 +1,132 @@
+//! Reader revenue inside the server: the configuration, the payment provider when one
+//! is set, and the funding meter.
+
+use std::sync::{Arc, LazyLock, OnceLock};
+
+use chrono::{Datelike, TimeZone, Utc};
+use kolokol_core::revenue::Funding;
+use kolokol_core::{Currency, Money, RevenueConfig};
+use kolokol_payments::DynProvider;
+use kolokol_payments::demo::DemoProvider;
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How the newsroom takes money.
+pub struct Revenue {
+    pub config: RevenueConfig,
+    /// None: card payments are off (other ways to give still show).
+    pub provider: Option<DynProvider>,
+    /// The demo provider, when that is the provider (its checkout page is ours).
+    pub demo: Option<Arc<DemoProvider>>,
+}
+
+impl Revenue {
+    /// From the configuration: Stripe, the demo provider, or none.
+    pub fn from_config(config: RevenueConfig) -> Result<Self, String> {
+        let (provider, demo): (Option<DynProvider>, _) = match config.provider.as_str() {
+            "stripe" => {
+                let stripe = kolokol_payments::stripe::StripeProvider::new(
+                    &config.stripe_api_base,
+                    &config.stripe_secret_key,
+                )
+                .map_err(|e| e.to_string())?;
+                (Some(Arc::new(stripe)), None)
+            }
+            "demo" => {
+                let demo = Arc::new(DemoProvider::default());
+                (Some(Arc::clone(&demo) as DynProvider), Some(demo))
+            }
+            _ => (None, None),
+        };
+        Ok(Self {
+            config,
+            provider,
+            demo,
+        })
+    }
+
+    /// The newsroom's currency.
+    pub fn currency(&self) -> Currency {
+        Currency::parse(&self.config.currency).unwrap_or(Currency::USD)
+    }
+
+    /// The currencies offered, the newsroom's first.
+    pub fn currencies(&self) -> Vec<Currency> {
+        let mut list = vec![self.currency()];
+        for code in &self.config.currencies {
+            if let Ok(currency) = Currency::parse(code)
+                && !list.contains(&currency)
+            {
+                list.push(currency);
+            }
+        }
+        list
+    }
+}
+
+static NONE: LazyLock<Revenue> = LazyLock::new(|| Revenue {
+    config: RevenueConfig::default(),
+    provider: None,
+    demo: None,
+});
+
+/// The state's slot for it, set once at start-up.
+#[derive(Default)]
+pub struct RevenueSlot(OnceLock<Revenue>);
+
+/// The meter as templates and the banner's script show it.
+#[derive(Debug, Serialize)]
+pub struct FundingView {
+    pub raised: String,
+    pub goal: String,
+    pub percent: u32,
+    pub recurring: String,
+    pub once: String,
+    pub supporters: i64,
+    /// How long "Remind me later" hides the prompt.
+    pub snooze_days: u32,
+}
+
+impl AppState {
+    /// Sets how the newsroom takes money (once, at start-up).
+    pub fn enable_revenue(&self, revenue: Revenue) {
+        let _ = self.revenue_slot.0.set(revenue);
+    }
+
+    /// How the newsroom takes money.
+    pub fn revenue(&self) -> &Revenue {
+        self.revenue_slot.0.get().unwrap_or(&NONE)
+    }
+
+    /// Where this month stands against the goal.
+    pub async fn funding(&self) -> Result<(Funding, FundingView), AppError> {
+        let revenue = self.revenue();
+        let currency = revenue.currency();
+        let tz = self.site().tz();
+        let local = Utc::now().with_timezone(&tz);
+        let month_start = tz
+            .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+            .earliest()
+            .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+        let funding = self.store.funding(currency.code(), month_start).await?;
+        let goal =
+            i64::from(revenue.config.monthly_goal) * 10_i64.pow(u32::from(currency.digits()));
+        let percent = if goal > 0 {
+            u32::try_from((funding.total_minor() * 100 / goal).clamp(0, 100)).unwrap_or(0)
+        } else {
+            0
+        };
+        let view = FundingView {
+            raised: Money::new(funding.total_minor(), currency).display(),
+            goal: Money::new(goal, currency).display(),
+            percent,
+            recurring: Money::new(funding.recurring_minor, currency).display(),
+            once: Money::new(funding.once_this_month_minor, currency).display(),
+            supporters: funding.recurring_supporters,
+            snooze_days: revenue.config.snooze_days,
+        };
+        Ok((funding, view))
+    }
+}

@@ -1,0 +1,427 @@
+//! Supporting the newsroom: the support page and form (Once / Monthly / Annual, preset
+//! or own amount, currency), the checkout it starts, the thank-you page, the funding
+//! meter, the demo provider's checkout page, and Stripe's webhook.
+//!
+//! Money is recorded only from the provider's signed webhooks (or, for the demo
+//! provider, its own checkout page), never from the thank-you page.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use kolokol_core::revenue::{EventKind, PaymentEvent};
+use kolokol_core::{Currency, Frequency, Money};
+use kolokol_payments::CheckoutRequest;
+use kolokol_render::urls;
+use minijinja::context;
+use serde::Serialize;
+
+use super::pages::HTML;
+use super::views::{Meta, SiteView};
+use crate::admin::{FormData, password};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What the support form offers, for the templates.
+#[derive(Debug, Serialize)]
+struct Offer {
+    currencies: Vec<CurrencyOffer>,
+    presets: Vec<u32>,
+    card: bool,
+    snooze_days: u32,
+    bank_transfer: String,
+    crypto: Vec<(String, String)>,
+    links: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+struct CurrencyOffer {
+    code: String,
+    /// `€25` for each preset.
+    labels: Vec<String>,
+}
+
+/// The form as the reader left it, to show it again with a message.
+#[derive(Debug, Default, Serialize)]
+struct Choice {
+    frequency: String,
+    currency: String,
+    amount: String,
+    custom: String,
+}
+
+fn split_pairs(lines: &[String]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .filter_map(|l| l.split_once('|'))
+        .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+        .collect()
+}
+
+fn offer(state: &AppState) -> Offer {
+    let revenue = state.revenue();
+    let presets = revenue.config.presets.clone();
+    Offer {
+        currencies: revenue
+            .currencies()
+            .into_iter()
+            .map(|c| CurrencyOffer {
+                code: c.code().to_owned(),
+                labels: presets
+                    .iter()
+                    .map(|p| {
+                        Money::new(i64::from(*p) * 10_i64.pow(u32::from(c.digits())), c).display()
+                    })
+                    .collect(),
+            })
+            .collect(),
+        presets,
+        card: revenue.provider.is_some(),
+        snooze_days: revenue.config.snooze_days,
+        bank_transfer: revenue.config.bank_transfer.clone(),
+        crypto: split_pairs(&revenue.config.crypto),
+        links: split_pairs(&revenue.config.links),
+    }
+}
+
+async fn support_page(
+    state: &AppState,
+    status: StatusCode,
+    choice: &Choice,
+    error: Option<&str>,
+) -> Result<Response, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let meta = Meta {
+        title: format!("Support {}", config.title),
+        description: config.banner.text.clone(),
+        canonical: urls::absolute(config.base(), "/support"),
+        og_type: "website",
+        ..Meta::default()
+    };
+    let (_, funding) = state.funding().await?;
+    let body = state.theme.render(
+        "support.html",
+        context! { site, meta, offer => offer(state), choice, error, funding },
+    )?;
+    let body = kolokol_render::links::relativize_for_page(&body, "/support");
+    // Not cached: the meter moves with every gift.
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `/support`
+pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let choice = Choice {
+        frequency: "monthly".into(),
+        currency: state.revenue().currency().code().to_owned(),
+        amount: state
+            .revenue()
+            .config
+            .presets
+            .get(1)
+            .or(state.revenue().config.presets.first())
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        custom: String::new(),
+    };
+    support_page(&state, StatusCode::OK, &choice, None).await
+}
+
+/// `/support/form`: the form alone, which the banner's dialog loads.
+pub async fn form(State(state): State<AppState>) -> Result<Response, AppError> {
+    let body = state.theme.render(
+        "partials/support-form.html",
+        context! {
+            offer => offer(&state),
+            choice => Choice {
+                frequency: "monthly".into(),
+                currency: state.revenue().currency().code().to_owned(),
+                amount: state.revenue().config.presets.get(1).map(ToString::to_string).unwrap_or_default(),
+                custom: String::new(),
+            },
+        },
+    )?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `/support/meter.json`: the banner's meter.
+pub async fn meter(State(state): State<AppState>) -> Result<Response, AppError> {
+    let (_, view) = state.funding().await?;
+    let body = serde_json::to_string(&view).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The support form's answer: off to the provider's checkout.
+pub async fn checkout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let choice = Choice {
+        frequency: form.get("frequency").to_owned(),
+        currency: form.get("currency").to_owned(),
+        amount: form.get("amount").to_owned(),
+        custom: form.get("custom").trim().to_owned(),
+    };
+    let refuse = |message: String| {
+        let state = state.clone();
+        let choice = &choice;
+        async move {
+            support_page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                choice,
+                Some(&message),
+            )
+            .await
+        }
+    };
+    let revenue = state.revenue();
+    let Some(provider) = revenue.provider.clone() else {
+        return refuse(
+            "Card payments are not set up here; please use one of the other ways below.".into(),
+        )
+        .await;
+    };
+    let Some(frequency) = Frequency::parse(&choice.frequency) else {
+        return refuse("Choose once, monthly or annual.".into()).await;
+    };
+    let currency = match Currency::parse(&choice.currency) {
+        Ok(c) if revenue.currencies().contains(&c) => c,
+        _ => return refuse("Choose one of the currencies offered.".into()).await,
+    };
+    let typed = if choice.custom.is_empty() {
+        &choice.amount
+    } else {
+        &choice.custom
+    };
+    let amount = match Money::parse(typed, currency) {
+        Ok(amount) => amount,
+        Err(message) => return refuse(message).await,
+    };
+    let base = absolute_base(&state, &headers);
+    let description = match frequency {
+        Frequency::Once => "One-time support".to_owned(),
+        Frequency::Monthly => "Monthly support".to_owned(),
+        Frequency::Annual => "Annual support".to_owned(),
+    };
+    let request = CheckoutRequest {
+        amount,
+        frequency,
+        success_url: format!("{base}/support/thanks?session_id={{CHECKOUT_SESSION_ID}}"),
+        cancel_url: format!("{base}/support"),
+        idempotency_key: password::random_token(),
+        description,
+        statement_descriptor: revenue.config.statement_descriptor.clone(),
+    };
+    match provider.create_checkout(&request).await {
+        Ok(session) => Ok(Redirect::to(&session.url).into_response()),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot start a checkout");
+            refuse("The payment service did not answer. Nothing was charged; please try again in a minute.".into()).await
+        }
+    }
+}
+
+/// The main address, or the host the reader came through (mirrors, onion) so they
+/// come back to where they were.
+fn absolute_base(state: &AppState, headers: &HeaderMap) -> String {
+    let site = state.site();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match host {
+        Some(host) if host.ends_with(".onion") => format!("http://{host}"),
+        Some(host)
+            if !site.base().contains(host)
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c)) =>
+        {
+            let scheme = if site.base().starts_with("https://") {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        }
+        _ => site.base().to_owned(),
+    }
+}
+
+/// `/support/thanks`: shown after the provider's checkout. Records nothing.
+pub async fn thanks(State(state): State<AppState>) -> Result<Response, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let meta = Meta {
+        title: "Thank you".into(),
+        canonical: urls::absolute(config.base(), "/support/thanks"),
+        ..Meta::default()
+    };
+    let body = state
+        .theme
+        .render("support-thanks.html", context! { site, meta })?;
+    let body = kolokol_render::links::relativize_for_page(&body, "/support/thanks");
+    Ok((
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The demo provider's checkout page.
+pub async fn demo_checkout(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let demo = state.revenue().demo.as_ref().ok_or(AppError::NotFound)?;
+    let request = demo.peek(&id).ok_or(AppError::NotFound)?;
+    let config = state.site();
+    let site = SiteView::new(&config, &[]);
+    let meta = Meta {
+        title: "Demo checkout".into(),
+        ..Meta::default()
+    };
+    let path = format!("/support/demo-checkout/{id}");
+    let body = state.theme.render(
+        "support-demo-checkout.html",
+        context! {
+            site, meta, action => path.clone(),
+            amount => request.amount.display(),
+            frequency => request.frequency.as_str(),
+        },
+    )?;
+    let body = kolokol_render::links::relativize_for_page(&body, &path);
+    Ok((
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// "Pays" a demo checkout: records what Stripe's webhooks would, then goes to the
+/// thank-you page.
+pub async fn demo_pay(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let demo = state.revenue().demo.as_ref().ok_or(AppError::NotFound)?;
+    let form = FormData::parse(&body);
+    let email = form.get("email").trim().to_lowercase();
+    let email = kolokol_core::Email::parse(&email)
+        .ok()
+        .map(|e| e.to_string());
+    let request = demo.take(&id).ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let mut events = Vec::new();
+    match request.frequency {
+        Frequency::Once => events.push(EventKind::OneTimePaid {
+            payment: demo.id("pi"),
+            email,
+            amount: request.amount,
+            paid: true,
+        }),
+        frequency => {
+            let subscription = demo.id("sub");
+            events.push(EventKind::SubscriptionStarted {
+                subscription: subscription.clone(),
+                email: email.clone(),
+                amount: request.amount,
+                frequency,
+            });
+            events.push(EventKind::InvoicePaid {
+                payment: demo.id("pi"),
+                subscription,
+                email,
+                amount: request.amount,
+            });
+        }
+    }
+    for kind in events {
+        let event = PaymentEvent {
+            id: demo.id("evt"),
+            created: now.timestamp(),
+            kind,
+        };
+        state.store.apply_payment_event("demo", &event, now).await?;
+    }
+    let success = request.success_url.replace("{CHECKOUT_SESSION_ID}", &id);
+    Ok(Redirect::to(&success).into_response())
+}
+
+/// `POST /payments/stripe/webhook`: verified, then applied once.
+pub async fn stripe_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let revenue = state.revenue();
+    if revenue.config.provider != "stripe" {
+        return (StatusCode::NOT_FOUND, "no Stripe account is configured").into_response();
+    }
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if let Err(e) = kolokol_payments::verify_signature(
+        signature,
+        &body,
+        &revenue.config.stripe_webhook_secret,
+        Utc::now().timestamp(),
+    ) {
+        tracing::warn!(error = %e, "refused a webhook");
+        return (StatusCode::BAD_REQUEST, format!("signature refused: {e}")).into_response();
+    }
+    let event = match kolokol_payments::parse_event(&body) {
+        Ok(event) => event,
+        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
+    match state
+        .store
+        .apply_payment_event("stripe", &event, Utc::now())
+        .await
+    {
+        Ok(true) => (StatusCode::OK, "recorded").into_response(),
+        Ok(false) => (StatusCode::OK, "already recorded").into_response(),
+        // Stripe retries on anything but 2xx: nothing is lost.
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot record a webhook");
+            let mut response = (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            response
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! Reader revenue over HTTP: the support form, checkout through the demo provider and
+//! through Stripe's API (a local server that speaks it), signed webhooks, the meter.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use kolokol_core::RevenueConfig;
+
+use crate::common::{TestApp, select, text_of};
+
+async fn checkout(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.client()
+        .post(app.url("/support/checkout"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn meter(app: &TestApp) -> serde_json::Value {
+    serde_json::from_str(&app.text("/support/meter.json").await).unwrap()
+}
+
+#[tokio::test]
+async fn a_reader_gives_monthly_through_the_demo_checkout() {
+    let app = TestApp::with_revenue(RevenueConfig {
+        provider: "demo".into(),
+        ..RevenueConfig::default()
+    })
+    .await;
+    let page = app.html("/support").await;
+    assert_eq!(
+        select(&page, "form.support-form input[name=frequency]").len(),
+        3
+    );
+    assert_eq!(
+        select(&page, "form.support-form input[name=amount]").len(),
+        4
+    );
+    assert!(text_of(&page, ".funding").contains("$0 of $10,000"));
+
+    // Bad choices come back with a message and start nothing.
+    for (fields, message) in [
+        (
+            vec![
+                ("frequency", "weekly"),
+                ("currency", "USD"),
+                ("amount", "10"),
+            ],
+            "once, monthly or annual",
+        ),
+        (
+            vec![("frequency", "once"), ("currency", "RUB"), ("amount", "10")],
+            "currencies offered",
+        ),
+        (
+            vec![
+                ("frequency", "once"),
+                ("currency", "USD"),
+                ("custom", "ten"),
+            ],
+            "not an amount",
+        ),
+        (
+            vec![("frequency", "once"), ("currency", "USD"), ("custom", "0")],
+            "more than zero",
+        ),
+    ] {
+        let response = checkout(&app, &fields).await;
+        assert_eq!(response.status(), 422, "{fields:?}");
+        assert!(
+            response.text().await.unwrap().contains(message),
+            "{message}"
+        );
+    }
+
+    let started = checkout(
+        &app,
+        &[
+            ("frequency", "monthly"),
+            ("currency", "USD"),
+            ("amount", "10"),
+        ],
+    )
+    .await;
+    assert_eq!(started.status(), 303);
+    let location = started.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/support/demo-checkout/"),
+        "{location}"
+    );
+    let demo = app.html(&location).await;
+    let shown = text_of(&demo, "main");
+    assert!(
+        shown.contains("$10") && shown.contains("monthly"),
+        "{shown}"
+    );
+    let paid = app
+        .client()
+        .post(app.url(&location))
+        .form(&[("email", "monthly@reader.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), 303);
+    let thanks = paid.headers()["location"].to_str().unwrap().to_owned();
+    assert!(thanks.contains("/support/thanks?session_id="), "{thanks}");
+    assert_eq!(
+        app.client().get(&thanks).send().await.unwrap().status(),
+        200
+    );
+    // Paying the same demo checkout twice is not possible.
+    let again = app.client().post(app.url(&location)).send().await.unwrap();
+    assert_eq!(again.status(), 404);
+
+    let one_off = checkout(
+        &app,
+        &[
+            ("frequency", "once"),
+            ("currency", "USD"),
+            ("amount", "5"),
+            ("custom", "7.50"),
+        ],
+    )
+    .await;
+    let location = one_off.headers()["location"].to_str().unwrap().to_owned();
+    app.client()
+        .post(app.url(&location))
+        .form(&[("email", "")])
+        .send()
+        .await
+        .unwrap();
+
+    let meter = meter(&app).await;
+    assert_eq!(meter["raised"], "$17.50", "{meter}");
+    assert_eq!(meter["recurring"], "$10");
+    assert_eq!(
+        meter["once"], "$7.50",
+        "the typed amount wins over the preset"
+    );
+    assert_eq!(meter["supporters"], 1);
+}
+
+/// A local stand-in for Stripe's API: it checks what Kolokol sends and answers as
+/// Stripe documents.
+#[derive(Clone, Default)]
+struct FakeStripe {
+    requests: Arc<Mutex<Vec<(HeaderMap, Vec<(String, String)>)>>>,
+}
+
+async fn fake_sessions(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> (axum::http::StatusCode, String) {
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let auth_ok = headers.get("authorization").and_then(|v| v.to_str().ok())
+        == Some("Bearer sk_test_kolokol");
+    fake.requests.lock().unwrap().push((headers, form));
+    if !auth_ok {
+        return (
+            axum::http::StatusCode::UNAUTHORIZED,
+            r#"{"error":{"message":"Invalid API Key provided"}}"#.into(),
+        );
+    }
+    let n = fake.requests.lock().unwrap().len();
+    (
+        axum::http::StatusCode::OK,
+        format!(
+            r#"{{"id":"cs_test_{n}","object":"checkout.session","url":"https://checkout.stripe.test/c/pay/cs_test_{n}"}}"#
+        ),
+    )
+}
+
+async fn start_fake_stripe() -> (String, FakeStripe) {
+    let fake = FakeStripe::default();
+    let router = axum::Router::new()
+        .route("/v1/checkout/sessions", axum::routing::post(fake_sessions))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (base, fake)
+}
+
+const WEBHOOK_SECRET: &str = "whsec_kolokol_test";
+
+async fn deliver(app: &TestApp, body: &serde_json::Value, secret: &str, at: i64) -> (u16, String) {
+    let body = serde_json::to_vec(body).unwrap();
+    let header = kolokol_payments::webhook::signature_header(secret, at, &body);
+    let response = app
+        .client()
+        .post(app.url("/payments/stripe/webhook"))
+        .header("stripe-signature", header)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn event(id: &str, kind: &str, created: i64, object: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({ "id": id, "object": "event", "created": created, "type": kind, "data": { "object": object } })
+}
+
+#[tokio::test]
+async fn stripe_checkout_sessions_and_signed_webhooks() {
+    let (base, fake) = start_fake_stripe().await;
+    let app = TestApp::with_revenue(RevenueConfig {
+        provider: "stripe".into(),
+        stripe_secret_key: "sk_test_kolokol".into(),
+        stripe_webhook_secret: WEBHOOK_SECRET.into(),
+        stripe_api_base: base,
+        statement_descriptor: "NB MEDIA".into(),
+        ..RevenueConfig::default()
+    })
+    .await;
+
+    // Monthly: a subscription-mode session with a monthly price.
+    let monthly = checkout(
+        &app,
+        &[
+            ("frequency", "monthly"),
+            ("currency", "EUR"),
+            ("amount", "25"),
+        ],
+    )
+    .await;
+    assert_eq!(monthly.status(), 303);
+    assert_eq!(
+        monthly.headers()["location"],
+        "https://checkout.stripe.test/c/pay/cs_test_1"
+    );
+    let once = checkout(
+        &app,
+        &[("frequency", "once"), ("currency", "USD"), ("amount", "5")],
+    )
+    .await;
+    assert_eq!(once.status(), 303);
+    let requests = fake.requests.lock().unwrap().clone();
+    let field = |n: usize, name: &str| {
+        requests[n]
+            .1
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(field(0, "mode"), "subscription");
+    assert_eq!(
+        field(0, "line_items[0][price_data][recurring][interval]"),
+        "month"
+    );
+    assert_eq!(field(0, "line_items[0][price_data][unit_amount]"), "2500");
+    assert_eq!(field(0, "line_items[0][price_data][currency]"), "eur");
+    assert!(field(0, "success_url").ends_with("/support/thanks?session_id={CHECKOUT_SESSION_ID}"));
+    assert_eq!(field(1, "mode"), "payment");
+    assert_eq!(field(1, "submit_type"), "donate");
+    assert_eq!(
+        field(1, "payment_intent_data[statement_descriptor_suffix]"),
+        "NB MEDIA"
+    );
+    let keys: Vec<_> = requests
+        .iter()
+        .map(|(h, _)| h["idempotency-key"].to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !keys[0].is_empty() && keys[0] != keys[1],
+        "each checkout has its own idempotency key"
+    );
+
+    // Webhooks: signed right, applied once.
+    let now = chrono::Utc::now().timestamp();
+    let paid = event(
+        "evt_1",
+        "checkout.session.completed",
+        now,
+        serde_json::json!({"mode": "payment", "payment_intent": "pi_1", "amount_total": 500, "currency": "usd",
+            "payment_status": "paid", "customer_details": {"email": "once@reader.example"}}),
+    );
+    assert_eq!(
+        deliver(&app, &paid, WEBHOOK_SECRET, now).await,
+        (200, "recorded".into())
+    );
+    assert_eq!(
+        deliver(&app, &paid, WEBHOOK_SECRET, now).await,
+        (200, "already recorded".into())
+    );
+    assert_eq!(meter(&app).await["once"], "$5");
+    // Wrong secret, stale timestamp, tampered body: refused, nothing recorded.
+    let other = event(
+        "evt_2",
+        "checkout.session.completed",
+        now,
+        serde_json::json!({"mode": "payment", "payment_intent": "pi_2", "amount_total": 90000, "currency": "usd", "payment_status": "paid"}),
+    );
+    assert_eq!(deliver(&app, &other, "whsec_wrong", now).await.0, 400);
+    assert_eq!(
+        deliver(&app, &other, WEBHOOK_SECRET, now - 3600).await.0,
+        400
+    );
+    let body = serde_json::to_vec(&other).unwrap();
+    let header = kolokol_payments::webhook::signature_header(WEBHOOK_SECRET, now, &body);
+    let tampered = String::from_utf8(body).unwrap().replace("90000", "90001");
+    let response = app
+        .client()
+        .post(app.url("/payments/stripe/webhook"))
+        .header("stripe-signature", header)
+        .body(tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let unsigned = app
+        .client()
+        .post(app.url("/payments/stripe/webhook"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 400);
+    assert_eq!(meter(&app).await["once"], "$5");
+
+    // A subscription whose events come out of order, then a refund of the one-off.
+    let invoice = event(
+        "evt_3",
+        "invoice.paid",
+        now,
+        serde_json::json!({"payment_intent": "pi_3", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd",
+            "customer_email": "monthly@reader.example"}),
+    );
+    let started = event(
+        "evt_4",
+        "checkout.session.completed",
+        now,
+        serde_json::json!({"mode": "subscription", "subscription": "sub_1", "amount_total": 1000, "currency": "usd",
+            "metadata": {"frequency": "monthly"}, "customer_details": {"email": "monthly@reader.example"}}),
+    );
+    assert_eq!(deliver(&app, &invoice, WEBHOOK_SECRET, now).await.0, 200);
+    assert_eq!(deliver(&app, &started, WEBHOOK_SECRET, now).await.0, 200);
+    assert_eq!(meter(&app).await["recurring"], "$10");
+    let refund = event(
+        "evt_5",
+        "charge.refunded",
+        now,
+        serde_json::json!({"payment_intent": "pi_1"}),
+    );
+    assert_eq!(deliver(&app, &refund, WEBHOOK_SECRET, now).await.0, 200);
+    let cancelled = event(
+        "evt_6",
+        "customer.subscription.deleted",
+        now + 1,
+        serde_json::json!({"id": "sub_1"}),
+    );
+    assert_eq!(deliver(&app, &cancelled, WEBHOOK_SECRET, now).await.0, 200);
+    let meter = meter(&app).await;
+    assert_eq!(
+        (meter["once"].as_str(), meter["recurring"].as_str()),
+        (Some("$0"), Some("$0")),
+        "{meter}"
+    );
+    // A malformed event body, correctly signed: refused with the reason.
+    let (status, text) = deliver(
+        &app,
+        &serde_json::json!({"id": "evt_7", "type": "invoice.paid", "data": {"object": {}}}),
+        WEBHOOK_SECRET,
+        now,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(text.contains("without"), "{text}");
+}
