@@ -144,9 +144,12 @@ async fn a_reader_gives_monthly_through_the_demo_checkout() {
 
 /// A local stand-in for Stripe's API: it checks what Kolokol sends and answers as
 /// Stripe documents.
+/// One request as the fake received it: headers and form fields.
+type Received = (HeaderMap, Vec<(String, String)>);
+
 #[derive(Clone, Default)]
 struct FakeStripe {
-    requests: Arc<Mutex<Vec<(HeaderMap, Vec<(String, String)>)>>>,
+    requests: Arc<Mutex<Vec<Received>>>,
 }
 
 async fn fake_sessions(
