@@ -523,3 +523,141 @@ async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
     assert!(quote.text().await.unwrap().contains("We waited all night"));
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_reader_gives_monthly_from_the_banner_and_can_snooze_it() {
+    let app = TestApp::with_revenue(kolokol_core::RevenueConfig {
+        provider: "demo".into(),
+        ..kolokol_core::RevenueConfig::default()
+    })
+    .await;
+    let driver = start_driver();
+    let browser = connect(&driver).await;
+    let wait = |css: &'static str| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"))
+        }
+    };
+    browser.goto(&app.url("/archive")).await.unwrap();
+    // The live meter in the banner.
+    let meter = wait(".banner-meter:not([hidden])").await;
+    assert!(meter.text().await.unwrap().contains("$0 of $10,000"));
+
+    // The button opens the form in a dialog; Monthly, $25, continue.
+    browser
+        .find(Locator::Css(".support-open"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait(".support-dialog[open] form.support-form").await;
+    browser
+        .find(Locator::Css(
+            ".support-dialog input[name=frequency][value=monthly]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(
+            ".support-dialog input[name=amount][value='25']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(".support-dialog button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The (demo) provider's checkout, then back to the thank-you page.
+    wait("form button.button-solid").await;
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/support/demo-checkout/")
+    );
+    let page = browser
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("$25") && page.contains("monthly"), "{page}");
+    browser
+        .find(Locator::Css("form button.button-solid"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = wait("main h1").await;
+    assert_eq!(heading.text().await.unwrap(), "Thank you");
+    assert_eq!(
+        browser.current_url().await.unwrap().path(),
+        "/support/thanks"
+    );
+
+    // The meter counts the gift (from the provider's record, not from this page).
+    browser.goto(&app.url("/archive")).await.unwrap();
+    let meter = wait(".banner-meter:not([hidden])").await;
+    assert!(
+        meter.text().await.unwrap().contains("$25 of $10,000"),
+        "{}",
+        meter.text().await.unwrap()
+    );
+
+    // "Remind me later" hides the banner on this device, across pages.
+    browser
+        .find(Locator::Css(".banner-snooze"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let hidden = browser
+        .execute(
+            "return document.querySelector('.support-banner').hidden;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, json!(true));
+    browser.goto(&app.url("/")).await.unwrap();
+    wait("main").await;
+    let hidden = browser
+        .execute(
+            "return document.querySelector('.support-banner').hidden;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, json!(true), "still snoozed on the next page");
+    let until = browser
+        .execute(
+            "return Number(localStorage.getItem('kolokol-support-snooze-until')) - Date.now();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let days = until.as_f64().unwrap() / 86_400_000.0;
+    assert!((13.9..=14.0).contains(&days), "{days} days");
+    browser.close().await.unwrap();
+}
