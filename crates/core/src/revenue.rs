@@ -311,6 +311,32 @@ impl Funding {
     }
 }
 
+/// A recurring gift as the ledger has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubscriptionRecord {
+    pub provider_id: String,
+    pub email: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub frequency: String,
+    pub status: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+}
+
+/// A payment as the ledger has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentRecord {
+    pub provider_id: String,
+    pub email: Option<String>,
+    pub subscription_id: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub kind: String,
+    pub status: String,
+    pub paid_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

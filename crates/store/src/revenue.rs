@@ -21,6 +21,15 @@ pub trait RevenueStore: Send + Sync + 'static {
         event: &PaymentEvent,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// Every recurring gift, newest first.
+    async fn subscriptions(
+        &self,
+    ) -> Result<Vec<kolokol_core::revenue::SubscriptionRecord>, StoreError>;
+    /// Payments made at or after `since`, newest first.
+    async fn payments_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<kolokol_core::revenue::PaymentRecord>, StoreError>;
     /// The meter: recurring revenue and this month's one-time gifts in `currency`.
     async fn funding(
         &self,
@@ -230,6 +239,45 @@ macro_rules! impl_revenue_store {
                 }
                 tx.commit().await?;
                 Ok(true)
+            }
+
+            async fn subscriptions(&self) -> Result<Vec<kolokol_core::revenue::SubscriptionRecord>, StoreError> {
+                let rows: Vec<(String, Option<String>, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT s.provider_id, p.email, s.amount_minor, s.currency, s.frequency, s.status, s.started_at, s.ended_at \
+                     FROM subscriptions s LEFT JOIN supporters p ON p.id = s.supporter_id ORDER BY s.started_at DESC, s.provider_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(provider_id, email, amount_minor, currency, frequency, status, started_at, ended_at)| {
+                        kolokol_core::revenue::SubscriptionRecord {
+                            provider_id, email, amount_minor, currency, frequency, status, started_at, ended_at,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn payments_since(
+                &self,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<kolokol_core::revenue::PaymentRecord>, StoreError> {
+                let rows: Vec<(String, Option<String>, Option<String>, i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT y.provider_id, p.email, y.subscription_id, y.amount_minor, y.currency, y.kind, y.status, y.paid_at \
+                     FROM payments y LEFT JOIN supporters p ON p.id = y.supporter_id WHERE y.paid_at >= $1 \
+                     ORDER BY y.paid_at DESC, y.provider_id",
+                )
+                .bind(since.timestamp())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(provider_id, email, subscription_id, amount_minor, currency, kind, status, paid_at)| {
+                        kolokol_core::revenue::PaymentRecord {
+                            provider_id, email, subscription_id, amount_minor, currency, kind, status, paid_at,
+                        }
+                    })
+                    .collect())
             }
 
             async fn funding(

@@ -8,6 +8,7 @@ mod auth;
 mod media;
 mod newsletter;
 pub mod password;
+mod revenue;
 mod settings;
 mod staff;
 mod two_factor;
@@ -77,6 +78,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/newsletter/{id}/test", post(newsletter::test))
         .route("/admin/newsletter/{id}/send", post(newsletter::delivery))
         .route("/admin/newsletter/{id}/progress", get(newsletter::progress))
+        .route("/admin/revenue", get(revenue::dashboard))
+        .route("/admin/revenue.csv", get(revenue::export))
         .route("/admin/subscribers", get(newsletter::subscribers))
         .route("/admin/subscribers.csv", get(newsletter::export))
         .route(

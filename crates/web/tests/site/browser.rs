@@ -191,6 +191,7 @@ async fn pages_pass_automated_wcag_checks() {
         format!("/admin/newsletter/{draft_issue}"),
         format!("/admin/newsletter/{sent_issue}"),
         "/admin/subscribers".to_owned(),
+        "/admin/revenue".to_owned(),
         "/admin".to_owned(),
         "/admin/articles/new".to_owned(),
         format!("/admin/articles/{article}"),

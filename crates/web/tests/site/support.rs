@@ -140,6 +140,23 @@ async fn a_reader_gives_monthly_through_the_demo_checkout() {
         "the typed amount wins over the preset"
     );
     assert_eq!(meter["supporters"], 1);
+
+    // The newsroom's view: the dashboard and every payment as CSV, for admins only.
+    let admin = app.sign_in(kolokol_core::Role::Admin, "Money Admin").await;
+    let editor = app.sign_in(kolokol_core::Role::Editor, "Desk Editor").await;
+    assert_eq!(editor.get("/admin/revenue").await.status(), 403);
+    let dashboard =
+        scraper::Html::parse_document(&admin.get("/admin/revenue").await.text().await.unwrap());
+    assert!(text_of(&dashboard, ".stat-list").contains("$10 monthly recurring revenue"));
+    let rows = text_of(&dashboard, "table.growth tbody");
+    assert!(rows.contains("$7.50"), "{rows}");
+    let csv = admin.get("/admin/revenue.csv").await.text().await.unwrap();
+    assert!(csv.starts_with("paid_at,email,kind,amount,currency,status,payment,subscription"));
+    assert!(
+        csv.contains(",monthly@reader.example,recurring,10.00,USD,paid,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",once,7.50,USD,paid,"), "{csv}");
 }
 
 /// A local stand-in for Stripe's API: it checks what Kolokol sends and answers as

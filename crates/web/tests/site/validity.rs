@@ -36,6 +36,7 @@ async fn every_kind_of_page_is_valid_html() {
         ("support", "/support"),
         ("mirrors", "/mirrors"),
         ("privacy", "/privacy"),
+        ("support-thanks", "/support/thanks"),
         ("newsletter-check", "/newsletter/check-your-inbox"),
         (
             "newsletter-unsubscribe",
@@ -140,6 +141,7 @@ async fn every_kind_of_page_is_valid_html() {
             format!("/admin/newsletter/{draft_issue}/preview"),
         ),
         ("admin-subscribers", "/admin/subscribers".to_owned()),
+        ("admin-revenue", "/admin/revenue".to_owned()),
     ] {
         let response = staff.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
