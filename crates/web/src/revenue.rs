@@ -130,3 +130,65 @@ impl AppState {
         Ok((funding, view))
     }
 }
+
+impl AppState {
+    /// Applies a provider event to the ledger and, the first time a payment is
+    /// recorded, mails the supporter a receipt (from the transactional sender).
+    pub async fn record_payment_event(
+        &self,
+        provider: &str,
+        event: &kolokol_core::revenue::PaymentEvent,
+    ) -> Result<bool, AppError> {
+        let new = self
+            .store
+            .apply_payment_event(provider, event, Utc::now())
+            .await?;
+        if new {
+            self.send_receipt(event).await;
+        }
+        Ok(new)
+    }
+
+    async fn send_receipt(&self, event: &kolokol_core::revenue::PaymentEvent) {
+        use kolokol_core::revenue::EventKind;
+        let (email, amount, payment, kind) = match &event.kind {
+            EventKind::OneTimePaid {
+                email: Some(email),
+                amount,
+                payment,
+                paid: true,
+            } => (email, amount, payment, "gift"),
+            EventKind::InvoicePaid {
+                email: Some(email),
+                amount,
+                payment,
+                ..
+            } => (email, amount, payment, "recurring gift"),
+            _ => return,
+        };
+        let Some(mailer) = &self.mailer else {
+            return;
+        };
+        let config = self.site();
+        let date = chrono::DateTime::from_timestamp(event.created, 0)
+            .unwrap_or_else(Utc::now)
+            .with_timezone(&config.tz())
+            .format("%-d %B %Y");
+        let mail = kolokol_mail::OutgoingMail {
+            to: email.clone(),
+            subject: format!("Your receipt from {}", config.title),
+            text: format!(
+                "Thank you. This is the receipt for your {kind} of {} to {} on {date}.\n\n\
+                 Payment reference: {payment}\n\n\
+                 See your giving or stop a recurring gift: {}\n\n{}\n",
+                amount.display(),
+                config.title,
+                kolokol_render::urls::absolute(config.base(), "/supporters"),
+                config.title,
+            ),
+        };
+        if let Err(e) = mailer.send(&mail).await {
+            tracing::warn!(error = %e, "cannot send a receipt");
+        }
+    }
+}

@@ -38,3 +38,18 @@ CREATE TABLE payments (
     paid_at BIGINT NOT NULL
 );
 CREATE INDEX payments_paid_at ON payments (paid_at);
+
+-- Supporters sign in with a link sent by e-mail: the token is kept hashed, works once
+-- and briefly; the session it opens is kept hashed too.
+CREATE TABLE supporter_tokens (
+    token_hash TEXT PRIMARY KEY,
+    supporter_id BIGINT NOT NULL REFERENCES supporters (id),
+    expires_at BIGINT NOT NULL
+);
+
+CREATE TABLE supporter_sessions (
+    token_hash TEXT PRIMARY KEY,
+    supporter_id BIGINT NOT NULL REFERENCES supporters (id),
+    csrf_token TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

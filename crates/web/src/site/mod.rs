@@ -7,6 +7,7 @@ mod newsletter;
 mod pages;
 mod reach;
 mod support;
+mod supporters;
 pub mod views;
 
 use axum::Router;
@@ -37,6 +38,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/support/demo-checkout/{id}",
             get(support::demo_checkout).post(support::demo_pay),
+        )
+        .route(
+            "/supporters",
+            get(supporters::sign_in_form).post(supporters::send_link),
+        )
+        .route(
+            "/supporters/login/{token}",
+            get(supporters::link_form).post(supporters::link),
+        )
+        .route("/supporters/account", get(supporters::account))
+        .route(
+            "/supporters/subscriptions/{id}/cancel",
+            axum::routing::post(supporters::cancel),
+        )
+        .route(
+            "/supporters/logout",
+            axum::routing::post(supporters::sign_out),
         )
         .route(
             "/payments/stripe/webhook",

@@ -374,7 +374,7 @@ pub async fn demo_pay(
             created: now.timestamp(),
             kind,
         };
-        state.store.apply_payment_event("demo", &event, now).await?;
+        state.record_payment_event("demo", &event).await?;
     }
     let success = request.success_url.replace("{CHECKOUT_SESSION_ID}", &id);
     Ok(Redirect::to(&success).into_response())

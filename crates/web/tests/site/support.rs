@@ -392,3 +392,169 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
     assert_eq!(status, 400);
     assert!(text.contains("without"), "{text}");
 }
+
+#[tokio::test]
+async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
+    let (app, sink) = TestApp::with_mail().await;
+    app.state.enable_revenue(
+        kolokol_web::revenue::Revenue::from_config(RevenueConfig {
+            provider: "demo".into(),
+            ..RevenueConfig::default()
+        })
+        .unwrap(),
+    );
+    let started = checkout(
+        &app,
+        &[
+            ("frequency", "monthly"),
+            ("currency", "USD"),
+            ("amount", "10"),
+        ],
+    )
+    .await;
+    let location = started.headers()["location"].to_str().unwrap().to_owned();
+    app.client()
+        .post(app.url(&location))
+        .form(&[("email", "Mira@Reader.example")])
+        .send()
+        .await
+        .unwrap();
+    // A receipt, from the transactional sender.
+    let receipts = sink.messages();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0].recipients, ["mira@reader.example"]);
+    assert_eq!(receipts[0].from, "newsroom@bell.example");
+    let receipt = receipts[0].decoded();
+    assert!(
+        receipt.contains("receipt for your recurring gift of $10"),
+        "{receipt}"
+    );
+    assert_eq!(meter(&app).await["recurring"], "$10");
+
+    // Asking for a link: the same answer for strangers, a mail only for supporters.
+    let stranger = app
+        .client()
+        .post(app.url("/supporters"))
+        .form(&[("email", "nobody@reader.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), 200);
+    let stranger = stranger.text().await.unwrap();
+    assert_eq!(sink.messages().len(), 1);
+    let asked = app
+        .client()
+        .post(app.url("/supporters"))
+        .form(&[("email", "mira@reader.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        asked.text().await.unwrap(),
+        stranger,
+        "the page does not tell who gives"
+    );
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 2);
+    let text = mails[1].decoded();
+    let start = text.find(&app.url("/supporters/login/")).unwrap();
+    let link: String = text[start..].split_whitespace().next().unwrap().to_owned();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(
+        browser.get(app.url(&path)).send().await.unwrap().status(),
+        200
+    );
+    let signed_in = browser.post(app.url(&path)).send().await.unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Path=/supporters"),
+        "{cookie}"
+    );
+    assert_eq!(
+        browser.post(app.url(&path)).send().await.unwrap().status(),
+        400,
+        "a link works once"
+    );
+
+    let account = browser
+        .get(app.url("/supporters/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&account);
+    assert!(text_of(&html, ".gifts").contains("$10 monthly"));
+    assert!(text_of(&html, ".plain-table").contains("recurring"));
+    let action = select(&html, ".gifts form")[0]
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
+    let csrf = crate::common::hidden_value(&account, "csrf");
+    let action = kolokol_render::links::resolve("/supporters/account", &action);
+    assert_eq!(
+        browser
+            .post(app.url(&action))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "no CSRF token"
+    );
+    // Someone else's session cannot touch it.
+    assert_eq!(
+        app.client()
+            .post(app.url(&action))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let stopped = browser
+        .post(app.url(&action))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), 200);
+    assert!(
+        stopped
+            .text()
+            .await
+            .unwrap()
+            .contains("Your recurring gift is stopped")
+    );
+    let meter = meter(&app).await;
+    assert_eq!(meter["recurring"], "$0");
+    let signed_out = browser
+        .post(app.url("/supporters/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(
+        browser
+            .get(app.url("/supporters/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+}

@@ -1,0 +1,361 @@
+//! Supporters' own pages: sign in with a link sent by e-mail (no password), see what
+//! they give and have given, and stop a recurring gift (through the provider).
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Duration, Utc};
+use kolokol_core::revenue::{EventKind, PaymentEvent};
+use kolokol_core::{Currency, Money};
+use kolokol_mail::OutgoingMail;
+use kolokol_render::urls;
+use minijinja::context;
+use serde::Serialize;
+
+use super::pages::HTML;
+use super::views::{Meta, SiteView};
+use crate::admin::{FormData, cookie, password};
+use crate::error::AppError;
+use crate::state::AppState;
+
+const COOKIE: &str = "kolokol_supporter";
+/// A sign-in link works this long, once.
+const LINK_MINUTES: i64 = 30;
+const SESSION_DAYS: i64 = 30;
+
+async fn page(
+    state: &AppState,
+    status: StatusCode,
+    path: &str,
+    template: &str,
+    context: minijinja::Value,
+) -> Result<Response, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let meta = Meta {
+        title: "Your support".into(),
+        canonical: urls::absolute(config.base(), "/supporters"),
+        ..Meta::default()
+    };
+    let body = state
+        .theme
+        .render(template, context! { site, meta, ..context })?;
+    let body = kolokol_render::links::relativize_for_page(&body, path);
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `/supporters`: the sign-in form.
+pub async fn sign_in_form(State(state): State<AppState>) -> Result<Response, AppError> {
+    page(
+        &state,
+        StatusCode::OK,
+        "/supporters",
+        "supporters/sign-in.html",
+        context! {},
+    )
+    .await
+}
+
+/// Sends a sign-in link if the address has given; the same answer either way.
+pub async fn send_link(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let Ok(email) = kolokol_core::Email::parse(form.get("email")) else {
+        return page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/supporters",
+            "supporters/sign-in.html",
+            context! { error => "Enter the e-mail address you gave with, like name@example.org." },
+        )
+        .await;
+    };
+    let now = Utc::now();
+    let address = state
+        .newsletter
+        .address_hash(&format!("supporters:{}", peer.ip()));
+    if state
+        .store
+        .record_signup_attempt(&address, now - Duration::hours(1), now)
+        .await?
+        > 10
+    {
+        return Err(AppError::TooManyRequests(
+            "Too many sign-in links were asked for from your connection; try again in an hour."
+                .into(),
+        ));
+    }
+    let token = password::random_token();
+    let known = state
+        .store
+        .supporter_login_token(
+            email.as_str(),
+            &password::token_hash(&token),
+            now + Duration::minutes(LINK_MINUTES),
+        )
+        .await?;
+    if known.is_some() {
+        let config = state.site();
+        let link = urls::absolute(config.base(), &format!("/supporters/login/{token}"));
+        let mail = OutgoingMail {
+            to: email.to_string(),
+            subject: format!("Your sign-in link for {}", config.title),
+            text: format!(
+                "Open this link within {LINK_MINUTES} minutes to see and manage your support:\n{link}\n\n\
+                 If you did not ask for it, ignore this message.\n\n{}\n",
+                config.title
+            ),
+        };
+        match &state.mailer {
+            Some(mailer) => {
+                if let Err(e) = mailer.send(&mail).await {
+                    tracing::warn!(error = %e, "cannot send a supporter's sign-in link");
+                }
+            }
+            None => {
+                tracing::info!(%link, "no mail server is configured; the supporter's sign-in link is logged instead")
+            }
+        }
+    }
+    page(
+        &state,
+        StatusCode::OK,
+        "/supporters",
+        "supporters/sign-in.html",
+        context! { sent => true },
+    )
+    .await
+}
+
+/// The link asks before it signs in (mail scanners open links too).
+pub async fn link_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/supporters/login/{token}");
+    page(
+        &state,
+        StatusCode::OK,
+        &path,
+        "supporters/link.html",
+        context! { action => path.clone() },
+    )
+    .await
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let session = password::random_token();
+    let csrf = password::random_token();
+    let signed_in = state
+        .store
+        .supporter_sign_in(
+            &password::token_hash(&token),
+            &password::token_hash(&session),
+            &csrf,
+            now,
+            now + Duration::days(SESSION_DAYS),
+        )
+        .await?;
+    if signed_in.is_none() {
+        return Err(AppError::BadRequest(
+            "This sign-in link has expired or was used already. Ask for a new one on the supporters' page.".into(),
+        ));
+    }
+    let secure = if state.site().base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{COOKIE}={session}; Path=/supporters; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        SESSION_DAYS * 86_400
+    );
+    let mut response = Redirect::to("/supporters/account").into_response();
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The signed-in supporter: id, address, CSRF token, session hash.
+async fn supporter(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(i64, String, String, String)>, AppError> {
+    let Some(token) = cookie(headers, COOKIE) else {
+        return Ok(None);
+    };
+    let hash = password::token_hash(token);
+    Ok(state
+        .store
+        .supporter_session(&hash, Utc::now())
+        .await?
+        .map(|(id, email, csrf)| (id, email, csrf, hash)))
+}
+
+#[derive(Debug, Serialize)]
+struct GiftView {
+    id: String,
+    amount: String,
+    frequency: String,
+    status: String,
+    since: Option<DateTime<Utc>>,
+    ended: Option<DateTime<Utc>>,
+    active: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct PaymentView {
+    at: Option<DateTime<Utc>>,
+    amount: String,
+    kind: String,
+    status: String,
+}
+
+fn shown(minor: i64, currency: &str) -> String {
+    Currency::parse(currency).map_or_else(
+        |_| format!("{minor} {currency}"),
+        |c| Money::new(minor, c).display(),
+    )
+}
+
+/// `/supporters/account`
+pub async fn account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
+        return Ok(Redirect::to("/supporters").into_response());
+    };
+    account_page(&state, id, &email, &csrf, None).await
+}
+
+async fn account_page(
+    state: &AppState,
+    id: i64,
+    email: &str,
+    csrf: &str,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let (subscriptions, payments) = state.store.supporter_giving(id).await?;
+    let gifts: Vec<GiftView> = subscriptions
+        .iter()
+        .map(|s| GiftView {
+            id: s.provider_id.clone(),
+            amount: shown(s.amount_minor, &s.currency),
+            frequency: s.frequency.clone(),
+            status: s.status.clone(),
+            since: DateTime::from_timestamp(s.started_at, 0),
+            ended: s.ended_at.and_then(|t| DateTime::from_timestamp(t, 0)),
+            active: s.status != "canceled",
+        })
+        .collect();
+    let payments: Vec<PaymentView> = payments
+        .iter()
+        .map(|p| PaymentView {
+            at: DateTime::from_timestamp(p.paid_at, 0),
+            amount: shown(p.amount_minor, &p.currency),
+            kind: p.kind.clone(),
+            status: p.status.clone(),
+        })
+        .collect();
+    page(
+        state,
+        StatusCode::OK,
+        "/supporters/account",
+        "supporters/account.html",
+        context! { email, csrf, gifts, payments, notice },
+    )
+    .await
+}
+
+/// Stops a recurring gift through the provider.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(subscription): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
+        return Ok(Redirect::to("/supporters").into_response());
+    };
+    let form = FormData::parse(&body);
+    if !password::same_secret(form.get("csrf"), &csrf) {
+        return Err(AppError::Forbidden(
+            "This form has expired. Reload the page and try again.".into(),
+        ));
+    }
+    let (subscriptions, _) = state.store.supporter_giving(id).await?;
+    if !subscriptions
+        .iter()
+        .any(|s| s.provider_id == subscription && s.status != "canceled")
+    {
+        return Err(AppError::NotFound);
+    }
+    let revenue = state.revenue();
+    let provider = revenue.provider.clone().ok_or_else(|| {
+        AppError::BadRequest(
+            "Payments are not set up here any more; please write to us to stop your gift.".into(),
+        )
+    })?;
+    provider.cancel_subscription(&subscription).await.map_err(|e| {
+        tracing::warn!(error = %e, "cannot cancel a subscription");
+        AppError::BadRequest("The payment service did not answer; nothing changed. Please try again in a minute.".into())
+    })?;
+    let notice = if let Some(demo) = &revenue.demo {
+        // The demo provider has no webhooks: record what Stripe's would say.
+        let now = Utc::now();
+        let event = PaymentEvent {
+            id: demo.id("evt"),
+            created: now.timestamp(),
+            kind: EventKind::SubscriptionEnded { subscription },
+        };
+        state.store.apply_payment_event("demo", &event, now).await?;
+        "Your recurring gift is stopped. Thank you for your support."
+    } else {
+        "Your recurring gift stops at the end of the period already paid. Thank you for your support."
+    };
+    account_page(&state, id, &email, &csrf, Some(notice)).await
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    if let Some((_, _, csrf, hash)) = supporter(&state, &headers).await? {
+        if !password::same_secret(FormData::parse(&body).get("csrf"), &csrf) {
+            return Err(AppError::Forbidden(
+                "This form has expired. Reload the page and try again.".into(),
+            ));
+        }
+        state.store.end_supporter_session(&hash).await?;
+    }
+    let mut response = Redirect::to("/supporters").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "kolokol_supporter=; Path=/supporters; Max-Age=0; HttpOnly; SameSite=Lax",
+        ),
+    );
+    Ok(response)
+}
