@@ -463,6 +463,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_demo_payment_provider_is_only_for_the_demo() {
+        let demo = RevenueConfig {
+            provider: "demo".into(),
+            ..RevenueConfig::default()
+        };
+        assert!(demo.validate(true).is_ok());
+        assert!(
+            demo.validate(false)
+                .unwrap_err()
+                .contains("only runs in `kolokol demo`")
+        );
+        let stripe = RevenueConfig {
+            provider: "stripe".into(),
+            ..RevenueConfig::default()
+        };
+        assert!(
+            stripe
+                .validate(false)
+                .unwrap_err()
+                .contains("stripe_secret_key")
+        );
+        let odd = RevenueConfig {
+            currency: "RUB".into(),
+            ..RevenueConfig::default()
+        };
+        assert!(
+            odd.validate(false)
+                .unwrap_err()
+                .contains("revenue.currency")
+        );
+        let secret = RevenueConfig {
+            stripe_secret_key: "sk_live_secret".into(),
+            ..RevenueConfig::default()
+        };
+        assert!(!format!("{secret:?}").contains("sk_live"));
+    }
+
+    #[test]
     fn defaults_are_valid() {
         assert_eq!(Config::default().validate(), Ok(()));
     }

@@ -59,4 +59,12 @@ impl PaymentProvider for DemoProvider {
     async fn cancel_subscription(&self, _subscription_id: &str) -> Result<(), PaymentError> {
         Ok(())
     }
+
+    async fn change_subscription_amount(
+        &self,
+        _subscription_id: &str,
+        _amount: kolokol_core::Money,
+    ) -> Result<(), PaymentError> {
+        Ok(())
+    }
 }

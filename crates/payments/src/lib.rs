@@ -54,6 +54,12 @@ pub trait PaymentProvider: Send + Sync + 'static {
     ) -> Result<CheckoutSession, PaymentError>;
     /// Stops a recurring gift at the end of the period already paid.
     async fn cancel_subscription(&self, subscription_id: &str) -> Result<(), PaymentError>;
+    /// Changes a recurring gift's amount from the next payment on (no proration).
+    async fn change_subscription_amount(
+        &self,
+        subscription_id: &str,
+        amount: Money,
+    ) -> Result<(), PaymentError>;
 }
 
 pub type DynProvider = std::sync::Arc<dyn PaymentProvider>;

@@ -80,6 +80,30 @@ impl StripeProvider {
         form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 
+    async fn get(&self, path: &str) -> Result<Value, PaymentError> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.secret_key)
+            .send()
+            .await
+            .map_err(|e| PaymentError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let json: Value = response
+            .json()
+            .await
+            .map_err(|e| PaymentError::Unreachable(format!("unreadable answer: {e}")))?;
+        if !status.is_success() {
+            return Err(PaymentError::Refused(format!(
+                "{status}: {}",
+                json.pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no message")
+            )));
+        }
+        Ok(json)
+    }
+
     async fn post(
         &self,
         path: &str,
@@ -156,5 +180,51 @@ impl PaymentProvider for StripeProvider {
         )
         .await
         .map(|_| ())
+    }
+
+    /// Stripe changes a subscription's price through its item: the item's id, product
+    /// and interval come from the subscription as it is.
+    async fn change_subscription_amount(
+        &self,
+        subscription_id: &str,
+        amount: kolokol_core::Money,
+    ) -> Result<(), PaymentError> {
+        let subscription = self
+            .get(&format!("/v1/subscriptions/{subscription_id}"))
+            .await?;
+        let item = subscription
+            .pointer("/items/data/0")
+            .ok_or_else(|| PaymentError::Refused("the subscription has no item".into()))?;
+        let text = |pointer: &str| {
+            item.pointer(pointer)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    PaymentError::Refused(format!("the subscription item has no {pointer}"))
+                })
+        };
+        let form = vec![
+            ("items[0][id]".to_owned(), text("/id")?),
+            (
+                "items[0][price_data][currency]".to_owned(),
+                amount.currency.lower(),
+            ),
+            (
+                "items[0][price_data][product]".to_owned(),
+                text("/price/product")?,
+            ),
+            (
+                "items[0][price_data][unit_amount]".to_owned(),
+                amount.minor.to_string(),
+            ),
+            (
+                "items[0][price_data][recurring][interval]".to_owned(),
+                text("/price/recurring/interval")?,
+            ),
+            ("proration_behavior".to_owned(), "none".to_owned()),
+        ];
+        self.post(&format!("/v1/subscriptions/{subscription_id}"), &form, None)
+            .await
+            .map(|_| ())
     }
 }

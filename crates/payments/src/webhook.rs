@@ -281,6 +281,71 @@ mod tests {
             parse_event(&event("customer.created", serde_json::json!({}))).map(|e| e.kind),
             Ok(EventKind::Ignored { .. })
         ));
+        // Every other type Kolokol acts on.
+        let cases = [
+            (
+                "checkout.session.completed",
+                serde_json::json!({"mode": "subscription", "subscription": "sub_1",
+                "amount_total": 1000, "currency": "usd", "metadata": {"frequency": "annual"}}),
+                "SubscriptionStarted",
+            ),
+            (
+                "checkout.session.async_payment_succeeded",
+                serde_json::json!({"payment_intent": "pi_1"}),
+                "AsyncPayment",
+            ),
+            (
+                "checkout.session.async_payment_failed",
+                serde_json::json!({"payment_intent": "pi_1"}),
+                "AsyncPayment",
+            ),
+            ("checkout.session.expired", serde_json::json!({}), "Ignored"),
+            (
+                "invoice.paid",
+                serde_json::json!({"payment_intent": "pi_2", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd"}),
+                "InvoicePaid",
+            ),
+            (
+                "invoice.payment_failed",
+                serde_json::json!({"subscription": "sub_1"}),
+                "InvoiceFailed",
+            ),
+            (
+                "customer.subscription.deleted",
+                serde_json::json!({"id": "sub_1"}),
+                "SubscriptionEnded",
+            ),
+            (
+                "charge.refunded",
+                serde_json::json!({"payment_intent": "pi_2"}),
+                "Refunded",
+            ),
+            (
+                "charge.dispute.created",
+                serde_json::json!({"payment_intent": "pi_2"}),
+                "Disputed",
+            ),
+        ];
+        for (kind, object, expected) in cases {
+            let parsed =
+                parse_event(&event(kind, object)).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            assert!(
+                format!("{:?}", parsed.kind).starts_with(expected),
+                "{kind}: {:?}",
+                parsed.kind
+            );
+        }
+        let failed = parse_event(&event(
+            "checkout.session.async_payment_failed",
+            serde_json::json!({"payment_intent": "pi_1"}),
+        ));
+        assert!(matches!(
+            failed.map(|e| e.kind),
+            Ok(EventKind::AsyncPayment {
+                succeeded: false,
+                ..
+            })
+        ));
         assert!(parse_event(b"not json").is_err());
         assert!(
             parse_event(&event(

@@ -1290,6 +1290,49 @@ async fn revenue_story(store: DynStore) {
             .once_this_month_minor,
         0
     );
+    // A dispute takes a gift out of the meter too.
+    apply(event(
+        "evt_gift2",
+        at(15),
+        EventKind::OneTimePaid {
+            payment: "pi_gift2".into(),
+            email: None,
+            amount: Money::new(1200, usd),
+            paid: true,
+        },
+    ))
+    .await;
+    assert_eq!(
+        store
+            .funding("USD", month)
+            .await
+            .unwrap()
+            .once_this_month_minor,
+        1200
+    );
+    apply(event(
+        "evt_dispute",
+        at(16),
+        EventKind::Disputed {
+            payment: "pi_gift2".into(),
+        },
+    ))
+    .await;
+    assert_eq!(
+        store
+            .funding("USD", month)
+            .await
+            .unwrap()
+            .once_this_month_minor,
+        0
+    );
+    let payments = store.payments_since(at(1)).await.unwrap();
+    assert!(
+        payments
+            .iter()
+            .any(|p| p.provider_id == "pi_gift2" && p.status == "disputed")
+    );
+    assert_eq!(store.subscriptions().await.unwrap().len(), 2);
     // Unknown kinds are recorded and otherwise ignored.
     assert!(
         apply(event(

@@ -53,6 +53,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(supporters::cancel),
         )
         .route(
+            "/supporters/subscriptions/{id}/amount",
+            axum::routing::post(supporters::change_amount),
+        )
+        .route(
             "/supporters/logout",
             axum::routing::post(supporters::sign_out),
         )

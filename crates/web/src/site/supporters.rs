@@ -288,6 +288,68 @@ async fn account_page(
     .await
 }
 
+/// Changes a recurring gift's amount through the provider.
+pub async fn change_amount(
+    State(state): State<AppState>,
+    Path(subscription): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
+        return Ok(Redirect::to("/supporters").into_response());
+    };
+    let form = FormData::parse(&body);
+    if !password::same_secret(form.get("csrf"), &csrf) {
+        return Err(AppError::Forbidden(
+            "This form has expired. Reload the page and try again.".into(),
+        ));
+    }
+    let (subscriptions, _) = state.store.supporter_giving(id).await?;
+    let Some(gift) = subscriptions
+        .iter()
+        .find(|s| s.provider_id == subscription && s.status != "canceled")
+    else {
+        return Err(AppError::NotFound);
+    };
+    let currency = Currency::parse(&gift.currency).map_err(|_| {
+        AppError::BadRequest("This gift's currency is unknown; please write to us.".into())
+    })?;
+    let amount = match Money::parse(form.get("amount"), currency) {
+        Ok(amount) => amount,
+        Err(message) => return account_page(&state, id, &email, &csrf, Some(&message)).await,
+    };
+    let revenue = state.revenue();
+    let provider = revenue.provider.clone().ok_or_else(|| {
+        AppError::BadRequest("Payments are not set up here any more; please write to us.".into())
+    })?;
+    provider
+        .change_subscription_amount(&subscription, amount)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot change a subscription");
+            AppError::BadRequest("The payment service did not answer; nothing changed. Please try again in a minute.".into())
+        })?;
+    if let Some(demo) = &revenue.demo {
+        let now = Utc::now();
+        let event = PaymentEvent {
+            id: demo.id("evt"),
+            created: now.timestamp(),
+            kind: EventKind::SubscriptionUpdated {
+                subscription,
+                status: "active".into(),
+                amount: Some(amount),
+                frequency: None,
+            },
+        };
+        state.record_payment_event("demo", &event).await?;
+    }
+    let notice = format!(
+        "From the next payment on, you give {}. Thank you.",
+        amount.display()
+    );
+    account_page(&state, id, &email, &csrf, Some(&notice)).await
+}
+
 /// Stops a recurring gift through the provider.
 pub async fn cancel(
     State(state): State<AppState>,
@@ -329,7 +391,7 @@ pub async fn cancel(
             created: now.timestamp(),
             kind: EventKind::SubscriptionEnded { subscription },
         };
-        state.store.apply_payment_event("demo", &event, now).await?;
+        state.record_payment_event("demo", &event).await?;
         "Your recurring gift is stopped. Thank you for your support."
     } else {
         "Your recurring gift stops at the end of the period already paid. Thank you for your support."

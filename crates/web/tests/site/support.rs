@@ -497,13 +497,39 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
     let html = scraper::Html::parse_document(&account);
     assert!(text_of(&html, ".gifts").contains("$10 monthly"));
     assert!(text_of(&html, ".plain-table").contains("recurring"));
-    let action = select(&html, ".gifts form")[0]
-        .value()
-        .attr("action")
-        .unwrap()
-        .to_owned();
+    let form_action = |css: &str| {
+        let action = select(&html, css)[0]
+            .value()
+            .attr("action")
+            .unwrap()
+            .to_owned();
+        kolokol_render::links::resolve("/supporters/account", &action)
+    };
+    let action = form_action(".gifts form.stop");
+    let change = form_action(".gifts form.change-amount");
     let csrf = crate::common::hidden_value(&account, "csrf");
-    let action = kolokol_render::links::resolve("/supporters/account", &action);
+    // A new amount from the next payment on.
+    let bad = browser
+        .post(app.url(&change))
+        .form(&[("csrf", csrf.as_str()), ("amount", "lots")])
+        .send()
+        .await
+        .unwrap();
+    assert!(bad.text().await.unwrap().contains("not an amount"));
+    let raised = browser
+        .post(app.url(&change))
+        .form(&[("csrf", csrf.as_str()), ("amount", "15")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        raised
+            .text()
+            .await
+            .unwrap()
+            .contains("From the next payment on, you give $15")
+    );
+    assert_eq!(meter(&app).await["recurring"], "$15");
     assert_eq!(
         browser
             .post(app.url(&action))
@@ -532,12 +558,10 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
         .await
         .unwrap();
     assert_eq!(stopped.status(), 200);
+    let stopped = stopped.text().await.unwrap();
     assert!(
-        stopped
-            .text()
-            .await
-            .unwrap()
-            .contains("Your recurring gift is stopped")
+        stopped.contains("Your recurring gift is stopped"),
+        "{stopped}"
     );
     let meter = meter(&app).await;
     assert_eq!(meter["recurring"], "$0");
