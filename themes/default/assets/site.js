@@ -72,6 +72,9 @@
         body.innerHTML = html;
         var form = body.querySelector("form");
         if (form) form.action = support + "/checkout";
+        body.querySelectorAll("a[href^='/support']").forEach(function (a) {
+          a.href = support + a.getAttribute("href").slice("/support".length);
+        });
         show();
       })
       .catch(function () { window.location.href = open.href; });

@@ -11,7 +11,7 @@ pub mod password;
 mod revenue;
 mod settings;
 mod staff;
-mod two_factor;
+pub(crate) mod two_factor;
 
 use axum::Router;
 use axum::extract::FromRequestParts;

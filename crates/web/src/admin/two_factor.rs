@@ -90,8 +90,9 @@ async fn current_code_ok(
     }
 }
 
-/// The QR code of the `otpauth://` address, as a data URI (the CSP allows data: images).
-fn qr_data_uri(url: &str) -> Result<String, AppError> {
+/// A QR code of `url` (an `otpauth://` address, a crypto-currency address), as a data
+/// URI (the CSP allows data: images).
+pub(crate) fn qr_data_uri(url: &str) -> Result<String, AppError> {
     let code = qrcode::QrCode::new(url.as_bytes())
         .map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
     let svg = code

@@ -31,7 +31,8 @@ struct Offer {
     card: bool,
     snooze_days: u32,
     bank_transfer: String,
-    crypto: Vec<(String, String)>,
+    /// Name, address and the address as a QR code (a data URI).
+    crypto: Vec<(String, String, String)>,
     links: Vec<(String, String)>,
 }
 
@@ -80,7 +81,13 @@ fn offer(state: &AppState) -> Offer {
         card: revenue.provider.is_some(),
         snooze_days: revenue.config.snooze_days,
         bank_transfer: revenue.config.bank_transfer.clone(),
-        crypto: split_pairs(&revenue.config.crypto),
+        crypto: split_pairs(&revenue.config.crypto)
+            .into_iter()
+            .map(|(name, address)| {
+                let qr = crate::admin::two_factor::qr_data_uri(&address).unwrap_or_default();
+                (name, address, qr)
+            })
+            .collect(),
         links: split_pairs(&revenue.config.links),
     }
 }

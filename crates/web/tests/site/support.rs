@@ -26,10 +26,26 @@ async fn meter(app: &TestApp) -> serde_json::Value {
 async fn a_reader_gives_monthly_through_the_demo_checkout() {
     let app = TestApp::with_revenue(RevenueConfig {
         provider: "demo".into(),
+        bank_transfer: "IBAN LV00 TEST 0000\nReference: NB".into(),
+        crypto: vec!["Bitcoin | bc1qtestaddress".into()],
+        links: vec!["Elsewhere | https://platform.example/bell".into()],
         ..RevenueConfig::default()
     })
     .await;
     let page = app.html("/support").await;
+    assert!(text_of(&page, ".preformatted").contains("IBAN LV00 TEST 0000"));
+    let qr = select(&page, ".crypto img");
+    assert!(
+        qr[0]
+            .value()
+            .attr("src")
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,")
+    );
+    assert_eq!(
+        select(&page, "a[href='https://platform.example/bell']").len(),
+        1
+    );
     assert_eq!(
         select(&page, "form.support-form input[name=frequency]").len(),
         3
