@@ -86,20 +86,26 @@ impl StripeProvider {
             .get(format!("{}{path}", self.base))
             .bearer_auth(&self.secret_key)
             .send()
-            .await
-            .map_err(|e| PaymentError::Unreachable(e.to_string()))?;
+            .await;
+        Self::answer(response).await
+    }
+
+    /// Stripe's JSON answer, or its error message.
+    async fn answer(
+        response: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<Value, PaymentError> {
+        let response = response.map_err(|e| PaymentError::Unreachable(e.to_string()))?;
         let status = response.status();
         let json: Value = response
             .json()
             .await
             .map_err(|e| PaymentError::Unreachable(format!("unreadable answer: {e}")))?;
         if !status.is_success() {
-            return Err(PaymentError::Refused(format!(
-                "{status}: {}",
-                json.pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("no message")
-            )));
+            let message = json
+                .pointer("/error/message")
+                .and_then(Value::as_str)
+                .unwrap_or("no message");
+            return Err(PaymentError::Refused(format!("{status}: {message}")));
         }
         Ok(json)
     }
@@ -122,24 +128,7 @@ impl StripeProvider {
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| PaymentError::Unreachable(e.to_string()))?;
-        let status = response.status();
-        let json: Value = response
-            .json()
-            .await
-            .map_err(|e| PaymentError::Unreachable(format!("unreadable answer: {e}")))?;
-        if !status.is_success() {
-            let message = json
-                .pointer("/error/message")
-                .and_then(Value::as_str)
-                .unwrap_or("no message")
-                .to_owned();
-            return Err(PaymentError::Refused(format!("{status}: {message}")));
-        }
-        Ok(json)
+        Self::answer(request.send().await).await
     }
 }
 

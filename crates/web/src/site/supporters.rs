@@ -288,6 +288,58 @@ async fn account_page(
     .await
 }
 
+/// A signed-in supporter acting on one of their own recurring gifts, with a valid
+/// CSRF token; `Err(response)` sends them to sign in.
+struct GiftAction {
+    supporter: i64,
+    email: String,
+    csrf: String,
+    form: FormData,
+    gift: kolokol_core::revenue::SubscriptionRecord,
+    provider: kolokol_payments::DynProvider,
+}
+
+async fn gift_action(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    subscription: &str,
+) -> Result<Result<GiftAction, Response>, AppError> {
+    let Some((supporter_id, email, csrf, _)) = supporter(state, headers).await? else {
+        return Ok(Err(Redirect::to("/supporters").into_response()));
+    };
+    let form = FormData::parse(body);
+    if !password::same_secret(form.get("csrf"), &csrf) {
+        return Err(AppError::Forbidden(
+            "This form has expired. Reload the page and try again.".into(),
+        ));
+    }
+    let (subscriptions, _) = state.store.supporter_giving(supporter_id).await?;
+    let gift = subscriptions
+        .into_iter()
+        .find(|s| s.provider_id == subscription && s.status != "canceled")
+        .ok_or(AppError::NotFound)?;
+    let provider = state.revenue().provider.clone().ok_or_else(|| {
+        AppError::BadRequest("Payments are not set up here any more; please write to us.".into())
+    })?;
+    Ok(Ok(GiftAction {
+        supporter: supporter_id,
+        email,
+        csrf,
+        form,
+        gift,
+        provider,
+    }))
+}
+
+/// What a provider failure tells the supporter.
+fn provider_failure(e: kolokol_payments::PaymentError) -> AppError {
+    tracing::warn!(error = %e, "the payment provider refused a change");
+    AppError::BadRequest(
+        "The payment service did not answer; nothing changed. Please try again in a minute.".into(),
+    )
+}
+
 /// Changes a recurring gift's amount through the provider.
 pub async fn change_amount(
     State(state): State<AppState>,
@@ -295,41 +347,24 @@ pub async fn change_amount(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
-        return Ok(Redirect::to("/supporters").into_response());
+    let action = match gift_action(&state, &headers, &body, &subscription).await? {
+        Ok(action) => action,
+        Err(sign_in) => return Ok(sign_in),
     };
-    let form = FormData::parse(&body);
-    if !password::same_secret(form.get("csrf"), &csrf) {
-        return Err(AppError::Forbidden(
-            "This form has expired. Reload the page and try again.".into(),
-        ));
-    }
-    let (subscriptions, _) = state.store.supporter_giving(id).await?;
-    let Some(gift) = subscriptions
-        .iter()
-        .find(|s| s.provider_id == subscription && s.status != "canceled")
-    else {
-        return Err(AppError::NotFound);
-    };
-    let currency = Currency::parse(&gift.currency).map_err(|_| {
+    let (id, email, csrf) = (action.supporter, &action.email, &action.csrf);
+    let currency = Currency::parse(&action.gift.currency).map_err(|_| {
         AppError::BadRequest("This gift's currency is unknown; please write to us.".into())
     })?;
-    let amount = match Money::parse(form.get("amount"), currency) {
+    let amount = match Money::parse(action.form.get("amount"), currency) {
         Ok(amount) => amount,
-        Err(message) => return account_page(&state, id, &email, &csrf, Some(&message)).await,
+        Err(message) => return account_page(&state, id, email, csrf, Some(&message)).await,
     };
-    let revenue = state.revenue();
-    let provider = revenue.provider.clone().ok_or_else(|| {
-        AppError::BadRequest("Payments are not set up here any more; please write to us.".into())
-    })?;
-    provider
+    action
+        .provider
         .change_subscription_amount(&subscription, amount)
         .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "cannot change a subscription");
-            AppError::BadRequest("The payment service did not answer; nothing changed. Please try again in a minute.".into())
-        })?;
-    if let Some(demo) = &revenue.demo {
+        .map_err(provider_failure)?;
+    if let Some(demo) = &state.revenue().demo {
         let now = Utc::now();
         let event = PaymentEvent {
             id: demo.id("evt"),
@@ -347,7 +382,7 @@ pub async fn change_amount(
         "From the next payment on, you give {}. Thank you.",
         amount.display()
     );
-    account_page(&state, id, &email, &csrf, Some(&notice)).await
+    account_page(&state, id, email, csrf, Some(&notice)).await
 }
 
 /// Stops a recurring gift through the provider.
@@ -357,33 +392,16 @@ pub async fn cancel(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
-        return Ok(Redirect::to("/supporters").into_response());
+    let action = match gift_action(&state, &headers, &body, &subscription).await? {
+        Ok(action) => action,
+        Err(sign_in) => return Ok(sign_in),
     };
-    let form = FormData::parse(&body);
-    if !password::same_secret(form.get("csrf"), &csrf) {
-        return Err(AppError::Forbidden(
-            "This form has expired. Reload the page and try again.".into(),
-        ));
-    }
-    let (subscriptions, _) = state.store.supporter_giving(id).await?;
-    if !subscriptions
-        .iter()
-        .any(|s| s.provider_id == subscription && s.status != "canceled")
-    {
-        return Err(AppError::NotFound);
-    }
-    let revenue = state.revenue();
-    let provider = revenue.provider.clone().ok_or_else(|| {
-        AppError::BadRequest(
-            "Payments are not set up here any more; please write to us to stop your gift.".into(),
-        )
-    })?;
-    provider.cancel_subscription(&subscription).await.map_err(|e| {
-        tracing::warn!(error = %e, "cannot cancel a subscription");
-        AppError::BadRequest("The payment service did not answer; nothing changed. Please try again in a minute.".into())
-    })?;
-    let notice = if let Some(demo) = &revenue.demo {
+    action
+        .provider
+        .cancel_subscription(&subscription)
+        .await
+        .map_err(provider_failure)?;
+    let notice = if let Some(demo) = &state.revenue().demo {
         // The demo provider has no webhooks: record what Stripe's would say.
         let now = Utc::now();
         let event = PaymentEvent {
@@ -396,7 +414,14 @@ pub async fn cancel(
     } else {
         "Your recurring gift stops at the end of the period already paid. Thank you for your support."
     };
-    account_page(&state, id, &email, &csrf, Some(notice)).await
+    account_page(
+        &state,
+        action.supporter,
+        &action.email,
+        &action.csrf,
+        Some(notice),
+    )
+    .await
 }
 
 pub async fn sign_out(
