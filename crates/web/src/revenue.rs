@@ -72,9 +72,15 @@ static NONE: LazyLock<Revenue> = LazyLock::new(|| Revenue {
     demo: None,
 });
 
-/// The state's slot for it, set once at start-up.
+/// The state's slot for it, set once at start-up, and the meter's short-lived copy.
 #[derive(Default)]
-pub struct RevenueSlot(OnceLock<Revenue>);
+pub struct RevenueSlot(
+    OnceLock<Revenue>,
+    parking_lot::Mutex<Option<(std::time::Instant, String)>>,
+);
+
+/// How long the banner's meter may be this old: every page view asks for it.
+const METER_SECONDS: u64 = 5;
 
 /// The meter as templates and the banner's script show it.
 #[derive(Debug, Serialize)]
@@ -98,6 +104,24 @@ impl AppState {
     /// How the newsroom takes money.
     pub fn revenue(&self) -> &Revenue {
         self.revenue_slot.0.get().unwrap_or(&NONE)
+    }
+
+    /// The meter as JSON for the banner, at most a few seconds old.
+    pub async fn meter_json(&self) -> Result<String, AppError> {
+        if let Some((at, json)) = self.revenue_slot.1.lock().as_ref()
+            && at.elapsed().as_secs() < METER_SECONDS
+        {
+            return Ok(json.clone());
+        }
+        let (_, view) = self.funding().await?;
+        let json = serde_json::to_string(&view).map_err(|e| AppError::Internal(e.to_string()))?;
+        *self.revenue_slot.1.lock() = Some((std::time::Instant::now(), json.clone()));
+        Ok(json)
+    }
+
+    /// Forgets the meter's copy (after this node recorded money).
+    pub fn meter_changed(&self) {
+        *self.revenue_slot.1.lock() = None;
     }
 
     /// Where this month stands against the goal.
@@ -144,6 +168,7 @@ impl AppState {
             .apply_payment_event(provider, event, Utc::now())
             .await?;
         if new {
+            self.meter_changed();
             self.send_receipt(event).await;
         }
         Ok(new)

@@ -170,8 +170,7 @@ pub async fn form(State(state): State<AppState>) -> Result<Response, AppError> {
 
 /// `/support/meter.json`: the banner's meter.
 pub async fn meter(State(state): State<AppState>) -> Result<Response, AppError> {
-    let (_, view) = state.funding().await?;
-    let body = serde_json::to_string(&view).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = state.meter_json().await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -255,28 +254,37 @@ pub async fn checkout(
     }
 }
 
-/// The main address, or the host the reader came through (mirrors, onion) so they
-/// come back to where they were.
+/// The main address, or the mirror or onion address the reader came through (so they
+/// come back where they were). Any other `Host` gets the main address: a forged header
+/// must not send a reader to someone else's site after paying.
 fn absolute_base(state: &AppState, headers: &HeaderMap) -> String {
     let site = state.site();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    match host {
-        Some(host) if host.ends_with(".onion") => format!("http://{host}"),
-        Some(host)
-            if !site.base().contains(host)
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c)) =>
-        {
-            let scheme = if site.base().starts_with("https://") {
-                "https"
-            } else {
-                "http"
-            };
-            format!("{scheme}://{host}")
-        }
-        _ => site.base().to_owned(),
+    let host_of = |url: &str| {
+        url.split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase)
+    else {
+        return site.base().to_owned();
+    };
+    if !site.onion.is_empty() && host_of(&site.onion) == host {
+        return site.onion.trim_end_matches('/').to_owned();
     }
+    site.mirrors
+        .iter()
+        .find(|m| host_of(m) == host)
+        .map_or_else(
+            || site.base().to_owned(),
+            |m| m.trim_end_matches('/').to_owned(),
+        )
 }
 
 /// `/support/thanks`: shown after the provider's checkout. Records nothing.
@@ -414,11 +422,7 @@ pub async fn stripe_webhook(
         Ok(event) => event,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
-    match state
-        .store
-        .apply_payment_event("stripe", &event, Utc::now())
-        .await
-    {
+    match state.record_payment_event("stripe", &event).await {
         Ok(true) => (StatusCode::OK, "recorded").into_response(),
         Ok(false) => (StatusCode::OK, "already recorded").into_response(),
         // Stripe retries on anything but 2xx: nothing is lost.

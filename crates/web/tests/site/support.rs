@@ -275,7 +275,24 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
     )
     .await;
     assert_eq!(once.status(), 303);
+    // A forged Host cannot send the reader elsewhere after paying.
+    let forged = app
+        .client()
+        .post(app.url("/support/checkout"))
+        .header("host", "evil.example")
+        .form(&[("frequency", "once"), ("currency", "USD"), ("amount", "5")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 303);
     let requests = fake.requests.lock().unwrap().clone();
+    let forged_success = requests[2]
+        .1
+        .iter()
+        .find(|(k, _)| k == "success_url")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(forged_success.starts_with(&app.base), "{forged_success}");
     let field = |n: usize, name: &str| {
         requests[n]
             .1
