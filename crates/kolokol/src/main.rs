@@ -564,6 +564,7 @@ async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyh
             .await?;
     }
     seed_demo_newsletter(&config).await?;
+    seed_demo_revenue(&store).await?;
     println!(
         "The newsroom is at http://{listen}/admin: sign in as {} with the password {} (demo only).",
         kolokol_demo::DEMO_EDITOR_EMAIL,
@@ -613,6 +614,81 @@ async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> {
     let composed = state.compose_issue(&issue).await?;
     kolokol_newsletter::start(store, id, &composed).await?;
     store.finish_send(id, now).await?;
+    Ok(())
+}
+
+/// Gives the demo a year of (pretend) reader revenue, so the meter, the supporters'
+/// pages and the revenue dashboard have something to show. Recorded through the
+/// same ledger as real payments, under the demo provider.
+async fn seed_demo_revenue(store: &kolokol_store::DynStore) -> anyhow::Result<()> {
+    use kolokol_core::revenue::{EventKind, PaymentEvent};
+    use kolokol_core::{Currency, Frequency, Money};
+    if !store.subscriptions().await?.is_empty() {
+        return Ok(());
+    }
+    let usd = Currency::USD;
+    let now = chrono::Utc::now();
+    let day = 86_400;
+    let mut events = Vec::new();
+    // Recurring supporters who joined over the past year, a few of whom left.
+    for n in 0..64_i64 {
+        let started = now.timestamp() - (n * 5 + 2) * day;
+        let annual = n % 7 == 0;
+        let amount = Money::new(
+            [500, 1000, 1500, 2500, 5000][(n % 5) as usize] * if annual { 10 } else { 1 },
+            usd,
+        );
+        let subscription = format!("sub_demo_seed_{n}");
+        let email = Some(format!("supporter{n}@demo.example"));
+        events.push((
+            started,
+            EventKind::SubscriptionStarted {
+                subscription: subscription.clone(),
+                email: email.clone(),
+                amount,
+                frequency: if annual {
+                    Frequency::Annual
+                } else {
+                    Frequency::Monthly
+                },
+            },
+        ));
+        events.push((
+            started,
+            EventKind::InvoicePaid {
+                payment: format!("pi_demo_seed_first_{n}"),
+                subscription: subscription.clone(),
+                email,
+                amount,
+            },
+        ));
+        if n % 9 == 4 {
+            events.push((
+                started + 40 * day,
+                EventKind::SubscriptionEnded { subscription },
+            ));
+        }
+    }
+    // One-time gifts, one every few days.
+    for n in 0..90_i64 {
+        events.push((
+            now.timestamp() - (n * 4 + 1) * day,
+            EventKind::OneTimePaid {
+                payment: format!("pi_demo_seed_once_{n}"),
+                email: None,
+                amount: Money::new([1000, 2000, 3500, 10_000][(n % 4) as usize], usd),
+                paid: true,
+            },
+        ));
+    }
+    for (n, (created, kind)) in events.into_iter().enumerate() {
+        let event = PaymentEvent {
+            id: format!("evt_demo_seed_{n}"),
+            created: created.min(now.timestamp()),
+            kind,
+        };
+        store.apply_payment_event("demo", &event, now).await?;
+    }
     Ok(())
 }
 

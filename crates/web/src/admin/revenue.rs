@@ -62,19 +62,20 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
     let mut rows = Vec::new();
     for window in starts.windows(2) {
         let (start, end) = (window[0].timestamp(), window[1].timestamp());
-        let recurring: i64 = subscriptions
-            .iter()
-            .filter(|s| {
-                s.currency == code && s.started_at < end && s.ended_at.is_none_or(|e| e >= end)
-            })
-            .map(|s| {
-                if s.frequency == "annual" {
-                    s.amount_minor / 12
-                } else {
-                    s.amount_minor
-                }
-            })
-            .sum();
+        // As the meter counts it: monthly gifts, plus annual ones summed then divided by 12.
+        let active = |frequency: &str| -> i64 {
+            subscriptions
+                .iter()
+                .filter(|s| {
+                    s.frequency == frequency
+                        && s.currency == code
+                        && s.started_at < end
+                        && s.ended_at.is_none_or(|e| e >= end)
+                })
+                .map(|s| s.amount_minor)
+                .sum()
+        };
+        let recurring = active("monthly") + active("annual") / 12;
         let once: i64 = payments
             .iter()
             .filter(|p| {
