@@ -615,3 +615,32 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
         303
     );
 }
+
+#[tokio::test]
+async fn a_stripe_payment_is_receipted_once() {
+    let (app, sink) = TestApp::with_mail().await;
+    app.state.enable_revenue(
+        kolokol_web::revenue::Revenue::from_config(RevenueConfig {
+            provider: "stripe".into(),
+            stripe_secret_key: "sk_test_kolokol".into(),
+            stripe_webhook_secret: WEBHOOK_SECRET.into(),
+            stripe_api_base: "http://127.0.0.1:9".into(),
+            ..RevenueConfig::default()
+        })
+        .unwrap(),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let paid = event(
+        "evt_r1",
+        "invoice.paid",
+        now,
+        serde_json::json!({"payment_intent": "pi_r1", "subscription": "sub_r", "amount_paid": 2000,
+            "currency": "eur", "customer_email": "receipt@reader.example"}),
+    );
+    assert_eq!(deliver(&app, &paid, WEBHOOK_SECRET, now).await.0, 200);
+    assert_eq!(deliver(&app, &paid, WEBHOOK_SECRET, now).await.0, 200);
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1, "one receipt, however often Stripe delivers");
+    assert_eq!(mails[0].recipients, ["receipt@reader.example"]);
+    assert!(mails[0].decoded().contains("recurring gift of €20"));
+}
