@@ -21,6 +21,18 @@
   });
 })();
 
+// The support form: preset amounts follow the chosen currency ("$25" / "€25").
+document.addEventListener("change", function (event) {
+  "use strict";
+  var select = event.target;
+  if (!select.matches || !select.matches(".support-form select[name=currency]")) return;
+  var code = select.value.toLowerCase();
+  select.form.querySelectorAll(".preset").forEach(function (label) {
+    var text = label.getAttribute("data-" + code);
+    if (text) label.textContent = text;
+  });
+});
+
 // The support banner: a live funding meter, the support form in a dialog, and
 // "Remind me later", which hides the prompt on this device only (localStorage; the
 // server never learns of it). Without this script the button opens /support.

@@ -559,6 +559,37 @@ async fn a_reader_gives_monthly_from_the_banner_and_can_snooze_it() {
         .await
         .unwrap();
     wait(".support-dialog[open] form.support-form").await;
+    // The presets follow the currency.
+    let preset = |value: &'static str| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .find(Locator::Css(&format!(
+                    ".support-dialog input[value='{value}'] + .preset"
+                )))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(preset("25").await, "$25");
+    browser
+        .find(Locator::Css(".support-dialog select[name=currency]"))
+        .await
+        .unwrap()
+        .select_by_value("EUR")
+        .await
+        .unwrap();
+    assert_eq!(preset("25").await, "€25");
+    browser
+        .find(Locator::Css(".support-dialog select[name=currency]"))
+        .await
+        .unwrap()
+        .select_by_value("USD")
+        .await
+        .unwrap();
     browser
         .find(Locator::Css(
             ".support-dialog input[name=frequency][value=monthly]",
@@ -584,37 +615,41 @@ async fn a_reader_gives_monthly_from_the_banner_and_can_snooze_it() {
         .click()
         .await
         .unwrap();
-    // The (demo) provider's checkout, then back to the thank-you page.
-    wait("form button.button-solid").await;
-    assert!(
-        browser
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/support/demo-checkout/")
-    );
-    let page = browser
+    // The (demo) provider's checkout, then back to the thank-you page. Both steps are
+    // navigations: wait for the address itself, not for an element both pages have.
+    let arrive = |prefix: &'static str| {
+        let browser = browser.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !browser
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .starts_with(prefix)
+            {
+                assert!(Instant::now() < deadline, "never reached {prefix}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    arrive("/support/demo-checkout/").await;
+    let page = wait("main form button.button-solid").await;
+    let page_text = browser
         .find(Locator::Css("main"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(page.contains("$25") && page.contains("monthly"), "{page}");
-    browser
-        .find(Locator::Css("form button.button-solid"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    assert!(
+        page_text.contains("$25") && page_text.contains("monthly"),
+        "{page_text}"
+    );
+    page.click().await.unwrap();
+    arrive("/support/thanks").await;
     let heading = wait("main h1").await;
     assert_eq!(heading.text().await.unwrap(), "Thank you");
-    assert_eq!(
-        browser.current_url().await.unwrap().path(),
-        "/support/thanks"
-    );
 
     // The meter counts the gift (from the provider's record, not from this page).
     browser.goto(&app.url("/archive")).await.unwrap();
