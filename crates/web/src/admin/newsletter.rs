@@ -183,9 +183,9 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
     .await
 }
 
-/// Reads the form: the order fields (`order_{article}` = position) become the
-/// article list.
-fn read_form(submitted: &FormData) -> (IssueForm, FieldErrors) {
+/// Reads and checks the form: the order fields (`order_{article}` = position) become
+/// the article list. The form comes back as typed, with the draft or every message.
+fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraft, FieldErrors>) {
     let mut errors = FieldErrors::new();
     let mut picks: Vec<(u32, usize, i64)> = Vec::new();
     for (index, (key, value)) in submitted.0.iter().enumerate() {
@@ -222,7 +222,15 @@ fn read_form(submitted: &FormData) -> (IssueForm, FieldErrors) {
             .collect::<Vec<_>>()
             .join(","),
     };
-    (form, errors)
+    let checked = match form.validate() {
+        Ok(draft) if errors.is_empty() => Ok(draft),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    };
+    (form, checked)
 }
 
 pub async fn create(
@@ -233,23 +241,10 @@ pub async fn create(
     let submitted = FormData::parse(&body);
     staff.check_csrf(&submitted)?;
     require_editor(&staff)?;
-    let (form, mut errors) = read_form(&submitted);
-    let draft = match form.validate() {
-        Ok(draft) if errors.is_empty() => draft,
-        Ok(_) => {
-            return editor(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &form,
-                &errors,
-                None,
-            )
-            .await;
-        }
-        Err(more) => {
-            errors.extend(more);
+    let (form, checked) = read_form(&submitted);
+    let draft = match checked {
+        Ok(draft) => draft,
+        Err(errors) => {
             return editor(
                 &state,
                 &staff,
@@ -319,13 +314,10 @@ pub async fn save(
     staff.check_csrf(&submitted)?;
     require_editor(&staff)?;
     let issue = issue_or_404(&state, id).await?;
-    let (form, mut errors) = read_form(&submitted);
-    let draft = match form.validate() {
-        Ok(draft) if errors.is_empty() => draft,
-        result => {
-            if let Err(more) = result {
-                errors.extend(more);
-            }
+    let (form, checked) = read_form(&submitted);
+    let draft = match checked {
+        Ok(draft) => draft,
+        Err(errors) => {
             return editor(
                 &state,
                 &staff,
@@ -340,10 +332,10 @@ pub async fn save(
     };
     let now = Utc::now();
     if !state.store.update_issue(id, &draft, now).await? {
-        errors.insert(
+        let errors = FieldErrors::from([(
             "subject",
-            "This issue has started sending; it can no longer change.".into(),
-        );
+            "This issue has started sending; it can no longer change.".to_owned(),
+        )]);
         return editor(
             &state,
             &staff,
