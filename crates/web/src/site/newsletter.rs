@@ -19,7 +19,7 @@ use kolokol_render::urls;
 use minijinja::context;
 use serde::Serialize;
 
-use super::pages::HTML;
+use super::pages::{HTML, uncached_page};
 use super::views::{Meta, SiteView};
 use crate::admin::FormData;
 use crate::admin::password;
@@ -59,20 +59,8 @@ async fn private_page(
     template: &str,
     context: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let config = state.site();
-    let sections = state.store.sections().await?;
-    let site = SiteView::new(&config, &sections);
-    let meta = meta(state, &config.newsletter.name, path);
-    let body = state
-        .theme
-        .render(template, context! { site, meta, ..context })?;
-    // Relative links, like every other page, so the site works under any prefix.
-    let body = kolokol_render::links::relativize_for_page(&body, path);
-    let mut response = (status, [(header::CONTENT_TYPE, HTML)], body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    let meta = meta(state, &state.site().newsletter.name, path);
+    uncached_page(state, status, path, template, meta, context, "no-store").await
 }
 
 /// A short message, with an optional one-button form.

@@ -40,6 +40,36 @@ pub(super) fn html_page(
     ))
 }
 
+/// A page that is never kept in the page cache: it answers a form, carries a reader's
+/// token or shows a live figure. Links are made relative to `path` as for cached pages,
+/// so it works under any prefix too.
+pub(super) async fn uncached_page(
+    state: &AppState,
+    status: StatusCode,
+    path: &str,
+    template: &str,
+    meta: Meta,
+    context: minijinja::Value,
+    cache_control: &'static str,
+) -> Result<Response, AppError> {
+    let config = state.site();
+    let sections = state.store.sections().await?;
+    let site = SiteView::new(&config, &sections);
+    let body = state
+        .theme
+        .render(template, context! { site, meta, ..context })?;
+    let body = kolokol_render::links::relativize_for_page(&body, path);
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, HTML),
+            (header::CACHE_CONTROL, cache_control),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 pub async fn front(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -17,7 +17,7 @@ use kolokol_render::urls;
 use minijinja::context;
 use serde::Serialize;
 
-use super::pages::HTML;
+use super::pages::{HTML, uncached_page};
 use super::views::{Meta, SiteView};
 use crate::admin::{FormData, password};
 use crate::error::AppError;
@@ -99,8 +99,6 @@ async fn support_page(
     error: Option<&str>,
 ) -> Result<Response, AppError> {
     let config = state.site();
-    let sections = state.store.sections().await?;
-    let site = SiteView::new(&config, &sections);
     let meta = Meta {
         title: format!("Support {}", config.title),
         description: config.banner.text.clone(),
@@ -109,21 +107,17 @@ async fn support_page(
         ..Meta::default()
     };
     let (_, funding) = state.funding().await?;
-    let body = state.theme.render(
-        "support.html",
-        context! { site, meta, offer => offer(state), choice, error, funding },
-    )?;
-    let body = kolokol_render::links::relativize_for_page(&body, "/support");
     // Not cached: the meter moves with every gift.
-    Ok((
+    uncached_page(
+        state,
         status,
-        [
-            (header::CONTENT_TYPE, HTML),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        body,
+        "/support",
+        "support.html",
+        meta,
+        context! { offer => offer(state), choice, error, funding },
+        "no-cache",
     )
-        .into_response())
+    .await
 }
 
 /// `/support`
@@ -289,26 +283,21 @@ fn absolute_base(state: &AppState, headers: &HeaderMap) -> String {
 
 /// `/support/thanks`: shown after the provider's checkout. Records nothing.
 pub async fn thanks(State(state): State<AppState>) -> Result<Response, AppError> {
-    let config = state.site();
-    let sections = state.store.sections().await?;
-    let site = SiteView::new(&config, &sections);
     let meta = Meta {
         title: "Thank you".into(),
-        canonical: urls::absolute(config.base(), "/support/thanks"),
+        canonical: urls::absolute(state.site().base(), "/support/thanks"),
         ..Meta::default()
     };
-    let body = state
-        .theme
-        .render("support-thanks.html", context! { site, meta })?;
-    let body = kolokol_render::links::relativize_for_page(&body, "/support/thanks");
-    Ok((
-        [
-            (header::CONTENT_TYPE, HTML),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
+    uncached_page(
+        &state,
+        StatusCode::OK,
+        "/support/thanks",
+        "support-thanks.html",
+        meta,
+        context! {},
+        "no-store",
     )
-        .into_response())
+    .await
 }
 
 /// The demo provider's checkout page.

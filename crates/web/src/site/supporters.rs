@@ -15,8 +15,8 @@ use kolokol_render::urls;
 use minijinja::context;
 use serde::Serialize;
 
-use super::pages::HTML;
-use super::views::{Meta, SiteView};
+use super::pages::uncached_page;
+use super::views::Meta;
 use crate::admin::{FormData, cookie, password};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -33,27 +33,12 @@ async fn page(
     template: &str,
     context: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let config = state.site();
-    let sections = state.store.sections().await?;
-    let site = SiteView::new(&config, &sections);
     let meta = Meta {
         title: "Your support".into(),
-        canonical: urls::absolute(config.base(), "/supporters"),
+        canonical: urls::absolute(state.site().base(), "/supporters"),
         ..Meta::default()
     };
-    let body = state
-        .theme
-        .render(template, context! { site, meta, ..context })?;
-    let body = kolokol_render::links::relativize_for_page(&body, path);
-    Ok((
-        status,
-        [
-            (header::CONTENT_TYPE, HTML),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response())
+    uncached_page(state, status, path, template, meta, context, "no-store").await
 }
 
 /// `/supporters`: the sign-in form.
