@@ -163,6 +163,19 @@ impl Money {
         Ok(Self { minor, currency })
     }
 
+    /// The plain amount for data files: `25.00`, `25.50`, `3000` (every decimal, no
+    /// symbol, no grouping).
+    pub fn decimal(&self) -> String {
+        let digits = usize::from(self.currency.digits);
+        if digits == 0 {
+            return self.minor.to_string();
+        }
+        let scale = 10_i64.pow(u32::from(self.currency.digits));
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.abs();
+        format!("{sign}{}.{:0digits$}", abs / scale, abs % scale)
+    }
+
     /// `€25`, `€25.50`, `¥3000`.
     pub fn display(&self) -> String {
         let scale = 10_i64.pow(u32::from(self.currency.digits));
@@ -377,5 +390,9 @@ mod tests {
         let usd = Currency::parse("USD").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Money::new(1_234_505, usd).display(), "$12,345.05");
         assert_eq!(Frequency::Annual.monthly_minor(12_000), 1000);
+        assert_eq!(Money::new(1000, usd).decimal(), "10.00");
+        assert_eq!(Money::new(-505, usd).decimal(), "-5.05");
+        let yen = Currency::parse("JPY").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Money::new(3000, yen).decimal(), "3000");
     }
 }

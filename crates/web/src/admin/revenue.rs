@@ -149,22 +149,10 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         ])
         .map_err(csv_error)?;
     for p in &payments {
-        let amount = match Currency::parse(&p.currency) {
-            Ok(c) => {
-                let scale = 10_i64.pow(u32::from(c.digits()));
-                if c.digits() == 0 {
-                    p.amount_minor.to_string()
-                } else {
-                    format!(
-                        "{}.{:0width$}",
-                        p.amount_minor / scale,
-                        p.amount_minor % scale,
-                        width = usize::from(c.digits())
-                    )
-                }
-            }
-            Err(_) => p.amount_minor.to_string(),
-        };
+        let amount = Currency::parse(&p.currency).map_or_else(
+            |_| p.amount_minor.to_string(),
+            |c| Money::new(p.amount_minor, c).decimal(),
+        );
         let paid_at = DateTime::from_timestamp(p.paid_at, 0)
             .map(|t| t.to_rfc3339())
             .unwrap_or_default();
