@@ -320,6 +320,36 @@ fn admin_page(
     Ok(response)
 }
 
+/// A CSV file to download, from a finished writer; never cached.
+fn csv_download(
+    filename: &'static str,
+    writer: csv::Writer<Vec<u8>>,
+) -> Result<Response, AppError> {
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("cannot write CSV: {e}")))?;
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// What a failed CSV write tells the admin.
+fn csv_error(e: csv::Error) -> AppError {
+    AppError::Internal(format!("cannot write CSV: {e}"))
+}
+
 /// 303 See Other to `path`, the answer to a successful form.
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()

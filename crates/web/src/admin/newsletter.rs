@@ -13,7 +13,7 @@ use kolokol_mail::bulk::PersonalMail;
 use minijinja::context;
 use serde::Serialize;
 
-use super::{FormData, Staff, admin_page, see_other};
+use super::{FormData, Staff, admin_page, csv_download, csv_error, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -610,7 +610,6 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         "address_hash",
         "reason",
     ];
-    let csv_error = |e: csv::Error| AppError::Internal(format!("cannot write CSV: {e}"));
     writer.write_record(header).map_err(csv_error)?;
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     let mut after = 0;
@@ -634,9 +633,6 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
                 .map_err(csv_error)?;
         }
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("cannot write CSV: {e}")))?;
     state
         .store
         .record_audit(
@@ -647,18 +643,7 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
             Utc::now(),
         )
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"subscribers.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response())
+    csv_download("subscribers.csv", writer)
 }
 
 pub async fn import(

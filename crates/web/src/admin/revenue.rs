@@ -2,14 +2,14 @@
 //! months, one-time gifts, supporters gained and lost, and every payment as CSV.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Datelike, Months, TimeZone, Utc};
 use kolokol_core::{Currency, Money};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{Staff, admin_page};
+use super::{Staff, admin_page, csv_download, csv_error};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -134,7 +134,6 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         .store
         .payments_since(DateTime::<Utc>::UNIX_EPOCH)
         .await?;
-    let csv_error = |e: csv::Error| AppError::Internal(format!("cannot write CSV: {e}"));
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([
@@ -169,21 +168,7 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
             ])
             .map_err(csv_error)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("cannot write CSV: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"payments.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response())
+    csv_download("payments.csv", writer)
 }
 
 #[cfg(test)]
