@@ -249,16 +249,30 @@ macro_rules! impl_newsletter_store {
                 .bind(bind)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut issues = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let ids: Vec<i64> = sqlx::query_scalar(
-                        "SELECT article_id FROM newsletter_issue_articles WHERE issue_id = $1 ORDER BY position",
-                    )
-                    .bind(row.id)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    issues.push(row.into_issue(ids.into_iter().map(kolokol_core::ArticleId).collect())?);
+                // Every listed issue's articles in one query, in the editors' order.
+                let mut articles: std::collections::HashMap<i64, Vec<kolokol_core::ArticleId>> =
+                    std::collections::HashMap::new();
+                if !rows.is_empty() {
+                    let sql = format!(
+                        "SELECT issue_id, article_id FROM newsletter_issue_articles \
+                         WHERE issue_id IN ({}) ORDER BY issue_id, position",
+                        $crate::rows::placeholders(1, rows.len())
+                    );
+                    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+                    for row in &rows {
+                        query = query.bind(row.id);
+                    }
+                    for (issue, article) in query.fetch_all(&self.pool).await? {
+                        articles.entry(issue).or_default().push(kolokol_core::ArticleId(article));
+                    }
                 }
+                let issues = rows
+                    .into_iter()
+                    .map(|row| {
+                        let ids = articles.remove(&row.id).unwrap_or_default();
+                        row.into_issue(ids)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(issues)
             }
 
