@@ -52,6 +52,24 @@ struct Choice {
     custom: String,
 }
 
+impl Choice {
+    /// What the form offers before the reader touches it: monthly, the newsroom's
+    /// currency, the second preset (the first when there is only one).
+    fn preselected(state: &AppState) -> Self {
+        let presets = &state.revenue().config.presets;
+        Self {
+            frequency: "monthly".into(),
+            currency: state.revenue().currency().code().to_owned(),
+            amount: presets
+                .get(1)
+                .or(presets.first())
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            custom: String::new(),
+        }
+    }
+}
+
 fn split_pairs(lines: &[String]) -> Vec<(String, String)> {
     lines
         .iter()
@@ -122,20 +140,7 @@ async fn support_page(
 
 /// `/support`
 pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let choice = Choice {
-        frequency: "monthly".into(),
-        currency: state.revenue().currency().code().to_owned(),
-        amount: state
-            .revenue()
-            .config
-            .presets
-            .get(1)
-            .or(state.revenue().config.presets.first())
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        custom: String::new(),
-    };
-    support_page(&state, StatusCode::OK, &choice, None).await
+    support_page(&state, StatusCode::OK, &Choice::preselected(&state), None).await
 }
 
 /// `/support/form`: the form alone, which the banner's dialog loads.
@@ -144,12 +149,7 @@ pub async fn form(State(state): State<AppState>) -> Result<Response, AppError> {
         "partials/support-form.html",
         context! {
             offer => offer(&state),
-            choice => Choice {
-                frequency: "monthly".into(),
-                currency: state.revenue().currency().code().to_owned(),
-                amount: state.revenue().config.presets.get(1).map(ToString::to_string).unwrap_or_default(),
-                custom: String::new(),
-            },
+            choice => Choice::preselected(&state),
         },
     )?;
     Ok((
