@@ -35,8 +35,25 @@ pub fn absolute(base: &str, path: &str) -> String {
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
+/// The host and port of an absolute URL (`https://bell.example:8443/x` →
+/// `bell.example:8443`); a string without a scheme is taken as starting with them.
+pub fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn authorities_keep_the_port_and_drop_the_path() {
+        assert_eq!(
+            super::authority("https://bell.example:8443/x/y"),
+            "bell.example:8443"
+        );
+        assert_eq!(super::authority("http://abc.onion"), "abc.onion");
+        assert_eq!(super::authority("bell.example/x"), "bell.example");
+    }
+
     #[test]
     fn builds_absolute_paged_urls() {
         assert_eq!(

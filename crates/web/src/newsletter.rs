@@ -77,14 +77,8 @@ pub fn list_id(name: &str, host: &str) -> String {
 
 /// The host part of the site's base URL.
 pub fn host_of(base_url: &str) -> String {
-    base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(base_url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("localhost")
-        .to_owned()
+    let authority = kolokol_render::urls::authority(base_url);
+    authority.split(':').next().unwrap_or(authority).to_owned()
 }
 
 impl AppState {

@@ -42,14 +42,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 
 /// The list in the `bc2.json` shape used by Bypass Censorship's tools.
 pub fn bc2(site: &SiteConfig) -> serde_json::Value {
-    let main_domain = site
-        .base()
-        .split("://")
-        .nth(1)
-        .unwrap_or(site.base())
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let main_domain = urls::authority(site.base());
     let stamp = site.mirrors_updated_at.map(|t| t.to_rfc3339());
     let mut alternatives: Vec<serde_json::Value> = site
         .mirrors

@@ -253,15 +253,7 @@ pub async fn checkout(
 /// must not send a reader to someone else's site after paying.
 fn absolute_base(state: &AppState, headers: &HeaderMap) -> String {
     let site = state.site();
-    let host_of = |url: &str| {
-        url.split("://")
-            .nth(1)
-            .unwrap_or("")
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
+    let host_of = |url: &str| urls::authority(url).to_ascii_lowercase();
     let Some(host) = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
