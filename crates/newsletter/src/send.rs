@@ -60,23 +60,23 @@ impl std::fmt::Debug for SendSettings {
 }
 
 impl SendSettings {
-    /// A reader's one-click unsubscribe address.
-    pub fn unsubscribe_url(&self, subscriber: i64) -> String {
-        format!(
-            "{}/newsletter/unsubscribe/{}",
-            self.base_url.trim_end_matches('/'),
-            self.signer.token(Purpose::Subscription, subscriber)
-        )
+    /// A reader's one-click unsubscribe address and preferences page: one signed
+    /// token serves both.
+    pub fn reader_links(&self, subscriber: i64) -> ReaderLinks {
+        let base = self.base_url.trim_end_matches('/');
+        let token = self.signer.token(Purpose::Subscription, subscriber);
+        ReaderLinks {
+            unsubscribe: format!("{base}/newsletter/unsubscribe/{token}"),
+            preferences: format!("{base}/newsletter/preferences/{token}"),
+        }
     }
+}
 
-    /// A reader's preferences page.
-    pub fn preferences_url(&self, subscriber: i64) -> String {
-        format!(
-            "{}/newsletter/preferences/{}",
-            self.base_url.trim_end_matches('/'),
-            self.signer.token(Purpose::Subscription, subscriber)
-        )
-    }
+/// A reader's own links in a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderLinks {
+    pub unsubscribe: String,
+    pub preferences: String,
 }
 
 /// How a send ended.
@@ -191,8 +191,8 @@ async fn deliver_all(
                 let subject = Arc::clone(&subject);
                 tokio::spawn(async move {
                     let id = recipient.subscriber_id;
-                    let (html, text) = composed
-                        .personal(&settings.unsubscribe_url(id), &settings.preferences_url(id));
+                    let links = settings.reader_links(id);
+                    let (html, text) = composed.personal(&links.unsubscribe, &links.preferences);
                     let mail = PersonalMail {
                         to: &recipient.email,
                         subject: &subject,
@@ -200,7 +200,7 @@ async fn deliver_all(
                         text,
                         message_id: format!("kolokol.{issue_id}.{id}@{}", settings.message_domain),
                         list_id: &settings.list_id,
-                        unsubscribe_url: settings.unsubscribe_url(id),
+                        unsubscribe_url: links.unsubscribe,
                     };
                     let outcome = match settings.sender.send(&mail).await {
                         Ok(()) => DeliveryOutcome::Sent,
