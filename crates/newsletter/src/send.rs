@@ -152,6 +152,8 @@ async fn deliver_all(
     let interval = Duration::from_secs(1) / settings.rate_per_second.max(1);
     let mut next_slot = Instant::now();
     let subject: Arc<str> = Arc::from(frozen.issue.subject.as_str());
+    // Shared by every message's task rather than copied into each.
+    let shared = Arc::new(settings.clone());
     for pass in 0..MAX_DELIVERY_ATTEMPTS {
         if pass > 0 {
             // Wait for this pass's answers, then give deferring servers a moment.
@@ -185,7 +187,7 @@ async fn deliver_all(
                     .acquire_owned()
                     .await
                     .map_err(|_| NewsletterError::Stopped)?;
-                let settings = settings.clone();
+                let settings = Arc::clone(&shared);
                 let composed = Arc::clone(&composed);
                 let outcomes = outcomes.clone();
                 let subject = Arc::clone(&subject);
