@@ -174,6 +174,20 @@ impl AppState {
         Ok(new)
     }
 
+    /// Records what the demo provider's (absent) webhooks would report, now.
+    pub async fn record_demo_event(
+        &self,
+        demo: &DemoProvider,
+        kind: kolokol_core::revenue::EventKind,
+    ) -> Result<bool, AppError> {
+        let event = kolokol_core::revenue::PaymentEvent {
+            id: demo.id("evt"),
+            created: Utc::now().timestamp(),
+            kind,
+        };
+        self.record_payment_event("demo", &event).await
+    }
+
     async fn send_receipt(&self, event: &kolokol_core::revenue::PaymentEvent) {
         use kolokol_core::revenue::EventKind;
         let (email, amount, payment, kind) = match &event.kind {

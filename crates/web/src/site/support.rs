@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use kolokol_core::revenue::{EventKind, PaymentEvent};
+use kolokol_core::revenue::EventKind;
 use kolokol_core::{Currency, Frequency, Money};
 use kolokol_payments::CheckoutRequest;
 use kolokol_render::urls;
@@ -339,7 +339,6 @@ pub async fn demo_pay(
         .ok()
         .map(|e| e.to_string());
     let request = demo.take(&id).ok_or(AppError::NotFound)?;
-    let now = Utc::now();
     let mut events = Vec::new();
     match request.frequency {
         Frequency::Once => events.push(EventKind::OneTimePaid {
@@ -365,12 +364,7 @@ pub async fn demo_pay(
         }
     }
     for kind in events {
-        let event = PaymentEvent {
-            id: demo.id("evt"),
-            created: now.timestamp(),
-            kind,
-        };
-        state.record_payment_event("demo", &event).await?;
+        state.record_demo_event(demo, kind).await?;
     }
     let success = request.success_url.replace("{CHECKOUT_SESSION_ID}", &id);
     Ok(Redirect::to(&success).into_response())

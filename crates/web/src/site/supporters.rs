@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
-use kolokol_core::revenue::{EventKind, PaymentEvent};
+use kolokol_core::revenue::EventKind;
 use kolokol_core::{Currency, Money};
 use kolokol_mail::OutgoingMail;
 use kolokol_render::urls;
@@ -350,18 +350,13 @@ pub async fn change_amount(
         .await
         .map_err(provider_failure)?;
     if let Some(demo) = &state.revenue().demo {
-        let now = Utc::now();
-        let event = PaymentEvent {
-            id: demo.id("evt"),
-            created: now.timestamp(),
-            kind: EventKind::SubscriptionUpdated {
-                subscription,
-                status: "active".into(),
-                amount: Some(amount),
-                frequency: None,
-            },
+        let kind = EventKind::SubscriptionUpdated {
+            subscription,
+            status: "active".into(),
+            amount: Some(amount),
+            frequency: None,
         };
-        state.record_payment_event("demo", &event).await?;
+        state.record_demo_event(demo, kind).await?;
     }
     let notice = format!(
         "From the next payment on, you give {}. Thank you.",
@@ -388,13 +383,9 @@ pub async fn cancel(
         .map_err(provider_failure)?;
     let notice = if let Some(demo) = &state.revenue().demo {
         // The demo provider has no webhooks: record what Stripe's would say.
-        let now = Utc::now();
-        let event = PaymentEvent {
-            id: demo.id("evt"),
-            created: now.timestamp(),
-            kind: EventKind::SubscriptionEnded { subscription },
-        };
-        state.record_payment_event("demo", &event).await?;
+        state
+            .record_demo_event(demo, EventKind::SubscriptionEnded { subscription })
+            .await?;
         "Your recurring gift is stopped. Thank you for your support."
     } else {
         "Your recurring gift stops at the end of the period already paid. Thank you for your support."
