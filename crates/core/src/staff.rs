@@ -90,15 +90,33 @@ impl Email {
         let Some((local, domain)) = value.split_once('@') else {
             return Err(EmailError);
         };
+        // What RFC 5321 mail servers accept in practice: a dot-atom local part
+        // (RFC 5322 atext, or UTF-8 per RFC 6531; no quoted strings or comments) and
+        // a host name of letter-digit-hyphen labels (or UTF-8 ones).
+        let atext = |c: char| {
+            c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii()
+        };
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+        };
+        let labels: Vec<&str> = domain.split('.').collect();
         let valid = !local.is_empty()
             && local.len() <= 64
             && value.len() <= 254
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !value.contains("..")
-            && value.chars().all(|c| c.is_ascii_graphic() || !c.is_ascii())
-            && !domain.contains('@');
+            && local
+                .split('.')
+                .all(|atom| !atom.is_empty() && atom.chars().all(atext))
+            && labels.len() >= 2
+            && labels.iter().all(|label| label_ok(label))
+            && labels
+                .last()
+                .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
         if valid {
             Ok(Self(value))
         } else {
@@ -200,8 +218,26 @@ mod tests {
             "anna@@bell.example",
             "an na@bell.example",
             "anna@bell..example",
+            "=HYPERLINK(\"https://evil.example\",\"x\")@bell.example",
+            "\"quoted\"@bell.example",
+            "anna(comment)@bell.example",
+            "anna.@bell.example",
+            ".anna@bell.example",
+            "anna@-bell.example",
+            "anna@bell_x.example",
+            "anna@192.0.2.1",
+            "anna@[192.0.2.1]",
+            "anna@bell.example<script>",
         ] {
             assert_eq!(Email::parse(bad), Err(EmailError), "{bad:?}");
+        }
+        for good in [
+            "anna.k+news@bell.example",
+            "o'brien@bell.example",
+            "анна@колокол.рф",
+            "x@a-b.co.uk",
+        ] {
+            assert!(Email::parse(good).is_ok(), "{good:?}");
         }
     }
 

@@ -13,8 +13,16 @@ use rand::Rng;
 
 /// Largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-/// Largest width or height accepted, in pixels (also a guard against decompression bombs).
+/// Largest width or height accepted, in pixels.
 pub const MAX_DIMENSION: u32 = 12_000;
+/// Largest picture accepted, in pixels: 50 megapixels is more than any newsroom
+/// camera gives, and bounds what a small compressed file can make us decode (a
+/// 420 KB PNG can claim 144 megapixels).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Most memory one decode may take (50 MP of 16-bit RGBA stays inside it).
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+/// Uploads processed at once by one server (the rest wait their turn).
+pub const CONCURRENT_UPLOADS: usize = 1;
 /// The responsive widths; an image narrower than one is not enlarged to it.
 pub const WIDTHS: [u32; 3] = [480, 960, 1440];
 
@@ -28,7 +36,8 @@ pub enum MediaError {
     #[error("this is not a JPEG, PNG, WebP or GIF image{0}")]
     UnsupportedType(String),
     #[error(
-        "the image is {width}×{height} pixels; at most {MAX_DIMENSION} pixels on each side are accepted"
+        "the image is {width}×{height} pixels; at most {MAX_DIMENSION} pixels on each side and {} megapixels in all are accepted",
+        MAX_PIXELS / 1_000_000
     )]
     TooManyPixels { width: u32, height: u32 },
     #[error("the image cannot be read; it may be damaged ({0})")]
@@ -67,7 +76,12 @@ pub fn store_upload(
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| MediaError::Malformed(e.to_string()))?;
-    if width > MAX_DIMENSION || height > MAX_DIMENSION || width == 0 || height == 0 {
+    if width > MAX_DIMENSION
+        || height > MAX_DIMENSION
+        || width == 0
+        || height == 0
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
         return Err(MediaError::TooManyPixels { width, height });
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -135,7 +149,7 @@ fn limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(1024 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     limits
 }
 
@@ -186,6 +200,62 @@ mod tests {
             _ => picture.write_to(&mut bytes, format).unwrap(),
         }
         bytes.into_inner()
+    }
+
+    /// A PNG that claims `width` × `height` pixels in its header and holds one row.
+    fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = 0xffff_ffff_u32;
+            for byte in bytes {
+                crc ^= u32::from(*byte);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xedb8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut chunk = |kind: &[u8], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            png.extend_from_slice(&body);
+            png.extend_from_slice(&crc32(&body).to_be_bytes());
+        };
+        let mut header = Vec::new();
+        header.extend_from_slice(&width.to_be_bytes());
+        header.extend_from_slice(&height.to_be_bytes());
+        header.extend_from_slice(&[8, 0, 0, 0, 0]);
+        chunk(b"IHDR", &header);
+        chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+        chunk(b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        // The file holds one row of data: reaching the decoder would fail otherwise,
+        // so `TooManyPixels` shows the header alone decided.
+        for (width, height) in [(12_000, 12_000), (8_000, 7_000), (12_001, 10)] {
+            let refused = store_upload(dir.path(), &png_header_only(width, height), "bomb.png");
+            assert!(
+                matches!(refused, Err(MediaError::TooManyPixels { .. })),
+                "{width}×{height}: {refused:?}"
+            );
+        }
+        assert!(
+            std::fs::read_dir(dir.path()).map_or(true, |mut d| d.next().is_none()),
+            "nothing written"
+        );
+        let message = store_upload(dir.path(), &png_header_only(12_000, 12_000), "b.png")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("50 megapixels"), "{message}");
     }
 
     #[test]

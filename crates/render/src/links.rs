@@ -3,6 +3,90 @@
 //! site works under any host and behind any path prefix, and the static export gets
 //! them relative to each file, with `index.html` named, so the folder works from any
 //! domain, any path and `file://`.
+//!
+//! Every address is read the way a browser reads it (character references decoded,
+//! backslashes, tabs, dot segments and percent-encoded dots as the URL standard says)
+//! before any segment is compared, and a link is only ever rebuilt from those parsed
+//! segments. A link that would start with something a browser could take for a scheme
+//! (`javascript:`), a host (`//`, `\\`) or the root is written `./…`, so whatever an
+//! article or a setting contains, the output resolves to the same path on the same
+//! site as its input, or is left exactly as it was.
+
+use std::borrow::Cow;
+
+use url::Url;
+
+/// The origin every root-relative address is parsed against; never contacted.
+const BASE: &str = "http://kolokol.invalid/";
+
+fn base() -> Option<&'static Url> {
+    static BASE_URL: std::sync::OnceLock<Option<Url>> = std::sync::OnceLock::new();
+    BASE_URL.get_or_init(|| Url::parse(BASE).ok()).as_ref()
+}
+
+/// A root-relative address as a browser reads it: its path (normalized, starting with
+/// `/`) and what follows it (query and fragment). `None` when the address is not
+/// root-relative or leaves the site (`//host`, `/\host`, a scheme).
+pub fn parse_local(url: &str) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+    if !url.starts_with('/') {
+        return None;
+    }
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, rest) = url.split_at(split);
+    if is_plain_path(path) {
+        return Some((Cow::Borrowed(path), Cow::Borrowed(rest)));
+    }
+    let base = base()?;
+    let parsed = base.join(url).ok()?;
+    if parsed.origin() != base.origin() {
+        return None;
+    }
+    let mut rest = String::new();
+    if let Some(query) = parsed.query() {
+        rest.push('?');
+        rest.push_str(query);
+    }
+    if let Some(fragment) = parsed.fragment() {
+        rest.push('#');
+        rest.push_str(fragment);
+    }
+    Some((Cow::Owned(parsed.path().to_owned()), Cow::Owned(rest)))
+}
+
+/// A path a browser reads exactly as written: only unreserved characters, no empty
+/// and no dot segments. Anything else goes through the URL parser.
+fn is_plain_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/'))
+        && {
+            let segments = path[1..].split('/').count();
+            path[1..]
+                .split('/')
+                .enumerate()
+                .all(|(i, segment)| match segment {
+                    "." | ".." => false,
+                    // Only the last segment may be empty (a trailing slash, or the root).
+                    "" => i + 1 == segments,
+                    _ => true,
+                })
+        }
+}
+
+/// Makes a link rebuilt from path segments safe to write: an empty link means this
+/// page (`./`); one that starts with `/` or whose first segment holds a `:` would be
+/// read as root-relative or as a scheme, so it is written `./…`.
+fn guarded(link: String) -> String {
+    let first = link.split('/').next().unwrap_or("");
+    if link.is_empty() {
+        "./".to_owned()
+    } else if link.starts_with('/') || first.contains(':') {
+        format!("./{link}")
+    } else {
+        link
+    }
+}
 
 /// The file that holds the page at `path` (`/articles/x` → `articles/x/index.html`,
 /// `/archive?page=2` → `archive/page/2/index.html`, `/feed.xml` → `feed.xml`).
@@ -12,14 +96,16 @@ pub fn file_for(path: &str) -> String {
         .split('&')
         .find_map(|pair| pair.strip_prefix("page="))
         .filter(|n| *n != "1");
-    let trimmed = path.trim_matches('/');
-    let last = trimmed.rsplit('/').next().unwrap_or("");
+    // A file system has no empty folder names: `a//b` is the file `a/b`.
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let trimmed = segments.join("/");
+    let last = segments.last().copied().unwrap_or("");
     if page.is_none() && last.contains('.') {
-        return trimmed.to_owned();
+        return trimmed;
     }
     let mut file = String::new();
     if !trimmed.is_empty() {
-        file.push_str(trimmed);
+        file.push_str(&trimmed);
         file.push('/');
     }
     if let Some(n) = page {
@@ -29,7 +115,8 @@ pub fn file_for(path: &str) -> String {
     file
 }
 
-/// The relative link from the file `from` to the file `to`, both relative to the root.
+/// The relative link from the file `from` to the file `to`, both relative to the root
+/// and both already normalized (as [`parse_local`] gives them).
 pub fn relative(from: &str, to: &str) -> String {
     let from_dirs: Vec<&str> = from
         .split('/')
@@ -37,14 +124,17 @@ pub fn relative(from: &str, to: &str) -> String {
         .split_last()
         .map_or(Vec::new(), |(_, dirs)| dirs.to_vec());
     let to_parts: Vec<&str> = to.split('/').collect();
+    // Only folders are shared: the last part of `to` is a file (or the empty name of
+    // a folder's own page), never one of `from`'s folders.
+    let to_dirs = &to_parts[..to_parts.len() - 1];
     let common = from_dirs
         .iter()
-        .zip(&to_parts)
+        .zip(to_dirs)
         .take_while(|(a, b)| a == b)
         .count();
     let mut link = "../".repeat(from_dirs.len() - common);
     link.push_str(&to_parts[common..].join("/"));
-    link
+    guarded(link)
 }
 
 /// Rewrites every root-relative `href`, `src`, `srcset` and `action` in a page that
@@ -57,13 +147,14 @@ pub fn relativize(html: &str, file: &str) -> String {
 /// page's address (as served), become relative to the file.
 pub fn relativize_export(html: &str, page: &str, file: &str) -> String {
     relativize_with(html, &|url| {
-        let local = !url.is_empty()
-            && !url.starts_with('#')
-            && !url.contains("://")
-            && !url.starts_with("mailto:")
-            && !url.starts_with("data:");
+        let local = !url.is_empty() && !url.starts_with('#') && !has_scheme(url);
         if local {
-            rewrite(&resolve(page, url), file)
+            // `resolve` gives a path: one that starts with `//` is still a path here.
+            let resolved = resolve(page, url);
+            match resolved.strip_prefix('/') {
+                Some(path) if path.starts_with('/') => rewrite(&format!("/.{resolved}"), file),
+                _ => rewrite(&resolved, file),
+            }
         } else {
             url.to_owned()
         }
@@ -74,33 +165,40 @@ pub fn relativize_export(html: &str, page: &str, file: &str) -> String {
 /// become relative to the page's address, e.g. `/articles/x` from `/sections/y` is
 /// `../articles/x`.
 pub fn relativize_for_page(html: &str, page: &str) -> String {
-    let from = page
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .trim_start_matches('/');
-    relativize_with(html, &|url| {
-        if !url.starts_with('/') || url.starts_with("//") {
-            return url.to_owned();
-        }
-        let (path, rest) = match url.find(['?', '#']) {
-            Some(at) => url.split_at(at),
-            None => (url, ""),
-        };
-        let link = relative(from, path.trim_start_matches('/'));
-        // An empty link would mean "this page"; the home page from itself is `./`.
-        let link = if link.is_empty() {
-            "./".to_owned()
-        } else {
+    let page_path = page.split(['?', '#']).next().unwrap_or("/");
+    let from = page_address(page_path);
+    let from = from.strip_prefix('/').unwrap_or(&from);
+    relativize_with(html, &|url| match parse_local(url) {
+        Some((path, rest)) => {
+            // Only the one root slash goes: `//x` is a path with an empty segment here.
+            let mut link = relative(from, path.strip_prefix('/').unwrap_or(&path));
+            link.push_str(&rest);
             link
-        };
-        format!("{link}{rest}")
+        }
+        None => url.to_owned(),
     })
 }
 
-/// Resolves `href`, found on the page served at `page`, to a root-relative path.
+/// A page's path as the browser holds it in its address bar (a request for `//a`
+/// is the path `//a` on this site, not the host `a`).
+fn page_address(page_path: &str) -> Cow<'_, str> {
+    if is_plain_path(page_path) {
+        return Cow::Borrowed(page_path);
+    }
+    match base() {
+        Some(base) => {
+            let mut url = base.clone();
+            url.set_path(page_path);
+            Cow::Owned(url.path().to_owned())
+        }
+        None => Cow::Borrowed("/"),
+    }
+}
+
+/// Resolves `href`, found on the page served at `page`, to a root-relative path; an
+/// address that leaves the site is returned as it is.
 pub fn resolve(page: &str, href: &str) -> String {
-    if href.starts_with('/') || href.contains("://") {
+    if href.starts_with('/') || has_scheme(href) {
         return href.to_owned();
     }
     let (path, rest) = match href.find(['?', '#']) {
@@ -108,6 +206,14 @@ pub fn resolve(page: &str, href: &str) -> String {
         None => (href, ""),
     };
     let page_path = page.split(['?', '#']).next().unwrap_or("/");
+    let plain = |p: &str| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/'))
+    };
+    let plain_page = plain(page_path) && page_path.starts_with('/') && !page_path.contains("//");
+    if !(plain(path) && !path.contains("//") && plain_page) {
+        return resolve_parsed(page_path, href).unwrap_or_else(|| href.to_owned());
+    }
     let mut segments: Vec<&str> = page_path.trim_start_matches('/').split('/').collect();
     segments.pop();
     for part in path.split('/') {
@@ -133,6 +239,41 @@ pub fn resolve(page: &str, href: &str) -> String {
     format!("{base}{rest}")
 }
 
+/// [`resolve`] through the URL parser, for anything but plain paths.
+fn resolve_parsed(page_path: &str, href: &str) -> Option<String> {
+    let base = base()?;
+    let mut page = base.clone();
+    page.set_path(page_path);
+    let resolved = page.join(href).ok()?;
+    if resolved.origin() != base.origin() {
+        return None;
+    }
+    let mut out = resolved.path().to_owned();
+    if let Some(query) = resolved.query() {
+        out.push('?');
+        out.push_str(query);
+    }
+    if let Some(fragment) = resolved.fragment() {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    Some(out)
+}
+
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, `javascript:`), as the URL
+/// standard reads one: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+pub fn has_scheme(url: &str) -> bool {
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'\t' | b'\n' | b'\r')
+        })
+}
+
 fn relativize_with(html: &str, map: &dyn Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 20);
     let mut rest = html;
@@ -144,23 +285,124 @@ fn relativize_with(html: &str, map: &dyn Fn(&str) -> String) -> String {
             rest = after;
             break;
         };
-        let value = &after[..end];
-        if attribute == "srcset=\"" {
-            let rewritten: Vec<String> = value
+        let raw = &after[..end];
+        // The browser reads the value with its character references decoded.
+        let value = decode_references(raw);
+        let rewritten = if attribute == "srcset=\"" {
+            value
                 .split(", ")
                 .map(|candidate| match candidate.split_once(' ') {
                     Some((url, width)) => format!("{} {width}", map(url)),
                     None => map(candidate),
                 })
-                .collect();
-            out.push_str(&rewritten.join(", "));
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
-            out.push_str(&map(value));
-        }
+            map(&value)
+        };
+        escape_attribute(&rewritten, &mut out);
         rest = &after[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// An attribute value with its character references decoded exactly as a browser
+/// decodes them (the HTML standard's rules for attribute values, with its table of
+/// named references), so the link that is rewritten is the link the reader follows.
+fn decode_references(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('&') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match reference(after) {
+            Some((decoded, used)) => {
+                out.push_str(&decoded);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character reference at the start of `text` (just after its `&`) inside an
+/// attribute value: what it stands for and how many bytes it takes.
+fn reference(text: &str) -> Option<(String, usize)> {
+    if let Some(number) = text.strip_prefix('#') {
+        let (digits, radix, skip) = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 2),
+            None => (number, 10, 1),
+        };
+        let len = digits
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || (radix == 16 && b.is_ascii_hexdigit()))
+            .count();
+        if len == 0 {
+            return None;
+        }
+        let code = u32::from_str_radix(&digits[..len], radix).unwrap_or(u32::MAX);
+        let c = match code {
+            0x80..=0x9f => markup5ever::data::C1_REPLACEMENTS[(code - 0x80) as usize]
+                .unwrap_or_else(|| char::from_u32(code).unwrap_or('\u{fffd}')),
+            0 => '\u{fffd}',
+            _ => char::from_u32(code).unwrap_or('\u{fffd}'),
+        };
+        let semicolon = usize::from(digits[len..].starts_with(';'));
+        return Some((c.to_string(), skip + len + semicolon));
+    }
+    let name_len = text.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let chars = |first: u32, second: u32| {
+        let mut decoded = String::new();
+        decoded.extend(char::from_u32(first));
+        decoded.extend(char::from_u32(second).filter(|_| second != 0));
+        decoded
+    };
+    // The longest name in the standard's table that the text starts with.
+    for len in (1..=name_len).rev() {
+        // With its `;` (only when the whole run of letters and digits is the name)…
+        if len == name_len
+            && text[len..].starts_with(';')
+            && let Some(&(first, second)) = markup5ever::data::NAMED_ENTITIES.get(&text[..=len])
+            && first != 0
+        {
+            return Some((chars(first, second), len + 1));
+        }
+        // …or one of the old names that may go without it. In an attribute, such a
+        // name followed by `=` or a letter or digit is left as text.
+        // (The table also lists every prefix of a name, as (0, 0): not a reference.)
+        if let Some(&(first, second)) = markup5ever::data::NAMED_ENTITIES.get(&text[..len])
+            && first != 0
+        {
+            let next = text[len..].bytes().next();
+            if next.is_some_and(|b| b == b'=' || b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            return Some((chars(first, second), len));
+        }
+    }
+    None
+}
+
+/// Writes a value into a double-quoted attribute.
+fn escape_attribute(value: &str, out: &mut String) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            other => out.push(other),
+        }
+    }
 }
 
 /// The next `href="`, `src="`, `srcset="` or `action="` (a whole attribute name: a
@@ -186,11 +428,11 @@ fn next_attribute(text: &str) -> Option<(usize, &'static str)> {
 
 /// A root-relative URL as a link from `file`; anything else is left alone.
 fn rewrite(url: &str, file: &str) -> String {
-    if !url.starts_with('/') || url.starts_with("//") {
+    let Some((path, rest)) = parse_local(url) else {
         return url.to_owned();
-    }
-    let (target, fragment) = url.split_once('#').map_or((url, ""), |(t, f)| (t, f));
-    let mut link = relative(file, &file_for(target));
+    };
+    let (query, fragment) = rest.split_once('#').map_or((&*rest, ""), |(q, f)| (q, f));
+    let mut link = relative(file, &file_for(&format!("{path}{query}")));
     if !fragment.is_empty() {
         link.push('#');
         link.push_str(fragment);
@@ -285,5 +527,223 @@ mod tests {
             relativize(html, "articles/y/index.html"),
             r##"<a href="../x/index.html">x</a> <link href="https://bell.example/articles/x"> <img src="../../media/a-480.jpg" srcset="../../media/a-480.jpg 480w, ../../media/a-960.jpg 960w"> <a href="#content">skip</a> <a data-href="/no">n</a> <a href="../../archive/page/2/index.html#top">p</a>"##
         );
+    }
+
+    #[test]
+    fn links_can_never_be_steered_into_a_scheme_or_another_host() {
+        let page = "/articles/night-ferry";
+        for (link, served) in [
+            (
+                "/articles/night-ferry/javascript:alert(document.domain)/1.1",
+                "night-ferry/javascript:alert(document.domain)/1.1",
+            ),
+            (
+                "/articles/night-ferry/\\\\host/p.gif",
+                "night-ferry///host/p.gif",
+            ),
+            ("/javascript:alert(1)", "../javascript:alert(1)"),
+            ("/\\host/p.gif", "/\\host/p.gif"),
+            ("//host/p.gif", "//host/p.gif"),
+            ("/articles/x/..%2f..%2f", "x/..%2f..%2f"),
+        ] {
+            let html = format!("<a href=\"{link}\">x</a>");
+            assert_eq!(
+                relativize_for_page(&html, page),
+                format!("<a href=\"{served}\">x</a>"),
+                "{link}"
+            );
+        }
+        // From the page's own folder, the dropped folders leave a scheme-like first
+        // segment behind: it is written as a path.
+        assert_eq!(
+            relativize_for_page(
+                "<a href=\"/articles/night-ferry/javascript:alert(1)/1.1\">x</a>",
+                "/articles/night-ferry/"
+            ),
+            "<a href=\"./javascript:alert(1)/1.1\">x</a>"
+        );
+        assert_eq!(
+            relativize_for_page("<a href=\"/a/b///evil.example/x\">x</a>", "/a/b/"),
+            "<a href=\".///evil.example/x\">x</a>"
+        );
+        // The menu link of a setting on the mirror's front page.
+        assert_eq!(
+            relativize("<a href=\"/javascript:alert(1)\">m</a>", "index.html"),
+            "<a href=\"./javascript:alert(1)/index.html\">m</a>"
+        );
+        // Character references are read as the browser reads them.
+        assert_eq!(
+            relativize_for_page(
+                "<a href=\"/articles/night-ferry/javascript&#58;alert(1)\">x</a>",
+                "/articles/night-ferry/"
+            ),
+            "<a href=\"./javascript:alert(1)\">x</a>"
+        );
+        assert_eq!(
+            relativize_for_page(
+                "<a href=\"/articles/night-ferry/&bsol;&bsol;host\">x</a>",
+                "/articles/night-ferry/"
+            ),
+            "<a href=\".///host\">x</a>"
+        );
+    }
+
+    /// Property tests over arbitrary pages and links: whatever goes in, the link that
+    /// comes out means the same place on the same site. `fuzz/run.sh` runs them for
+    /// longer; failures found are kept in `proptest-regressions/` and `fuzz/corpus/`.
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// What a browser reads from the `href` of the first link in `html`.
+        fn href(html: &str) -> Option<String> {
+            let document = scraper::Html::parse_fragment(html);
+            let selector = scraper::Selector::parse("a").ok()?;
+            document
+                .select(&selector)
+                .next()?
+                .value()
+                .attr("href")
+                .map(str::to_owned)
+        }
+
+        fn page_url(page: &str) -> Url {
+            let mut url = Url::parse("http://kolokol.invalid/").unwrap_or_else(|e| panic!("{e}"));
+            url.set_path(page);
+            url
+        }
+
+        fn same_place(a: &Url, b: &Url) -> bool {
+            a.origin() == b.origin() && a.path() == b.path() && a.query() == b.query()
+        }
+
+        /// One link the way an author, a setting or an attacker could write it.
+        fn link() -> impl Strategy<Value = String> {
+            let segment = prop_oneof![
+                "[a-z0-9-]{1,8}",
+                Just(String::new()),
+                Just(".".to_owned()),
+                Just("..".to_owned()),
+                Just("%2e%2E".to_owned()),
+                Just("javascript:alert(1)".to_owned()),
+                Just("data:text/html,x".to_owned()),
+                Just("\\\\host".to_owned()),
+                Just("\\".to_owned()),
+                Just("&#58;".to_owned()),
+                Just("&#x5c;".to_owned()),
+                Just("&amp;".to_owned()),
+                Just("&colon;".to_owned()),
+                Just("\t".to_owned()),
+                Just("%00".to_owned()),
+                Just("?q=1".to_owned()),
+                Just("#top".to_owned()),
+                Just("x.jpg".to_owned()),
+                "[ -~]{0,6}".prop_filter("no quotes", |s| !s.contains('"')),
+                Just("&notit;".to_owned()),
+                Just("&#x80;".to_owned()),
+                Just("&#58".to_owned()),
+            ];
+            prop::collection::vec(segment, 0..8)
+                .prop_map(|segments| format!("/{}", segments.join("/")))
+        }
+
+        fn page() -> impl Strategy<Value = String> {
+            let segment = prop_oneof![
+                "[a-z0-9-]{1,8}",
+                Just("articles".to_owned()),
+                Just("night-ferry".to_owned()),
+                Just("javascript:".to_owned()),
+                Just(String::new()),
+            ];
+            (prop::collection::vec(segment, 0..5), any::<bool>()).prop_map(|(segments, slash)| {
+                let mut page = format!("/{}", segments.join("/"));
+                if slash && !page.ends_with('/') {
+                    page.push('/');
+                }
+                page
+            })
+        }
+
+        fn check_served(page: &str, link: &str) -> Result<(), TestCaseError> {
+            let html = format!("<a href=\"{link}\">x</a>");
+            let Some(input) = href(&html) else {
+                return Ok(());
+            };
+            // The browser's address for the page, as it sends it (normalized).
+            let address = page_url(page);
+            let output = relativize_for_page(&html, address.path());
+            let out = href(&output).unwrap_or_default();
+            let expected = address.join(&input);
+            let got = address.join(&out);
+            match (expected, got) {
+                (Ok(expected), Ok(got)) => prop_assert!(
+                    same_place(&expected, &got),
+                    "page {page:?} link {input:?} -> {out:?}: {expected} vs {got}"
+                ),
+                (Err(_), _) => {}
+                (Ok(expected), Err(e)) => {
+                    prop_assert!(
+                        false,
+                        "{input:?} -> {out:?} no longer parses ({e}); was {expected}"
+                    )
+                }
+            }
+            Ok(())
+        }
+
+        /// The exported file's link stays inside the mirror's folder and never
+        /// becomes a scheme.
+        fn check_exported(page: &str, link: &str) -> Result<(), TestCaseError> {
+            let html = format!("<a href=\"{link}\">x</a>");
+            let address = page_url(page);
+            let file = file_for(address.path());
+            let served = relativize_for_page(&html, address.path());
+            let output = relativize_export(&served, address.path(), &file);
+            let Some(out) = href(&output) else {
+                return Ok(());
+            };
+            let mut here = Url::parse("file:///mirror/root/").unwrap_or_else(|e| panic!("{e}"));
+            here.set_path(&format!("/mirror/root/{file}"));
+            if let Ok(resolved) = here.join(&out) {
+                let input = href(&html).unwrap_or_default();
+                let off_site = page_url("/")
+                    .join(&input)
+                    .map_or(true, |u| u.origin() != page_url("/").origin());
+                prop_assert!(
+                    off_site
+                        || (resolved.scheme() == "file"
+                            && resolved.path().starts_with("/mirror/root/")),
+                    "{page:?} {link:?} -> {out:?} = {resolved}"
+                );
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn served_links_resolve_to_the_same_place(page in page(), link in link()) {
+                check_served(&page, &link)?;
+            }
+
+            #[test]
+            fn exported_links_stay_in_the_mirror(page in page(), link in link()) {
+                check_exported(&page, &link)?;
+            }
+        }
+
+        #[test]
+        fn the_committed_corpus_holds() {
+            let corpus = include_str!("../../../fuzz/corpus/links.txt");
+            for line in corpus
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with("# "))
+            {
+                let (page, link) = line
+                    .split_once(' ')
+                    .unwrap_or(("/articles/night-ferry", line));
+                check_served(page, link).unwrap_or_else(|e| panic!("{line}: {e}"));
+                check_exported(page, link).unwrap_or_else(|e| panic!("{line}: {e}"));
+            }
+        }
     }
 }

@@ -97,10 +97,17 @@ fn sanitizer() -> &'static Builder<'static> {
     })
 }
 
-/// A URL that stays on this site: a path, not a scheme or a `//host`.
-fn is_same_site(url: &str) -> bool {
-    let url = url.trim();
-    !url.starts_with("//") && !url.contains(':') && !url.starts_with('\\')
+/// A URL that stays on this site, read as a browser reads it (backslashes, tabs and
+/// newlines included): a path, never a scheme or another host. (`http:x` is a path
+/// on an http page but another host from a mirror's `file:` page, so any scheme is out.)
+pub fn is_same_site(url: &str) -> bool {
+    let Ok(base) = url::Url::parse("http://kolokol.invalid/page/") else {
+        return false;
+    };
+    !crate::links::has_scheme(url)
+        && base
+            .join(url)
+            .is_ok_and(|resolved| resolved.origin() == base.origin())
 }
 
 #[cfg(test)]

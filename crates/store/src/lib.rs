@@ -49,6 +49,30 @@ pub struct ArticleFilter {
     pub published_since: Option<DateTime<Utc>>,
 }
 
+/// One sign-in attempt to count: who is tried, from where, the window and limits.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInAttempt<'a> {
+    pub account: &'a str,
+    /// The network address (empty: not counted by address).
+    pub address: &'a str,
+    /// What the failure row records as its address (e.g. `two-factor`).
+    pub recorded_address: &'a str,
+    pub since: DateTime<Utc>,
+    pub account_limit: Option<u32>,
+    pub address_limit: u32,
+}
+
+/// What [`Store::begin_sign_in_attempt`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptDecision {
+    /// Go ahead and check; the attempt counts as a failure until forgotten.
+    Allowed(i64),
+    /// Too many failures for the account.
+    AccountLocked,
+    /// Too many failures from the address.
+    AddressLocked,
+}
+
 /// A public URL's worth of an article for sitemaps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SitemapEntry {
@@ -263,19 +287,23 @@ pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<User>, StoreError>;
 
-    async fn record_login_failure(
+    /// Counts a sign-in attempt and decides on it in one transaction, under a lock on
+    /// the account's and the address's rows, so a burst of parallel tries gets at
+    /// most the limit evaluated. The attempt is recorded as a failure at once (and
+    /// returned as `Allowed(id)`); [`Store::forget_sign_in_attempt`] takes it back
+    /// when it succeeds. A refused attempt records nothing, so refusals never prolong
+    /// the wait. `account_limit: None` skips the account's count (a second factor is
+    /// typed along with the password), an empty `address` skips the address's.
+    async fn begin_sign_in_attempt(
         &self,
-        account: &str,
-        address: &str,
+        attempt: &SignInAttempt<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    /// Failed sign-ins since `since`: (for this account, from this address).
-    async fn login_failures(
-        &self,
-        account: &str,
-        address: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(u32, u32), StoreError>;
+    ) -> Result<AttemptDecision, StoreError>;
+    /// Takes back an attempt that succeeded.
+    async fn forget_sign_in_attempt(&self, id: i64) -> Result<(), StoreError>;
+    /// Marks the authenticator's time step `step` used by `user`; false when that
+    /// step or a later one was used already (a code works once).
+    async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
 
     // --- The newsroom: articles, revisions, audit ---
 

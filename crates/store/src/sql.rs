@@ -1073,45 +1073,91 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn record_login_failure(
+            async fn begin_sign_in_attempt(
                 &self,
-                account: &str,
-                address: &str,
+                attempt: &crate::SignInAttempt<'_>,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
-                    .bind(account)
-                    .bind(address)
+            ) -> Result<crate::AttemptDecision, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // The lock rows serialize attempts on one account (and one address)
+                // across connections and nodes: PostgreSQL holds the upserted row's
+                // lock to the end of the transaction; SQLite's write lock does the same.
+                let mut keys = vec![format!("account:{}", attempt.account)];
+                if !attempt.address.is_empty() {
+                    keys.push(format!("address:{}", attempt.address));
+                }
+                for key in &keys {
+                    sqlx::query(
+                        "INSERT INTO sign_in_locks (key, at) VALUES ($1, $2) \
+                         ON CONFLICT (key) DO UPDATE SET at = excluded.at",
+                    )
+                    .bind(key)
                     .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let by_account: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2",
+                )
+                .bind(attempt.account)
+                .bind(attempt.since.timestamp())
+                .fetch_one(&mut *tx)
+                .await?;
+                let by_address: i64 = if attempt.address.is_empty() {
+                    0
+                } else {
+                    sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2",
+                    )
+                    .bind(attempt.address)
+                    .bind(attempt.since.timestamp())
+                    .fetch_one(&mut *tx)
+                    .await?
+                };
+                if by_address >= i64::from(attempt.address_limit) {
+                    tx.rollback().await?;
+                    return Ok(crate::AttemptDecision::AddressLocked);
+                }
+                if attempt
+                    .account_limit
+                    .is_some_and(|limit| by_account >= i64::from(limit))
+                {
+                    tx.rollback().await?;
+                    return Ok(crate::AttemptDecision::AccountLocked);
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(attempt.account)
+                .bind(attempt.recorded_address)
+                .bind(now.timestamp())
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(crate::AttemptDecision::Allowed(id))
+            }
+
+            async fn forget_sign_in_attempt(&self, id: i64) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                    .bind(id)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
             }
 
-            async fn login_failures(
+            async fn use_totp_step(
                 &self,
-                account: &str,
-                address: &str,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(u32, u32), StoreError> {
-                let by_account: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2",
+                user: kolokol_core::UserId,
+                step: i64,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(
+                    "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
                 )
-                .bind(account)
-                .bind(since.timestamp())
-                .fetch_one(&self.pool)
+                .bind(step)
+                .bind(user.0)
+                .execute(&self.pool)
                 .await?;
-                let by_address: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2",
-                )
-                .bind(address)
-                .bind(since.timestamp())
-                .fetch_one(&self.pool)
-                .await?;
-                Ok((
-                    u32::try_from(by_account).unwrap_or(u32::MAX),
-                    u32::try_from(by_address).unwrap_or(u32::MAX),
-                ))
+                Ok(result.rows_affected() == 1)
             }
 
             async fn save_article(

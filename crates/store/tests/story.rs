@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use kolokol_core::{
     ArticleStatus, Correction, ImageVariant, NewArticle, NewImage, PageNumber, PageRequest, Slug,
 };
-use kolokol_store::{ArticleFilter, Backend, DynStore, StoreError};
+use kolokol_store::{ArticleFilter, AttemptDecision, Backend, DynStore, StoreError};
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
@@ -516,30 +516,80 @@ async fn staff_story(store: DynStore) {
     store.delete_session("token-hash").await.unwrap();
     assert!(store.session("token-hash", at(1)).await.unwrap().is_none());
 
+    // Sign-in attempts: counted as failures until forgotten, refused at the limits,
+    // and a refusal records nothing.
+    let attempt = |account: &'static str, address: &'static str| kolokol_store::SignInAttempt {
+        account,
+        address,
+        recorded_address: address,
+        since: at(1),
+        account_limit: Some(3),
+        address_limit: 4,
+    };
+    let mut ids = Vec::new();
     for _ in 0..3 {
-        store
-            .record_login_failure("anna@bell.example", "10.0.0.1", at(2))
+        match store
+            .begin_sign_in_attempt(&attempt("anna@bell.example", "10.0.0.1"), at(2))
             .await
-            .unwrap();
+            .unwrap()
+        {
+            AttemptDecision::Allowed(id) => ids.push(id),
+            other => panic!("refused too early: {other:?}"),
+        }
     }
-    store
-        .record_login_failure("boris@bell.example", "10.0.0.1", at(2))
-        .await
-        .unwrap();
     assert_eq!(
         store
-            .login_failures("anna@bell.example", "10.0.0.1", at(1))
+            .begin_sign_in_attempt(&attempt("anna@bell.example", "10.0.0.2"), at(2))
             .await
             .unwrap(),
-        (3, 4)
+        AttemptDecision::AccountLocked
     );
+    let mut without_account_limit = attempt("anna@bell.example", "10.0.0.2");
+    without_account_limit.account_limit = None;
+    assert!(matches!(
+        store
+            .begin_sign_in_attempt(&without_account_limit, at(2))
+            .await
+            .unwrap(),
+        AttemptDecision::Allowed(_)
+    ));
+    assert!(matches!(
+        store
+            .begin_sign_in_attempt(&attempt("boris@bell.example", "10.0.0.1"), at(2))
+            .await
+            .unwrap(),
+        AttemptDecision::Allowed(_)
+    ));
     assert_eq!(
         store
-            .login_failures("anna@bell.example", "10.0.0.2", at(3))
+            .begin_sign_in_attempt(&attempt("vera@bell.example", "10.0.0.1"), at(2))
             .await
             .unwrap(),
-        (0, 0)
+        AttemptDecision::AddressLocked,
+        "four failures from one address"
     );
+    store.forget_sign_in_attempt(ids[0]).await.unwrap();
+    assert!(matches!(
+        store
+            .begin_sign_in_attempt(&attempt("vera@bell.example", "10.0.0.1"), at(2))
+            .await
+            .unwrap(),
+        AttemptDecision::Allowed(_)
+    ));
+    let mut later = attempt("anna@bell.example", "10.0.0.3");
+    later.since = at(3);
+    assert!(
+        matches!(
+            store.begin_sign_in_attempt(&later, at(3)).await.unwrap(),
+            AttemptDecision::Allowed(_)
+        ),
+        "old failures fall out of the window"
+    );
+    // An authenticator's step works once, and never after a later one.
+    assert!(store.use_totp_step(anna.id, 100).await.unwrap());
+    assert!(!store.use_totp_step(anna.id, 100).await.unwrap());
+    assert!(!store.use_totp_step(anna.id, 99).await.unwrap());
+    assert!(store.use_totp_step(anna.id, 101).await.unwrap());
 
     // The editor: create, revise, publish, rename, schedule.
     let author = anna.author_id.unwrap();

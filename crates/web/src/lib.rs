@@ -3,6 +3,7 @@
 //! Handlers are thin: they parse the address, ask the store, and render through the
 //! theme; the page cache (see [`cache`]) answers repeated requests without either.
 
+pub mod addresses;
 pub mod admin;
 pub mod cache;
 pub mod error;

@@ -29,6 +29,8 @@ pub struct NewsletterState {
     running: Mutex<HashSet<i64>>,
     /// Names this process in send leases.
     holder: String,
+    /// Codes for counting readers' network addresses (never stored in recoverable form).
+    addresses: crate::addresses::AddressCounter,
 }
 
 impl NewsletterState {
@@ -45,6 +47,7 @@ impl NewsletterState {
                     .take(8)
                     .collect::<String>()
             ),
+            addresses: crate::addresses::AddressCounter::new(),
         }
     }
 
@@ -53,10 +56,11 @@ impl NewsletterState {
         self.delivery.get()
     }
 
-    /// A keyed hash of a reader's network address, kept with their consent and used
-    /// for rate limits instead of the address itself.
-    pub fn address_hash(&self, address: &str) -> String {
-        self.signer.keyed_hash("address", address)
+    /// A code for a reader's network address, for rate limits only: keyed with a
+    /// secret that lives in memory and changes daily (see [`crate::addresses`]).
+    pub fn address_code(&self, purpose: &str, address: &std::net::IpAddr) -> String {
+        self.addresses
+            .code(purpose, &address.to_string(), Utc::now())
     }
 }
 

@@ -35,6 +35,9 @@ pub struct Inner {
     pub(crate) revenue_slot: crate::revenue::RevenueSlot,
     /// Off for one-pass work like the static export, where a cache would only grow.
     caching: std::sync::atomic::AtomicBool,
+    /// Image uploads decoded at once: each may take a few hundred MB while it is
+    /// resized, so they wait their turn rather than run side by side.
+    pub uploads: tokio::sync::Semaphore,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -83,6 +86,7 @@ impl AppState {
             newsletter: crate::newsletter::NewsletterState::new(&secret),
             revenue_slot: crate::revenue::RevenueSlot::default(),
             caching: std::sync::atomic::AtomicBool::new(true),
+            uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
         })))
     }
 

@@ -297,7 +297,12 @@ async fn editable(state: &AppState, staff: &Staff, id: i64) -> Result<EditableAr
         .ok_or(AppError::NotFound)?;
     let own = article.is_own(staff.user.id, staff.user.author_id);
     staff.require(
-        staff.user.role.can_edit(own, article.is_live(Utc::now())),
+        // Scheduled counts as published: once an editor has scheduled it, only someone
+        // allowed to publish may change what goes out.
+        staff
+            .user
+            .role
+            .can_edit(own, article.status == ArticleStatus::Published),
         "edit this article",
     )?;
     Ok(article)

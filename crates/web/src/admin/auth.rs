@@ -11,9 +11,11 @@ use chrono::{Duration, Utc};
 use kolokol_core::Email;
 use minijinja::context;
 
+use kolokol_store::{AttemptDecision, SignInAttempt};
+
 use super::{
     FormData, SESSION_COOKIE, SESSION_DAYS, Staff, admin_page, cookie, password, see_other,
-    set_cookie,
+    set_cookie, two_factor,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,9 +36,12 @@ pub(super) fn next_from(query: Option<&str>) -> String {
                 .map(|(_, v)| v.into_owned())
         })
         .unwrap_or_default();
-    if next.starts_with("/admin")
-        && !next.starts_with("//")
-        && !next.contains("://")
+    // Only a visible-ASCII path inside the admin: no host, no scheme, no backslash,
+    // and no control character that would make the redirect's header invalid.
+    let inside = next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
+    if inside
+        && next.bytes().all(|b| b.is_ascii_graphic())
+        && !next.contains("//")
         && !next.contains('\\')
     {
         next
@@ -52,6 +57,7 @@ fn login_page(
     error: Option<&str>,
     next: &str,
     notice: Option<&str>,
+    ask_code: bool,
 ) -> Result<Response, AppError> {
     let token = password::random_token();
     let mut response = admin_page(
@@ -59,7 +65,7 @@ fn login_page(
         None,
         status,
         "admin/login.html",
-        context! { login_csrf => token, email, error, next, notice },
+        context! { login_csrf => token, email, error, next, notice, ask_code },
     )?;
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -81,6 +87,7 @@ pub async fn login_form(
         None,
         &next_from(query.as_deref()),
         joined,
+        false,
     )
 }
 
@@ -102,22 +109,43 @@ pub async fn login(
             Some("The sign-in form expired. Please try again."),
             &next,
             None,
+            false,
         );
     }
     let now = Utc::now();
     let typed = form.get("email").trim().to_lowercase();
     let address = peer.ip().to_string();
-    let (by_account, by_address) = state
-        .store
-        .login_failures(&typed, &address, now - Duration::minutes(THROTTLE_MINUTES))
-        .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    let code = form.get("code").trim();
+    let mut attempt = SignInAttempt {
+        account: &typed,
+        address: &address,
+        recorded_address: &address,
+        since: now - Duration::minutes(THROTTLE_MINUTES),
+        account_limit: Some(MAX_FAILURES_PER_ACCOUNT),
+        address_limit: MAX_FAILURES_PER_ADDRESS,
+    };
+    let mut decision = state.store.begin_sign_in_attempt(&attempt, now).await?;
+    // Anyone can keep an account's count full; its owner still gets in by typing a
+    // code from the authenticator app (or a recovery code) along with the password.
+    // Those tries count against the network address, and succeed only with both.
+    let with_code = decision == AttemptDecision::AccountLocked && !code.is_empty();
+    if with_code {
+        attempt.account_limit = None;
+        decision = state.store.begin_sign_in_attempt(&attempt, now).await?;
+    }
+    let AttemptDecision::Allowed(attempt_id) = decision else {
         state
             .store
             .record_audit(None, "login.throttled", &typed, &address, now)
             .await?;
-        let message =
-            format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.");
+        let message = if decision == AttemptDecision::AccountLocked {
+            format!(
+                "Too many failed sign-ins for this account. Wait {THROTTLE_MINUTES} minutes, \
+                 or, if you use two-factor sign-in, type a code from your app with your password."
+            )
+        } else {
+            format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.")
+        };
         return login_page(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -125,41 +153,59 @@ pub async fn login(
             Some(&message),
             &next,
             None,
+            decision == AttemptDecision::AccountLocked,
         );
-    }
+    };
     let account = match Email::parse(&typed) {
         Ok(email) => state.store.user_for_login(&email).await?,
         Err(_) => None,
     };
+    let mut second_factor = None;
     let user = match account {
-        Some((user, hash)) if password::verify(form.get("password"), &hash) => user,
+        Some((user, hash)) if password::verify(form.get("password"), &hash) => {
+            if with_code && user.two_factor {
+                second_factor = two_factor::second_factor(&state, &user, code, now).await?;
+            }
+            if with_code && second_factor.is_none() {
+                None
+            } else {
+                Some(user)
+            }
+        }
         other => {
             if other.is_none() {
                 password::verify_nothing(form.get("password"));
             }
-            state
-                .store
-                .record_login_failure(&typed, &address, now)
-                .await?;
-            state
-                .store
-                .record_audit(None, "login.failed", &typed, &address, now)
-                .await?;
-            return login_page(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                &typed,
-                Some("That e-mail address and password do not match."),
-                &next,
-                None,
-            );
+            None
         }
     };
+    let Some(user) = user else {
+        state
+            .store
+            .record_audit(None, "login.failed", &typed, &address, now)
+            .await?;
+        let message = if with_code {
+            "That e-mail address, password and code do not match."
+        } else {
+            "That e-mail address and password do not match."
+        };
+        return login_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            &typed,
+            Some(message),
+            &next,
+            None,
+            with_code,
+        );
+    };
+    state.store.forget_sign_in_attempt(attempt_id).await?;
     let token = password::random_token();
     let csrf = password::random_token();
     let expires = now + Duration::days(SESSION_DAYS);
-    // With two-factor on, the session waits for the code before it opens anything.
-    let verified = !user.two_factor;
+    // With two-factor on, the session waits for the code before it opens anything
+    // (unless the code came with the password).
+    let verified = !user.two_factor || second_factor.is_some();
     state
         .store
         .create_session(
@@ -174,7 +220,13 @@ pub async fn login(
     let target = if verified {
         state
             .store
-            .record_audit(Some(user.id), "login", user.email.as_str(), &address, now)
+            .record_audit(
+                Some(user.id),
+                "login",
+                user.email.as_str(),
+                second_factor.unwrap_or(&address),
+                now,
+            )
             .await?;
         next
     } else {

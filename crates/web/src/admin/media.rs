@@ -117,6 +117,11 @@ pub async fn upload(
     };
     let media_dir = state.media_dir.clone();
     let stored_name = name.clone();
+    let _turn = state
+        .uploads
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("upload queue closed: {e}")))?;
     let processed = tokio::task::spawn_blocking(move || {
         kolokol_media::store_upload(&media_dir, &bytes, &stored_name)
     })

@@ -320,12 +320,37 @@ fn admin_page(
     Ok(response)
 }
 
+/// A CSV file being written for download. Every cell goes through [`csv_cell`], so no
+/// value a reader typed can become a live formula in a spreadsheet.
+struct CsvFile(csv::Writer<Vec<u8>>);
+
+impl CsvFile {
+    fn new() -> Self {
+        Self(csv::Writer::from_writer(Vec::new()))
+    }
+
+    fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {
+        self.0
+            .write_record(cells.into_iter().map(|cell| csv_cell(cell).into_owned()))
+            .map_err(csv_error)
+    }
+}
+
+/// A cell that a spreadsheet would read as a formula (it begins with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP advises; anything
+/// else is written as it is.
+fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// A CSV file to download, from a finished writer; never cached.
-fn csv_download(
-    filename: &'static str,
-    writer: csv::Writer<Vec<u8>>,
-) -> Result<Response, AppError> {
-    let bytes = writer
+fn csv_download(filename: &'static str, file: CsvFile) -> Result<Response, AppError> {
+    let bytes = file
+        .0
         .into_inner()
         .map_err(|e| AppError::Internal(format!("cannot write CSV: {e}")))?;
     let disposition = format!("attachment; filename=\"{filename}\"");
@@ -358,6 +383,26 @@ fn see_other(path: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (value, written) in [
+            (
+                "=HYPERLINK(\"https://evil.example\")",
+                "'=HYPERLINK(\"https://evil.example\")",
+            ),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("anna@bell.example", "anna@bell.example"),
+            ("25.00", "25.00"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(value), written);
+        }
+    }
 
     #[test]
     fn reads_cookies_and_forms() {

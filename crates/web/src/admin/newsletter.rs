@@ -13,7 +13,7 @@ use kolokol_mail::bulk::PersonalMail;
 use minijinja::context;
 use serde::Serialize;
 
-use super::{FormData, Staff, admin_page, csv_download, csv_error, see_other};
+use super::{CsvFile, FormData, Staff, admin_page, csv_download, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -598,7 +598,7 @@ pub async fn subscribers(
 /// Every subscriber with the record of their consent, as CSV.
 pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     require_admin(&staff)?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut file = CsvFile::new();
     let header = [
         "email",
         "status",
@@ -607,10 +607,9 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         "left_at",
         "policy_version",
         "form",
-        "address_hash",
         "reason",
     ];
-    writer.write_record(header).map_err(csv_error)?;
+    file.row(header)?;
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     let mut after = 0;
     loop {
@@ -618,19 +617,16 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         let Some(last) = page.last() else { break };
         after = last.id;
         for s in &page {
-            writer
-                .write_record([
-                    s.email.as_str(),
-                    s.status.as_str(),
-                    &s.signed_up_at.to_rfc3339(),
-                    &time(s.confirmed_at),
-                    &time(s.left_at),
-                    &s.policy_version,
-                    &s.form,
-                    &s.address_hash,
-                    &s.reason,
-                ])
-                .map_err(csv_error)?;
+            file.row([
+                s.email.as_str(),
+                s.status.as_str(),
+                &s.signed_up_at.to_rfc3339(),
+                &time(s.confirmed_at),
+                &time(s.left_at),
+                &s.policy_version,
+                &s.form,
+                &s.reason,
+            ])?;
         }
     }
     state
@@ -643,7 +639,7 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
             Utc::now(),
         )
         .await?;
-    csv_download("subscribers.csv", writer)
+    csv_download("subscribers.csv", file)
 }
 
 pub async fn import(

@@ -9,7 +9,7 @@ use kolokol_core::{Currency, Money};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{Staff, admin_page, csv_download, csv_error};
+use super::{CsvFile, Staff, admin_page, csv_download};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -134,19 +134,17 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         .store
         .payments_since(DateTime::<Utc>::UNIX_EPOCH)
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "paid_at",
-            "email",
-            "kind",
-            "amount",
-            "currency",
-            "status",
-            "payment",
-            "subscription",
-        ])
-        .map_err(csv_error)?;
+    let mut file = CsvFile::new();
+    file.row([
+        "paid_at",
+        "email",
+        "kind",
+        "amount",
+        "currency",
+        "status",
+        "payment",
+        "subscription",
+    ])?;
     for p in &payments {
         let amount = Currency::parse(&p.currency).map_or_else(
             |_| p.amount_minor.to_string(),
@@ -155,20 +153,18 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         let paid_at = DateTime::from_timestamp(p.paid_at, 0)
             .map(|t| t.to_rfc3339())
             .unwrap_or_default();
-        writer
-            .write_record([
-                paid_at.as_str(),
-                p.email.as_deref().unwrap_or(""),
-                &p.kind,
-                &amount,
-                &p.currency,
-                &p.status,
-                &p.provider_id,
-                p.subscription_id.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_error)?;
+        file.row([
+            paid_at.as_str(),
+            p.email.as_deref().unwrap_or(""),
+            &p.kind,
+            &amount,
+            &p.currency,
+            &p.status,
+            &p.provider_id,
+            p.subscription_id.as_deref().unwrap_or(""),
+        ])?;
     }
-    csv_download("payments.csv", writer)
+    csv_download("payments.csv", file)
 }
 
 #[cfg(test)]

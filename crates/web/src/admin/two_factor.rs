@@ -13,7 +13,11 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::auth::{MAX_FAILURES_PER_ACCOUNT, THROTTLE_MINUTES, next_from};
+use kolokol_store::{AttemptDecision, SignInAttempt};
+
+use super::auth::{
+    MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, THROTTLE_MINUTES, next_from,
+};
 use super::{FormData, PendingStaff, Staff, admin_page, password, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -69,25 +73,65 @@ fn recovery_hash(typed: &str) -> String {
     password::token_hash(&normalised)
 }
 
-/// Whether `code` is the current TOTP code.
-fn code_matches(totp: &TOTP, code: &str) -> bool {
+/// The time step whose code `code` is, within one step of clock skew either way.
+fn matching_step(totp: &TOTP, code: &str, now: i64) -> Option<i64> {
     let digits: String = code.chars().filter(char::is_ascii_digit).collect();
-    digits.len() == 6 && totp.check_current(&digits).unwrap_or(false)
+    if digits.len() != 6 {
+        return None;
+    }
+    let step = now.div_euclid(30);
+    // Every candidate is compared, in constant time, whichever matches.
+    let mut found = None;
+    for candidate in [step - 1, step, step + 1] {
+        let at = u64::try_from(candidate * 30).unwrap_or(0);
+        if password::same_secret(&totp.generate(at), &digits) && found.is_none() {
+            found = Some(candidate);
+        }
+    }
+    found
 }
 
-/// Whether `code` is the current code of `user`'s secret (pending or enabled).
+/// Whether `code` is `user`'s current code (pending or enabled secret), and it was not
+/// used before: each step's code works once, and never after a later one.
 async fn current_code_ok(
     state: &AppState,
     user: &kolokol_core::User,
     code: &str,
 ) -> Result<bool, AppError> {
-    match state.store.totp_secret(user.id).await? {
-        Some(secret) if !secret.is_empty() => Ok(code_matches(
-            &totp(&secret, &state.site().title, user.email.as_str())?,
-            code,
-        )),
-        _ => Ok(false),
+    let Some(secret) = state.store.totp_secret(user.id).await? else {
+        return Ok(false);
+    };
+    if secret.is_empty() {
+        return Ok(false);
     }
+    let totp = totp(&secret, &state.site().title, user.email.as_str())?;
+    match matching_step(&totp, code, Utc::now().timestamp()) {
+        Some(step) => Ok(state.store.use_totp_step(user.id, step).await?),
+        None => Ok(false),
+    }
+}
+
+/// How a second factor was given, or `None` when `code` is neither the current code
+/// from the app nor an unused recovery code of `user`.
+pub(super) async fn second_factor(
+    state: &AppState,
+    user: &kolokol_core::User,
+    code: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<&'static str>, AppError> {
+    let code = code.trim();
+    if current_code_ok(state, user, code).await? {
+        return Ok(Some("authenticator app"));
+    }
+    if code.len() >= 10
+        && state
+            .store
+            .use_recovery_code(user.id, &recovery_hash(code), now)
+            .await?
+    {
+        return Ok(Some("recovery code"));
+    }
+    Ok(None)
 }
 
 /// A QR code of `url` (an `otpauth://` address, a crypto-currency address), as a data
@@ -152,11 +196,17 @@ pub async fn challenge(
     }
     let now = Utc::now();
     let account = pending.user.email.as_str();
-    let (failures, _) = state
-        .store
-        .login_failures(account, "", now - Duration::minutes(THROTTLE_MINUTES))
-        .await?;
-    if failures >= MAX_FAILURES_PER_ACCOUNT {
+    let attempt = SignInAttempt {
+        account,
+        address: "",
+        recorded_address: "two-factor",
+        since: now - Duration::minutes(THROTTLE_MINUTES),
+        account_limit: Some(MAX_FAILURES_PER_ACCOUNT),
+        address_limit: MAX_FAILURES_PER_ADDRESS,
+    };
+    let AttemptDecision::Allowed(attempt) =
+        state.store.begin_sign_in_attempt(&attempt, now).await?
+    else {
         let message =
             format!("Too many wrong codes. Wait {THROTTLE_MINUTES} minutes and try again.");
         return challenge_page(
@@ -166,20 +216,8 @@ pub async fn challenge(
             Some(&message),
             &next,
         );
-    }
-    let code = form.get("code").trim();
-    let by_app = current_code_ok(&state, &pending.user, code).await?;
-    let by_recovery = !by_app
-        && code.len() >= 10
-        && state
-            .store
-            .use_recovery_code(pending.user.id, &recovery_hash(code), now)
-            .await?;
-    if !(by_app || by_recovery) {
-        state
-            .store
-            .record_login_failure(account, "two-factor", now)
-            .await?;
+    };
+    let Some(how) = second_factor(&state, &pending.user, form.get("code"), now).await? else {
         state
             .store
             .record_audit(
@@ -197,13 +235,9 @@ pub async fn challenge(
             Some("That code is not right. Use the current code from your app, or a recovery code."),
             &next,
         );
-    }
-    state.store.verify_session(&pending.token_hash).await?;
-    let how = if by_recovery {
-        "recovery code"
-    } else {
-        "authenticator app"
     };
+    state.store.forget_sign_in_attempt(attempt).await?;
+    state.store.verify_session(&pending.token_hash).await?;
     state
         .store
         .record_audit(Some(pending.user.id), "login", account, how, now)
@@ -342,13 +376,24 @@ mod tests {
         let secret = new_secret();
         assert_eq!(secret.len(), 32, "160 bits in base32");
         let totp = totp(&secret, "The: Bell", "anna@bell.example").unwrap();
-        let current = totp.generate_current().unwrap();
-        assert!(code_matches(&totp, &current));
-        assert!(
-            code_matches(&totp, &format!("{} {}", &current[..3], &current[3..])),
+        let now = 1_790_000_000_i64;
+        let current = totp.generate(now as u64);
+        assert_eq!(matching_step(&totp, &current, now), Some(now / 30));
+        assert_eq!(
+            matching_step(&totp, &format!("{} {}", &current[..3], &current[3..]), now),
+            Some(now / 30),
             "spaces are forgiven"
         );
-        assert!(!code_matches(&totp, "12345"));
+        assert_eq!(
+            matching_step(&totp, &totp.generate(now as u64 - 30), now),
+            Some(now / 30 - 1),
+            "one step of skew"
+        );
+        assert_eq!(
+            matching_step(&totp, &totp.generate(now as u64 - 90), now),
+            None
+        );
+        assert_eq!(matching_step(&totp, "12345", now), None);
         assert!(totp.get_url().starts_with("otpauth://totp/"));
         let codes = recovery_codes();
         assert_eq!(codes.len(), RECOVERY_CODES);

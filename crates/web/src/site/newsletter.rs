@@ -166,10 +166,10 @@ pub async fn signup(
         return Ok(Redirect::to("/newsletter/check-your-inbox").into_response());
     }
     let now = Utc::now();
-    let address_hash = state.newsletter.address_hash(&peer.ip().to_string());
+    let address_code = state.newsletter.address_code("signup", &peer.ip());
     let attempts = state
         .store
-        .record_signup_attempt(&address_hash, now - Duration::hours(1), now)
+        .record_signup_attempt(&address_code, now - Duration::hours(1), now)
         .await?;
     if attempts > SIGNUPS_PER_HOUR {
         return Err(AppError::TooManyRequests(
@@ -194,7 +194,8 @@ pub async fn signup(
         } else {
             "/newsletter".into()
         },
-        address_hash,
+        // Nothing made from the network address is kept with the consent record.
+        address_hash: String::new(),
         token_hash: password::token_hash(&token),
     };
     if state.store.subscribe(&signup, now).await? == SignupOutcome::Confirm {

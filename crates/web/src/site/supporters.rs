@@ -71,9 +71,7 @@ pub async fn send_link(
         .await;
     };
     let now = Utc::now();
-    let address = state
-        .newsletter
-        .address_hash(&format!("supporters:{}", peer.ip()));
+    let address = state.newsletter.address_code("supporters", &peer.ip());
     if state
         .store
         .record_signup_attempt(&address, now - Duration::hours(1), now)

@@ -713,6 +713,35 @@ async fn contributors_write_drafts_and_authors_publish_their_own() {
     );
     assert_eq!(app.get("/articles/a-first-draft").await.status(), 404);
 
+    // An editor schedules it: from then on only those who may publish can change it.
+    let editor = app.sign_in(Role::Editor, "Desk Editor").await;
+    let at = (chrono::Utc::now() + chrono::Duration::days(2))
+        .with_timezone(&chrono_tz::Europe::Riga)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    assert_eq!(
+        editor
+            .post(
+                &format!("{draft}/publication"),
+                &[("action", "schedule"), ("at", &at)]
+            )
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(contributor.get(&draft).await.status(), 403);
+    let rewrite = contributor
+        .post(
+            &draft,
+            &[
+                ("headline", "A first draft"),
+                ("body", "Rewritten after scheduling."),
+                ("section", &section.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(rewrite.status(), 403, "a scheduled article is not a draft");
+
     let author = app.sign_in(Role::Author, "Senior Reporter").await;
     let own = write(&author, section, "An author's story", "Words.").await;
     assert_eq!(
