@@ -23,6 +23,56 @@ pub struct Config {
     pub mail: MailConfig,
     pub newsletter: NewsletterConfig,
     pub revenue: RevenueConfig,
+    pub server: ServerConfig,
+}
+
+/// How the server treats connections: limits that keep slow or idle clients from
+/// holding it, and HSTS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Seconds a client has to send a request's headers; also how long an idle
+    /// keep-alive connection is kept waiting for its next request.
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    pub body_timeout_secs: u64,
+    /// Connections open at once; more are closed as they arrive.
+    pub max_connections: usize,
+    /// Connections open at once from one network address.
+    pub max_connections_per_address: usize,
+    /// `Strict-Transport-Security` max-age in seconds, sent when `site.base_url` is
+    /// https (0 sends none).
+    pub hsts_max_age: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            max_connections: 10_000,
+            max_connections_per_address: 256,
+            hsts_max_age: 31_536_000,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Checks what serde cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.header_timeout_secs == 0 || self.body_timeout_secs == 0 {
+            return Err(
+                "server.header_timeout_secs and server.body_timeout_secs must be above 0".into(),
+            );
+        }
+        if self.max_connections == 0 || self.max_connections_per_address == 0 {
+            return Err(
+                "server.max_connections and server.max_connections_per_address must be above 0"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Reader revenue: the monthly goal, currencies and amounts offered, and the ways to pay.
@@ -236,6 +286,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             newsletter: NewsletterConfig::default(),
             revenue: RevenueConfig::default(),
+            server: ServerConfig::default(),
         }
     }
 }
@@ -260,6 +311,7 @@ impl Config {
             return Err("mail.from is needed when mail.smtp_url is set".into());
         }
         self.revenue.validate(false)?;
+        self.server.validate()?;
         let newsletter = &self.newsletter;
         if !newsletter.smtp_url(&self.mail).is_empty() && newsletter.from.trim().is_empty() {
             return Err(
@@ -301,22 +353,60 @@ impl fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("newsletter", &self.newsletter)
             .field("revenue", &self.revenue)
+            .field("server", &self.server)
             .finish()
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+/// A URL with every credential it can carry masked, for logs and messages:
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and query
+/// parameters that hold secrets (`?password=…`, `sslpassword`, `token`, `key`…) too.
+/// Parsed, not cut at the first `@`: a password may itself hold `@` or `:`. Text
+/// that is not a URL is masked whole when it could hold a secret.
+pub fn redact_url(text: &str) -> String {
+    const SECRET_KEYS: [&str; 10] = [
+        "password",
+        "sslpassword",
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "key",
+        "api_key",
+        "access_token",
+        "auth",
+    ];
+    let Ok(mut url) = url::Url::parse(text) else {
+        return if text.contains('@') || text.contains('=') {
+            "***".to_owned()
+        } else {
+            text.to_owned()
+        };
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+    if url.password().is_some() {
+        // Only fails for URLs that cannot have one, which this one does.
+        let _ = url.set_password(Some("***"));
     }
+    if url.query().is_some() {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = SECRET_KEYS.iter().any(|s| {
+                    k.eq_ignore_ascii_case(s) || k.to_ascii_lowercase().ends_with(&format!("_{s}"))
+                });
+                (
+                    k.into_owned(),
+                    if secret {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string().replace("%2A%2A%2A", "***")
 }
 
 /// What readers see: the site's name, address, language, banner and notices.
@@ -526,5 +616,30 @@ mod tests {
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("kolokol:***@db"));
+        for (url, secret) in [
+            ("postgres://kolokol:p@ss:w@rd@db/kolokol", "ss:w"),
+            ("postgres://db/kolokol?user=k&password=hunter2", "hunter2"),
+            (
+                "postgres://db/kolokol?sslmode=require&sslpassword=hunter2",
+                "hunter2",
+            ),
+            (
+                "smtps://mail%40bell.example:hunter2@smtp.example:465",
+                "hunter2",
+            ),
+            ("smtp://smtp.example?auth_token=hunter2", "hunter2"),
+            ("not a url but user:hunter2@host", "hunter2"),
+        ] {
+            let redacted = redact_url(url);
+            assert!(!redacted.contains(secret), "{url} → {redacted}");
+        }
+        assert_eq!(
+            redact_url("postgres://db/kolokol?sslmode=require"),
+            "postgres://db/kolokol?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("sqlite:///var/lib/kolokol/kolokol.db"),
+            "sqlite:///var/lib/kolokol/kolokol.db"
+        );
     }
 }

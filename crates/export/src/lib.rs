@@ -529,19 +529,26 @@ pub fn write_archive(folder: &Path, archive: &Path) -> Result<u64, ExportError> 
     std::fs::metadata(archive).map(|m| m.len()).map_err(error)
 }
 
-/// A page's HTML with relative links and, when there is an onion address, the
-/// `<meta http-equiv="onion-location">` that stands in for the header.
-fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {
+/// A page's HTML with relative links, and in its head what the served headers say:
+/// the Content-Security-Policy and `no-referrer` as `<meta>` tags (a mirror on
+/// `file://` or any static host gets no headers from us) and, when there is an
+/// onion address, the `<meta http-equiv="onion-location">` that stands in for it.
+pub fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {
     let html = String::from_utf8_lossy(bytes);
     let mut html = links::relativize_export(&html, path, file);
-    if !onion.is_empty()
-        && let Some(head) = html.find("<head>")
-    {
-        let at = head + "<head>".len();
-        html.insert_str(
-            at,
-            &format!("\n<meta http-equiv=\"onion-location\" content=\"{onion}{path}\">"),
-        );
+    // After the character set (which must come within the first 1,024 bytes).
+    let at = html
+        .find("<meta charset=\"utf-8\">")
+        .map(|at| at + "<meta charset=\"utf-8\">".len())
+        .or_else(|| html.find("<head>").map(|at| at + "<head>".len()));
+    if let Some(at) = at {
+        let mut tags = format!("\n{}", kolokol_render::policy::meta_tags());
+        if !onion.is_empty() {
+            tags.push_str(&format!(
+                "\n<meta http-equiv=\"onion-location\" content=\"{onion}{path}\">"
+            ));
+        }
+        html.insert_str(at, &tags);
     }
     html.into_bytes()
 }

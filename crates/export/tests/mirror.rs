@@ -232,6 +232,98 @@ async fn the_mirror_carries_the_onion_address() {
     );
 }
 
+#[tokio::test]
+async fn a_mirror_carries_its_protection_and_no_steered_link() {
+    let data = tempfile::tempdir().unwrap();
+    let state = demo_state(data.path()).await;
+    // An author's body with the links a review steered into script and other hosts.
+    let slug = "night-ferry";
+    let section = state.store.sections().await.unwrap()[0].id;
+    let author = state.store.authors().await.unwrap()[0].id;
+    let body = format!(
+        "[Read](/articles/{slug}/javascript:alert(document.domain)/1.1)\n\n\
+         ![pixel](/articles/{slug}/\\\\host/p.gif)\n\n\
+         <a href=\"/articles/{slug}/javascript&#58;alert(1)\">x</a>"
+    );
+    let published = Utc::now() - chrono::Duration::minutes(1);
+    let article = kolokol_core::NewArticle {
+        slug: kolokol_core::Slug::parse(slug).unwrap(),
+        headline: "Night ferry".into(),
+        dek: String::new(),
+        body_markdown: body,
+        dateline: String::new(),
+        section_id: section,
+        author_ids: vec![author],
+        tag_ids: vec![],
+        status: kolokol_core::ArticleStatus::Published,
+        published_at: Some(published),
+        updated_at: None,
+        hero_image_id: None,
+        hero_alt: String::new(),
+        hero_caption: String::new(),
+        hero_credit: String::new(),
+        seo_title: String::new(),
+        seo_description: String::new(),
+        corrections: vec![],
+    };
+    state
+        .store
+        .create_article(&article, published)
+        .await
+        .unwrap();
+    state.content_changed().await;
+    let out = tempfile::tempdir().unwrap();
+    kolokol_export::export_site(&state, out.path(), |_, _| {})
+        .await
+        .unwrap();
+    let page = std::fs::read_to_string(out.path().join("articles/night-ferry/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let root = url::Url::parse("file:///mirror/").unwrap();
+    let here = root.join("articles/night-ferry/index.html").unwrap();
+    let selector = scraper::Selector::parse("[href], [src]").unwrap();
+    let mut seen = 0;
+    for element in html.select(&selector) {
+        for value in [element.value().attr("href"), element.value().attr("src")]
+            .into_iter()
+            .flatten()
+        {
+            let resolved = here.join(value).unwrap();
+            assert!(
+                matches!(resolved.scheme(), "file" | "http" | "https" | "mailto"),
+                "{value} → {resolved}"
+            );
+            if element.value().name() == "img" {
+                assert!(
+                    resolved.path().starts_with("/mirror/"),
+                    "{value} → {resolved}"
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+    assert!(
+        !page.contains("href=\"javascript:"),
+        "no link became script"
+    );
+    for file in html_files(out.path()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if !text.contains("<head>") {
+            continue;
+        }
+        assert!(
+            text.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self';"),
+            "{} has the policy",
+            file.display()
+        );
+        assert!(
+            text.contains("<meta name=\"referrer\" content=\"no-referrer\">"),
+            "{}",
+            file.display()
+        );
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     let names: BTreeSet<PathBuf> = std::fs::read_dir(from)
         .unwrap()
@@ -320,11 +412,9 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
                 .await
                 .unwrap();
             let file = kolokol_render::links::file_for(&path);
-            let expected = kolokol_render::links::relativize_export(
-                &String::from_utf8_lossy(&served),
-                &path,
-                &file,
-            );
+            let expected =
+                String::from_utf8(kolokol_export::page_for_mirror(&served, &file, &path, ""))
+                    .unwrap();
             let written = std::fs::read_to_string(out.path().join(&file)).unwrap();
             assert_eq!(written, expected, "{path}");
         }

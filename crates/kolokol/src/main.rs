@@ -37,6 +37,10 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Listen on an address others can reach. The demo editor then gets a random
+        /// password, printed at start, instead of the one in the README.
+        #[arg(long)]
+        public: bool,
         /// Data folder (created if missing; reused if it already holds the demo).
         #[arg(long, default_value = "kolokol-demo")]
         data: PathBuf,
@@ -178,9 +182,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo {
             listen,
+            public,
             data,
             theme,
-        } => demo(listen, data, theme).await,
+        } => demo(listen, public, data, theme).await,
         Command::Migrate { config } => {
             let config = config::load(config.as_deref())?;
             open_store(&config).await?;
@@ -522,7 +527,25 @@ async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> 
     Ok(store)
 }
 
-async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyhow::Result<()> {
+async fn demo(
+    listen: SocketAddr,
+    public: bool,
+    data: PathBuf,
+    theme: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    if !listen.ip().is_loopback() && !public {
+        anyhow::bail!(
+            "the demo's editor password is published, so the demo listens only on this \
+             machine (127.0.0.1) unless told otherwise: add --public to listen on {listen}; \
+             the editor then gets a random password, printed at start"
+        );
+    }
+    // Public: a password nobody has read anywhere, new at every start.
+    let password = if public {
+        kolokol_web::admin::password::random_token()[..20].to_owned()
+    } else {
+        kolokol_demo::DEMO_EDITOR_PASSWORD.to_owned()
+    };
     let site = kolokol_demo::site_config(&format!("http://{listen}"))?;
     let config = Config {
         listen,
@@ -550,25 +573,27 @@ async fn demo(listen: SocketAddr, data: PathBuf, theme: Option<PathBuf>) -> anyh
         );
     }
     let email = kolokol_core::Email::parse(kolokol_demo::DEMO_EDITOR_EMAIL)?;
-    if store.user_for_login(&email).await?.is_none() {
-        let hash = kolokol_web::admin::password::hash(kolokol_demo::DEMO_EDITOR_PASSWORD)
-            .map_err(anyhow::Error::msg)?;
-        store
-            .create_user(
-                &email,
-                "Demo Editor",
-                kolokol_core::Role::Admin,
-                &hash,
-                chrono::Utc::now(),
-            )
-            .await?;
+    let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
+    match store.user_for_login(&email).await? {
+        None => {
+            store
+                .create_user(
+                    &email,
+                    "Demo Editor",
+                    kolokol_core::Role::Admin,
+                    &hash,
+                    chrono::Utc::now(),
+                )
+                .await?;
+        }
+        // A reused data folder gets this start's password (and loses old sessions).
+        Some((editor, _)) => store.set_password(editor.id, &hash).await?,
     }
     seed_demo_newsletter(&config).await?;
     seed_demo_revenue(&store).await?;
     println!(
-        "The newsroom is at http://{listen}/admin: sign in as {} with the password {} (demo only).",
+        "The newsroom is at http://{listen}/admin: sign in as {} with the password {password} (demo only).",
         kolokol_demo::DEMO_EDITOR_EMAIL,
-        kolokol_demo::DEMO_EDITOR_PASSWORD
     );
     serve_with(config, store).await
 }
@@ -738,7 +763,7 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
         "Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)",
         config.site.title
     );
-    kolokol_web::serve(listener, state, shutdown_signal()).await?;
+    kolokol_web::serve(listener, state, &config.server, shutdown_signal()).await?;
     println!("Stopped.");
     Ok(())
 }

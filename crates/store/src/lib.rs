@@ -287,6 +287,8 @@ pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<User>, StoreError>;
 
+    /// Gives `user` a new password and ends every session it had, in one transaction.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
     /// Counts a sign-in attempt and decides on it in one transaction, under a lock on
     /// the account's and the address's rows, so a burst of parallel tries gets at
     /// most the limit evaluated. The attempt is recorded as a failure at once (and

@@ -13,9 +13,7 @@ use crate::error::AppError;
 /// Addresses longer than this are refused with 414 before any routing.
 pub const MAX_URI_LENGTH: usize = 2048;
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
-    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+use kolokol_render::policy::CONTENT_SECURITY_POLICY;
 
 /// Adds the security headers to every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {

@@ -9,7 +9,9 @@ pub mod cache;
 pub mod error;
 pub mod headers;
 pub mod newsletter;
+pub mod outbox;
 pub mod revenue;
+pub mod server;
 pub mod site;
 pub mod state;
 
@@ -38,7 +40,9 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=604800"),
         ))
-        .service(ServeDir::new(&state.media_dir));
+        // Files only: a folder is a 404, never a redirect (ServeDir's "add a slash"
+        // redirect turned `/media///x` into `Location: //x/`, another host).
+        .service(ServeDir::new(&state.media_dir).append_index_html_on_directories(false));
     Router::new()
         .merge(admin::routes())
         .merge(site::routes())
@@ -66,17 +70,49 @@ async fn readiness(
     Ok("ready")
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight, with the
+/// connection limits of `limits` (see [`server`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    limits: &kolokol_core::config::ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
-    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let mut app = router(state.clone());
+    if let Some(hsts) = strict_transport_security(&state.site().base_url, limits.hsts_max_age) {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ));
+    }
+    let result = server::run(listener, app, limits, shutdown).await;
     watcher.abort();
     result
+}
+
+/// The `Strict-Transport-Security` header for a site whose main address is https
+/// (browsers ignore it over plain http, where mirrors and the onion address live).
+fn strict_transport_security(base_url: &str, max_age: u64) -> Option<HeaderValue> {
+    (base_url.starts_with("https://") && max_age > 0)
+        .then(|| HeaderValue::from_str(&format!("max-age={max_age}")).ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hsts_only_for_an_https_site() {
+        assert_eq!(
+            strict_transport_security("https://bell.example", 31_536_000),
+            Some(HeaderValue::from_static("max-age=31536000"))
+        );
+        assert_eq!(
+            strict_transport_security("http://bell.example", 31_536_000),
+            None
+        );
+        assert_eq!(strict_transport_security("https://bell.example", 0), None);
+    }
 }

@@ -38,6 +38,8 @@ pub struct Inner {
     /// Image uploads decoded at once: each may take a few hundred MB while it is
     /// resized, so they wait their turn rather than run side by side.
     pub uploads: tokio::sync::Semaphore,
+    /// Readers' mail sent after answering (see [`crate::outbox`]).
+    pub outbox: Arc<crate::outbox::Outbox>,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -87,7 +89,13 @@ impl AppState {
             revenue_slot: crate::revenue::RevenueSlot::default(),
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
+            outbox: Arc::default(),
         })))
+    }
+
+    /// Sends a reader's mail after the answer (see [`crate::outbox`]).
+    pub fn mail_later(&self, mail: kolokol_mail::OutgoingMail, kind: &'static str) {
+        self.outbox.send_later(self.mailer.as_ref(), mail, kind);
     }
 
     /// Turns the page cache on or off (pages are still rendered and answered).

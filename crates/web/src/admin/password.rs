@@ -41,6 +41,36 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// A token from a link we mailed (an invitation, a confirmation, a sign-in link),
+/// taken from the address. Anything not shaped like one of ours (64 hex digits) is
+/// a 404 before any handler sees it, so no other text from the address can reach a
+/// page (`/newsletter/confirm/javascript:…`).
+pub struct SecretToken(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SecretToken {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(token) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| crate::error::AppError::NotFound)?;
+        if is_token(&token) {
+            Ok(Self(token))
+        } else {
+            Err(crate::error::AppError::NotFound)
+        }
+    }
+}
+
+/// Whether `text` has the shape of [`random_token`]'s tokens.
+pub fn is_token(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// What the database keeps of a session token: its SHA-256, so a leaked database
 /// does not hand out live sessions.
 pub fn token_hash(token: &str) -> String {
@@ -56,6 +86,20 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_have_one_shape() {
+        assert!(is_token(&random_token()));
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            &"A".repeat(64),
+            &"a".repeat(63),
+            &"a".repeat(65),
+        ] {
+            assert!(!is_token(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn hashes_verify_and_differ_by_salt() {

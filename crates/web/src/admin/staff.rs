@@ -10,6 +10,7 @@ use kolokol_core::{Email, FieldErrors, Invitation, Role};
 use kolokol_mail::OutgoingMail;
 use minijinja::context;
 
+use super::password::SecretToken;
 use super::{FormData, Staff, admin_page, password, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -256,7 +257,7 @@ async fn accept_page(
 /// The invited person's page: choose a password.
 pub async fn accept_form(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let invitation = state
         .store
@@ -272,7 +273,7 @@ pub async fn accept_form(
 
 pub async fn accept(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);

@@ -77,6 +77,26 @@ pub async fn sitemap_part(
         .ok_or(AppError::NotFound)?;
     state
         .page(format!("/sitemaps/{number}.xml"), &headers, || async {
+            // Counted before anything is listed: a part past the end (or any part
+            // of a site small enough for one sitemap) is a 404 without reading
+            // every article. Parts that exist are cached like pages.
+            let now = Utc::now();
+            let articles = state
+                .store
+                .published_articles(
+                    &ArticleFilter::default(),
+                    PageRequest::new(PageNumber::FIRST, 1),
+                    now,
+                )
+                .await?
+                .total;
+            let count = 2
+                + state.store.sections().await?.len()
+                + usize::try_from(articles).unwrap_or(usize::MAX);
+            if number == 0 || count <= URLS_PER_SITEMAP || number > count.div_ceil(URLS_PER_SITEMAP)
+            {
+                return Err(AppError::NotFound);
+            }
             let urls = all_urls(&state).await?;
             let body =
                 sitemap::sitemap_part(&urls, number, URLS_PER_SITEMAP).ok_or(AppError::NotFound)?;

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::pages::{HTML, uncached_page};
 use super::views::{Meta, SiteView};
 use crate::admin::FormData;
-use crate::admin::password;
+use crate::admin::password::{self, SecretToken};
 use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -213,18 +213,7 @@ pub async fn signup(
                 base = config.base(),
             ),
         };
-        match &state.mailer {
-            Some(mailer) => {
-                if let Err(e) = mailer.send(&mail).await {
-                    tracing::warn!(error = %e, "cannot send a newsletter confirmation");
-                }
-            }
-            None => tracing::info!(
-                to = %email,
-                %link,
-                "no mail server is configured; the newsletter confirmation link is logged instead"
-            ),
-        }
+        state.mail_later(mail, "newsletter.confirmation");
     }
     Ok(Redirect::to("/newsletter/check-your-inbox").into_response())
 }
@@ -244,7 +233,7 @@ pub async fn check_inbox(State(state): State<AppState>) -> Result<Response, AppE
 /// The confirmation link asks before it acts: mail scanners open links too.
 pub async fn confirm_form(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let path = format!("/newsletter/confirm/{token}");
     message(
@@ -260,7 +249,7 @@ pub async fn confirm_form(
 
 pub async fn confirm(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let path = format!("/newsletter/confirm/{token}");
     let config = state.site();

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::pages::uncached_page;
 use super::views::Meta;
+use crate::admin::password::SecretToken;
 use crate::admin::{FormData, cookie, password};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -104,16 +105,7 @@ pub async fn send_link(
                 config.title
             ),
         };
-        match &state.mailer {
-            Some(mailer) => {
-                if let Err(e) = mailer.send(&mail).await {
-                    tracing::warn!(error = %e, "cannot send a supporter's sign-in link");
-                }
-            }
-            None => {
-                tracing::info!(%link, "no mail server is configured; the supporter's sign-in link is logged instead")
-            }
-        }
+        state.mail_later(mail, "supporters.sign_in_link");
     }
     page(
         &state,
@@ -128,7 +120,7 @@ pub async fn send_link(
 /// The link asks before it signs in (mail scanners open links too).
 pub async fn link_form(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let path = format!("/supporters/login/{token}");
     page(
@@ -143,7 +135,7 @@ pub async fn link_form(
 
 pub async fn link(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let now = Utc::now();
     let session = password::random_token();

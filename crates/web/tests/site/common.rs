@@ -105,10 +105,25 @@ impl TestApp {
         TestApp::start_with(theme, demo, None).await
     }
 
+    /// A server of its own with the connection limits of `limits`.
+    pub async fn with_limits(limits: kolokol_core::config::ServerConfig) -> TestApp {
+        TestApp::start_limited(None, false, None, limits).await
+    }
+
     async fn start_with(
         theme: Option<PathBuf>,
         demo: bool,
         mailer: Option<kolokol_mail::DynMailer>,
+    ) -> TestApp {
+        let limits = kolokol_core::config::ServerConfig::default();
+        TestApp::start_limited(theme, demo, mailer, limits).await
+    }
+
+    async fn start_limited(
+        theme: Option<PathBuf>,
+        demo: bool,
+        mailer: Option<kolokol_mail::DynMailer>,
+        limits: kolokol_core::config::ServerConfig,
     ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
@@ -131,11 +146,10 @@ impl TestApp {
         let state = AppState::new(store.clone(), theme, site, media, mailer)
             .await
             .unwrap();
-        tokio::spawn(kolokol_web::serve(
-            listener,
-            state.clone(),
-            std::future::pending(),
-        ));
+        let serving = state.clone();
+        tokio::spawn(async move {
+            kolokol_web::serve(listener, serving, &limits, std::future::pending()).await
+        });
         TestApp {
             base,
             state,

@@ -68,6 +68,7 @@ async fn readers_sign_up_with_consent_and_confirm_by_mail() {
     .await;
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()["location"], "/newsletter/check-your-inbox");
+    app.state.outbox.settled().await;
     let mails = sink.messages();
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].recipients, ["lena@reader.example"]);
@@ -90,6 +91,7 @@ async fn readers_sign_up_with_consent_and_confirm_by_mail() {
     .await;
     assert_eq!(again.status(), 303);
     assert_eq!(again.headers()["location"], "/newsletter/check-your-inbox");
+    app.state.outbox.settled().await;
     assert_eq!(sink.messages().len(), 1);
 
     // Opening the link asks; a scanner's GET confirms nothing.
@@ -128,6 +130,7 @@ async fn readers_sign_up_with_consent_and_confirm_by_mail() {
     .await;
     assert_eq!(bot.status(), 303);
     assert_eq!(app.store.subscribers(0, 10).await.unwrap().len(), 1);
+    app.state.outbox.settled().await;
     assert_eq!(sink.messages().len(), 1);
 
     // A flood from one connection is stopped.

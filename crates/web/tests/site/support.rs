@@ -474,6 +474,7 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
         .unwrap();
     assert_eq!(stranger.status(), 200);
     let stranger = stranger.text().await.unwrap();
+    app.state.outbox.settled().await;
     assert_eq!(sink.messages().len(), 1);
     let asked = app
         .client()
@@ -487,6 +488,7 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
         stranger,
         "the page does not tell who gives"
     );
+    app.state.outbox.settled().await;
     let mails = sink.messages();
     assert_eq!(mails.len(), 2);
     let text = mails[1].decoded();
