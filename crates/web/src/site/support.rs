@@ -6,7 +6,7 @@
 //! provider, its own checkout page), never from the thank-you page.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -175,9 +175,14 @@ pub async fn meter(State(state): State<AppState>) -> Result<Response, AppError> 
         .into_response())
 }
 
+/// Checkouts started from one network address in an hour: enough for any reader who
+/// changes their mind, too few for someone testing stolen cards.
+pub const CHECKOUTS_PER_HOUR: u32 = 10;
+
 /// The support form's answer: off to the provider's checkout.
 pub async fn checkout(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -224,6 +229,32 @@ pub async fn checkout(
         Ok(amount) => amount,
         Err(message) => return refuse(message).await,
     };
+    // Counted only once the form is valid, just before the provider is asked: each
+    // checkout is a call to the payment service.
+    let now = chrono::Utc::now();
+    let address = state.newsletter.address_code("checkout", &peer.ip());
+    if state
+        .store
+        .record_signup_attempt(&address, now - chrono::Duration::hours(1), now)
+        .await?
+        > i64::from(CHECKOUTS_PER_HOUR)
+    {
+        state
+            .store
+            .record_audit(
+                None,
+                "checkout.refused",
+                "too many from one address",
+                "",
+                now,
+            )
+            .await?;
+        return Err(AppError::TooManyRequests(
+            "Too many payments were started from your connection in the last hour. \
+             Please try again later, or use one of the other ways to give below."
+                .into(),
+        ));
+    }
     let base = absolute_base(&state, &headers);
     let description = match frequency {
         Frequency::Once => "One-time support".to_owned(),

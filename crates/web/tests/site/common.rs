@@ -105,6 +105,44 @@ impl TestApp {
         TestApp::start_with(theme, demo, None).await
     }
 
+    /// A server of its own that hands mail to `mailer`.
+    pub async fn with_mailer(mailer: kolokol_mail::DynMailer) -> TestApp {
+        TestApp::start_with(None, false, Some(mailer)).await
+    }
+
+    /// A server of its own whose main address (`site.base_url`) is `base`.
+    pub async fn with_base(base: &str) -> TestApp {
+        let app = TestApp::start_limited(None, false, None, Default::default()).await;
+        let mut site = (*app.state.site()).clone();
+        site.base_url = base.to_owned();
+        let state = AppState::new(
+            app.store.clone(),
+            Theme::new(None, site.tz()).unwrap(),
+            site,
+            app.data.join("media"),
+            None,
+        )
+        .await
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let local = format!("http://{}", listener.local_addr().unwrap());
+        let serving = state.clone();
+        tokio::spawn(async move {
+            kolokol_web::serve(
+                listener,
+                serving,
+                &Default::default(),
+                std::future::pending(),
+            )
+            .await
+        });
+        TestApp {
+            base: local,
+            state,
+            ..app
+        }
+    }
+
     /// A server of its own with the connection limits of `limits`.
     pub async fn with_limits(limits: kolokol_core::config::ServerConfig) -> TestApp {
         TestApp::start_limited(None, false, None, limits).await
@@ -436,5 +474,36 @@ impl TestApp {
             .unwrap()
             .number;
         (id, number)
+    }
+}
+
+/// Codes of the authenticator for `secret`, `offset` steps from the start of the
+/// step this is called in. A step's code works once, so a test that uses several
+/// takes them from consecutive steps; it starts early in a step, so the three steps
+/// the server accepts (one either way) stay the same while it runs.
+pub struct Authenticator {
+    totp: totp_rs::TOTP,
+    step_start: u64,
+}
+
+impl Authenticator {
+    pub async fn new(secret: &str) -> Self {
+        let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+            .to_bytes()
+            .unwrap();
+        let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
+            .unwrap();
+        let now = chrono::Utc::now().timestamp() as u64;
+        if now % 30 > 15 {
+            // Not a proof of anything: only a way not to straddle a step boundary.
+            tokio::time::sleep(std::time::Duration::from_secs(30 - now % 30)).await;
+        }
+        let step_start = chrono::Utc::now().timestamp() as u64 / 30 * 30;
+        Self { totp, step_start }
+    }
+
+    pub fn code(&self, offset: i64) -> String {
+        self.totp
+            .generate((self.step_start as i64 + offset * 30) as u64)
     }
 }

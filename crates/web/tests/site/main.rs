@@ -17,6 +17,7 @@ mod media;
 mod newsletter;
 mod pages;
 mod reach;
+mod security;
 mod support;
 mod two_factor;
 mod validity;

@@ -1,17 +1,8 @@
 //! Two-factor sign-in, as a careful editor sets it up and uses it.
 
 use kolokol_core::Role;
-use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::common::{TestApp, hidden_value, select, text_of};
-
-fn code_for(secret: &str) -> String {
-    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
-        .unwrap()
-        .generate_current()
-        .unwrap()
-}
+use crate::common::{Authenticator, TestApp, hidden_value, select, text_of};
 
 async fn second_step(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
     let page = client
@@ -39,6 +30,8 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
     let html = scraper::Html::parse_document(&setup);
     let secret = text_of(&html, "code.secret");
     assert_eq!(secret.len(), 32);
+    // Each code works once: the test takes them from consecutive steps.
+    let app_codes = Authenticator::new(&secret).await;
     assert!(
         select(&html, "img.qr")[0]
             .value()
@@ -64,7 +57,7 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
         .await;
     assert_eq!(wrong.status(), 422);
     let enabled = editor
-        .post("/admin/two-factor/enable", &[("code", &code_for(&secret))])
+        .post("/admin/two-factor/enable", &[("code", &app_codes.code(-1))])
         .await;
     assert_eq!(enabled.status(), 200);
     let html = scraper::Html::parse_document(&enabled.text().await.unwrap());
@@ -90,7 +83,7 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
     );
     let refused = second_step(&app, &browser, "123456").await;
     assert_eq!(refused.status(), 401);
-    let accepted = second_step(&app, &browser, &code_for(&secret)).await;
+    let accepted = second_step(&app, &browser, &app_codes.code(0)).await;
     assert_eq!(accepted.status(), 303);
     assert_eq!(
         browser
@@ -127,7 +120,7 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
     );
     assert_eq!(
         editor
-            .post("/admin/two-factor/disable", &[("code", &code_for(&secret))])
+            .post("/admin/two-factor/disable", &[("code", &app_codes.code(1))])
             .await
             .status(),
         303
@@ -157,9 +150,10 @@ async fn wrong_codes_are_throttled() {
     let editor = app.sign_in(Role::Author, "Guessed Author").await;
     let setup = editor.get("/admin/two-factor").await.text().await.unwrap();
     let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
+    let app_codes = Authenticator::new(&secret).await;
     assert_eq!(
         editor
-            .post("/admin/two-factor/enable", &[("code", &code_for(&secret))])
+            .post("/admin/two-factor/enable", &[("code", &app_codes.code(-1))])
             .await
             .status(),
         200
@@ -168,7 +162,7 @@ async fn wrong_codes_are_throttled() {
     for _ in 0..5 {
         assert_eq!(second_step(&app, &browser, "999999").await.status(), 401);
     }
-    let throttled = second_step(&app, &browser, &code_for(&secret)).await;
+    let throttled = second_step(&app, &browser, &app_codes.code(0)).await;
     assert_eq!(throttled.status(), 429, "even the right code waits");
 }
 
@@ -210,9 +204,10 @@ async fn a_newsroom_can_require_two_factor_for_everyone() {
         .unwrap();
     assert!(setup.contains("The newsroom requires two-factor sign-in"));
     let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
+    let app_codes = Authenticator::new(&secret).await;
     assert_eq!(
         reporter
-            .post("/admin/two-factor/enable", &[("code", &code_for(&secret))])
+            .post("/admin/two-factor/enable", &[("code", &app_codes.code(-1))])
             .await
             .status(),
         200
@@ -223,7 +218,7 @@ async fn a_newsroom_can_require_two_factor_for_everyone() {
         "set up, the newsroom opens"
     );
     let refused = reporter
-        .post("/admin/two-factor/disable", &[("code", &code_for(&secret))])
+        .post("/admin/two-factor/disable", &[("code", &app_codes.code(0))])
         .await;
     assert_eq!(
         refused.status(),
