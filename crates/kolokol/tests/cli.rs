@@ -139,6 +139,31 @@ async fn demo_runs_with_one_command_and_stops_cleanly() {
         !printed.iter().any(|l| l.contains("Loaded the demo")),
         "{printed:#?}"
     );
+
+    // Others' reach needs --public, and then the published password no longer works.
+    let refused = Command::new(KOLOKOL)
+        .args(["demo", "--listen", &format!("0.0.0.0:{port}"), "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--public"), "{said}");
+    let mut public = Running::start(
+        Command::new(KOLOKOL)
+            .args([
+                "demo",
+                "--public",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data",
+            ])
+            .arg(data.path()),
+    );
+    let told = public.wait_for("/admin: sign in as editor@northern-bell.example");
+    assert!(!told.contains(kolokol_demo::DEMO_EDITOR_PASSWORD), "{told}");
+    public.wait_for("Kolokol is serving");
+    public.terminate();
 }
 
 fn write_config(dir: &Path, port: u16, database_url: &str) -> std::path::PathBuf {

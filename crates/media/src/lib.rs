@@ -71,8 +71,9 @@ pub fn store_upload(
             )));
         }
     };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits());
+    // The header alone, read without the size limits, so an oversized picture is
+    // named as such (the decode below runs within them).
+    let reader = ImageReader::with_format(Cursor::new(bytes), format);
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| MediaError::Malformed(e.to_string()))?;

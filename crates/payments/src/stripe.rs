@@ -1,6 +1,7 @@
 //! Stripe through its documented HTTP API: form-encoded requests with the secret key
-//! as a bearer token and an `Idempotency-Key`, JSON answers. The API address is
-//! configurable so tests run against a local server that speaks the same API.
+//! as a bearer token, a pinned `Stripe-Version` and an `Idempotency-Key`, JSON
+//! answers. The API address is configurable so tests run against a local server that
+//! speaks the same API.
 
 use std::time::Duration;
 
@@ -9,6 +10,11 @@ use kolokol_core::Frequency;
 use serde_json::Value;
 
 use crate::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
+
+/// The API version every request names, so answers have the shapes this code reads
+/// whatever the account's default. The webhook endpoint should be created with the
+/// same version (events are read in both the 2024 and the 2025+ shapes anyway).
+pub const API_VERSION: &str = "2025-12-15.clover";
 
 pub struct StripeProvider {
     base: String,
@@ -85,6 +91,7 @@ impl StripeProvider {
             .http
             .get(format!("{}{path}", self.base))
             .bearer_auth(&self.secret_key)
+            .header("Stripe-Version", API_VERSION)
             .send()
             .await;
         Self::answer(response).await
@@ -123,6 +130,7 @@ impl StripeProvider {
             .http
             .post(format!("{}{path}", self.base))
             .bearer_auth(&self.secret_key)
+            .header("Stripe-Version", API_VERSION)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);
         if let Some(key) = idempotency_key {

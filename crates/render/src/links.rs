@@ -56,22 +56,24 @@ pub fn parse_local(url: &str) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
 /// A path a browser reads exactly as written: only unreserved characters, no empty
 /// and no dot segments. Anything else goes through the URL parser.
 fn is_plain_path(path: &str) -> bool {
-    path.starts_with('/')
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/'))
-        && {
-            let segments = path[1..].split('/').count();
-            path[1..]
-                .split('/')
-                .enumerate()
-                .all(|(i, segment)| match segment {
-                    "." | ".." => false,
-                    // Only the last segment may be empty (a trailing slash, or the root).
-                    "" => i + 1 == segments,
-                    _ => true,
-                })
-        }
+    path.starts_with('/') && path.bytes().all(is_plain_byte) && {
+        let segments = path[1..].split('/').count();
+        path[1..]
+            .split('/')
+            .enumerate()
+            .all(|(i, segment)| match segment {
+                "." | ".." => false,
+                // Only the last segment may be empty (a trailing slash, or the root).
+                "" => i + 1 == segments,
+                _ => true,
+            })
+    }
+}
+
+/// An unreserved character of a URL path, or its `/`: nothing a browser reads
+/// differently from how it is written.
+fn is_plain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/')
 }
 
 /// Makes a link rebuilt from path segments safe to write: an empty link means this
@@ -206,10 +208,7 @@ pub fn resolve(page: &str, href: &str) -> String {
         None => (href, ""),
     };
     let page_path = page.split(['?', '#']).next().unwrap_or("/");
-    let plain = |p: &str| {
-        p.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/'))
-    };
+    let plain = |p: &str| p.bytes().all(is_plain_byte);
     let plain_page = plain(page_path) && page_path.starts_with('/') && !page_path.contains("//");
     if !(plain(path) && !path.contains("//") && plain_page) {
         return resolve_parsed(page_path, href).unwrap_or_else(|| href.to_owned());

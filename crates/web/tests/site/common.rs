@@ -363,13 +363,39 @@ impl TestApp {
     /// Signs in with the password in a fresh browser (a cookie jar); returns it and
     /// where the sign-in sent it.
     pub async fn password_step(&self, email: &str) -> (reqwest::Client, String) {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = browser_at("127.0.0.1");
+        let response = self
+            .submit_sign_in(
+                &client,
+                "/admin/login",
+                &[("email", email), ("password", STAFF_PASSWORD)],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "signing in as {email}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        (client, location)
+    }
+
+    /// Opens the sign-in form at `path` in `client` and sends it with `fields`.
+    pub async fn submit_sign_in(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.submit_form(client, path, fields).await
+    }
+
+    /// Opens the form page at `path` in `client`, then posts `fields` with its CSRF
+    /// token to the same address.
+    pub async fn submit_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let page = client
-            .get(self.url("/admin/login"))
+            .get(self.url(path))
             .send()
             .await
             .unwrap()
@@ -377,20 +403,51 @@ impl TestApp {
             .await
             .unwrap();
         let csrf = hidden_value(&page, "csrf");
-        let response = client
-            .post(self.url("/admin/login"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("email", email),
-                ("password", STAFF_PASSWORD),
-            ])
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client
+            .post(self.url(path))
+            .form(&form)
             .send()
             .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "signing in as {email}");
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
-        (client, location)
+            .unwrap()
     }
+
+    /// The second step of signing in, with `code`.
+    pub async fn second_step(&self, client: &reqwest::Client, code: &str) -> reqwest::Response {
+        self.submit_form(client, "/admin/login/two-factor", &[("code", code)])
+            .await
+    }
+
+    /// Turns on two-factor sign-in for `staff` with the code of the step before
+    /// this one; the authenticator gives the later ones.
+    pub async fn enable_two_factor(&self, staff: &StaffSession) -> Authenticator {
+        let setup = staff.get("/admin/two-factor").await.text().await.unwrap();
+        let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
+        let authenticator = Authenticator::new(&secret).await;
+        assert_eq!(
+            staff
+                .post(
+                    "/admin/two-factor/enable",
+                    &[("code", &authenticator.code(-1))]
+                )
+                .await
+                .status(),
+            200
+        );
+        authenticator
+    }
+}
+
+/// A browser with a cookie jar that follows no redirects, connecting from the
+/// loopback address `local` (tests stand for other readers with 127.0.0.2, …).
+pub fn browser_at(local: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(local.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
 }
 
 impl StaffSession {

@@ -10,9 +10,21 @@ use std::time::Duration;
 use kolokol_core::Role;
 use kolokol_core::config::ServerConfig;
 
-use crate::common::{Authenticator, STAFF_PASSWORD, TestApp, hidden_value, text_of};
+use crate::common::{STAFF_PASSWORD, TestApp, browser_at, hidden_value};
 
-/// A browser with a cookie jar, on the sign-in page: its CSRF token.
+async fn sign_in_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    app.submit_sign_in(client, "/admin/login", fields).await
+}
+
+fn browser(local: &str) -> reqwest::Client {
+    browser_at(local)
+}
+
+/// The sign-in page's CSRF token, as `client` gets it.
 async fn login_page(app: &TestApp, client: &reqwest::Client) -> String {
     let page = client
         .get(app.url("/admin/login"))
@@ -23,31 +35,6 @@ async fn login_page(app: &TestApp, client: &reqwest::Client) -> String {
         .await
         .unwrap();
     hidden_value(&page, "csrf")
-}
-
-fn browser(local: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .local_address(local.parse::<std::net::IpAddr>().unwrap())
-        .build()
-        .unwrap()
-}
-
-async fn sign_in_form(
-    app: &TestApp,
-    client: &reqwest::Client,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let csrf = login_page(app, client).await;
-    let mut form = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    client
-        .post(app.url("/admin/login"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,19 +82,7 @@ async fn a_burst_of_wrong_passwords_gets_only_the_limit_evaluated() {
 async fn a_locked_out_editor_gets_in_with_password_and_code_and_no_code_works_twice() {
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Editor, "Locked Out Editor").await;
-    let setup = editor.get("/admin/two-factor").await.text().await.unwrap();
-    let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
-    let authenticator = Authenticator::new(&secret).await;
-    assert_eq!(
-        editor
-            .post(
-                "/admin/two-factor/enable",
-                &[("code", &authenticator.code(-1))]
-            )
-            .await
-            .status(),
-        200
-    );
+    let authenticator = app.enable_two_factor(&editor).await;
     let email = editor.user.email.as_str();
 
     // Someone elsewhere fills the account's count of failures.
@@ -198,57 +173,17 @@ async fn a_locked_out_editor_gets_in_with_password_and_code_and_no_code_works_tw
 async fn a_code_from_the_app_works_once_in_the_second_step() {
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Author, "Careful Author").await;
-    let setup = editor.get("/admin/two-factor").await.text().await.unwrap();
-    let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
-    let authenticator = Authenticator::new(&secret).await;
-    assert_eq!(
-        editor
-            .post(
-                "/admin/two-factor/enable",
-                &[("code", &authenticator.code(-1))]
-            )
-            .await
-            .status(),
-        200
-    );
+    let authenticator = app.enable_two_factor(&editor).await;
     let email = editor.user.email.as_str();
     let code = authenticator.code(0);
     for (n, expected) in [(0, 303), (1, 401)] {
         let (client, _) = app.password_step(email).await;
-        let page = client
-            .get(app.url("/admin/login/two-factor"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = hidden_value(&page, "csrf");
-        let answer = client
-            .post(app.url("/admin/login/two-factor"))
-            .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let answer = app.second_step(&client, &code).await;
         assert_eq!(answer.status(), expected, "use {n} of one code");
     }
     // An older step after a newer one is refused too.
     let (client, _) = app.password_step(email).await;
-    let page = client
-        .get(app.url("/admin/login/two-factor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf");
-    let older = client
-        .post(app.url("/admin/login/two-factor"))
-        .form(&[("csrf", csrf.as_str()), ("code", &authenticator.code(-1))])
-        .send()
-        .await
-        .unwrap();
+    let older = app.second_step(&client, &authenticator.code(-1)).await;
     assert_eq!(older.status(), 401);
 }
 
@@ -548,25 +483,16 @@ async fn a_control_character_in_next_is_not_a_500() {
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Editor, "Next Editor").await;
     let client = browser("127.0.0.1");
-    let page = client
-        .get(app.url("/admin/login?next=%2Fadmin%0D%0ASet-Cookie:x"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf");
-    let answer = client
-        .post(app.url("/admin/login?next=%2Fadmin%0D%0ASet-Cookie:x"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", editor.user.email.as_str()),
-            ("password", STAFF_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let answer = app
+        .submit_sign_in(
+            &client,
+            "/admin/login?next=%2Fadmin%0D%0ASet-Cookie:x",
+            &[
+                ("email", editor.user.email.as_str()),
+                ("password", STAFF_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(answer.status(), 303);
     assert_eq!(answer.headers()["location"], "/admin");
 }

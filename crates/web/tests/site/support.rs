@@ -646,3 +646,44 @@ async fn a_stripe_payment_is_receipted_once() {
     assert_eq!(mails[0].recipients, ["receipt@reader.example"]);
     assert!(mails[0].decoded().contains("recurring gift of €20"));
 }
+
+#[tokio::test]
+async fn a_burst_of_checkouts_from_one_address_stops_at_the_limit() {
+    let (base, fake) = start_fake_stripe().await;
+    let app = TestApp::with_revenue(RevenueConfig {
+        provider: "stripe".into(),
+        stripe_secret_key: "sk_test_kolokol".into(),
+        stripe_webhook_secret: WEBHOOK_SECRET.into(),
+        stripe_api_base: base,
+        ..RevenueConfig::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..15 {
+        let answer = checkout(
+            &app,
+            &[("frequency", "once"), ("currency", "USD"), ("amount", "5")],
+        )
+        .await;
+        statuses.push(answer.status().as_u16());
+    }
+    let started = 10; // CHECKOUTS_PER_HOUR, as the README states it
+    assert_eq!(
+        statuses,
+        [vec![303; started], vec![429; 15 - started]].concat(),
+        "card testers get the limit and nothing more"
+    );
+    assert_eq!(
+        fake.requests.lock().unwrap().len(),
+        started,
+        "nothing past the limit reaches Stripe"
+    );
+    let refused = checkout(
+        &app,
+        &[("frequency", "once"), ("currency", "USD"), ("amount", "5")],
+    )
+    .await;
+    assert!(refused.text().await.unwrap().contains("Too many payments"));
+    let audit = app.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "checkout.refused"));
+}

@@ -2,25 +2,7 @@
 
 use kolokol_core::Role;
 
-use crate::common::{Authenticator, TestApp, hidden_value, select, text_of};
-
-async fn second_step(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
-    let page = client
-        .get(app.url("/admin/login/two-factor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf");
-    client
-        .post(app.url("/admin/login/two-factor"))
-        .form(&[("csrf", csrf.as_str()), ("code", code)])
-        .send()
-        .await
-        .unwrap()
-}
+use crate::common::{Authenticator, TestApp, select, text_of};
 
 #[tokio::test]
 async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
@@ -81,9 +63,9 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
         "/admin/login/two-factor",
         "nothing opens before the code"
     );
-    let refused = second_step(&app, &browser, "123456").await;
+    let refused = app.second_step(&browser, "123456").await;
     assert_eq!(refused.status(), 401);
-    let accepted = second_step(&app, &browser, &app_codes.code(0)).await;
+    let accepted = app.second_step(&browser, &app_codes.code(0)).await;
     assert_eq!(accepted.status(), 303);
     assert_eq!(
         browser
@@ -98,14 +80,14 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
     // A recovery code works once.
     let (browser, _) = app.password_step(email).await;
     assert_eq!(
-        second_step(&app, &browser, &codes[3].to_uppercase())
+        app.second_step(&browser, &codes[3].to_uppercase())
             .await
             .status(),
         303
     );
     let (browser, _) = app.password_step(email).await;
     assert_eq!(
-        second_step(&app, &browser, &codes[3]).await.status(),
+        app.second_step(&browser, &codes[3]).await.status(),
         401,
         "used up"
     );
@@ -148,21 +130,12 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_it() {
 async fn wrong_codes_are_throttled() {
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Author, "Guessed Author").await;
-    let setup = editor.get("/admin/two-factor").await.text().await.unwrap();
-    let secret = text_of(&scraper::Html::parse_document(&setup), "code.secret");
-    let app_codes = Authenticator::new(&secret).await;
-    assert_eq!(
-        editor
-            .post("/admin/two-factor/enable", &[("code", &app_codes.code(-1))])
-            .await
-            .status(),
-        200
-    );
+    let app_codes = app.enable_two_factor(&editor).await;
     let (browser, _) = app.password_step(editor.user.email.as_str()).await;
     for _ in 0..5 {
-        assert_eq!(second_step(&app, &browser, "999999").await.status(), 401);
+        assert_eq!(app.second_step(&browser, "999999").await.status(), 401);
     }
-    let throttled = second_step(&app, &browser, &app_codes.code(0)).await;
+    let throttled = app.second_step(&browser, &app_codes.code(0)).await;
     assert_eq!(throttled.status(), 429, "even the right code waits");
 }
 
