@@ -247,6 +247,9 @@ pub struct PaymentEvent {
     pub id: String,
     /// When the provider made it (Unix seconds); later state wins over earlier.
     pub created: i64,
+    /// The provider's API version the event was written in (Stripe's `api_version`),
+    /// kept with it; empty when the provider has none.
+    pub api_version: String,
     pub kind: EventKind,
 }
 
@@ -268,17 +271,28 @@ pub enum EventKind {
         amount: Money,
         frequency: Frequency,
     },
-    /// A one-time gift paid by a delayed method settled or failed.
+    /// A one-time gift paid by a delayed method settled or failed. The address and
+    /// amount come along when the provider sends them (for the receipt).
     AsyncPayment {
         payment: String,
         succeeded: bool,
+        email: Option<String>,
+        amount: Option<Money>,
     },
-    /// A recurring payment was collected.
+    /// A recurring payment was collected. `payment` is the invoice (the same key in
+    /// every API version); the payment behind it, when the event names it.
     InvoicePaid {
         payment: String,
+        payment_intent: Option<String>,
         subscription: String,
         email: Option<String>,
         amount: Money,
+    },
+    /// The payment behind an invoice became known (Stripe 2025+: `invoice_payment.paid`;
+    /// earlier versions name it on the invoice itself).
+    InvoicePaymentPaid {
+        invoice: String,
+        payment_intent: String,
     },
     /// A renewal failed (the subscription is past due until it is retried or ends).
     InvoiceFailed {
@@ -294,17 +308,35 @@ pub enum EventKind {
     SubscriptionEnded {
         subscription: String,
     },
-    /// Money went back: the payment no longer counts.
+    /// Money went back: the payment no longer counts. `payment` is the payment
+    /// intent; `invoice` when the event names one (older API versions do).
     Refunded {
         payment: String,
+        invoice: Option<String>,
     },
     Disputed {
         payment: String,
+        invoice: Option<String>,
     },
     /// Known but needs nothing (an expired checkout, an event type we do not use).
     Ignored {
         kind: String,
     },
+}
+
+/// A signed event that could not be read, kept as it came with the reason, until a
+/// newer Kolokol reads it (`kolokol revenue replay`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadPaymentEvent {
+    pub provider: String,
+    pub event_id: String,
+    pub kind: String,
+    pub api_version: String,
+    pub body: String,
+    pub reason: String,
+    pub received_at: i64,
+    /// When it was read and applied after all.
+    pub applied_at: Option<i64>,
 }
 
 /// Where the money stands against the goal, in the newsroom's currency.

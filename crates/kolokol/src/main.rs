@@ -681,7 +681,8 @@ async fn seed_demo_revenue(store: &kolokol_store::DynStore) -> anyhow::Result<()
         events.push((
             started,
             EventKind::InvoicePaid {
-                payment: format!("pi_demo_seed_first_{n}"),
+                payment: format!("in_demo_seed_first_{n}"),
+                payment_intent: Some(format!("pi_demo_seed_first_{n}")),
                 subscription: subscription.clone(),
                 email,
                 amount,
@@ -710,6 +711,7 @@ async fn seed_demo_revenue(store: &kolokol_store::DynStore) -> anyhow::Result<()
         let event = PaymentEvent {
             id: format!("evt_demo_seed_{n}"),
             created: created.min(now.timestamp()),
+            api_version: String::new(),
             kind,
         };
         store.apply_payment_event("demo", &event, now).await?;

@@ -130,19 +130,52 @@ fn subscription_terms(object: &Value) -> (Option<Money>, Option<Frequency>) {
     (amount, frequency)
 }
 
-/// Reads a webhook body (already verified).
+/// An id where Stripe may send either the id or the expanded object.
+fn id_at(object: &Value, pointer: &str) -> Option<String> {
+    let value = object.pointer(pointer)?;
+    value
+        .as_str()
+        .or_else(|| value.get("id").and_then(Value::as_str))
+        .map(str::to_owned)
+}
+
+/// The subscription an invoice was made for: `subscription` up to the 2024 versions,
+/// `parent.subscription_details.subscription` from 2025-03-31.basil on.
+fn invoice_subscription(invoice: &Value) -> Option<String> {
+    id_at(invoice, "/subscription")
+        .or_else(|| id_at(invoice, "/parent/subscription_details/subscription"))
+}
+
+/// The payment intent behind an invoice, when the invoice names it: `payment_intent`
+/// up to the 2024 versions; from basil on only through its `payments` list (when
+/// expanded), otherwise through a later `invoice_payment.paid`.
+fn invoice_payment_intent(invoice: &Value) -> Option<String> {
+    id_at(invoice, "/payment_intent").or_else(|| {
+        invoice
+            .pointer("/payments/data")
+            .and_then(Value::as_array)
+            .and_then(|payments| {
+                payments
+                    .iter()
+                    .find_map(|p| id_at(p, "/payment/payment_intent"))
+            })
+    })
+}
+
+/// Reads a webhook body (already verified), in the shapes of the 2024 (acacia) and
+/// the 2025+ (basil, clover) API versions alike.
 pub fn parse_event(body: &[u8]) -> Result<PaymentEvent, EventError> {
     let event: Value =
         serde_json::from_slice(body).map_err(|e| EventError(format!("not JSON: {e}")))?;
     let id = text(&event, &["id"]).ok_or_else(|| EventError("no id".into()))?;
     let created = number(&event, &["created"]).unwrap_or(0);
+    let api_version = text(&event, &["api_version"]).unwrap_or_default();
     let kind_name = text(&event, &["type"]).ok_or_else(|| EventError("no type".into()))?;
     let object = event
         .pointer("/data/object")
         .ok_or_else(|| EventError("no data.object".into()))?;
-    let field = |name: &str| {
-        text(object, &[name]).ok_or_else(|| EventError(format!("{kind_name} without {name}")))
-    };
+    let missing = |name: &str| EventError(format!("{kind_name} without {name}"));
+    let field = |name: &str| id_at(object, &format!("/{name}")).ok_or_else(|| missing(name));
     let email =
         text(object, &["customer_details", "email"]).or_else(|| text(object, &["customer_email"]));
     let kind = match kind_name.as_str() {
@@ -170,16 +203,27 @@ pub fn parse_event(body: &[u8]) -> Result<PaymentEvent, EventError> {
             EventKind::AsyncPayment {
                 payment: field("payment_intent")?,
                 succeeded: kind_name.ends_with("succeeded"),
+                email,
+                amount: money(object, "amount_total").ok(),
             }
         }
         "invoice.paid" => EventKind::InvoicePaid {
-            payment: field("payment_intent")?,
-            subscription: field("subscription")?,
+            payment: field("id")?,
+            payment_intent: invoice_payment_intent(object),
+            subscription: invoice_subscription(object).ok_or_else(|| missing("a subscription"))?,
             email,
             amount: money(object, "amount_paid")?,
         },
+        "invoice_payment.paid" => match id_at(object, "/payment/payment_intent") {
+            Some(payment_intent) => EventKind::InvoicePaymentPaid {
+                invoice: field("invoice")?,
+                payment_intent,
+            },
+            // Paid outside Stripe or by a bare charge: nothing to link refunds by.
+            None => EventKind::Ignored { kind: kind_name },
+        },
         "invoice.payment_failed" => EventKind::InvoiceFailed {
-            subscription: field("subscription")?,
+            subscription: invoice_subscription(object).ok_or_else(|| missing("a subscription"))?,
         },
         "customer.subscription.updated" => {
             let (amount, frequency) = subscription_terms(object);
@@ -193,17 +237,35 @@ pub fn parse_event(body: &[u8]) -> Result<PaymentEvent, EventError> {
         "customer.subscription.deleted" => EventKind::SubscriptionEnded {
             subscription: field("id")?,
         },
+        // A charge names its payment intent in every version; up to 2024 also its
+        // invoice (removed in basil: the intent is then matched to the invoice through
+        // `invoice_payment.paid`).
         "charge.refunded" => EventKind::Refunded {
             payment: field("payment_intent")?,
+            invoice: id_at(object, "/invoice"),
         },
         "charge.dispute.created" => EventKind::Disputed {
             payment: field("payment_intent")?,
+            invoice: None,
         },
         other => EventKind::Ignored {
             kind: other.to_owned(),
         },
     };
-    Ok(PaymentEvent { id, created, kind })
+    Ok(PaymentEvent {
+        id,
+        created,
+        api_version,
+        kind,
+    })
+}
+
+/// The event's id, type and API version, read from a body that may be unreadable
+/// otherwise (to store it with the reason).
+pub fn event_identity(body: &[u8]) -> (String, String, String) {
+    let event: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let get = |name: &str| text(&event, &[name]).unwrap_or_default();
+    (get("id"), get("type"), get("api_version"))
 }
 
 #[cfg(test)]
@@ -302,7 +364,7 @@ mod tests {
             ("checkout.session.expired", serde_json::json!({}), "Ignored"),
             (
                 "invoice.paid",
-                serde_json::json!({"payment_intent": "pi_2", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd"}),
+                serde_json::json!({"id": "in_1", "payment_intent": "pi_2", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd"}),
                 "InvoicePaid",
             ),
             (

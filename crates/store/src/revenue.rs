@@ -65,6 +65,24 @@ pub trait RevenueStore: Send + Sync + 'static {
         ),
         StoreError,
     >;
+    /// Keeps a signed event that could not be read, with the reason (again: the
+    /// reason and body are updated).
+    async fn keep_unread_payment_event(
+        &self,
+        event: &kolokol_core::revenue::UnreadPaymentEvent,
+    ) -> Result<(), StoreError>;
+    /// Unread events, oldest first; with `applied`, also those applied since.
+    async fn unread_payment_events(
+        &self,
+        applied: bool,
+    ) -> Result<Vec<kolokol_core::revenue::UnreadPaymentEvent>, StoreError>;
+    /// Marks an unread event as read and applied.
+    async fn mark_payment_event_read(
+        &self,
+        provider: &str,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// The meter: recurring revenue and this month's one-time gifts in `currency`.
     async fn funding(
         &self,
@@ -151,6 +169,61 @@ macro_rules! impl_revenue_store {
                 Ok(())
             }
 
+            /// The payment a provider id stands for: an invoice's payment intent is an
+            /// alias of the invoice once the two are known to belong together.
+            async fn canonical_payment(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                payment: &str,
+            ) -> Result<String, StoreError> {
+                let alias: Option<String> =
+                    sqlx::query_scalar("SELECT payment_id FROM payment_aliases WHERE provider_id = $1")
+                        .bind(payment)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                Ok(alias.unwrap_or_else(|| payment.to_owned()))
+            }
+
+            /// Records that `payment_intent` paid `invoice`. Whatever was recorded
+            /// under the intent before (a refund or dispute that came first) moves to
+            /// the invoice's payment, so the order events arrive in does not matter.
+            async fn link_payment(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                payment_intent: &str,
+                invoice: &str,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                if payment_intent == invoice {
+                    return Ok(());
+                }
+                sqlx::query(
+                    "INSERT INTO payment_aliases (provider_id, payment_id) VALUES ($1, $2) \
+                     ON CONFLICT (provider_id) DO NOTHING",
+                )
+                .bind(payment_intent)
+                .bind(invoice)
+                .execute(&mut **tx)
+                .await?;
+                // (A payment recorded under its intent before 2025 keeps its amount.)
+                let earlier: Option<(Option<i64>, Option<String>, i64, String, String)> = sqlx::query_as(
+                    "SELECT supporter_id, subscription_id, amount_minor, currency, status FROM payments WHERE provider_id = $1",
+                )
+                .bind(payment_intent)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some((supporter, subscription, minor, currency, status)) = earlier {
+                    sqlx::query("DELETE FROM payments WHERE provider_id = $1")
+                        .bind(payment_intent)
+                        .execute(&mut **tx)
+                        .await?;
+                    let amount = kolokol_core::Currency::parse(&currency)
+                        .ok()
+                        .filter(|_| minor > 0)
+                        .map(|c| kolokol_core::Money::new(minor, c));
+                    Self::upsert_payment(tx, invoice, supporter, subscription.as_deref(), amount.as_ref(), "recurring", &status, at).await?;
+                }
+                Ok(())
+            }
+
             /// Records or updates a subscription with the state an event of time `at`
             /// reports; older news does not overwrite newer, and an end is final.
             async fn upsert_subscription(
@@ -213,6 +286,7 @@ macro_rules! impl_revenue_store {
                     EventKind::SubscriptionStarted { .. } => "subscription_started",
                     EventKind::AsyncPayment { .. } => "async_payment",
                     EventKind::InvoicePaid { .. } => "invoice_paid",
+                    EventKind::InvoicePaymentPaid { .. } => "invoice_payment_paid",
                     EventKind::InvoiceFailed { .. } => "invoice_failed",
                     EventKind::SubscriptionUpdated { .. } => "subscription_updated",
                     EventKind::SubscriptionEnded { .. } => "subscription_ended",
@@ -221,13 +295,14 @@ macro_rules! impl_revenue_store {
                     EventKind::Ignored { .. } => "ignored",
                 };
                 let new = sqlx::query(
-                    "INSERT INTO payment_events (provider, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
+                    "INSERT INTO payment_events (provider, event_id, kind, received_at, api_version) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (provider, event_id) DO NOTHING",
                 )
                 .bind(provider)
                 .bind(&event.id)
                 .bind(kind)
                 .bind(now.timestamp())
+                .bind(&event.api_version)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
@@ -246,14 +321,22 @@ macro_rules! impl_revenue_store {
                         let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
                         Self::upsert_subscription(&mut tx, subscription, supporter, Some(amount), Some(*frequency), None, at).await?;
                     }
-                    EventKind::AsyncPayment { payment, succeeded } => {
+                    EventKind::AsyncPayment { payment, succeeded, email, .. } => {
+                        let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
                         let status = if *succeeded { "paid" } else { "failed" };
-                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", status, at).await?;
+                        Self::upsert_payment(&mut tx, payment, supporter, None, None, "once", status, at).await?;
                     }
-                    EventKind::InvoicePaid { payment, subscription, email, amount } => {
+                    EventKind::InvoicePaid { payment, payment_intent, subscription, email, amount } => {
                         let supporter = Self::supporter_id(&mut tx, email.as_deref(), at).await?;
                         Self::upsert_payment(&mut tx, payment, supporter, Some(subscription), Some(amount), "recurring", "paid", at).await?;
+                        if let Some(intent) = payment_intent {
+                            Self::link_payment(&mut tx, intent, payment, at).await?;
+                        }
                         Self::upsert_subscription(&mut tx, subscription, supporter, Some(amount), None, None, at).await?;
+                    }
+                    EventKind::InvoicePaymentPaid { invoice, payment_intent } => {
+                        Self::upsert_payment(&mut tx, invoice, None, None, None, "recurring", "paid", at).await?;
+                        Self::link_payment(&mut tx, payment_intent, invoice, at).await?;
                     }
                     EventKind::InvoiceFailed { subscription } => {
                         Self::upsert_subscription(&mut tx, subscription, None, None, None, Some("past_due"), at).await?;
@@ -264,16 +347,87 @@ macro_rules! impl_revenue_store {
                     EventKind::SubscriptionEnded { subscription } => {
                         Self::upsert_subscription(&mut tx, subscription, None, None, None, Some("canceled"), at).await?;
                     }
-                    EventKind::Refunded { payment } => {
-                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", "refunded", at).await?;
-                    }
-                    EventKind::Disputed { payment } => {
-                        Self::upsert_payment(&mut tx, payment, None, None, None, "once", "disputed", at).await?;
+                    EventKind::Refunded { payment, invoice } | EventKind::Disputed { payment, invoice } => {
+                        let status = if matches!(event.kind, EventKind::Refunded { .. }) { "refunded" } else { "disputed" };
+                        let target = match invoice {
+                            Some(invoice) => {
+                                Self::link_payment(&mut tx, payment, invoice, at).await?;
+                                invoice.clone()
+                            }
+                            None => Self::canonical_payment(&mut tx, payment).await?,
+                        };
+                        Self::upsert_payment(&mut tx, &target, None, None, None, "once", status, at).await?;
                     }
                     EventKind::Ignored { .. } => {}
                 }
                 tx.commit().await?;
                 Ok(true)
+            }
+
+            async fn keep_unread_payment_event(
+                &self,
+                event: &kolokol_core::revenue::UnreadPaymentEvent,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO unread_payment_events (provider, event_id, kind, api_version, body, reason, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (provider, event_id) DO UPDATE SET reason = excluded.reason, body = excluded.body",
+                )
+                .bind(&event.provider)
+                .bind(&event.event_id)
+                .bind(&event.kind)
+                .bind(&event.api_version)
+                .bind(&event.body)
+                .bind(&event.reason)
+                .bind(event.received_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn unread_payment_events(
+                &self,
+                applied: bool,
+            ) -> Result<Vec<kolokol_core::revenue::UnreadPaymentEvent>, StoreError> {
+                let rows: Vec<(String, String, String, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT provider, event_id, kind, api_version, body, reason, received_at, applied_at \
+                     FROM unread_payment_events WHERE $1 OR applied_at IS NULL ORDER BY received_at, event_id",
+                )
+                .bind(applied)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(provider, event_id, kind, api_version, body, reason, received_at, applied_at)| {
+                        kolokol_core::revenue::UnreadPaymentEvent {
+                            provider,
+                            event_id,
+                            kind,
+                            api_version,
+                            body,
+                            reason,
+                            received_at,
+                            applied_at,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn mark_payment_event_read(
+                &self,
+                provider: &str,
+                event_id: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE unread_payment_events SET applied_at = $3 WHERE provider = $1 AND event_id = $2",
+                )
+                .bind(provider)
+                .bind(event_id)
+                .bind(now.timestamp())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn supporter_login_token(

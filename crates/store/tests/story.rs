@@ -1132,6 +1132,7 @@ async fn revenue_story(store: DynStore) {
     let event = |id: &str, created: DateTime<Utc>, kind: EventKind| PaymentEvent {
         id: id.into(),
         created: created.timestamp(),
+        api_version: "2024-09-30.acacia".into(),
         kind,
     };
     let apply = |e: PaymentEvent| {
@@ -1186,6 +1187,8 @@ async fn revenue_story(store: DynStore) {
         EventKind::AsyncPayment {
             payment: "pi_sepa".into(),
             succeeded: false,
+            email: None,
+            amount: None,
         },
     ))
     .await;
@@ -1202,6 +1205,7 @@ async fn revenue_story(store: DynStore) {
         at(6),
         EventKind::InvoicePaid {
             payment: "pi_inv1".into(),
+            payment_intent: None,
             subscription: "sub_m".into(),
             email: Some("monthly@reader.example".into()),
             amount: Money::new(1000, usd),
@@ -1310,6 +1314,7 @@ async fn revenue_story(store: DynStore) {
         at(13),
         EventKind::Refunded {
             payment: "pi_later".into(),
+            invoice: None,
         },
     ))
     .await;
@@ -1329,6 +1334,7 @@ async fn revenue_story(store: DynStore) {
         at(14),
         EventKind::Refunded {
             payment: "pi_gift".into(),
+            invoice: None,
         },
     ))
     .await;
@@ -1365,6 +1371,7 @@ async fn revenue_story(store: DynStore) {
         at(16),
         EventKind::Disputed {
             payment: "pi_gift2".into(),
+            invoice: None,
         },
     ))
     .await;

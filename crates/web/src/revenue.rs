@@ -169,9 +169,34 @@ impl AppState {
             .await?;
         if new {
             self.meter_changed();
-            self.send_receipt(event).await;
+            self.send_receipt(event);
         }
         Ok(new)
+    }
+
+    /// Keeps a signed event this version cannot read, with the reason.
+    pub async fn keep_unread_event(
+        &self,
+        provider: &str,
+        body: &[u8],
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let (event_id, kind, api_version) = kolokol_payments::webhook::event_identity(body);
+        let event = kolokol_core::revenue::UnreadPaymentEvent {
+            provider: provider.to_owned(),
+            event_id: if event_id.is_empty() {
+                format!("unidentified-{}", crate::admin::password::random_token())
+            } else {
+                event_id
+            },
+            kind,
+            api_version,
+            body: String::from_utf8_lossy(body).into_owned(),
+            reason: reason.to_owned(),
+            received_at: Utc::now().timestamp(),
+            applied_at: None,
+        };
+        Ok(self.store.keep_unread_payment_event(&event).await?)
     }
 
     /// Records what the demo provider's (absent) webhooks would report, now.
@@ -183,12 +208,13 @@ impl AppState {
         let event = kolokol_core::revenue::PaymentEvent {
             id: demo.id("evt"),
             created: Utc::now().timestamp(),
+            api_version: String::new(),
             kind,
         };
         self.record_payment_event("demo", &event).await
     }
 
-    async fn send_receipt(&self, event: &kolokol_core::revenue::PaymentEvent) {
+    fn send_receipt(&self, event: &kolokol_core::revenue::PaymentEvent) {
         use kolokol_core::revenue::EventKind;
         let (email, amount, payment, kind) = match &event.kind {
             EventKind::OneTimePaid {
@@ -203,10 +229,15 @@ impl AppState {
                 payment,
                 ..
             } => (email, amount, payment, "recurring gift"),
+            // A bank debit that settled days after the checkout: the session comes
+            // with the event, address and amount included.
+            EventKind::AsyncPayment {
+                payment,
+                succeeded: true,
+                email: Some(email),
+                amount: Some(amount),
+            } => (email, amount, payment, "gift"),
             _ => return,
-        };
-        let Some(mailer) = &self.mailer else {
-            return;
         };
         let config = self.site();
         let date = chrono::DateTime::from_timestamp(event.created, 0)
@@ -226,8 +257,7 @@ impl AppState {
                 config.title,
             ),
         };
-        if let Err(e) = mailer.send(&mail).await {
-            tracing::warn!(error = %e, "cannot send a receipt");
-        }
+        // After the answer: a webhook is not kept waiting on the mail server.
+        self.mail_later(mail, "revenue.receipt");
     }
 }

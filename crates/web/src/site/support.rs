@@ -387,7 +387,8 @@ pub async fn demo_pay(
                 frequency,
             });
             events.push(EventKind::InvoicePaid {
-                payment: demo.id("pi"),
+                payment: demo.id("in"),
+                payment_intent: Some(demo.id("pi")),
                 subscription,
                 email,
                 amount: request.amount,
@@ -424,14 +425,26 @@ pub async fn stripe_webhook(
         tracing::warn!(error = %e, "refused a webhook");
         return (StatusCode::BAD_REQUEST, format!("signature refused: {e}")).into_response();
     }
-    let event = match kolokol_payments::parse_event(&body) {
-        Ok(event) => event,
-        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    let recorded = match kolokol_payments::parse_event(&body) {
+        Ok(event) => state
+            .record_payment_event("stripe", &event)
+            .await
+            .map(|new| if new { "recorded" } else { "already recorded" }),
+        // Signed by Stripe but not readable by this version of Kolokol: a retry would
+        // not help, so it is kept as it came, with the reason, for the Revenue page
+        // and `kolokol revenue replay`, and Stripe is told it arrived.
+        Err(e) => {
+            tracing::warn!(error = %e, "kept a Stripe event that cannot be read");
+            state
+                .keep_unread_event("stripe", &body, &e.to_string())
+                .await
+                .map(|()| "kept unread")
+        }
     };
-    match state.record_payment_event("stripe", &event).await {
-        Ok(true) => (StatusCode::OK, "recorded").into_response(),
-        Ok(false) => (StatusCode::OK, "already recorded").into_response(),
-        // Stripe retries on anything but 2xx: nothing is lost.
+    match recorded {
+        Ok(what) => (StatusCode::OK, what).into_response(),
+        // The database is not there: Stripe retries on anything but 2xx, so nothing
+        // is lost.
         Err(e) => {
             tracing::warn!(error = %e, "cannot record a webhook");
             let mut response = (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();

@@ -320,6 +320,7 @@ async fn without_a_mail_server_no_link_or_address_reaches_the_log() {
             &kolokol_core::revenue::PaymentEvent {
                 id: "evt_log_1".into(),
                 created: chrono::Utc::now().timestamp(),
+                api_version: String::new(),
                 kind: kolokol_core::revenue::EventKind::OneTimePaid {
                     payment: "pi_log_1".into(),
                     email: Some("giver@reader.example".into()),

@@ -381,7 +381,7 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
         "evt_3",
         "invoice.paid",
         now,
-        serde_json::json!({"payment_intent": "pi_3", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd",
+        serde_json::json!({"id": "in_3", "payment_intent": "pi_3", "subscription": "sub_1", "amount_paid": 1000, "currency": "usd",
             "customer_email": "monthly@reader.example"}),
     );
     let started = event(
@@ -414,16 +414,23 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
         (Some("$0"), Some("$0")),
         "{meter}"
     );
-    // A malformed event body, correctly signed: refused with the reason.
+    // A correctly signed event this version cannot read: kept with the reason and
+    // acknowledged (a retry would not make it readable), never dropped.
     let (status, text) = deliver(
         &app,
-        &serde_json::json!({"id": "evt_7", "type": "invoice.paid", "data": {"object": {}}}),
+        &serde_json::json!({"id": "evt_7", "type": "invoice.paid", "api_version": "2099-01-01.future",
+            "data": {"object": {}}}),
         WEBHOOK_SECRET,
         now,
     )
     .await;
-    assert_eq!(status, 400);
-    assert!(text.contains("without"), "{text}");
+    assert_eq!((status, text.as_str()), (200, "kept unread"));
+    let unread = app.store.unread_payment_events(false).await.unwrap();
+    assert_eq!(unread.len(), 1);
+    assert_eq!(unread[0].event_id, "evt_7");
+    assert_eq!(unread[0].api_version, "2099-01-01.future");
+    assert!(unread[0].reason.contains("without"), "{}", unread[0].reason);
+    assert!(unread[0].body.contains("evt_7"));
 }
 
 #[tokio::test]
@@ -453,6 +460,7 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
         .await
         .unwrap();
     // A receipt, from the transactional sender.
+    app.state.outbox.settled().await;
     let receipts = sink.messages();
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].recipients, ["mira@reader.example"]);
@@ -636,11 +644,12 @@ async fn a_stripe_payment_is_receipted_once() {
         "evt_r1",
         "invoice.paid",
         now,
-        serde_json::json!({"payment_intent": "pi_r1", "subscription": "sub_r", "amount_paid": 2000,
+        serde_json::json!({"id": "in_r1", "payment_intent": "pi_r1", "subscription": "sub_r", "amount_paid": 2000,
             "currency": "eur", "customer_email": "receipt@reader.example"}),
     );
     assert_eq!(deliver(&app, &paid, WEBHOOK_SECRET, now).await.0, 200);
     assert_eq!(deliver(&app, &paid, WEBHOOK_SECRET, now).await.0, 200);
+    app.state.outbox.settled().await;
     let mails = sink.messages();
     assert_eq!(mails.len(), 1, "one receipt, however often Stripe delivers");
     assert_eq!(mails[0].recipients, ["receipt@reader.example"]);
