@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-300}
-end=$(( $(date +%s) + seconds ))
 cargo test --release -p kolokol-render --no-run --quiet
+end=$(( $(date +%s) + seconds ))
 rounds=0
 while [ "$(date +%s)" -lt "$end" ]; do
   PROPTEST_CASES=20000 cargo test --release -p kolokol-render --quiet -- \

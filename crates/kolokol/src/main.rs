@@ -2,6 +2,7 @@
 //! Only wiring lives here; everything else is in the library crates.
 
 mod config;
+mod revenue;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -78,6 +79,30 @@ enum Command {
     Newsletter {
         #[command(subcommand)]
         command: NewsletterCommand,
+    },
+    /// Keep the reader-revenue ledger complete.
+    Revenue {
+        #[command(subcommand)]
+        command: RevenueCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RevenueCommand {
+    /// Read Stripe's event list and apply what the ledger lacks (after downtime
+    /// longer than Stripe's retries). Safe to run again.
+    Reconcile {
+        /// The first day to read (YYYY-MM-DD); default: 30 days ago, as far back as
+        /// Stripe keeps events.
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Apply the events an older version kept unread (after an upgrade).
+    Replay {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -253,6 +278,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config::load(config.as_deref())?;
             newsletter_status(config).await
         }
+        Command::Revenue {
+            command: RevenueCommand::Reconcile { since, config },
+        } => revenue::reconcile(config::load(config.as_deref())?, since).await,
+        Command::Revenue {
+            command: RevenueCommand::Replay { config },
+        } => revenue::replay(config::load(config.as_deref())?).await,
     }
 }
 

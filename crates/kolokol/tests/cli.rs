@@ -646,3 +646,124 @@ async fn a_bounce_report_piped_in_suppresses_its_address() {
     let output = child.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing changed"));
 }
+
+/// A local server that lists events as Stripe's `GET /v1/events` does: newest first,
+/// a page at a time (`limit`, `starting_after`), filtered by `created[gte]`, and only
+/// for requests that name the pinned API version and the secret key.
+async fn fake_stripe_events(
+    events: Vec<serde_json::Value>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&pages);
+    let events = std::sync::Arc::new(events);
+    let router = axum::Router::new().route(
+        "/v1/events",
+        axum::routing::get(
+            move |headers: HeaderMap, axum::extract::RawQuery(query): axum::extract::RawQuery| {
+                let events = std::sync::Arc::clone(&events);
+                let counted = std::sync::Arc::clone(&counted);
+                async move {
+                    let header = |name: &str| {
+                        headers
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_owned()
+                    };
+                    if header("stripe-version") != kolokol_payments::stripe::API_VERSION {
+                        return (StatusCode::BAD_REQUEST, r#"{"error":{"message":"unpinned version"}}"#.to_owned());
+                    }
+                    if header("authorization") != "Bearer sk_test_reconcile" {
+                        return (StatusCode::UNAUTHORIZED, r#"{"error":{"message":"Invalid API Key"}}"#.to_owned());
+                    }
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let query: Vec<(String, String)> =
+                        form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                            .into_owned()
+                            .collect();
+                    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                    let since: i64 = get("created[gte]").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    // Smaller pages than asked for, so the client must follow them.
+                    let limit = get("limit").and_then(|v| v.parse::<usize>().ok()).unwrap_or(10).min(7);
+                    let listed: Vec<&serde_json::Value> = events
+                        .iter()
+                        .filter(|e| e["created"].as_i64().unwrap_or(0) >= since)
+                        .collect();
+                    let start = match get("starting_after") {
+                        Some(after) => listed.iter().position(|e| e["id"] == after.as_str()).map_or(listed.len(), |i| i + 1),
+                        None => 0,
+                    };
+                    let page: Vec<_> = listed.iter().skip(start).take(limit).collect();
+                    let more = start + page.len() < listed.len();
+                    (
+                        StatusCode::OK,
+                        serde_json::json!({"object": "list", "url": "/v1/events", "has_more": more, "data": page}).to_string(),
+                    )
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (base, pages)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
+    let mut events: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../../payments/tests/fixtures/basil.json")).unwrap();
+    events.sort_by_key(|e| std::cmp::Reverse(e["created"].as_i64().unwrap()));
+    let total = events.len();
+    let (base, pages) = fake_stripe_events(events).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), "");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[revenue]\nprovider = \"stripe\"\ncurrency = \"EUR\"\ncurrencies = [\"EUR\"]\nstripe_secret_key = \"sk_test_reconcile\"\nstripe_webhook_secret = \"whsec_x\"\nstripe_api_base = \"{base}\"\n"
+    ));
+    std::fs::write(&config, text).unwrap();
+    let run = move || {
+        let output = Command::new(KOLOKOL)
+            .args(["revenue", "reconcile", "--since", "2026-01-01", "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = tokio::task::spawn_blocking(run.clone()).await.unwrap();
+    assert!(
+        first.contains(&format!(
+            "Read {total} events from Stripe since 2026-01-01: {total} added to the ledger, 0 already there, 0 kept unread."
+        )),
+        "{first}"
+    );
+    assert!(
+        pages.load(std::sync::atomic::Ordering::SeqCst) >= total.div_ceil(7),
+        "every page was followed"
+    );
+    let again = tokio::task::spawn_blocking(run).await.unwrap();
+    assert!(
+        again.contains(&format!("0 added to the ledger, {total} already there")),
+        "idempotent: {again}"
+    );
+    let store = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("data/kolokol.db").display()
+    ))
+    .await
+    .unwrap();
+    let month = chrono::DateTime::from_timestamp(1_789_000_000, 0).unwrap();
+    let funding = store.funding("EUR", month).await.unwrap();
+    assert_eq!(
+        (funding.recurring_minor, funding.once_this_month_minor),
+        (3000, 6500),
+        "the same ledger the webhooks would have made"
+    );
+}

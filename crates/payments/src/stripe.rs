@@ -97,6 +97,37 @@ impl StripeProvider {
         Self::answer(response).await
     }
 
+    /// One page of the account's events (newest first, as Stripe lists them), created
+    /// at or after `since` and after `starting_after` in the list: the events and
+    /// whether more follow. Stripe keeps events for 30 days.
+    pub async fn events_page(
+        &self,
+        since: Option<i64>,
+        starting_after: Option<&str>,
+    ) -> Result<(Vec<Value>, bool), PaymentError> {
+        let mut query = vec![("limit".to_owned(), "100".to_owned())];
+        if let Some(since) = since {
+            query.push(("created[gte]".to_owned(), since.to_string()));
+        }
+        if let Some(after) = starting_after {
+            query.push(("starting_after".to_owned(), after.to_owned()));
+        }
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&query)
+            .finish();
+        let page = self.get(&format!("/v1/events?{query}")).await?;
+        let events = page
+            .get("data")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| PaymentError::Refused("the event list has no data".into()))?;
+        let more = page
+            .get("has_more")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        Ok((events, more))
+    }
+
     /// Stripe's JSON answer, or its error message.
     async fn answer(
         response: Result<reqwest::Response, reqwest::Error>,

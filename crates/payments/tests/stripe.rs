@@ -26,7 +26,10 @@ async fn start() -> (String, Seen) {
                 }
                 (StatusCode::OK, r#"{"id":"sub_1","items":{"data":[{"id":"si_9","price":{"product":"prod_5","unit_amount":1000,"currency":"usd","recurring":{"interval":"year"}}}]}}"#.to_owned())
             })
-            .post(|State(seen): State<Seen>, Path(id): Path<String>, body: axum::body::Bytes| async move {
+            .post(|State(seen): State<Seen>, Path(id): Path<String>, headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                if headers.get("stripe-version").and_then(|v| v.to_str().ok()) != Some(kolokol_payments::stripe::API_VERSION) {
+                    return (StatusCode::BAD_REQUEST, r#"{"error":{"message":"no pinned version"}}"#.to_owned());
+                }
                 let form = form_urlencoded_pairs(&body);
                 seen.lock().unwrap().push((id, form));
                 (StatusCode::OK, r#"{"id":"sub_1"}"#.to_owned())

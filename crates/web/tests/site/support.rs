@@ -193,6 +193,14 @@ async fn fake_sessions(
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let auth_ok = headers.get("authorization").and_then(|v| v.to_str().ok())
         == Some("Bearer sk_test_kolokol");
+    if headers.get("stripe-version").and_then(|v| v.to_str().ok())
+        != Some(kolokol_payments::stripe::API_VERSION)
+    {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            r#"{"error":{"message":"every request names the pinned API version"}}"#.into(),
+        );
+    }
     fake.requests.lock().unwrap().push((headers, form));
     if !auth_ok {
         return (

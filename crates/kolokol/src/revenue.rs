@@ -1,0 +1,125 @@
+//! `kolokol revenue …`: bringing the ledger up to date with Stripe after downtime
+//! longer than Stripe's retries (`reconcile`), and applying events that an older
+//! Kolokol kept unread (`replay`).
+
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use kolokol_core::config::Config;
+use kolokol_web::AppState;
+
+/// What a pass over events did to the ledger.
+#[derive(Debug, Default)]
+struct Tally {
+    read: u64,
+    added: u64,
+    known: u64,
+    unread: u64,
+}
+
+impl Tally {
+    async fn take(&mut self, state: &AppState, body: &[u8]) -> anyhow::Result<()> {
+        self.read += 1;
+        match kolokol_payments::parse_event(body) {
+            Ok(event) => {
+                if state.record_payment_event("stripe", &event).await? {
+                    self.added += 1;
+                } else {
+                    self.known += 1;
+                }
+            }
+            Err(e) => {
+                state
+                    .keep_unread_event("stripe", body, &e.to_string())
+                    .await?;
+                self.unread += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads Stripe's event list (`GET /v1/events`, page by page) since `since` (default:
+/// 30 days ago, as far back as Stripe keeps them) and applies what the ledger lacks.
+/// Safe to run any number of times: an event already recorded changes nothing.
+pub async fn reconcile(config: Config, since: Option<NaiveDate>) -> anyhow::Result<()> {
+    if config.revenue.provider != "stripe" {
+        anyhow::bail!("revenue.provider is not \"stripe\": there is nothing to reconcile with");
+    }
+    let stripe = kolokol_payments::stripe::StripeProvider::new(
+        &config.revenue.stripe_api_base,
+        &config.revenue.stripe_secret_key,
+    )?;
+    let since = match since {
+        Some(day) => day
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp())
+            .context("--since: not a day")?,
+        None => (Utc::now() - chrono::Duration::days(30)).timestamp(),
+    };
+    let state = crate::offline_state(&config).await?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} events read from Stripe {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let mut tally = Tally::default();
+    let mut after: Option<String> = None;
+    loop {
+        let (events, more) = stripe
+            .events_page(Some(since), after.as_deref())
+            .await
+            .context("reading Stripe's event list")?;
+        for event in &events {
+            tally.take(&state, &serde_json::to_vec(event)?).await?;
+            bar.inc(1);
+        }
+        after = events
+            .last()
+            .and_then(|e| e.get("id"))
+            .and_then(|id| id.as_str())
+            .map(str::to_owned);
+        if !more || after.is_none() {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    let day = chrono::DateTime::from_timestamp(since, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string());
+    println!(
+        "Read {} events from Stripe since {day}: {} added to the ledger, {} already there, {} kept unread{}.",
+        tally.read,
+        tally.added,
+        tally.known,
+        tally.unread,
+        if tally.unread > 0 {
+            " (see the Revenue page)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// Applies the events kept unread, with this version's reading of them.
+pub async fn replay(config: Config) -> anyhow::Result<()> {
+    let state = crate::offline_state(&config).await?;
+    let kept = state.store.unread_payment_events(false).await?;
+    let mut tally = Tally::default();
+    for event in &kept {
+        let unread_before = tally.unread;
+        tally.take(&state, event.body.as_bytes()).await?;
+        if tally.unread == unread_before {
+            state
+                .store
+                .mark_payment_event_read(&event.provider, &event.event_id, Utc::now())
+                .await?;
+        }
+    }
+    println!(
+        "{} kept events: {} applied now, {} were already in the ledger, {} still unreadable.",
+        tally.read, tally.added, tally.known, tally.unread
+    );
+    Ok(())
+}
