@@ -78,12 +78,13 @@ fn is_plain_byte(b: u8) -> bool {
 
 /// Makes a link rebuilt from path segments safe to write: an empty link means this
 /// page (`./`); one that starts with `/` or whose first segment holds a `:` would be
-/// read as root-relative or as a scheme, so it is written `./…`.
+/// read as root-relative or as a scheme, and from a `file:` page `A|` as a Windows
+/// drive, so it is written `./…`.
 fn guarded(link: String) -> String {
     let first = link.split('/').next().unwrap_or("");
     if link.is_empty() {
         "./".to_owned()
-    } else if link.starts_with('/') || first.contains(':') {
+    } else if link.starts_with('/') || first.contains([':', '|']) {
         format!("./{link}")
     } else {
         link
