@@ -766,4 +766,39 @@ async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
         (3000, 6500),
         "the same ledger the webhooks would have made"
     );
+
+    // An event an older version kept unread is applied by `revenue replay`.
+    let body = serde_json::json!({"id": "evt_later_1", "object": "event", "type": "checkout.session.completed",
+        "api_version": "2025-12-15.clover", "created": 1_790_000_100,
+        "data": {"object": {"id": "cs_later", "mode": "payment", "payment_intent": "pi_later",
+            "payment_status": "paid", "amount_total": 1500, "currency": "eur"}}});
+    store
+        .keep_unread_payment_event(&kolokol_core::revenue::UnreadPaymentEvent {
+            provider: "stripe".into(),
+            event_id: "evt_later_1".into(),
+            kind: "checkout.session.completed".into(),
+            api_version: "2025-12-15.clover".into(),
+            body: body.to_string(),
+            reason: "read by an older Kolokol".into(),
+            received_at: 1_790_000_200,
+            applied_at: None,
+        })
+        .await
+        .unwrap();
+    let replayed = Command::new(KOLOKOL)
+        .args(["revenue", "replay", "--config"])
+        .arg(dir.path().join("kolokol.toml"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&replayed.stdout);
+    assert!(said.contains("1 kept events: 1 applied now"), "{said}");
+    assert!(store.unread_payment_events(false).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .funding("EUR", month)
+            .await
+            .unwrap()
+            .once_this_month_minor,
+        8000
+    );
 }

@@ -114,15 +114,32 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         .iter()
         .filter(|s| s.status == "active" || s.status == "trialing")
         .count();
+    let unread: Vec<_> = state
+        .store
+        .unread_payment_events(false)
+        .await?
+        .into_iter()
+        .map(|e| {
+            context! {
+                event_id => e.event_id,
+                kind => e.kind,
+                api_version => e.api_version,
+                reason => e.reason,
+                received => DateTime::from_timestamp(e.received_at, 0)
+                    .map(|t| t.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string()),
+            }
+        })
+        .collect();
     admin_page(
         &state,
         Some(&staff),
         StatusCode::OK,
         "admin/revenue.html",
         context! {
-            months, funding, active,
+            months, funding, active, unread,
             currency => code,
             provider => state.revenue().config.provider.clone(),
+            api_version => kolokol_payments::stripe::API_VERSION,
         },
     )
 }

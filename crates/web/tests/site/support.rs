@@ -439,6 +439,14 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
     assert_eq!(unread[0].api_version, "2099-01-01.future");
     assert!(unread[0].reason.contains("without"), "{}", unread[0].reason);
     assert!(unread[0].body.contains("evt_7"));
+    let admin = app
+        .sign_in(kolokol_core::Role::Admin, "Revenue Admin")
+        .await;
+    let page = admin.get("/admin/revenue").await.text().await.unwrap();
+    assert!(
+        page.contains("evt_7") && page.contains("kolokol revenue replay"),
+        "admins see what was kept and what to do"
+    );
 }
 
 #[tokio::test]
