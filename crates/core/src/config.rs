@@ -100,6 +100,9 @@ pub struct RevenueConfig {
     pub presets: Vec<u32>,
     /// Days "Remind me later" hides the prompt on that device.
     pub snooze_days: u32,
+    /// Smallest card gifts, as "CODE amount" (e.g. "USD 5"); currencies not named
+    /// keep Stripe's documented minimum charge (or one whole unit).
+    pub minimums: Vec<String>,
     /// Bank transfer instructions (IBAN, name, reference), shown as written.
     pub bank_transfer: String,
     /// `Name | address` lines for crypto-currency addresses.
@@ -121,6 +124,7 @@ impl Default for RevenueConfig {
             currencies: vec!["USD".into(), "EUR".into()],
             presets: vec![5, 10, 25, 50],
             snooze_days: 14,
+            minimums: Vec::new(),
             bank_transfer: String::new(),
             crypto: Vec::new(),
             links: Vec::new(),
@@ -161,6 +165,9 @@ impl RevenueConfig {
             .any(|c| c.eq_ignore_ascii_case(currency.code()))
         {
             return Err("revenue.currencies must include revenue.currency".into());
+        }
+        for entry in &self.minimums {
+            crate::revenue::parse_minimum(entry).map_err(|e| format!("revenue.minimums: {e}"))?;
         }
         if self.presets.is_empty() || self.presets.contains(&0) {
             return Err("revenue.presets needs amounts above zero".into());

@@ -5,52 +5,74 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A currency Kolokol can take gifts in: ISO 4217 code and its minor-unit digits.
+/// A currency Kolokol can take gifts in: an ISO 4217 code and its minor units as
+/// Stripe counts them in API amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency {
     code: [u8; 3],
     digits: u8,
+    /// The smallest step an amount may take, in minor units: Stripe wants three-
+    /// decimal currencies in tens, and Icelandic krónur (two decimals in the API)
+    /// in whole krónur.
+    step: i64,
 }
 
-/// Currencies and their minor units (ISO 4217); others are refused by name.
-const KNOWN: [(&str, u8, &str); 12] = [
-    ("USD", 2, "$"),
-    ("EUR", 2, "€"),
-    ("GBP", 2, "£"),
-    ("CHF", 2, "CHF "),
-    ("SEK", 2, "SEK "),
-    ("NOK", 2, "NOK "),
-    ("PLN", 2, "PLN "),
-    ("CZK", 2, "CZK "),
-    ("GEL", 2, "GEL "),
-    ("CAD", 2, "CA$"),
-    ("AUD", 2, "A$"),
-    ("JPY", 0, "¥"),
-];
+/// Symbols readers recognise without doubt; other currencies show their code.
+const SYMBOLS: [(&str, &str); 4] = [("USD", "$"), ("EUR", "€"), ("GBP", "£"), ("JPY", "¥")];
+
+/// Where Stripe's API amounts depart from ISO 4217's minor units (its documented
+/// zero-decimal list, and the special cases): (code, decimals in API amounts, step).
+const STRIPE_EXCEPTIONS: [(&str, u8, i64); 2] = [("MGA", 0, 1), ("ISK", 2, 100)];
 
 impl Currency {
     /// The default when nothing else is configured.
     pub const USD: Currency = Currency {
         code: *b"USD",
         digits: 2,
+        step: 1,
     };
 
+    /// Any currency in use under ISO 4217 (the table comes from the `iso_currency`
+    /// crate, kept from ISO's list): not funds, not special drawing units, not
+    /// superseded codes.
     pub fn parse(code: &str) -> Result<Self, String> {
         let upper = code.trim().to_ascii_uppercase();
-        KNOWN
+        let refused = || {
+            format!(
+                "{code:?} is not a currency code in use (ISO 4217: three letters such as EUR, USD, GBP, JPY or KWD)"
+            )
+        };
+        let iso = iso_currency::Currency::from_code(&upper).ok_or_else(refused)?;
+        if iso.is_fund() || iso.is_special() || iso.is_superseded().is_some() {
+            return Err(refused());
+        }
+        let exponent = iso.exponent().ok_or_else(refused)?;
+        let (digits, step) = STRIPE_EXCEPTIONS
             .iter()
             .find(|(c, _, _)| *c == upper)
-            .and_then(|(c, digits, _)| {
-                let bytes: [u8; 3] = c.as_bytes().try_into().ok()?;
-                Some(Self {
-                    code: bytes,
-                    digits: *digits,
-                })
-            })
-            .ok_or_else(|| {
-                format!("{code:?} is not a currency Kolokol takes (use a code such as EUR or USD)")
-            })
+            .map_or_else(
+                || {
+                    let digits = u8::try_from(exponent).unwrap_or(2);
+                    (digits, if digits == 3 { 10 } else { 1 })
+                },
+                |(_, digits, step)| (*digits, *step),
+            );
+        let bytes: [u8; 3] = upper.as_bytes().try_into().map_err(|_| refused())?;
+        Ok(Self {
+            code: bytes,
+            digits,
+            step,
+        })
+    }
+
+    /// Every currency [`Currency::parse`] accepts, by code.
+    pub fn all_codes() -> Vec<&'static str> {
+        use iso_currency::IntoEnumIterator;
+        iso_currency::Currency::iter()
+            .map(|c| c.code())
+            .filter(|code| Currency::parse(code).is_ok())
+            .collect()
     }
 
     /// `EUR`
@@ -67,11 +89,16 @@ impl Currency {
         self.digits
     }
 
-    fn symbol(&self) -> &'static str {
-        KNOWN
+    /// The smallest step of an amount, in minor units.
+    pub fn step(&self) -> i64 {
+        self.step
+    }
+
+    fn symbol(&self) -> String {
+        SYMBOLS
             .iter()
-            .find(|(c, _, _)| *c == self.code())
-            .map_or("", |(_, _, s)| s)
+            .find(|(c, _)| *c == self.code())
+            .map_or_else(|| format!("{} ", self.code()), |(_, s)| (*s).to_owned())
     }
 }
 
@@ -157,6 +184,20 @@ impl Money {
         if minor <= 0 {
             return Err("The amount must be more than zero.".into());
         }
+        if minor % currency.step != 0 {
+            return Err(if currency.step >= scale {
+                format!(
+                    "{} amounts are whole numbers: give no decimals.",
+                    currency.code()
+                )
+            } else {
+                format!(
+                    "{} amounts end in 0: give at most {} decimals.",
+                    currency.code(),
+                    currency.digits - 1
+                )
+            });
+        }
         if whole > 1_000_000 {
             return Err("That is more than we can take in one gift; please contact us.".into());
         }
@@ -201,6 +242,67 @@ impl Money {
             )
         }
     }
+}
+
+/// Stripe's documented smallest charge per currency (major units as text), for the
+/// currencies it lists; others take at least one whole unit.
+const STRIPE_MINIMUMS: [(&str, &str); 24] = [
+    ("USD", "0.50"),
+    ("EUR", "0.50"),
+    ("GBP", "0.30"),
+    ("CHF", "0.50"),
+    ("CAD", "0.50"),
+    ("AUD", "0.50"),
+    ("NZD", "0.50"),
+    ("SGD", "0.50"),
+    ("BRL", "0.50"),
+    ("INR", "0.50"),
+    ("JPY", "50"),
+    ("SEK", "3.00"),
+    ("NOK", "3.00"),
+    ("DKK", "2.50"),
+    ("PLN", "2.00"),
+    ("CZK", "15.00"),
+    ("HUF", "175.00"),
+    ("RON", "2.00"),
+    ("BGN", "1.00"),
+    ("AED", "2.00"),
+    ("HKD", "4.00"),
+    ("MXN", "10.00"),
+    ("MYR", "2.00"),
+    ("THB", "10.00"),
+];
+
+/// Reads a configured minimum, `"USD 5"`.
+pub fn parse_minimum(entry: &str) -> Result<Money, String> {
+    let (code, amount) = entry
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| format!("{entry:?}: write a currency and an amount, like \"USD 5\""))?;
+    let currency = Currency::parse(code)?;
+    Money::parse(amount, currency).map_err(|e| format!("{entry:?}: {e}"))
+}
+
+/// The smallest card gift in `currency`: the configured one, else Stripe's.
+pub fn minimum_gift(currency: Currency, configured: &[String]) -> Money {
+    let configured = configured
+        .iter()
+        .filter_map(|entry| parse_minimum(entry).ok())
+        .find(|m| m.currency == currency);
+    configured.unwrap_or_else(|| {
+        STRIPE_MINIMUMS
+            .iter()
+            .find(|(code, _)| *code == currency.code())
+            .and_then(|(_, amount)| Money::parse(amount, currency).ok())
+            .unwrap_or_else(|| {
+                Money::new(
+                    10_i64
+                        .pow(u32::from(currency.digits()))
+                        .max(currency.step()),
+                    currency,
+                )
+            })
+    })
 }
 
 /// How often a gift is made.
@@ -411,7 +513,68 @@ mod tests {
                 .unwrap_err()
                 .contains("whole amount")
         );
-        assert!(Currency::parse("RUB").is_err());
+        assert!(Currency::parse("XYZ").unwrap_err().contains("ISO 4217"));
+    }
+
+    #[test]
+    fn gifts_have_a_minimum_per_currency() {
+        let currency = |c: &str| Currency::parse(c).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(minimum_gift(currency("USD"), &[]).minor, 50);
+        assert_eq!(minimum_gift(currency("GBP"), &[]).minor, 30);
+        assert_eq!(minimum_gift(currency("JPY"), &[]).minor, 50);
+        assert_eq!(
+            minimum_gift(currency("KWD"), &[]).minor,
+            1000,
+            "one whole dinar"
+        );
+        assert_eq!(minimum_gift(currency("USD"), &["USD 5".into()]).minor, 500);
+        assert!(parse_minimum("five dollars").is_err());
+        assert!(parse_minimum("XYZ 5").is_err());
+    }
+
+    #[test]
+    fn every_iso_currency_in_use_with_the_minor_units_stripe_counts() {
+        let codes = Currency::all_codes();
+        assert!(codes.len() > 140, "{}", codes.len());
+        for code in [
+            "USD", "EUR", "RUB", "UAH", "GEL", "KZT", "KWD", "ISK", "MGA", "XOF",
+        ] {
+            assert!(codes.contains(&code), "{code}");
+        }
+        for refused in ["XDR", "BOV", "XAU", "XTS", "VES"] {
+            assert!(
+                Currency::parse(refused).is_err(),
+                "{refused} is not money to give"
+            );
+        }
+        let currency = |c: &str| Currency::parse(c).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(currency("KWD").digits(), 3);
+        assert_eq!(
+            Money::parse("1.25", currency("KWD")).map(|m| m.minor),
+            Ok(1250)
+        );
+        assert!(
+            Money::parse("1.255", currency("KWD"))
+                .unwrap_err()
+                .contains("end in 0")
+        );
+        assert_eq!(
+            currency("ISK").digits(),
+            2,
+            "two decimals in Stripe's amounts"
+        );
+        assert_eq!(
+            Money::parse("1500", currency("ISK")).map(|m| m.minor),
+            Ok(150_000)
+        );
+        assert!(
+            Money::parse("1500.50", currency("ISK"))
+                .unwrap_err()
+                .contains("whole numbers")
+        );
+        assert_eq!(currency("MGA").digits(), 0, "Stripe's zero-decimal list");
+        assert_eq!(currency("XOF").digits(), 0);
+        assert_eq!(Money::new(150_000, currency("ISK")).display(), "ISK 1,500");
     }
 
     #[test]

@@ -229,6 +229,29 @@ pub async fn checkout(
         Ok(amount) => amount,
         Err(message) => return refuse(message).await,
     };
+    let minimum = kolokol_core::revenue::minimum_gift(currency, &revenue.config.minimums);
+    if amount.minor < minimum.minor {
+        return refuse(format!(
+            "The smallest gift we can take by card is {}.",
+            minimum.display()
+        ))
+        .await;
+    }
+    // Bots fill in every field, people never see this one: no checkout, and the
+    // refusal is in the audit log.
+    if !form.get("website").is_empty() {
+        state
+            .store
+            .record_audit(
+                None,
+                "checkout.refused",
+                "a field only bots fill in",
+                "",
+                chrono::Utc::now(),
+            )
+            .await?;
+        return Ok(Redirect::to("/support").into_response());
+    }
     // Counted only once the form is valid, just before the provider is asked: each
     // checkout is a call to the payment service.
     let now = chrono::Utc::now();

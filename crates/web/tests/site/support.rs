@@ -670,6 +670,35 @@ async fn a_stripe_payment_is_receipted_once() {
     assert_eq!(mails.len(), 1, "one receipt, however often Stripe delivers");
     assert_eq!(mails[0].recipients, ["receipt@reader.example"]);
     assert!(mails[0].decoded().contains("recurring gift of €20"));
+
+    // A bank debit: nothing to thank for while it is pending; a receipt once it
+    // settles, days later, to the address the session carries.
+    let session = |paid: &str| {
+        serde_json::json!({"id": "cs_sepa", "object": "checkout.session", "mode": "payment",
+            "payment_intent": "pi_sepa", "payment_status": paid, "amount_total": 4000, "currency": "eur",
+            "customer_details": {"email": "debit@reader.example"}})
+    };
+    let pending = event(
+        "evt_s1",
+        "checkout.session.completed",
+        now,
+        session("unpaid"),
+    );
+    assert_eq!(deliver(&app, &pending, WEBHOOK_SECRET, now).await.0, 200);
+    app.state.outbox.settled().await;
+    assert_eq!(sink.messages().len(), 1, "no receipt while pending");
+    let settled = event(
+        "evt_s2",
+        "checkout.session.async_payment_succeeded",
+        now + 1,
+        session("paid"),
+    );
+    assert_eq!(deliver(&app, &settled, WEBHOOK_SECRET, now).await.0, 200);
+    app.state.outbox.settled().await;
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 2);
+    assert_eq!(mails[1].recipients, ["debit@reader.example"]);
+    assert!(mails[1].decoded().contains("gift of €40"));
 }
 
 #[tokio::test]
@@ -683,6 +712,37 @@ async fn a_burst_of_checkouts_from_one_address_stops_at_the_limit() {
         ..RevenueConfig::default()
     })
     .await;
+    // Below the smallest charge, and the field only bots fill in: nothing reaches
+    // Stripe, and neither counts against the reader.
+    let tiny = checkout(
+        &app,
+        &[
+            ("frequency", "once"),
+            ("currency", "USD"),
+            ("custom", "0.20"),
+        ],
+    )
+    .await;
+    assert_eq!(tiny.status(), 422);
+    assert!(
+        tiny.text()
+            .await
+            .unwrap()
+            .contains("smallest gift we can take by card is $0.50")
+    );
+    let bot = checkout(
+        &app,
+        &[
+            ("frequency", "once"),
+            ("currency", "USD"),
+            ("amount", "5"),
+            ("website", "http://spam.example"),
+        ],
+    )
+    .await;
+    assert_eq!(bot.status(), 303);
+    assert_eq!(bot.headers()["location"], "/support");
+    assert!(fake.requests.lock().unwrap().is_empty());
     let mut statuses = Vec::new();
     for _ in 0..15 {
         let answer = checkout(
