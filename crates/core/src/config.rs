@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Address and port to listen on.
-    pub listen: SocketAddr,
+    /// Address and port to listen on: `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`.
+    pub listen: ListenAddress,
     /// The folder that holds the SQLite database, media and other state.
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; empty means `sqlite://{data_dir}/kolokol.db`.
@@ -24,6 +24,86 @@ pub struct Config {
     pub newsletter: NewsletterConfig,
     pub revenue: RevenueConfig,
     pub server: ServerConfig,
+}
+
+/// Where to listen: a host (an IP address or a name such as `localhost`, resolved when
+/// the server starts) and a port. Checked when the configuration is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ListenAddress {
+    host: String,
+    port: u16,
+}
+
+impl ListenAddress {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(address) = text.parse::<SocketAddr>() {
+            return Ok(address.into());
+        }
+        let problem = || {
+            format!(
+                "listen: {text:?} is not an address and port, like \"127.0.0.1:8080\", \"[::1]:8080\" or \"localhost:8080\""
+            )
+        };
+        let (host, port) = text.rsplit_once(':').ok_or_else(problem)?;
+        let port: u16 = port.parse().map_err(|_| problem())?;
+        let name_ok = !host.is_empty()
+            && host.len() <= 253
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !name_ok {
+            return Err(problem());
+        }
+        Ok(Self {
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl From<SocketAddr> for ListenAddress {
+    fn from(address: SocketAddr) -> Self {
+        Self {
+            host: address.ip().to_string(),
+            port: address.port(),
+        }
+    }
+}
+
+impl TryFrom<String> for ListenAddress {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ListenAddress> for String {
+    fn from(value: ListenAddress) -> String {
+        value.to_string()
+    }
+}
+
+impl fmt::Display for ListenAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
 }
 
 /// How the server treats connections: limits that keep slow or idle clients from
@@ -285,7 +365,7 @@ impl fmt::Debug for MailConfig {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen: ListenAddress::from(SocketAddr::from(([127, 0, 0, 1], 8080))),
             data_dir: PathBuf::from("kolokol-data"),
             database_url: String::new(),
             theme_dir: None,
@@ -612,6 +692,22 @@ mod tests {
         site.timezone = "Europe/Riga".into();
         site.base_url = "example.org".into();
         assert!(site.validate().unwrap_err().contains("site.base_url"));
+    }
+
+    #[test]
+    fn listen_addresses_take_host_names() {
+        for (text, shown) in [
+            ("127.0.0.1:8080", "127.0.0.1:8080"),
+            ("[::1]:8420", "[::1]:8420"),
+            ("localhost:8420", "localhost:8420"),
+            ("Kolokol.Internal:80", "kolokol.internal:80"),
+        ] {
+            assert_eq!(ListenAddress::parse(text).map(|a| a.to_string()), Ok(shown.into()));
+        }
+        for bad in ["localhost", "localhost:http", ":8080", "bad host:80", "a..b:80", "host:99999"] {
+            let error = ListenAddress::parse(bad).unwrap_err();
+            assert!(error.starts_with("listen:"), "{error}");
+        }
     }
 
     #[test]

@@ -18,7 +18,12 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         }
         figment = figment.merge(Toml::file_exact(file));
     }
-    figment = figment.merge(Env::prefixed("KOLOKOL_").split("__"));
+    // `KOLOKOL_LOG` is the log filter, read by the binary itself, not a key.
+    figment = figment.merge(
+        Env::prefixed("KOLOKOL_")
+            .filter(|key| !key.as_str().eq_ignore_ascii_case("log"))
+            .split("__"),
+    );
     let config: Config = figment
         .extract()
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
@@ -59,6 +64,7 @@ mod tests {
         std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[site]\ntitle = \"From the file\"\nbase_url = \"https://bell.example\"\n").unwrap();
         figment::Jail::expect_with(|jail| {
             jail.set_env("KOLOKOL_SITE__TITLE", "From the environment");
+            jail.set_env("KOLOKOL_LOG", "debug");
             let config = load(Some(&file)).map_err(|e| e.to_string())?;
             assert_eq!(config.site.title, "From the environment");
             assert_eq!(config.site.base_url, "https://bell.example");

@@ -178,6 +178,8 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_target(false)
+        // Colour codes only for a person at a terminal, never in a journal or file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -579,7 +581,7 @@ async fn demo(
     };
     let site = kolokol_demo::site_config(&format!("http://{listen}"))?;
     let config = Config {
-        listen,
+        listen: listen.into(),
         data_dir: data,
         theme_dir: theme,
         site,
@@ -788,7 +790,7 @@ async fn serve_with(config: Config, store: kolokol_store::DynStore) -> anyhow::R
         kolokol_web::revenue::Revenue::from_config(config.revenue.clone())
             .map_err(|e| anyhow::anyhow!("revenue: {e}"))?,
     );
-    let listener = TcpListener::bind(config.listen)
+    let listener = TcpListener::bind((config.listen.host(), config.listen.port()))
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
