@@ -54,7 +54,9 @@ impl ListenAddress {
                 !label.is_empty()
                     && label.len() <= 63
                     && !label.starts_with('-')
-                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             });
         if !name_ok {
             return Err(problem());
@@ -702,9 +704,19 @@ mod tests {
             ("localhost:8420", "localhost:8420"),
             ("Kolokol.Internal:80", "kolokol.internal:80"),
         ] {
-            assert_eq!(ListenAddress::parse(text).map(|a| a.to_string()), Ok(shown.into()));
+            assert_eq!(
+                ListenAddress::parse(text).map(|a| a.to_string()),
+                Ok(shown.into())
+            );
         }
-        for bad in ["localhost", "localhost:http", ":8080", "bad host:80", "a..b:80", "host:99999"] {
+        for bad in [
+            "localhost",
+            "localhost:http",
+            ":8080",
+            "bad host:80",
+            "a..b:80",
+            "host:99999",
+        ] {
             let error = ListenAddress::parse(bad).unwrap_err();
             assert!(error.starts_with("listen:"), "{error}");
         }

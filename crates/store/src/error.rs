@@ -11,6 +11,13 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database URL must start with sqlite:// or postgres://")]
     UnsupportedUrl,
+    /// The database cannot be reached just now (pool timed out, connection refused
+    /// or lost): worth trying again.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// A row the caller named does not exist.
+    #[error("not found")]
+    NotFound,
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -24,6 +31,14 @@ impl From<sqlx::Error> for StoreError {
         {
             return Self::Conflict(db.constraint().unwrap_or("a unique value").to_owned());
         }
-        Self::Database(error)
+        match error {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(error),
+            other => Self::Database(other),
+        }
     }
 }

@@ -25,6 +25,15 @@ pub enum AppError {
     Forbidden(String),
     #[error("too many attempts: {0}")]
     TooManyRequests(String),
+    /// The change collides with what is there (a slug or address already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached just now: 503 with `Retry-After`.
+    #[error("unavailable")]
+    Unavailable(#[source] StoreError),
+    /// Storage failed in a way the reader cannot mend; the cause chain goes to the log.
+    #[error("storage failed")]
+    Store(#[source] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -37,7 +46,9 @@ impl AppError {
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -50,19 +61,50 @@ impl AppError {
             }
             Self::BadRequest(message)
             | Self::Forbidden(message)
-            | Self::TooManyRequests(message) => message.clone(),
+            | Self::TooManyRequests(message)
+            | Self::Conflict(message) => message.clone(),
             Self::UriTooLong => "That address is far too long for any page of this site.".into(),
-            Self::Internal(_) => {
+            Self::Unavailable(_) => {
+                "We cannot reach our database just now. Please try again in a minute.".into()
+            }
+            Self::Store(_) | Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a minute.".into()
             }
         }
     }
 }
 
+/// Each storage failure mapped on purpose: a taken value is the reader's to change
+/// (409), a missing row is a 404, an unreachable database is worth a retry (503),
+/// and anything else is ours (500), its cause kept for the log.
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(error.to_string())
+        match error {
+            StoreError::Conflict(what) => Self::Conflict(format!(
+                "That is already taken ({what}); choose another and save again."
+            )),
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Unavailable(_) => Self::Unavailable(error),
+            other => Self::Store(other),
+        }
     }
+}
+
+/// An error and every cause under it, for the log: `storage failed: database error:
+/// error returned from database: …`.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        // Some causes already repeat theirs in their own message.
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl From<ThemeError> for AppError {
@@ -80,15 +122,60 @@ pub struct ErrorPage {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
-            tracing::error!(error.cause = %cause, "request failed");
+        match &self {
+            Self::Internal(_) | Self::Store(_) => {
+                tracing::error!(error.cause = %chain(&self), "request failed");
+            }
+            Self::Unavailable(_) => {
+                tracing::warn!(error.cause = %chain(&self), "database unavailable");
+            }
+            _ => {}
         }
         let status = self.status();
         let mut response = (status, self.public_message()).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("30"),
+            );
+        }
         response.extensions_mut().insert(ErrorPage {
             status,
             message: self.public_message(),
         });
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_failures_are_mapped_on_purpose_with_their_cause() {
+        let conflict = AppError::from(StoreError::Conflict("articles.slug".into()));
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        assert!(conflict.public_message().contains("already taken"));
+        assert_eq!(
+            AppError::from(StoreError::NotFound).status(),
+            StatusCode::NOT_FOUND
+        );
+        let unavailable = AppError::from(StoreError::from(sqlx::Error::PoolTimedOut));
+        assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            unavailable.into_response().headers()[axum::http::header::RETRY_AFTER],
+            "30"
+        );
+        let broken = AppError::from(StoreError::from(sqlx::Error::Protocol("bad frame".into())));
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            chain(&broken).contains("bad frame"),
+            "the cause reaches the log: {}",
+            chain(&broken)
+        );
+        assert!(
+            !broken.public_message().contains("bad frame"),
+            "but not the reader"
+        );
     }
 }
