@@ -1,0 +1,201 @@
+//! `kolokol demo`: the demo newsroom, built and served with one command.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use kolokol_core::config::Config;
+
+use crate::serve::serve_with;
+use crate::{offline_state, open_store};
+
+pub(crate) async fn demo(
+    listen: SocketAddr,
+    public: bool,
+    data: PathBuf,
+    theme: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    if !listen.ip().is_loopback() && !public {
+        anyhow::bail!(
+            "the demo's editor password is published, so the demo listens only on this \
+             machine (127.0.0.1) unless told otherwise: add --public to listen on {listen}; \
+             the editor then gets a random password, printed at start"
+        );
+    }
+    // Public: a password nobody has read anywhere, new at every start.
+    let password = if public {
+        kolokol_web::admin::password::random_token()[..20].to_owned()
+    } else {
+        kolokol_demo::DEMO_EDITOR_PASSWORD.to_owned()
+    };
+    let site = kolokol_demo::site_config(&format!("http://{listen}"))?;
+    let config = Config {
+        listen: listen.into(),
+        data_dir: data,
+        theme_dir: theme,
+        site,
+        // The demo's payment provider: a checkout page of its own where nothing is
+        // charged. A configuration file cannot choose it.
+        revenue: kolokol_core::RevenueConfig {
+            provider: "demo".into(),
+            statement_descriptor: "NB MEDIA".into(),
+            bank_transfer: "Northern Bell Media Foundation\nIBAN: LV00 DEMO 0000 0000 0000 0 (demo)\nReference: your initials and \"NB\"".into(),
+            crypto: vec!["Bitcoin | bc1qdemo0000000000000000000000000000000000".into()],
+            ..kolokol_core::RevenueConfig::default()
+        },
+        ..Config::default()
+    };
+    config.revenue.validate(true).map_err(anyhow::Error::msg)?;
+    let store = open_store(&config).await?;
+    let created = kolokol_demo::seed(&store, &config.media_dir(), chrono::Utc::now()).await?;
+    if created > 0 {
+        println!(
+            "Loaded the demo newsroom: {created} articles in {}.",
+            config.data_dir.display()
+        );
+    }
+    let email = kolokol_core::Email::parse(kolokol_demo::DEMO_EDITOR_EMAIL)?;
+    let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
+    match store.user_for_login(&email).await? {
+        None => {
+            store
+                .create_user(
+                    &email,
+                    "Demo Editor",
+                    kolokol_core::Role::Admin,
+                    &hash,
+                    chrono::Utc::now(),
+                )
+                .await?;
+        }
+        // A reused data folder gets this start's password (and loses old sessions).
+        Some((editor, _)) => store.set_password(editor.id, &hash).await?,
+    }
+    seed_demo_newsletter(&config).await?;
+    seed_demo_revenue(&store).await?;
+    println!(
+        "The newsroom is at http://{listen}/admin: sign in as {} with the password {password} (demo only).",
+        kolokol_demo::DEMO_EDITOR_EMAIL,
+    );
+    serve_with(config, store).await
+}
+
+/// Gives the demo a past issue of the newsletter, so its archive and "Preview" link
+/// have something to show. It had no subscribers: nobody was mailed.
+pub(crate) async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> {
+    let state = offline_state(config).await?;
+    let store = &state.store;
+    if !store.newsletter_issues(1).await?.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let latest = store
+        .published_articles(
+            &kolokol_store::ArticleFilter::default(),
+            kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 5),
+            now,
+        )
+        .await?;
+    let editor = store
+        .user_for_login(&kolokol_core::Email::parse(
+            kolokol_demo::DEMO_EDITOR_EMAIL,
+        )?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo editor is missing"))?
+        .0;
+    let draft = kolokol_core::IssueDraft {
+        subject: "The Weekly: a law passed in an afternoon, and what prices really do".into(),
+        intro_md: "Good morning. Parliament needed a single afternoon to wall off the internet; \
+                   our own price basket shows inflation at twice the official figure; and the \
+                   ministers' daughters own more of the coast than anyone admitted. Here are the \
+                   stories our editors picked this week."
+            .into(),
+        full_text: false,
+        article_ids: latest.items.iter().map(|a| a.id).collect(),
+    };
+    let id = store.create_issue(&draft, editor.id, now).await?;
+    let issue = store
+        .newsletter_issue(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo issue vanished"))?;
+    let composed = state.compose_issue(&issue).await?;
+    kolokol_newsletter::start(store, id, &composed).await?;
+    store.finish_send(id, now).await?;
+    Ok(())
+}
+
+/// Gives the demo a year of (pretend) reader revenue, so the meter, the supporters'
+/// pages and the revenue dashboard have something to show. Recorded through the
+/// same ledger as real payments, under the demo provider.
+pub(crate) async fn seed_demo_revenue(store: &kolokol_store::DynStore) -> anyhow::Result<()> {
+    use kolokol_core::revenue::{EventKind, PaymentEvent};
+    use kolokol_core::{Currency, Frequency, Money};
+    if !store.subscriptions().await?.is_empty() {
+        return Ok(());
+    }
+    let usd = Currency::USD;
+    let now = chrono::Utc::now();
+    let day = 86_400;
+    let mut events = Vec::new();
+    // Recurring supporters who joined over the past year, a few of whom left.
+    for n in 0..64_i64 {
+        let started = now.timestamp() - (n * 5 + 2) * day;
+        let annual = n % 7 == 0;
+        let amount = Money::new(
+            [500, 1000, 1500, 2500, 5000][(n % 5) as usize] * if annual { 10 } else { 1 },
+            usd,
+        );
+        let subscription = format!("sub_demo_seed_{n}");
+        let email = Some(format!("supporter{n}@demo.example"));
+        events.push((
+            started,
+            EventKind::SubscriptionStarted {
+                subscription: subscription.clone(),
+                email: email.clone(),
+                amount,
+                frequency: if annual {
+                    Frequency::Annual
+                } else {
+                    Frequency::Monthly
+                },
+            },
+        ));
+        events.push((
+            started,
+            EventKind::InvoicePaid {
+                payment: format!("in_demo_seed_first_{n}"),
+                payment_intent: Some(format!("pi_demo_seed_first_{n}")),
+                subscription: subscription.clone(),
+                email,
+                amount,
+            },
+        ));
+        if n % 9 == 4 {
+            events.push((
+                started + 40 * day,
+                EventKind::SubscriptionEnded { subscription },
+            ));
+        }
+    }
+    // One-time gifts, one every few days.
+    for n in 0..90_i64 {
+        events.push((
+            now.timestamp() - (n * 4 + 1) * day,
+            EventKind::OneTimePaid {
+                payment: format!("pi_demo_seed_once_{n}"),
+                email: None,
+                amount: Money::new([1000, 2000, 3500, 10_000][(n % 4) as usize], usd),
+                paid: true,
+            },
+        ));
+    }
+    for (n, (created, kind)) in events.into_iter().enumerate() {
+        let event = PaymentEvent {
+            id: format!("evt_demo_seed_{n}"),
+            created: created.min(now.timestamp()),
+            api_version: String::new(),
+            kind,
+        };
+        store.apply_payment_event("demo", &event, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! `kolokol serve`: the server, until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use kolokol_core::config::Config;
+use kolokol_render::Theme;
+use kolokol_web::AppState;
+use tokio::net::TcpListener;
+
+use crate::newsletter::newsletter_delivery;
+use crate::open_store;
+
+pub(crate) async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    serve_with(config, store).await
+}
+
+pub(crate) async fn serve_with(
+    config: Config,
+    store: kolokol_store::DynStore,
+) -> anyhow::Result<()> {
+    tracing::info!(config = ?config, "starting");
+    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    std::fs::create_dir_all(config.media_dir()).with_context(|| {
+        format!(
+            "cannot create the media folder {}",
+            config.media_dir().display()
+        )
+    })?;
+    let mailer: Option<kolokol_mail::DynMailer> = if config.mail.smtp_url.trim().is_empty() {
+        None
+    } else {
+        Some(std::sync::Arc::new(kolokol_mail::SmtpMailer::new(
+            &config.mail.smtp_url,
+            &config.mail.from,
+        )?))
+    };
+    let state = AppState::new(
+        store,
+        theme,
+        config.site.clone(),
+        config.media_dir(),
+        mailer,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    if let Some(delivery) = newsletter_delivery(&config)? {
+        state.enable_newsletter_delivery(delivery);
+    }
+    state.enable_revenue(
+        kolokol_web::revenue::Revenue::from_config(config.revenue.clone())
+            .map_err(|e| anyhow::anyhow!("revenue: {e}"))?,
+    );
+    let listener = TcpListener::bind((config.listen.host(), config.listen.port()))
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let shutdown = shutdown_signal();
+    println!(
+        "Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)",
+        config.site.title
+    );
+    kolokol_web::serve(listener, state, &config.server, shutdown).await?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled, so a stop sent the moment the server says it is serving is
+/// never missed (and never kills the process uncleanly).
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let (mut terminate, mut interrupt) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match terminate.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let interrupt = async {
+                match interrupt.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = terminate => {}
+                () = interrupt => {}
+            }
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tracing::info!("shutting down");
+    }
+}
