@@ -157,12 +157,44 @@ impl ServerConfig {
     }
 }
 
+/// Who takes card payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentProviderKind {
+    /// No card payments (the other ways to give still show).
+    #[default]
+    #[serde(rename = "")]
+    None,
+    Stripe,
+    /// Nothing is charged; only `kolokol demo` may use it.
+    Demo,
+}
+
+impl PaymentProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::Stripe => "stripe",
+            Self::Demo => "demo",
+        }
+    }
+}
+
+/// How newsletters are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DkimAlgorithm {
+    #[default]
+    Rsa,
+    Ed25519,
+}
+
 /// Reader revenue: the monthly goal, currencies and amounts offered, and the ways to pay.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RevenueConfig {
     /// `stripe`, `demo` (only for `kolokol demo`), or empty: no card payments.
-    pub provider: String,
+    pub provider: PaymentProviderKind,
     /// Stripe's secret API key (`sk_live_…`); never printed.
     pub stripe_secret_key: String,
     /// The webhook endpoint's signing secret (`whsec_…`); never printed.
@@ -173,11 +205,11 @@ pub struct RevenueConfig {
     /// does not name the outlet.
     pub statement_descriptor: String,
     /// The newsroom's currency: the goal and the meter are in it.
-    pub currency: String,
+    pub currency: crate::revenue::Currency,
     /// What it costs a month, in major units of `currency` (e.g. 10000).
     pub monthly_goal: u32,
     /// Currencies readers may give in; the first is preselected.
-    pub currencies: Vec<String>,
+    pub currencies: Vec<crate::revenue::Currency>,
     /// Preset amounts in major units, the same numbers in every currency.
     pub presets: Vec<u32>,
     /// Days "Remind me later" hides the prompt on that device.
@@ -196,14 +228,14 @@ pub struct RevenueConfig {
 impl Default for RevenueConfig {
     fn default() -> Self {
         Self {
-            provider: String::new(),
+            provider: PaymentProviderKind::None,
             stripe_secret_key: String::new(),
             stripe_webhook_secret: String::new(),
             stripe_api_base: "https://api.stripe.com".into(),
             statement_descriptor: String::new(),
-            currency: "USD".into(),
+            currency: crate::revenue::Currency::USD,
             monthly_goal: 10_000,
-            currencies: vec!["USD".into(), "EUR".into()],
+            currencies: vec![crate::revenue::Currency::USD, crate::revenue::Currency::EUR],
             presets: vec![5, 10, 25, 50],
             snooze_days: 14,
             minimums: Vec::new(),
@@ -235,17 +267,7 @@ impl fmt::Debug for RevenueConfig {
 impl RevenueConfig {
     /// Checks what serde cannot.
     pub fn validate(&self, demo: bool) -> Result<(), String> {
-        let currency = crate::revenue::Currency::parse(&self.currency)
-            .map_err(|e| format!("revenue.currency: {e}"))?;
-        for code in &self.currencies {
-            crate::revenue::Currency::parse(code)
-                .map_err(|e| format!("revenue.currencies: {e}"))?;
-        }
-        if !self
-            .currencies
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(currency.code()))
-        {
+        if !self.currencies.contains(&self.currency) {
             return Err("revenue.currencies must include revenue.currency".into());
         }
         for entry in &self.minimums {
@@ -254,9 +276,9 @@ impl RevenueConfig {
         if self.presets.is_empty() || self.presets.contains(&0) {
             return Err("revenue.presets needs amounts above zero".into());
         }
-        match self.provider.as_str() {
-            "" => {}
-            "stripe" => {
+        match self.provider {
+            PaymentProviderKind::None => {}
+            PaymentProviderKind::Stripe => {
                 if self.stripe_secret_key.is_empty() || self.stripe_webhook_secret.is_empty() {
                     return Err(
                         "revenue.stripe_secret_key and revenue.stripe_webhook_secret are needed with provider = \"stripe\""
@@ -264,16 +286,11 @@ impl RevenueConfig {
                     );
                 }
             }
-            "demo" if demo => {}
-            "demo" => {
+            PaymentProviderKind::Demo if demo => {}
+            PaymentProviderKind::Demo => {
                 return Err(
                     "revenue.provider = \"demo\" takes no real money and only runs in `kolokol demo`".into(),
                 );
-            }
-            other => {
-                return Err(format!(
-                    "revenue.provider: {other:?} is not stripe, demo or empty"
-                ));
             }
         }
         Ok(())
@@ -300,7 +317,7 @@ pub struct NewsletterConfig {
     pub dkim_domain: String,
     pub dkim_selector: String,
     pub dkim_key_file: Option<PathBuf>,
-    pub dkim_algorithm: String,
+    pub dkim_algorithm: DkimAlgorithm,
 }
 
 impl Default for NewsletterConfig {
@@ -313,7 +330,7 @@ impl Default for NewsletterConfig {
             dkim_domain: String::new(),
             dkim_selector: String::new(),
             dkim_key_file: None,
-            dkim_algorithm: "rsa".into(),
+            dkim_algorithm: DkimAlgorithm::Rsa,
         }
     }
 }
@@ -413,9 +430,6 @@ impl Config {
         }
         if !(1..=100_000).contains(&newsletter.rate_per_second) {
             return Err("newsletter.rate_per_second must be between 1 and 100000".into());
-        }
-        if !matches!(newsletter.dkim_algorithm.as_str(), "rsa" | "ed25519") {
-            return Err("newsletter.dkim_algorithm must be rsa or ed25519".into());
         }
         if newsletter.dkim_key_file.is_some()
             && (newsletter.dkim_domain.trim().is_empty()
@@ -644,7 +658,7 @@ mod tests {
     #[test]
     fn the_demo_payment_provider_is_only_for_the_demo() {
         let demo = RevenueConfig {
-            provider: "demo".into(),
+            provider: PaymentProviderKind::Demo,
             ..RevenueConfig::default()
         };
         assert!(demo.validate(true).is_ok());
@@ -654,7 +668,7 @@ mod tests {
                 .contains("only runs in `kolokol demo`")
         );
         let stripe = RevenueConfig {
-            provider: "stripe".into(),
+            provider: PaymentProviderKind::Stripe,
             ..RevenueConfig::default()
         };
         assert!(
@@ -664,13 +678,13 @@ mod tests {
                 .contains("stripe_secret_key")
         );
         let odd = RevenueConfig {
-            currency: "RUB".into(),
+            currency: crate::revenue::Currency::parse("RUB").unwrap_or_else(|e| panic!("{e}")),
             ..RevenueConfig::default()
         };
         assert!(
             odd.validate(false)
                 .unwrap_err()
-                .contains("revenue.currency")
+                .contains("revenue.currencies must include revenue.currency")
         );
         let secret = RevenueConfig {
             stripe_secret_key: "sk_live_secret".into(),

@@ -32,6 +32,11 @@ impl Currency {
         digits: 2,
         step: 1,
     };
+    pub const EUR: Currency = Currency {
+        code: *b"EUR",
+        digits: 2,
+        step: 1,
+    };
 
     /// Any currency in use under ISO 4217 (the table comes from the `iso_currency`
     /// crate, kept from ISO's list): not funds, not special drawing units, not

@@ -89,6 +89,24 @@ mod tests {
         let error = format!("{:#}", load(Some(&file)).unwrap_err());
         assert!(error.contains("site.timezone"), "{error}");
 
+        // Values that once fell back silently (an unknown algorithm became RSA, an
+        // unknown currency USD) are refused at start, naming the key.
+        for (text, key) in [
+            ("[newsletter]\ndkim_algorithm = \"dsa\"\n", "dkim_algorithm"),
+            ("[revenue]\nprovider = \"paypal\"\n", "provider"),
+            ("[revenue]\ncurrency = \"XYZ\"\n", "currency"),
+            ("listen = \"localhost\"\n", "listen"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let error = format!("{:#}", load(Some(&file)).unwrap_err());
+            assert!(error.contains(key), "{text}: {error}");
+        }
+        std::fs::write(&file, "listen = \"localhost:8420\"\n").unwrap();
+        assert_eq!(
+            load(Some(&file)).unwrap().listen.to_string(),
+            "localhost:8420"
+        );
+
         assert!(
             load(Some(&dir.path().join("missing.toml")))
                 .unwrap_err()

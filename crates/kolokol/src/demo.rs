@@ -36,7 +36,7 @@ pub(crate) async fn demo(
         // The demo's payment provider: a checkout page of its own where nothing is
         // charged. A configuration file cannot choose it.
         revenue: kolokol_core::RevenueConfig {
-            provider: "demo".into(),
+            provider: kolokol_core::config::PaymentProviderKind::Demo,
             statement_descriptor: "NB MEDIA".into(),
             bank_transfer: "Northern Bell Media Foundation\nIBAN: LV00 DEMO 0000 0000 0000 0 (demo)\nReference: your initials and \"NB\"".into(),
             crypto: vec!["Bitcoin | bc1qdemo0000000000000000000000000000000000".into()],

@@ -21,10 +21,11 @@ pub(crate) fn newsletter_delivery(
         Some(path) => Some(kolokol_mail::bulk::DkimKey {
             domain: settings.dkim_domain.trim().to_owned(),
             selector: settings.dkim_selector.trim().to_owned(),
-            algorithm: if settings.dkim_algorithm == "ed25519" {
-                kolokol_mail::bulk::DkimAlgorithm::Ed25519
-            } else {
-                kolokol_mail::bulk::DkimAlgorithm::Rsa
+            algorithm: match settings.dkim_algorithm {
+                kolokol_core::config::DkimAlgorithm::Ed25519 => {
+                    kolokol_mail::bulk::DkimAlgorithm::Ed25519
+                }
+                kolokol_core::config::DkimAlgorithm::Rsa => kolokol_mail::bulk::DkimAlgorithm::Rsa,
             },
             private_key: std::fs::read_to_string(path).with_context(|| {
                 format!("newsletter.dkim_key_file: cannot read {}", path.display())

@@ -42,7 +42,7 @@ impl Tally {
 /// 30 days ago, as far back as Stripe keeps them) and applies what the ledger lacks.
 /// Safe to run any number of times: an event already recorded changes nothing.
 pub async fn reconcile(config: Config, since: Option<NaiveDate>) -> anyhow::Result<()> {
-    if config.revenue.provider != "stripe" {
+    if config.revenue.provider != kolokol_core::config::PaymentProviderKind::Stripe {
         anyhow::bail!("revenue.provider is not \"stripe\": there is nothing to reconcile with");
     }
     let stripe = kolokol_payments::stripe::StripeProvider::new(

@@ -4,6 +4,7 @@
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use chrono::{Datelike, TimeZone, Utc};
+use kolokol_core::config::PaymentProviderKind;
 use kolokol_core::revenue::Funding;
 use kolokol_core::{Currency, Money, RevenueConfig};
 use kolokol_payments::DynProvider;
@@ -25,8 +26,8 @@ pub struct Revenue {
 impl Revenue {
     /// From the configuration: Stripe, the demo provider, or none.
     pub fn from_config(config: RevenueConfig) -> Result<Self, String> {
-        let (provider, demo): (Option<DynProvider>, _) = match config.provider.as_str() {
-            "stripe" => {
+        let (provider, demo): (Option<DynProvider>, _) = match config.provider {
+            PaymentProviderKind::Stripe => {
                 let stripe = kolokol_payments::stripe::StripeProvider::new(
                     &config.stripe_api_base,
                     &config.stripe_secret_key,
@@ -34,11 +35,11 @@ impl Revenue {
                 .map_err(|e| e.to_string())?;
                 (Some(Arc::new(stripe)), None)
             }
-            "demo" => {
+            PaymentProviderKind::Demo => {
                 let demo = Arc::new(DemoProvider::default());
                 (Some(Arc::clone(&demo) as DynProvider), Some(demo))
             }
-            _ => (None, None),
+            PaymentProviderKind::None => (None, None),
         };
         Ok(Self {
             config,
@@ -49,17 +50,15 @@ impl Revenue {
 
     /// The newsroom's currency.
     pub fn currency(&self) -> Currency {
-        Currency::parse(&self.config.currency).unwrap_or(Currency::USD)
+        self.config.currency
     }
 
     /// The currencies offered, the newsroom's first.
     pub fn currencies(&self) -> Vec<Currency> {
         let mut list = vec![self.currency()];
-        for code in &self.config.currencies {
-            if let Ok(currency) = Currency::parse(code)
-                && !list.contains(&currency)
-            {
-                list.push(currency);
+        for currency in &self.config.currencies {
+            if !list.contains(currency) {
+                list.push(*currency);
             }
         }
         list

@@ -138,7 +138,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         context! {
             months, funding, active, unread,
             currency => code,
-            provider => state.revenue().config.provider.clone(),
+            provider => state.revenue().config.provider.as_str(),
             api_version => kolokol_payments::stripe::API_VERSION,
         },
     )

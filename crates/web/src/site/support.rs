@@ -432,7 +432,7 @@ pub async fn stripe_webhook(
     body: Bytes,
 ) -> Response {
     let revenue = state.revenue();
-    if revenue.config.provider != "stripe" {
+    if revenue.config.provider != kolokol_core::config::PaymentProviderKind::Stripe {
         return (StatusCode::NOT_FOUND, "no Stripe account is configured").into_response();
     }
     let signature = headers

@@ -25,7 +25,7 @@ async fn meter(app: &TestApp) -> serde_json::Value {
 #[tokio::test]
 async fn a_reader_gives_monthly_through_the_demo_checkout() {
     let app = TestApp::with_revenue(RevenueConfig {
-        provider: "demo".into(),
+        provider: kolokol_core::config::PaymentProviderKind::Demo,
         bank_transfer: "IBAN LV00 TEST 0000\nReference: NB".into(),
         crypto: vec!["Bitcoin | bc1qtestaddress".into()],
         links: vec!["Elsewhere | https://platform.example/bell".into()],
@@ -253,7 +253,7 @@ fn event(id: &str, kind: &str, created: i64, object: serde_json::Value) -> serde
 async fn stripe_checkout_sessions_and_signed_webhooks() {
     let (base, fake) = start_fake_stripe().await;
     let app = TestApp::with_revenue(RevenueConfig {
-        provider: "stripe".into(),
+        provider: kolokol_core::config::PaymentProviderKind::Stripe,
         stripe_secret_key: "sk_test_kolokol".into(),
         stripe_webhook_secret: WEBHOOK_SECRET.into(),
         stripe_api_base: base,
@@ -454,7 +454,7 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
     let (app, sink) = TestApp::with_mail().await;
     app.state.enable_revenue(
         kolokol_web::revenue::Revenue::from_config(RevenueConfig {
-            provider: "demo".into(),
+            provider: kolokol_core::config::PaymentProviderKind::Demo,
             ..RevenueConfig::default()
         })
         .unwrap(),
@@ -647,7 +647,7 @@ async fn a_stripe_payment_is_receipted_once() {
     let (app, sink) = TestApp::with_mail().await;
     app.state.enable_revenue(
         kolokol_web::revenue::Revenue::from_config(RevenueConfig {
-            provider: "stripe".into(),
+            provider: kolokol_core::config::PaymentProviderKind::Stripe,
             stripe_secret_key: "sk_test_kolokol".into(),
             stripe_webhook_secret: WEBHOOK_SECRET.into(),
             stripe_api_base: "http://127.0.0.1:9".into(),
@@ -705,7 +705,7 @@ async fn a_stripe_payment_is_receipted_once() {
 async fn a_burst_of_checkouts_from_one_address_stops_at_the_limit() {
     let (base, fake) = start_fake_stripe().await;
     let app = TestApp::with_revenue(RevenueConfig {
-        provider: "stripe".into(),
+        provider: kolokol_core::config::PaymentProviderKind::Stripe,
         stripe_secret_key: "sk_test_kolokol".into(),
         stripe_webhook_secret: WEBHOOK_SECRET.into(),
         stripe_api_base: base,
