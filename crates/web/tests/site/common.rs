@@ -394,15 +394,7 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        let page = client
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = hidden_value(&page, "csrf");
+        let csrf = self.form_token(client, path).await;
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
         client
@@ -411,6 +403,19 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The CSRF token of the form page at `path`, as `client` gets it.
+    pub async fn form_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let page = client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        hidden_value(&page, "csrf")
     }
 
     /// The second step of signing in, with `code`.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use kolokol_core::Role;
 use kolokol_core::config::ServerConfig;
 
-use crate::common::{STAFF_PASSWORD, TestApp, browser_at, hidden_value};
+use crate::common::{STAFF_PASSWORD, TestApp, browser_at};
 
 async fn sign_in_form(
     app: &TestApp,
@@ -26,15 +26,7 @@ fn browser(local: &str) -> reqwest::Client {
 
 /// The sign-in page's CSRF token, as `client` gets it.
 async fn login_page(app: &TestApp, client: &reqwest::Client) -> String {
-    let page = client
-        .get(app.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    hidden_value(&page, "csrf")
+    app.form_token(client, "/admin/login").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -230,6 +230,17 @@ async fn start_fake_stripe() -> (String, FakeStripe) {
 
 const WEBHOOK_SECRET: &str = "whsec_kolokol_test";
 
+/// Card gifts through Stripe's API at `base` (a local server that speaks it).
+fn stripe_config(base: String) -> RevenueConfig {
+    RevenueConfig {
+        provider: kolokol_core::config::PaymentProviderKind::Stripe,
+        stripe_secret_key: "sk_test_kolokol".into(),
+        stripe_webhook_secret: WEBHOOK_SECRET.into(),
+        stripe_api_base: base,
+        ..RevenueConfig::default()
+    }
+}
+
 async fn deliver(app: &TestApp, body: &serde_json::Value, secret: &str, at: i64) -> (u16, String) {
     let body = serde_json::to_vec(body).unwrap();
     let header = kolokol_payments::webhook::signature_header(secret, at, &body);
@@ -253,12 +264,8 @@ fn event(id: &str, kind: &str, created: i64, object: serde_json::Value) -> serde
 async fn stripe_checkout_sessions_and_signed_webhooks() {
     let (base, fake) = start_fake_stripe().await;
     let app = TestApp::with_revenue(RevenueConfig {
-        provider: kolokol_core::config::PaymentProviderKind::Stripe,
-        stripe_secret_key: "sk_test_kolokol".into(),
-        stripe_webhook_secret: WEBHOOK_SECRET.into(),
-        stripe_api_base: base,
         statement_descriptor: "NB MEDIA".into(),
-        ..RevenueConfig::default()
+        ..stripe_config(base)
     })
     .await;
 
@@ -646,14 +653,8 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
 async fn a_stripe_payment_is_receipted_once() {
     let (app, sink) = TestApp::with_mail().await;
     app.state.enable_revenue(
-        kolokol_web::revenue::Revenue::from_config(RevenueConfig {
-            provider: kolokol_core::config::PaymentProviderKind::Stripe,
-            stripe_secret_key: "sk_test_kolokol".into(),
-            stripe_webhook_secret: WEBHOOK_SECRET.into(),
-            stripe_api_base: "http://127.0.0.1:9".into(),
-            ..RevenueConfig::default()
-        })
-        .unwrap(),
+        kolokol_web::revenue::Revenue::from_config(stripe_config("http://127.0.0.1:9".into()))
+            .unwrap(),
     );
     let now = chrono::Utc::now().timestamp();
     let paid = event(
@@ -704,14 +705,7 @@ async fn a_stripe_payment_is_receipted_once() {
 #[tokio::test]
 async fn a_burst_of_checkouts_from_one_address_stops_at_the_limit() {
     let (base, fake) = start_fake_stripe().await;
-    let app = TestApp::with_revenue(RevenueConfig {
-        provider: kolokol_core::config::PaymentProviderKind::Stripe,
-        stripe_secret_key: "sk_test_kolokol".into(),
-        stripe_webhook_secret: WEBHOOK_SECRET.into(),
-        stripe_api_base: base,
-        ..RevenueConfig::default()
-    })
-    .await;
+    let app = TestApp::with_revenue(stripe_config(base)).await;
     // Below the smallest charge, and the field only bots fill in: nothing reaches
     // Stripe, and neither counts against the reader.
     let tiny = checkout(
