@@ -143,26 +143,13 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
     let section = state.store.sections().await.unwrap()[0].clone();
     let author = state.store.authors().await.unwrap()[0].clone();
     let now = Utc::now();
-    let article = kolokol_core::NewArticle {
-        slug: kolokol_core::Slug::parse("late-breaking-news").unwrap(),
-        headline: "Late breaking news".into(),
-        dek: String::new(),
-        body_markdown: "Just in.".into(),
-        dateline: String::new(),
-        section_id: section.id,
-        author_ids: vec![author.id],
-        tag_ids: vec![],
-        status: kolokol_core::ArticleStatus::Published,
-        published_at: Some(now),
-        updated_at: None,
-        hero_image_id: None,
-        hero_alt: String::new(),
-        hero_caption: String::new(),
-        hero_credit: String::new(),
-        seo_title: String::new(),
-        seo_description: String::new(),
-        corrections: vec![],
-    };
+    let article = published(
+        "late-breaking-news",
+        "Late breaking news",
+        "Just in.",
+        (section.id, author.id),
+        now,
+    );
     state.store.create_article(&article, now).await.unwrap();
     state.content_changed().await;
     let updated = kolokol_export::export_site(&state, &deeper, |_, _| {})
@@ -245,32 +232,9 @@ async fn a_mirror_carries_its_protection_and_no_steered_link() {
          ![pixel](/articles/{slug}/\\\\host/p.gif)\n\n\
          <a href=\"/articles/{slug}/javascript&#58;alert(1)\">x</a>"
     );
-    let published = Utc::now() - chrono::Duration::minutes(1);
-    let article = kolokol_core::NewArticle {
-        slug: kolokol_core::Slug::parse(slug).unwrap(),
-        headline: "Night ferry".into(),
-        dek: String::new(),
-        body_markdown: body,
-        dateline: String::new(),
-        section_id: section,
-        author_ids: vec![author],
-        tag_ids: vec![],
-        status: kolokol_core::ArticleStatus::Published,
-        published_at: Some(published),
-        updated_at: None,
-        hero_image_id: None,
-        hero_alt: String::new(),
-        hero_caption: String::new(),
-        hero_credit: String::new(),
-        seo_title: String::new(),
-        seo_description: String::new(),
-        corrections: vec![],
-    };
-    state
-        .store
-        .create_article(&article, published)
-        .await
-        .unwrap();
+    let at = Utc::now() - chrono::Duration::minutes(1);
+    let article = published(slug, "Night ferry", &body, (section, author), at);
+    state.store.create_article(&article, at).await.unwrap();
     state.content_changed().await;
     let out = tempfile::tempdir().unwrap();
     kolokol_export::export_site(&state, out.path(), |_, _| {})
@@ -321,6 +285,36 @@ async fn a_mirror_carries_its_protection_and_no_steered_link() {
             "{}",
             file.display()
         );
+    }
+}
+
+/// A published article in `(section, author)` at `at`.
+fn published(
+    slug: &str,
+    headline: &str,
+    body: &str,
+    (section, author): (i64, i64),
+    at: chrono::DateTime<Utc>,
+) -> kolokol_core::NewArticle {
+    kolokol_core::NewArticle {
+        slug: kolokol_core::Slug::parse(slug).unwrap(),
+        headline: headline.into(),
+        dek: String::new(),
+        body_markdown: body.into(),
+        dateline: String::new(),
+        section_id: section,
+        author_ids: vec![author],
+        tag_ids: vec![],
+        status: kolokol_core::ArticleStatus::Published,
+        published_at: Some(at),
+        updated_at: None,
+        hero_image_id: None,
+        hero_alt: String::new(),
+        hero_caption: String::new(),
+        hero_credit: String::new(),
+        seo_title: String::new(),
+        seo_description: String::new(),
+        corrections: vec![],
     }
 }
 
