@@ -15,6 +15,7 @@ use kolokol_store::StoreError;
 use minijinja::context;
 use serde::Serialize;
 
+use super::{AnyStaff, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
 use crate::error::AppError;
 use crate::site::views::{self, ArticleView, SiteView};
@@ -212,11 +213,9 @@ fn slug_taken() -> FieldErrors {
 
 pub async fn create(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
+    let (staff, submitted) = sent.into_parts();
     save_from_form(&state, &staff, None, &article_form(&submitted)).await
 }
 
@@ -340,12 +339,10 @@ pub async fn edit_form(
 
 pub async fn save(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
+    let (staff, submitted) = sent.into_parts();
     let article = editable(&state, &staff, id).await?;
     save_from_form(&state, &staff, Some(&article), &article_form(&submitted)).await
 }
@@ -475,12 +472,10 @@ async fn publishable(
 /// Publish now, schedule, withdraw, or mark as updated.
 pub async fn publication(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
-    staff.check_csrf(&form)?;
+    let (staff, form) = sent.into_parts();
     let article = publishable(&state, &staff, id, "publish or withdraw this article").await?;
     let now = Utc::now();
     let headline = article.draft.headline.as_str();
@@ -541,12 +536,10 @@ pub async fn publication(
 
 pub async fn correct(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
-    staff.check_csrf(&form)?;
+    let (staff, form) = sent.into_parts();
     let article = publishable(&state, &staff, id, "add corrections to this article").await?;
     let text = form.get("correction").trim();
     if text.is_empty() || text.chars().count() > 2_000 {
@@ -650,11 +643,10 @@ pub async fn revisions(
 
 pub async fn restore(
     State(state): State<AppState>,
-    staff: Staff,
     Path((id, revision)): Path<(i64, i64)>,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    staff.check_csrf(&FormData::parse(&body))?;
+    let (staff, _form) = sent.into_parts();
     let article = editable(&state, &staff, id).await?;
     let revisions = state.store.revisions(article.id).await?;
     let chosen = revisions

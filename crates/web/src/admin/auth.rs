@@ -13,9 +13,10 @@ use minijinja::context;
 
 use kolokol_store::{AttemptDecision, SignInAttempt};
 
+use super::{AnyStaff, StaffForm};
 use super::{
-    FormData, SESSION_COOKIE, SESSION_DAYS, Staff, admin_page, cookie, password, see_other,
-    set_cookie, two_factor,
+    FormData, SESSION_COOKIE, SESSION_DAYS, admin_page, cookie, password, see_other, set_cookie,
+    two_factor,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -256,10 +257,9 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    staff.check_csrf(&FormData::parse(&body))?;
+    let (staff, _form) = sent.into_parts();
     state.store.delete_session(&staff.token_hash).await?;
     state
         .store

@@ -209,6 +209,89 @@ impl Staff {
     }
 }
 
+/// Who may send a form, checked by [`StaffForm`] before the handler runs.
+pub trait RoleBound {
+    fn allows(role: kolokol_core::Role) -> bool;
+    /// Who may, for the refusal: "an editor or an admin".
+    const WHO: &'static str;
+}
+
+/// Any signed-in staff member (the handler checks ownership where it matters).
+pub struct AnyStaff;
+/// Editors and admins.
+pub struct Editors;
+/// Admins only.
+pub struct Admins;
+
+impl RoleBound for AnyStaff {
+    fn allows(_: kolokol_core::Role) -> bool {
+        true
+    }
+    const WHO: &'static str = "staff";
+}
+
+impl RoleBound for Editors {
+    fn allows(role: kolokol_core::Role) -> bool {
+        role.sees_all_articles()
+    }
+    const WHO: &'static str = "an editor or an admin";
+}
+
+impl RoleBound for Admins {
+    fn allows(role: kolokol_core::Role) -> bool {
+        role.is_admin()
+    }
+    const WHO: &'static str = "an admin";
+}
+
+/// A form sent from the newsroom: a valid session, the body parsed, the session's
+/// CSRF token checked and the role allowed by `R` — or the request is refused
+/// before the handler runs. The one way staff forms are read.
+pub struct StaffForm<R: RoleBound = AnyStaff> {
+    pub staff: Staff,
+    pub form: FormData,
+    role: std::marker::PhantomData<R>,
+}
+
+impl<R: RoleBound> StaffForm<R> {
+    pub fn into_parts(self) -> (Staff, FormData) {
+        (self.staff, self.form)
+    }
+}
+
+impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffForm<R> {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        if !R::allows(staff.user.role) {
+            return Err(AppError::Forbidden(format!(
+                "Your role ({}) does not allow this: it is for {}.",
+                staff.user.role,
+                R::WHO
+            ))
+            .into_response());
+        }
+        let request = axum::extract::Request::from_parts(parts, body);
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = FormData::parse(&bytes);
+        staff
+            .check_csrf(&form)
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            staff,
+            form,
+            role: std::marker::PhantomData,
+        })
+    }
+}
+
 /// Where an unauthenticated visitor goes: the sign-in page, then back.
 fn to_login(parts: &Parts) -> Response {
     let next = parts.uri.path();

@@ -3,7 +3,6 @@
 //! then send now or at the weekly slot; admins see the subscribers, their growth and
 //! suppressions, and import or export them as CSV with their consent records.
 
-use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +12,7 @@ use kolokol_mail::bulk::PersonalMail;
 use minijinja::context;
 use serde::Serialize;
 
+use super::{Admins, Editors, StaffForm};
 use super::{CsvFile, FormData, Staff, admin_page, csv_download, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -235,12 +235,9 @@ fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraf
 
 pub async fn create(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    require_editor(&staff)?;
+    let (staff, submitted) = sent.into_parts();
     let (form, checked) = read_form(&submitted);
     let draft = match checked {
         Ok(draft) => draft,
@@ -306,13 +303,10 @@ pub async fn edit(
 
 pub async fn save(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    require_editor(&staff)?;
+    let (staff, submitted) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
     let (form, checked) = read_form(&submitted);
     let draft = match checked {
@@ -410,13 +404,10 @@ pub async fn preview(
 /// Sends the issue, as it would go out now, to the signed-in editor.
 pub async fn test(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    require_editor(&staff)?;
+    let (staff, _form) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
     let Some(delivery) = state.newsletter.delivery() else {
         return Err(AppError::BadRequest(
@@ -454,13 +445,10 @@ pub async fn test(
 /// Send now, schedule for the next weekly slot, or take back to draft.
 pub async fn delivery(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    require_editor(&staff)?;
+    let (staff, submitted) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
     let now = Utc::now();
     let too_late = || AppError::BadRequest("This issue has already started sending.".into());
@@ -728,12 +716,9 @@ pub async fn import(
 /// bounce report, or a reader's request by other means.
 pub async fn suppress(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    require_admin(&staff)?;
+    let (staff, submitted) = sent.into_parts();
     let Ok(email) = Email::parse(submitted.get("email")) else {
         return subscribers_page(
             &state,

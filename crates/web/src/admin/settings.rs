@@ -1,6 +1,5 @@
 //! The settings page (admins): site name, languages, menu, banner and notice.
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -9,7 +8,8 @@ use kolokol_core::settings::SettingsForm;
 use kolokol_core::{FieldErrors, SiteSettings};
 use minijinja::context;
 
-use super::{FormData, Staff, admin_page, see_other};
+use super::{Admins, StaffForm};
+use super::{Staff, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -51,12 +51,9 @@ pub async fn form(
 
 pub async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    staff.require(staff.user.role.is_admin(), "change the site's settings")?;
+    let (staff, submitted) = sent.into_parts();
     let form = SettingsForm {
         title: submitted.get("title").into(),
         tagline: submitted.get("tagline").into(),

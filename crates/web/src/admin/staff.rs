@@ -11,6 +11,7 @@ use kolokol_mail::OutgoingMail;
 use minijinja::context;
 
 use super::password::SecretToken;
+use super::{Admins, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -65,12 +66,9 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
 
 pub async fn invite(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
-    let submitted = FormData::parse(&body);
-    staff.check_csrf(&submitted)?;
-    staff.require(staff.user.role.is_admin(), "invite staff")?;
+    let (staff, submitted) = sent.into_parts();
     let (email_text, name, role_text) = (
         submitted.get("email"),
         submitted.get("name").trim(),
@@ -178,13 +176,10 @@ pub async fn invite(
 /// Changes a colleague's role, or disables or re-enables their account.
 pub async fn change(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<i64>,
-    body: Bytes,
+    sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
-    staff.check_csrf(&form)?;
-    staff.require(staff.user.role.is_admin(), "manage the staff")?;
+    let (staff, form) = sent.into_parts();
     let target = kolokol_core::UserId(id);
     if target == staff.user.id {
         return Err(AppError::BadRequest(

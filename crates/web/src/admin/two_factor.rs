@@ -18,6 +18,7 @@ use kolokol_store::{AttemptDecision, SignInAttempt};
 use super::auth::{
     MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, THROTTLE_MINUTES, next_from,
 };
+use super::{AnyStaff, StaffForm};
 use super::{FormData, PendingStaff, Staff, admin_page, password, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -298,11 +299,9 @@ async fn setup_page(
 
 pub async fn enable(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
-    staff.check_csrf(&form)?;
+    let (staff, form) = sent.into_parts();
     if staff.user.two_factor {
         return Ok(see_other("/admin/two-factor"));
     }
@@ -333,11 +332,9 @@ pub async fn enable(
 
 pub async fn disable(
     State(state): State<AppState>,
-    staff: Staff,
-    body: Bytes,
+    sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
-    staff.check_csrf(&form)?;
+    let (staff, form) = sent.into_parts();
     if state.site().require_two_factor {
         return Err(AppError::Forbidden(
             "The newsroom requires two-factor sign-in, so it cannot be turned off.".into(),
