@@ -138,6 +138,21 @@ fn is_link(url: &str) -> bool {
         || url.starts_with("https://") && url.len() > "https://".len()
 }
 
+/// The form's value for a weekday, as the "Sent every" menu offers it (`friday`).
+/// (Debug gives `Fri`, which matched no option, so every save moved the newsletter
+/// to the first one, Monday.)
+pub fn weekday_value(day: chrono::Weekday) -> &'static str {
+    match day {
+        chrono::Weekday::Mon => "monday",
+        chrono::Weekday::Tue => "tuesday",
+        chrono::Weekday::Wed => "wednesday",
+        chrono::Weekday::Thu => "thursday",
+        chrono::Weekday::Fri => "friday",
+        chrono::Weekday::Sat => "saturday",
+        chrono::Weekday::Sun => "sunday",
+    }
+}
+
 impl SettingsForm {
     pub fn from_settings(settings: &SiteSettings) -> Self {
         Self {
@@ -163,7 +178,7 @@ impl SettingsForm {
             notice_link_text: settings.banned_notice.link_text.clone(),
             notice_link: settings.banned_notice.link.clone(),
             newsletter_name: settings.newsletter.name.clone(),
-            newsletter_day: format!("{:?}", settings.newsletter.schedule.weekday).to_lowercase(),
+            newsletter_day: weekday_value(settings.newsletter.schedule.weekday).into(),
             newsletter_time: settings
                 .newsletter
                 .schedule
@@ -393,6 +408,22 @@ mod tests {
     fn the_current_settings_round_trip() {
         let settings = SiteSettings::from_site(&SiteConfig::default());
         assert_eq!(form().validate().unwrap(), settings);
+        // Every weekday is shown as one of the menu's values, and read back as itself.
+        for day in [
+            chrono::Weekday::Mon,
+            chrono::Weekday::Tue,
+            chrono::Weekday::Wed,
+            chrono::Weekday::Thu,
+            chrono::Weekday::Fri,
+            chrono::Weekday::Sat,
+            chrono::Weekday::Sun,
+        ] {
+            let mut settings = SiteSettings::from_site(&SiteConfig::default());
+            settings.newsletter.schedule.weekday = day;
+            let form = SettingsForm::from_settings(&settings);
+            assert_eq!(form.newsletter_day, weekday_value(day));
+            assert_eq!(form.validate().unwrap().newsletter.schedule.weekday, day);
+        }
     }
 
     #[test]

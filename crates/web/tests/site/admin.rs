@@ -774,6 +774,10 @@ async fn an_admin_changes_the_sites_settings() {
         page.contains("The Northern Bell"),
         "the form shows the current settings"
     );
+    assert!(
+        page.contains(r#"<option value="friday" selected>"#),
+        "the saved day is the one marked, so saving does not move the newsletter"
+    );
 
     let refused = admin
         .post(
