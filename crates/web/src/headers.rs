@@ -54,3 +54,34 @@ pub async fn limit_uri_length(request: Request, next: Next) -> Response {
     }
     next.run(request).await
 }
+
+/// An address with a trailing slash answers 301 to the one without (`/lite/` →
+/// `/lite`, keeping the query), so every page has one address. Never to another host:
+/// an address that would become `//…` or holds a backslash is left to 404.
+pub async fn canonical_slash(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_read =
+        request.method() == axum::http::Method::GET || request.method() == axum::http::Method::HEAD;
+    // Media are files: served as they are named, never redirected.
+    if is_read && path.len() > 1 && path.ends_with('/') && !path.starts_with("/media/") {
+        let trimmed = path.trim_end_matches('/');
+        let safe = !trimmed.is_empty()
+            && !trimmed.starts_with("//")
+            && !trimmed.contains('\\')
+            && trimmed.starts_with('/');
+        if safe {
+            let location = match request.uri().query() {
+                Some(query) => format!("{trimmed}?{query}"),
+                None => trimmed.to_owned(),
+            };
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                return (
+                    axum::http::StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, value)],
+                )
+                    .into_response();
+            }
+        }
+    }
+    next.run(request).await
+}

@@ -472,6 +472,39 @@ async fn links_from_mail_must_look_like_ours() {
 }
 
 #[tokio::test]
+async fn addresses_with_a_trailing_slash_move_to_the_canonical_one_on_this_site() {
+    let app = TestApp::empty().await;
+    app.publish("Lite story", "Words.").await;
+    for (asked, location) in [
+        ("/lite/", "/lite"),
+        ("/archive/?page=1", "/archive?page=1"),
+        ("/sections///", "/sections"),
+    ] {
+        let answer = app.get(asked).await;
+        assert_eq!(answer.status(), 301, "{asked}");
+        assert_eq!(answer.headers()["location"], location, "{asked}");
+    }
+    for stays in ["//evil.example/", "/\\evil.example/"] {
+        let answer = app.get(stays).await;
+        assert_ne!(answer.status(), 301, "{stays}");
+        assert!(answer.headers().get("location").is_none(), "{stays}");
+    }
+    // The text-only edition's own links lead to its front page, not to `/lite/`.
+    let page = app.text("/lite/articles/lite-story").await;
+    let html = scraper::Html::parse_document(&page);
+    let latest = crate::common::select(&html, "footer a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        crate::common::resolve("/lite/articles/lite-story", &latest),
+        "/lite"
+    );
+    assert_eq!(app.get("/lite").await.status(), 200);
+}
+
+#[tokio::test]
 async fn a_control_character_in_next_is_not_a_500() {
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Editor, "Next Editor").await;
