@@ -246,3 +246,27 @@ async fn support_page_explains_why_readers_pay() {
     assert_eq!(text_of(&html, "h1"), "Support The Northern Bell");
     assert!(text_of(&html, "main").contains("$10,000 a month"));
 }
+
+#[tokio::test]
+async fn without_a_card_provider_the_support_page_offers_no_amounts_to_pay() {
+    let app = TestApp::empty().await;
+    let html = app.html("/support").await;
+    assert!(
+        select(
+            &html,
+            "input[name=amount], input[name=custom], form.support-form"
+        )
+        .is_empty(),
+        "nothing to pay with"
+    );
+    assert!(text_of(&html, "main").contains("Card payments are not set up on this site."));
+    let dialog = app.html("/support/form").await;
+    assert!(select(&dialog, "input[name=amount]").is_empty());
+    let paying = TestApp::with_revenue(kolokol_core::RevenueConfig {
+        provider: kolokol_core::config::PaymentProviderKind::Demo,
+        ..kolokol_core::RevenueConfig::default()
+    })
+    .await;
+    let html = paying.html("/support").await;
+    assert!(!select(&html, "form.support-form input[name=amount]").is_empty());
+}
