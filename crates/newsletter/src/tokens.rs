@@ -52,21 +52,6 @@ impl Signer {
         mac.finalize().into_bytes()[..16].to_vec()
     }
 
-    /// A keyed hash of `value` (hex, 24 characters): the same input gives the same
-    /// hash on every node, and nobody without the secret can test guesses against it.
-    pub fn keyed_hash(&self, label: &str, value: &str) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
-            return String::new();
-        };
-        mac.update(label.as_bytes());
-        mac.update(b":");
-        mac.update(value.as_bytes());
-        mac.finalize().into_bytes()[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
     /// `{subscriber}.{signature}`, safe in a URL path.
     pub fn token(&self, purpose: Purpose, subscriber: i64) -> String {
         format!(

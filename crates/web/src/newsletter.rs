@@ -29,8 +29,6 @@ pub struct NewsletterState {
     running: Mutex<HashSet<i64>>,
     /// Names this process in send leases.
     holder: String,
-    /// Codes for counting readers' network addresses (never stored in recoverable form).
-    addresses: crate::addresses::AddressCounter,
 }
 
 impl NewsletterState {
@@ -47,20 +45,12 @@ impl NewsletterState {
                     .take(8)
                     .collect::<String>()
             ),
-            addresses: crate::addresses::AddressCounter::new(),
         }
     }
 
     /// The delivery settings, when a mail server is configured.
     pub fn delivery(&self) -> Option<&SendSettings> {
         self.delivery.get()
-    }
-
-    /// A code for a reader's network address, for rate limits only: keyed with a
-    /// secret that lives in memory and changes daily (see [`crate::addresses`]).
-    pub fn address_code(&self, purpose: &str, address: &std::net::IpAddr) -> String {
-        self.addresses
-            .code(purpose, &address.to_string(), Utc::now())
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Inner {
     pub uploads: tokio::sync::Semaphore,
     /// Readers' mail sent after answering (see [`crate::outbox`]).
     pub outbox: Arc<crate::outbox::Outbox>,
+    /// Codes for counting readers' network addresses (see [`crate::addresses`]).
+    addresses: crate::addresses::AddressCounter,
 }
 
 /// `base` with the settings saved in the admin laid over it.
@@ -90,7 +92,25 @@ impl AppState {
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
             outbox: Arc::default(),
+            addresses: crate::addresses::AddressCounter::new(),
         })))
+    }
+
+    /// Counts a request for `purpose` (sign-ups, sign-in links, checkouts) from
+    /// `address`, and says how many came from it in the last hour, this one
+    /// included. The address is kept only as a code whose key never leaves memory
+    /// (see [`crate::addresses`]).
+    pub async fn count_from_address(
+        &self,
+        purpose: &str,
+        address: std::net::IpAddr,
+    ) -> Result<i64, AppError> {
+        let now = chrono::Utc::now();
+        let code = self.addresses.code(purpose, &address.to_string(), now);
+        Ok(self
+            .store
+            .record_signup_attempt(&code, now - chrono::Duration::hours(1), now)
+            .await?)
     }
 
     /// Sends a reader's mail after the answer (see [`crate::outbox`]).

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use kolokol_core::{Email, Signup, SignupOutcome, SubscriberStatus};
 use kolokol_mail::OutgoingMail;
 use kolokol_newsletter::Purpose;
@@ -166,12 +166,7 @@ pub async fn signup(
         return Ok(Redirect::to("/newsletter/check-your-inbox").into_response());
     }
     let now = Utc::now();
-    let address_code = state.newsletter.address_code("signup", &peer.ip());
-    let attempts = state
-        .store
-        .record_signup_attempt(&address_code, now - Duration::hours(1), now)
-        .await?;
-    if attempts > SIGNUPS_PER_HOUR {
+    if state.count_from_address("signup", peer.ip()).await? > SIGNUPS_PER_HOUR {
         return Err(AppError::TooManyRequests(
             "Too many sign-ups came from your connection in the last hour. Please try again later."
                 .into(),

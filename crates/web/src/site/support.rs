@@ -254,14 +254,7 @@ pub async fn checkout(
     }
     // Counted only once the form is valid, just before the provider is asked: each
     // checkout is a call to the payment service.
-    let now = chrono::Utc::now();
-    let address = state.newsletter.address_code("checkout", &peer.ip());
-    if state
-        .store
-        .record_signup_attempt(&address, now - chrono::Duration::hours(1), now)
-        .await?
-        > i64::from(CHECKOUTS_PER_HOUR)
-    {
+    if state.count_from_address("checkout", peer.ip()).await? > i64::from(CHECKOUTS_PER_HOUR) {
         state
             .store
             .record_audit(
@@ -269,7 +262,7 @@ pub async fn checkout(
                 "checkout.refused",
                 "too many from one address",
                 "",
-                now,
+                chrono::Utc::now(),
             )
             .await?;
         return Err(AppError::TooManyRequests(

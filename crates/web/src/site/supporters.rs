@@ -72,13 +72,7 @@ pub async fn send_link(
         .await;
     };
     let now = Utc::now();
-    let address = state.newsletter.address_code("supporters", &peer.ip());
-    if state
-        .store
-        .record_signup_attempt(&address, now - Duration::hours(1), now)
-        .await?
-        > 10
-    {
+    if state.count_from_address("supporters", peer.ip()).await? > 10 {
         return Err(AppError::TooManyRequests(
             "Too many sign-in links were asked for from your connection; try again in an hour."
                 .into(),
