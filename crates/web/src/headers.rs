@@ -46,23 +46,19 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Refuses over-long addresses before they reach any handler.
-pub async fn limit_uri_length(request: Request, next: Next) -> Response {
+/// Checks the address before any routing, in one pass: over-long addresses are
+/// refused (414), and an address with a trailing slash answers 301 to the one
+/// without (`/lite/` → `/lite`, keeping the query), so every page has one address.
+/// Never to another host: an address that would become `//…` or holds a backslash is
+/// left to 404; media are files, served only as named.
+pub async fn check_address(request: Request, next: Next) -> Response {
     let length = request.uri().path().len() + request.uri().query().map_or(0, str::len);
     if length > MAX_URI_LENGTH {
         return AppError::UriTooLong.into_response();
     }
-    next.run(request).await
-}
-
-/// An address with a trailing slash answers 301 to the one without (`/lite/` →
-/// `/lite`, keeping the query), so every page has one address. Never to another host:
-/// an address that would become `//…` or holds a backslash is left to 404.
-pub async fn canonical_slash(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_read =
         request.method() == axum::http::Method::GET || request.method() == axum::http::Method::HEAD;
-    // Media are files: served as they are named, never redirected.
     if is_read && path.len() > 1 && path.ends_with('/') && !path.starts_with("/media/") {
         let trimmed = path.trim_end_matches('/');
         let safe = !trimmed.is_empty()

@@ -49,8 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
         .nest_service("/media", media)
-        .layer(middleware::from_fn(headers::canonical_slash))
-        .layer(middleware::from_fn(headers::limit_uri_length))
+        .layer(middleware::from_fn(headers::check_address))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             site::render_errors,
