@@ -17,7 +17,8 @@ struct Tally {
 }
 
 impl Tally {
-    async fn take(&mut self, state: &AppState, body: &[u8]) -> anyhow::Result<()> {
+    /// Applies one event's body, or keeps it unread; whether it could be read.
+    async fn take(&mut self, state: &AppState, body: &[u8]) -> anyhow::Result<bool> {
         self.read += 1;
         match kolokol_payments::parse_event(body) {
             Ok(event) => {
@@ -26,15 +27,16 @@ impl Tally {
                 } else {
                     self.known += 1;
                 }
+                Ok(true)
             }
             Err(e) => {
                 state
                     .keep_unread_event("stripe", body, &e.to_string())
                     .await?;
                 self.unread += 1;
+                Ok(false)
             }
         }
-        Ok(())
     }
 }
 
@@ -108,9 +110,7 @@ pub async fn replay(config: Config) -> anyhow::Result<()> {
     let kept = state.store.unread_payment_events(false).await?;
     let mut tally = Tally::default();
     for event in &kept {
-        let unread_before = tally.unread;
-        tally.take(&state, event.body.as_bytes()).await?;
-        if tally.unread == unread_before {
+        if tally.take(&state, event.body.as_bytes()).await? {
             state
                 .store
                 .mark_payment_event_read(&event.provider, &event.event_id, Utc::now())
