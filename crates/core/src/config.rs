@@ -48,17 +48,7 @@ impl ListenAddress {
         };
         let (host, port) = text.rsplit_once(':').ok_or_else(problem)?;
         let port: u16 = port.parse().map_err(|_| problem())?;
-        let name_ok = !host.is_empty()
-            && host.len() <= 253
-            && host.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            });
-        if !name_ok {
+        if !crate::staff::is_host_name(host, false) {
             return Err(problem());
         }
         Ok(Self {
@@ -216,7 +206,7 @@ pub struct RevenueConfig {
     pub snooze_days: u32,
     /// Smallest card gifts, as "CODE amount" (e.g. "USD 5"); currencies not named
     /// keep Stripe's documented minimum charge (or one whole unit).
-    pub minimums: Vec<String>,
+    pub minimums: Vec<crate::revenue::GiftMinimum>,
     /// Bank transfer instructions (IBAN, name, reference), shown as written.
     pub bank_transfer: String,
     /// `Name | address` lines for crypto-currency addresses.
@@ -269,9 +259,6 @@ impl RevenueConfig {
     pub fn validate(&self, demo: bool) -> Result<(), String> {
         if !self.currencies.contains(&self.currency) {
             return Err("revenue.currencies must include revenue.currency".into());
-        }
-        for entry in &self.minimums {
-            crate::revenue::parse_minimum(entry).map_err(|e| format!("revenue.minimums: {e}"))?;
         }
         if self.presets.is_empty() || self.presets.contains(&0) {
             return Err("revenue.presets needs amounts above zero".into());
@@ -509,7 +496,7 @@ pub fn redact_url(text: &str) -> String {
             .collect();
         url.query_pairs_mut().clear().extend_pairs(pairs);
     }
-    url.to_string().replace("%2A%2A%2A", "***")
+    url.to_string()
 }
 
 /// What readers see: the site's name, address, language, banner and notices.
@@ -745,6 +732,10 @@ mod tests {
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("kolokol:***@db"));
+        assert_eq!(
+            redact_url("postgres://db/kolokol?password=hunter2"),
+            "postgres://db/kolokol?password=***"
+        );
         for (url, secret) in [
             ("postgres://kolokol:p@ss:w@rd@db/kolokol", "ss:w"),
             ("postgres://db/kolokol?user=k&password=hunter2", "hunter2"),

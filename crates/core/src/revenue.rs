@@ -278,21 +278,43 @@ const STRIPE_MINIMUMS: [(&str, &str); 24] = [
     ("THB", "10.00"),
 ];
 
-/// Reads a configured minimum, `"USD 5"`.
-pub fn parse_minimum(entry: &str) -> Result<Money, String> {
-    let (code, amount) = entry
-        .trim()
-        .split_once(' ')
-        .ok_or_else(|| format!("{entry:?}: write a currency and an amount, like \"USD 5\""))?;
-    let currency = Currency::parse(code)?;
-    Money::parse(amount, currency).map_err(|e| format!("{entry:?}: {e}"))
+/// A configured smallest card gift, written `"USD 5"`; read once, with the
+/// configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct GiftMinimum(pub Money);
+
+impl GiftMinimum {
+    pub fn parse(entry: &str) -> Result<Self, String> {
+        let (code, amount) = entry
+            .trim()
+            .split_once(' ')
+            .ok_or_else(|| format!("{entry:?}: write a currency and an amount, like \"USD 5\""))?;
+        let currency = Currency::parse(code)?;
+        Money::parse(amount, currency)
+            .map(Self)
+            .map_err(|e| format!("{entry:?}: {e}"))
+    }
+}
+
+impl TryFrom<String> for GiftMinimum {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        Self::parse(&value)
+    }
+}
+
+impl From<GiftMinimum> for String {
+    fn from(value: GiftMinimum) -> String {
+        format!("{} {}", value.0.currency.code(), value.0.decimal())
+    }
 }
 
 /// The smallest card gift in `currency`: the configured one, else Stripe's.
-pub fn minimum_gift(currency: Currency, configured: &[String]) -> Money {
+pub fn minimum_gift(currency: Currency, configured: &[GiftMinimum]) -> Money {
     let configured = configured
         .iter()
-        .filter_map(|entry| parse_minimum(entry).ok())
+        .map(|m| m.0)
         .find(|m| m.currency == currency);
     configured.unwrap_or_else(|| {
         STRIPE_MINIMUMS
@@ -532,9 +554,11 @@ mod tests {
             1000,
             "one whole dinar"
         );
-        assert_eq!(minimum_gift(currency("USD"), &["USD 5".into()]).minor, 500);
-        assert!(parse_minimum("five dollars").is_err());
-        assert!(parse_minimum("XYZ 5").is_err());
+        let five = GiftMinimum::parse("USD 5").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(minimum_gift(currency("USD"), &[five]).minor, 500);
+        assert_eq!(String::from(five), "USD 5.00");
+        assert!(GiftMinimum::parse("five dollars").is_err());
+        assert!(GiftMinimum::parse("XYZ 5").is_err());
     }
 
     #[test]

@@ -84,6 +84,23 @@ pub struct Email(String);
 #[error("enter an e-mail address like name@example.org")]
 pub struct EmailError;
 
+/// Whether `host` is a host name: dot-separated labels of letters, digits and inner
+/// hyphens, 63 bytes each and 253 in all (with `unicode`, letters of any script too,
+/// as internationalised mail addresses have them).
+pub fn is_host_name(host: &str, unicode: bool) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || (unicode && !c.is_ascii()))
+        })
+}
+
 impl Email {
     pub fn parse(value: &str) -> Result<Self, EmailError> {
         let value = value.trim().to_lowercase();
@@ -96,15 +113,6 @@ impl Email {
         let atext = |c: char| {
             c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii()
         };
-        let label_ok = |label: &str| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
-        };
         let labels: Vec<&str> = domain.split('.').collect();
         let valid = !local.is_empty()
             && local.len() <= 64
@@ -113,7 +121,7 @@ impl Email {
                 .split('.')
                 .all(|atom| !atom.is_empty() && atom.chars().all(atext))
             && labels.len() >= 2
-            && labels.iter().all(|label| label_ok(label))
+            && is_host_name(domain, true)
             && labels
                 .last()
                 .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));

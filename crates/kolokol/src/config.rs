@@ -95,6 +95,7 @@ mod tests {
             ("[newsletter]\ndkim_algorithm = \"dsa\"\n", "dkim_algorithm"),
             ("[revenue]\nprovider = \"paypal\"\n", "provider"),
             ("[revenue]\ncurrency = \"XYZ\"\n", "currency"),
+            ("[revenue]\nminimums = [\"five dollars\"]\n", "minimums"),
             ("listen = \"localhost\"\n", "listen"),
         ] {
             std::fs::write(&file, text).unwrap();
