@@ -85,6 +85,17 @@ impl Running {
     }
 }
 
+/// The standard output of a command that must have succeeded (its standard error
+/// is the failure message otherwise).
+fn succeeded(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -190,11 +201,7 @@ async fn serve_reads_the_config_file_and_environment_overrides() {
         .arg(&config)
         .output()
         .unwrap();
-    assert!(
-        migrate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&migrate.stderr)
-    );
+    succeeded(&migrate);
     assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"));
 
     let mut server = Running::start(
@@ -287,11 +294,7 @@ fn theme_export_writes_an_editable_copy_and_never_overwrites() {
         .arg(&target)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     assert!(target.join("templates/article.html").is_file());
     assert!(target.join("assets/site.css").is_file());
     let again = Command::new(KOLOKOL)
@@ -336,11 +339,7 @@ fn operator_creates_the_first_admin_from_a_script() {
         child.wait_with_output().unwrap()
     };
     let created = add("anna@post.example", "admin", "correct horse battery staple");
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    succeeded(&created);
     assert!(
         String::from_utf8_lossy(&created.stdout)
             .contains("Created Anna Vetrova <anna@post.example> as admin")
@@ -394,11 +393,7 @@ fn export_site_writes_a_folder_and_an_archive() {
         .arg(&config)
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
         stdout.contains("Exported") && stdout.contains("Packed it into"),
@@ -730,12 +725,7 @@ async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
             .arg(&config)
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        succeeded(&output)
     };
     let first = tokio::task::spawn_blocking(run.clone()).await.unwrap();
     assert!(
