@@ -42,6 +42,8 @@ pub struct Section {
     pub slug: Slug,
     pub name: String,
     pub description: String,
+    /// Whether the site's menu lists it.
+    pub in_menu: bool,
 }
 
 /// A tag that cuts across sections.

@@ -10,6 +10,7 @@ pub mod revenue;
 pub mod settings;
 pub mod slug;
 pub mod staff;
+pub mod taxonomy;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
@@ -31,3 +32,4 @@ pub use revenue::{Currency, Frequency, Money};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
 pub use staff::{Email, Invitation, Role, User, UserId};
+pub use taxonomy::{Audit, SectionForm, SectionInput, SectionRecord, TagRecord};

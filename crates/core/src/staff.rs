@@ -63,6 +63,11 @@ impl Role {
         self >= Self::Editor
     }
 
+    /// May shape the site: sections, tags, author profiles, pages, the front page?
+    pub fn organises_the_site(self) -> bool {
+        self >= Self::Editor
+    }
+
     /// May manage staff, settings and money, and read the audit log?
     pub fn is_admin(self) -> bool {
         self == Self::Admin

@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
-use kolokol_core::{ArticleStatus, Correction, NewArticle, SiteConfig, Slug};
+use kolokol_core::{ArticleStatus, Correction, NewArticle, SectionForm, SiteConfig, Slug};
+use kolokol_operations::{self as operations, Actor};
 use kolokol_store::{DynStore, StoreError};
 use serde::Deserialize;
 
@@ -20,6 +21,8 @@ pub enum DemoError {
     Content(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the demo could not be loaded: {0}")]
+    Operation(#[from] operations::Error),
     #[error(transparent)]
     Image(#[from] images::ImageError),
     #[error("image generation stopped: {0}")]
@@ -159,26 +162,38 @@ pub async fn seed(
         return Ok(0);
     }
     let content = content()?;
+    // Everything goes through the same operations as the newsroom's own work, so
+    // the demo cannot show what a fresh install could not make.
+    let operator = Actor::Operator;
     let mut sections = Vec::new();
     for (position, text) in (1_i64..).zip(&content.section) {
-        sections.push(
-            store
-                .create_section(&text.slug, &text.name, &text.description, position)
-                .await?,
-        );
+        let form = SectionForm {
+            name: text.name.clone(),
+            slug: text.slug.to_string(),
+            description: text.description.clone(),
+            position: position.to_string(),
+            in_menu: "on".into(),
+        };
+        sections.push(operations::sections::create(store, operator, &form, now).await?);
     }
     let mut authors = Vec::new();
     for text in &content.author {
         authors.push(
-            store
-                .create_author(&text.slug, &text.name, &text.title, &text.bio)
-                .await?,
+            operations::archive::add_author(
+                store,
+                operator,
+                &text.slug,
+                &text.name,
+                &text.title,
+                &text.bio,
+            )
+            .await?,
         );
     }
     let tag_slugs: BTreeSet<&Slug> = content.article.iter().flat_map(|a| &a.tags).collect();
     let mut tags = Vec::new();
     for slug in tag_slugs {
-        tags.push(store.create_tag(slug, &tag_name(slug)).await?);
+        tags.push(operations::archive::add_tag(store, operator, slug, &tag_name(slug)).await?);
     }
 
     // Drawing and encoding the pictures is the slow part; do it off the async threads.
@@ -233,7 +248,8 @@ pub async fn seed(
             })
             .collect::<Result<Vec<_>, _>>()?;
         let published = now - Duration::hours(text.hours_ago);
-        let image_id = store.create_image(&image, published).await?;
+        let image_id =
+            operations::media::add(store, operator, &image, &text.headline, published).await?;
         let article = NewArticle {
             slug: Slug::from_title(&text.headline)
                 .map_err(|e| DemoError::Content(e.to_string()))?,
@@ -262,7 +278,7 @@ pub async fn seed(
                 })
                 .collect(),
         };
-        store.create_article(&article, published).await?;
+        operations::archive::add_article(store, operator, &article, published).await?;
         created += 1;
     }
     tracing::info!(articles = created, "demo newsroom loaded");

@@ -6,6 +6,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -150,7 +151,7 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
         (section.id, author.id),
         now,
     );
-    state.store.create_article(&article, now).await.unwrap();
+    state.store.add_article(&article, now).await.unwrap();
     state.content_changed().await;
     let updated = kolokol_export::export_site(&state, &deeper, |_, _| {})
         .await
@@ -234,7 +235,7 @@ async fn a_mirror_carries_its_protection_and_no_steered_link() {
     );
     let at = Utc::now() - chrono::Duration::minutes(1);
     let article = published(slug, "Night ferry", &body, (section, author), at);
-    state.store.create_article(&article, at).await.unwrap();
+    state.store.add_article(&article, at).await.unwrap();
     state.content_changed().await;
     let out = tempfile::tempdir().unwrap();
     kolokol_export::export_site(&state, out.path(), |_, _| {})

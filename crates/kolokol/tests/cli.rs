@@ -6,6 +6,7 @@
     reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
 )]
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -427,11 +428,11 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
     store.migrate().await.unwrap();
     let now = chrono::Utc::now();
     let section = store
-        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
         .await
         .unwrap();
     let article = store
-        .create_article(
+        .add_article(
             &NewArticle {
                 slug: Slug::parse("harbour-strike-ends").unwrap(),
                 headline: "The harbour strike ends after nine days".into(),

@@ -6,6 +6,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,11 +28,11 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
     store.migrate().await.unwrap();
     let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
     let section = store
-        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
         .await
         .unwrap();
     let article = store
-        .create_article(
+        .add_article(
             &NewArticle {
                 slug: Slug::parse("river-ferry-returns").unwrap(),
                 headline: "The river ferry returns".into(),

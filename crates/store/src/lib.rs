@@ -13,15 +13,16 @@ mod revenue;
 mod rows;
 mod sql;
 mod sqlite;
+mod taxonomy;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
-    Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, AuditEntry,
-    Author, EditableArticle, Email, Invitation, LibraryImage, NewArticle, NewImage, PageRequest,
-    Paginated, Revision, Role, Section, Slug, Tag, User, UserId,
+    Article, ArticleDraft, ArticleId, ArticleListing, ArticleStatus, ArticleSummary, Audit,
+    AuditEntry, Author, EditableArticle, Email, Invitation, LibraryImage, NewArticle, NewImage,
+    PageRequest, Paginated, Revision, Role, Section, Slug, Tag, User, UserId,
 };
 
 pub use error::StoreError;
@@ -31,6 +32,7 @@ pub use newsletter::{
 pub use postgres::PostgresStore;
 pub use revenue::RevenueStore;
 pub use sqlite::SqliteStore;
+pub use taxonomy::{SectionRemoval, TaxonomyStore};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +87,7 @@ pub struct SitemapEntry {
 /// "Now" is always passed in, never read inside a query, so that scheduled articles
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
-pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
+pub trait Store: NewsletterStore + RevenueStore + TaxonomyStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies pending schema migrations.
@@ -97,13 +99,6 @@ pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
     /// Whether any article exists at all (used to seed the demo only once).
     async fn has_articles(&self) -> Result<bool, StoreError>;
 
-    async fn create_section(
-        &self,
-        slug: &Slug,
-        name: &str,
-        description: &str,
-        position: i64,
-    ) -> Result<Section, StoreError>;
     async fn create_tag(&self, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
     async fn create_author(
         &self,
@@ -112,11 +107,18 @@ pub trait Store: NewsletterStore + RevenueStore + Send + Sync + 'static {
         title: &str,
         bio: &str,
     ) -> Result<Author, StoreError>;
-    async fn create_image(&self, image: &NewImage, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    /// Adds an image (and its renditions) to the library.
+    async fn create_image(
+        &self,
+        image: &NewImage,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
     /// Creates an article with its authors, tags and corrections, all or nothing.
     async fn create_article(
         &self,
         article: &NewArticle,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<ArticleId, StoreError>;
 

@@ -35,3 +35,5 @@ crate::sql::impl_store!(
 crate::newsletter::impl_newsletter_store!(PostgresStore, "BEGIN");
 
 crate::revenue::impl_revenue_store!(PostgresStore, "BEGIN");
+
+crate::taxonomy::impl_taxonomy_store!(PostgresStore, "BEGIN");

@@ -28,6 +28,7 @@ pub(crate) struct SectionRow {
     slug: String,
     name: String,
     description: String,
+    in_menu: i64,
 }
 
 impl SectionRow {
@@ -37,6 +38,7 @@ impl SectionRow {
             slug: slug(self.slug)?,
             name: self.name,
             description: self.description,
+            in_menu: self.in_menu != 0,
         })
     }
 }
@@ -148,6 +150,7 @@ pub(crate) struct SummaryRow {
     section_slug: String,
     section_name: String,
     section_description: String,
+    section_in_menu: i64,
     published_at: Option<i64>,
     updated_at: Option<i64>,
     modified_at: i64,
@@ -220,6 +223,7 @@ pub(crate) fn assemble_summaries(
                     slug: slug(row.section_slug)?,
                     name: row.section_name,
                     description: row.section_description,
+                    in_menu: row.section_in_menu != 0,
                 },
                 authors: authors_by_article.remove(&row.id).unwrap_or_default(),
                 hero,

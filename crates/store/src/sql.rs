@@ -6,7 +6,7 @@
 macro_rules! summary_select {
     () => {
         "SELECT a.id, a.slug, a.headline, a.dek, a.word_count, a.section_id, \
-         s.slug AS section_slug, s.name AS section_name, s.description AS section_description, \
+         s.slug AS section_slug, s.name AS section_name, s.description AS section_description, s.in_menu AS section_in_menu, \
          a.published_at, a.updated_at, a.modified_at, a.hero_image_id, a.hero_alt, \
          a.hero_caption, a.hero_credit, i.width AS image_width, i.height AS image_height, \
          i.path AS image_path \
@@ -288,34 +288,6 @@ macro_rules! impl_store {
                 Ok(found.is_some())
             }
 
-            async fn create_section(
-                &self,
-                slug: &kolokol_core::Slug,
-                name: &str,
-                description: &str,
-                position: i64,
-            ) -> Result<kolokol_core::Section, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sections (slug, name, description, position) \
-                     VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(slug.as_str())
-                .bind(name)
-                .bind(description)
-                .bind(position)
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(kolokol_core::Section {
-                    id,
-                    slug: slug.clone(),
-                    name: name.to_owned(),
-                    description: description.to_owned(),
-                })
-            }
-
             async fn create_tag(
                 &self,
                 slug: &kolokol_core::Slug,
@@ -358,6 +330,7 @@ macro_rules! impl_store {
             async fn create_image(
                 &self,
                 image: &kolokol_core::NewImage,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<i64, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -385,6 +358,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(id)
             }
@@ -392,6 +366,7 @@ macro_rules! impl_store {
             async fn create_article(
                 &self,
                 article: &kolokol_core::NewArticle,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<kolokol_core::ArticleId, StoreError> {
                 let words = i64::try_from(kolokol_core::article::word_count(&article.body_markdown))
@@ -451,13 +426,14 @@ macro_rules! impl_store {
                     .await?;
                 }
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(kolokol_core::ArticleId(id))
             }
 
             async fn sections(&self) -> Result<Vec<kolokol_core::Section>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::SectionRow>(
-                    "SELECT id, slug, name, description FROM sections ORDER BY position, name",
+                    "SELECT id, slug, name, description, in_menu FROM sections ORDER BY position, name",
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -471,7 +447,7 @@ macro_rules! impl_store {
                 slug: &kolokol_core::Slug,
             ) -> Result<Option<kolokol_core::Section>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::SectionRow>(
-                    "SELECT id, slug, name, description FROM sections WHERE slug = $1",
+                    "SELECT id, slug, name, description, in_menu FROM sections WHERE slug = $1",
                 )
                 .bind(slug.as_str())
                 .fetch_optional(&self.pool)

@@ -46,3 +46,5 @@ crate::sql::impl_store!(
 crate::newsletter::impl_newsletter_store!(SqliteStore, "BEGIN IMMEDIATE");
 
 crate::revenue::impl_revenue_store!(SqliteStore, "BEGIN IMMEDIATE");
+
+crate::taxonomy::impl_taxonomy_store!(SqliteStore, "BEGIN IMMEDIATE");

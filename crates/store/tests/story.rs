@@ -10,6 +10,7 @@ use kolokol_core::{
     ArticleStatus, Correction, ImageVariant, NewArticle, NewImage, PageNumber, PageRequest, Slug,
 };
 use kolokol_store::{ArticleFilter, AttemptDecision, Backend, DynStore, StoreError};
+use kolokol_testkit::fixtures::Fixtures;
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
@@ -59,16 +60,14 @@ async fn newsroom_story(store: DynStore) {
     let version_before = store.content_version().await.unwrap();
 
     let politics = store
-        .create_section(&slug("politics"), "Politics", "Power", 1)
+        .add_section(&slug("politics"), "Politics", "Power", 1)
         .await
         .unwrap();
     let culture = store
-        .create_section(&slug("culture"), "Culture", "Arts", 2)
+        .add_section(&slug("culture"), "Culture", "Arts", 2)
         .await
         .unwrap();
-    let duplicate = store
-        .create_section(&slug("politics"), "Again", "", 3)
-        .await;
+    let duplicate = store.add_section(&slug("politics"), "Again", "", 3).await;
     assert!(
         matches!(duplicate, Err(StoreError::Conflict(_))),
         "{duplicate:?}"
@@ -110,7 +109,7 @@ async fn newsroom_story(store: DynStore) {
             },
         ],
     };
-    let image_id = store.create_image(&image, at(1)).await.unwrap();
+    let image_id = store.add_image(&image, at(1)).await.unwrap();
     let library = store.images(10).await.unwrap();
     assert_eq!(library.len(), 1);
     assert_eq!(
@@ -140,7 +139,7 @@ async fn newsroom_story(store: DynStore) {
         created_at: at(4),
         body: "We misspelled a name.".into(),
     }];
-    store.create_article(&lead, at(3)).await.unwrap();
+    store.add_article(&lead, at(3)).await.unwrap();
 
     let mut same_tags = article(
         "same-tags",
@@ -149,9 +148,9 @@ async fn newsroom_story(store: DynStore) {
         vec![courts.id, exile.id],
     );
     same_tags.published_at = Some(at(2));
-    store.create_article(&same_tags, at(2)).await.unwrap();
+    store.add_article(&same_tags, at(2)).await.unwrap();
     store
-        .create_article(
+        .add_article(
             &article("same-section", politics.id, vec![anna.id], vec![]),
             at(1),
         )
@@ -159,16 +158,16 @@ async fn newsroom_story(store: DynStore) {
         .unwrap();
     let mut draft = article("a-draft", politics.id, vec![anna.id], vec![courts.id]);
     draft.status = ArticleStatus::Draft;
-    store.create_article(&draft, at(1)).await.unwrap();
+    store.add_article(&draft, at(1)).await.unwrap();
     let mut scheduled = article("scheduled", politics.id, vec![anna.id], vec![]);
     scheduled.published_at = Some(at(20));
-    store.create_article(&scheduled, at(1)).await.unwrap();
+    store.add_article(&scheduled, at(1)).await.unwrap();
 
     // A failed article creation leaves nothing behind: the slug is still free afterwards.
     let broken = article("half-written", politics.id, vec![anna.id, 999_999], vec![]);
-    assert!(store.create_article(&broken, at(1)).await.is_err());
+    assert!(store.add_article(&broken, at(1)).await.is_err());
     store
-        .create_article(
+        .add_article(
             &article("half-written", politics.id, vec![anna.id], vec![]),
             at(1),
         )
@@ -386,7 +385,7 @@ async fn staff_story(store: DynStore) {
     use kolokol_core::{ArticleId, Email, Role};
     store.migrate().await.unwrap();
     let section = store
-        .create_section(&slug("news"), "News", "", 1)
+        .add_section(&slug("news"), "News", "", 1)
         .await
         .unwrap();
 
@@ -910,15 +909,15 @@ async fn newsletter_story(store: DynStore) {
         .await
         .unwrap();
     let section = store
-        .create_section(&slug("news"), "News", "", 1)
+        .add_section(&slug("news"), "News", "", 1)
         .await
         .unwrap();
     let first = store
-        .create_article(&article("one", section.id, vec![], vec![]), at(1))
+        .add_article(&article("one", section.id, vec![], vec![]), at(1))
         .await
         .unwrap();
     let second = store
-        .create_article(&article("two", section.id, vec![], vec![]), at(1))
+        .add_article(&article("two", section.id, vec![], vec![]), at(1))
         .await
         .unwrap();
     let mut draft = IssueDraft {

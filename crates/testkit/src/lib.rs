@@ -8,6 +8,7 @@
 //! nothing.
 
 pub mod dkim;
+pub mod fixtures;
 
 use std::fs;
 use std::io::Write;

@@ -107,6 +107,23 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// An operation's refusal: a role that may not is a 403, a missing subject a 404, a
+/// form's problems (when the handler did not show them beside the fields) a 400.
+impl From<kolokol_operations::Error> for AppError {
+    fn from(error: kolokol_operations::Error) -> Self {
+        match error {
+            kolokol_operations::Error::Forbidden(what) => {
+                Self::Forbidden(format!("Your role does not allow you to {what}."))
+            }
+            kolokol_operations::Error::NotFound => Self::NotFound,
+            kolokol_operations::Error::Invalid(errors) => {
+                Self::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))
+            }
+            kolokol_operations::Error::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<ThemeError> for AppError {
     fn from(error: ThemeError) -> Self {
         Self::Internal(error.to_string())

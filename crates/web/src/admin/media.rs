@@ -143,10 +143,7 @@ pub async fn upload(
         }
     };
     let now = Utc::now();
-    let id = state.store.create_image(&image, now).await?;
-    state
-        .store
-        .record_audit(Some(staff.user.id), "media.upload", &name, &image.path, now)
-        .await?;
+    let actor = kolokol_operations::Actor::Staff(&staff.user);
+    let id = kolokol_operations::media::add(&state.store, actor, &image, &name, now).await?;
     Ok(see_other(&format!("/admin/media?uploaded={id}")))
 }

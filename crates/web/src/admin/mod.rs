@@ -9,6 +9,7 @@ mod media;
 mod newsletter;
 pub mod password;
 mod revenue;
+mod sections;
 mod settings;
 mod staff;
 pub(crate) mod two_factor;
@@ -64,6 +65,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
+        .route(
+            "/admin/sections",
+            get(sections::list).post(sections::create),
+        )
+        .route(
+            "/admin/sections/{id}",
+            get(sections::edit).post(sections::save),
+        )
+        .route("/admin/sections/{id}/delete", post(sections::delete))
+        .route("/admin/tags", get(sections::tags))
+        .route(
+            "/admin/tags/{id}",
+            get(sections::tag).post(sections::change_tag),
+        )
         .route("/admin/settings", get(settings::form).post(settings::save))
         .route(
             "/admin/newsletter",

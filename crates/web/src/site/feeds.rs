@@ -106,7 +106,12 @@ pub async fn list_feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let format = Format::from_file(&file).ok_or(AppError::NotFound)?;
-    let list = resolve_list(&state, ListKind::from_path(&kind)?, &slug).await?;
+    let list_kind = ListKind::from_path(&kind)?;
+    let list = match resolve_list(&state, list_kind, &slug).await {
+        Ok(list) => list,
+        Err(AppError::NotFound) => return super::moved_list(&state, list_kind, &slug, &file).await,
+        Err(other) => return Err(other),
+    };
     let title = format!("{} — {}", list.title, state.site().title);
     let (home, description, filter) = (list.path, list.description, list.filter);
     let path = format!("/{kind}/{slug}/{file}");

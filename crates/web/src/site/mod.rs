@@ -11,6 +11,7 @@ mod supporters;
 pub mod views;
 
 use axum::Router;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kolokol_core::{PageNumber, Slug};
 use kolokol_render::urls;
@@ -137,6 +138,34 @@ impl ListKind {
             _ => Err(AppError::NotFound),
         }
     }
+}
+
+/// A permanent redirect when the section or tag at `slug` was renamed or merged:
+/// `rest` follows the new slug (a feed's file name). Relative, so it also works
+/// behind a path prefix.
+async fn moved_list(
+    state: &AppState,
+    kind: ListKind,
+    slug: &str,
+    rest: &str,
+) -> Result<Response, AppError> {
+    let old = slug_from_path(slug)?;
+    let current = match kind {
+        ListKind::Section => state.store.section_redirect(&old).await?,
+        ListKind::Tag => state.store.tag_redirect(&old).await?,
+        ListKind::Author => None,
+    };
+    let current = current.ok_or(AppError::NotFound)?;
+    let location = if rest.is_empty() {
+        current.to_string()
+    } else {
+        format!("../{current}/{rest}")
+    };
+    Ok((
+        axum::http::StatusCode::MOVED_PERMANENTLY,
+        [(axum::http::header::LOCATION, location)],
+    )
+        .into_response())
 }
 
 /// What a list page or list feed is a list of.

@@ -305,8 +305,11 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let kind = ListKind::from_path(&kind)?;
     let page = page_from_query(query.as_deref())?;
-    let spec = resolve_list(&state, kind, &slug).await?;
-    list_page(state, spec, page, &headers).await
+    match resolve_list(&state, kind, &slug).await {
+        Ok(spec) => list_page(state, spec, page, &headers).await,
+        Err(AppError::NotFound) => super::moved_list(&state, kind, &slug, "").await,
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn archive(

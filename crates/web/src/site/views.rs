@@ -38,6 +38,7 @@ impl<'a> SiteView<'a> {
             banned_notice: &site.banned_notice,
             sections: sections
                 .iter()
+                .filter(|s| s.in_menu)
                 .map(|s| Link {
                     name: s.name.clone(),
                     url: urls::section(s.slug.as_str()),

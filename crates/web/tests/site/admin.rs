@@ -1,6 +1,7 @@
 //! The newsroom admin, as reporters and editors use it over HTTP.
 
 use kolokol_core::{ArticleStatus, Role, Slug};
+use kolokol_testkit::fixtures::Fixtures;
 
 use crate::common::{STAFF_PASSWORD, StaffSession, TestApp, hidden_value, select, text_of};
 
@@ -8,7 +9,7 @@ async fn newsroom() -> (TestApp, i64) {
     let app = TestApp::empty().await;
     let section = app
         .store
-        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
         .await
         .unwrap();
     (app, section.id)

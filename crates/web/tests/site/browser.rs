@@ -2,6 +2,7 @@
 //! demo and checks what a person sees. Needs `chromium` and `chromium-driver`
 //! (`.ci/run` installs them); without them the test fails and says so.
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -300,7 +301,7 @@ async fn a_reader_in_a_real_browser_sees_the_article() {
 async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
     let app = TestApp::empty().await;
     app.store
-        .create_section(&kolokol_core::Slug::parse("news").unwrap(), "News", "", 1)
+        .add_section(&kolokol_core::Slug::parse("news").unwrap(), "News", "", 1)
         .await
         .unwrap();
     let email = kolokol_core::Email::parse("editor@bell.example").unwrap();

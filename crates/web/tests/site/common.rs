@@ -10,6 +10,7 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -235,7 +236,7 @@ impl TestApp {
             Some(section) => section,
             None => self
                 .store
-                .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+                .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
                 .await
                 .unwrap(),
         };
@@ -274,10 +275,7 @@ impl TestApp {
             seo_description: String::new(),
             corrections: vec![],
         };
-        self.store
-            .create_article(&article, published)
-            .await
-            .unwrap();
+        self.store.add_article(&article, published).await.unwrap();
         slug
     }
 }

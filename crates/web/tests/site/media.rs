@@ -1,5 +1,6 @@
 //! The media library: uploads checked by content, renditions on the public pages.
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::io::Cursor;
 
 use kolokol_core::{Role, Slug};
@@ -45,7 +46,7 @@ async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
     let app = TestApp::empty().await;
     let section = app
         .store
-        .create_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
         .await
         .unwrap();
     let reporter = app.sign_in(Role::Author, "Photo Reporter").await;

@@ -1,0 +1,52 @@
+//! What arrives finished rather than written in the editor: articles with their
+//! dates, authors and pictures, as the demo loader (and importers) bring them.
+
+use chrono::{DateTime, Utc};
+use kolokol_core::{ArticleId, Author, NewArticle, Slug, Tag};
+use kolokol_store::{DynStore, StoreError};
+
+use crate::{Actor, Error};
+
+/// Adds a finished article (published or not, with its own dates).
+pub async fn add_article(
+    store: &DynStore,
+    actor: Actor<'_>,
+    article: &NewArticle,
+    now: DateTime<Utc>,
+) -> Result<ArticleId, Error> {
+    actor.require(|role| role.organises_the_site(), "add finished articles")?;
+    let audit = actor
+        .audit("article.import", &article.headline)
+        .detail(article.slug.as_str());
+    match store.create_article(article, &audit, now).await {
+        Err(StoreError::Conflict(_)) => Err(Error::field(
+            "slug",
+            format!("Another article already uses the address {}.", article.slug),
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// Adds a byline.
+pub async fn add_author(
+    store: &DynStore,
+    actor: Actor<'_>,
+    slug: &Slug,
+    name: &str,
+    title: &str,
+    bio: &str,
+) -> Result<Author, Error> {
+    actor.require(|role| role.organises_the_site(), "add authors")?;
+    Ok(store.create_author(slug, name, title, bio).await?)
+}
+
+/// Adds a tag (the editor creates them by name as articles are saved).
+pub async fn add_tag(
+    store: &DynStore,
+    actor: Actor<'_>,
+    slug: &Slug,
+    name: &str,
+) -> Result<Tag, Error> {
+    actor.require(|role| role.organises_the_site(), "add tags")?;
+    Ok(store.create_tag(slug, name).await?)
+}

@@ -1,0 +1,80 @@
+//! Every action of the newsroom, the readers and the operator, one function each.
+//!
+//! An operation takes the store, the [`Actor`] and "now"; it checks the actor may do
+//! it, validates the input, writes the change together with its audit entry (one
+//! transaction, in the store), and answers with a typed result or an [`Error`] that
+//! says what to tell the user. The admin's handlers, the command line and the demo
+//! loader all call these, so whatever the demo builds a fresh install can build too.
+
+pub mod archive;
+pub mod media;
+pub mod sections;
+pub mod tags;
+
+use kolokol_core::{Audit, FieldErrors, Role, User, UserId};
+use kolokol_store::StoreError;
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// A signed-in staff member, held to their role.
+    Staff(&'a User),
+    /// The person running the server, at the command line (or the demo loader they
+    /// started): may do anything, and is recorded without a name.
+    Operator,
+}
+
+impl Actor<'_> {
+    /// The account the audit log names.
+    pub fn user_id(&self) -> Option<UserId> {
+        match self {
+            Self::Staff(user) => Some(user.id),
+            Self::Operator => None,
+        }
+    }
+
+    /// Refuses unless the actor's role allows it; `what` completes "You may not …".
+    pub fn require(&self, allowed: impl FnOnce(Role) -> bool, what: &str) -> Result<(), Error> {
+        match self {
+            Self::Staff(user) if !allowed(user.role) => Err(Error::Forbidden(what.to_owned())),
+            _ => Ok(()),
+        }
+    }
+
+    /// The audit entry for `action` on `subject`, made by this actor.
+    pub fn audit(&self, action: &'static str, subject: impl Into<String>) -> Audit {
+        Audit::new(self.user_id(), action, subject)
+    }
+}
+
+/// Why an operation did not happen; nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The actor's role does not allow it; the text completes "You may not …".
+    #[error("you may not {0}")]
+    Forbidden(String),
+    /// What it was to be done to does not exist (any more).
+    #[error("not found")]
+    NotFound,
+    /// The input has problems, a message for each field.
+    #[error("the form has problems: {0:?}")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl Error {
+    /// One field's problem.
+    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::from([(name, message.into())]))
+    }
+}

@@ -1,0 +1,305 @@
+//! Sections and tags in the newsroom: extract the form, call the operation, show
+//! the page again with its messages or go on to the next one.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::{FieldErrors, SectionForm};
+use kolokol_operations::{self as operations, Actor};
+use minijinja::context;
+
+use super::{Editors, Staff, StaffForm, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+const WHAT: &str = "change the site's sections and tags";
+
+fn section_form(form: &super::FormData) -> SectionForm {
+    SectionForm {
+        name: form.get("name").into(),
+        slug: form.get("slug").into(),
+        description: form.get("description").into(),
+        position: form.get("position").into(),
+        in_menu: form.get("in_menu").into(),
+    }
+}
+
+/// The notice a `?done=…` query asks for.
+fn notice(query: Option<&str>) -> Option<&'static str> {
+    match query? {
+        "done=created" => Some("Section created."),
+        "done=saved" => Some("Section saved."),
+        "done=deleted" => Some("Section deleted."),
+        "done=renamed" => Some("Tag saved."),
+        "done=merged" => Some("Tags merged."),
+        "done=tag-deleted" => Some("Tag deleted."),
+        _ => None,
+    }
+}
+
+/// The sections page: every section, and the form for a new one.
+async fn sections_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    form: &SectionForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let sections = state.store.section_records().await?;
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/sections.html",
+        context! { sections, form, errors, notice },
+    )
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let form = SectionForm {
+        in_menu: "on".into(),
+        ..SectionForm::default()
+    };
+    let notice = notice(query.as_deref());
+    sections_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let form = section_form(&submitted);
+    let actor = Actor::Staff(&staff.user);
+    match operations::sections::create(&state.store, actor, &form, Utc::now()).await {
+        Ok(_) => {
+            state.content_changed().await;
+            Ok(see_other("/admin/sections?done=created"))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            sections_page(&state, &staff, status, &form, &errors, None).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// One section's page: its form, and deleting it.
+async fn section_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    status: StatusCode,
+    form: Option<&SectionForm>,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let section = operations::sections::existing(&state.store, id).await?;
+    let others: Vec<_> = state
+        .store
+        .section_records()
+        .await?
+        .into_iter()
+        .filter(|s| s.id != id)
+        .collect();
+    let form = form
+        .cloned()
+        .unwrap_or_else(|| SectionForm::from_record(&section));
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/section.html",
+        context! {
+            section, form, errors, others,
+            public_url => kolokol_render::urls::section(section.slug.as_str()),
+        },
+    )
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    section_page(
+        &state,
+        &staff,
+        id,
+        StatusCode::OK,
+        None,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let form = section_form(&submitted);
+    let actor = Actor::Staff(&staff.user);
+    match operations::sections::update(&state.store, actor, id, &form, Utc::now()).await {
+        Ok(()) => {
+            state.content_changed().await;
+            Ok(see_other("/admin/sections?done=saved"))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            section_page(&state, &staff, id, status, Some(&form), &errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let move_to = match submitted.get("move_to") {
+        "" => None,
+        value => Some(value.parse::<i64>().map_err(|_| {
+            AppError::BadRequest("Choose the section to move the articles to from the list.".into())
+        })?),
+    };
+    let actor = Actor::Staff(&staff.user);
+    match operations::sections::delete(&state.store, actor, id, move_to, Utc::now()).await {
+        Ok(()) => {
+            state.content_changed().await;
+            Ok(see_other("/admin/sections?done=deleted"))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            section_page(&state, &staff, id, status, None, &errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Every tag with its count; each links to its own page.
+pub async fn tags(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let tags = state.store.tag_records().await?;
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/tags.html",
+        context! { tags, notice => notice(query.as_deref()) },
+    )
+}
+
+/// One tag's page: rename, merge into another, delete.
+async fn tag_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    status: StatusCode,
+    sent: Option<(&str, &str)>,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let tag = operations::tags::existing(&state.store, id).await?;
+    let others: Vec<_> = state
+        .store
+        .tag_records()
+        .await?
+        .into_iter()
+        .filter(|t| t.id != id)
+        .collect();
+    let (name, slug) = sent.unwrap_or((&tag.name, tag.slug.as_str()));
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/tag.html",
+        context! {
+            form => context! { name, slug }, errors, others,
+            public_url => kolokol_render::urls::tag(tag.slug.as_str()), tag,
+        },
+    )
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    tag_page(
+        &state,
+        &staff,
+        id,
+        StatusCode::OK,
+        None,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// Renames, merges or deletes a tag, as the pressed button says.
+pub async fn change_tag(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, form) = sent.into_parts();
+    let actor = Actor::Staff(&staff.user);
+    let now = Utc::now();
+    let store = &state.store;
+    let (result, done) = match form.get("action") {
+        "rename" => (
+            operations::tags::rename(store, actor, id, form.get("name"), form.get("slug"), now)
+                .await,
+            "renamed",
+        ),
+        "merge" => {
+            let into = form.get("into").parse::<i64>().map_err(|_| {
+                AppError::BadRequest("Choose the tag to merge into from the list.".into())
+            })?;
+            (
+                operations::tags::merge(store, actor, id, into, now).await,
+                "merged",
+            )
+        }
+        "delete" => (
+            operations::tags::delete(store, actor, id, now).await,
+            "tag-deleted",
+        ),
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    };
+    match result {
+        Ok(()) => {
+            state.content_changed().await;
+            Ok(see_other(&format!("/admin/tags?done={done}")))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let sent = Some((form.get("name"), form.get("slug")));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            tag_page(&state, &staff, id, status, sent, &errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
