@@ -619,6 +619,43 @@ async fn every_admin_route_as_every_role() {
         ),
         ("GET", "/admin/staff".into(), vec![], [403, 403, 403, 200]),
         (
+            "GET",
+            "/admin/sections".into(),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "GET",
+            format!("/admin/sections/{section}"),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/sections".into(),
+            vec![("name", "")],
+            [403, 403, 422, 422],
+        ),
+        (
+            "POST",
+            format!("/admin/sections/{section}"),
+            vec![("name", "")],
+            [403, 403, 422, 422],
+        ),
+        (
+            "POST",
+            "/admin/sections/999999/delete".into(),
+            vec![],
+            [403, 403, 404, 404],
+        ),
+        ("GET", "/admin/tags".into(), vec![], [403, 403, 200, 200]),
+        (
+            "POST",
+            "/admin/tags/999999".into(),
+            vec![("action", "delete")],
+            [403, 403, 404, 404],
+        ),
+        (
             "POST",
             "/admin/staff/invite".into(),
             vec![

@@ -176,6 +176,8 @@ async fn pages_pass_automated_wcag_checks() {
         .await
         .unwrap();
     let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let section = app.store.section_records().await.unwrap()[0].id;
+    let tag = app.store.tag_records().await.unwrap()[0].id;
     let axe_user = app
         .store
         .user_for_login(&email)
@@ -199,6 +201,10 @@ async fn pages_pass_automated_wcag_checks() {
         format!("/admin/articles/{article}/revisions"),
         "/admin/audit".to_owned(),
         "/admin/staff".to_owned(),
+        "/admin/sections".to_owned(),
+        format!("/admin/sections/{section}"),
+        "/admin/tags".to_owned(),
+        format!("/admin/tags/{tag}"),
         "/admin/settings".to_owned(),
         "/admin/media".to_owned(),
         "/admin/two-factor".to_owned(),

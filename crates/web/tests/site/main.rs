@@ -17,6 +17,7 @@ mod media;
 mod newsletter;
 mod pages;
 mod reach;
+mod sections;
 mod security;
 mod support;
 mod two_factor;

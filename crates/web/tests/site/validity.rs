@@ -62,6 +62,8 @@ async fn every_kind_of_page_is_valid_html() {
         .sign_in(kolokol_core::Role::Admin, "Validity Checker")
         .await;
     let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let section = app.store.section_records().await.unwrap()[0].id;
+    let tag = app.store.tag_records().await.unwrap()[0].id;
     let (draft_issue, _) = app.newsletter_issue(staff.user.id, false).await;
     let (sent_issue, number) = app.newsletter_issue(staff.user.id, true).await;
     let number = number.unwrap();
@@ -123,6 +125,10 @@ async fn every_kind_of_page_is_valid_html() {
         ),
         ("admin-audit", "/admin/audit".to_owned()),
         ("admin-staff", "/admin/staff".to_owned()),
+        ("admin-sections", "/admin/sections".to_owned()),
+        ("admin-section", format!("/admin/sections/{section}")),
+        ("admin-tags", "/admin/tags".to_owned()),
+        ("admin-tag", format!("/admin/tags/{tag}")),
         ("admin-settings", "/admin/settings".to_owned()),
         ("admin-media", "/admin/media".to_owned()),
         ("admin-two-factor", "/admin/two-factor".to_owned()),

@@ -1,0 +1,347 @@
+//! Sections and tags as the newsroom reshapes them, told to both backends.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "the story is test code: a failed unwrap is a failed test"
+)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use kolokol_core::{
+    ArticleStatus, Audit, NewArticle, PageNumber, PageRequest, SectionInput, Slug, UserId,
+};
+use kolokol_store::{ArticleFilter, DynStore, SectionRemoval, StoreError};
+use kolokol_testkit::fixtures::Fixtures;
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap()
+}
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap()
+}
+
+fn input(slug_text: &str, name: &str, position: i64, in_menu: bool) -> SectionInput {
+    SectionInput {
+        slug: slug(slug_text),
+        name: name.into(),
+        description: format!("All about {name}"),
+        position,
+        in_menu,
+    }
+}
+
+fn article(slug_text: &str, section_id: i64, tag_ids: Vec<i64>) -> NewArticle {
+    NewArticle {
+        slug: slug(slug_text),
+        headline: format!("Headline of {slug_text}"),
+        dek: String::new(),
+        body_markdown: "Some words.".into(),
+        dateline: String::new(),
+        section_id,
+        author_ids: vec![],
+        tag_ids,
+        status: ArticleStatus::Published,
+        published_at: Some(at(1)),
+        updated_at: None,
+        hero_image_id: None,
+        hero_alt: String::new(),
+        hero_caption: String::new(),
+        hero_credit: String::new(),
+        seo_title: String::new(),
+        seo_description: String::new(),
+        corrections: vec![],
+    }
+}
+
+async fn count(store: &DynStore, filter: ArticleFilter) -> u64 {
+    store
+        .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 10), at(20))
+        .await
+        .unwrap()
+        .total
+}
+
+async fn taxonomy_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let email = kolokol_core::Email::parse("editor@newsroom.example").unwrap();
+    let editor: UserId = store
+        .create_user(&email, "Editor", kolokol_core::Role::Editor, "hash", at(1))
+        .await
+        .unwrap()
+        .id;
+    let audit = |action: &'static str, subject: &str| Audit::new(Some(editor), action, subject);
+    let audits = |store: DynStore| async move { store.audit_log(100).await.unwrap() };
+
+    // Sections are made, listed in menu order, and one can stay out of the menu.
+    let news = store
+        .insert_section(
+            &input("news", "News", 2, true),
+            &audit("section.create", "News"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let opinion = store
+        .insert_section(
+            &input("opinion", "Opinion", 1, false),
+            &audit("section.create", "Opinion"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    assert!(!opinion.in_menu);
+    let records = store.section_records().await.unwrap();
+    let names: Vec<_> = records.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Opinion", "News"]);
+    assert!(!store.sections().await.unwrap()[0].in_menu);
+    // The change and its audit entry are one: both are there.
+    let log = audits(store.clone()).await;
+    assert_eq!(log[0].action, "section.create");
+    assert_eq!(log[0].subject, "Opinion");
+    // A taken address is a conflict, and nothing is written (no audit entry either).
+    let taken = store
+        .insert_section(
+            &input("news", "Again", 3, true),
+            &audit("section.create", "Again"),
+            at(1),
+        )
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(audits(store.clone()).await.len(), log.len());
+    assert_eq!(store.section_records().await.unwrap().len(), 2);
+
+    let freedom = store.create_tag(&slug("freedom"), "Freedom").await.unwrap();
+    let liberty = store.create_tag(&slug("liberty"), "Liberty").await.unwrap();
+    let courts = store.create_tag(&slug("courts"), "Courts").await.unwrap();
+    store
+        .add_article(
+            &article("one", news.id, vec![freedom.id, liberty.id]),
+            at(1),
+        )
+        .await
+        .unwrap();
+    store
+        .add_article(&article("two", news.id, vec![liberty.id, courts.id]), at(1))
+        .await
+        .unwrap();
+    store
+        .add_article(&article("three", opinion.id, vec![]), at(1))
+        .await
+        .unwrap();
+
+    // Renaming a section moves its address and leaves the old one redirecting.
+    let version = store.content_version().await.unwrap();
+    store
+        .update_section(
+            news.id,
+            &input("world", "World", 2, true),
+            &audit("section.update", "World"),
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert!(store.content_version().await.unwrap() > version);
+    assert!(
+        store
+            .section_by_slug(&slug("news"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.section_redirect(&slug("news")).await.unwrap(),
+        Some(slug("world"))
+    );
+    // Renamed again, both old addresses lead to the newest.
+    store
+        .update_section(
+            news.id,
+            &input("world-news", "World news", 2, true),
+            &audit("section.update", "World news"),
+            at(2),
+        )
+        .await
+        .unwrap();
+    for old in ["news", "world"] {
+        assert_eq!(
+            store.section_redirect(&slug(old)).await.unwrap(),
+            Some(slug("world-news")),
+            "{old}"
+        );
+    }
+    // Taking an old address for another section ends its redirect.
+    store
+        .update_section(
+            opinion.id,
+            &input("news", "Opinion", 1, false),
+            &audit("section.update", "Opinion"),
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.section_redirect(&slug("news")).await.unwrap(), None);
+    // Renaming onto a live section's address is a conflict.
+    let clash = store
+        .update_section(
+            opinion.id,
+            &input("world-news", "Opinion", 1, false),
+            &audit("section.update", "Opinion"),
+            at(2),
+        )
+        .await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+
+    // A section with articles is deleted only by moving them; its addresses follow.
+    let removal = store
+        .delete_section(news.id, None, &audit("section.delete", "World news"), at(3))
+        .await
+        .unwrap();
+    assert_eq!(removal, SectionRemoval::HasArticles(2));
+    assert_eq!(store.section_records().await.unwrap().len(), 2);
+    let removal = store
+        .delete_section(
+            news.id,
+            Some(opinion.id),
+            &audit("section.delete", "World news"),
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(removal, SectionRemoval::Deleted);
+    let records = store.section_records().await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].articles, 3);
+    for old in ["world", "world-news"] {
+        assert_eq!(
+            store.section_redirect(&slug(old)).await.unwrap(),
+            Some(slug("news")),
+            "{old}"
+        );
+    }
+    // Moving to a section that does not exist changes nothing.
+    let missing = store
+        .delete_section(opinion.id, Some(9999), &audit("section.delete", "x"), at(3))
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    assert_eq!(store.section_records().await.unwrap().len(), 1);
+    // An empty section goes at once.
+    let empty = store
+        .insert_section(
+            &input("empty", "Empty", 5, true),
+            &audit("section.create", "Empty"),
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .delete_section(empty.id, None, &audit("section.delete", "Empty"), at(3))
+            .await
+            .unwrap(),
+        SectionRemoval::Deleted
+    );
+
+    // Tags list with their counts; renaming leaves a redirect.
+    let tags = store.tag_records().await.unwrap();
+    let counts: Vec<_> = tags.iter().map(|t| (t.name.as_str(), t.articles)).collect();
+    assert_eq!(counts, [("Courts", 1), ("Freedom", 1), ("Liberty", 2)]);
+    store
+        .rename_tag(
+            freedom.id,
+            "Press freedom",
+            &slug("press-freedom"),
+            &audit("tag.rename", "Press freedom"),
+            at(4),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.tag_redirect(&slug("freedom")).await.unwrap(),
+        Some(slug("press-freedom"))
+    );
+    let clash = store
+        .rename_tag(
+            freedom.id,
+            "Courts",
+            &slug("courts"),
+            &audit("tag.rename", "Courts"),
+            at(4),
+        )
+        .await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+
+    // Merging moves the articles (once each) and the addresses, and removes the tag.
+    store
+        .merge_tags(
+            liberty.id,
+            freedom.id,
+            &audit("tag.merge", "Press freedom"),
+            at(5),
+        )
+        .await
+        .unwrap();
+    let tags = store.tag_records().await.unwrap();
+    let counts: Vec<_> = tags.iter().map(|t| (t.name.as_str(), t.articles)).collect();
+    assert_eq!(counts, [("Courts", 1), ("Press freedom", 2)]);
+    let freedom_filter = ArticleFilter {
+        tag_id: Some(freedom.id),
+        ..Default::default()
+    };
+    assert_eq!(count(&store, freedom_filter).await, 2);
+    for old in ["liberty", "freedom"] {
+        assert_eq!(
+            store.tag_redirect(&slug(old)).await.unwrap(),
+            Some(slug("press-freedom")),
+            "{old}"
+        );
+    }
+    // Merging a tag into itself changes nothing.
+    store
+        .merge_tags(freedom.id, freedom.id, &audit("tag.merge", "x"), at(5))
+        .await
+        .unwrap();
+    assert_eq!(store.tag_records().await.unwrap().len(), 2);
+
+    // Deleting takes the tag off its articles; the articles stay.
+    store
+        .delete_tag(courts.id, &audit("tag.delete", "Courts"), at(6))
+        .await
+        .unwrap();
+    assert_eq!(store.tag_records().await.unwrap().len(), 1);
+    assert_eq!(count(&store, ArticleFilter::default()).await, 3);
+    assert!(matches!(
+        store
+            .delete_tag(courts.id, &audit("tag.delete", "Courts"), at(6))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    let actions: Vec<_> = audits(store.clone())
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("section.")).count(),
+        8,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("tag.")).count(),
+        3,
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_taxonomy_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("taxonomy.db").display());
+    taxonomy_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_taxonomy_story() {
+    let url = kolokol_testkit::postgres_database("taxonomy").await;
+    taxonomy_story(kolokol_store::connect(&url).await.unwrap()).await;
+}

@@ -1,0 +1,260 @@
+//! Sections and tags, made and reshaped in the newsroom, as a new site's editor does
+//! it from an empty database.
+
+use kolokol_core::Role;
+
+use crate::common::{StaffSession, TestApp, select, text_of};
+
+fn page(html: &str) -> scraper::Html {
+    scraper::Html::parse_document(html)
+}
+
+/// Creates a section through the form; returns its id from the list.
+async fn create(staff: &StaffSession, fields: &[(&str, &str)]) -> i64 {
+    let response = staff.post("/admin/sections", fields).await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.headers()["location"],
+        "/admin/sections?done=created"
+    );
+    let name = fields.iter().find(|(k, _)| *k == "name").unwrap().1;
+    let list = page(&staff.get("/admin/sections").await.text().await.unwrap());
+    let link = select(&list, "table.listing a[href^='/admin/sections/']")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == name)
+        .unwrap_or_else(|| panic!("{name} is not listed"));
+    let href = link.value().attr("href").unwrap();
+    href.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn an_editor_sets_up_sections_on_an_empty_site_and_old_addresses_keep_working() {
+    let app = TestApp::empty().await;
+    let editor = app.sign_in(Role::Editor, "Vera Editor").await;
+
+    // An empty site says what sections are for, and the editor has nothing to choose.
+    let empty = page(&editor.get("/admin/sections").await.text().await.unwrap());
+    assert!(text_of(&empty, "main").contains("no sections yet"));
+    let editor_page = editor
+        .get("/admin/articles/new")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(select(&page(&editor_page), "select#section option[value='1']").is_empty());
+
+    // A bad form comes back with a message beside each field, and nothing is made.
+    let refused = editor
+        .post(
+            "/admin/sections",
+            &[("name", ""), ("slug", "Not Good"), ("position", "first")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let refused = page(&refused.text().await.unwrap());
+    for field in ["name", "slug", "position"] {
+        assert!(
+            !text_of(&refused, &format!("#{field}-error")).is_empty(),
+            "{field}"
+        );
+    }
+    assert!(app.store.section_records().await.unwrap().is_empty());
+
+    // Sections made from names alone (Cyrillic transliterated), in menu order.
+    let politics = create(
+        &editor,
+        &[("name", "Политика"), ("position", "2"), ("in_menu", "on")],
+    )
+    .await;
+    let world = create(
+        &editor,
+        &[
+            ("name", "World"),
+            ("slug", "world"),
+            ("position", "1"),
+            ("description", "News from everywhere else"),
+            ("in_menu", "on"),
+        ],
+    )
+    .await;
+    let archive = create(&editor, &[("name", "Archive notes"), ("position", "3")]).await;
+    let taken = editor
+        .post(
+            "/admin/sections",
+            &[("name", "World again"), ("slug", "world")],
+        )
+        .await;
+    assert_eq!(taken.status(), 422);
+    assert!(
+        text_of(&page(&taken.text().await.unwrap()), "#slug-error")
+            .contains("Another section already uses this address")
+    );
+
+    // The site's menu lists those in the menu, in order; the hidden one still has its page.
+    let home = page(&app.get("/").await.text().await.unwrap());
+    let menu: Vec<String> = select(&home, "nav.sections a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    // (The archive of everything closes the menu.)
+    assert_eq!(menu, ["World", "Политика", "Archive"]);
+    assert_eq!(app.get("/sections/politika").await.status(), 200);
+    assert_eq!(app.get("/sections/archive-notes").await.status(), 200);
+
+    // An article goes into a section the newsroom made, and is published.
+    let author = editor.user.author_id.unwrap().to_string();
+    let saved = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "Border crossings reopen"),
+                ("body", "The crossings opened at dawn."),
+                ("section", &world.to_string()),
+                ("authors", &author),
+                ("tags", "Borders, Travel"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let article_path = location(&saved).split('?').next().unwrap().to_owned();
+    let published = editor
+        .post(
+            &format!("{article_path}/publication"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(published.status(), 303);
+
+    // Renaming the section moves it; the old address (and its feed) answer 301.
+    let renamed = editor
+        .post(
+            &format!("/admin/sections/{world}"),
+            &[
+                ("name", "The world"),
+                ("slug", "the-world"),
+                ("position", "1"),
+                ("in_menu", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 303);
+    let old = app.get("/sections/world").await;
+    assert_eq!(old.status(), 301);
+    assert_eq!(location(&old), "the-world");
+    let old_feed = app.get("/sections/world/feed.xml").await;
+    assert_eq!(old_feed.status(), 301);
+    assert_eq!(location(&old_feed), "../the-world/feed.xml");
+    let list = page(&app.get("/sections/the-world").await.text().await.unwrap());
+    assert!(text_of(&list, "main").contains("Border crossings reopen"));
+    assert_eq!(app.get("/sections/never-was").await.status(), 404);
+
+    // A section with articles is not deleted until they have somewhere to go.
+    let refused = editor
+        .post(&format!("/admin/sections/{world}/delete"), &[])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        text_of(&page(&refused.text().await.unwrap()), ".error-summary")
+            .contains("still holds 1 article")
+    );
+    let moved = editor
+        .post(
+            &format!("/admin/sections/{world}/delete"),
+            &[("move_to", &politics.to_string())],
+        )
+        .await;
+    assert_eq!(moved.status(), 303);
+    let gone = app.get("/sections/the-world").await;
+    assert_eq!(gone.status(), 301);
+    assert_eq!(location(&gone), "politika");
+    let list = page(&app.get("/sections/politika").await.text().await.unwrap());
+    assert!(text_of(&list, "main").contains("Border crossings reopen"));
+    // An empty one goes at once.
+    let deleted = editor
+        .post(&format!("/admin/sections/{archive}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(app.get("/sections/archive-notes").await.status(), 404);
+
+    // Tags: listed with counts, renamed (old address redirects), merged, deleted.
+    let tags = page(&editor.get("/admin/tags").await.text().await.unwrap());
+    let rows: Vec<String> = select(&tags, "table.listing tbody tr")
+        .iter()
+        .map(|r| {
+            r.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(rows, ["Borders /tags/borders 1", "Travel /tags/travel 1"]);
+    let records = app.store.tag_records().await.unwrap();
+    let (borders, travel) = (records[0].id, records[1].id);
+    let renamed = editor
+        .post(
+            &format!("/admin/tags/{borders}"),
+            &[
+                ("action", "rename"),
+                ("name", "Border crossings"),
+                ("slug", ""),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 303);
+    let old = app.get("/tags/borders").await;
+    assert_eq!(old.status(), 301);
+    assert_eq!(location(&old), "border-crossings");
+    let merged = editor
+        .post(
+            &format!("/admin/tags/{travel}"),
+            &[("action", "merge"), ("into", &borders.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status(), 303);
+    assert_eq!(location(&app.get("/tags/travel").await), "border-crossings");
+    let deleted = editor
+        .post(&format!("/admin/tags/{borders}"), &[("action", "delete")])
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(app.get("/tags/border-crossings").await.status(), 404);
+    assert!(app.store.tag_records().await.unwrap().is_empty());
+
+    // Every change is in the audit log, by name.
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    let audit = page(&admin.get("/admin/audit").await.text().await.unwrap());
+    let log = text_of(&audit, "main");
+    for action in [
+        "section.create",
+        "section.update",
+        "section.delete",
+        "tag.rename",
+        "tag.merge",
+        "tag.delete",
+    ] {
+        assert!(log.contains(action), "{action} missing from the audit log");
+    }
+    assert!(log.contains("Vera Editor"));
+}
+
+#[tokio::test]
+async fn authors_and_contributors_cannot_reshape_the_site() {
+    let app = TestApp::empty().await;
+    for role in [Role::Contributor, Role::Author] {
+        let staff = app.sign_in(role, &format!("A {role}")).await;
+        assert_eq!(staff.get("/admin/sections").await.status(), 403);
+        assert_eq!(staff.get("/admin/tags").await.status(), 403);
+        let refused = staff
+            .post("/admin/sections", &[("name", "Mine"), ("in_menu", "on")])
+            .await;
+        assert_eq!(refused.status(), 403);
+        let nav = page(&staff.get("/admin").await.text().await.unwrap());
+        assert!(select(&nav, "a[href='/admin/sections']").is_empty());
+    }
+    assert!(app.store.section_records().await.unwrap().is_empty());
+}
