@@ -196,7 +196,9 @@ pub struct RevenueConfig {
     pub statement_descriptor: String,
     /// The newsroom's currency: the goal and the meter are in it.
     pub currency: crate::revenue::Currency,
-    /// What it costs a month, in major units of `currency` (e.g. 10000).
+    /// What it costs a month, in major units of `currency` (e.g. 10000); 0, the
+    /// default, means no goal is set: the meter then shows no "of …" line, so a new
+    /// site never announces a goal nobody chose.
     pub monthly_goal: u32,
     /// Currencies readers may give in; the first is preselected.
     pub currencies: Vec<crate::revenue::Currency>,
@@ -224,7 +226,7 @@ impl Default for RevenueConfig {
             stripe_api_base: "https://api.stripe.com".into(),
             statement_descriptor: String::new(),
             currency: crate::revenue::Currency::USD,
-            monthly_goal: 10_000,
+            monthly_goal: 0,
             currencies: vec![crate::revenue::Currency::USD, crate::revenue::Currency::EUR],
             presets: vec![5, 10, 25, 50],
             snooze_days: 14,
@@ -610,7 +612,7 @@ impl Default for Banner {
     fn default() -> Self {
         Self {
             enabled: true,
-            text: "We run without ads or owners. This newsroom costs $10,000 a month; readers like you fill the gap.".into(),
+            text: "We run without ads or owners. Readers like you keep this newsroom going.".into(),
             button: "Support us".into(),
             link: "/support".into(),
         }
@@ -641,6 +643,16 @@ impl Default for BannedNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_site_names_no_sum_it_was_never_given() {
+        assert_eq!(RevenueConfig::default().monthly_goal, 0);
+        let banner = Banner::default().text;
+        assert!(
+            !banner.chars().any(|c| c.is_ascii_digit() || c == '$'),
+            "{banner}"
+        );
+    }
 
     #[test]
     fn the_demo_payment_provider_is_only_for_the_demo() {

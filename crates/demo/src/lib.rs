@@ -94,6 +94,10 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
         timezone: "Europe/Riga".into(),
         ..SiteConfig::default()
     };
+    site.banner.text = format!(
+        "We run without ads or owners. This newsroom costs ${},000 a month; readers like you fill the gap.",
+        DEMO_MONTHLY_GOAL / 1000
+    );
     site.banned_notice.enabled = true;
     site.banned_notice.text =
         "This site is blocked in Veldoria. Our full-text feeds keep working where the site does not.".into();
@@ -101,6 +105,9 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
     site.banned_notice.link = "/feed.xml".into();
     Ok(site)
 }
+
+/// What the demo newsroom says it costs a month, in dollars.
+pub const DEMO_MONTHLY_GOAL: u32 = 10_000;
 
 /// The demo's staff account; the password is public, so the demo is for trying
 /// Kolokol out on your own machine, not for the internet.

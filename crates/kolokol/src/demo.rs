@@ -38,6 +38,7 @@ pub(crate) async fn demo(
         revenue: kolokol_core::RevenueConfig {
             provider: kolokol_core::config::PaymentProviderKind::Demo,
             statement_descriptor: "NB MEDIA".into(),
+            monthly_goal: kolokol_demo::DEMO_MONTHLY_GOAL,
             bank_transfer: "Northern Bell Media Foundation\nIBAN: LV00 DEMO 0000 0000 0000 0 (demo)\nReference: your initials and \"NB\"".into(),
             crypto: vec!["Bitcoin | bc1qdemo0000000000000000000000000000000000".into()],
             ..kolokol_core::RevenueConfig::default()

@@ -85,7 +85,8 @@ const METER_SECONDS: u64 = 5;
 #[derive(Debug, Serialize)]
 pub struct FundingView {
     pub raised: String,
-    pub goal: String,
+    /// None until the newsroom sets a monthly goal.
+    pub goal: Option<String>,
     pub percent: u32,
     pub recurring: String,
     pub once: String,
@@ -143,7 +144,7 @@ impl AppState {
         };
         let view = FundingView {
             raised: Money::new(funding.total_minor(), currency).display(),
-            goal: Money::new(goal, currency).display(),
+            goal: (goal > 0).then(|| Money::new(goal, currency).display()),
             percent,
             recurring: Money::new(funding.recurring_minor, currency).display(),
             once: Money::new(funding.once_this_month_minor, currency).display(),

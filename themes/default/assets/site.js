@@ -64,7 +64,7 @@ document.addEventListener("change", function (event) {
       if (!m) return;
       days = m.snooze_days || days;
       var meter = banner.querySelector(".banner-meter");
-      if (meter) {
+      if (meter && m.goal) {
         meter.textContent = m.raised + " of " + m.goal + " this month (" + m.percent + "%)";
         meter.hidden = false;
       }

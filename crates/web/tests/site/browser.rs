@@ -536,6 +536,7 @@ async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
 async fn a_reader_gives_monthly_from_the_banner_and_can_snooze_it() {
     let app = TestApp::with_revenue(kolokol_core::RevenueConfig {
         provider: kolokol_core::config::PaymentProviderKind::Demo,
+        monthly_goal: 10_000,
         ..kolokol_core::RevenueConfig::default()
     })
     .await;

@@ -270,3 +270,25 @@ async fn without_a_card_provider_the_support_page_offers_no_amounts_to_pay() {
     let html = paying.html("/support").await;
     assert!(!select(&html, "form.support-form input[name=amount]").is_empty());
 }
+
+#[tokio::test]
+async fn a_new_site_announces_no_goal_until_the_newsroom_sets_one() {
+    // (The banner's default words name no sum either: see the config's unit tests.)
+    let app = TestApp::empty().await;
+    let support = app.html("/support").await;
+    assert!(select(&support, ".funding progress").is_empty());
+    assert!(text_of(&support, ".funding").contains("given this month"));
+    let meter: serde_json::Value =
+        serde_json::from_str(&app.text("/support/meter.json").await).unwrap();
+    assert_eq!(meter["goal"], serde_json::Value::Null);
+
+    let with_goal = TestApp::with_revenue(kolokol_core::RevenueConfig {
+        monthly_goal: 4_000,
+        currency: kolokol_core::Currency::EUR,
+        ..kolokol_core::RevenueConfig::default()
+    })
+    .await;
+    let support = with_goal.html("/support").await;
+    assert!(text_of(&support, ".funding").contains("of €4,000"));
+    assert_eq!(select(&support, ".funding progress").len(), 1);
+}

@@ -29,6 +29,7 @@ async fn a_reader_gives_monthly_through_the_demo_checkout() {
         bank_transfer: "IBAN LV00 TEST 0000\nReference: NB".into(),
         crypto: vec!["Bitcoin | bc1qtestaddress".into()],
         links: vec!["Elsewhere | https://platform.example/bell".into()],
+        monthly_goal: 10_000,
         ..RevenueConfig::default()
     })
     .await;
