@@ -77,7 +77,7 @@ pub(crate) async fn demo(
         "The newsroom is at http://{listen}/admin: sign in as {} with the password {password} (demo only).",
         kolokol_demo::DEMO_EDITOR_EMAIL,
     );
-    serve_with(config, store).await
+    serve_with(config, store, None).await
 }
 
 /// Gives the demo a past issue of the newsletter, so its archive and "Preview" link

@@ -208,8 +208,8 @@ fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { config } => {
-            let config = config::load(config.as_deref())?;
-            serve::serve(config).await
+            let file = config;
+            serve::serve(config::load(file.as_deref())?, file.as_deref()).await
         }
         Command::Demo {
             listen,

@@ -9,14 +9,16 @@ use tokio::net::TcpListener;
 use crate::newsletter::newsletter_delivery;
 use crate::open_store;
 
-pub(crate) async fn serve(config: Config) -> anyhow::Result<()> {
+/// Serves the site configured in `file` (or by the environment alone).
+pub(crate) async fn serve(config: Config, file: Option<&std::path::Path>) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
-    serve_with(config, store).await
+    serve_with(config, store, file).await
 }
 
 pub(crate) async fn serve_with(
     config: Config,
     store: kolokol_store::DynStore,
+    file: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     tracing::info!(config = ?config, "starting");
     let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
@@ -59,12 +61,36 @@ pub(crate) async fn serve_with(
         "Kolokol is serving {} at http://{address}/ (Ctrl-C to stop)",
         config.site.title
     );
+    if let Some(advice) = first_run_advice(&state.store, file).await? {
+        println!("{advice}");
+    }
     kolokol_web::serve(listener, state, &config.server, shutdown).await?;
     println!("Stopped.");
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
+/// What to do first on a site without an admin: how to make one. None once an
+/// enabled admin account exists.
+async fn first_run_advice(
+    store: &kolokol_store::DynStore,
+    config_file: Option<&std::path::Path>,
+) -> anyhow::Result<Option<String>> {
+    let disabled = store.disabled_users().await?;
+    let has_admin = store
+        .users()
+        .await?
+        .iter()
+        .any(|u| u.role.is_admin() && !disabled.contains(&u.id));
+    if has_admin {
+        return Ok(None);
+    }
+    let config = config_file.map_or(String::new(), |f| format!(" --config {}", f.display()));
+    Ok(Some(format!(
+        "No admin account yet. Create the first one (the password is asked for), then sign in at /admin:\n  \
+         kolokol user create{config} --role admin --email you@your-newsroom.example --name \"Your Name\""
+    )))
+}
+
 /// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
 /// future is first polled, so a stop sent the moment the server says it is serving is
 /// never missed (and never kills the process uncleanly).

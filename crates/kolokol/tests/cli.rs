@@ -213,6 +213,14 @@ async fn serve_reads_the_config_file_and_environment_overrides() {
             .env("KOLOKOL_SITE__TAGLINE", "Set from the environment"),
     );
     server.wait_for("Kolokol is serving Riga Evening Post");
+    // A site without an admin says how to make one, naming this configuration file.
+    server.wait_for("No admin account yet");
+    let advice = server.wait_for("kolokol user create");
+    assert!(
+        advice.contains(&format!("--config {}", config.display()))
+            && advice.contains("--role admin"),
+        "{advice}"
+    );
     let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
     assert_eq!(status, 200);
     assert!(front.contains("Riga Evening Post") && front.contains("Set from the environment"));

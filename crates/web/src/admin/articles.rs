@@ -64,13 +64,95 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
             public_url: kolokol_render::urls::article(a.slug.as_str()),
         })
         .collect();
+    let setup = if rows.is_empty() && staff.user.role.is_admin() {
+        Some(setup_steps(&state).await?)
+    } else {
+        None
+    };
     admin_page(
         &state,
         Some(&staff),
         StatusCode::OK,
         "admin/articles.html",
-        context! { articles => rows },
+        context! { articles => rows, setup },
     )
+}
+
+/// One thing a new site needs, whether it is done, and where to do it.
+#[derive(Debug, Serialize)]
+struct SetupStep {
+    title: &'static str,
+    done: bool,
+    /// What is set now, or what to do.
+    status: String,
+    /// A newsroom page, or None when it is set in the configuration file.
+    link: Option<&'static str>,
+}
+
+/// What a new site's admin sets up before the first article: the newsroom's home
+/// lists it until something is written.
+async fn setup_steps(state: &AppState) -> Result<Vec<SetupStep>, AppError> {
+    let site = state.site();
+    let sections = state.store.sections().await?.len();
+    let staff = state.store.users().await?.len();
+    let revenue = &state.revenue().config;
+    let named = site.title != kolokol_core::SiteConfig::default().title;
+    Ok(vec![
+        SetupStep {
+            title: "Name the site",
+            done: named,
+            status: format!("Now: {}", site.title),
+            link: Some("/admin/settings"),
+        },
+        SetupStep {
+            title: "Language and time zone",
+            done: true,
+            status: format!(
+                "Now: {}, {}; schedules and dates follow the zone",
+                site.language, site.timezone
+            ),
+            link: Some("/admin/settings"),
+        },
+        SetupStep {
+            title: "Create the first sections",
+            done: sections > 0,
+            status: match sections {
+                0 => "Every article belongs to a section; there are none yet".into(),
+                n => format!("{n} so far"),
+            },
+            link: Some("/admin/sections"),
+        },
+        SetupStep {
+            title: "Monthly goal and currency",
+            done: revenue.monthly_goal > 0,
+            status: if revenue.monthly_goal > 0 {
+                format!("{} {} a month", revenue.monthly_goal, revenue.currency)
+            } else {
+                "Not set: readers see no goal. Set revenue.monthly_goal and revenue.currency \
+                 in the configuration file"
+                    .into()
+            },
+            link: None,
+        },
+        SetupStep {
+            title: "Outgoing mail",
+            done: state.mailer.is_some(),
+            status: if state.mailer.is_some() {
+                "Set up".into()
+            } else {
+                "Not set: invitations and newsletters cannot be mailed. Set mail.smtp_url \
+                 in the configuration file"
+                    .into()
+            },
+            link: None,
+        },
+        SetupStep {
+            title: "Invite your colleagues",
+            done: staff > 1,
+            status: format!("{staff} account{}", if staff == 1 { "" } else { "s" }),
+            link: Some("/admin/staff"),
+        },
+    ])
 }
 
 /// The editor page, for a new article (`article` = None) or an existing one.

@@ -258,3 +258,62 @@ async fn authors_and_contributors_cannot_reshape_the_site() {
     }
     assert!(app.store.section_records().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_new_sites_admin_is_shown_what_to_set_up_until_the_first_article() {
+    let app = TestApp::empty().await;
+    let admin = app.sign_in(Role::Admin, "First Admin").await;
+    let steps = |html: &str| -> Vec<(String, String)> {
+        let home = page(html);
+        select(&home, ".setup-steps li")
+            .iter()
+            .map(|li| {
+                let text: String = li.text().collect();
+                let state = li.value().attr("class").unwrap().to_owned();
+                (text.split_whitespace().collect::<Vec<_>>().join(" "), state)
+            })
+            .collect()
+    };
+    let first = steps(&admin.get("/admin").await.text().await.unwrap());
+    let find = |steps: &[(String, String)], title: &str| {
+        steps
+            .iter()
+            .find(|(text, _)| text.starts_with(title))
+            .unwrap_or_else(|| panic!("{title} not listed in {steps:?}"))
+            .clone()
+    };
+    assert_eq!(find(&first, "Create the first sections").1, "to-do");
+    assert_eq!(find(&first, "Monthly goal and currency").1, "to-do");
+    assert!(
+        find(&first, "Monthly goal and currency")
+            .0
+            .contains("revenue.monthly_goal")
+    );
+    assert_eq!(find(&first, "Outgoing mail").1, "to-do");
+    let home = page(&admin.get("/admin").await.text().await.unwrap());
+    assert_eq!(
+        select(&home, ".setup-steps a[href='/admin/sections']").len(),
+        1
+    );
+
+    let section = create(&admin, &[("name", "News"), ("in_menu", "on")]).await;
+    let later = steps(&admin.get("/admin").await.text().await.unwrap());
+    assert_eq!(find(&later, "Create the first sections").1, "done");
+
+    // Editors are not shown the admin's list; once something is written it is gone.
+    let editor = app.sign_in(Role::Editor, "An Editor").await;
+    assert!(steps(&editor.get("/admin").await.text().await.unwrap()).is_empty());
+    let author = admin.user.author_id.unwrap().to_string();
+    let saved = admin
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "First"),
+                ("section", &section.to_string()),
+                ("authors", &author),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert!(steps(&admin.get("/admin").await.text().await.unwrap()).is_empty());
+}

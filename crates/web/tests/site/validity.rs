@@ -110,6 +110,15 @@ async fn every_kind_of_page_is_valid_html() {
         .unwrap();
     std::fs::write(dir.path().join("admin-form-errors.html"), failed_form).unwrap();
     files.push(dir.path().join("admin-form-errors.html"));
+    // A new site's newsroom home, with its list of what to set up.
+    let fresh = TestApp::empty().await;
+    let first_admin = fresh
+        .sign_in(kolokol_core::Role::Admin, "First Admin")
+        .await;
+    let setup = first_admin.get("/admin").await.text().await.unwrap();
+    assert!(setup.contains("setup-steps"));
+    std::fs::write(dir.path().join("admin-setup.html"), setup).unwrap();
+    files.push(dir.path().join("admin-setup.html"));
     for (name, path) in [
         ("admin-login", "/admin/login".to_owned()),
         ("admin-articles", "/admin".to_owned()),
