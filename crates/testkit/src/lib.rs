@@ -7,6 +7,7 @@
 //! test fails and says what to install: a storage test that silently skipped would prove
 //! nothing.
 
+pub mod browser;
 pub mod dkim;
 pub mod fixtures;
 

@@ -63,8 +63,17 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    // A new section goes to the end of the menu unless placed otherwise.
+    let last = state
+        .store
+        .section_records()
+        .await?
+        .iter()
+        .map(|s| s.position)
+        .max();
     let form = SectionForm {
         in_menu: "on".into(),
+        position: last.map_or(1, |p| p + 1).to_string(),
         ..SectionForm::default()
     };
     let notice = notice(query.as_deref());

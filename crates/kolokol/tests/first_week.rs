@@ -1,0 +1,248 @@
+//! A real newsroom's first day, from an empty database: the operator creates the
+//! admin at the command line, and the admin, in Chromium, sets the site up, creates
+//! a section, uploads a picture, writes and publishes an article with it, and reads
+//! it on the public site. Nothing is loaded behind the product's back.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
+)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use kolokol_testkit::browser::{connect, start_driver};
+
+use process::{KOLOKOL, Running, free_port, succeeded};
+
+mod process;
+
+const PASSWORD: &str = "a long first password";
+
+/// Saves what the browser shows, for people to look at (target/screenshots).
+async fn screenshot(browser: &Client, name: &str) {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join(name), browser.screenshot().await.unwrap()).unwrap();
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    let field = browser.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text(browser: &Client, css: &str) -> String {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("kolokol.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\n\n[site]\nbase_url = \"http://127.0.0.1:{port}\"\ntimezone = \"Europe/Riga\"\n",
+            dir.path().join("data").display()
+        ),
+    )
+    .unwrap();
+
+    // The operator creates the first admin from the command line.
+    let mut create = Command::new(KOLOKOL)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "lead@bell.example",
+            "--role",
+            "admin",
+            "--name",
+            "Marta Lead",
+            "--config",
+        ])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(create.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    succeeded(&create.wait_with_output().unwrap());
+    let mut server = Running::start(
+        Command::new(KOLOKOL)
+            .arg("serve")
+            .arg("--config")
+            .arg(&config),
+    );
+    server.wait_for("Kolokol is serving");
+    let site = format!("http://127.0.0.1:{port}");
+
+    // A picture to upload, drawn here.
+    let picture = dir.path().join("harbour.jpg");
+    image::RgbImage::from_fn(1200, 800, |x, y| {
+        image::Rgb([(x / 5) as u8, (y / 4) as u8, 140])
+    })
+    .save(&picture)
+    .unwrap();
+
+    let driver = start_driver();
+    let browser = connect(&driver).await;
+    browser.goto(&format!("{site}/admin")).await.unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("lead@bell.example")
+        .await
+        .unwrap();
+    type_into(&browser, "#password", PASSWORD).await;
+    click(&browser, "form button[type=submit]").await;
+
+    // The newsroom's home says what to set up first.
+    assert!(
+        text(&browser, ".setup")
+            .await
+            .contains("Create the first sections")
+    );
+    screenshot(&browser, "first-week-setup.png").await;
+
+    // Name the site in Settings.
+    click(&browser, ".setup-steps a[href='/admin/settings']").await;
+    let title = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#title"))
+        .await
+        .unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("The Riga Bell").await.unwrap();
+    click(
+        &browser,
+        "form.article-form button[type=submit], form button.primary",
+    )
+    .await;
+    assert!(text(&browser, ".notice").await.contains("aved"));
+
+    // The first section.
+    browser
+        .goto(&format!("{site}/admin/sections"))
+        .await
+        .unwrap();
+    type_into(&browser, "#name", "Investigations").await;
+    type_into(
+        &browser,
+        "#description",
+        "What they would rather we did not find.",
+    )
+    .await;
+    click(&browser, "form.article-form button.primary").await;
+    assert_eq!(text(&browser, ".notice").await, "Section created.");
+    screenshot(&browser, "first-week-sections.png").await;
+
+    // A picture for the library.
+    browser.goto(&format!("{site}/admin/media")).await.unwrap();
+    browser
+        .find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(picture.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "form.upload button[type=submit]").await;
+    text(&browser, ".notice").await;
+
+    // The article, with the picture and the section, published.
+    browser
+        .goto(&format!("{site}/admin/articles/new"))
+        .await
+        .unwrap();
+    type_into(
+        &browser,
+        "#headline",
+        "The harbour contracts nobody tendered",
+    )
+    .await;
+    type_into(
+        &browser,
+        "#dek",
+        "Three firms, one owner, eleven contracts.",
+    )
+    .await;
+    type_into(
+        &browser,
+        "#body",
+        "Eleven harbour contracts went to three firms that share one owner.",
+    )
+    .await;
+    let section = browser.find(Locator::Css("#section")).await.unwrap();
+    section.select_by_label("Investigations").await.unwrap();
+    browser
+        .execute("document.querySelector('details').open = true;", vec![])
+        .await
+        .unwrap();
+    let hero = browser.find(Locator::Css("#hero_image")).await.unwrap();
+    hero.select_by_index(1).await.unwrap();
+    type_into(&browser, "#hero_alt", "The harbour's cranes at dusk").await;
+    click(&browser, ".article-form button[type=submit]").await;
+    assert_eq!(text(&browser, ".notice").await, "Saved.");
+    click(&browser, "button[value=publish]").await;
+    assert_eq!(text(&browser, ".notice").await, "Published.");
+
+    // Readers find it on the front page, in its section, with its picture.
+    browser.goto(&format!("{site}/")).await.unwrap();
+    assert!(
+        text(&browser, "nav.sections")
+            .await
+            .contains("Investigations")
+    );
+    browser
+        .find(Locator::LinkText("The harbour contracts nobody tendered"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&browser, "h1").await,
+        "The harbour contracts nobody tendered"
+    );
+    let loaded = browser
+        .execute(
+            "const img = document.querySelector('figure.hero img');
+             return img.decode().then(() => img.naturalWidth);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(loaded.as_u64().unwrap() > 0, "the hero picture loads");
+    assert!(browser.title().await.unwrap().contains("The Riga Bell"));
+    screenshot(&browser, "first-week-article.png").await;
+    browser.close().await.unwrap();
+    server.terminate();
+}
