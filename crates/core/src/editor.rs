@@ -59,6 +59,17 @@ pub struct ArticleForm {
     pub seo_description: String,
 }
 
+/// Puts tag names in the one order drafts, revisions and the store agree on (by
+/// name, ignoring case), so that saving an article without touching its tags never
+/// reads as a change of them.
+pub fn sort_tags(tags: &mut [String]) {
+    tags.sort_by(|a, b| {
+        a.to_lowercase()
+            .cmp(&b.to_lowercase())
+            .then_with(|| a.cmp(b))
+    });
+}
+
 /// Messages keyed by field name, shown next to each field.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
@@ -134,13 +145,14 @@ impl ArticleForm {
                 None
             }
         };
-        let tags: Vec<String> = dedup(
+        let mut tags: Vec<String> = dedup(
             self.tags
                 .split(',')
                 .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|t| !t.is_empty())
                 .collect(),
         );
+        sort_tags(&mut tags);
         if tags.len() > MAX_TAGS {
             errors.insert("tags", format!("Use at most {MAX_TAGS} tags."));
         }
@@ -316,7 +328,7 @@ mod tests {
             "the slug comes from the headline"
         );
         assert_eq!(draft.author_ids, [3, 4]);
-        assert_eq!(draft.tags, ["Exile", "rail travel", "exile"]);
+        assert_eq!(draft.tags, ["Exile", "exile", "rail travel"]);
         assert_eq!(draft.body_markdown, "Text\nmore");
         assert_eq!(
             ArticleForm::from_draft(&draft).validate().unwrap(),

@@ -326,9 +326,11 @@ impl EditableRow {
     pub(crate) fn into_editable(
         self,
         author_ids: Vec<i64>,
-        tags: Vec<String>,
+        mut tags: Vec<String>,
         corrections: Vec<Correction>,
     ) -> Result<kolokol_core::EditableArticle, StoreError> {
+        // The database's collation may order names differently from the editor.
+        kolokol_core::editor::sort_tags(&mut tags);
         Ok(kolokol_core::EditableArticle {
             id: ArticleId(self.id),
             draft: kolokol_core::ArticleDraft {

@@ -650,13 +650,16 @@ pub async fn correct(
 /// A revision as text, for comparing two of them line by line.
 fn revision_text(revision: &Revision) -> String {
     let d = &revision.draft;
+    // Revisions saved before tags had one order compare by their names alone.
+    let mut tags = d.tags.clone();
+    kolokol_core::editor::sort_tags(&mut tags);
     format!(
         "Headline: {}\nDek: {}\nSlug: {}\nDateline: {}\nTags: {}\n\n{}\n",
         d.headline,
         d.dek,
         d.slug,
         d.dateline,
-        d.tags.join(", "),
+        tags.join(", "),
         d.body_markdown
     )
 }

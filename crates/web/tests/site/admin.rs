@@ -1178,3 +1178,45 @@ async fn an_admin_changes_roles_and_disables_accounts_but_never_their_own() {
         assert!(actions.iter().any(|a| a == expected), "{expected}");
     }
 }
+
+#[tokio::test]
+async fn saving_without_touching_the_tags_records_no_change_to_them() {
+    let (app, section) = newsroom().await;
+    let staff = app.sign_in(Role::Editor, "Tag Keeper").await;
+    let edit = write(&staff, section, "Rail line closes", "First words.").await;
+    // Save again as the editor shows the form, with only the body changed.
+    let form = staff.get(&edit).await.text().await.unwrap();
+    let shown_tags = hidden_value(&form, "tags");
+    assert_eq!(shown_tags, "Exile, Rail");
+    let author = staff.user.author_id.unwrap().to_string();
+    let saved = staff
+        .post(
+            &edit,
+            &[
+                ("headline", "Rail line closes"),
+                ("body", "Second words."),
+                ("section", &section.to_string()),
+                ("authors", &author),
+                ("tags", &shown_tags),
+                ("slug", "rail-line-closes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let page = staff
+        .get(&format!("{edit}/revisions"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let changed: Vec<String> = select(&html, ".diff-added, .diff-removed")
+        .iter()
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(!changed.is_empty());
+    assert!(
+        changed.iter().all(|line| !line.contains("Tags:")),
+        "{changed:?}"
+    );
+}

@@ -3,7 +3,7 @@
 //! (`.ci/run` installs them); without them the test fails and says so.
 
 use kolokol_testkit::fixtures::Fixtures;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use kolokol_testkit::browser::{connect, start_driver};

@@ -136,6 +136,16 @@ async fn the_site_answers_under_any_host_name_with_canonical_links_to_the_main_o
 async fn the_text_only_edition_is_small_and_has_every_article() {
     let app = TestApp::demo();
     let front = app.html("/lite").await;
+    // The access notice says what the newsroom configured, as the full site does.
+    let notice = select(&front, "aside[aria-label='Access notice'] a");
+    assert_eq!(
+        notice[0].text().collect::<String>(),
+        "Subscribe to the feed"
+    );
+    assert_eq!(
+        crate::common::resolve("/lite", notice[0].value().attr("href").unwrap()),
+        "/feed.xml"
+    );
     let links: Vec<String> = select(&front, "main li a")
         .iter()
         .map(|a| crate::common::resolve("/lite", a.value().attr("href").unwrap()))
