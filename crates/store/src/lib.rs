@@ -51,6 +51,58 @@ pub struct ArticleFilter {
     pub published_since: Option<DateTime<Utc>>,
 }
 
+/// Which articles the newsroom's list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingQuery {
+    /// Only the articles this user created or their author profile is credited on.
+    pub own: Option<(UserId, Option<i64>)>,
+    /// Words the headline contains, in any case (empty: any).
+    pub search: String,
+    pub state: Option<ListingState>,
+    pub section_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// Scheduled and published are told apart against this time.
+    pub now: DateTime<Utc>,
+}
+
+impl ListingQuery {
+    /// Everything, as of `now`.
+    pub fn all(now: DateTime<Utc>) -> Self {
+        Self {
+            own: None,
+            search: String::new(),
+            state: None,
+            section_id: None,
+            author_id: None,
+            now,
+        }
+    }
+}
+
+/// Where an article is, in the newsroom's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingState {
+    Draft,
+    Scheduled,
+    Published,
+}
+
+impl ListingState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Draft, Self::Scheduled, Self::Published]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
 /// One sign-in attempt to count: who is tried, from where, the window and limits.
 #[derive(Debug, Clone, Copy)]
 pub struct SignInAttempt<'a> {
@@ -321,12 +373,13 @@ pub trait Store: NewsletterStore + RevenueStore + TaxonomyStore + Send + Sync + 
         now: DateTime<Utc>,
     ) -> Result<ArticleId, StoreError>;
     async fn editable_article(&self, id: ArticleId) -> Result<Option<EditableArticle>, StoreError>;
-    /// Articles for the newsroom's list, newest change first; only those credited to
-    /// `author_id` or created by `created_by` when given.
+    /// A page of the newsroom's article list, newest change first, as the query
+    /// narrows it.
     async fn article_listing(
         &self,
-        own: Option<(UserId, Option<i64>)>,
-    ) -> Result<Vec<ArticleListing>, StoreError>;
+        query: &ListingQuery,
+        page: PageRequest,
+    ) -> Result<Paginated<ArticleListing>, StoreError>;
     /// Publishes (now or at a later time) or withdraws an article.
     async fn set_publication(
         &self,

@@ -122,6 +122,26 @@ pub(crate) const ARTICLE_CORRECTIONS: &str =
 pub(crate) const BUMP_CONTENT_VERSION: &str =
     "UPDATE site_state SET content_version = content_version + 1 WHERE id = 1";
 
+/// The newsroom list's conditions: `$1` the user whose own articles are shown (0:
+/// all), `$2` their author profile, `$3` a LIKE pattern on the folded headline
+/// (empty: any), `$4` the state (`draft`, `scheduled`, `published` or empty), `$5`
+/// section and `$6` author (0: any), `$7` now.
+pub(crate) const LISTING_FILTER: &str = "WHERE ($1 = 0 OR a.created_by = $1 OR EXISTS \
+     (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $2)) \
+     AND ($3 = '' OR a.headline_folded LIKE $3 ESCAPE '\\') \
+     AND ($4 = '' OR ($4 = 'draft' AND a.status = 'draft') \
+       OR ($4 = 'scheduled' AND a.status = 'published' AND a.published_at > $7) \
+       OR ($4 = 'published' AND a.status = 'published' AND a.published_at <= $7)) \
+     AND ($5 = 0 OR a.section_id = $5) \
+     AND ($6 = 0 OR EXISTS (SELECT 1 FROM article_authors v WHERE v.article_id = a.id AND v.author_id = $6))";
+
+/// `text` with LIKE's wildcards and escape character escaped (by `\`).
+pub(crate) fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Ties a backend struct to its sqlx database type.
 pub(crate) trait HasDatabase {
     type Db: sqlx::Database;
@@ -270,6 +290,23 @@ macro_rules! impl_store {
 
             async fn migrate(&self) -> Result<(), StoreError> {
                 $migrator.run(&self.pool).await?;
+                // Headlines saved before the search column existed (done once).
+                let unfolded: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT id, headline FROM articles WHERE headline_folded = '' AND headline <> ''",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                if !unfolded.is_empty() {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    for (id, headline) in unfolded {
+                        sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+                            .bind(headline.to_lowercase())
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                }
                 Ok(())
             }
 
@@ -398,6 +435,11 @@ macro_rules! impl_store {
                 .bind(&article.seo_description)
                 .fetch_one(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+                    .bind(article.headline.to_lowercase())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 for (position, author_id) in (0_i64..).zip(&article.author_ids) {
                     sqlx::query(
                         "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
@@ -1240,6 +1282,11 @@ macro_rules! impl_store {
                         (existing, published)
                     }
                 };
+                sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+                    .bind(draft.headline.to_lowercase())
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1")
                     .bind(draft.slug.as_str())
                     .execute(&mut *tx)
@@ -1346,17 +1393,46 @@ macro_rules! impl_store {
 
             async fn article_listing(
                 &self,
-                own: Option<(kolokol_core::UserId, Option<i64>)>,
-            ) -> Result<Vec<kolokol_core::ArticleListing>, StoreError> {
-                let (user, author) = own.map_or((0, 0), |(user, author)| (user.0, author.unwrap_or(-1)));
-                let rows = sqlx::query_as::<_, $crate::rows::ListingRow>(
-                    "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at \
-                     FROM articles a WHERE $1 = 0 OR a.created_by = $1 OR EXISTS \
-                     (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $2) \
-                     ORDER BY a.modified_at DESC, a.id DESC LIMIT 500",
-                )
+                query: &$crate::ListingQuery,
+                page: kolokol_core::PageRequest,
+            ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleListing>, StoreError> {
+                let (user, author) = query
+                    .own
+                    .map_or((0, 0), |(user, author)| (user.0, author.unwrap_or(-1)));
+                let search = query.search.trim().to_lowercase();
+                let pattern = if search.is_empty() {
+                    String::new()
+                } else {
+                    format!("%{}%", $crate::sql::like_escaped(&search))
+                };
+                let state = query.state.map_or("", $crate::ListingState::as_str);
+                let total: i64 = sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM articles a {}",
+                    $crate::sql::LISTING_FILTER
+                ))
                 .bind(user)
                 .bind(author)
+                .bind(&pattern)
+                .bind(state)
+                .bind(query.section_id.unwrap_or(0))
+                .bind(query.author_id.unwrap_or(0))
+                .bind(query.now.timestamp())
+                .fetch_one(&self.pool)
+                .await?;
+                let rows = sqlx::query_as::<_, $crate::rows::ListingRow>(&format!(
+                    "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at \
+                     FROM articles a {} ORDER BY a.modified_at DESC, a.id DESC LIMIT $8 OFFSET $9",
+                    $crate::sql::LISTING_FILTER
+                ))
+                .bind(user)
+                .bind(author)
+                .bind(&pattern)
+                .bind(state)
+                .bind(query.section_id.unwrap_or(0))
+                .bind(query.author_id.unwrap_or(0))
+                .bind(query.now.timestamp())
+                .bind(page.limit())
+                .bind(page.offset())
                 .fetch_all(&self.pool)
                 .await?;
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -1364,12 +1440,14 @@ macro_rules! impl_store {
                 for row in self.authors_of(&ids).await? {
                     names.entry(row.article_id).or_default().push(row.author.into_author()?.name);
                 }
-                rows.into_iter()
+                let items = rows
+                    .into_iter()
                     .map(|row| {
                         let authors = names.remove(&row.id).unwrap_or_default();
                         row.into_listing(authors)
                     })
-                    .collect()
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(kolokol_core::Paginated::new(items, page, u64::try_from(total).unwrap_or(0)))
             }
 
             async fn set_publication(

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use kolokol_core::{
     ArticleStatus, Correction, ImageVariant, NewArticle, NewImage, PageNumber, PageRequest, Slug,
 };
-use kolokol_store::{ArticleFilter, AttemptDecision, Backend, DynStore, StoreError};
+use kolokol_store::{ArticleFilter, AttemptDecision, Backend, DynStore, ListingQuery, StoreError};
 use kolokol_testkit::fixtures::Fixtures;
 
 fn slug(s: &str) -> Slug {
@@ -712,14 +712,21 @@ async fn staff_story(store: DynStore) {
     assert!(store.content_version().await.unwrap() > before);
     assert!(!store.publish_due(at(12)).await.unwrap(), "only once");
 
-    let everything = store.article_listing(None).await.unwrap();
+    let everything = store.all_articles().await.unwrap();
     assert_eq!(everything.len(), 2);
     assert_eq!(everything[0].authors, ["Anna Vetrova"]);
     let namesakes = store
-        .article_listing(Some((namesake.id, namesake.author_id)))
+        .article_listing(
+            &ListingQuery {
+                own: Some((namesake.id, namesake.author_id)),
+                ..ListingQuery::all(at(12))
+            },
+            first_page(10),
+        )
         .await
         .unwrap();
-    assert!(namesakes.is_empty());
+    assert!(namesakes.items.is_empty());
+    assert_eq!(namesakes.total, 0);
     assert!(
         store
             .editable_article(ArticleId(999_999))

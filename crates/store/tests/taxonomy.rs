@@ -1,4 +1,5 @@
-//! Sections and tags as the newsroom reshapes them, told to both backends.
+//! Sections and tags as the newsroom reshapes them, and the newsroom's article list
+//! as it searches and filters, told to both backends.
 
 #![expect(
     clippy::unwrap_used,
@@ -9,7 +10,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use kolokol_core::{
     ArticleStatus, Audit, NewArticle, PageNumber, PageRequest, SectionInput, Slug, UserId,
 };
-use kolokol_store::{ArticleFilter, DynStore, SectionRemoval, StoreError};
+use kolokol_store::{
+    ArticleFilter, DynStore, ListingQuery, ListingState, SectionRemoval, StoreError,
+};
 use kolokol_testkit::fixtures::Fixtures;
 
 fn slug(s: &str) -> Slug {
@@ -344,4 +347,115 @@ async fn sqlite_tells_the_taxonomy_story() {
 async fn postgres_tells_the_taxonomy_story() {
     let url = kolokol_testkit::postgres_database("taxonomy").await;
     taxonomy_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+async fn listing_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let audit = |subject: &str| Audit::new(None, "section.create", subject);
+    let news = store
+        .insert_section(&input("news", "News", 1, true), &audit("News"), at(1))
+        .await
+        .unwrap();
+    let culture = store
+        .insert_section(
+            &input("culture", "Culture", 2, true),
+            &audit("Culture"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let mut headlines = Vec::new();
+    for (n, (headline, section, status, day)) in [
+        ("Политика в Риге", news.id, ArticleStatus::Published, 1),
+        ("Harbour contracts", news.id, ArticleStatus::Published, 2),
+        ("Harbour_50% off", culture.id, ArticleStatus::Published, 3),
+        (
+            "A draft about the harbour",
+            news.id,
+            ArticleStatus::Draft,
+            4,
+        ),
+        (
+            "Scheduled for later",
+            culture.id,
+            ArticleStatus::Published,
+            30,
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut new = article(&format!("article-{n}"), section, vec![]);
+        new.headline = headline.into();
+        new.status = status;
+        new.published_at = (status == ArticleStatus::Published).then(|| at(day));
+        store.add_article(&new, at(day.min(5))).await.unwrap();
+        headlines.push(headline);
+    }
+    let find = |query: ListingQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .article_listing(&query, PageRequest::new(PageNumber::FIRST, 10))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|a| a.headline)
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = ListingQuery::all(at(20));
+    assert_eq!(find(all.clone()).await.len(), 5);
+    let search = |text: &str| ListingQuery {
+        search: text.into(),
+        ..all.clone()
+    };
+    // Case does not matter, in any script; wildcards are taken literally.
+    assert_eq!(find(search("ПОЛИТИКА")).await, ["Политика в Риге"]);
+    assert_eq!(find(search("harbour")).await.len(), 3);
+    assert_eq!(find(search("_")).await, ["Harbour_50% off"]);
+    assert_eq!(find(search("%")).await, ["Harbour_50% off"]);
+    assert!(find(search("nothing like it")).await.is_empty());
+    let state = |state: ListingState| ListingQuery {
+        state: Some(state),
+        ..all.clone()
+    };
+    assert_eq!(
+        find(state(ListingState::Draft)).await,
+        ["A draft about the harbour"]
+    );
+    assert_eq!(
+        find(state(ListingState::Scheduled)).await,
+        ["Scheduled for later"]
+    );
+    assert_eq!(find(state(ListingState::Published)).await.len(), 3);
+    let in_culture = ListingQuery {
+        section_id: Some(culture.id),
+        search: "harbour".into(),
+        ..all.clone()
+    };
+    assert_eq!(find(in_culture).await, ["Harbour_50% off"]);
+    // Pages: two at a time, the count of all.
+    let second = store
+        .article_listing(&all, PageRequest::new(PageNumber::parse("2").unwrap(), 2))
+        .await
+        .unwrap();
+    assert_eq!(
+        (second.total, second.total_pages, second.items.len()),
+        (5, 3, 2)
+    );
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_listing_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("listing.db").display());
+    listing_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_listing_story() {
+    let url = kolokol_testkit::postgres_database("listing").await;
+    listing_story(kolokol_store::connect(&url).await.unwrap()).await;
 }

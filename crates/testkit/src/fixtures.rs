@@ -4,8 +4,11 @@
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use kolokol_core::{ArticleId, Audit, NewArticle, NewImage, Section, SectionInput, Slug};
-use kolokol_store::{Store, StoreError};
+use kolokol_core::{
+    ArticleId, ArticleListing, Audit, NewArticle, NewImage, PageNumber, PageRequest, Section,
+    SectionInput, Slug,
+};
+use kolokol_store::{ListingQuery, Store, StoreError};
 
 /// Content for tests, on any store.
 pub trait Fixtures {
@@ -27,6 +30,8 @@ pub trait Fixtures {
         image: &NewImage,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// The newsroom's list, unfiltered (the first thousand).
+    fn all_articles(&self) -> impl Future<Output = Result<Vec<ArticleListing>, StoreError>> + Send;
 }
 
 impl<S: Store + ?Sized> Fixtures for S {
@@ -60,5 +65,13 @@ impl<S: Store + ?Sized> Fixtures for S {
     async fn add_image(&self, image: &NewImage, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let audit = Audit::new(None, "media.upload", &image.path);
         self.create_image(image, &audit, now).await
+    }
+
+    async fn all_articles(&self) -> Result<Vec<ArticleListing>, StoreError> {
+        let first = PageRequest::new(PageNumber::FIRST, 1000);
+        let listing = self
+            .article_listing(&ListingQuery::all(Utc::now()), first)
+            .await?;
+        Ok(listing.items)
     }
 }

@@ -114,15 +114,18 @@ async fn editor(
         .filter_map(|p| p.parse().ok())
         .collect();
     let now = Utc::now();
+    // The newest published articles to pick from.
+    let query = kolokol_store::ListingQuery {
+        state: Some(kolokol_store::ListingState::Published),
+        ..kolokol_store::ListingQuery::all(now)
+    };
+    let newest = kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 200);
     let mut candidates: Vec<Candidate> = state
         .store
-        .article_listing(None)
+        .article_listing(&query, newest)
         .await?
+        .items
         .into_iter()
-        .filter(|a| {
-            a.status == kolokol_core::ArticleStatus::Published
-                && a.published_at.is_some_and(|t| t <= now)
-        })
         .map(|a| Candidate {
             id: a.id.0,
             order: picked

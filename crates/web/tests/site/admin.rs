@@ -201,7 +201,7 @@ async fn forms_without_the_session_csrf_token_are_refused() {
         .unwrap();
     assert_eq!(forged.status(), 403);
     assert!(
-        app.store.article_listing(None).await.unwrap().is_empty(),
+        app.store.all_articles().await.unwrap().is_empty(),
         "nothing was written"
     );
 }
@@ -232,7 +232,7 @@ async fn bad_fields_come_back_with_messages_and_nothing_is_saved() {
         "Some text",
         "what was typed is kept"
     );
-    assert!(app.store.article_listing(None).await.unwrap().is_empty());
+    assert!(app.store.all_articles().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -1219,4 +1219,61 @@ async fn saving_without_touching_the_tags_records_no_change_to_them() {
         changed.iter().all(|line| !line.contains("Tags:")),
         "{changed:?}"
     );
+}
+
+#[tokio::test]
+async fn the_article_list_pages_through_an_archive_and_finds_by_headline() {
+    let app = TestApp::empty().await;
+    for n in 1..=52 {
+        app.publish(&format!("Council meeting number {n}"), "Minutes.")
+            .await;
+    }
+    app.publish("Забастовка в порту", "Порт стоит.").await;
+    let editor = app.sign_in(Role::Editor, "Archive Editor").await;
+    let rows = |html: &scraper::Html| select(html, "table.listing tbody tr").len();
+
+    let first = scraper::Html::parse_document(&editor.get("/admin").await.text().await.unwrap());
+    assert_eq!(rows(&first), 50);
+    assert!(text_of(&first, ".count").contains("53 articles, page 1 of 2"));
+    let next = select(&first, "a[rel=next]")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert_eq!(next, "/admin?page=2");
+    let second = scraper::Html::parse_document(&editor.get(&next).await.text().await.unwrap());
+    assert_eq!(rows(&second), 3);
+    assert_eq!(editor.get("/admin?page=3").await.status(), 404);
+    assert_eq!(editor.get("/admin?page=zero").await.status(), 400);
+
+    // Search by headline, in any case and script; filters stay in the paging links.
+    let found = scraper::Html::parse_document(
+        &editor
+            .get("/admin?q=%D0%97%D0%90%D0%91%D0%90%D0%A1%D0%A2%D0%9E%D0%92%D0%9A%D0%90")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(rows(&found), 1);
+    assert!(text_of(&found, "table.listing").contains("Забастовка в порту"));
+    let council = scraper::Html::parse_document(
+        &editor
+            .get("/admin?q=council&state=published")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(rows(&council), 50);
+    assert_eq!(
+        select(&council, "a[rel=next]")[0].value().attr("href"),
+        Some("/admin?q=council&state=published&page=2")
+    );
+    let drafts = scraper::Html::parse_document(
+        &editor.get("/admin?state=draft").await.text().await.unwrap(),
+    );
+    assert_eq!(rows(&drafts), 0);
+    assert!(text_of(&drafts, "main").contains("No article matches"));
+    assert_eq!(editor.get("/admin?state=lost").await.status(), 400);
 }

@@ -112,7 +112,7 @@ async fn pages_pass_automated_wcag_checks() {
         .for_element(Locator::Css("table.listing"))
         .await
         .unwrap();
-    let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let article = app.store.all_articles().await.unwrap()[0].id.0;
     let section = app.store.section_records().await.unwrap()[0].id;
     let tag = app.store.tag_records().await.unwrap()[0].id;
     let axe_user = app

@@ -2,6 +2,7 @@
 //! locally: `vnu.jar` from the npm package `vnu-jar`, on the machine's Java.
 //! `.ci/run` installs both; `KOLOKOL_VNU_JAR` may point at another copy.
 
+use kolokol_testkit::fixtures::Fixtures;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -61,7 +62,7 @@ async fn every_kind_of_page_is_valid_html() {
     let staff = app
         .sign_in(kolokol_core::Role::Admin, "Validity Checker")
         .await;
-    let article = app.store.article_listing(None).await.unwrap()[0].id.0;
+    let article = app.store.all_articles().await.unwrap()[0].id.0;
     let section = app.store.section_records().await.unwrap()[0].id;
     let tag = app.store.tag_records().await.unwrap()[0].id;
     let (draft_issue, _) = app.newsletter_issue(staff.user.id, false).await;
