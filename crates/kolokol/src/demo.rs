@@ -69,7 +69,12 @@ pub(crate) async fn demo(
                 .await?;
         }
         // A reused data folder gets this start's password (and loses old sessions).
-        Some((editor, _)) => store.set_password(editor.id, &hash).await?,
+        Some(_) => {
+            let operator = kolokol_operations::Actor::Operator;
+            let now = chrono::Utc::now();
+            kolokol_operations::accounts::set_password(&store, operator, &email, &password, now)
+                .await?;
+        }
     }
     seed_demo_newsletter(&config).await?;
     seed_demo_revenue(&store).await?;

@@ -164,6 +164,14 @@ enum UserCommand {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Give a staff account a new password and sign it out everywhere (for when
+    /// the site cannot mail a reset link). Asked for, or read from standard input.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +262,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let config = config::load(config.as_deref())?;
             user::add_user(&config, &email, &role, name.as_deref()).await
+        }
+        Command::User {
+            command: UserCommand::ResetPassword { email, config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            user::reset_password(&config, &email).await
         }
         Command::Newsletter {
             command: NewsletterCommand::Send { issue, config },

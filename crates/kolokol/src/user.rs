@@ -1,4 +1,5 @@
-//! `kolokol user add`: staff accounts from the command line.
+//! `kolokol user add` and `kolokol user reset-password`: staff accounts from the
+//! command line.
 
 use kolokol_core::config::Config;
 
@@ -10,7 +11,6 @@ pub(crate) async fn add_user(
     role: &str,
     name: Option<&str>,
 ) -> anyhow::Result<()> {
-    use std::io::IsTerminal;
     let email = kolokol_core::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let role = kolokol_core::Role::parse(role)
         .ok_or_else(|| anyhow::anyhow!("--role must be contributor, author, editor or admin"))?;
@@ -28,18 +28,7 @@ pub(crate) async fn add_user(
     if name.trim().is_empty() || kolokol_core::Slug::from_title(&name).is_err() {
         anyhow::bail!("--name needs letters or digits");
     }
-    let password = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ")?;
-        let second = rpassword::prompt_password("Password again: ")?;
-        if first != second {
-            anyhow::bail!("the two passwords differ; nothing was created");
-        }
-        first
-    } else {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line)?;
-        line.trim_end_matches(['\r', '\n']).to_owned()
-    };
+    let password = read_password()?;
     kolokol_core::staff::check_new_password(&password)
         .map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
@@ -62,4 +51,53 @@ pub(crate) async fn add_user(
         user.name, user.email, user.role
     );
     Ok(())
+}
+
+/// The new password: asked for twice on a terminal, else one line of standard input.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            anyhow::bail!("the two passwords differ; nothing was changed");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+pub(crate) async fn reset_password(config: &Config, email: &str) -> anyhow::Result<()> {
+    let email = kolokol_core::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let password = read_password()?;
+    let store = open_store(config).await?;
+    let operator = kolokol_operations::Actor::Operator;
+    match kolokol_operations::accounts::set_password(
+        &store,
+        operator,
+        &email,
+        &password,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(user) => {
+            println!(
+                "{} <{}> has a new password and is signed out everywhere.",
+                user.name, user.email
+            );
+            Ok(())
+        }
+        Err(kolokol_operations::Error::NotFound) => {
+            anyhow::bail!("no enabled staff account uses {email}; nothing was changed")
+        }
+        Err(kolokol_operations::Error::Invalid(errors)) => anyhow::bail!(
+            "password: {}; nothing was changed",
+            errors.into_values().collect::<Vec<_>>().join(" ")
+        ),
+        Err(other) => Err(other.into()),
+    }
 }

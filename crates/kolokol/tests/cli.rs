@@ -295,6 +295,44 @@ fn operator_creates_the_first_admin_from_a_script() {
         let stderr = String::from_utf8_lossy(&refused.stderr);
         assert!(stderr.contains(expected), "{email} {role}: {stderr}");
     }
+
+    // A forgotten password, when the site cannot mail a link: the operator sets one.
+    let reset = |email: &str, password: &str| {
+        let mut child = Command::new(KOLOKOL)
+            .args(["user", "reset-password", "--email", email, "--config"])
+            .arg(&config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let done = succeeded(&reset("anna@post.example", "a second long password"));
+    assert!(
+        done.contains("has a new password and is signed out everywhere"),
+        "{done}"
+    );
+    for (email, password, expected) in [
+        (
+            "nobody@post.example",
+            "a second long password",
+            "no enabled staff account uses",
+        ),
+        ("anna@post.example", "short", "at least 12 characters"),
+        ("not-an-address", "a second long password", "--email"),
+    ] {
+        let refused = reset(email, password);
+        assert_eq!(refused.status.code(), Some(1), "{email}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(expected), "{email}: {stderr}");
+    }
 }
 
 #[test]

@@ -6,8 +6,10 @@
 //! says what to tell the user. The admin's handlers, the command line and the demo
 //! loader all call these, so whatever the demo builds a fresh install can build too.
 
+pub mod accounts;
 pub mod archive;
 pub mod media;
+pub mod secrets;
 pub mod sections;
 pub mod tags;
 
@@ -61,6 +63,9 @@ pub enum Error {
     Invalid(FieldErrors),
     #[error(transparent)]
     Store(StoreError),
+    /// Something on our side that the user cannot mend (hashing failed).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl From<StoreError> for Error {

@@ -5,6 +5,7 @@
 //! folder. The queries themselves are portable SQL written once in [`sql`], so the two
 //! backends cannot drift apart; only connecting and migrating differ.
 
+mod accounts;
 mod error;
 mod newsletter;
 mod postgres;
@@ -25,6 +26,7 @@ use kolokol_core::{
     PageRequest, Paginated, Revision, Role, Section, Slug, Tag, User, UserId,
 };
 
+pub use accounts::AccountStore;
 pub use error::StoreError;
 pub use newsletter::{
     CONFIRMATION_RESEND_SECS, ImportReport, MAX_DELIVERY_ATTEMPTS, NewsletterStore,
@@ -139,7 +141,9 @@ pub struct SitemapEntry {
 /// "Now" is always passed in, never read inside a query, so that scheduled articles
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
-pub trait Store: NewsletterStore + RevenueStore + TaxonomyStore + Send + Sync + 'static {
+pub trait Store:
+    NewsletterStore + RevenueStore + TaxonomyStore + AccountStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// Applies pending schema migrations.
@@ -341,8 +345,6 @@ pub trait Store: NewsletterStore + RevenueStore + TaxonomyStore + Send + Sync + 
         now: DateTime<Utc>,
     ) -> Result<Option<User>, StoreError>;
 
-    /// Gives `user` a new password and ends every session it had, in one transaction.
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
     /// Counts a sign-in attempt and decides on it in one transaction, under a lock on
     /// the account's and the address's rows, so a burst of parallel tries gets at
     /// most the limit evaluated. The attempt is recorded as a failure at once (and

@@ -37,3 +37,5 @@ crate::newsletter::impl_newsletter_store!(PostgresStore, "BEGIN");
 crate::revenue::impl_revenue_store!(PostgresStore, "BEGIN");
 
 crate::taxonomy::impl_taxonomy_store!(PostgresStore, "BEGIN");
+
+crate::accounts::impl_account_store!(PostgresStore, "BEGIN");

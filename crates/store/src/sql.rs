@@ -1091,25 +1091,6 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn set_password(
-                &self,
-                user: kolokol_core::UserId,
-                password_hash: &str,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(password_hash)
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
             async fn begin_sign_in_attempt(
                 &self,
                 attempt: &crate::SignInAttempt<'_>,

@@ -48,3 +48,5 @@ crate::newsletter::impl_newsletter_store!(SqliteStore, "BEGIN IMMEDIATE");
 crate::revenue::impl_revenue_store!(SqliteStore, "BEGIN IMMEDIATE");
 
 crate::taxonomy::impl_taxonomy_store!(SqliteStore, "BEGIN IMMEDIATE");
+
+crate::accounts::impl_account_store!(SqliteStore, "BEGIN IMMEDIATE");

@@ -120,6 +120,7 @@ impl From<kolokol_operations::Error> for AppError {
                 Self::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))
             }
             kolokol_operations::Error::Store(error) => error.into(),
+            kolokol_operations::Error::Internal(message) => Self::Internal(message),
         }
     }
 }

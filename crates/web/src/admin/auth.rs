@@ -79,8 +79,11 @@ pub async fn login_form(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let joined = (query.as_deref() == Some("joined=1"))
-        .then_some("Welcome to the newsroom. Sign in with your new password.");
+    let joined = match query.as_deref() {
+        Some("joined=1") => Some("Welcome to the newsroom. Sign in with your new password."),
+        Some("reset=1") => Some("Your password is changed. Sign in with the new one."),
+        _ => None,
+    };
     login_page(
         &state,
         StatusCode::OK,

@@ -8,6 +8,7 @@ mod auth;
 mod media;
 mod newsletter;
 pub mod password;
+mod reset;
 mod revenue;
 mod sections;
 mod settings;
@@ -38,6 +39,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
+        .route(
+            "/admin/password/forgot",
+            get(reset::forgot_form).post(reset::forgot),
+        )
+        .route(
+            "/admin/password/reset/{token}",
+            get(reset::reset_form).post(reset::reset),
+        )
         .route(
             "/admin/login/two-factor",
             get(two_factor::challenge_form).post(two_factor::challenge),

@@ -1277,3 +1277,127 @@ async fn the_article_list_pages_through_an_archive_and_finds_by_headline() {
     assert!(text_of(&drafts, "main").contains("No article matches"));
     assert_eq!(editor.get("/admin?state=lost").await.status(), 400);
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
+    let (app, sink) = TestApp::with_mail().await;
+    let staff = app.sign_in(Role::Author, "Forgetful Reporter").await;
+    let email = staff.user.email.to_string();
+    let login = app.html("/admin/login").await;
+    assert_eq!(
+        select(&login, "a[href='/admin/password/forgot']").len(),
+        1,
+        "the sign-in page offers a way back in"
+    );
+
+    // An unknown address gets the same answer and no mail.
+    let client = crate::common::browser_at("127.0.0.1");
+    let unknown = client
+        .post(app.url("/admin/password/forgot"))
+        .form(&[("email", "nobody@bell.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 200);
+    let unknown_text = unknown.text().await.unwrap();
+    assert!(unknown_text.contains("If an account uses nobody@bell.example"));
+    let bad = client
+        .post(app.url("/admin/password/forgot"))
+        .form(&[("email", "not an address")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let known = client
+        .post(app.url("/admin/password/forgot"))
+        .form(&[("email", email.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(known.status(), 200);
+    app.state.outbox.settled().await;
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1, "only the known address is mailed");
+    assert_eq!(mails[0].recipients, [email.clone()]);
+    let text = mails[0].decoded();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/admin/password/reset/"))
+        .unwrap()
+        .to_owned();
+    let path = link
+        .split_once("/admin/")
+        .map(|(_, p)| format!("/admin/{p}"))
+        .unwrap();
+
+    let form = client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    assert!(form.text().await.unwrap().contains(&email));
+    let differ = client
+        .post(app.url(&path))
+        .form(&[
+            ("password", "a brand new password"),
+            ("password_again", "another one entirely"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(differ.status(), 422);
+    let short = client
+        .post(app.url(&path))
+        .form(&[("password", "short"), ("password_again", "short")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 422);
+    let done = client
+        .post(app.url(&path))
+        .form(&[
+            ("password", "a brand new password"),
+            ("password_again", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/admin/login?reset=1");
+
+    // Signed out everywhere; the new password works, the old one not; the link is spent.
+    assert_eq!(staff.get("/admin").await.status(), 303);
+    let fresh = crate::common::browser_at("127.0.0.1");
+    let old = app
+        .submit_sign_in(
+            &fresh,
+            "/admin/login",
+            &[("email", &email), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_ne!(old.status(), 303, "the old password no longer works");
+    let new = app
+        .submit_sign_in(
+            &fresh,
+            "/admin/login",
+            &[("email", &email), ("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(new.status(), 303);
+    assert_eq!(
+        client.get(app.url(&path)).send().await.unwrap().status(),
+        404
+    );
+    let again = client
+        .post(app.url(&path))
+        .form(&[
+            ("password", "yet another password"),
+            ("password_again", "yet another password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404);
+    let log = app.store.audit_log(10).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "staff.password-reset" && e.subject == email)
+    );
+}

@@ -122,6 +122,7 @@ async fn every_kind_of_page_is_valid_html() {
     files.push(dir.path().join("admin-setup.html"));
     for (name, path) in [
         ("admin-login", "/admin/login".to_owned()),
+        ("admin-forgot", "/admin/password/forgot".to_owned()),
         ("admin-articles", "/admin".to_owned()),
         ("admin-new", "/admin/articles/new".to_owned()),
         ("admin-edit", format!("/admin/articles/{article}")),

@@ -1,0 +1,144 @@
+//! "Forgot your password?": a reset link by e-mail, and the page it opens.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::FieldErrors;
+use kolokol_mail::OutgoingMail;
+use kolokol_operations::{self as operations, accounts};
+use minijinja::context;
+
+use super::password::SecretToken;
+use super::{FormData, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Reset links asked for from one connection in an hour before it is refused.
+const REQUESTS_PER_HOUR: i64 = 5;
+
+async fn forgot_page(
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    errors: &FieldErrors,
+    sent: bool,
+) -> Result<Response, AppError> {
+    admin_page(
+        state,
+        None,
+        status,
+        "admin/forgot.html",
+        context! {
+            email, errors, sent, hours => accounts::RESET_HOURS,
+            mail_configured => state.mailer.is_some(),
+        },
+    )
+}
+
+pub async fn forgot_form(State(state): State<AppState>) -> Result<Response, AppError> {
+    forgot_page(&state, StatusCode::OK, "", &FieldErrors::new(), false).await
+}
+
+/// Mails a reset link when the address has an account, and answers the same
+/// either way.
+pub async fn forgot(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let email = form.get("email").trim();
+    if state
+        .count_from_address("password-reset", peer.ip())
+        .await?
+        > REQUESTS_PER_HOUR
+    {
+        return Err(AppError::TooManyRequests(
+            "Too many reset links were asked for from your connection; try again in an hour."
+                .into(),
+        ));
+    }
+    let link = match accounts::request_password_reset(&state.store, email, Utc::now()).await {
+        Ok(link) => link,
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return forgot_page(&state, status, email, &errors, false).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if let Some(link) = link {
+        let site = state.site();
+        let address = format!("{}/admin/password/reset/{}", site.base(), link.token);
+        let mail = OutgoingMail {
+            to: link.user.email.to_string(),
+            subject: format!("Choose a new password for the {} newsroom", site.title),
+            text: format!(
+                "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom. \
+                 Choose a new one here; the link works once, for {} hours:\n{address}\n\n\
+                 If it was not you, ignore this message: your password stays as it is.\n",
+                link.user.name,
+                site.title,
+                accounts::RESET_HOURS
+            ),
+        };
+        state.mail_later(mail, "password-reset");
+    }
+    forgot_page(&state, StatusCode::OK, email, &FieldErrors::new(), true).await
+}
+
+async fn reset_page(
+    state: &AppState,
+    status: StatusCode,
+    person: Option<&str>,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    admin_page(
+        state,
+        None,
+        status,
+        "admin/reset.html",
+        context! { person, errors },
+    )
+}
+
+pub async fn reset_form(
+    State(state): State<AppState>,
+    SecretToken(token): SecretToken,
+) -> Result<Response, AppError> {
+    match accounts::reset_link_user(&state.store, &token, Utc::now()).await {
+        Ok(user) => {
+            let email = user.email.to_string();
+            reset_page(&state, StatusCode::OK, Some(&email), &FieldErrors::new()).await
+        }
+        Err(operations::Error::NotFound) => {
+            reset_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    SecretToken(token): SecretToken,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let (password, again) = (form.get("password"), form.get("password_again"));
+    match accounts::reset_password(&state.store, &token, password, again, Utc::now()).await {
+        Ok(_) => Ok(see_other("/admin/login?reset=1")),
+        Err(operations::Error::Invalid(errors)) => {
+            let user = accounts::reset_link_user(&state.store, &token, Utc::now()).await?;
+            let email = user.email.to_string();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            reset_page(&state, status, Some(&email), &errors).await
+        }
+        Err(operations::Error::NotFound) => {
+            reset_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
