@@ -61,7 +61,12 @@ pub struct Author {
     pub slug: Slug,
     pub name: String,
     pub title: String,
+    /// Markdown.
     pub bio: String,
+    /// A picture from the media library.
+    pub photo_image_id: Option<i64>,
+    /// Where else to find them: a website, a social profile.
+    pub links: Vec<crate::config::NavLink>,
 }
 
 /// One resized rendition of an image, used in `srcset`.

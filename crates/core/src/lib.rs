@@ -2,6 +2,7 @@
 //! valid everywhere after. Nothing in this crate does I/O.
 
 pub mod article;
+pub mod byline;
 pub mod config;
 pub mod editor;
 pub mod newsletter;
@@ -16,6 +17,7 @@ pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
     LibraryImage, NewArticle, NewImage, Section, Tag,
 };
+pub use byline::{AuthorForm, AuthorInput, AuthorRecord};
 pub use config::{
     BannedNotice, Banner, Config, NavLink, NewsletterConfig, RevenueConfig, SiteConfig,
 };

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
-use kolokol_core::{ArticleStatus, Correction, NewArticle, SectionForm, SiteConfig, Slug};
+use kolokol_core::{
+    ArticleStatus, AuthorForm, Correction, NewArticle, SectionForm, SiteConfig, Slug,
+};
 use kolokol_operations::{self as operations, Actor};
 use kolokol_store::{DynStore, StoreError};
 use serde::Deserialize;
@@ -185,17 +187,14 @@ pub async fn seed(
     }
     let mut authors = Vec::new();
     for text in &content.author {
-        authors.push(
-            operations::archive::add_author(
-                store,
-                operator,
-                &text.slug,
-                &text.name,
-                &text.title,
-                &text.bio,
-            )
-            .await?,
-        );
+        let form = AuthorForm {
+            name: text.name.clone(),
+            slug: text.slug.to_string(),
+            title: text.title.clone(),
+            bio: text.bio.clone(),
+            ..AuthorForm::default()
+        };
+        authors.push(operations::authors::create(store, operator, &form, now).await?);
     }
     let tag_slugs: BTreeSet<&Slug> = content.article.iter().flat_map(|a| &a.tags).collect();
     let mut tags = Vec::new();

@@ -2,7 +2,7 @@
 //! dates, authors and pictures, as the demo loader (and importers) bring them.
 
 use chrono::{DateTime, Utc};
-use kolokol_core::{ArticleId, Author, NewArticle, Slug, Tag};
+use kolokol_core::{ArticleId, NewArticle, Slug, Tag};
 use kolokol_store::{DynStore, StoreError};
 
 use crate::{Actor, Error};
@@ -25,19 +25,6 @@ pub async fn add_article(
         )),
         other => Ok(other?),
     }
-}
-
-/// Adds a byline.
-pub async fn add_author(
-    store: &DynStore,
-    actor: Actor<'_>,
-    slug: &Slug,
-    name: &str,
-    title: &str,
-    bio: &str,
-) -> Result<Author, Error> {
-    actor.require(|role| role.organises_the_site(), "add authors")?;
-    Ok(store.create_author(slug, name, title, bio).await?)
 }
 
 /// Adds a tag (the editor creates them by name as articles are saved).

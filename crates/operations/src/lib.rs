@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod authors;
 pub mod media;
 pub mod secrets;
 pub mod sections;

@@ -6,6 +6,7 @@
 //! backends cannot drift apart; only connecting and migrating differ.
 
 mod accounts;
+mod bylines;
 mod error;
 mod newsletter;
 mod postgres;
@@ -27,6 +28,7 @@ use kolokol_core::{
 };
 
 pub use accounts::AccountStore;
+pub use bylines::BylineStore;
 pub use error::StoreError;
 pub use newsletter::{
     CONFIRMATION_RESEND_SECS, ImportReport, MAX_DELIVERY_ATTEMPTS, NewsletterStore,
@@ -142,7 +144,7 @@ pub struct SitemapEntry {
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
 pub trait Store:
-    NewsletterStore + RevenueStore + TaxonomyStore + AccountStore + Send + Sync + 'static
+    NewsletterStore + RevenueStore + TaxonomyStore + AccountStore + BylineStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -39,3 +39,5 @@ crate::revenue::impl_revenue_store!(PostgresStore, "BEGIN");
 crate::taxonomy::impl_taxonomy_store!(PostgresStore, "BEGIN");
 
 crate::accounts::impl_account_store!(PostgresStore, "BEGIN");
+
+crate::bylines::impl_byline_store!(PostgresStore, "BEGIN");

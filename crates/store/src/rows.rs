@@ -67,6 +67,8 @@ pub(crate) struct AuthorRow {
     name: String,
     title: String,
     bio: String,
+    photo_image_id: Option<i64>,
+    links: String,
 }
 
 impl AuthorRow {
@@ -77,6 +79,8 @@ impl AuthorRow {
             name: self.name,
             title: self.title,
             bio: self.bio,
+            photo_image_id: self.photo_image_id,
+            links: kolokol_core::byline::parse_links(&self.links).unwrap_or_default(),
         })
     }
 }

@@ -253,7 +253,7 @@ macro_rules! impl_store {
                     return Ok(Vec::new());
                 }
                 let sql = format!(
-                    "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio \
+                    "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio, au.photo_image_id, au.links \
                      FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
                      WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position",
                     $crate::rows::placeholders(1, article_ids.len())
@@ -361,6 +361,8 @@ macro_rules! impl_store {
                     name: name.to_owned(),
                     title: title.to_owned(),
                     bio: bio.to_owned(),
+                    photo_image_id: None,
+                    links: Vec::new(),
                 })
             }
 
@@ -515,7 +517,7 @@ macro_rules! impl_store {
                 slug: &kolokol_core::Slug,
             ) -> Result<Option<kolokol_core::Author>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::AuthorRow>(
-                    "SELECT id, slug, name, title, bio FROM authors WHERE slug = $1",
+                    "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors WHERE slug = $1",
                 )
                 .bind(slug.as_str())
                 .fetch_optional(&self.pool)
@@ -951,7 +953,7 @@ macro_rules! impl_store {
 
             async fn authors(&self) -> Result<Vec<kolokol_core::Author>, StoreError> {
                 sqlx::query_as::<_, $crate::rows::AuthorRow>(
-                    "SELECT id, slug, name, title, bio FROM authors ORDER BY name, id",
+                    "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors ORDER BY name, id",
                 )
                 .fetch_all(&self.pool)
                 .await?

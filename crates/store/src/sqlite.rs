@@ -50,3 +50,5 @@ crate::revenue::impl_revenue_store!(SqliteStore, "BEGIN IMMEDIATE");
 crate::taxonomy::impl_taxonomy_store!(SqliteStore, "BEGIN IMMEDIATE");
 
 crate::accounts::impl_account_store!(SqliteStore, "BEGIN IMMEDIATE");
+
+crate::bylines::impl_byline_store!(SqliteStore, "BEGIN IMMEDIATE");

@@ -459,3 +459,104 @@ async fn postgres_tells_the_listing_story() {
     let url = kolokol_testkit::postgres_database("listing").await;
     listing_story(kolokol_store::connect(&url).await.unwrap()).await;
 }
+
+async fn byline_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let email = kolokol_core::Email::parse("reporter@newsroom.example").unwrap();
+    let reporter = store
+        .create_user(
+            &email,
+            "Reporter",
+            kolokol_core::Role::Author,
+            "hash",
+            at(1),
+        )
+        .await
+        .unwrap();
+    let own_profile = reporter.author_id.unwrap();
+    let guest = kolokol_core::AuthorInput {
+        slug: slug("irina-volkova"),
+        name: "Irina Volkova".into(),
+        title: "Guest columnist".into(),
+        bio: "Writes about *courts*.".into(),
+        photo_image_id: None,
+        links: kolokol_core::byline::parse_links("Website | https://volkova.example").unwrap(),
+        account: None,
+    };
+    let audit = |action: &'static str| Audit::new(None, action, "Irina Volkova");
+    let created = store
+        .insert_author(&guest, &audit("author.create"), at(1))
+        .await
+        .unwrap();
+    let record = store.author_record(created.id).await.unwrap().unwrap();
+    assert_eq!(record.account, None);
+    assert_eq!(record.author.links[0].url, "https://volkova.example");
+    let taken = store
+        .insert_author(&guest, &audit("author.create"), at(1))
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+
+    // Tying the guest's profile to the reporter's account moves their byline there.
+    let tied = kolokol_core::AuthorInput {
+        account: Some(reporter.id),
+        ..guest.clone()
+    };
+    store
+        .update_author(created.id, &tied, &audit("author.update"), at(2))
+        .await
+        .unwrap();
+    let record = store.author_record(created.id).await.unwrap().unwrap();
+    assert_eq!(record.account, Some((reporter.id.0, "Reporter".into())));
+    let own = store.author_record(own_profile).await.unwrap().unwrap();
+    assert_eq!(own.account, None, "the account has one profile at a time");
+    let (user, _) = store.user_for_login(&email).await.unwrap().unwrap();
+    assert_eq!(user.author_id, Some(created.id));
+    // Untied again, and the profiles are all listed by name.
+    store
+        .update_author(created.id, &guest, &audit("author.update"), at(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .author_record(created.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .account,
+        None
+    );
+    let names: Vec<_> = store
+        .author_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.author.name)
+        .collect();
+    assert_eq!(names, ["Irina Volkova", "Reporter"]);
+    assert!(matches!(
+        store
+            .update_author(9999, &guest, &audit("author.update"), at(3))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let log = store.audit_log(10).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action.starts_with("author."))
+            .count(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_byline_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bylines.db").display());
+    byline_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_byline_story() {
+    let url = kolokol_testkit::postgres_database("bylines").await;
+    byline_story(kolokol_store::connect(&url).await.unwrap()).await;
+}

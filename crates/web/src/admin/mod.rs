@@ -5,6 +5,7 @@
 
 mod articles;
 mod auth;
+mod authors;
 mod media;
 mod newsletter;
 pub mod password;
@@ -84,6 +85,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/sections/{id}/delete", post(sections::delete))
         .route("/admin/tags", get(sections::tags))
+        .route("/admin/authors", get(authors::list).post(authors::create))
+        .route(
+            "/admin/authors/{id}",
+            get(authors::edit).post(authors::save),
+        )
         .route(
             "/admin/tags/{id}",
             get(sections::tag).post(sections::change_tag),

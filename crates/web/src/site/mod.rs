@@ -168,6 +168,15 @@ async fn moved_list(
         .into_response())
 }
 
+/// An author's photo, biography (sanitised HTML from Markdown) and links.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Profile {
+    pub bio_html: String,
+    /// The photo's address and size, when there is one.
+    pub photo: Option<(String, u32, u32)>,
+    pub links: Vec<kolokol_core::NavLink>,
+}
+
 /// What a list page or list feed is a list of.
 pub struct ListSpec {
     /// The address of the list's page, without `?page=`.
@@ -179,6 +188,8 @@ pub struct ListSpec {
     pub filter: ArticleFilter,
     /// Whether the list has feeds of its own.
     pub feeds: bool,
+    /// An author's profile, shown above their articles.
+    pub profile: Option<Profile>,
 }
 
 /// The archive's list.
@@ -193,6 +204,7 @@ fn archive_spec(state: &AppState) -> ListSpec {
         ),
         filter: ArticleFilter::default(),
         feeds: false,
+        profile: None,
     }
 }
 
@@ -232,6 +244,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                     ..Default::default()
                 },
                 feeds: true,
+                profile: None,
             }
         }
         ListKind::Tag => {
@@ -246,6 +259,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                     ..Default::default()
                 },
                 feeds: true,
+                profile: None,
             }
         }
         ListKind::Author => {
@@ -253,13 +267,32 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 .author_by_slug(&slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            // A small rendition of the photo, when the library still has it.
+            let photo = match author.photo_image_id {
+                Some(id) => store.image(id).await?.map(|image| {
+                    let small = image
+                        .variants
+                        .iter()
+                        .filter(|v| v.mime == "image/jpeg")
+                        .min_by_key(|v| v.width.abs_diff(400));
+                    small.map_or((urls::media(&image.path), image.width, image.height), |v| {
+                        (urls::media(&v.path), v.width, v.height)
+                    })
+                }),
+                None => None,
+            };
+            let profile = Profile {
+                bio_html: kolokol_render::markdown::to_html(&author.bio),
+                photo,
+                links: author.links.clone(),
+            };
             ListSpec {
                 path: urls::author(slug.as_str()),
                 kind: "author",
-                description: if author.bio.is_empty() {
-                    author.title
+                description: if author.title.is_empty() {
+                    format!("Articles by {}.", author.name)
                 } else {
-                    author.bio
+                    author.title
                 },
                 title: author.name,
                 filter: ArticleFilter {
@@ -267,6 +300,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                     ..Default::default()
                 },
                 feeds: true,
+                profile: Some(profile),
             }
         }
     };

@@ -266,6 +266,7 @@ pub fn list_html(
         context! {
             site, meta, pager, months,
             kind => spec.kind, heading => spec.title, description => spec.description,
+            profile => spec.profile,
             articles => cards, total => list.total,
         },
     )?)

@@ -649,6 +649,19 @@ async fn every_admin_route_as_every_role() {
             [403, 403, 404, 404],
         ),
         ("GET", "/admin/tags".into(), vec![], [403, 403, 200, 200]),
+        ("GET", "/admin/authors".into(), vec![], [403, 403, 200, 200]),
+        (
+            "POST",
+            "/admin/authors".into(),
+            vec![("name", "")],
+            [403, 403, 422, 422],
+        ),
+        (
+            "POST",
+            "/admin/authors/999999".into(),
+            vec![("name", "Nobody")],
+            [403, 403, 404, 404],
+        ),
         (
             "POST",
             "/admin/tags/999999".into(),

@@ -142,6 +142,7 @@ async fn pages_pass_automated_wcag_checks() {
         format!("/admin/sections/{section}"),
         "/admin/tags".to_owned(),
         format!("/admin/tags/{tag}"),
+        "/admin/authors".to_owned(),
         "/admin/settings".to_owned(),
         "/admin/media".to_owned(),
         "/admin/two-factor".to_owned(),

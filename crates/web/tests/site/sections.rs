@@ -1,5 +1,5 @@
-//! Sections and tags, made and reshaped in the newsroom, as a new site's editor does
-//! it from an empty database.
+//! The site's shape made in the newsroom (sections, tags, author profiles), as a
+//! new site's editor does it from an empty database.
 
 use kolokol_core::Role;
 
@@ -316,4 +316,134 @@ async fn a_new_sites_admin_is_shown_what_to_set_up_until_the_first_article() {
         .await;
     assert_eq!(saved.status(), 303);
     assert!(steps(&admin.get("/admin").await.text().await.unwrap()).is_empty());
+}
+
+#[tokio::test]
+async fn an_editor_makes_a_guest_profile_with_a_photo_and_credits_it() {
+    use kolokol_testkit::fixtures::Fixtures;
+    let app = TestApp::empty().await;
+    let editor = app.sign_in(Role::Editor, "Profile Editor").await;
+    let photo = app
+        .store
+        .add_image(
+            &kolokol_core::NewImage {
+                path: "2026/11/volkova.jpg".into(),
+                width: 800,
+                height: 800,
+                mime: "image/jpeg".into(),
+                variants: vec![],
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let refused = editor
+        .post(
+            "/admin/authors",
+            &[
+                ("name", "Irina Volkova"),
+                ("links", "Feed | javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(text_of(&page(&refused.text().await.unwrap()), "#links-error").contains("https://"));
+    let created = editor
+        .post(
+            "/admin/authors",
+            &[
+                ("name", "Irina Volkova"),
+                ("title", "Guest columnist"),
+                ("bio", "Writes about *courts* and prisons."),
+                ("photo", &photo.to_string()),
+                ("links", "Website | https://volkova.example"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
+    let records = app.store.author_records().await.unwrap();
+    let guest = records
+        .iter()
+        .find(|r| r.author.name == "Irina Volkova")
+        .unwrap();
+    assert_eq!(guest.account, None);
+
+    // Credited on an article, the guest's page shows the photo, the biography and links.
+    let section = create(&editor, &[("name", "Opinion"), ("in_menu", "on")]).await;
+    let saved = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "Why the courts matter"),
+                ("body", "Because they decide."),
+                ("section", &section.to_string()),
+                ("authors", &guest.author.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let article = location(&saved).split('?').next().unwrap().to_owned();
+    let published = editor
+        .post(&format!("{article}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+    let profile = page(
+        &app.get("/authors/irina-volkova")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(text_of(&profile, ".profile .bio em"), "courts");
+    let src = select(&profile, ".profile-photo")[0]
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        crate::common::resolve("/authors/irina-volkova", &src),
+        "/media/2026/11/volkova.jpg"
+    );
+    assert_eq!(
+        select(&profile, ".profile-links a")[0].value().attr("href"),
+        Some("https://volkova.example")
+    );
+    assert!(text_of(&profile, "main").contains("Why the courts matter"));
+    let article_page = page(
+        &app.get("/articles/why-the-courts-matter")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(text_of(&article_page, ".byline").contains("Irina Volkova"));
+
+    // Tied to a staff account later, edited with a new title.
+    let columnist = app.sign_in(Role::Author, "Irina Staff").await;
+    let saved = editor
+        .post(
+            &format!("/admin/authors/{}", guest.author.id),
+            &[
+                ("name", "Irina Volkova"),
+                ("slug", "irina-volkova"),
+                ("title", "Columnist"),
+                ("bio", "Writes about *courts*."),
+                ("photo", &photo.to_string()),
+                ("account", &columnist.user.id.0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let record = app
+        .store
+        .author_record(guest.author.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.account.map(|(id, _)| id), Some(columnist.user.id.0));
+    assert_eq!(record.author.title, "Columnist");
+    let list = page(&editor.get("/admin/authors").await.text().await.unwrap());
+    assert!(text_of(&list, "table.listing").contains("Irina Staff"));
+    // Authors and contributors may not edit profiles.
+    assert_eq!(columnist.get("/admin/authors").await.status(), 403);
 }

@@ -65,6 +65,7 @@ async fn every_kind_of_page_is_valid_html() {
     let article = app.store.all_articles().await.unwrap()[0].id.0;
     let section = app.store.section_records().await.unwrap()[0].id;
     let tag = app.store.tag_records().await.unwrap()[0].id;
+    let author = app.store.author_records().await.unwrap()[0].author.id;
     let (draft_issue, _) = app.newsletter_issue(staff.user.id, false).await;
     let (sent_issue, number) = app.newsletter_issue(staff.user.id, true).await;
     let number = number.unwrap();
@@ -139,6 +140,9 @@ async fn every_kind_of_page_is_valid_html() {
         ("admin-sections", "/admin/sections".to_owned()),
         ("admin-section", format!("/admin/sections/{section}")),
         ("admin-tags", "/admin/tags".to_owned()),
+        ("admin-authors", "/admin/authors".to_owned()),
+        ("admin-author", format!("/admin/authors/{author}")),
+        ("author-page", "/authors/anna-vetrova".to_owned()),
         ("admin-tag", format!("/admin/tags/{tag}")),
         ("admin-settings", "/admin/settings".to_owned()),
         ("admin-media", "/admin/media".to_owned()),

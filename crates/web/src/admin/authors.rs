@@ -1,0 +1,177 @@
+//! Author profiles in the newsroom: extract the form, call the operation, show the
+//! page again with its messages or go on.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kolokol_core::{AuthorForm, FieldErrors};
+use kolokol_operations::{self as operations, Actor};
+use minijinja::context;
+
+use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
+use crate::error::AppError;
+use crate::state::AppState;
+
+const WHAT: &str = "edit author profiles";
+
+fn author_form(form: &FormData) -> AuthorForm {
+    AuthorForm {
+        name: form.get("name").into(),
+        slug: form.get("slug").into(),
+        title: form.get("title").into(),
+        bio: form.get("bio").into(),
+        photo: form.get("photo").into(),
+        links: form.get("links").into(),
+        account: form.get("account").into(),
+    }
+}
+
+/// The library's pictures and the staff accounts, for the form's menus.
+async fn choices(state: &AppState) -> Result<minijinja::Value, AppError> {
+    let images: Vec<_> = state
+        .store
+        .images(200)
+        .await?
+        .into_iter()
+        .map(|image| {
+            let file = image.path.rsplit('/').next().unwrap_or("").to_owned();
+            context! { id => image.id.to_string(), label => format!("#{} — {file}", image.id) }
+        })
+        .collect();
+    let accounts: Vec<_> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(
+            |u| context! { id => u.id.0.to_string(), label => format!("{} <{}>", u.name, u.email) },
+        )
+        .collect();
+    Ok(context! { images, accounts })
+}
+
+async fn authors_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    form: &AuthorForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let authors = state.store.author_records().await?;
+    let choices = choices(state).await?;
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/authors.html",
+        context! { authors, form, errors, notice, choices },
+    )
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let notice = match query.as_deref() {
+        Some("done=created") => Some("Profile created."),
+        Some("done=saved") => Some("Profile saved."),
+        _ => None,
+    };
+    let form = AuthorForm::default();
+    authors_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let form = author_form(&submitted);
+    let actor = Actor::Staff(&staff.user);
+    match operations::authors::create(&state.store, actor, &form, Utc::now()).await {
+        Ok(_) => {
+            state.content_changed().await;
+            Ok(see_other("/admin/authors?done=created"))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            authors_page(&state, &staff, status, &form, &errors, None).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn author_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    status: StatusCode,
+    form: Option<&AuthorForm>,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let record = operations::authors::existing(&state.store, id).await?;
+    let form = form
+        .cloned()
+        .unwrap_or_else(|| AuthorForm::from_record(&record));
+    let choices = choices(state).await?;
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/author.html",
+        context! {
+            public_url => kolokol_render::urls::author(record.author.slug.as_str()),
+            author => record, form, errors, choices,
+        },
+    )
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    author_page(
+        &state,
+        &staff,
+        id,
+        StatusCode::OK,
+        None,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let form = author_form(&submitted);
+    let actor = Actor::Staff(&staff.user);
+    match operations::authors::update(&state.store, actor, id, &form, Utc::now()).await {
+        Ok(()) => {
+            state.content_changed().await;
+            Ok(see_other("/admin/authors?done=saved"))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            author_page(&state, &staff, id, status, Some(&form), &errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
