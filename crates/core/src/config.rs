@@ -528,6 +528,10 @@ pub struct SiteConfig {
     pub mirrors: Vec<String>,
     /// When the onion address or the mirrors last changed (for `mirrors.json`).
     pub mirrors_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Published standing pages linked from the menu or footer; read from the
+    /// database, never from the configuration file.
+    #[serde(skip)]
+    pub pages: Vec<crate::PageLink>,
     pub banner: Banner,
     pub banned_notice: BannedNotice,
     /// The newsletter's name, weekly slot and privacy policy.
@@ -558,6 +562,7 @@ impl Default for SiteConfig {
             onion: String::new(),
             mirrors: Vec::new(),
             mirrors_updated_at: None,
+            pages: Vec::new(),
             banner: Banner::default(),
             banned_notice: BannedNotice::default(),
             newsletter: crate::newsletter::NewsletterSettings::default(),

@@ -11,6 +11,7 @@ pub mod revenue;
 pub mod settings;
 pub mod slug;
 pub mod staff;
+pub mod standing;
 pub mod taxonomy;
 
 pub use article::{
@@ -34,4 +35,5 @@ pub use revenue::{Currency, Frequency, Money};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
 pub use staff::{Email, Invitation, Role, User, UserId};
+pub use standing::{PageDraft, PageForm, PageLink, PageRecord, PageRevision, Placement};
 pub use taxonomy::{Audit, SectionForm, SectionInput, SectionRecord, TagRecord};

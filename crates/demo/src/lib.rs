@@ -108,6 +108,25 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
     Ok(site)
 }
 
+/// The demo's standing pages, linked from the footer.
+const STANDING_PAGES: [(&str, &str); 2] = [
+    (
+        "About us",
+        "The Northern Bell is an independent newsroom of twelve journalists who left \
+         Veldoria in 2024 and kept reporting on it from abroad.\n\n\
+         We are paid for by our readers: no owner, no advertiser and no government \
+         decides what we publish.\n\n\
+         Write to the editors at editors@northern-bell.example.",
+    ),
+    (
+        "Corrections policy",
+        "When we get something wrong we say so. A correction is added at the foot of \
+         the article, dated, saying what was wrong and what is right; we do not \
+         quietly rewrite published text.\n\n\
+         To report an error, write to corrections@northern-bell.example.",
+    ),
+];
+
 /// What the demo newsroom says it costs a month, in dollars.
 pub const DEMO_MONTHLY_GOAL: u32 = 10_000;
 
@@ -184,6 +203,17 @@ pub async fn seed(
             in_menu: "on".into(),
         };
         sections.push(operations::sections::create(store, operator, &form, now).await?);
+    }
+    for (position, (title, body)) in (1_i64..).zip(STANDING_PAGES) {
+        let form = kolokol_core::PageForm {
+            title: title.into(),
+            body: body.into(),
+            placement: "footer".into(),
+            position: position.to_string(),
+            ..kolokol_core::PageForm::default()
+        };
+        let id = operations::pages::save(store, operator, None, &form, now).await?;
+        operations::pages::set_published(store, operator, id, true, now).await?;
     }
     let mut authors = Vec::new();
     for text in &content.author {

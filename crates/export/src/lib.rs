@@ -79,6 +79,16 @@ pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
             .filter_map(|issue| issue.number)
             .map(|n| format!("/newsletter/{n}")),
     );
+    // Standing pages (About, policies) that are on the site.
+    paths.extend(
+        store
+            .page_records()
+            .await
+            .map_err(site_error)?
+            .into_iter()
+            .filter(|page| page.published)
+            .map(|page| urls::page(page.draft.slug.as_str())),
+    );
     let per_page = state.site().articles_per_page;
     let list = |base: String, filter: ArticleFilter, feeds: bool| {
         let base_for_feeds = base.clone();

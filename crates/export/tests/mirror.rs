@@ -123,6 +123,7 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
         "sitemap.xml",
         "mirrors.json",
         "assets/site.css",
+        "pages/about-us/index.html",
     ] {
         assert!(out.path().join(expected).is_file(), "{expected}");
     }

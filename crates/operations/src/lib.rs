@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod archive;
 pub mod authors;
 pub mod media;
+pub mod pages;
 pub mod secrets;
 pub mod sections;
 pub mod tags;

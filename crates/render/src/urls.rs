@@ -9,6 +9,11 @@ pub fn section(slug: &str) -> String {
     format!("/sections/{slug}")
 }
 
+/// A standing page: About, Contacts, a policy.
+pub fn page(slug: &str) -> String {
+    format!("/pages/{slug}")
+}
+
 pub fn tag(slug: &str) -> String {
     format!("/tags/{slug}")
 }

@@ -15,6 +15,7 @@ mod revenue;
 mod rows;
 mod sql;
 mod sqlite;
+mod standing;
 mod taxonomy;
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub use newsletter::{
 pub use postgres::PostgresStore;
 pub use revenue::RevenueStore;
 pub use sqlite::SqliteStore;
+pub use standing::PageStore;
 pub use taxonomy::{SectionRemoval, TaxonomyStore};
 
 /// Which database a store talks to.
@@ -144,7 +146,15 @@ pub struct SitemapEntry {
 /// appear at the same moment on every node and tests control the clock.
 #[async_trait]
 pub trait Store:
-    NewsletterStore + RevenueStore + TaxonomyStore + AccountStore + BylineStore + Send + Sync + 'static
+    NewsletterStore
+    + RevenueStore
+    + TaxonomyStore
+    + AccountStore
+    + BylineStore
+    + PageStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -41,3 +41,5 @@ crate::taxonomy::impl_taxonomy_store!(PostgresStore, "BEGIN");
 crate::accounts::impl_account_store!(PostgresStore, "BEGIN");
 
 crate::bylines::impl_byline_store!(PostgresStore, "BEGIN");
+
+crate::standing::impl_page_store!(PostgresStore, "BEGIN");

@@ -52,3 +52,5 @@ crate::taxonomy::impl_taxonomy_store!(SqliteStore, "BEGIN IMMEDIATE");
 crate::accounts::impl_account_store!(SqliteStore, "BEGIN IMMEDIATE");
 
 crate::bylines::impl_byline_store!(SqliteStore, "BEGIN IMMEDIATE");
+
+crate::standing::impl_page_store!(SqliteStore, "BEGIN IMMEDIATE");

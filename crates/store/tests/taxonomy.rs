@@ -560,3 +560,102 @@ async fn postgres_tells_the_byline_story() {
     let url = kolokol_testkit::postgres_database("bylines").await;
     byline_story(kolokol_store::connect(&url).await.unwrap()).await;
 }
+
+async fn page_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let audit = |action: &'static str| Audit::new(None, action, "About");
+    let about = kolokol_core::PageDraft {
+        title: "About".into(),
+        slug: slug("about"),
+        body_markdown: "We report.".into(),
+        placement: kolokol_core::Placement::Footer,
+        position: 2,
+    };
+    let id = store
+        .save_page(None, &about, None, &audit("page.create"), at(1))
+        .await
+        .unwrap();
+    // A draft is not on the site.
+    assert!(
+        store
+            .published_page(&slug("about"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.page_links().await.unwrap().is_empty());
+    let version = store.content_version().await.unwrap();
+    store
+        .set_page_published(id, true, &audit("page.publish"), at(2))
+        .await
+        .unwrap();
+    assert!(store.content_version().await.unwrap() > version);
+    let live = store.published_page(&slug("about")).await.unwrap().unwrap();
+    assert_eq!(live.published_at, Some(at(2)));
+    // A second save keeps a second revision; republishing keeps the first date.
+    let edited = kolokol_core::PageDraft {
+        body_markdown: "We report, from exile.".into(),
+        placement: kolokol_core::Placement::Menu,
+        ..about.clone()
+    };
+    store
+        .save_page(Some(id), &edited, None, &audit("page.save"), at(3))
+        .await
+        .unwrap();
+    store
+        .set_page_published(id, true, &audit("page.publish"), at(4))
+        .await
+        .unwrap();
+    let record = store.page_record(id).await.unwrap().unwrap();
+    assert_eq!(record.published_at, Some(at(2)));
+    let revisions = store.page_revisions(id).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[0].draft, edited);
+    assert_eq!(revisions[1].draft, about);
+    let links = store.page_links().await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].placement, kolokol_core::Placement::Menu);
+    // Another page cannot take the address; nothing is written.
+    let taken = store
+        .save_page(None, &about, None, &audit("page.create"), at(5))
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(store.page_records().await.unwrap().len(), 1);
+    // Withdrawn, it leaves the site and its links.
+    store
+        .set_page_published(id, false, &audit("page.withdraw"), at(6))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .published_page(&slug("about"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.page_links().await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .set_page_published(999, true, &audit("page.publish"), at(6))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let log = store.audit_log(20).await.unwrap();
+    assert_eq!(
+        log.iter().filter(|e| e.action.starts_with("page.")).count(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_page_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    page_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_page_story() {
+    let url = kolokol_testkit::postgres_database("pages").await;
+    page_story(kolokol_store::connect(&url).await.unwrap()).await;
+}

@@ -44,16 +44,19 @@ pub struct Inner {
     addresses: crate::addresses::AddressCounter,
 }
 
-/// `base` with the settings saved in the admin laid over it.
+/// `base` with the settings saved in the admin laid over it,
+/// and the standing pages' links.
 async fn effective_site(store: &DynStore, base: &SiteConfig) -> Result<SiteConfig, AppError> {
-    match store.site_settings().await? {
+    let mut site = match store.site_settings().await? {
         Some(json) => {
             let settings: kolokol_core::SiteSettings = serde_json::from_str(&json)
                 .map_err(|e| AppError::Internal(format!("saved settings are unreadable: {e}")))?;
-            Ok(settings.apply(base))
+            settings.apply(base)
         }
-        None => Ok(base.clone()),
-    }
+        None => base.clone(),
+    };
+    site.pages = store.page_links().await?;
+    Ok(site)
 }
 
 impl std::ops::Deref for AppState {

@@ -768,12 +768,13 @@ fn revision_text(revision: &Revision) -> String {
 }
 
 #[derive(Debug, Serialize)]
-struct DiffLine {
+pub(super) struct DiffLine {
     kind: &'static str,
     text: String,
 }
 
-fn diff(old: &str, new: &str) -> Vec<DiffLine> {
+/// Two texts compared line by line, for the revisions pages.
+pub(super) fn diff(old: &str, new: &str) -> Vec<DiffLine> {
     similar::TextDiff::from_lines(old, new)
         .iter_all_changes()
         .map(|change| DiffLine {

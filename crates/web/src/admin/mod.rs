@@ -14,6 +14,7 @@ mod revenue;
 mod sections;
 mod settings;
 mod staff;
+mod standing;
 pub(crate) mod two_factor;
 
 use axum::Router;
@@ -86,6 +87,15 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/sections/{id}/delete", post(sections::delete))
         .route("/admin/tags", get(sections::tags))
         .route("/admin/authors", get(authors::list).post(authors::create))
+        .route("/admin/pages", get(standing::list).post(standing::create))
+        .route("/admin/pages/new", get(standing::new_form))
+        .route(
+            "/admin/pages/{id}",
+            get(standing::edit).post(standing::save),
+        )
+        .route("/admin/pages/{id}/publication", post(standing::publication))
+        .route("/admin/pages/{id}/preview", get(standing::preview))
+        .route("/admin/pages/{id}/revisions", get(standing::revisions))
         .route(
             "/admin/authors/{id}",
             get(authors::edit).post(authors::save),

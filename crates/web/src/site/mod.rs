@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(support::stripe_webhook),
         )
         .route("/privacy", get(pages::privacy))
+        .route("/pages/{slug}", get(pages::standing))
         .route("/mirrors", get(reach::page))
         .route(
             "/newsletter",

@@ -352,6 +352,47 @@ pub async fn privacy(
         .await
 }
 
+/// `/pages/{slug}`: a standing page (About, Contacts, a policy) the newsroom wrote.
+pub async fn standing(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let slug = super::slug_from_path(&slug)?;
+    let path = urls::page(slug.as_str());
+    state
+        .page(path.clone(), &headers, || async {
+            let page = state
+                .store
+                .published_page(&slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let sections = state.store.sections().await?;
+            let config = state.site();
+            let site = SiteView::new(&config, &sections);
+            let meta = Meta {
+                title: page.draft.title.clone(),
+                description: kolokol_render::markdown::to_plain_text(&page.draft.body_markdown)
+                    .chars()
+                    .take(200)
+                    .collect(),
+                canonical: urls::absolute(config.base(), &path),
+                og_type: "website",
+                ..Meta::default()
+            };
+            html_page(
+                &state,
+                "page.html",
+                context! {
+                    site, meta, title => page.draft.title,
+                    body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
+                    modified_at => page.modified_at.to_rfc3339(),
+                },
+            )
+        })
+        .await
+}
+
 /// Theme assets (`/assets/site.css`), cached and compressed like pages.
 pub async fn asset(
     State(state): State<AppState>,

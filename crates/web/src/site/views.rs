@@ -17,8 +17,10 @@ pub struct SiteView<'a> {
     pub banner: &'a kolokol_core::Banner,
     pub banned_notice: &'a kolokol_core::BannedNotice,
     pub sections: Vec<Link>,
-    /// The menu's other links, from the settings.
+    /// The menu's other links: from the settings, then standing pages placed there.
     pub navigation: Vec<Link>,
+    /// Standing pages placed in the footer.
+    pub footer_pages: Vec<Link>,
     /// Whether there are mirrors or an onion address to point readers to.
     pub has_mirrors: bool,
     pub newsletter: &'a kolokol_core::NewsletterSettings,
@@ -51,11 +53,27 @@ impl<'a> SiteView<'a> {
                     name: l.label.clone(),
                     url: l.url.clone(),
                 })
+                .chain(page_links(site, kolokol_core::Placement::Menu))
                 .collect(),
+            footer_pages: page_links(site, kolokol_core::Placement::Footer).collect(),
             has_mirrors: !site.mirrors.is_empty() || !site.onion.is_empty(),
             year: chrono::Datelike::year(&chrono::Utc::now()),
         }
     }
+}
+
+/// Links to the standing pages placed at `placement`.
+fn page_links(
+    site: &SiteConfig,
+    placement: kolokol_core::Placement,
+) -> impl Iterator<Item = Link> + '_ {
+    site.pages
+        .iter()
+        .filter(move |p| p.placement == placement)
+        .map(|p| Link {
+            name: p.title.clone(),
+            url: urls::page(p.slug.as_str()),
+        })
 }
 
 /// A name and where it leads.

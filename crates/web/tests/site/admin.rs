@@ -650,6 +650,25 @@ async fn every_admin_route_as_every_role() {
         ),
         ("GET", "/admin/tags".into(), vec![], [403, 403, 200, 200]),
         ("GET", "/admin/authors".into(), vec![], [403, 403, 200, 200]),
+        ("GET", "/admin/pages".into(), vec![], [403, 403, 200, 200]),
+        (
+            "GET",
+            "/admin/pages/new".into(),
+            vec![],
+            [403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/pages".into(),
+            vec![("title", "")],
+            [403, 403, 422, 422],
+        ),
+        (
+            "POST",
+            "/admin/pages/999999/publication".into(),
+            vec![("action", "publish")],
+            [403, 403, 404, 404],
+        ),
         (
             "POST",
             "/admin/authors".into(),

@@ -143,6 +143,8 @@ async fn pages_pass_automated_wcag_checks() {
         "/admin/tags".to_owned(),
         format!("/admin/tags/{tag}"),
         "/admin/authors".to_owned(),
+        "/admin/pages".to_owned(),
+        "/pages/about-us".to_owned(),
         "/admin/settings".to_owned(),
         "/admin/media".to_owned(),
         "/admin/two-factor".to_owned(),

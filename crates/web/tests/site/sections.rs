@@ -447,3 +447,98 @@ async fn an_editor_makes_a_guest_profile_with_a_photo_and_credits_it() {
     // Authors and contributors may not edit profiles.
     assert_eq!(columnist.get("/admin/authors").await.status(), 403);
 }
+
+#[tokio::test]
+async fn an_editor_writes_an_about_page_placed_in_the_footer() {
+    let app = TestApp::empty().await;
+    let editor = app.sign_in(Role::Editor, "Page Editor").await;
+    assert_eq!(app.get("/pages/o-redaktsii").await.status(), 404);
+    let refused = editor
+        .post("/admin/pages", &[("title", ""), ("placement", "side")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    let created = editor
+        .post(
+            "/admin/pages",
+            &[
+                ("title", "О редакции"),
+                ("body", "Мы — *независимая* редакция."),
+                ("placement", "footer"),
+                ("position", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
+    let edit = location(&created).split('?').next().unwrap().to_owned();
+    // A draft: previewable by staff, not on the site.
+    assert_eq!(app.get("/pages/o-redaktsii").await.status(), 404);
+    let preview = editor.get(&format!("{edit}/preview")).await;
+    assert_eq!(preview.status(), 200);
+    assert_eq!(preview.headers()["x-robots-tag"], "noindex");
+    let published = editor
+        .post(&format!("{edit}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+    let public = page(&app.get("/pages/o-redaktsii").await.text().await.unwrap());
+    assert_eq!(text_of(&public, "h1"), "О редакции");
+    assert_eq!(text_of(&public, ".standing-page .body em"), "независимая");
+    let home = page(&app.get("/").await.text().await.unwrap());
+    let footer: Vec<String> = select(&home, "footer a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(footer.contains(&"О редакции".to_owned()), "{footer:?}");
+    // Moved to the menu by a second save, which the revisions compare.
+    let saved = editor
+        .post(
+            &edit,
+            &[
+                ("title", "О редакции"),
+                ("slug", "o-redaktsii"),
+                ("body", "Мы — независимая редакция в изгнании."),
+                ("placement", "menu"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let home = page(&app.get("/").await.text().await.unwrap());
+    let menu: Vec<String> = select(&home, "nav.sections a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(menu.contains(&"О редакции".to_owned()), "{menu:?}");
+    let revisions = page(
+        &editor
+            .get(&format!("{edit}/revisions"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let added: Vec<String> = select(&revisions, ".diff-added")
+        .iter()
+        .map(|l| l.text().collect())
+        .collect();
+    assert!(added.iter().any(|l| l.contains("в изгнании")), "{added:?}");
+    assert!(
+        added.iter().any(|l| l.contains("Placed in: menu")),
+        "{added:?}"
+    );
+    // Not in the feeds or the sitemap: pages are not news.
+    assert!(!app.text("/feed.xml").await.contains("/pages/"));
+    // Withdrawn, it answers 404 again and leaves the menu.
+    let withdrawn = editor
+        .post(&format!("{edit}/publication"), &[("action", "withdraw")])
+        .await;
+    assert_eq!(withdrawn.status(), 303);
+    assert_eq!(app.get("/pages/o-redaktsii").await.status(), 404);
+    let author = app.sign_in(Role::Author, "Page Author").await;
+    assert_eq!(author.get("/admin/pages").await.status(), 403);
+    assert_eq!(
+        author
+            .post("/admin/pages", &[("title", "Mine")])
+            .await
+            .status(),
+        403
+    );
+}

@@ -66,6 +66,7 @@ async fn every_kind_of_page_is_valid_html() {
     let section = app.store.section_records().await.unwrap()[0].id;
     let tag = app.store.tag_records().await.unwrap()[0].id;
     let author = app.store.author_records().await.unwrap()[0].author.id;
+    let standing = app.store.page_records().await.unwrap()[0].id;
     let (draft_issue, _) = app.newsletter_issue(staff.user.id, false).await;
     let (sent_issue, number) = app.newsletter_issue(staff.user.id, true).await;
     let number = number.unwrap();
@@ -141,6 +142,14 @@ async fn every_kind_of_page_is_valid_html() {
         ("admin-section", format!("/admin/sections/{section}")),
         ("admin-tags", "/admin/tags".to_owned()),
         ("admin-authors", "/admin/authors".to_owned()),
+        ("admin-pages", "/admin/pages".to_owned()),
+        ("admin-page-new", "/admin/pages/new".to_owned()),
+        ("admin-page", format!("/admin/pages/{standing}")),
+        (
+            "admin-page-revisions",
+            format!("/admin/pages/{standing}/revisions"),
+        ),
+        ("page", "/pages/about-us".to_owned()),
         ("admin-author", format!("/admin/authors/{author}")),
         ("author-page", "/authors/anna-vetrova".to_owned()),
         ("admin-tag", format!("/admin/tags/{tag}")),

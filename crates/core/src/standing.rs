@@ -1,0 +1,188 @@
+//! Standing pages: About, Contacts, the corrections policy, privacy. Written and
+//! revised like articles, but outside the news flow: no section, no byline, not in
+//! feeds; each may be linked from the site's menu or footer.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::editor::{FieldErrors, MAX_BODY};
+use crate::slug::Slug;
+
+/// Where the site links to a page from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Placement {
+    /// Only reachable by its address (and links in articles).
+    #[default]
+    None,
+    Menu,
+    Footer,
+}
+
+impl Placement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Menu => "menu",
+            Self::Footer => "footer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::None, Self::Menu, Self::Footer]
+            .into_iter()
+            .find(|p| p.as_str() == value)
+    }
+}
+
+/// A page's fields as saved; a revision keeps exactly this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageDraft {
+    pub title: String,
+    pub slug: Slug,
+    pub body_markdown: String,
+    pub placement: Placement,
+    /// Order among the links of the same placement, smallest first.
+    pub position: i64,
+}
+
+/// A page as the newsroom sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageRecord {
+    pub id: i64,
+    pub draft: PageDraft,
+    pub published: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub modified_at: DateTime<Utc>,
+}
+
+/// One saved state of a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageRevision {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub draft: PageDraft,
+}
+
+/// A link the site shows to a published page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLink {
+    pub title: String,
+    pub slug: Slug,
+    pub placement: Placement,
+}
+
+/// The page form as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PageForm {
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+    pub placement: String,
+    pub position: String,
+}
+
+impl PageForm {
+    pub fn from_draft(draft: &PageDraft) -> Self {
+        Self {
+            title: draft.title.clone(),
+            slug: draft.slug.to_string(),
+            body: draft.body_markdown.clone(),
+            placement: draft.placement.as_str().into(),
+            position: draft.position.to_string(),
+        }
+    }
+
+    /// Checks every field; on failure a message for each bad one.
+    pub fn validate(&self) -> Result<PageDraft, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = self.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 200 {
+            errors.insert(
+                "title",
+                "Give the page a title (up to 200 characters).".into(),
+            );
+        }
+        let slug = match self.slug.trim() {
+            "" => Slug::from_title(&title),
+            typed => Slug::parse(typed),
+        }
+        .map_err(|e| {
+            errors.insert(
+                "slug",
+                format!("This address will not do: {e} (for example \"about\")."),
+            );
+        })
+        .ok();
+        let body_markdown = self.body.trim().to_owned();
+        if body_markdown.chars().count() > MAX_BODY {
+            errors.insert(
+                "body",
+                format!("Keep the page under {MAX_BODY} characters."),
+            );
+        }
+        let placement = match self.placement.trim() {
+            "" => Some(Placement::None),
+            value => Placement::parse(value),
+        }
+        .unwrap_or_else(|| {
+            errors.insert(
+                "placement",
+                "Choose the menu, the footer or neither.".into(),
+            );
+            Placement::None
+        });
+        let position = match self.position.trim() {
+            "" => 0,
+            value => value.parse().unwrap_or_else(|_| {
+                errors.insert(
+                    "position",
+                    "Give the place as a whole number, such as 1.".into(),
+                );
+                0
+            }),
+        };
+        match (slug, errors.is_empty()) {
+            (Some(slug), true) => Ok(PageDraft {
+                title,
+                slug,
+                body_markdown,
+                placement,
+                position,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_gets_its_address_from_its_title() {
+        let draft = PageForm {
+            title: "О редакции".into(),
+            body: "Мы — независимая редакция.".into(),
+            placement: "footer".into(),
+            ..PageForm::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(draft.slug.as_str(), "o-redaktsii");
+        assert_eq!(draft.placement, Placement::Footer);
+        let errors = PageForm {
+            placement: "sidebar".into(),
+            position: "top".into(),
+            ..PageForm::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            ["placement", "position", "slug", "title"]
+        );
+    }
+}

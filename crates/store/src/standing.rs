@@ -1,0 +1,278 @@
+//! Standing pages and their revisions: each save keeps a revision, and every change
+//! writes its audit entry in the same transaction and bumps the content version.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kolokol_core::{Audit, PageDraft, PageLink, PageRecord, PageRevision, Slug, UserId};
+
+use crate::StoreError;
+
+#[async_trait]
+pub trait PageStore: Send + Sync + 'static {
+    /// Every page, by place and title.
+    async fn page_records(&self) -> Result<Vec<PageRecord>, StoreError>;
+    async fn page_record(&self, id: i64) -> Result<Option<PageRecord>, StoreError>;
+    /// A published page by its slug.
+    async fn published_page(&self, slug: &Slug) -> Result<Option<PageRecord>, StoreError>;
+    /// Published pages placed in the menu or footer, in order.
+    async fn page_links(&self) -> Result<Vec<PageLink>, StoreError>;
+    /// Creates (`id` = None) or updates a page and keeps a revision; `Conflict` when
+    /// the slug is taken.
+    async fn save_page(
+        &self,
+        id: Option<i64>,
+        draft: &PageDraft,
+        by: Option<UserId>,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    /// Publishes (keeping a first publication's date) or withdraws a page.
+    async fn set_page_published(
+        &self,
+        id: i64,
+        published: bool,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A page's revisions, newest first.
+    async fn page_revisions(&self, id: i64) -> Result<Vec<PageRevision>, StoreError>;
+}
+
+pub(crate) const PAGE_RECORDS: &str = "SELECT id, slug, title, body_md, placement, position, \
+     published, published_at, modified_at FROM pages ";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PageRow {
+    id: i64,
+    slug: String,
+    title: String,
+    body_md: String,
+    placement: String,
+    position: i64,
+    published: i64,
+    published_at: Option<i64>,
+    modified_at: i64,
+}
+
+fn placement(value: &str) -> Result<kolokol_core::Placement, StoreError> {
+    kolokol_core::Placement::parse(value)
+        .ok_or_else(|| StoreError::Corrupt(format!("page placement {value:?}")))
+}
+
+impl PageRow {
+    pub(crate) fn into_record(self) -> Result<PageRecord, StoreError> {
+        Ok(PageRecord {
+            id: self.id,
+            draft: PageDraft {
+                title: self.title,
+                slug: crate::rows::slug(self.slug)?,
+                body_markdown: self.body_md,
+                placement: placement(&self.placement)?,
+                position: self.position,
+            },
+            published: self.published != 0,
+            published_at: self.published_at.map(crate::rows::time).transpose()?,
+            modified_at: crate::rows::time(self.modified_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PageRevisionRow {
+    id: i64,
+    created_at: i64,
+    user_name: Option<String>,
+    snapshot: String,
+}
+
+impl PageRevisionRow {
+    pub(crate) fn into_revision(self) -> Result<PageRevision, StoreError> {
+        Ok(PageRevision {
+            id: self.id,
+            created_at: crate::rows::time(self.created_at)?,
+            user_name: self.user_name,
+            draft: serde_json::from_str(&self.snapshot)
+                .map_err(|e| StoreError::Corrupt(format!("page revision {}: {e}", self.id)))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PageLinkRow {
+    title: String,
+    slug: String,
+    placement: String,
+}
+
+impl PageLinkRow {
+    pub(crate) fn into_link(self) -> Result<PageLink, StoreError> {
+        Ok(PageLink {
+            title: self.title,
+            slug: crate::rows::slug(self.slug)?,
+            placement: placement(&self.placement)?,
+        })
+    }
+}
+
+macro_rules! impl_page_store {
+    ($store:ty, $begin:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::standing::PageStore for $store {
+            async fn page_records(&self) -> Result<Vec<kolokol_core::PageRecord>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
+                    "{}ORDER BY placement, position, title, id",
+                    $crate::standing::PAGE_RECORDS
+                ))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::standing::PageRow::into_record)
+                .collect()
+            }
+
+            async fn page_record(&self, id: i64) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
+                    "{}WHERE id = $1",
+                    $crate::standing::PAGE_RECORDS
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map($crate::standing::PageRow::into_record)
+                .transpose()
+            }
+
+            async fn published_page(
+                &self,
+                slug: &kolokol_core::Slug,
+            ) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
+                    "{}WHERE slug = $1 AND published = 1",
+                    $crate::standing::PAGE_RECORDS
+                ))
+                .bind(slug.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                .map($crate::standing::PageRow::into_record)
+                .transpose()
+            }
+
+            async fn page_links(&self) -> Result<Vec<kolokol_core::PageLink>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PageLinkRow>(
+                    "SELECT title, slug, placement FROM pages \
+                     WHERE published = 1 AND placement <> 'none' ORDER BY position, title, id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::standing::PageLinkRow::into_link)
+                .collect()
+            }
+
+            async fn save_page(
+                &self,
+                id: Option<i64>,
+                draft: &kolokol_core::PageDraft,
+                by: Option<kolokol_core::UserId>,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, StoreError> {
+                let snapshot = serde_json::to_string(draft)
+                    .map_err(|e| StoreError::Corrupt(format!("page draft: {e}")))?;
+                let mut tx = self.pool.begin_with($begin).await?;
+                let page_id: i64 = match id {
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO pages (slug, title, body_md, placement, position, \
+                             created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                        )
+                        .bind(draft.slug.as_str())
+                        .bind(&draft.title)
+                        .bind(&draft.body_markdown)
+                        .bind(draft.placement.as_str())
+                        .bind(draft.position)
+                        .bind(now.timestamp())
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                    Some(existing) => {
+                        let changed = sqlx::query(
+                            "UPDATE pages SET slug = $1, title = $2, body_md = $3, placement = $4, \
+                             position = $5, modified_at = $6 WHERE id = $7",
+                        )
+                        .bind(draft.slug.as_str())
+                        .bind(&draft.title)
+                        .bind(&draft.body_markdown)
+                        .bind(draft.placement.as_str())
+                        .bind(draft.position)
+                        .bind(now.timestamp())
+                        .bind(existing)
+                        .execute(&mut *tx)
+                        .await?;
+                        if changed.rows_affected() != 1 {
+                            return Err(StoreError::NotFound);
+                        }
+                        existing
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO page_revisions (page_id, created_at, user_id, snapshot) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(page_id)
+                .bind(now.timestamp())
+                .bind(by.map(|u| u.0))
+                .bind(&snapshot)
+                .execute(&mut *tx)
+                .await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(page_id)
+            }
+
+            async fn set_page_published(
+                &self,
+                id: i64,
+                published: bool,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let changed = sqlx::query(
+                    "UPDATE pages SET published = $1, modified_at = $2, \
+                     published_at = CASE WHEN $1 = 1 THEN COALESCE(published_at, $2) ELSE published_at END \
+                     WHERE id = $3",
+                )
+                .bind(i64::from(published))
+                .bind(now.timestamp())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if changed.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn page_revisions(&self, id: i64) -> Result<Vec<kolokol_core::PageRevision>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PageRevisionRow>(
+                    "SELECT r.id, r.created_at, u.name AS user_name, r.snapshot \
+                     FROM page_revisions r LEFT JOIN users u ON u.id = r.user_id \
+                     WHERE r.page_id = $1 ORDER BY r.id DESC",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::standing::PageRevisionRow::into_revision)
+                .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_page_store;

@@ -1,0 +1,240 @@
+//! Standing pages in the newsroom: the list, the editor (with the same live preview
+//! as articles), publication, the preview and revisions.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use kolokol_core::{FieldErrors, PageForm, PageRecord};
+use kolokol_operations::{self as operations, Actor};
+use minijinja::context;
+
+use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
+use crate::error::AppError;
+use crate::site::views::{Meta, SiteView};
+use crate::state::AppState;
+
+const WHAT: &str = "write the site's standing pages";
+
+fn page_form(form: &FormData) -> PageForm {
+    PageForm {
+        title: form.get("title").into(),
+        slug: form.get("slug").into(),
+        body: form.get("body").into(),
+        placement: form.get("placement").into(),
+        position: form.get("position").into(),
+    }
+}
+
+pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let pages = state.store.page_records().await?;
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/pages.html",
+        context! { pages },
+    )
+}
+
+async fn editor(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    page: Option<&PageRecord>,
+    form: &PageForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let page = page.map(|p| {
+        context! {
+            id => p.id, published => p.published,
+            public_url => kolokol_render::urls::page(p.draft.slug.as_str()),
+        }
+    });
+    admin_page(
+        state,
+        Some(staff),
+        status,
+        "admin/page-edit.html",
+        context! { page, form, errors, notice },
+    )
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let form = PageForm {
+        placement: "footer".into(),
+        ..PageForm::default()
+    };
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        None,
+        &form,
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let page = operations::pages::existing(&state.store, id).await?;
+    let notice = match query.as_deref() {
+        Some("saved=1") => Some("Saved."),
+        Some("published=1") => Some("Published."),
+        Some("withdrawn=1") => Some("Withdrawn from the site."),
+        _ => None,
+    };
+    let form = PageForm::from_draft(&page.draft);
+    editor(
+        &state,
+        &staff,
+        StatusCode::OK,
+        Some(&page),
+        &form,
+        &FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+/// Creates (`id` = None) or saves a page from the editor.
+async fn save_from(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    submitted: &FormData,
+) -> Result<Response, AppError> {
+    let form = page_form(submitted);
+    let actor = Actor::Staff(&staff.user);
+    match operations::pages::save(&state.store, actor, id, &form, Utc::now()).await {
+        Ok(saved) => {
+            state.content_changed().await;
+            Ok(see_other(&format!("/admin/pages/{saved}?saved=1")))
+        }
+        Err(operations::Error::Invalid(errors)) => {
+            let page = match id {
+                Some(id) => Some(operations::pages::existing(&state.store, id).await?),
+                None => None,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            editor(state, staff, status, page.as_ref(), &form, &errors, None).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    save_from(&state, &staff, None, &submitted).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    save_from(&state, &staff, Some(id), &submitted).await
+}
+
+pub async fn publication(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, form) = sent.into_parts();
+    let (published, notice) = match form.get("action") {
+        "publish" => (true, "published"),
+        "withdraw" => (false, "withdrawn"),
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    };
+    let actor = Actor::Staff(&staff.user);
+    operations::pages::set_published(&state.store, actor, id, published, Utc::now()).await?;
+    state.content_changed().await;
+    Ok(see_other(&format!("/admin/pages/{id}?{notice}=1")))
+}
+
+/// The page as readers will see it, from the saved draft.
+pub async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let page = operations::pages::existing(&state.store, id).await?;
+    let sections = state.store.sections().await?;
+    let config = state.site();
+    let site = SiteView::new(&config, &sections);
+    let meta = Meta {
+        title: page.draft.title.clone(),
+        og_type: "website",
+        ..Meta::default()
+    };
+    let body = state.theme.render(
+        "page.html",
+        context! {
+            site, meta, title => page.draft.title, preview => true,
+            body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
+            modified_at => page.modified_at.to_rfc3339(),
+        },
+    )?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A revision as text, for comparing two of them line by line.
+fn revision_text(draft: &kolokol_core::PageDraft) -> String {
+    format!(
+        "Title: {}\nAddress: {}\nPlaced in: {} ({})\n\n{}\n",
+        draft.title,
+        draft.slug,
+        draft.placement.as_str(),
+        draft.position,
+        draft.body_markdown
+    )
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    staff.require(staff.user.role.organises_the_site(), WHAT)?;
+    let page = operations::pages::existing(&state.store, id).await?;
+    let revisions = state.store.page_revisions(id).await?;
+    let lines = revisions.first().map(|newest| {
+        let older = revisions.get(1).map(|r| revision_text(&r.draft));
+        super::articles::diff(&older.unwrap_or_default(), &revision_text(&newest.draft))
+    });
+    let list: Vec<_> = revisions
+        .iter()
+        .map(|r| context! { id => r.id, at => r.created_at.to_rfc3339(), by => r.user_name, title => r.draft.title })
+        .collect();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/page-revisions.html",
+        context! { page_id => id, title => page.draft.title, revisions => list, lines },
+    )
+}
