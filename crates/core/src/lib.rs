@@ -35,5 +35,7 @@ pub use revenue::{Currency, Frequency, Money};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};
 pub use staff::{Email, Invitation, Role, User, UserId};
-pub use standing::{PageDraft, PageForm, PageLink, PageRecord, PageRevision, Placement};
+pub use standing::{
+    FrontPick, PageDraft, PageForm, PageLink, PageRecord, PageRevision, PinSlot, Placement,
+};
 pub use taxonomy::{Audit, SectionForm, SectionInput, SectionRecord, TagRecord};

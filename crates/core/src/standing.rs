@@ -1,6 +1,7 @@
 //! Standing pages: About, Contacts, the corrections policy, privacy. Written and
 //! revised like articles, but outside the news flow: no section, no byline, not in
-//! feeds; each may be linked from the site's menu or footer.
+//! feeds; each may be linked from the site's menu or footer. Also the front page's
+//! arrangement: which stories the editors pinned there, and until when.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -185,4 +186,38 @@ mod tests {
             ["placement", "position", "slug", "title"]
         );
     }
+}
+
+/// Where on the front page an article is pinned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PinSlot {
+    /// The big story at the top (one at a time).
+    Lead,
+    /// The row of featured stories under it.
+    Featured,
+}
+
+impl PinSlot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lead => "lead",
+            Self::Featured => "featured",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Lead, Self::Featured]
+            .into_iter()
+            .find(|p| p.as_str() == value)
+    }
+}
+
+/// An article pinned to the front page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrontPick {
+    pub article_id: crate::ArticleId,
+    pub slot: PinSlot,
+    /// When it goes back to the flow of newest stories; None: until unpinned.
+    pub until: Option<DateTime<Utc>>,
 }

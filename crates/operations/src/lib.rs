@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod archive;
 pub mod authors;
+pub mod front;
 pub mod media;
 pub mod pages;
 pub mod secrets;

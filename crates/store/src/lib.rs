@@ -255,8 +255,9 @@ pub trait Store:
     /// The current slug of the article that used to live at `old`, if any.
     async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 
-    /// Bumps the content version when a scheduled article has come due since the
-    /// last check, so every node's cache shows it. Returns whether one had.
+    /// Bumps the content version when a scheduled article has come due (or a
+    /// front-page pin ran out) since the last check, so every node's cache shows
+    /// it. Returns whether one had.
     async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     // --- Settings ---

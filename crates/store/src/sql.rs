@@ -821,9 +821,11 @@ macro_rules! impl_store {
                 let checked: i64 = sqlx::query_scalar("SELECT due_checked_at FROM site_state WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
+                // Articles that came due, and front-page pins that ran out, both change pages.
                 let due: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM articles WHERE status = 'published' \
-                     AND published_at > $1 AND published_at <= $2",
+                    "SELECT (SELECT COUNT(*) FROM articles WHERE status = 'published' \
+                     AND published_at > $1 AND published_at <= $2) \
+                     + (SELECT COUNT(*) FROM front_page_picks WHERE until > $1 AND until <= $2)",
                 )
                 .bind(checked)
                 .bind(now.timestamp())

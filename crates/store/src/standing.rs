@@ -3,7 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kolokol_core::{Audit, PageDraft, PageLink, PageRecord, PageRevision, Slug, UserId};
+use kolokol_core::{
+    ArticleId, Audit, FrontPick, PageDraft, PageLink, PageRecord, PageRevision, PinSlot, Slug,
+    UserId,
+};
 
 use crate::StoreError;
 
@@ -36,6 +39,20 @@ pub trait PageStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// A page's revisions, newest first.
     async fn page_revisions(&self, id: i64) -> Result<Vec<PageRevision>, StoreError>;
+
+    /// The front page's pins still in force at `now`: the lead first, then the
+    /// featured stories in the order they were pinned.
+    async fn front_page_picks(&self, now: DateTime<Utc>) -> Result<Vec<FrontPick>, StoreError>;
+    /// Pins an article (a new lead replaces the old one) until `until`, or unpins it
+    /// (`slot` = None).
+    async fn pin_article(
+        &self,
+        article: ArticleId,
+        slot: Option<PinSlot>,
+        until: Option<DateTime<Utc>>,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }
 
 pub(crate) const PAGE_RECORDS: &str = "SELECT id, slug, title, body_md, placement, position, \
@@ -110,6 +127,24 @@ impl PageLinkRow {
             title: self.title,
             slug: crate::rows::slug(self.slug)?,
             placement: placement(&self.placement)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PickRow {
+    article_id: i64,
+    slot: String,
+    until: Option<i64>,
+}
+
+impl PickRow {
+    pub(crate) fn into_pick(self) -> Result<FrontPick, StoreError> {
+        Ok(FrontPick {
+            article_id: ArticleId(self.article_id),
+            slot: PinSlot::parse(&self.slot)
+                .ok_or_else(|| StoreError::Corrupt(format!("pin slot {:?}", self.slot)))?,
+            until: self.until.map(crate::rows::time).transpose()?,
         })
     }
 }
@@ -270,6 +305,64 @@ macro_rules! impl_page_store {
                 .into_iter()
                 .map($crate::standing::PageRevisionRow::into_revision)
                 .collect()
+            }
+
+            async fn front_page_picks(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<kolokol_core::FrontPick>, StoreError> {
+                sqlx::query_as::<_, $crate::standing::PickRow>(
+                    "SELECT article_id, slot, until FROM front_page_picks \
+                     WHERE until IS NULL OR until > $1 \
+                     ORDER BY CASE slot WHEN 'lead' THEN 0 ELSE 1 END, position",
+                )
+                .bind(now.timestamp())
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map($crate::standing::PickRow::into_pick)
+                .collect()
+            }
+
+            async fn pin_article(
+                &self,
+                article: kolokol_core::ArticleId,
+                slot: Option<kolokol_core::PinSlot>,
+                until: Option<chrono::DateTime<chrono::Utc>>,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("DELETE FROM front_page_picks WHERE article_id = $1")
+                    .bind(article.0)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(slot) = slot {
+                    if slot == kolokol_core::PinSlot::Lead {
+                        sqlx::query("DELETE FROM front_page_picks WHERE slot = 'lead'")
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let position: i64 = sqlx::query_scalar(
+                        "SELECT COALESCE(MAX(position), 0) + 1 FROM front_page_picks",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO front_page_picks (article_id, slot, position, until) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(article.0)
+                    .bind(slot.as_str())
+                    .bind(position)
+                    .bind(until.map(|t| t.timestamp()))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

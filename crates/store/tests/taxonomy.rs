@@ -659,3 +659,86 @@ async fn postgres_tells_the_page_story() {
     let url = kolokol_testkit::postgres_database("pages").await;
     page_story(kolokol_store::connect(&url).await.unwrap()).await;
 }
+
+async fn front_page_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let audit = |action: &'static str| Audit::new(None, action, "front");
+    let news = store
+        .insert_section(
+            &input("news", "News", 1, true),
+            &audit("section.create"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(
+            store
+                .add_article(&article(&format!("story-{n}"), news.id, vec![]), at(1))
+                .await
+                .unwrap(),
+        );
+    }
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    use kolokol_core::PinSlot::{Featured, Lead};
+    store
+        .pin_article(a, Some(Lead), None, &audit("front.pin"), at(2))
+        .await
+        .unwrap();
+    store
+        .pin_article(b, Some(Featured), Some(at(10)), &audit("front.pin"), at(2))
+        .await
+        .unwrap();
+    store
+        .pin_article(c, Some(Featured), None, &audit("front.pin"), at(2))
+        .await
+        .unwrap();
+    let picks = store.front_page_picks(at(3)).await.unwrap();
+    let order: Vec<_> = picks.iter().map(|p| (p.article_id, p.slot)).collect();
+    assert_eq!(order, [(a, Lead), (b, Featured), (c, Featured)]);
+    // A new lead replaces the old one; the old lead leaves the front page's pins.
+    store
+        .pin_article(c, Some(Lead), None, &audit("front.pin"), at(3))
+        .await
+        .unwrap();
+    let order: Vec<_> = store
+        .front_page_picks(at(3))
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| (p.article_id, p.slot))
+        .collect();
+    assert_eq!(order, [(c, Lead), (b, Featured)]);
+    // A pin that runs out disappears, and the next due check bumps the content
+    // version so every node's cached front page changes with it.
+    store.publish_due(at(5)).await.unwrap();
+    assert!(!store.publish_due(at(9)).await.unwrap());
+    assert!(store.publish_due(at(11)).await.unwrap());
+    let order: Vec<_> = store
+        .front_page_picks(at(11))
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.article_id)
+        .collect();
+    assert_eq!(order, [c]);
+    store
+        .pin_article(c, None, None, &audit("front.unpin"), at(12))
+        .await
+        .unwrap();
+    assert!(store.front_page_picks(at(12)).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_front_page_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("front.db").display());
+    front_page_story(kolokol_store::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_front_page_story() {
+    let url = kolokol_testkit::postgres_database("front").await;
+    front_page_story(kolokol_store::connect(&url).await.unwrap()).await;
+}

@@ -315,14 +315,30 @@ async fn editor(
             corrections => a.corrections.iter().map(|c| context! { at => c.created_at.to_rfc3339(), body => c.body }).collect::<Vec<_>>(),
         }
     });
+    let pin = match article {
+        Some(a) => state
+            .store
+            .front_page_picks(now)
+            .await?
+            .into_iter()
+            .find(|p| p.article_id == a.id)
+            .map(|p| {
+                context! {
+                    slot => p.slot.as_str(),
+                    until_value => p.until.map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()),
+                }
+            }),
+        None => None,
+    };
     admin_page(
         state,
         Some(staff),
         status,
         "admin/edit.html",
         context! {
-            article => info, form, errors, sections, authors, notice, images,
+            article => info, form, errors, sections, authors, notice, images, pin,
             can_publish => staff.user.role.can_publish(own),
+            can_arrange => staff.user.role.organises_the_site(),
             timezone => state.site().timezone,
         },
     )
@@ -507,6 +523,8 @@ pub async fn edit_form(
         "updated=1" => Some("Marked as updated."),
         "corrected=1" => Some("Correction added."),
         "restored=1" => Some("Revision restored."),
+        "pinned=1" => Some("Pinned to the front page."),
+        "unpinned=1" => Some("Back in the flow of newest stories on the front page."),
         _ => None,
     });
     let form = ArticleForm::from_draft(&article.draft);
@@ -717,6 +735,46 @@ pub async fn publication(
         .await?;
     state.content_changed().await;
     Ok(see_other(&format!("/admin/articles/{id}?{notice}=1")))
+}
+
+/// Pins the article to the front page (as the lead or featured, until a time) or
+/// puts it back in the flow of newest stories.
+pub async fn front(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: super::StaffForm<super::Editors>,
+) -> Result<Response, AppError> {
+    let (staff, form) = sent.into_parts();
+    let slot = match form.get("slot") {
+        "" => None,
+        value => Some(
+            kolokol_core::PinSlot::parse(value)
+                .ok_or_else(|| AppError::BadRequest("Choose lead, featured or neither.".into()))?,
+        ),
+    };
+    let until = match form.get("until").trim() {
+        "" => None,
+        value => Some(
+            parse_local_time(value, state.site().tz())
+                .ok_or_else(|| AppError::BadRequest("Give the end as a date and a time.".into()))?,
+        ),
+    };
+    let actor = kolokol_operations::Actor::Staff(&staff.user);
+    let article = kolokol_core::ArticleId(id);
+    match kolokol_operations::front::pin(&state.store, actor, article, slot, until, Utc::now())
+        .await
+    {
+        Ok(()) => {
+            state.content_changed().await;
+            let notice = if slot.is_some() { "pinned" } else { "unpinned" };
+            Ok(see_other(&format!("/admin/articles/{id}?{notice}=1")))
+        }
+        Err(kolokol_operations::Error::Invalid(errors)) => {
+            let article = editable(&state, &staff, id).await?;
+            editor_with_errors(&state, &staff, &article, errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn correct(

@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
             post(articles::publication),
         )
         .route("/admin/articles/{id}/corrections", post(articles::correct))
+        .route("/admin/articles/{id}/front", post(articles::front))
         .route("/admin/articles/{id}/revisions", get(articles::revisions))
         .route(
             "/admin/articles/{id}/revisions/{revision}/restore",

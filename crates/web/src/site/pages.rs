@@ -78,11 +78,25 @@ pub async fn front(
         .page("/".into(), &headers, || async {
             let now = Utc::now();
             let sections = state.store.sections().await?;
+            // The editors' pins first (those published by now), then the newest.
+            let picks = state.store.front_page_picks(now).await?;
+            let pinned_ids: Vec<_> = picks.iter().map(|p| p.article_id).collect();
+            let pinned = state.store.published_summaries(&pinned_ids, now).await?;
+            let pinned_in = |slot: kolokol_core::PinSlot| -> Vec<&ArticleSummary> {
+                picks
+                    .iter()
+                    .filter(|p| p.slot == slot)
+                    .filter_map(|p| pinned.iter().find(|s| s.id == p.article_id))
+                    .collect()
+            };
+            let pinned_lead = pinned_in(kolokol_core::PinSlot::Lead).into_iter().next();
+            let featured = pinned_in(kolokol_core::PinSlot::Featured);
+            let shown = pinned.len();
             let latest = state
                 .store
                 .published_articles(
                     &ArticleFilter::default(),
-                    PageRequest::new(PageNumber::FIRST, 13),
+                    PageRequest::new(PageNumber::FIRST, 13 + u32::try_from(shown).unwrap_or(0)),
                     now,
                 )
                 .await?;
@@ -106,9 +120,21 @@ pub async fn front(
                     });
                 }
             }
-            let mut cards = latest.items.iter().map(Card::new);
-            let lead = cards.next();
-            let latest_cards: Vec<Card> = cards.collect();
+            let lead_summary = pinned_lead.or_else(|| latest.items.first());
+            let lead = lead_summary.map(Card::new);
+            let featured_cards: Vec<Card> = featured.iter().copied().map(Card::new).collect();
+            let taken: Vec<_> = lead_summary
+                .iter()
+                .map(|s| s.id)
+                .chain(featured.iter().map(|s| s.id))
+                .collect();
+            let latest_cards: Vec<Card> = latest
+                .items
+                .iter()
+                .filter(|s| !taken.contains(&s.id))
+                .take(12)
+                .map(Card::new)
+                .collect();
             let config = state.site();
             let site = SiteView::new(&config, &sections);
             let meta = Meta {
@@ -122,7 +148,7 @@ pub async fn front(
             html_page(
                 &state,
                 "front.html",
-                context! { site, meta, lead, latest => latest_cards, blocks },
+                context! { site, meta, lead, featured => featured_cards, latest => latest_cards, blocks },
             )
         })
         .await

@@ -652,6 +652,12 @@ async fn every_admin_route_as_every_role() {
         ("GET", "/admin/authors".into(), vec![], [403, 403, 200, 200]),
         ("GET", "/admin/pages".into(), vec![], [403, 403, 200, 200]),
         (
+            "POST",
+            "/admin/articles/999999/front".into(),
+            vec![("slot", "lead")],
+            [403, 403, 404, 404],
+        ),
+        (
             "GET",
             "/admin/pages/new".into(),
             vec![],

@@ -3,6 +3,8 @@
 
 use kolokol_core::Role;
 
+use kolokol_testkit::fixtures::Fixtures;
+
 use crate::common::{StaffSession, TestApp, select, text_of};
 
 fn page(html: &str) -> scraper::Html {
@@ -320,7 +322,6 @@ async fn a_new_sites_admin_is_shown_what_to_set_up_until_the_first_article() {
 
 #[tokio::test]
 async fn an_editor_makes_a_guest_profile_with_a_photo_and_credits_it() {
-    use kolokol_testkit::fixtures::Fixtures;
     let app = TestApp::empty().await;
     let editor = app.sign_in(Role::Editor, "Profile Editor").await;
     let photo = app
@@ -541,4 +542,99 @@ async fn an_editor_writes_an_about_page_placed_in_the_footer() {
             .status(),
         403
     );
+}
+
+#[tokio::test]
+async fn an_editor_pins_the_lead_and_featured_stories_until_a_time() {
+    let app = TestApp::empty().await;
+    app.publish("An older investigation", "Months of work.")
+        .await;
+    app.publish("A quieter story", "Also worth reading.").await;
+    app.publish("The newest brief", "Just in.").await;
+    let editor = app.sign_in(Role::Editor, "Front Editor").await;
+    let id_of = |headline: &'static str| {
+        let app = &app;
+        async move {
+            app.store
+                .all_articles()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|a| a.headline == headline)
+                .unwrap()
+                .id
+                .0
+        }
+    };
+    let lead_of = |html: &str| text_of(&page(html), ".lead-headline");
+    assert_eq!(lead_of(&app.text("/").await), "The newest brief");
+
+    let older = id_of("An older investigation").await;
+    let quieter = id_of("A quieter story").await;
+    let pinned = editor
+        .post(
+            &format!("/admin/articles/{older}/front"),
+            &[("slot", "lead"), ("until", "")],
+        )
+        .await;
+    assert_eq!(pinned.status(), 303);
+    let featured = editor
+        .post(
+            &format!("/admin/articles/{quieter}/front"),
+            &[("slot", "featured"), ("until", "2099-01-01T09:00")],
+        )
+        .await;
+    assert_eq!(featured.status(), 303);
+    let front = app.text("/").await;
+    assert_eq!(lead_of(&front), "An older investigation");
+    let html = page(&front);
+    assert!(text_of(&html, ".featured").contains("A quieter story"));
+    let latest = text_of(&html, ".latest");
+    assert!(latest.contains("The newest brief"));
+    assert!(!latest.contains("A quieter story") && !latest.contains("An older investigation"));
+    // The editor shows the pin as it is.
+    let form = page(
+        &editor
+            .get(&format!("/admin/articles/{quieter}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        select(&form, "#slot option[selected]")[0]
+            .value()
+            .attr("value"),
+        Some("featured")
+    );
+    assert_eq!(
+        select(&form, "#until")[0].value().attr("value"),
+        Some("2099-01-01T09:00")
+    );
+    // An end in the past is refused beside its field; nothing changes.
+    let past = editor
+        .post(
+            &format!("/admin/articles/{older}/front"),
+            &[("slot", "lead"), ("until", "2001-01-01T09:00")],
+        )
+        .await;
+    assert_eq!(past.status(), 422);
+    assert!(text_of(&page(&past.text().await.unwrap()), "#until-error").contains("passed"));
+    // Unpinned, the newest leads again.
+    let unpinned = editor
+        .post(
+            &format!("/admin/articles/{older}/front"),
+            &[("slot", ""), ("until", "")],
+        )
+        .await;
+    assert_eq!(unpinned.status(), 303);
+    assert_eq!(lead_of(&app.text("/").await), "The newest brief");
+    let author = app.sign_in(Role::Author, "Front Author").await;
+    let refused = author
+        .post(
+            &format!("/admin/articles/{older}/front"),
+            &[("slot", "lead")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
 }
