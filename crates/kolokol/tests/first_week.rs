@@ -1,7 +1,9 @@
 //! A real newsroom's first day, from an empty database: the operator creates the
 //! admin at the command line, and the admin, in Chromium, sets the site up, creates
-//! a section, uploads a picture, writes and publishes an article with it, and reads
-//! it on the public site. Nothing is loaded behind the product's back.
+//! a section, uploads pictures, makes a guest's author profile with a photo and an
+//! About page, writes and publishes an article with a picture in that section, pins
+//! it as the lead, and reads it on the public site. Nothing is loaded behind the
+//! product's back.
 
 #![expect(
     clippy::unwrap_used,
@@ -43,6 +45,26 @@ async fn click(browser: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Waits (bounded) until the page shows `expected` in its notice: after a click,
+/// the old page's notice can still be there for a moment.
+async fn expect_notice(browser: &Client, expected: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = match browser.find(Locator::Css(".notice")).await {
+            Ok(notice) => notice.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.contains(expected) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the notice never said {expected:?} (last: {shown:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn text(browser: &Client, css: &str) -> String {
@@ -101,12 +123,18 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
     server.wait_for("Kolokol is serving");
     let site = format!("http://127.0.0.1:{port}");
 
-    // A picture to upload, drawn here.
+    // Pictures to upload, drawn here: the story's, and a columnist's portrait.
     let picture = dir.path().join("harbour.jpg");
     image::RgbImage::from_fn(1200, 800, |x, y| {
         image::Rgb([(x / 5) as u8, (y / 4) as u8, 140])
     })
     .save(&picture)
+    .unwrap();
+    let portrait = dir.path().join("portrait.jpg");
+    image::RgbImage::from_fn(600, 600, |x, y| {
+        image::Rgb([90, (x / 3) as u8, (y / 3) as u8])
+    })
+    .save(&portrait)
     .unwrap();
 
     let driver = start_driver();
@@ -147,7 +175,7 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
         "form.article-form button[type=submit], form button.primary",
     )
     .await;
-    assert!(text(&browser, ".notice").await.contains("aved"));
+    expect_notice(&browser, "aved").await;
 
     // The first section.
     browser
@@ -162,20 +190,53 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
     )
     .await;
     click(&browser, "form.article-form button.primary").await;
-    assert_eq!(text(&browser, ".notice").await, "Section created.");
+    expect_notice(&browser, "Section created.").await;
     screenshot(&browser, "first-week-sections.png").await;
 
-    // A picture for the library.
-    browser.goto(&format!("{site}/admin/media")).await.unwrap();
+    // Pictures for the library: the portrait first, then the story's.
+    for (number, file) in [(1, &portrait), (2, &picture)] {
+        browser.goto(&format!("{site}/admin/media")).await.unwrap();
+        browser
+            .find(Locator::Css("#file"))
+            .await
+            .unwrap()
+            .send_keys(file.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, "form.upload button[type=submit]").await;
+        expect_notice(&browser, &format!("Uploaded as image #{number}.")).await;
+    }
+
+    // A guest columnist's profile, with the portrait.
     browser
-        .find(Locator::Css("#file"))
-        .await
-        .unwrap()
-        .send_keys(picture.to_str().unwrap())
+        .goto(&format!("{site}/admin/authors"))
         .await
         .unwrap();
-    click(&browser, "form.upload button[type=submit]").await;
-    text(&browser, ".notice").await;
+    type_into(&browser, "#name", "Lena Ostrova").await;
+    type_into(&browser, "#title", "Guest columnist").await;
+    type_into(&browser, "#bio", "Covers the *port* and its money.").await;
+    let photo = browser.find(Locator::Css("#photo")).await.unwrap();
+    // The library lists the newest first: the portrait is the older of the two.
+    photo.select_by_index(2).await.unwrap();
+    click(&browser, "form.article-form button.primary").await;
+    expect_notice(&browser, "Profile created.").await;
+
+    // An About page in the footer, published.
+    browser
+        .goto(&format!("{site}/admin/pages/new"))
+        .await
+        .unwrap();
+    type_into(&browser, "#title", "About us").await;
+    type_into(
+        &browser,
+        "#body",
+        "We are a newsroom in exile, paid for by readers.",
+    )
+    .await;
+    click(&browser, "form.article-form button.primary").await;
+    expect_notice(&browser, "Saved.").await;
+    click(&browser, "button[value=publish]").await;
+    expect_notice(&browser, "Published.").await;
 
     // The article, with the picture and the section, published.
     browser
@@ -206,21 +267,40 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
         .execute("document.querySelector('details').open = true;", vec![])
         .await
         .unwrap();
+    // Credited to the guest as well as the admin.
+    browser
+        .execute(
+            "for (const box of document.querySelectorAll('input[name=authors]')) \
+             { if (box.parentElement.textContent.includes('Lena Ostrova')) box.checked = true; }",
+            vec![],
+        )
+        .await
+        .unwrap();
     let hero = browser.find(Locator::Css("#hero_image")).await.unwrap();
     hero.select_by_index(1).await.unwrap();
     type_into(&browser, "#hero_alt", "The harbour's cranes at dusk").await;
     click(&browser, ".article-form button[type=submit]").await;
-    assert_eq!(text(&browser, ".notice").await, "Saved.");
+    expect_notice(&browser, "Saved.").await;
     click(&browser, "button[value=publish]").await;
-    assert_eq!(text(&browser, ".notice").await, "Published.");
+    expect_notice(&browser, "Published.").await;
+    // Pinned as the lead.
+    let slot = browser.find(Locator::Css("#slot")).await.unwrap();
+    slot.select_by_value("lead").await.unwrap();
+    click(&browser, "form.front-pin button[type=submit]").await;
+    expect_notice(&browser, "Pinned to the front page.").await;
 
-    // Readers find it on the front page, in its section, with its picture.
+    // Readers find it leading the front page, in its section, with its picture.
     browser.goto(&format!("{site}/")).await.unwrap();
     assert!(
         text(&browser, "nav.sections")
             .await
             .contains("Investigations")
     );
+    assert_eq!(
+        text(&browser, ".lead-headline").await,
+        "The harbour contracts nobody tendered"
+    );
+    assert!(text(&browser, "footer").await.contains("About us"));
     browser
         .find(Locator::LinkText("The harbour contracts nobody tendered"))
         .await
@@ -242,7 +322,28 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
         .unwrap();
     assert!(loaded.as_u64().unwrap() > 0, "the hero picture loads");
     assert!(browser.title().await.unwrap().contains("The Riga Bell"));
+    assert!(text(&browser, ".byline").await.contains("Lena Ostrova"));
     screenshot(&browser, "first-week-article.png").await;
+    // The guest's page shows the portrait; the About page is there.
+    browser
+        .goto(&format!("{site}/authors/lena-ostrova"))
+        .await
+        .unwrap();
+    let portrait_width = browser
+        .execute(
+            "const img = document.querySelector('.profile-photo');
+             return img.decode().then(() => img.naturalWidth);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(portrait_width.as_u64().unwrap() > 0, "the portrait loads");
+    screenshot(&browser, "first-week-author.png").await;
+    browser
+        .goto(&format!("{site}/pages/about-us"))
+        .await
+        .unwrap();
+    assert_eq!(text(&browser, "h1").await, "About us");
     browser.close().await.unwrap();
     server.terminate();
 }

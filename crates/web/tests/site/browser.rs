@@ -144,7 +144,14 @@ async fn pages_pass_automated_wcag_checks() {
         format!("/admin/tags/{tag}"),
         "/admin/authors".to_owned(),
         "/admin/pages".to_owned(),
+        "/admin/pages/new".to_owned(),
+        format!(
+            "/admin/authors/{}",
+            app.store.author_records().await.unwrap()[0].author.id
+        ),
+        "/admin/password/forgot".to_owned(),
         "/pages/about-us".to_owned(),
+        "/authors/anna-vetrova".to_owned(),
         "/admin/settings".to_owned(),
         "/admin/media".to_owned(),
         "/admin/two-factor".to_owned(),
