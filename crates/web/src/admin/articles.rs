@@ -761,20 +761,16 @@ pub async fn front(
     };
     let actor = kolokol_operations::Actor::Staff(&staff.user);
     let article = kolokol_core::ArticleId(id);
-    match kolokol_operations::front::pin(&state.store, actor, article, slot, until, Utc::now())
-        .await
-    {
-        Ok(()) => {
-            state.content_changed().await;
-            let notice = if slot.is_some() { "pinned" } else { "unpinned" };
-            Ok(see_other(&format!("/admin/articles/{id}?{notice}=1")))
-        }
-        Err(kolokol_operations::Error::Invalid(errors)) => {
-            let article = editable(&state, &staff, id).await?;
-            editor_with_errors(&state, &staff, &article, errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result =
+        kolokol_operations::front::pin(&state.store, actor, article, slot, until, Utc::now()).await;
+    let notice = if slot.is_some() { "pinned" } else { "unpinned" };
+    let next = |()| format!("/admin/articles/{id}?{notice}=1");
+    let (state, staff) = (&state, &staff);
+    super::finish(state, result, next, |errors| async move {
+        let article = editable(state, staff, id).await?;
+        editor_with_errors(state, staff, &article, errors).await
+    })
+    .await
 }
 
 pub async fn correct(

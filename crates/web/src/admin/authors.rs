@@ -9,7 +9,7 @@ use kolokol_core::{AuthorForm, FieldErrors};
 use kolokol_operations::{self as operations, Actor};
 use minijinja::context;
 
-use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
+use super::{Editors, FormData, Staff, StaffForm, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -100,17 +100,18 @@ pub async fn create(
     let (staff, submitted) = sent.into_parts();
     let form = author_form(&submitted);
     let actor = Actor::Staff(&staff.user);
-    match operations::authors::create(&state.store, actor, &form, Utc::now()).await {
-        Ok(_) => {
-            state.content_changed().await;
-            Ok(see_other("/admin/authors?done=created"))
-        }
-        Err(operations::Error::Invalid(errors)) => {
+    let (state, staff, form) = (&state, &staff, &form);
+    let result = operations::authors::create(&state.store, actor, form, Utc::now()).await;
+    finish(
+        state,
+        result,
+        |_| "/admin/authors?done=created".into(),
+        |errors| async move {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            authors_page(&state, &staff, status, &form, &errors, None).await
-        }
-        Err(other) => Err(other.into()),
-    }
+            authors_page(state, staff, status, form, &errors, None).await
+        },
+    )
+    .await
 }
 
 async fn author_page(
@@ -163,15 +164,16 @@ pub async fn save(
     let (staff, submitted) = sent.into_parts();
     let form = author_form(&submitted);
     let actor = Actor::Staff(&staff.user);
-    match operations::authors::update(&state.store, actor, id, &form, Utc::now()).await {
-        Ok(()) => {
-            state.content_changed().await;
-            Ok(see_other("/admin/authors?done=saved"))
-        }
-        Err(operations::Error::Invalid(errors)) => {
+    let (state, staff, form) = (&state, &staff, &form);
+    let result = operations::authors::update(&state.store, actor, id, form, Utc::now()).await;
+    finish(
+        state,
+        result,
+        |()| "/admin/authors?done=saved".into(),
+        |errors| async move {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            author_page(&state, &staff, id, status, Some(&form), &errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+            author_page(state, staff, id, status, Some(form), &errors).await
+        },
+    )
+    .await
 }

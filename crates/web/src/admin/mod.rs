@@ -504,6 +504,28 @@ fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// The answer to a staff form once its operation ran: done, the page caches move on
+/// and the browser goes to `next`; the form's problems bring its page back with them
+/// (`again`, which answers 422); anything else is an error page.
+async fn finish<T, Fut>(
+    state: &AppState,
+    result: Result<T, kolokol_operations::Error>,
+    next: impl FnOnce(T) -> String,
+    again: impl FnOnce(kolokol_core::FieldErrors) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    match result {
+        Ok(value) => {
+            state.content_changed().await;
+            Ok(see_other(&next(value)))
+        }
+        Err(kolokol_operations::Error::Invalid(errors)) => again(errors).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,13 @@ use kolokol_core::{FieldErrors, SectionForm};
 use kolokol_operations::{self as operations, Actor};
 use minijinja::context;
 
-use super::{Editors, Staff, StaffForm, admin_page, see_other};
+use super::{Editors, Staff, StaffForm, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
 const WHAT: &str = "change the site's sections and tags";
+/// A form sent back with its problems.
+const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 fn section_form(form: &super::FormData) -> SectionForm {
     SectionForm {
@@ -95,17 +97,15 @@ pub async fn create(
     let (staff, submitted) = sent.into_parts();
     let form = section_form(&submitted);
     let actor = Actor::Staff(&staff.user);
-    match operations::sections::create(&state.store, actor, &form, Utc::now()).await {
-        Ok(_) => {
-            state.content_changed().await;
-            Ok(see_other("/admin/sections?done=created"))
-        }
-        Err(operations::Error::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            sections_page(&state, &staff, status, &form, &errors, None).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let (state, staff, form) = (&state, &staff, &form);
+    let result = operations::sections::create(&state.store, actor, form, Utc::now()).await;
+    finish(
+        state,
+        result,
+        |_| "/admin/sections?done=created".into(),
+        |errors| async move { sections_page(state, staff, REFUSED, form, &errors, None).await },
+    )
+    .await
 }
 
 /// One section's page: its form, and deleting it.
@@ -165,17 +165,15 @@ pub async fn save(
     let (staff, submitted) = sent.into_parts();
     let form = section_form(&submitted);
     let actor = Actor::Staff(&staff.user);
-    match operations::sections::update(&state.store, actor, id, &form, Utc::now()).await {
-        Ok(()) => {
-            state.content_changed().await;
-            Ok(see_other("/admin/sections?done=saved"))
-        }
-        Err(operations::Error::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            section_page(&state, &staff, id, status, Some(&form), &errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let (state, staff, form) = (&state, &staff, &form);
+    let result = operations::sections::update(&state.store, actor, id, form, Utc::now()).await;
+    finish(
+        state,
+        result,
+        |()| "/admin/sections?done=saved".into(),
+        |errors| async move { section_page(state, staff, id, REFUSED, Some(form), &errors).await },
+    )
+    .await
 }
 
 pub async fn delete(
@@ -191,17 +189,15 @@ pub async fn delete(
         })?),
     };
     let actor = Actor::Staff(&staff.user);
-    match operations::sections::delete(&state.store, actor, id, move_to, Utc::now()).await {
-        Ok(()) => {
-            state.content_changed().await;
-            Ok(see_other("/admin/sections?done=deleted"))
-        }
-        Err(operations::Error::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            section_page(&state, &staff, id, status, None, &errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let (state, staff) = (&state, &staff);
+    let result = operations::sections::delete(&state.store, actor, id, move_to, Utc::now()).await;
+    finish(
+        state,
+        result,
+        |()| "/admin/sections?done=deleted".into(),
+        |errors| async move { section_page(state, staff, id, REFUSED, None, &errors).await },
+    )
+    .await
 }
 
 /// Every tag with its count; each links to its own page.
@@ -299,16 +295,15 @@ pub async fn change_tag(
         ),
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
-    match result {
-        Ok(()) => {
-            state.content_changed().await;
-            Ok(see_other(&format!("/admin/tags?done={done}")))
-        }
-        Err(operations::Error::Invalid(errors)) => {
+    let (state, staff, form) = (&state, &staff, &form);
+    finish(
+        state,
+        result,
+        |()| format!("/admin/tags?done={done}"),
+        |errors| async move {
             let sent = Some((form.get("name"), form.get("slug")));
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            tag_page(&state, &staff, id, status, sent, &errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+            tag_page(state, staff, id, REFUSED, sent, &errors).await
+        },
+    )
+    .await
 }

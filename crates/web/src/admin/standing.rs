@@ -116,21 +116,17 @@ async fn save_from(
 ) -> Result<Response, AppError> {
     let form = page_form(submitted);
     let actor = Actor::Staff(&staff.user);
-    match operations::pages::save(&state.store, actor, id, &form, Utc::now()).await {
-        Ok(saved) => {
-            state.content_changed().await;
-            Ok(see_other(&format!("/admin/pages/{saved}?saved=1")))
-        }
-        Err(operations::Error::Invalid(errors)) => {
-            let page = match id {
-                Some(id) => Some(operations::pages::existing(&state.store, id).await?),
-                None => None,
-            };
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            editor(state, staff, status, page.as_ref(), &form, &errors, None).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = operations::pages::save(&state.store, actor, id, &form, Utc::now()).await;
+    let next = |saved| format!("/admin/pages/{saved}?saved=1");
+    super::finish(state, result, next, |errors| async move {
+        let page = match id {
+            Some(id) => Some(operations::pages::existing(&state.store, id).await?),
+            None => None,
+        };
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        editor(state, staff, status, page.as_ref(), &form, &errors, None).await
+    })
+    .await
 }
 
 pub async fn create(

@@ -1356,7 +1356,7 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
     app.state.outbox.settled().await;
     let mails = sink.messages();
     assert_eq!(mails.len(), 1, "only the known address is mailed");
-    assert_eq!(mails[0].recipients, [email.clone()]);
+    assert_eq!(mails[0].recipients, std::slice::from_ref(&email));
     let text = mails[0].decoded();
     let link = text
         .split_whitespace()
