@@ -756,9 +756,11 @@ async fn staff_story(store: DynStore) {
         .await
         .unwrap();
     let log = store.audit_log(10).await.unwrap();
-    assert_eq!(log.len(), 2);
+    assert_eq!(log.len(), 3);
     assert_eq!(log[0].action, "login.failed");
     assert_eq!(log[1].user_name.as_deref(), Some("Anna Vetrova"));
+    // The section the story began with was logged as it was made.
+    assert_eq!(log[2].action, "section.create");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 mod articles;
 mod auth;
 mod authors;
+mod desk;
 mod media;
 mod newsletter;
 pub mod password;
@@ -56,7 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/two-factor", get(two_factor::setup))
         .route("/admin/two-factor/enable", post(two_factor::enable))
         .route("/admin/two-factor/disable", post(two_factor::disable))
-        .route("/admin", get(articles::list))
+        .route("/admin", get(desk::list))
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles", post(articles::create))
         .route(

@@ -1,0 +1,238 @@
+//! The newsroom's home at `/admin`: the article list (paged, searched, filtered)
+//! and, for a new site's admin, what to set up before the first article.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use minijinja::context;
+use serde::Serialize;
+
+use super::articles::state_label;
+use super::{Staff, admin_page};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    id: i64,
+    headline: String,
+    state: &'static str,
+    authors: String,
+    published_at: Option<String>,
+    modified_at: String,
+    public_url: String,
+}
+
+/// How many articles a page of the newsroom's list shows.
+const LIST_PAGE: u32 = 50;
+
+/// The list's filters as the query string gives them: `q` (headline words),
+/// `state`, `section`, `author` and `page`.
+#[derive(Debug, Default, Serialize)]
+struct ListFilters {
+    q: String,
+    state: String,
+    section: String,
+    author: String,
+}
+
+impl ListFilters {
+    fn parse(query: Option<&str>) -> Result<(Self, kolokol_core::PageNumber), AppError> {
+        let mut filters = Self::default();
+        let mut page = kolokol_core::PageNumber::FIRST;
+        for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            match key.as_ref() {
+                "q" => filters.q = value.chars().take(200).collect(),
+                "state" => filters.state = value.into_owned(),
+                "section" => filters.section = value.into_owned(),
+                "author" => filters.author = value.into_owned(),
+                "page" => {
+                    page = kolokol_core::PageNumber::parse(&value)
+                        .map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))?;
+                }
+                _ => {}
+            }
+        }
+        Ok((filters, page))
+    }
+
+    /// The query string for page `page` with these filters.
+    fn link(&self, page: u32) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("state", &self.state),
+            ("section", &self.section),
+            ("author", &self.author),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/admin".into()
+        } else {
+            format!("/admin?{query}")
+        }
+    }
+}
+
+/// An id from a filter's menu: empty is "any".
+fn filter_id(value: &str) -> Result<Option<i64>, AppError> {
+    match value {
+        "" => Ok(None),
+        value => value
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("Choose from the list.".into())),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let own =
+        (!staff.user.role.sees_all_articles()).then_some((staff.user.id, staff.user.author_id));
+    let now = Utc::now();
+    let (filters, page) = ListFilters::parse(query.as_deref())?;
+    let listing = kolokol_store::ListingQuery {
+        own,
+        search: filters.q.clone(),
+        state: match filters.state.as_str() {
+            "" => None,
+            value => Some(kolokol_store::ListingState::parse(value).ok_or_else(|| {
+                AppError::BadRequest("Choose draft, scheduled or published.".into())
+            })?),
+        },
+        section_id: filter_id(&filters.section)?,
+        author_id: filter_id(&filters.author)?,
+        now,
+    };
+    let found = state
+        .store
+        .article_listing(&listing, kolokol_core::PageRequest::new(page, LIST_PAGE))
+        .await?;
+    if found.is_past_the_end() {
+        return Err(AppError::NotFound);
+    }
+    let pages = context! {
+        page => found.page, total_pages => found.total_pages, total => found.total,
+        previous => (found.page > 1).then(|| filters.link(found.page - 1)),
+        next => found.has_next().then(|| filters.link(found.page + 1)),
+    };
+    let filtering = !filters.q.is_empty()
+        || !filters.state.is_empty()
+        || !filters.section.is_empty()
+        || !filters.author.is_empty();
+    let rows: Vec<Row> = found
+        .items
+        .into_iter()
+        .map(|a| Row {
+            id: a.id.0,
+            state: state_label(a.status, a.published_at, now),
+            headline: a.headline,
+            authors: a.authors.join(", "),
+            published_at: a.published_at.map(|t| t.to_rfc3339()),
+            modified_at: a.modified_at.to_rfc3339(),
+            public_url: kolokol_render::urls::article(a.slug.as_str()),
+        })
+        .collect();
+    let setup = if rows.is_empty() && !filtering && staff.user.role.is_admin() {
+        Some(setup_steps(&state).await?)
+    } else {
+        None
+    };
+    let sections = state.store.sections().await?;
+    let authors = state.store.authors().await?;
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/articles.html",
+        context! { articles => rows, setup, filters, filtering, pages, sections, authors },
+    )
+}
+
+/// One thing a new site needs, whether it is done, and where to do it.
+#[derive(Debug, Serialize)]
+struct SetupStep {
+    title: &'static str,
+    done: bool,
+    /// What is set now, or what to do.
+    status: String,
+    /// A newsroom page, or None when it is set in the configuration file.
+    link: Option<&'static str>,
+}
+
+/// What a new site's admin sets up before the first article: the newsroom's home
+/// lists it until something is written.
+async fn setup_steps(state: &AppState) -> Result<Vec<SetupStep>, AppError> {
+    let site = state.site();
+    let sections = state.store.sections().await?.len();
+    let staff = state.store.users().await?.len();
+    let revenue = &state.revenue().config;
+    let named = site.title != kolokol_core::SiteConfig::default().title;
+    Ok(vec![
+        SetupStep {
+            title: "Name the site",
+            done: named,
+            status: format!("Now: {}", site.title),
+            link: Some("/admin/settings"),
+        },
+        SetupStep {
+            title: "Language and time zone",
+            done: true,
+            status: format!(
+                "Now: {}, {}; schedules and dates follow the zone",
+                site.language, site.timezone
+            ),
+            link: Some("/admin/settings"),
+        },
+        SetupStep {
+            title: "Create the first sections",
+            done: sections > 0,
+            status: match sections {
+                0 => "Every article belongs to a section; there are none yet".into(),
+                n => format!("{n} so far"),
+            },
+            link: Some("/admin/sections"),
+        },
+        SetupStep {
+            title: "Monthly goal and currency",
+            done: revenue.monthly_goal > 0,
+            status: if revenue.monthly_goal > 0 {
+                format!("{} {} a month", revenue.monthly_goal, revenue.currency)
+            } else {
+                "Not set: readers see no goal. Set revenue.monthly_goal and revenue.currency \
+                 in the configuration file"
+                    .into()
+            },
+            link: None,
+        },
+        SetupStep {
+            title: "Outgoing mail",
+            done: state.mailer.is_some(),
+            status: if state.mailer.is_some() {
+                "Set up".into()
+            } else {
+                "Not set: invitations and newsletters cannot be mailed. Set mail.smtp_url \
+                 in the configuration file"
+                    .into()
+            },
+            link: None,
+        },
+        SetupStep {
+            title: "Invite your colleagues",
+            done: staff > 1,
+            status: format!("{staff} account{}", if staff == 1 { "" } else { "s" }),
+            link: Some("/admin/staff"),
+        },
+    ])
+}
