@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod articles;
 pub mod authors;
 pub mod front;
 pub mod media;
@@ -64,6 +65,9 @@ pub enum Error {
     /// The input has problems, a message for each field.
     #[error("the form has problems: {0:?}")]
     Invalid(FieldErrors),
+    /// The request cannot be done in the state things are in; the text says why.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error(transparent)]
     Store(StoreError),
     /// Something on our side that the user cannot mend (hashing failed).

@@ -385,6 +385,7 @@ pub trait Store:
         id: Option<ArticleId>,
         draft: &ArticleDraft,
         by: UserId,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<ArticleId, StoreError>;
     async fn editable_article(&self, id: ArticleId) -> Result<Option<EditableArticle>, StoreError>;
@@ -401,13 +402,20 @@ pub trait Store:
         id: ArticleId,
         status: ArticleStatus,
         published_at: Option<DateTime<Utc>>,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    async fn mark_updated(&self, id: ArticleId, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn mark_updated(
+        &self,
+        id: ArticleId,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn add_correction(
         &self,
         id: ArticleId,
         body: &str,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Revisions of an article, newest first.

@@ -1187,6 +1187,7 @@ macro_rules! impl_store {
                 id: Option<kolokol_core::ArticleId>,
                 draft: &kolokol_core::ArticleDraft,
                 by: kolokol_core::UserId,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<kolokol_core::ArticleId, StoreError> {
                 let words = i64::try_from(kolokol_core::article::word_count(&draft.body_markdown))
@@ -1334,6 +1335,7 @@ macro_rules! impl_store {
                 if published {
                     sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
                 }
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(kolokol_core::ArticleId(article_id))
             }
@@ -1440,6 +1442,7 @@ macro_rules! impl_store {
                 id: kolokol_core::ArticleId,
                 status: kolokol_core::ArticleStatus,
                 published_at: Option<chrono::DateTime<chrono::Utc>>,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -1451,6 +1454,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }
@@ -1458,6 +1462,7 @@ macro_rules! impl_store {
             async fn mark_updated(
                 &self,
                 id: kolokol_core::ArticleId,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -1467,6 +1472,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }
@@ -1475,6 +1481,7 @@ macro_rules! impl_store {
                 &self,
                 id: kolokol_core::ArticleId,
                 body: &str,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -1490,6 +1497,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }

@@ -384,6 +384,8 @@ fn draft(
 async fn staff_story(store: DynStore) {
     use kolokol_core::{ArticleId, Email, Role};
     store.migrate().await.unwrap();
+    // Each editorial change carries its audit entry into its own transaction.
+    let edit = || kolokol_core::Audit::new(None, "story.edit", "story");
     let section = store
         .add_section(&slug("news"), "News", "", 1)
         .await
@@ -599,7 +601,7 @@ async fn staff_story(store: DynStore) {
         &["Transport", "transport", "Regions"],
     );
     let id = store
-        .save_article(None, &first, anna.id, at(1))
+        .save_article(None, &first, anna.id, &edit(), at(1))
         .await
         .unwrap();
     let saved = store.editable_article(id).await.unwrap().unwrap();
@@ -613,7 +615,7 @@ async fn staff_story(store: DynStore) {
     let mut second = first.clone();
     second.body_markdown = "Second version.".into();
     store
-        .save_article(Some(id), &second, anna.id, at(2))
+        .save_article(Some(id), &second, anna.id, &edit(), at(2))
         .await
         .unwrap();
     let revisions = store.revisions(id).await.unwrap();
@@ -627,7 +629,7 @@ async fn staff_story(store: DynStore) {
 
     let version = store.content_version().await.unwrap();
     store
-        .set_publication(id, ArticleStatus::Published, Some(at(3)), at(3))
+        .set_publication(id, ArticleStatus::Published, Some(at(3)), &edit(), at(3))
         .await
         .unwrap();
     assert!(store.content_version().await.unwrap() > version);
@@ -642,7 +644,7 @@ async fn staff_story(store: DynStore) {
     let mut renamed = second.clone();
     renamed.slug = slug("new-ferry-timetable");
     store
-        .save_article(Some(id), &renamed, anna.id, at(4))
+        .save_article(Some(id), &renamed, anna.id, &edit(), at(4))
         .await
         .unwrap();
     assert_eq!(
@@ -654,7 +656,7 @@ async fn staff_story(store: DynStore) {
     );
     // Renaming back removes the redirect that would now point at itself.
     store
-        .save_article(Some(id), &second, anna.id, at(5))
+        .save_article(Some(id), &second, anna.id, &edit(), at(5))
         .await
         .unwrap();
     assert_eq!(
@@ -677,13 +679,16 @@ async fn staff_story(store: DynStore) {
             None,
             &draft("Another story", section.id, vec![author], &[]),
             anna.id,
+            &edit(),
             at(5),
         )
         .await
         .unwrap();
     let mut clash = second.clone();
     clash.slug = slug("another-story");
-    let result = store.save_article(Some(id), &clash, anna.id, at(6)).await;
+    let result = store
+        .save_article(Some(id), &clash, anna.id, &edit(), at(6))
+        .await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(
         store.revisions(id).await.unwrap().len(),
@@ -691,9 +696,9 @@ async fn staff_story(store: DynStore) {
         "a refused save leaves no revision"
     );
 
-    store.mark_updated(id, at(6)).await.unwrap();
+    store.mark_updated(id, &edit(), at(6)).await.unwrap();
     store
-        .add_correction(id, "We misnamed the ferry.", at(6))
+        .add_correction(id, "We misnamed the ferry.", &edit(), at(6))
         .await
         .unwrap();
     let corrected = store.editable_article(id).await.unwrap().unwrap();
@@ -702,7 +707,13 @@ async fn staff_story(store: DynStore) {
 
     // Scheduling: due articles bump the content version once they come due.
     store
-        .set_publication(other, ArticleStatus::Published, Some(at(10)), at(6))
+        .set_publication(
+            other,
+            ArticleStatus::Published,
+            Some(at(10)),
+            &edit(),
+            at(6),
+        )
         .await
         .unwrap();
     store.publish_due(at(6)).await.unwrap(); // the first check also sees what came due before it
@@ -755,12 +766,13 @@ async fn staff_story(store: DynStore) {
         )
         .await
         .unwrap();
-    let log = store.audit_log(10).await.unwrap();
-    assert_eq!(log.len(), 3);
+    let log = store.audit_log(100).await.unwrap();
     assert_eq!(log[0].action, "login.failed");
     assert_eq!(log[1].user_name.as_deref(), Some("Anna Vetrova"));
-    // The section the story began with was logged as it was made.
-    assert_eq!(log[2].action, "section.create");
+    // The section the story began with was logged as it was made, and so was every
+    // editorial change that succeeded (the refused slug clash left nothing).
+    assert_eq!(log.last().unwrap().action, "section.create");
+    assert_eq!(log.iter().filter(|e| e.action == "story.edit").count(), 9);
 }
 
 #[tokio::test]

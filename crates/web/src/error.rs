@@ -116,6 +116,7 @@ impl From<kolokol_operations::Error> for AppError {
                 Self::Forbidden(format!("Your role does not allow you to {what}."))
             }
             kolokol_operations::Error::NotFound => Self::NotFound,
+            kolokol_operations::Error::Refused(message) => Self::BadRequest(message),
             kolokol_operations::Error::Invalid(errors) => {
                 Self::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))
             }

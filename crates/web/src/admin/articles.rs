@@ -7,13 +7,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use kolokol_core::{
-    Article, ArticleDraft, ArticleForm, ArticleId, ArticleStatus, ArticleSummary, EditableArticle,
-    FieldErrors, Revision,
+    Article, ArticleForm, ArticleId, ArticleStatus, ArticleSummary, EditableArticle, FieldErrors,
+    Revision,
 };
 use kolokol_render::markdown;
-use kolokol_store::StoreError;
 use minijinja::context;
 use serde::Serialize;
+
+use kolokol_operations as operations;
 
 use super::{AnyStaff, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
@@ -161,33 +162,6 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
     .await
 }
 
-/// The form's draft, with the hero image checked against the library.
-async fn checked_draft(
-    state: &AppState,
-    form: &ArticleForm,
-) -> Result<Result<ArticleDraft, FieldErrors>, AppError> {
-    let draft = match form.validate() {
-        Ok(draft) => draft,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    if let Some(id) = draft.hero_image_id
-        && state.store.image(id).await?.is_none()
-    {
-        return Ok(Err(FieldErrors::from([(
-            "hero_image",
-            "That image is no longer in the library; choose another.".to_owned(),
-        )])));
-    }
-    Ok(Ok(draft))
-}
-
-fn slug_taken() -> FieldErrors {
-    FieldErrors::from([(
-        "slug",
-        "Another article already uses this address. Choose a different slug.".to_owned(),
-    )])
-}
-
 pub async fn create(
     State(state): State<AppState>,
     sent: StaffForm<AnyStaff>,
@@ -196,92 +170,28 @@ pub async fn create(
     save_from_form(&state, &staff, None, &article_form(&submitted)).await
 }
 
-/// Checks the editor's form and saves it as a new article or a new revision of
-/// `article`; on any problem the editor comes back with the messages and nothing is
-/// written.
+/// Saves the editor's form as a new article or a new revision of `article`; on any
+/// problem the editor comes back with the messages and nothing is written.
 async fn save_from_form(
     state: &AppState,
     staff: &Staff,
     article: Option<&EditableArticle>,
     form: &ArticleForm,
 ) -> Result<Response, AppError> {
-    let draft = match checked_draft(state, form).await? {
-        Ok(draft) => draft,
-        Err(errors) => {
-            return editor(
-                state,
-                staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                article,
-                form,
-                &errors,
-                None,
-            )
-            .await;
-        }
-    };
-    if let Some(existing) = article
-        && draft == existing.draft
-    {
-        return Ok(see_other(&format!(
-            "/admin/articles/{}?saved=1",
-            existing.id.0
-        )));
-    }
-    let now = Utc::now();
-    let id = match state
-        .store
-        .save_article(article.map(|a| a.id), &draft, staff.user.id, now)
-        .await
-    {
-        Ok(id) => id,
-        Err(StoreError::Conflict(_)) => {
-            return editor(
-                state,
-                staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                article,
-                form,
-                &slug_taken(),
-                None,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let action = if article.is_some() {
-        "article.save"
-    } else {
-        "article.create"
-    };
-    state
-        .store
-        .record_audit(Some(staff.user.id), action, &draft.headline, "", now)
-        .await?;
-    if article.is_some_and(|a| a.status == ArticleStatus::Published) {
-        state.content_changed().await;
-    }
-    Ok(see_other(&format!("/admin/articles/{}?saved=1", id.0)))
+    let id = article.map(|a| a.id);
+    let result = operations::articles::save(&state.store, &staff.user, id, form, Utc::now()).await;
+    let next =
+        |saved: operations::articles::Saved| format!("/admin/articles/{}?saved=1", saved.id().0);
+    super::finish(state, result, next, |errors| async move {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        editor(state, staff, status, article, form, &errors, None).await
+    })
+    .await
 }
 
 /// Loads an article the staff member may edit.
 async fn editable(state: &AppState, staff: &Staff, id: i64) -> Result<EditableArticle, AppError> {
-    let article = state
-        .store
-        .editable_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let own = article.is_own(staff.user.id, staff.user.author_id);
-    staff.require(
-        // Scheduled counts as published: once an editor has scheduled it, only someone
-        // allowed to publish may change what goes out.
-        staff
-            .user
-            .role
-            .can_edit(own, article.status == ArticleStatus::Published),
-        "edit this article",
-    )?;
-    Ok(article)
+    Ok(operations::articles::editable(&state.store, &staff.user, ArticleId(id)).await?)
 }
 
 pub async fn edit_form(
@@ -431,23 +341,6 @@ async fn editor_with_errors(
     .await
 }
 
-/// Loads an article the staff member may publish, withdraw or correct.
-async fn publishable(
-    state: &AppState,
-    staff: &Staff,
-    id: i64,
-    what: &str,
-) -> Result<EditableArticle, AppError> {
-    let article = state
-        .store
-        .editable_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let own = article.is_own(staff.user.id, staff.user.author_id);
-    staff.require(staff.user.role.can_publish(own), what)?;
-    Ok(article)
-}
-
 /// Publish now, schedule, withdraw, or mark as updated.
 pub async fn publication(
     State(state): State<AppState>,
@@ -455,62 +348,36 @@ pub async fn publication(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
-    let article = publishable(&state, &staff, id, "publish or withdraw this article").await?;
-    let now = Utc::now();
-    let headline = article.draft.headline.as_str();
-    let (action, notice) = match form.get("action") {
-        "publish" => {
-            // Republishing keeps the original date; a first publication is dated now.
-            let at = article.published_at.filter(|t| *t <= now).unwrap_or(now);
-            state
-                .store
-                .set_publication(article.id, ArticleStatus::Published, Some(at), now)
-                .await?;
-            ("article.publish", "published")
-        }
+    let (store, user, article, now) = (&state.store, &staff.user, ArticleId(id), Utc::now());
+    let (result, notice) = match form.get("action") {
+        "publish" => (
+            operations::articles::publish(store, user, article, now).await,
+            "published",
+        ),
         "schedule" => {
             let at = parse_local_time(form.get("at"), state.site().tz());
-            let problem = match at {
-                None => Some("Give the publication time as a date and a time."),
-                Some(at) if at <= now => {
-                    Some("That time has passed. Choose a time in the future, or publish now.")
-                }
-                Some(_) => None,
-            };
-            let (Some(at), None) = (at, problem) else {
-                let errors = FieldErrors::from([("at", problem.unwrap_or_default().to_owned())]);
-                return editor_with_errors(&state, &staff, &article, errors).await;
-            };
-            state
-                .store
-                .set_publication(article.id, ArticleStatus::Published, Some(at), now)
-                .await?;
-            ("article.schedule", "scheduled")
+            (
+                operations::articles::schedule(store, user, article, at, now).await,
+                "scheduled",
+            )
         }
-        "unpublish" => {
-            state
-                .store
-                .set_publication(article.id, ArticleStatus::Draft, article.published_at, now)
-                .await?;
-            ("article.unpublish", "unpublished")
-        }
-        "updated" => {
-            if !article.is_live(now) {
-                return Err(AppError::BadRequest(
-                    "Only a published article can be marked as updated.".into(),
-                ));
-            }
-            state.store.mark_updated(article.id, now).await?;
-            ("article.updated", "updated")
-        }
+        "unpublish" => (
+            operations::articles::withdraw(store, user, article, now).await,
+            "unpublished",
+        ),
+        "updated" => (
+            operations::articles::mark_updated(store, user, article, now).await,
+            "updated",
+        ),
         _ => return Err(AppError::BadRequest("Unknown publication action.".into())),
     };
-    state
-        .store
-        .record_audit(Some(staff.user.id), action, headline, form.get("at"), now)
-        .await?;
-    state.content_changed().await;
-    Ok(see_other(&format!("/admin/articles/{id}?{notice}=1")))
+    let next = |()| format!("/admin/articles/{id}?{notice}=1");
+    let (state, staff) = (&state, &staff);
+    super::finish(state, result, next, |errors| async move {
+        let article = editable(state, staff, id).await?;
+        editor_with_errors(state, staff, &article, errors).await
+    })
+    .await
 }
 
 /// Pins the article to the front page (as the lead or featured, until a time) or
@@ -555,29 +422,17 @@ pub async fn correct(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
-    let article = publishable(&state, &staff, id, "add corrections to this article").await?;
-    let text = form.get("correction").trim();
-    if text.is_empty() || text.chars().count() > 2_000 {
-        let errors = FieldErrors::from([(
-            "correction",
-            "Write the correction (up to 2,000 characters).".to_owned(),
-        )]);
-        return editor_with_errors(&state, &staff, &article, errors).await;
-    }
-    let now = Utc::now();
-    state.store.add_correction(article.id, text, now).await?;
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "article.correct",
-            &article.draft.headline,
-            text,
-            now,
-        )
-        .await?;
-    state.content_changed().await;
-    Ok(see_other(&format!("/admin/articles/{id}?corrected=1")))
+    let text = form.get("correction");
+    let result =
+        operations::articles::correct(&state.store, &staff.user, ArticleId(id), text, Utc::now())
+            .await;
+    let next = |()| format!("/admin/articles/{id}?corrected=1");
+    let (state, staff) = (&state, &staff);
+    super::finish(state, result, next, |errors| async move {
+        let article = editable(state, staff, id).await?;
+        editor_with_errors(state, staff, &article, errors).await
+    })
+    .await
 }
 
 /// A revision as text, for comparing two of them line by line.
@@ -666,41 +521,24 @@ pub async fn restore(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, _form) = sent.into_parts();
-    let article = editable(&state, &staff, id).await?;
-    let revisions = state.store.revisions(article.id).await?;
-    let chosen = revisions
-        .iter()
-        .find(|r| r.id == revision)
-        .ok_or(AppError::NotFound)?;
-    let now = Utc::now();
-    match state
-        .store
-        .save_article(Some(article.id), &chosen.draft, staff.user.id, now)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict(_)) => {
-            return Err(AppError::BadRequest(
-                "Another article now uses this revision's address; change its slug first.".into(),
-            ));
+    let result = operations::articles::restore(
+        &state.store,
+        &staff.user,
+        ArticleId(id),
+        revision,
+        Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            state.content_changed().await;
+            Ok(see_other(&format!("/admin/articles/{id}?restored=1")))
         }
-        Err(e) => return Err(e.into()),
+        Err(operations::Error::Invalid(_)) => Err(AppError::BadRequest(
+            "Another article now uses this revision's address; change its slug first.".into(),
+        )),
+        Err(other) => Err(other.into()),
     }
-    let detail = format!("revision {revision}");
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "article.restore",
-            &chosen.draft.headline,
-            &detail,
-            now,
-        )
-        .await?;
-    if article.status == ArticleStatus::Published {
-        state.content_changed().await;
-    }
-    Ok(see_other(&format!("/admin/articles/{id}?restored=1")))
 }
 
 /// The editor's live preview: Markdown in, sanitised HTML out.

@@ -1,0 +1,241 @@
+//! The article desk: saving drafts and revisions, publishing, scheduling,
+//! withdrawing, marking as updated, correcting and restoring a revision. Each checks
+//! the staff member's role for this article (their own or anyone's) and writes the
+//! change with its audit entry in one transaction.
+
+use chrono::{DateTime, Utc};
+use kolokol_core::{ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, User};
+use kolokol_store::{DynStore, StoreError};
+
+use crate::{Actor, Error};
+
+/// Longest correction note, in characters.
+pub const MAX_CORRECTION: usize = 2_000;
+
+/// What a save came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// The form was the article as it stands: nothing written.
+    Unchanged(ArticleId),
+    /// A new article or a new revision.
+    Written(ArticleId),
+}
+
+impl Saved {
+    pub fn id(self) -> ArticleId {
+        match self {
+            Self::Unchanged(id) | Self::Written(id) => id,
+        }
+    }
+}
+
+/// The article, if `staff` may edit it. Scheduled counts as published: once an
+/// editor has scheduled it, only someone allowed to publish may change what goes out.
+pub async fn editable(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+) -> Result<EditableArticle, Error> {
+    let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
+    let own = article.is_own(staff.id, staff.author_id);
+    let published = article.status == ArticleStatus::Published;
+    Actor::Staff(staff).require(|role| role.can_edit(own, published), "edit this article")?;
+    Ok(article)
+}
+
+/// The article, if `staff` may publish, withdraw or correct it.
+pub async fn publishable(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+) -> Result<EditableArticle, Error> {
+    let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
+    let own = article.is_own(staff.id, staff.author_id);
+    Actor::Staff(staff).require(
+        |role| role.can_publish(own),
+        "publish, withdraw or correct this article",
+    )?;
+    Ok(article)
+}
+
+/// The form's draft, with the hero image checked against the library.
+async fn checked_draft(store: &DynStore, form: &ArticleForm) -> Result<ArticleDraft, Error> {
+    let draft = form.validate().map_err(Error::Invalid)?;
+    if let Some(image) = draft.hero_image_id
+        && store.image(image).await?.is_none()
+    {
+        return Err(Error::field(
+            "hero_image",
+            "That image is no longer in the library; choose another.",
+        ));
+    }
+    Ok(draft)
+}
+
+/// Saves the editor's form as a new article (`id` = None) or a new revision.
+pub async fn save(
+    store: &DynStore,
+    staff: &User,
+    id: Option<ArticleId>,
+    form: &ArticleForm,
+    now: DateTime<Utc>,
+) -> Result<Saved, Error> {
+    let existing = match id {
+        Some(id) => Some(editable(store, staff, id).await?),
+        None => None,
+    };
+    let draft = checked_draft(store, form).await?;
+    if let Some(article) = &existing
+        && draft == article.draft
+    {
+        return Ok(Saved::Unchanged(article.id));
+    }
+    let action = if existing.is_some() {
+        "article.save"
+    } else {
+        "article.create"
+    };
+    let audit = Actor::Staff(staff).audit(action, &draft.headline);
+    write(store, staff, id, &draft, &audit, now)
+        .await
+        .map(Saved::Written)
+}
+
+/// Writes a draft as a revision; a taken slug is the slug field's problem.
+async fn write(
+    store: &DynStore,
+    staff: &User,
+    id: Option<ArticleId>,
+    draft: &ArticleDraft,
+    audit: &kolokol_core::Audit,
+    now: DateTime<Utc>,
+) -> Result<ArticleId, Error> {
+    match store.save_article(id, draft, staff.id, audit, now).await {
+        Err(StoreError::Conflict(_)) => Err(Error::field(
+            "slug",
+            "Another article already uses this address. Choose a different slug.",
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// Puts an earlier revision back, as a new revision.
+pub async fn restore(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    revision: i64,
+    now: DateTime<Utc>,
+) -> Result<EditableArticle, Error> {
+    let article = editable(store, staff, id).await?;
+    let revisions = store.revisions(id).await?;
+    let chosen = revisions
+        .iter()
+        .find(|r| r.id == revision)
+        .ok_or(Error::NotFound)?;
+    let audit = Actor::Staff(staff)
+        .audit("article.restore", &chosen.draft.headline)
+        .detail(format!("revision {revision}"));
+    write(store, staff, Some(id), &chosen.draft, &audit, now).await?;
+    Ok(article)
+}
+
+/// Publishes now; republishing keeps the first publication's date.
+pub async fn publish(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = publishable(store, staff, id).await?;
+    let at = article.published_at.filter(|t| *t <= now).unwrap_or(now);
+    let audit = Actor::Staff(staff).audit("article.publish", &article.draft.headline);
+    Ok(store
+        .set_publication(id, ArticleStatus::Published, Some(at), &audit, now)
+        .await?)
+}
+
+/// Schedules publication for `at` (None: the time could not be read).
+pub async fn schedule(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = publishable(store, staff, id).await?;
+    let at = match at {
+        None => {
+            return Err(Error::field(
+                "at",
+                "Give the publication time as a date and a time.",
+            ));
+        }
+        Some(at) if at <= now => {
+            return Err(Error::field(
+                "at",
+                "That time has passed. Choose a time in the future, or publish now.",
+            ));
+        }
+        Some(at) => at,
+    };
+    let audit = Actor::Staff(staff)
+        .audit("article.schedule", &article.draft.headline)
+        .detail(at.to_rfc3339());
+    Ok(store
+        .set_publication(id, ArticleStatus::Published, Some(at), &audit, now)
+        .await?)
+}
+
+/// Takes the article off the site (its date is kept for a later republication).
+pub async fn withdraw(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = publishable(store, staff, id).await?;
+    let audit = Actor::Staff(staff).audit("article.unpublish", &article.draft.headline);
+    Ok(store
+        .set_publication(id, ArticleStatus::Draft, article.published_at, &audit, now)
+        .await?)
+}
+
+/// Marks a live article as updated now.
+pub async fn mark_updated(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = publishable(store, staff, id).await?;
+    if !article.is_live(now) {
+        return Err(Error::Refused(
+            "Only a published article can be marked as updated.".into(),
+        ));
+    }
+    let audit = Actor::Staff(staff).audit("article.updated", &article.draft.headline);
+    Ok(store.mark_updated(id, &audit, now).await?)
+}
+
+/// Adds a dated correction note at the foot of the article.
+pub async fn correct(
+    store: &DynStore,
+    staff: &User,
+    id: ArticleId,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = publishable(store, staff, id).await?;
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CORRECTION {
+        return Err(Error::field(
+            "correction",
+            "Write the correction (up to 2,000 characters).",
+        ));
+    }
+    let audit = Actor::Staff(staff)
+        .audit("article.correct", &article.draft.headline)
+        .detail(text);
+    Ok(store.add_correction(id, text, &audit, now).await?)
+}
