@@ -204,7 +204,11 @@ async fn the_mirror_carries_the_onion_address() {
     settings.onion = onion.clone();
     state
         .store
-        .save_site_settings(&serde_json::to_string(&settings).unwrap(), Utc::now())
+        .save_site_settings(
+            &serde_json::to_string(&settings).unwrap(),
+            &kolokol_core::Audit::new(None, "settings.save", "onion"),
+            Utc::now(),
+        )
         .await
         .unwrap();
     state.content_changed().await;

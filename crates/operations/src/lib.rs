@@ -15,6 +15,7 @@ pub mod media;
 pub mod pages;
 pub mod secrets;
 pub mod sections;
+pub mod staff;
 pub mod tags;
 
 use kolokol_core::{Audit, FieldErrors, Role, User, UserId};

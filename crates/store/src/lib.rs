@@ -265,7 +265,12 @@ pub trait Store:
     /// The settings saved in the admin, as JSON, if any were.
     async fn site_settings(&self) -> Result<Option<String>, StoreError>;
     /// Saves the settings and bumps the content version, so every node re-renders.
-    async fn save_site_settings(&self, json: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn save_site_settings(
+        &self,
+        json: &str,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     // --- The media library ---
 
@@ -290,9 +295,21 @@ pub trait Store:
     async fn users(&self) -> Result<Vec<User>, StoreError>;
     /// Ids of disabled accounts.
     async fn disabled_users(&self) -> Result<Vec<UserId>, StoreError>;
-    async fn set_user_role(&self, user: UserId, role: Role) -> Result<(), StoreError>;
+    async fn set_user_role(
+        &self,
+        user: UserId,
+        role: Role,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Disables (ending every session) or re-enables an account.
-    async fn set_user_disabled(&self, user: UserId, disabled: bool) -> Result<(), StoreError>;
+    async fn set_user_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn authors(&self) -> Result<Vec<Author>, StoreError>;
 
     /// Opens a session; `verified` is false while it waits for the second factor.

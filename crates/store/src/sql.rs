@@ -1583,6 +1583,7 @@ macro_rules! impl_store {
             async fn save_site_settings(
                 &self,
                 json: &str,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -1595,6 +1596,7 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }
@@ -1606,25 +1608,47 @@ macro_rules! impl_store {
                 Ok(ids.into_iter().map(kolokol_core::UserId).collect())
             }
 
-            async fn set_user_role(&self, user: kolokol_core::UserId, role: kolokol_core::Role) -> Result<(), StoreError> {
-                sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            async fn set_user_role(
+                &self,
+                user: kolokol_core::UserId,
+                role: kolokol_core::Role,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let changed = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
                     .bind(role.as_str())
                     .bind(user.0)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                if changed.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                tx.commit().await?;
                 Ok(())
             }
 
-            async fn set_user_disabled(&self, user: kolokol_core::UserId, disabled: bool) -> Result<(), StoreError> {
+            async fn set_user_disabled(
+                &self,
+                user: kolokol_core::UserId,
+                disabled: bool,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                     .bind(i64::from(disabled))
                     .bind(user.0)
                     .execute(&mut *tx)
                     .await?;
+                if changed.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
                 if disabled {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
                 }
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }

@@ -9,7 +9,7 @@ use kolokol_core::{FieldErrors, SiteSettings};
 use minijinja::context;
 
 use super::{Admins, StaffForm};
-use super::{Staff, admin_page, see_other};
+use super::{Staff, admin_page};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -77,39 +77,26 @@ pub async fn save(
         policy_version: submitted.get("policy_version").into(),
         policy_url: submitted.get("policy_url").into(),
     };
-    let mut settings = match form.validate() {
-        Ok(settings) => settings,
-        Err(errors) => {
-            return page(
-                &state,
-                &staff,
+    let actor = kolokol_operations::Actor::Staff(&staff.user);
+    let current = state.site();
+    let result =
+        kolokol_operations::staff::save_settings(&state.store, actor, &form, &current, Utc::now())
+            .await;
+    let (state, staff, form) = (&state, &staff, &form);
+    super::finish(
+        state,
+        result,
+        |_| "/admin/settings?saved=1".into(),
+        |errors| async move {
+            page(
+                state,
+                staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
+                form,
                 &errors,
                 None,
-            );
-        }
-    };
-    let now = Utc::now();
-    let current = state.site();
-    settings.mirrors_updated_at =
-        if settings.onion == current.onion && settings.mirrors == current.mirrors {
-            current.mirrors_updated_at
-        } else {
-            Some(now)
-        };
-    let json = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-    state.store.save_site_settings(&json, now).await?;
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "settings.save",
-            &settings.title,
-            "",
-            now,
-        )
-        .await?;
-    state.content_changed().await;
-    Ok(see_other("/admin/settings?saved=1"))
+            )
+        },
+    )
+    .await
 }

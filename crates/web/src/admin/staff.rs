@@ -10,6 +10,8 @@ use kolokol_core::{Email, FieldErrors, Invitation, Role};
 use kolokol_mail::OutgoingMail;
 use minijinja::context;
 
+use kolokol_operations::staff::AccountChange;
+
 use super::password::SecretToken;
 use super::{Admins, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
@@ -180,47 +182,24 @@ pub async fn change(
     sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
-    let target = kolokol_core::UserId(id);
-    if target == staff.user.id {
-        return Err(AppError::BadRequest(
-            "You cannot change your own role or account here, so that the newsroom is never left without an admin.".into(),
-        ));
-    }
-    let person = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .find(|u| u.id == target)
-        .ok_or(AppError::NotFound)?;
-    let now = Utc::now();
-    let (action, detail) = match form.get("action") {
-        "role" => {
-            let role = Role::parse(form.get("role"))
-                .ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?;
-            state.store.set_user_role(target, role).await?;
-            ("staff.role", role.as_str().to_owned())
-        }
-        "disable" => {
-            state.store.set_user_disabled(target, true).await?;
-            ("staff.disable", String::new())
-        }
-        "enable" => {
-            state.store.set_user_disabled(target, false).await?;
-            ("staff.enable", String::new())
-        }
+    let change = match form.get("action") {
+        "role" => AccountChange::Role(
+            Role::parse(form.get("role"))
+                .ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?,
+        ),
+        "disable" => AccountChange::Disable,
+        "enable" => AccountChange::Enable,
         _ => return Err(AppError::BadRequest("Unknown staff action.".into())),
     };
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            action,
-            person.email.as_str(),
-            &detail,
-            now,
-        )
-        .await?;
+    let target = kolokol_core::UserId(id);
+    kolokol_operations::staff::change_account(
+        &state.store,
+        &staff.user,
+        target,
+        change,
+        Utc::now(),
+    )
+    .await?;
     Ok(see_other("/admin/staff"))
 }
 
