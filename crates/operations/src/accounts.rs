@@ -98,11 +98,7 @@ pub async fn set_password(
 /// The password's argon2 hash once it is long enough and typed the same twice.
 fn checked_hash(password: &str, again: &str) -> Result<String, Error> {
     if let Err(message) = check_new_password(password) {
-        let mut chars = message.chars();
-        let message: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
+        let message = crate::staff::capitalised(&message);
         return Err(Error::field("password", format!("{message}.")));
     }
     if password != again {

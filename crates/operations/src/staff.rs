@@ -1,11 +1,16 @@
-//! The newsroom's people and the site's settings, as admins change them: a
-//! colleague's role, disabling or re-enabling an account, the saved settings.
+//! The newsroom's people and the site's settings, as admins change them:
+//! invitations and joining, a colleague's role, disabling or re-enabling an account,
+//! the saved settings.
 
-use chrono::{DateTime, Utc};
-use kolokol_core::{Role, SettingsForm, SiteConfig, SiteSettings, User, UserId};
+use chrono::{DateTime, Duration, Utc};
+use kolokol_core::staff::check_new_password;
+use kolokol_core::{
+    Audit, Email, FieldErrors, Invitation, Role, SettingsForm, SiteConfig, SiteSettings, Slug,
+    User, UserId,
+};
 use kolokol_store::DynStore;
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, secrets};
 
 /// What an admin may do to a colleague's account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,4 +87,139 @@ pub async fn save_settings(
     let audit = actor.audit("settings.save", &settings.title);
     store.save_site_settings(&json, &audit, now).await?;
     Ok(settings)
+}
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// An invitation made: whom, and the secret that goes in the mailed link.
+#[derive(Debug)]
+pub struct Invited {
+    pub invitation: Invitation,
+    pub token: String,
+}
+
+/// A name as bylines show it: letters or digits, at most 100 characters.
+fn byline_name_ok(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 100 && Slug::from_title(name).is_ok()
+}
+
+/// Invites someone to the newsroom with a role; the caller mails the link.
+pub async fn invite(
+    store: &DynStore,
+    admin: &User,
+    email: &str,
+    name: &str,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<Invited, Error> {
+    let actor = Actor::Staff(admin);
+    actor.require(Role::is_admin, "invite colleagues")?;
+    let mut errors = FieldErrors::new();
+    let email = Email::parse(email)
+        .map_err(|e| errors.insert("email", format!("{}.", capitalised(&e.to_string()))))
+        .ok();
+    let name = name.trim();
+    if !byline_name_ok(name) {
+        errors.insert(
+            "name",
+            "Give the name their byline will show (up to 100 characters).".into(),
+        );
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.insert("role", "Choose a role.".into());
+    }
+    if let Some(email) = &email
+        && store.user_for_login(email).await?.is_some()
+    {
+        errors.insert(
+            "email",
+            "Someone on the staff already uses this address.".into(),
+        );
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    let token = secrets::random_token();
+    let invitation = Invitation {
+        email,
+        name: name.to_owned(),
+        role,
+        expires_at: now + Duration::days(INVITATION_DAYS),
+    };
+    let audit = actor
+        .audit("staff.invite", invitation.email.as_str())
+        .detail(role.as_str());
+    store
+        .create_invitation(
+            &secrets::token_hash(&token),
+            &invitation,
+            admin.id,
+            &audit,
+            now,
+        )
+        .await?;
+    Ok(Invited { invitation, token })
+}
+
+/// The invitation behind a link, while it works.
+pub async fn invitation(
+    store: &DynStore,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitation, Error> {
+    store
+        .invitation(&secrets::token_hash(token), now)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The invited person joins: their byline name and a password; the account is made
+/// and the invitation used up, together.
+pub async fn join(
+    store: &DynStore,
+    token: &str,
+    name: &str,
+    password: &str,
+    again: &str,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    let invitation = invitation(store, token, now).await?;
+    let mut errors = FieldErrors::new();
+    let name = name.trim();
+    if !byline_name_ok(name) {
+        errors.insert("name", "Give the name your byline will show.".into());
+    }
+    if let Err(message) = check_new_password(password) {
+        errors.insert("password", format!("{}.", capitalised(&message)));
+    } else if password != again {
+        errors.insert("password_again", "The two passwords differ.".into());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let hash = secrets::hash(password).map_err(Error::Internal)?;
+    let audit =
+        Audit::new(None, "staff.join", invitation.email.as_str()).detail(invitation.role.as_str());
+    match store
+        .accept_invitation(&secrets::token_hash(token), name, &hash, &audit, now)
+        .await
+    {
+        Ok(Some(user)) => Ok(user),
+        Ok(None) => Err(Error::NotFound),
+        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(
+            "An account for this address already exists; sign in instead.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "text" → "Text".
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

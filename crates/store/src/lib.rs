@@ -357,6 +357,7 @@ pub trait Store:
         token_hash: &str,
         invitation: &Invitation,
         invited_by: UserId,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// An unused, unexpired invitation.
@@ -372,6 +373,7 @@ pub trait Store:
         token_hash: &str,
         name: &str,
         password_hash: &str,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<Option<User>, StoreError>;
 

@@ -861,8 +861,10 @@ macro_rules! impl_store {
                 token_hash: &str,
                 invitation: &kolokol_core::Invitation,
                 invited_by: kolokol_core::UserId,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query(
                     "INSERT INTO invitations (token_hash, email, name, role, invited_by, created_at, expires_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -874,8 +876,10 @@ macro_rules! impl_store {
                 .bind(invited_by.0)
                 .bind(now.timestamp())
                 .bind(invitation.expires_at.timestamp())
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -901,6 +905,7 @@ macro_rules! impl_store {
                 token_hash: &str,
                 name: &str,
                 password_hash: &str,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<Option<kolokol_core::User>, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -923,6 +928,7 @@ macro_rules! impl_store {
                     .await?;
                 let user =
                     Self::insert_user(&mut tx, &invitation.email, name, invitation.role, password_hash, now).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(Some(user))
             }

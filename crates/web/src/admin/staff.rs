@@ -4,22 +4,19 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Duration, Utc};
-use kolokol_core::staff::check_new_password;
-use kolokol_core::{Email, FieldErrors, Invitation, Role};
+use chrono::Utc;
+use kolokol_core::{FieldErrors, Invitation, Role};
 use kolokol_mail::OutgoingMail;
 use minijinja::context;
 
 use kolokol_operations::staff::AccountChange;
+use kolokol_operations::{self as operations};
 
 use super::password::SecretToken;
 use super::{Admins, StaffForm};
-use super::{FormData, Staff, admin_page, password, see_other};
+use super::{FormData, Staff, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
-
-/// How long an invitation link works.
-pub const INVITATION_DAYS: i64 = 7;
 
 async fn page(
     state: &AppState,
@@ -71,75 +68,37 @@ pub async fn invite(
     sent: StaffForm<Admins>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let (email_text, name, role_text) = (
+    let (email, name, role) = (
         submitted.get("email"),
-        submitted.get("name").trim(),
+        submitted.get("name"),
         submitted.get("role"),
     );
-    let form = context! { email => email_text, name, role => role_text };
-    let mut errors = FieldErrors::new();
-    let email = Email::parse(email_text)
-        .map_err(|e| errors.insert("email", format!("{}.", capitalised(&e.to_string()))))
-        .ok();
-    if name.is_empty()
-        || name.chars().count() > 100
-        || kolokol_core::Slug::from_title(name).is_err()
-    {
-        errors.insert(
-            "name",
-            "Give the name their byline will show (up to 100 characters).".into(),
-        );
-    }
-    let role = Role::parse(role_text);
-    if role.is_none() {
-        errors.insert("role", "Choose a role.".into());
-    }
-    if let Some(email) = &email
-        && state.store.user_for_login(email).await?.is_some()
-    {
-        errors.insert(
-            "email",
-            "Someone on the staff already uses this address.".into(),
-        );
-    }
-    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
-        return page(
-            &state,
-            &staff,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            &errors,
-            None,
-        )
-        .await;
-    };
-    let now = Utc::now();
-    let token = password::random_token();
-    let invitation = Invitation {
-        email: email.clone(),
-        name: name.to_owned(),
-        role,
-        expires_at: now + Duration::days(INVITATION_DAYS),
-    };
-    state
-        .store
-        .create_invitation(
-            &password::token_hash(&token),
-            &invitation,
-            staff.user.id,
-            now,
-        )
-        .await?;
-    let link = format!("{}/admin/invite/{token}", state.site().base());
+    let invited =
+        match operations::staff::invite(&state.store, &staff.user, email, name, role, Utc::now())
+            .await
+        {
+            Ok(invited) => invited,
+            Err(operations::Error::Invalid(errors)) => {
+                let form = context! { email, name, role };
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return page(&state, &staff, status, form, &errors, None).await;
+            }
+            Err(other) => return Err(other.into()),
+        };
+    let invitation = &invited.invitation;
+    let link = format!("{}/admin/invite/{}", state.site().base(), invited.token);
     let sent = match &state.mailer {
         Some(mailer) => {
             let mail = OutgoingMail {
-                to: email.to_string(),
+                to: invitation.email.to_string(),
                 subject: format!("You are invited to the {} newsroom", state.site().title),
                 text: format!(
-                    "Hello {name},\n\n{} invites you to join the {} newsroom as {role}.\n\nChoose your password here (the link works once, for {INVITATION_DAYS} days):\n{link}\n\nIf you did not expect this, ignore this message.\n",
+                    "Hello {},\n\n{} invites you to join the {} newsroom as {}.\n\nChoose your password here (the link works once, for {} days):\n{link}\n\nIf you did not expect this, ignore this message.\n",
+                    invitation.name,
                     staff.user.name,
                     state.site().title,
+                    invitation.role,
+                    operations::staff::INVITATION_DAYS,
                 ),
             };
             match mailer.send(&mail).await {
@@ -152,17 +111,7 @@ pub async fn invite(
         }
         None => false,
     };
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "staff.invite",
-            email.as_str(),
-            role.as_str(),
-            now,
-        )
-        .await?;
-    let invited = context! { email => email.as_str(), link, sent };
+    let invited = context! { email => invitation.email.as_str(), link, sent };
     let form = context! { email => "", name => "", role => "author" };
     page(
         &state,
@@ -203,14 +152,6 @@ pub async fn change(
     Ok(see_other("/admin/staff"))
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 async fn accept_page(
     state: &AppState,
     status: StatusCode,
@@ -233,16 +174,21 @@ pub async fn accept_form(
     State(state): State<AppState>,
     SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
-    let invitation = state
-        .store
-        .invitation(&password::token_hash(&token), Utc::now())
-        .await?;
-    let status = if invitation.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
-    };
-    accept_page(&state, status, invitation.as_ref(), &FieldErrors::new()).await
+    match operations::staff::invitation(&state.store, &token, Utc::now()).await {
+        Ok(invitation) => {
+            accept_page(
+                &state,
+                StatusCode::OK,
+                Some(&invitation),
+                &FieldErrors::new(),
+            )
+            .await
+        }
+        Err(operations::Error::NotFound) => {
+            accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn accept(
@@ -251,56 +197,22 @@ pub async fn accept(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
+    let (name, password, again) = (
+        form.get("name"),
+        form.get("password"),
+        form.get("password_again"),
+    );
     let now = Utc::now();
-    let token_hash = password::token_hash(&token);
-    let Some(invitation) = state.store.invitation(&token_hash, now).await? else {
-        return accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await;
-    };
-    let mut errors = FieldErrors::new();
-    let name = form.get("name").trim();
-    if name.is_empty()
-        || name.chars().count() > 100
-        || kolokol_core::Slug::from_title(name).is_err()
-    {
-        errors.insert("name", "Give the name your byline will show.".into());
-    }
-    if let Err(message) = check_new_password(form.get("password")) {
-        errors.insert("password", format!("{}.", capitalised(&message)));
-    } else if form.get("password") != form.get("password_again") {
-        errors.insert("password_again", "The two passwords differ.".into());
-    }
-    if !errors.is_empty() {
-        return accept_page(
-            &state,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&invitation),
-            &errors,
-        )
-        .await;
-    }
-    let hash = password::hash(form.get("password")).map_err(AppError::Internal)?;
-    match state
-        .store
-        .accept_invitation(&token_hash, name, &hash, now)
-        .await
-    {
-        Ok(Some(user)) => {
-            state
-                .store
-                .record_audit(
-                    Some(user.id),
-                    "staff.join",
-                    user.email.as_str(),
-                    user.role.as_str(),
-                    now,
-                )
-                .await?;
-            Ok(see_other("/admin/login?joined=1"))
+    match operations::staff::join(&state.store, &token, name, password, again, now).await {
+        Ok(_) => Ok(see_other("/admin/login?joined=1")),
+        Err(operations::Error::Invalid(errors)) => {
+            let invitation = operations::staff::invitation(&state.store, &token, now).await?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            accept_page(&state, status, Some(&invitation), &errors).await
         }
-        Ok(None) => accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await,
-        Err(kolokol_store::StoreError::Conflict(_)) => Err(AppError::BadRequest(
-            "An account for this address already exists; sign in instead.".into(),
-        )),
-        Err(e) => Err(e.into()),
+        Err(operations::Error::NotFound) => {
+            accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
+        }
+        Err(other) => Err(other.into()),
     }
 }
