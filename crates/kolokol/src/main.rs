@@ -309,11 +309,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The application state for a command that renders but does not serve.
 pub(crate) async fn offline_state(config: &Config) -> anyhow::Result<AppState> {
+    offline_state_with(config, None).await
+}
+
+/// The same, able to send newsletters through `delivery`.
+pub(crate) async fn offline_state_with(
+    config: &Config,
+    delivery: Option<kolokol_web::newsletter::Delivery>,
+) -> anyhow::Result<AppState> {
     let store = open_store(config).await?;
     let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
-    AppState::new(store, theme, config.site.clone(), config.media_dir(), None)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
+    AppState::build(kolokol_web::AppParts {
+        newsletter_delivery: delivery,
+        ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
 }
 
 pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use kolokol_core::config::Config;
 
-use crate::{offline_state, open_store};
+use crate::open_store;
 
 /// The newsletter's sender from the configuration, when a relay is set.
 pub(crate) fn newsletter_delivery(
@@ -48,11 +48,10 @@ pub(crate) fn newsletter_delivery(
 
 pub(crate) async fn send_newsletter(config: Config, only: Option<i64>) -> anyhow::Result<()> {
     use kolokol_core::IssueStatus;
-    let state = offline_state(&config).await?;
     let delivery = newsletter_delivery(&config)?.ok_or_else(|| {
         anyhow::anyhow!("no mail server is configured: set newsletter.smtp_url or mail.smtp_url")
     })?;
-    state.enable_newsletter_delivery(delivery);
+    let state = crate::offline_state_with(&config, Some(delivery)).await?;
     let Some(settings) = state.newsletter.delivery().cloned() else {
         anyhow::bail!("the newsletter sender could not be set up");
     };

@@ -36,22 +36,16 @@ pub(crate) async fn serve_with(
             &config.mail.from,
         )?))
     };
-    let state = AppState::new(
-        store,
-        theme,
-        config.site.clone(),
-        config.media_dir(),
+    let revenue = kolokol_web::revenue::Revenue::from_config(config.revenue.clone())
+        .map_err(|e| anyhow::anyhow!("revenue: {e}"))?;
+    let state = AppState::build(kolokol_web::AppParts {
         mailer,
-    )
+        revenue,
+        newsletter_delivery: newsletter_delivery(&config)?,
+        ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
+    })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
-    if let Some(delivery) = newsletter_delivery(&config)? {
-        state.enable_newsletter_delivery(delivery);
-    }
-    state.enable_revenue(
-        kolokol_web::revenue::Revenue::from_config(config.revenue.clone())
-            .map_err(|e| anyhow::anyhow!("revenue: {e}"))?,
-    );
     let listener = TcpListener::bind((config.listen.host(), config.listen.port()))
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -28,7 +28,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::AppError;
-pub use state::AppState;
+pub use state::{AppParts, AppState};
 
 /// How often each node checks for content changed elsewhere and theme edits.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(1);

@@ -3,7 +3,7 @@
 //! issues and resume interrupted sends.
 
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -24,7 +24,7 @@ pub struct Delivery {
 /// The newsletter's share of the application state.
 pub struct NewsletterState {
     pub signer: Signer,
-    delivery: OnceLock<SendSettings>,
+    delivery: Option<SendSettings>,
     /// Issues this process is sending now.
     running: Mutex<HashSet<i64>>,
     /// Names this process in send leases.
@@ -32,10 +32,26 @@ pub struct NewsletterState {
 }
 
 impl NewsletterState {
-    pub fn new(secret: &str) -> Self {
+    /// The signer made from the shared secret, and the send settings when
+    /// `delivery` is given (the list's identity from `site`).
+    pub fn new(secret: &str, delivery: Option<Delivery>, site: &kolokol_core::SiteConfig) -> Self {
+        let signer = Signer::new(secret);
+        let delivery = delivery.map(|delivery| {
+            let host = host_of(&site.base_url);
+            SendSettings {
+                sender: delivery.sender,
+                signer: signer.clone(),
+                base_url: site.base().to_owned(),
+                list_id: list_id(&site.newsletter.name, &host),
+                message_domain: host,
+                connections: delivery.connections,
+                rate_per_second: delivery.rate_per_second,
+                retry_after: Duration::from_secs(60),
+            }
+        });
         Self {
-            signer: Signer::new(secret),
-            delivery: OnceLock::new(),
+            signer,
+            delivery,
             running: Mutex::new(HashSet::new()),
             holder: format!(
                 "{}-{}",
@@ -50,7 +66,7 @@ impl NewsletterState {
 
     /// The delivery settings, when a mail server is configured.
     pub fn delivery(&self) -> Option<&SendSettings> {
-        self.delivery.get()
+        self.delivery.as_ref()
     }
 }
 
@@ -76,23 +92,6 @@ pub fn host_of(base_url: &str) -> String {
 }
 
 impl AppState {
-    /// Turns on sending through `delivery` (once, at start-up).
-    pub fn enable_newsletter_delivery(&self, delivery: Delivery) {
-        let site = self.site();
-        let host = host_of(&site.base_url);
-        let settings = SendSettings {
-            sender: delivery.sender,
-            signer: self.newsletter.signer.clone(),
-            base_url: site.base().to_owned(),
-            list_id: list_id(&site.newsletter.name, &host),
-            message_domain: host,
-            connections: delivery.connections,
-            rate_per_second: delivery.rate_per_second,
-            retry_after: Duration::from_secs(60),
-        };
-        let _ = self.newsletter.delivery.set(settings);
-    }
-
     /// Composes an issue as it would be mailed now.
     pub async fn compose_issue(
         &self,

@@ -1,7 +1,7 @@
 //! Reader revenue inside the server: the configuration, the payment provider when one
 //! is set, and the funding meter.
 
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::Arc;
 
 use chrono::{Datelike, TimeZone, Utc};
 use kolokol_core::config::PaymentProviderKind;
@@ -65,18 +65,32 @@ impl Revenue {
     }
 }
 
-static NONE: LazyLock<Revenue> = LazyLock::new(|| Revenue {
-    config: RevenueConfig::default(),
-    provider: None,
-    demo: None,
-});
+impl Revenue {
+    /// No way to take money: no provider, nothing configured.
+    pub fn none() -> Self {
+        Self {
+            config: RevenueConfig::default(),
+            provider: None,
+            demo: None,
+        }
+    }
+}
 
-/// The state's slot for it, set once at start-up, and the meter's short-lived copy.
-#[derive(Default)]
-pub struct RevenueSlot(
-    OnceLock<Revenue>,
-    parking_lot::Mutex<Option<(std::time::Instant, String)>>,
-);
+/// The state's share: how money is taken (fixed at start-up), and the meter's
+/// short-lived copy.
+pub struct RevenueState {
+    revenue: Revenue,
+    meter: parking_lot::Mutex<Option<(std::time::Instant, String)>>,
+}
+
+impl RevenueState {
+    pub fn new(revenue: Revenue) -> Self {
+        Self {
+            revenue,
+            meter: parking_lot::Mutex::new(None),
+        }
+    }
+}
 
 /// How long the banner's meter may be this old: every page view asks for it.
 const METER_SECONDS: u64 = 5;
@@ -96,32 +110,27 @@ pub struct FundingView {
 }
 
 impl AppState {
-    /// Sets how the newsroom takes money (once, at start-up).
-    pub fn enable_revenue(&self, revenue: Revenue) {
-        let _ = self.revenue_slot.0.set(revenue);
-    }
-
     /// How the newsroom takes money.
     pub fn revenue(&self) -> &Revenue {
-        self.revenue_slot.0.get().unwrap_or(&NONE)
+        &self.revenue.revenue
     }
 
     /// The meter as JSON for the banner, at most a few seconds old.
     pub async fn meter_json(&self) -> Result<String, AppError> {
-        if let Some((at, json)) = self.revenue_slot.1.lock().as_ref()
+        if let Some((at, json)) = self.revenue.meter.lock().as_ref()
             && at.elapsed().as_secs() < METER_SECONDS
         {
             return Ok(json.clone());
         }
         let (_, view) = self.funding().await?;
         let json = serde_json::to_string(&view).map_err(|e| AppError::Internal(e.to_string()))?;
-        *self.revenue_slot.1.lock() = Some((std::time::Instant::now(), json.clone()));
+        *self.revenue.meter.lock() = Some((std::time::Instant::now(), json.clone()));
         Ok(json)
     }
 
     /// Forgets the meter's copy (after this node recorded money).
     pub fn meter_changed(&self) {
-        *self.revenue_slot.1.lock() = None;
+        *self.revenue.meter.lock() = None;
     }
 
     /// Where this month stands against the goal.

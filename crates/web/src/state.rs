@@ -32,7 +32,8 @@ pub struct Inner {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::newsletter::NewsletterState,
-    pub(crate) revenue_slot: crate::revenue::RevenueSlot,
+    /// How the newsroom takes money, and the banner meter's short-lived copy.
+    pub(crate) revenue: crate::revenue::RevenueState,
     /// Off for one-pass work like the static export, where a cache would only grow.
     caching: std::sync::atomic::AtomicBool,
     /// Image uploads decoded at once: each may take a few hundred MB while it is
@@ -66,8 +67,38 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// Everything the state is assembled from, given once: there are no parts to fill
+/// in after it is built.
+pub struct AppParts {
+    pub store: DynStore,
+    pub theme: Theme,
+    pub site: SiteConfig,
+    pub media_dir: PathBuf,
+    /// None when no mail server is configured.
+    pub mailer: Option<kolokol_mail::DynMailer>,
+    /// How the newsroom takes money (none: nothing to pay with).
+    pub revenue: crate::revenue::Revenue,
+    /// How newsletters are sent (none: issues can be written but not sent).
+    pub newsletter_delivery: Option<crate::newsletter::Delivery>,
+}
+
+impl AppParts {
+    /// The parts with no mail, no payments and no newsletter delivery.
+    pub fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Self {
+        Self {
+            store,
+            theme,
+            site,
+            media_dir,
+            mailer: None,
+            revenue: crate::revenue::Revenue::none(),
+            newsletter_delivery: None,
+        }
+    }
+}
+
 impl AppState {
-    /// Builds the state and reads the current content version.
+    /// Builds the state with a mailer and nothing else optional.
     pub async fn new(
         store: DynStore,
         theme: Theme,
@@ -75,6 +106,24 @@ impl AppState {
         media_dir: PathBuf,
         mailer: Option<kolokol_mail::DynMailer>,
     ) -> Result<Self, AppError> {
+        Self::build(AppParts {
+            mailer,
+            ..AppParts::new(store, theme, site, media_dir)
+        })
+        .await
+    }
+
+    /// Builds the state from all its parts and reads the current content version.
+    pub async fn build(parts: AppParts) -> Result<Self, AppError> {
+        let AppParts {
+            store,
+            theme,
+            site,
+            media_dir,
+            mailer,
+            revenue,
+            newsletter_delivery,
+        } = parts;
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site).await?;
@@ -82,6 +131,8 @@ impl AppState {
         let secret = store
             .secret("newsletter", &crate::admin::password::random_token())
             .await?;
+        let newsletter =
+            crate::newsletter::NewsletterState::new(&secret, newsletter_delivery, &current);
         Ok(Self(Arc::new(Inner {
             store,
             theme,
@@ -90,8 +141,8 @@ impl AppState {
             media_dir,
             cache,
             mailer,
-            newsletter: crate::newsletter::NewsletterState::new(&secret),
-            revenue_slot: crate::revenue::RevenueSlot::default(),
+            newsletter,
+            revenue: crate::revenue::RevenueState::new(revenue),
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
             outbox: Arc::default(),

@@ -29,6 +29,18 @@ pub struct TestApp {
     _dir: Option<TempDir>,
 }
 
+/// What a test server is started with; everything is given to the state as it is
+/// built.
+#[derive(Default)]
+struct Setup {
+    theme: Option<PathBuf>,
+    demo: bool,
+    mailer: Option<kolokol_mail::DynMailer>,
+    limits: kolokol_core::config::ServerConfig,
+    revenue: Option<kolokol_core::RevenueConfig>,
+    delivery: Option<kolokol_web::newsletter::Delivery>,
+}
+
 /// The site settings tests run with.
 pub fn test_site(base: &str) -> SiteConfig {
     let mut site = kolokol_demo::site_config(base).unwrap();
@@ -70,13 +82,20 @@ impl TestApp {
 
     /// A server of its own that sends mail to a local SMTP sink.
     pub async fn with_mail() -> (TestApp, kolokol_testkit::SmtpSink) {
+        TestApp::with_mail_and_revenue(None).await
+    }
+
+    /// A server of its own that sends mail to a local SMTP sink and, when given,
+    /// takes money through `revenue`.
+    pub async fn with_mail_and_revenue(
+        revenue: Option<kolokol_core::RevenueConfig>,
+    ) -> (TestApp, kolokol_testkit::SmtpSink) {
         let sink = kolokol_testkit::SmtpSink::start();
         let mailer = kolokol_mail::SmtpMailer::new(
             &format!("smtp://{}", sink.address()),
             "The Northern Bell <newsroom@bell.example>",
         )
         .unwrap();
-        let app = TestApp::start_with(None, false, Some(std::sync::Arc::new(mailer))).await;
         let newsletter = kolokol_mail::bulk::BulkSender::new(
             &format!("smtp://{}", sink.address()),
             "The Weekly <weekly@bell.example>",
@@ -84,36 +103,51 @@ impl TestApp {
             None,
         )
         .unwrap();
-        app.state
-            .enable_newsletter_delivery(kolokol_web::newsletter::Delivery {
+        let app = TestApp::start_set_up(Setup {
+            mailer: Some(std::sync::Arc::new(mailer)),
+            revenue,
+            delivery: Some(kolokol_web::newsletter::Delivery {
                 sender: std::sync::Arc::new(newsletter),
                 connections: 2,
                 rate_per_second: 1000,
-            });
+            }),
+            ..Setup::default()
+        })
+        .await;
         (app, sink)
     }
 
     /// A server of its own taking money through `revenue` (the demo provider, or
     /// Stripe pointed at a local fake).
     pub async fn with_revenue(revenue: kolokol_core::RevenueConfig) -> TestApp {
-        let app = TestApp::start_with(None, false, None).await;
-        app.state
-            .enable_revenue(kolokol_web::revenue::Revenue::from_config(revenue).unwrap());
-        app
+        TestApp::start_set_up(Setup {
+            revenue: Some(revenue),
+            ..Setup::default()
+        })
+        .await
     }
 
     async fn start(theme: Option<PathBuf>, demo: bool) -> TestApp {
-        TestApp::start_with(theme, demo, None).await
+        TestApp::start_set_up(Setup {
+            theme,
+            demo,
+            ..Setup::default()
+        })
+        .await
     }
 
     /// A server of its own that hands mail to `mailer`.
     pub async fn with_mailer(mailer: kolokol_mail::DynMailer) -> TestApp {
-        TestApp::start_with(None, false, Some(mailer)).await
+        TestApp::start_set_up(Setup {
+            mailer: Some(mailer),
+            ..Setup::default()
+        })
+        .await
     }
 
     /// A server of its own whose main address (`site.base_url`) is `base`.
     pub async fn with_base(base: &str) -> TestApp {
-        let app = TestApp::start_limited(None, false, None, Default::default()).await;
+        let app = TestApp::start_set_up(Setup::default()).await;
         let mut site = (*app.state.site()).clone();
         site.base_url = base.to_owned();
         let state = AppState::new(
@@ -146,24 +180,23 @@ impl TestApp {
 
     /// A server of its own with the connection limits of `limits`.
     pub async fn with_limits(limits: kolokol_core::config::ServerConfig) -> TestApp {
-        TestApp::start_limited(None, false, None, limits).await
+        TestApp::start_set_up(Setup {
+            limits,
+            ..Setup::default()
+        })
+        .await
     }
 
-    async fn start_with(
-        theme: Option<PathBuf>,
-        demo: bool,
-        mailer: Option<kolokol_mail::DynMailer>,
-    ) -> TestApp {
-        let limits = kolokol_core::config::ServerConfig::default();
-        TestApp::start_limited(theme, demo, mailer, limits).await
-    }
-
-    async fn start_limited(
-        theme: Option<PathBuf>,
-        demo: bool,
-        mailer: Option<kolokol_mail::DynMailer>,
-        limits: kolokol_core::config::ServerConfig,
-    ) -> TestApp {
+    /// Starts a server with everything in `setup` given to the state as it is built.
+    async fn start_set_up(setup: Setup) -> TestApp {
+        let Setup {
+            theme,
+            demo,
+            mailer,
+            limits,
+            revenue,
+            delivery,
+        } = setup;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
         let store =
@@ -182,9 +215,16 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let site = test_site(&base);
         let theme = Theme::new(theme, site.tz()).unwrap();
-        let state = AppState::new(store.clone(), theme, site, media, mailer)
-            .await
-            .unwrap();
+        let state = AppState::build(kolokol_web::AppParts {
+            mailer,
+            revenue: revenue.map_or_else(kolokol_web::revenue::Revenue::none, |r| {
+                kolokol_web::revenue::Revenue::from_config(r).unwrap()
+            }),
+            newsletter_delivery: delivery,
+            ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
+        })
+        .await
+        .unwrap();
         let serving = state.clone();
         tokio::spawn(async move {
             kolokol_web::serve(listener, serving, &limits, std::future::pending()).await

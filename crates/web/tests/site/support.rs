@@ -459,14 +459,11 @@ async fn stripe_checkout_sessions_and_signed_webhooks() {
 
 #[tokio::test]
 async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
-    let (app, sink) = TestApp::with_mail().await;
-    app.state.enable_revenue(
-        kolokol_web::revenue::Revenue::from_config(RevenueConfig {
-            provider: kolokol_core::config::PaymentProviderKind::Demo,
-            ..RevenueConfig::default()
-        })
-        .unwrap(),
-    );
+    let (app, sink) = TestApp::with_mail_and_revenue(Some(RevenueConfig {
+        provider: kolokol_core::config::PaymentProviderKind::Demo,
+        ..RevenueConfig::default()
+    }))
+    .await;
     let started = checkout(
         &app,
         &[
@@ -652,11 +649,8 @@ async fn supporters_get_receipts_sign_in_by_link_and_stop_their_gift() {
 
 #[tokio::test]
 async fn a_stripe_payment_is_receipted_once() {
-    let (app, sink) = TestApp::with_mail().await;
-    app.state.enable_revenue(
-        kolokol_web::revenue::Revenue::from_config(stripe_config("http://127.0.0.1:9".into()))
-            .unwrap(),
-    );
+    let (app, sink) =
+        TestApp::with_mail_and_revenue(Some(stripe_config("http://127.0.0.1:9".into()))).await;
     let now = chrono::Utc::now().timestamp();
     let paid = event(
         "evt_r1",
