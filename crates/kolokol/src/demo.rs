@@ -118,7 +118,7 @@ pub(crate) async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> 
         full_text: false,
         article_ids: latest.items.iter().map(|a| a.id).collect(),
     };
-    let id = store.create_issue(&draft, editor.id, now).await?;
+    let id = kolokol_operations::newsletter::create(store, &editor, &draft, now).await?;
     let issue = store
         .newsletter_issue(id)
         .await?

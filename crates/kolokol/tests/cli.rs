@@ -442,6 +442,7 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
                 article_ids: vec![article],
             },
             editor.id,
+            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
             now,
         )
         .await

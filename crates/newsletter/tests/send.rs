@@ -87,6 +87,7 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
                 article_ids: vec![article],
             },
             editor.id,
+            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
             at,
         )
         .await

@@ -12,6 +12,7 @@ pub mod articles;
 pub mod authors;
 pub mod front;
 pub mod media;
+pub mod newsletter;
 pub mod pages;
 pub mod secrets;
 pub mod sections;

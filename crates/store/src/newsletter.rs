@@ -87,6 +87,7 @@ pub trait NewsletterStore: Send + Sync + 'static {
         &self,
         draft: &IssueDraft,
         by: UserId,
+        audit: &kolokol_core::Audit,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError>;
     /// Saves a draft or scheduled issue; false when it has started sending.
@@ -94,6 +95,7 @@ pub trait NewsletterStore: Send + Sync + 'static {
         &self,
         id: i64,
         draft: &IssueDraft,
+        audit: &kolokol_core::Audit,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     async fn newsletter_issue(&self, id: i64) -> Result<Option<NewsletterIssue>, StoreError>;
@@ -104,6 +106,7 @@ pub trait NewsletterStore: Send + Sync + 'static {
         &self,
         id: i64,
         at: Option<DateTime<Utc>>,
+        audit: &kolokol_core::Audit,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     /// Starts sending: freezes the mail (with the issue's number in place of
@@ -606,6 +609,7 @@ macro_rules! impl_newsletter_store {
                 &self,
                 draft: &kolokol_core::IssueDraft,
                 by: kolokol_core::UserId,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<i64, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -621,6 +625,7 @@ macro_rules! impl_newsletter_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(id)
             }
@@ -629,6 +634,7 @@ macro_rules! impl_newsletter_store {
                 &self,
                 id: i64,
                 draft: &kolokol_core::IssueDraft,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<bool, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -647,6 +653,7 @@ macro_rules! impl_newsletter_store {
                     return Ok(false);
                 }
                 Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(true)
             }
@@ -663,8 +670,10 @@ macro_rules! impl_newsletter_store {
                 &self,
                 id: i64,
                 at: Option<chrono::DateTime<chrono::Utc>>,
+                audit: &kolokol_core::Audit,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin_with($begin).await?;
                 let done = sqlx::query(
                     "UPDATE newsletter_issues SET status = $2, scheduled_for = $3, updated_at = $4 \
                      WHERE id = $1 AND status IN ('draft', 'scheduled')",
@@ -673,9 +682,14 @@ macro_rules! impl_newsletter_store {
                 .bind(if at.is_some() { "scheduled" } else { "draft" })
                 .bind(at.map(|t| t.timestamp()))
                 .bind(now.timestamp())
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                Ok(done.rows_affected() > 0)
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                $crate::taxonomy::write_audit!(tx, audit, now);
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn start_send(

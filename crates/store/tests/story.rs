@@ -795,6 +795,10 @@ async fn postgres_tells_the_staff_story() {
     staff_story(store).await;
 }
 
+fn issue_audit() -> kolokol_core::Audit {
+    kolokol_core::Audit::new(None, "newsletter.save", "issue")
+}
+
 async fn newsletter_story(store: DynStore) {
     use kolokol_core::{
         DeliveryOutcome, Email, ImportedSubscriber, IssueDraft, IssueStatus, Role, Signup,
@@ -947,14 +951,27 @@ async fn newsletter_story(store: DynStore) {
         full_text: false,
         article_ids: vec![second, first],
     };
-    let id = store.create_issue(&draft, editor.id, at(6)).await.unwrap();
+    let id = store
+        .create_issue(&draft, editor.id, &issue_audit(), at(6))
+        .await
+        .unwrap();
     draft.full_text = true;
-    assert!(store.update_issue(id, &draft, at(6)).await.unwrap());
+    assert!(
+        store
+            .update_issue(id, &draft, &issue_audit(), at(6))
+            .await
+            .unwrap()
+    );
     let issue = store.newsletter_issue(id).await.unwrap().unwrap();
     assert_eq!(issue.article_ids, [second, first], "the editors' order");
     assert!(issue.full_text);
     assert_eq!(issue.status, IssueStatus::Draft);
-    assert!(store.schedule_issue(id, Some(at(8)), at(6)).await.unwrap());
+    assert!(
+        store
+            .schedule_issue(id, Some(at(8)), &issue_audit(), at(6))
+            .await
+            .unwrap()
+    );
     assert!(store.issues_to_send(at(7)).await.unwrap().is_empty());
     assert_eq!(store.issues_to_send(at(8)).await.unwrap(), [id]);
 
@@ -977,7 +994,10 @@ async fn newsletter_story(store: DynStore) {
         "the archive changed"
     );
     assert!(
-        !store.update_issue(id, &draft, at(8)).await.unwrap(),
+        !store
+            .update_issue(id, &draft, &issue_audit(), at(8))
+            .await
+            .unwrap(),
         "frozen"
     );
     let frozen = store.frozen_issue(id).await.unwrap().unwrap();

@@ -257,17 +257,7 @@ pub async fn create(
             .await;
         }
     };
-    let now = Utc::now();
-    let id = state.store.create_issue(&draft, staff.user.id, now).await?;
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "newsletter.create",
-            &draft.subject,
-            "",
-            now,
-        )
+    let id = kolokol_operations::newsletter::create(&state.store, &staff.user, &draft, Utc::now())
         .await?;
     Ok(see_other(&format!("/admin/newsletter/{id}?saved=1")))
 }
@@ -327,34 +317,18 @@ pub async fn save(
             .await;
         }
     };
-    let now = Utc::now();
-    if !state.store.update_issue(id, &draft, now).await? {
-        let errors = FieldErrors::from([(
-            "subject",
-            "This issue has started sending; it can no longer change.".to_owned(),
-        )]);
-        return editor(
-            &state,
-            &staff,
-            StatusCode::CONFLICT,
-            Some(&issue),
-            &form,
-            &errors,
-            None,
-        )
-        .await;
+    let saved =
+        kolokol_operations::newsletter::save(&state.store, &staff.user, id, &draft, Utc::now())
+            .await;
+    match saved {
+        Ok(()) => Ok(see_other(&format!("/admin/newsletter/{id}?saved=1"))),
+        Err(kolokol_operations::Error::Refused(message)) => {
+            let errors = FieldErrors::from([("subject", message)]);
+            let status = StatusCode::CONFLICT;
+            editor(&state, &staff, status, Some(&issue), &form, &errors, None).await
+        }
+        Err(other) => Err(other.into()),
     }
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "newsletter.save",
-            &draft.subject,
-            "",
-            now,
-        )
-        .await?;
-    Ok(see_other(&format!("/admin/newsletter/{id}?saved=1")))
 }
 
 /// An issue that has no number yet (a preview, a test): its web link goes to the
@@ -455,7 +429,8 @@ pub async fn delivery(
     let issue = issue_or_404(&state, id).await?;
     let now = Utc::now();
     let too_late = || AppError::BadRequest("This issue has already started sending.".into());
-    let (done, action) = match submitted.get("action") {
+    let (store, user) = (&state.store, &staff.user);
+    let done = match submitted.get("action") {
         "now" => {
             if state.newsletter.delivery().is_none() {
                 return Err(AppError::BadRequest(
@@ -466,21 +441,21 @@ pub async fn delivery(
                 return Err(too_late());
             }
             state.send_issue_now(id).await?;
-            ("sending=1", "newsletter.send")
+            state
+                .store
+                .record_audit(Some(user.id), "newsletter.send", &issue.subject, "", now)
+                .await?;
+            "sending=1"
         }
         "schedule" => {
             let site = state.site();
             let at = site.newsletter.schedule.next_after(now, &site.tz());
-            if !state.store.schedule_issue(id, Some(at), now).await? {
-                return Err(too_late());
-            }
-            ("scheduled=1", "newsletter.schedule")
+            kolokol_operations::newsletter::schedule(store, user, id, Some(at), now).await?;
+            "scheduled=1"
         }
         "unschedule" => {
-            if !state.store.schedule_issue(id, None, now).await? {
-                return Err(too_late());
-            }
-            ("unscheduled=1", "newsletter.unschedule")
+            kolokol_operations::newsletter::schedule(store, user, id, None, now).await?;
+            "unscheduled=1"
         }
         _ => {
             return Err(AppError::BadRequest(
@@ -488,10 +463,6 @@ pub async fn delivery(
             ));
         }
     };
-    state
-        .store
-        .record_audit(Some(staff.user.id), action, &issue.subject, "", now)
-        .await?;
     Ok(see_other(&format!("/admin/newsletter/{id}?{done}")))
 }
 

@@ -555,7 +555,12 @@ impl TestApp {
             full_text: false,
             article_ids: latest.items.iter().map(|a| a.id).collect(),
         };
-        let id = self.store.create_issue(&draft, editor, now).await.unwrap();
+        let audit = kolokol_core::Audit::new(None, "newsletter.create", "issue");
+        let id = self
+            .store
+            .create_issue(&draft, editor, &audit, now)
+            .await
+            .unwrap();
         if !send {
             return (id, None);
         }

@@ -520,6 +520,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
         .schedule_issue(
             id,
             Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
             chrono::Utc::now(),
         )
         .await
