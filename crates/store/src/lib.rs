@@ -340,8 +340,15 @@ pub trait Store:
         &self,
         user: UserId,
         recovery_code_hashes: &[String],
+        audit: &Audit,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    async fn disable_totp(&self, user: UserId) -> Result<(), StoreError>;
+    async fn disable_totp(
+        &self,
+        user: UserId,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Uses up a recovery code; false when it is unknown or already used.
     async fn use_recovery_code(
         &self,

@@ -1047,6 +1047,8 @@ macro_rules! impl_store {
                 &self,
                 user: kolokol_core::UserId,
                 recovery_code_hashes: &[String],
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("UPDATE users SET totp_enabled = 1 WHERE id = $1 AND totp_secret IS NOT NULL")
@@ -1061,17 +1063,24 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn disable_totp(&self, user: kolokol_core::UserId) -> Result<(), StoreError> {
+            async fn disable_totp(
+                &self,
+                user: kolokol_core::UserId,
+                audit: &kolokol_core::Audit,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("UPDATE users SET totp_enabled = 0, totp_secret = NULL WHERE id = $1")
                     .bind(user.0)
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+                $crate::taxonomy::write_audit!(tx, audit, now);
                 tx.commit().await?;
                 Ok(())
             }

@@ -465,7 +465,7 @@ async fn staff_story(store: DynStore) {
         "pending is not on"
     );
     store
-        .enable_totp(anna.id, &["h1".into(), "h2".into()])
+        .enable_totp(anna.id, &["h1".into(), "h2".into()], &edit(), at(2))
         .await
         .unwrap();
     assert!(
@@ -495,7 +495,7 @@ async fn staff_story(store: DynStore) {
             .unwrap(),
         "not someone else's"
     );
-    store.disable_totp(anna.id).await.unwrap();
+    store.disable_totp(anna.id, &edit(), at(2)).await.unwrap();
     assert!(
         !store
             .user_for_login(&email)
@@ -772,7 +772,8 @@ async fn staff_story(store: DynStore) {
     // The section the story began with was logged as it was made, and so was every
     // editorial change that succeeded (the refused slug clash left nothing).
     assert_eq!(log.last().unwrap().action, "section.create");
-    assert_eq!(log.iter().filter(|e| e.action == "story.edit").count(), 9);
+    // (and the two-factor changes).
+    assert_eq!(log.iter().filter(|e| e.action == "story.edit").count(), 11);
 }
 
 #[tokio::test]

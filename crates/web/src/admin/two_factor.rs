@@ -310,16 +310,11 @@ pub async fn enable(
     }
     let codes = recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
-    state.store.enable_totp(staff.user.id, &hashes).await?;
+    let audit = kolokol_operations::Actor::Staff(&staff.user)
+        .audit("two_factor.enable", staff.user.email.as_str());
     state
         .store
-        .record_audit(
-            Some(staff.user.id),
-            "two_factor.enable",
-            staff.user.email.as_str(),
-            "",
-            Utc::now(),
-        )
+        .enable_totp(staff.user.id, &hashes, &audit, Utc::now())
         .await?;
     admin_page(
         &state,
@@ -350,16 +345,11 @@ pub async fn disable(
         )
         .await;
     }
-    state.store.disable_totp(staff.user.id).await?;
+    let audit = kolokol_operations::Actor::Staff(&staff.user)
+        .audit("two_factor.disable", staff.user.email.as_str());
     state
         .store
-        .record_audit(
-            Some(staff.user.id),
-            "two_factor.disable",
-            staff.user.email.as_str(),
-            "",
-            Utc::now(),
-        )
+        .disable_totp(staff.user.id, &audit, Utc::now())
         .await?;
     Ok(see_other("/admin/two-factor"))
 }
