@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use process::{KOLOKOL, Running, free_port, succeeded};
+use process::{KOLOKOL, Running, free_port, succeeded, with_line_on_stdin};
 
 mod process;
 
@@ -227,35 +227,25 @@ fn theme_export_writes_an_editable_copy_and_never_overwrites() {
 
 #[test]
 fn operator_creates_the_first_admin_from_a_script() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), free_port(), "");
     let add = |email: &str, role: &str, password: &str| {
-        let mut child = Command::new(KOLOKOL)
-            .args([
-                "user",
-                "add",
-                "--email",
-                email,
-                "--role",
-                role,
-                "--name",
-                "Anna Vetrova",
-                "--config",
-            ])
-            .arg(&config)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        with_line_on_stdin(
+            Command::new(KOLOKOL)
+                .args([
+                    "user",
+                    "add",
+                    "--email",
+                    email,
+                    "--role",
+                    role,
+                    "--name",
+                    "Anna Vetrova",
+                    "--config",
+                ])
+                .arg(&config),
+            password,
+        )
     };
     let created = add("anna@post.example", "admin", "correct horse battery staple");
     succeeded(&created);
@@ -298,21 +288,12 @@ fn operator_creates_the_first_admin_from_a_script() {
 
     // A forgotten password, when the site cannot mail a link: the operator sets one.
     let reset = |email: &str, password: &str| {
-        let mut child = Command::new(KOLOKOL)
-            .args(["user", "reset-password", "--email", email, "--config"])
-            .arg(&config)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        with_line_on_stdin(
+            Command::new(KOLOKOL)
+                .args(["user", "reset-password", "--email", email, "--config"])
+                .arg(&config),
+            password,
+        )
     };
     let done = succeeded(&reset("anna@post.example", "a second long password"));
     assert!(

@@ -10,15 +10,14 @@
     reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
 )]
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use kolokol_testkit::browser::{connect, start_driver};
 
-use process::{KOLOKOL, Running, free_port, succeeded};
+use process::{KOLOKOL, Running, free_port, succeeded, with_line_on_stdin};
 
 mod process;
 
@@ -94,26 +93,23 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
     .unwrap();
 
     // The operator creates the first admin from the command line.
-    let mut create = Command::new(KOLOKOL)
-        .args([
-            "user",
-            "add",
-            "--email",
-            "lead@bell.example",
-            "--role",
-            "admin",
-            "--name",
-            "Marta Lead",
-            "--config",
-        ])
-        .arg(&config)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(create.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    succeeded(&create.wait_with_output().unwrap());
+    let create = with_line_on_stdin(
+        Command::new(KOLOKOL)
+            .args([
+                "user",
+                "add",
+                "--email",
+                "lead@bell.example",
+                "--role",
+                "admin",
+                "--name",
+                "Marta Lead",
+                "--config",
+            ])
+            .arg(&config),
+        PASSWORD,
+    );
+    succeeded(&create);
     let mut server = Running::start(
         Command::new(KOLOKOL)
             .arg("serve")

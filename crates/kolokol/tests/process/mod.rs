@@ -96,3 +96,22 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// Runs `command` with `line` (and a newline) on its standard input: how a script
+/// gives `kolokol user add` or `user reset-password` a password.
+pub fn with_line_on_stdin(command: &mut Command, line: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{line}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
