@@ -85,27 +85,15 @@ macro_rules! impl_byline_store {
         #[async_trait::async_trait]
         impl $crate::bylines::BylineStore for $store {
             async fn author_records(&self) -> Result<Vec<kolokol_core::AuthorRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::bylines::AuthorRecordRow>(&format!(
-                    "{}ORDER BY au.name, au.id",
-                    $crate::bylines::AUTHOR_RECORDS
-                ))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::bylines::AuthorRecordRow::into_record)
-                .collect()
+                self.records(&format!("{}ORDER BY au.name, au.id", $crate::bylines::AUTHOR_RECORDS), None, $crate::bylines::AuthorRecordRow::into_record)
+                    .await
             }
 
             async fn author_record(&self, id: i64) -> Result<Option<kolokol_core::AuthorRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::bylines::AuthorRecordRow>(&format!(
-                    "{}WHERE au.id = $1",
-                    $crate::bylines::AUTHOR_RECORDS
-                ))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::bylines::AuthorRecordRow::into_record)
-                .transpose()
+                Ok(self
+                    .records(&format!("{}WHERE au.id = $1", $crate::bylines::AUTHOR_RECORDS), Some(id), $crate::bylines::AuthorRecordRow::into_record)
+                    .await?
+                    .pop())
             }
 
             async fn insert_author(

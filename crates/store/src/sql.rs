@@ -156,6 +156,26 @@ pub(crate) trait HasDatabase {
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $migrator:expr, $begin:expr) => {
         impl $store {
+            /// Rows of `sql` (with `id` bound as `$1` when given), each made into a
+            /// record by `into`: the one shape of the newsroom's lists and lookups.
+            pub(crate) async fn records<R, T>(
+                &self,
+                sql: &str,
+                id: Option<i64>,
+                into: fn(R) -> Result<T, StoreError>,
+            ) -> Result<Vec<T>, StoreError>
+            where
+                R: for<'r> sqlx::FromRow<'r, <<$store as $crate::sql::HasDatabase>::Db as sqlx::Database>::Row>
+                    + Send
+                    + Unpin,
+            {
+                let mut query = sqlx::query_as::<_, R>(sql);
+                if let Some(id) = id {
+                    query = query.bind(id);
+                }
+                query.fetch_all(&self.pool).await?.into_iter().map(into).collect()
+            }
+
             /// Creates an account and its author profile inside `tx`.
             async fn insert_user(
                 tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,

@@ -154,27 +154,15 @@ macro_rules! impl_page_store {
         #[async_trait::async_trait]
         impl $crate::standing::PageStore for $store {
             async fn page_records(&self) -> Result<Vec<kolokol_core::PageRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
-                    "{}ORDER BY placement, position, title, id",
-                    $crate::standing::PAGE_RECORDS
-                ))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::standing::PageRow::into_record)
-                .collect()
+                self.records(&format!("{}ORDER BY placement, position, title, id", $crate::standing::PAGE_RECORDS), None, $crate::standing::PageRow::into_record)
+                    .await
             }
 
             async fn page_record(&self, id: i64) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
-                    "{}WHERE id = $1",
-                    $crate::standing::PAGE_RECORDS
-                ))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::standing::PageRow::into_record)
-                .transpose()
+                Ok(self
+                    .records(&format!("{}WHERE id = $1", $crate::standing::PAGE_RECORDS), Some(id), $crate::standing::PageRow::into_record)
+                    .await?
+                    .pop())
             }
 
             async fn published_page(

@@ -152,27 +152,15 @@ macro_rules! impl_taxonomy_store {
         #[async_trait::async_trait]
         impl $crate::taxonomy::TaxonomyStore for $store {
             async fn section_records(&self) -> Result<Vec<kolokol_core::SectionRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::taxonomy::SectionRecordRow>(&format!(
-                    "{}ORDER BY s.position, s.name",
-                    $crate::taxonomy::SECTION_RECORDS
-                ))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::taxonomy::SectionRecordRow::into_record)
-                .collect()
+                self.records(&format!("{}ORDER BY s.position, s.name", $crate::taxonomy::SECTION_RECORDS), None, $crate::taxonomy::SectionRecordRow::into_record)
+                    .await
             }
 
             async fn section_record(&self, id: i64) -> Result<Option<kolokol_core::SectionRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::taxonomy::SectionRecordRow>(&format!(
-                    "{}WHERE s.id = $1",
-                    $crate::taxonomy::SECTION_RECORDS
-                ))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::taxonomy::SectionRecordRow::into_record)
-                .transpose()
+                Ok(self
+                    .records(&format!("{}WHERE s.id = $1", $crate::taxonomy::SECTION_RECORDS), Some(id), $crate::taxonomy::SectionRecordRow::into_record)
+                    .await?
+                    .pop())
             }
 
             async fn insert_section(
@@ -329,27 +317,15 @@ macro_rules! impl_taxonomy_store {
             }
 
             async fn tag_records(&self) -> Result<Vec<kolokol_core::TagRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::taxonomy::TagRecordRow>(&format!(
-                    "{}ORDER BY g.name, g.id",
-                    $crate::taxonomy::TAG_RECORDS
-                ))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::taxonomy::TagRecordRow::into_record)
-                .collect()
+                self.records(&format!("{}ORDER BY g.name, g.id", $crate::taxonomy::TAG_RECORDS), None, $crate::taxonomy::TagRecordRow::into_record)
+                    .await
             }
 
             async fn tag_record(&self, id: i64) -> Result<Option<kolokol_core::TagRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::taxonomy::TagRecordRow>(&format!(
-                    "{}WHERE g.id = $1",
-                    $crate::taxonomy::TAG_RECORDS
-                ))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::taxonomy::TagRecordRow::into_record)
-                .transpose()
+                Ok(self
+                    .records(&format!("{}WHERE g.id = $1", $crate::taxonomy::TAG_RECORDS), Some(id), $crate::taxonomy::TagRecordRow::into_record)
+                    .await?
+                    .pop())
             }
 
             async fn rename_tag(
