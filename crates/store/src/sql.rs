@@ -142,6 +142,65 @@ pub(crate) fn like_escaped(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// The queries of one kind of address that keeps answering after it moves: a
+/// table of old slugs, each pointing at the row (article, section, tag) that now
+/// lives elsewhere.
+pub(crate) struct Redirects {
+    /// Frees a slug taken (back) by a live row: `$1` the slug.
+    pub free: &'static str,
+    /// Points `$1`, an old slug, at row `$2` (again, if it pointed elsewhere).
+    pub leave: &'static str,
+    /// Points every old slug of row `$2` at row `$1` (a merge, a move).
+    pub retarget: &'static str,
+    /// The current slug of the row `$1` used to be.
+    pub lookup: &'static str,
+}
+
+/// [`Redirects`] for the redirect table `$table`, whose column `$key` names a row
+/// of `$owner`.
+macro_rules! redirects {
+    ($table:literal, $key:literal, $owner:literal) => {
+        Redirects {
+            free: concat!("DELETE FROM ", $table, " WHERE old_slug = $1"),
+            leave: concat!(
+                "INSERT INTO ",
+                $table,
+                " (old_slug, ",
+                $key,
+                ") VALUES ($1, $2) \
+                 ON CONFLICT (old_slug) DO UPDATE SET ",
+                $key,
+                " = excluded.",
+                $key
+            ),
+            retarget: concat!(
+                "UPDATE ",
+                $table,
+                " SET ",
+                $key,
+                " = $1 WHERE ",
+                $key,
+                " = $2"
+            ),
+            lookup: concat!(
+                "SELECT o.slug FROM ",
+                $table,
+                " r JOIN ",
+                $owner,
+                " o ON o.id = r.",
+                $key,
+                " WHERE r.old_slug = $1"
+            ),
+        }
+    };
+}
+
+pub(crate) const ARTICLE_REDIRECTS: Redirects =
+    redirects!("slug_redirects", "article_id", "articles");
+pub(crate) const SECTION_REDIRECTS: Redirects =
+    redirects!("section_redirects", "section_id", "sections");
+pub(crate) const TAG_REDIRECTS: Redirects = redirects!("tag_redirects", "tag_id", "tags");
+
 /// Ties a backend struct to its sqlx database type.
 pub(crate) trait HasDatabase {
     type Db: sqlx::Database;
@@ -156,6 +215,50 @@ pub(crate) trait HasDatabase {
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $migrator:expr, $begin:expr) => {
         impl $store {
+            /// Runs one of a [`Redirects`]' statements inside `tx` with `slug` (and `id`).
+            pub(crate) async fn redirect_step(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                sql: &'static str,
+                slug: &str,
+                id: Option<i64>,
+            ) -> Result<(), StoreError> {
+                let mut query = sqlx::query(sql).bind(slug);
+                if let Some(id) = id {
+                    query = query.bind(id);
+                }
+                query.execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// After row `id` moved from `old` to `new` (in `tx`): `new` is nobody's old
+            /// address any more, and `old` leads to the row.
+            pub(crate) async fn moved(
+                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
+                redirects: &$crate::sql::Redirects,
+                old: &str,
+                new: &str,
+                id: i64,
+            ) -> Result<(), StoreError> {
+                if old != new {
+                    Self::redirect_step(tx, redirects.free, new, None).await?;
+                    Self::redirect_step(tx, redirects.leave, old, Some(id)).await?;
+                }
+                Ok(())
+            }
+
+            /// The current slug of what used to live at `old`, by `redirects`.
+            pub(crate) async fn redirect_of(
+                &self,
+                redirects: &$crate::sql::Redirects,
+                old: &kolokol_core::Slug,
+            ) -> Result<Option<kolokol_core::Slug>, StoreError> {
+                let current: Option<String> = sqlx::query_scalar(redirects.lookup)
+                    .bind(old.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                current.map($crate::rows::slug).transpose()
+            }
+
             /// Rows of `sql` (with `id` bound as `$1` when given), each made into a
             /// record by `into`: the one shape of the newsroom's lists and lookups.
             pub(crate) async fn records<R, T>(
@@ -826,14 +929,7 @@ macro_rules! impl_store {
                 &self,
                 old: &kolokol_core::Slug,
             ) -> Result<Option<kolokol_core::Slug>, StoreError> {
-                let current: Option<String> = sqlx::query_scalar(
-                    "SELECT a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id \
-                     WHERE r.old_slug = $1",
-                )
-                .bind(old.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-                current.map($crate::rows::slug).transpose()
+                self.redirect_of(&$crate::sql::ARTICLE_REDIRECTS, old).await
             }
 
             async fn publish_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
@@ -1291,14 +1387,8 @@ macro_rules! impl_store {
                         .await?;
                         if published && old_slug != draft.slug.as_str() {
                             // Readers and links that knew the old address keep working.
-                            sqlx::query(
-                                "INSERT INTO slug_redirects (old_slug, article_id) VALUES ($1, $2) \
-                                 ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id",
-                            )
-                            .bind(&old_slug)
-                            .bind(existing)
-                            .execute(&mut *tx)
-                            .await?;
+                            let leave = $crate::sql::ARTICLE_REDIRECTS.leave;
+                            Self::redirect_step(&mut tx, leave, &old_slug, Some(existing)).await?;
                         }
                         (existing, published)
                     }
@@ -1308,10 +1398,8 @@ macro_rules! impl_store {
                     .bind(article_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1")
-                    .bind(draft.slug.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                let free = $crate::sql::ARTICLE_REDIRECTS.free;
+                Self::redirect_step(&mut tx, free, draft.slug.as_str(), None).await?;
                 sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
                     .bind(article_id)
                     .execute(&mut *tx)

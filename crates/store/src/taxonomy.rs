@@ -171,10 +171,7 @@ macro_rules! impl_taxonomy_store {
             ) -> Result<kolokol_core::Section, StoreError> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 // A new section takes its address back from an old one that redirected.
-                sqlx::query("DELETE FROM section_redirects WHERE old_slug = $1")
-                    .bind(section.slug.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                Self::redirect_step(&mut tx, $crate::sql::SECTION_REDIRECTS.free, section.slug.as_str(), None).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sections (slug, name, description, position, in_menu) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -210,12 +207,6 @@ macro_rules! impl_taxonomy_store {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-                if old != section.slug.as_str() {
-                    sqlx::query("DELETE FROM section_redirects WHERE old_slug = $1")
-                        .bind(section.slug.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 sqlx::query(
                     "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4, \
                      in_menu = $5 WHERE id = $6",
@@ -228,16 +219,8 @@ macro_rules! impl_taxonomy_store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-                if old != section.slug.as_str() {
-                    sqlx::query(
-                        "INSERT INTO section_redirects (old_slug, section_id) VALUES ($1, $2) \
-                         ON CONFLICT (old_slug) DO UPDATE SET section_id = excluded.section_id",
-                    )
-                    .bind(&old)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let redirects = &$crate::sql::SECTION_REDIRECTS;
+                Self::moved(&mut tx, redirects, &old, section.slug.as_str(), id).await?;
                 $crate::taxonomy::write_audit!(tx, audit, now);
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -273,19 +256,12 @@ macro_rules! impl_taxonomy_store {
                             .bind(id)
                             .execute(&mut *tx)
                             .await?;
-                        sqlx::query("UPDATE section_redirects SET section_id = $1 WHERE section_id = $2")
+                        sqlx::query($crate::sql::SECTION_REDIRECTS.retarget)
                             .bind(target)
                             .bind(id)
                             .execute(&mut *tx)
                             .await?;
-                        sqlx::query(
-                            "INSERT INTO section_redirects (old_slug, section_id) VALUES ($1, $2) \
-                             ON CONFLICT (old_slug) DO UPDATE SET section_id = excluded.section_id",
-                        )
-                            .bind(&slug)
-                            .bind(target)
-                            .execute(&mut *tx)
-                            .await?;
+                        Self::redirect_step(&mut tx, $crate::sql::SECTION_REDIRECTS.leave, &slug, Some(target)).await?;
                     }
                     None if articles > 0 => {
                         return Ok($crate::taxonomy::SectionRemoval::HasArticles(articles));
@@ -306,14 +282,7 @@ macro_rules! impl_taxonomy_store {
                 &self,
                 old: &kolokol_core::Slug,
             ) -> Result<Option<kolokol_core::Slug>, StoreError> {
-                let current: Option<String> = sqlx::query_scalar(
-                    "SELECT s.slug FROM section_redirects r JOIN sections s ON s.id = r.section_id \
-                     WHERE r.old_slug = $1",
-                )
-                .bind(old.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-                current.map($crate::rows::slug).transpose()
+                self.redirect_of(&$crate::sql::SECTION_REDIRECTS, old).await
             }
 
             async fn tag_records(&self) -> Result<Vec<kolokol_core::TagRecord>, StoreError> {
@@ -341,29 +310,13 @@ macro_rules! impl_taxonomy_store {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-                let moved = old != slug.as_str();
-                if moved {
-                    sqlx::query("DELETE FROM tag_redirects WHERE old_slug = $1")
-                        .bind(slug.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 sqlx::query("UPDATE tags SET slug = $1, name = $2 WHERE id = $3")
                     .bind(slug.as_str())
                     .bind(name)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                if moved {
-                    sqlx::query(
-                        "INSERT INTO tag_redirects (old_slug, tag_id) VALUES ($1, $2) \
-                         ON CONFLICT (old_slug) DO UPDATE SET tag_id = excluded.tag_id",
-                    )
-                    .bind(&old)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::moved(&mut tx, &$crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;
                 $crate::taxonomy::write_audit!(tx, audit, now);
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -410,7 +363,7 @@ macro_rules! impl_taxonomy_store {
                     .bind(from)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE tag_redirects SET tag_id = $1 WHERE tag_id = $2")
+                sqlx::query($crate::sql::TAG_REDIRECTS.retarget)
                     .bind(into)
                     .bind(from)
                     .execute(&mut *tx)
@@ -419,14 +372,7 @@ macro_rules! impl_taxonomy_store {
                     .bind(from)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO tag_redirects (old_slug, tag_id) VALUES ($1, $2) \
-                     ON CONFLICT (old_slug) DO UPDATE SET tag_id = excluded.tag_id",
-                )
-                    .bind(&old)
-                    .bind(into)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::redirect_step(&mut tx, $crate::sql::TAG_REDIRECTS.leave, &old, Some(into)).await?;
                 $crate::taxonomy::write_audit!(tx, audit, now);
                 sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -469,13 +415,7 @@ macro_rules! impl_taxonomy_store {
                 &self,
                 old: &kolokol_core::Slug,
             ) -> Result<Option<kolokol_core::Slug>, StoreError> {
-                let current: Option<String> = sqlx::query_scalar(
-                    "SELECT g.slug FROM tag_redirects r JOIN tags g ON g.id = r.tag_id WHERE r.old_slug = $1",
-                )
-                .bind(old.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-                current.map($crate::rows::slug).transpose()
+                self.redirect_of(&$crate::sql::TAG_REDIRECTS, old).await
             }
         }
     };
