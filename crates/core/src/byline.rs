@@ -79,17 +79,7 @@ impl AuthorForm {
                 "Give the name bylines show (up to 100 characters).".into(),
             );
         }
-        let slug = match self.slug.trim() {
-            "" => Slug::from_title(&name),
-            typed => Slug::parse(typed),
-        }
-        .map_err(|e| {
-            errors.insert(
-                "slug",
-                format!("This address will not do: {e} (for example \"anna-petrova\")."),
-            );
-        })
-        .ok();
+        let slug = crate::slug::checked_address(&self.slug, &name, "anna-petrova", &mut errors);
         let title = self.title.trim().to_owned();
         if title.chars().count() > 100 {
             errors.insert("title", "Keep the title under 100 characters.".into());

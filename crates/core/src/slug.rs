@@ -25,6 +25,28 @@ pub enum SlugError {
     InvalidCharacters,
 }
 
+/// A form's address field: the slug as typed, or one made from `title` when the
+/// field was left empty. A problem goes into `errors` under "slug", with `example`
+/// as a slug that would do.
+pub(crate) fn checked_address(
+    typed: &str,
+    title: &str,
+    example: &str,
+    errors: &mut crate::editor::FieldErrors,
+) -> Option<Slug> {
+    match typed.trim() {
+        "" => Slug::from_title(title),
+        typed => Slug::parse(typed),
+    }
+    .map_err(|e| {
+        errors.insert(
+            "slug",
+            format!("This address will not do: {e} (for example \"{example}\")."),
+        );
+    })
+    .ok()
+}
+
 impl Slug {
     /// Parses an existing slug, refusing anything that is not already in canonical form.
     pub fn parse(value: &str) -> Result<Self, SlugError> {

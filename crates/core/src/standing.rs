@@ -106,17 +106,7 @@ impl PageForm {
                 "Give the page a title (up to 200 characters).".into(),
             );
         }
-        let slug = match self.slug.trim() {
-            "" => Slug::from_title(&title),
-            typed => Slug::parse(typed),
-        }
-        .map_err(|e| {
-            errors.insert(
-                "slug",
-                format!("This address will not do: {e} (for example \"about\")."),
-            );
-        })
-        .ok();
+        let slug = crate::slug::checked_address(&self.slug, &title, "about", &mut errors);
         let body_markdown = self.body.trim().to_owned();
         if body_markdown.chars().count() > MAX_BODY {
             errors.insert(

@@ -165,23 +165,11 @@ fn checked_name(name: &str, what: &str, errors: &mut FieldErrors) -> String {
 
 /// The slug as typed, or one made from the name when the field is empty.
 fn checked_slug(slug: &str, name: &str, errors: &mut FieldErrors) -> Option<Slug> {
-    let slug = slug.trim();
-    let parsed = if slug.is_empty() {
-        if name.is_empty() {
-            return None;
-        }
-        Slug::from_title(name)
-    } else {
-        Slug::parse(slug)
-    };
-    parsed
-        .map_err(|e| {
-            errors.insert(
-                "slug",
-                format!("This address will not do: {e} (for example \"world-news\")."),
-            );
-        })
-        .ok()
+    // Without a name, the name's message says it all.
+    if slug.trim().is_empty() && name.is_empty() {
+        return None;
+    }
+    crate::slug::checked_address(slug, name, "world-news", errors)
 }
 
 #[cfg(test)]
