@@ -15,6 +15,19 @@ use kolokol_store::{
 };
 use kolokol_testkit::fixtures::Fixtures;
 
+/// A fresh SQLite store, in a folder that lives as long as the first value.
+async fn sqlite() -> (tempfile::TempDir, DynStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("story.db").display());
+    (dir, kolokol_store::connect(&url).await.unwrap())
+}
+
+/// A fresh PostgreSQL database of its own.
+async fn postgres(name: &str) -> DynStore {
+    let url = kolokol_testkit::postgres_database(name).await;
+    kolokol_store::connect(&url).await.unwrap()
+}
+
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
@@ -338,15 +351,13 @@ async fn taxonomy_story(store: DynStore) {
 
 #[tokio::test]
 async fn sqlite_tells_the_taxonomy_story() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("taxonomy.db").display());
-    taxonomy_story(kolokol_store::connect(&url).await.unwrap()).await;
+    let (_dir, store) = sqlite().await;
+    taxonomy_story(store).await;
 }
 
 #[tokio::test]
 async fn postgres_tells_the_taxonomy_story() {
-    let url = kolokol_testkit::postgres_database("taxonomy").await;
-    taxonomy_story(kolokol_store::connect(&url).await.unwrap()).await;
+    taxonomy_story(postgres("taxonomy").await).await;
 }
 
 async fn listing_story(store: DynStore) {
@@ -449,15 +460,13 @@ async fn listing_story(store: DynStore) {
 
 #[tokio::test]
 async fn sqlite_tells_the_listing_story() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("listing.db").display());
-    listing_story(kolokol_store::connect(&url).await.unwrap()).await;
+    let (_dir, store) = sqlite().await;
+    listing_story(store).await;
 }
 
 #[tokio::test]
 async fn postgres_tells_the_listing_story() {
-    let url = kolokol_testkit::postgres_database("listing").await;
-    listing_story(kolokol_store::connect(&url).await.unwrap()).await;
+    listing_story(postgres("listing").await).await;
 }
 
 async fn byline_story(store: DynStore) {
@@ -550,15 +559,13 @@ async fn byline_story(store: DynStore) {
 
 #[tokio::test]
 async fn sqlite_tells_the_byline_story() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bylines.db").display());
-    byline_story(kolokol_store::connect(&url).await.unwrap()).await;
+    let (_dir, store) = sqlite().await;
+    byline_story(store).await;
 }
 
 #[tokio::test]
 async fn postgres_tells_the_byline_story() {
-    let url = kolokol_testkit::postgres_database("bylines").await;
-    byline_story(kolokol_store::connect(&url).await.unwrap()).await;
+    byline_story(postgres("bylines").await).await;
 }
 
 async fn page_story(store: DynStore) {
@@ -649,15 +656,13 @@ async fn page_story(store: DynStore) {
 
 #[tokio::test]
 async fn sqlite_tells_the_page_story() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    page_story(kolokol_store::connect(&url).await.unwrap()).await;
+    let (_dir, store) = sqlite().await;
+    page_story(store).await;
 }
 
 #[tokio::test]
 async fn postgres_tells_the_page_story() {
-    let url = kolokol_testkit::postgres_database("pages").await;
-    page_story(kolokol_store::connect(&url).await.unwrap()).await;
+    page_story(postgres("pages").await).await;
 }
 
 async fn front_page_story(store: DynStore) {
@@ -732,13 +737,11 @@ async fn front_page_story(store: DynStore) {
 
 #[tokio::test]
 async fn sqlite_tells_the_front_page_story() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("front.db").display());
-    front_page_story(kolokol_store::connect(&url).await.unwrap()).await;
+    let (_dir, store) = sqlite().await;
+    front_page_story(store).await;
 }
 
 #[tokio::test]
 async fn postgres_tells_the_front_page_story() {
-    let url = kolokol_testkit::postgres_database("front").await;
-    front_page_story(kolokol_store::connect(&url).await.unwrap()).await;
+    front_page_story(postgres("front").await).await;
 }
