@@ -181,11 +181,7 @@ pub async fn preview(
     };
     let body = state.theme.render(
         "page.html",
-        context! {
-            site, meta, title => page.draft.title, preview => true,
-            body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
-            modified_at => page.modified_at.to_rfc3339(),
-        },
+        context! { site, meta, preview => true, ..crate::site::standing_view(&page) },
     )?;
     Ok((
         [

@@ -5,6 +5,7 @@ mod feeds;
 mod lite;
 mod newsletter;
 mod pages;
+pub(crate) use pages::standing_view;
 mod reach;
 mod support;
 mod supporters;

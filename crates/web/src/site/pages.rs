@@ -378,6 +378,15 @@ pub async fn privacy(
         .await
 }
 
+/// What `page.html` shows of a standing page, on the site and in the preview.
+pub(crate) fn standing_view(page: &kolokol_core::PageRecord) -> minijinja::Value {
+    context! {
+        title => page.draft.title,
+        body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
+        modified_at => page.modified_at.to_rfc3339(),
+    }
+}
+
 /// `/pages/{slug}`: a standing page (About, Contacts, a policy) the newsroom wrote.
 pub async fn standing(
     State(state): State<AppState>,
@@ -409,11 +418,7 @@ pub async fn standing(
             html_page(
                 &state,
                 "page.html",
-                context! {
-                    site, meta, title => page.draft.title,
-                    body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
-                    modified_at => page.modified_at.to_rfc3339(),
-                },
+                context! { site, meta, ..standing_view(&page) },
             )
         })
         .await
