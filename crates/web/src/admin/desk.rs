@@ -48,8 +48,7 @@ impl ListFilters {
                 "section" => filters.section = value.into_owned(),
                 "author" => filters.author = value.into_owned(),
                 "page" => {
-                    page = kolokol_core::PageNumber::parse(&value)
-                        .map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))?;
+                    page = crate::site::page_number(&value)?;
                 }
                 _ => {}
             }
