@@ -168,13 +168,6 @@ pub trait Store:
     async fn has_articles(&self) -> Result<bool, StoreError>;
 
     async fn create_tag(&self, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
-    async fn create_author(
-        &self,
-        slug: &Slug,
-        name: &str,
-        title: &str,
-        bio: &str,
-    ) -> Result<Author, StoreError>;
     /// Adds an image (and its renditions) to the library.
     async fn create_image(
         &self,

@@ -462,33 +462,6 @@ macro_rules! impl_store {
                 Ok(kolokol_core::Tag { id, slug: slug.clone(), name: name.to_owned() })
             }
 
-            async fn create_author(
-                &self,
-                slug: &kolokol_core::Slug,
-                name: &str,
-                title: &str,
-                bio: &str,
-            ) -> Result<kolokol_core::Author, StoreError> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO authors (slug, name, title, bio) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(slug.as_str())
-                .bind(name)
-                .bind(title)
-                .bind(bio)
-                .fetch_one(&self.pool)
-                .await?;
-                Ok(kolokol_core::Author {
-                    id,
-                    slug: slug.clone(),
-                    name: name.to_owned(),
-                    title: title.to_owned(),
-                    bio: bio.to_owned(),
-                    photo_image_id: None,
-                    links: Vec::new(),
-                })
-            }
-
             async fn create_image(
                 &self,
                 image: &kolokol_core::NewImage,

@@ -79,11 +79,11 @@ async fn newsroom_story(store: DynStore) {
     );
 
     let anna = store
-        .create_author(&slug("anna"), "Anna", "Editor", "Bio")
+        .add_author(&slug("anna"), "Anna", "Editor", "Bio")
         .await
         .unwrap();
     let boris = store
-        .create_author(&slug("boris"), "Boris", "Reporter", "")
+        .add_author(&slug("boris"), "Boris", "Reporter", "")
         .await
         .unwrap();
     let courts = store.create_tag(&slug("courts"), "Courts").await.unwrap();

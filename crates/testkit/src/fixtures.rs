@@ -5,8 +5,8 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{
-    ArticleId, ArticleListing, Audit, NewArticle, NewImage, PageNumber, PageRequest, Section,
-    SectionInput, Slug,
+    ArticleId, ArticleListing, Audit, Author, AuthorInput, NewArticle, NewImage, PageNumber,
+    PageRequest, Section, SectionInput, Slug,
 };
 use kolokol_store::{ListingQuery, Store, StoreError};
 
@@ -30,6 +30,14 @@ pub trait Fixtures {
         image: &NewImage,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// An author profile without a photo, links or account.
+    fn add_author(
+        &self,
+        slug: &Slug,
+        name: &str,
+        title: &str,
+        bio: &str,
+    ) -> impl Future<Output = Result<Author, StoreError>> + Send;
     /// The newsroom's list, unfiltered (the first thousand).
     fn all_articles(&self) -> impl Future<Output = Result<Vec<ArticleListing>, StoreError>> + Send;
 }
@@ -65,6 +73,26 @@ impl<S: Store + ?Sized> Fixtures for S {
     async fn add_image(&self, image: &NewImage, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let audit = Audit::new(None, "media.upload", &image.path);
         self.create_image(image, &audit, now).await
+    }
+
+    async fn add_author(
+        &self,
+        slug: &Slug,
+        name: &str,
+        title: &str,
+        bio: &str,
+    ) -> Result<Author, StoreError> {
+        let input = AuthorInput {
+            slug: slug.clone(),
+            name: name.to_owned(),
+            title: title.to_owned(),
+            bio: bio.to_owned(),
+            photo_image_id: None,
+            links: Vec::new(),
+            account: None,
+        };
+        let audit = Audit::new(None, "author.create", name);
+        self.insert_author(&input, &audit, Utc::now()).await
     }
 
     async fn all_articles(&self) -> Result<Vec<ArticleListing>, StoreError> {

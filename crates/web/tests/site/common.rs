@@ -289,7 +289,7 @@ impl TestApp {
             Some(author) => author,
             None => self
                 .store
-                .create_author(&Slug::parse("reporter").unwrap(), "A Reporter", "", "")
+                .add_author(&Slug::parse("reporter").unwrap(), "A Reporter", "", "")
                 .await
                 .unwrap(),
         };
