@@ -54,127 +54,136 @@ impl AuthorRecordRow {
     }
 }
 
-macro_rules! impl_byline_store {
-    ($store:ty, $begin:expr) => {
-        impl $store {
-            /// Ties the profile to `account` (untying whoever had it), or to nobody.
-            async fn tie_account(
-                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
-                author: i64,
-                account: Option<kolokol_core::UserId>,
-            ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE users SET author_id = NULL WHERE author_id = $1 AND id <> $2")
-                    .bind(author)
-                    .bind(account.map_or(0, |a| a.0))
-                    .execute(&mut **tx)
-                    .await?;
-                if let Some(account) = account {
-                    let tied = sqlx::query("UPDATE users SET author_id = $1 WHERE id = $2")
-                        .bind(author)
-                        .bind(account.0)
-                        .execute(&mut **tx)
-                        .await?;
-                    if tied.rows_affected() != 1 {
-                        return Err(StoreError::NotFound);
-                    }
-                }
-                Ok(())
+impl crate::sql::SqlStore {
+    /// Ties the profile to `account` (untying whoever had it), or to nobody.
+    async fn tie_account(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        author: i64,
+        account: Option<kolokol_core::UserId>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET author_id = NULL WHERE author_id = $1 AND id <> $2")
+            .bind(author)
+            .bind(account.map_or(0, |a| a.0))
+            .execute(&mut **tx)
+            .await?;
+        if let Some(account) = account {
+            let tied = sqlx::query("UPDATE users SET author_id = $1 WHERE id = $2")
+                .bind(author)
+                .bind(account.0)
+                .execute(&mut **tx)
+                .await?;
+            if tied.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
             }
         }
-
-        #[async_trait::async_trait]
-        impl $crate::bylines::BylineStore for $store {
-            async fn author_records(&self) -> Result<Vec<kolokol_core::AuthorRecord>, StoreError> {
-                self.records(&format!("{}ORDER BY au.name, au.id", $crate::bylines::AUTHOR_RECORDS), None, $crate::bylines::AuthorRecordRow::into_record)
-                    .await
-            }
-
-            async fn author_record(&self, id: i64) -> Result<Option<kolokol_core::AuthorRecord>, StoreError> {
-                Ok(self
-                    .records(&format!("{}WHERE au.id = $1", $crate::bylines::AUTHOR_RECORDS), Some(id), $crate::bylines::AuthorRecordRow::into_record)
-                    .await?
-                    .pop())
-            }
-
-            async fn insert_author(
-                &self,
-                author: &kolokol_core::AuthorInput,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<kolokol_core::Author, StoreError> {
-                let links = kolokol_core::byline::links_text(&author.links);
-                let mut tx = self.pool.begin_with($begin).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO authors (slug, name, title, bio, photo_image_id, links) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(author.slug.as_str())
-                .bind(&author.name)
-                .bind(&author.title)
-                .bind(&author.bio)
-                .bind(author.photo_image_id)
-                .bind(&links)
-                .fetch_one(&mut *tx)
-                .await?;
-                if author.account.is_some() {
-                    Self::tie_account(&mut tx, id, author.account).await?;
-                }
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(kolokol_core::Author {
-                    id,
-                    slug: author.slug.clone(),
-                    name: author.name.clone(),
-                    title: author.title.clone(),
-                    bio: author.bio.clone(),
-                    photo_image_id: author.photo_image_id,
-                    links: author.links.clone(),
-                })
-            }
-
-            async fn update_author(
-                &self,
-                id: i64,
-                author: &kolokol_core::AuthorInput,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let links = kolokol_core::byline::links_text(&author.links);
-                let mut tx = self.pool.begin_with($begin).await?;
-                let changed = sqlx::query(
-                    "UPDATE authors SET slug = $1, name = $2, title = $3, bio = $4, \
-                     photo_image_id = $5, links = $6 WHERE id = $7",
-                )
-                .bind(author.slug.as_str())
-                .bind(&author.name)
-                .bind(&author.title)
-                .bind(&author.bio)
-                .bind(author.photo_image_id)
-                .bind(&links)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                if changed.rows_affected() != 1 {
-                    return Err(StoreError::NotFound);
-                }
-                Self::tie_account(&mut tx, id, author.account).await?;
-                // Bylines appear on every article by them.
-                sqlx::query(
-                    "UPDATE articles SET modified_at = $1 \
-                     WHERE id IN (SELECT article_id FROM article_authors WHERE author_id = $2)",
-                )
-                .bind(now.timestamp())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
+        Ok(())
+    }
 }
 
-pub(crate) use impl_byline_store;
+#[async_trait::async_trait]
+impl crate::bylines::BylineStore for crate::sql::SqlStore {
+    async fn author_records(&self) -> Result<Vec<kolokol_core::AuthorRecord>, StoreError> {
+        self.records(
+            &format!("{}ORDER BY au.name, au.id", crate::bylines::AUTHOR_RECORDS),
+            None,
+            crate::bylines::AuthorRecordRow::into_record,
+        )
+        .await
+    }
+
+    async fn author_record(
+        &self,
+        id: i64,
+    ) -> Result<Option<kolokol_core::AuthorRecord>, StoreError> {
+        Ok(self
+            .records(
+                &format!("{}WHERE au.id = $1", crate::bylines::AUTHOR_RECORDS),
+                Some(id),
+                crate::bylines::AuthorRecordRow::into_record,
+            )
+            .await?
+            .pop())
+    }
+
+    async fn insert_author(
+        &self,
+        author: &kolokol_core::AuthorInput,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::Author, StoreError> {
+        let links = kolokol_core::byline::links_text(&author.links);
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO authors (slug, name, title, bio, photo_image_id, links) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(author.slug.as_str())
+        .bind(&author.name)
+        .bind(&author.title)
+        .bind(&author.bio)
+        .bind(author.photo_image_id)
+        .bind(&links)
+        .fetch_one(&mut *tx)
+        .await?;
+        if author.account.is_some() {
+            Self::tie_account(&mut tx, id, author.account).await?;
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(kolokol_core::Author {
+            id,
+            slug: author.slug.clone(),
+            name: author.name.clone(),
+            title: author.title.clone(),
+            bio: author.bio.clone(),
+            photo_image_id: author.photo_image_id,
+            links: author.links.clone(),
+        })
+    }
+
+    async fn update_author(
+        &self,
+        id: i64,
+        author: &kolokol_core::AuthorInput,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let links = kolokol_core::byline::links_text(&author.links);
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE authors SET slug = $1, name = $2, title = $3, bio = $4, \
+             photo_image_id = $5, links = $6 WHERE id = $7",
+        )
+        .bind(author.slug.as_str())
+        .bind(&author.name)
+        .bind(&author.title)
+        .bind(&author.bio)
+        .bind(author.photo_image_id)
+        .bind(&links)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Self::tie_account(&mut tx, id, author.account).await?;
+        // Bylines appear on every article by them.
+        sqlx::query(
+            "UPDATE articles SET modified_at = $1 \
+             WHERE id IN (SELECT article_id FROM article_authors WHERE author_id = $2)",
+        )
+        .bind(now.timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

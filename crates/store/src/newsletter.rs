@@ -1,87 +1,22 @@
-//! The newsletter's storage: subscribers and consent, issues, and the delivery rows
-//! that make a send resumable. Like [`crate::Store`], written once for both backends.
+//! The newsletter's issues and the delivery rows that make a send resumable (its
+//! readers are in [`crate::subscribers`]).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kolokol_core::{
-    DeliveryOutcome, DeliveryProgress, Email, FrozenIssue, ImportedSubscriber, IssueDraft,
-    NewsletterIssue, Recipient, Signup, SignupOutcome, Subscriber, SubscriberStats, UserId,
+    DeliveryOutcome, DeliveryProgress, FrozenIssue, IssueDraft, NewsletterIssue, Recipient, UserId,
 };
 
 use crate::StoreError;
 
-/// A confirmation mail is sent again for the same address at most this often.
-pub const CONFIRMATION_RESEND_SECS: i64 = 600;
 /// A delivery deferred this many times is given up.
 pub const MAX_DELIVERY_ATTEMPTS: i64 = 3;
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub added: usize,
-    /// Already on the list (in any state, suppressed included): left as they were.
-    pub skipped: usize,
-}
 
 #[async_trait]
 pub trait NewsletterStore: Send + Sync + 'static {
     /// A named secret, created from `fresh` the first time it is asked for; every node
     /// then gets the same value.
     async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;
-
-    /// Notes a sign-up attempt from an address and tells how many came from it since
-    /// `since` (this one included).
-    async fn record_signup_attempt(
-        &self,
-        address_hash: &str,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
-    /// Records a sign-up with its consent, or leaves things as they are.
-    async fn subscribe(
-        &self,
-        signup: &Signup,
-        now: DateTime<Utc>,
-    ) -> Result<SignupOutcome, StoreError>;
-    /// Activates the pending subscription behind a confirmation token.
-    async fn confirm_subscription(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Subscriber>, StoreError>;
-    async fn subscriber(&self, id: i64) -> Result<Option<Subscriber>, StoreError>;
-    /// Unsubscribes, or re-subscribes an unsubscribed reader (from their own link).
-    /// Suppressed and pending addresses do not change.
-    async fn set_subscribed(
-        &self,
-        id: i64,
-        subscribed: bool,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Subscriber>, StoreError>;
-    /// Never mails this address again (bounce, complaint, request); true if it was on
-    /// the list.
-    async fn suppress(
-        &self,
-        email: &Email,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    async fn subscriber_stats(
-        &self,
-        weeks: u32,
-        now: DateTime<Utc>,
-    ) -> Result<SubscriberStats, StoreError>;
-    /// Subscribers by id, after `after_id`: for pages and exports of any size.
-    async fn subscribers(&self, after_id: i64, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
-    /// The newest subscribers first.
-    async fn latest_subscribers(&self, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
-    /// Adds confirmed subscribers, all or nothing.
-    async fn import_subscribers(
-        &self,
-        rows: &[ImportedSubscriber],
-        now: DateTime<Utc>,
-    ) -> Result<ImportReport, StoreError>;
 
     async fn create_issue(
         &self,
@@ -110,7 +45,8 @@ pub trait NewsletterStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     /// Starts sending: freezes the mail (with the issue's number in place of
-    /// [`kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER`]), numbers the issue and writes one pending
+    /// [`kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER`]), numbers the issue and writes one
+    /// pending
     /// delivery for every active subscriber, in one transaction. False when it had
     /// already started.
     async fn start_send(
@@ -156,45 +92,8 @@ pub trait NewsletterStore: Send + Sync + 'static {
     async fn finish_send(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError>;
 }
 
-pub(crate) const SUBSCRIBER_COLUMNS: &str = "SELECT id, email, status, signed_up_at, confirmed_at, left_at, \
-     policy_version, form, address_hash, reason FROM subscribers ";
-
 pub(crate) const ISSUE_COLUMNS: &str = "SELECT id, number, subject, intro_md, full_text, status, \
      scheduled_for, started_at, sent_at, created_at, updated_at FROM newsletter_issues ";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct SubscriberRow {
-    id: i64,
-    email: String,
-    status: String,
-    signed_up_at: i64,
-    confirmed_at: Option<i64>,
-    left_at: Option<i64>,
-    policy_version: String,
-    form: String,
-    address_hash: String,
-    reason: String,
-}
-
-impl SubscriberRow {
-    pub(crate) fn into_subscriber(self) -> Result<Subscriber, StoreError> {
-        use crate::rows::time;
-        Ok(Subscriber {
-            id: self.id,
-            email: Email::parse(&self.email)
-                .map_err(|_| StoreError::Corrupt(format!("subscriber e-mail {:?}", self.email)))?,
-            status: kolokol_core::SubscriberStatus::parse(&self.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("subscriber status {}", self.status)))?,
-            signed_up_at: time(self.signed_up_at)?,
-            confirmed_at: self.confirmed_at.map(time).transpose()?,
-            left_at: self.left_at.map(time).transpose()?,
-            policy_version: self.policy_version,
-            form: self.form,
-            address_hash: self.address_hash,
-            reason: self.reason,
-        })
-    }
-}
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct IssueRow {
@@ -235,683 +134,450 @@ impl IssueRow {
     }
 }
 
-/// Implements [`NewsletterStore`] for a backend struct with a `pool` field; `$begin`
-/// starts a writing transaction as in [`crate::sql::impl_store`].
-macro_rules! impl_newsletter_store {
-    ($store:ty, $begin:expr) => {
-        impl $store {
-            async fn issues_where(
-                &self,
-                condition: &str,
-                bind: i64,
-            ) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
-                let rows = sqlx::query_as::<_, $crate::newsletter::IssueRow>(&format!(
-                    "{}{condition}",
-                    $crate::newsletter::ISSUE_COLUMNS
-                ))
-                .bind(bind)
-                .fetch_all(&self.pool)
-                .await?;
-                // Every listed issue's articles in one query, in the editors' order.
-                let mut articles: std::collections::HashMap<i64, Vec<kolokol_core::ArticleId>> =
-                    std::collections::HashMap::new();
-                if !rows.is_empty() {
-                    let sql = format!(
-                        "SELECT issue_id, article_id FROM newsletter_issue_articles \
-                         WHERE issue_id IN ({}) ORDER BY issue_id, position",
-                        $crate::rows::placeholders(1, rows.len())
-                    );
-                    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-                    for row in &rows {
-                        query = query.bind(row.id);
-                    }
-                    for (issue, article) in query.fetch_all(&self.pool).await? {
-                        articles.entry(issue).or_default().push(kolokol_core::ArticleId(article));
-                    }
-                }
-                let issues = rows
-                    .into_iter()
-                    .map(|row| {
-                        let ids = articles.remove(&row.id).unwrap_or_default();
-                        row.into_issue(ids)
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(issues)
+impl crate::sql::SqlStore {
+    async fn issues_where(
+        &self,
+        condition: &str,
+        bind: i64,
+    ) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
+        let rows = sqlx::query_as::<_, crate::newsletter::IssueRow>(&format!(
+            "{}{condition}",
+            crate::newsletter::ISSUE_COLUMNS
+        ))
+        .bind(bind)
+        .fetch_all(&self.pool)
+        .await?;
+        // Every listed issue's articles in one query, in the editors' order.
+        let mut articles: std::collections::HashMap<i64, Vec<kolokol_core::ArticleId>> =
+            std::collections::HashMap::new();
+        if !rows.is_empty() {
+            let sql = format!(
+                "SELECT issue_id, article_id FROM newsletter_issue_articles \
+                 WHERE issue_id IN ({}) ORDER BY issue_id, position",
+                crate::rows::placeholders(1, rows.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+            for row in &rows {
+                query = query.bind(row.id);
             }
+            for (issue, article) in query.fetch_all(&self.pool).await? {
+                articles
+                    .entry(issue)
+                    .or_default()
+                    .push(kolokol_core::ArticleId(article));
+            }
+        }
+        let issues = rows
+            .into_iter()
+            .map(|row| {
+                let ids = articles.remove(&row.id).unwrap_or_default();
+                row.into_issue(ids)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(issues)
+    }
 
-            async fn frozen_where(
-                &self,
-                condition: &str,
-                bind: i64,
-            ) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
-                let Some(issue) = self.issues_where(condition, bind).await?.into_iter().next() else {
-                    return Ok(None);
-                };
-                let mail: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT mail_html, mail_text FROM newsletter_issues WHERE id = $1",
-                )
+    async fn frozen_where(
+        &self,
+        condition: &str,
+        bind: i64,
+    ) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
+        let Some(issue) = self.issues_where(condition, bind).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let mail: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT mail_html, mail_text FROM newsletter_issues WHERE id = $1")
                 .bind(issue.id)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(match mail {
-                    Some((Some(html), Some(text))) => Some(kolokol_core::FrozenIssue { issue, html, text }),
-                    _ => None,
-                })
-            }
+        Ok(match mail {
+            Some((Some(html), Some(text))) => Some(kolokol_core::FrozenIssue { issue, html, text }),
+            _ => None,
+        })
+    }
 
-            async fn write_issue_articles(
-                tx: &mut sqlx::Transaction<'_, <$store as $crate::sql::HasDatabase>::Db>,
-                id: i64,
-                articles: &[kolokol_core::ArticleId],
-            ) -> Result<(), StoreError> {
-                sqlx::query("DELETE FROM newsletter_issue_articles WHERE issue_id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                for (position, article) in articles.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO newsletter_issue_articles (issue_id, article_id, position) VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(article.0)
-                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Ok(())
-            }
+    async fn write_issue_articles(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        articles: &[kolokol_core::ArticleId],
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM newsletter_issue_articles WHERE issue_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for (position, article) in articles.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO newsletter_issue_articles (issue_id, article_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(article.0)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(&mut **tx)
+            .await?;
         }
-
-        #[async_trait::async_trait]
-        impl $crate::newsletter::NewsletterStore for $store {
-            async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
-                sqlx::query("INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-                    .bind(name)
-                    .bind(fresh)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
-                    .bind(name)
-                    .fetch_one(&self.pool)
-                    .await?)
-            }
-
-            async fn record_signup_attempt(
-                &self,
-                address_hash: &str,
-                since: chrono::DateTime<chrono::Utc>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                // Old attempts are of no use to anyone: forget them as we go.
-                sqlx::query("DELETE FROM signup_attempts WHERE at < $1")
-                    .bind(since.timestamp())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO signup_attempts (address_hash, at) VALUES ($1, $2)")
-                    .bind(address_hash)
-                    .bind(now.timestamp())
-                    .execute(&mut *tx)
-                    .await?;
-                let count: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM signup_attempts WHERE address_hash = $1 AND at >= $2",
-                )
-                .bind(address_hash)
-                .bind(since.timestamp())
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(count)
-            }
-
-            async fn subscribe(
-                &self,
-                signup: &kolokol_core::Signup,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<kolokol_core::SignupOutcome, StoreError> {
-                use kolokol_core::SignupOutcome;
-                let mut tx = self.pool.begin_with($begin).await?;
-                let existing: Option<(String, Option<i64>)> = sqlx::query_as(
-                    "SELECT status, confirm_sent_at FROM subscribers WHERE email = $1",
-                )
-                .bind(signup.email.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let outcome = match existing.as_ref().map(|(s, at)| (s.as_str(), *at)) {
-                    None => {
-                        sqlx::query(
-                            "INSERT INTO subscribers (email, status, confirm_token_hash, confirm_sent_at, \
-                             signed_up_at, policy_version, form, address_hash) \
-                             VALUES ($1, 'pending', $2, $3, $3, $4, $5, $6)",
-                        )
-                        .bind(signup.email.as_str())
-                        .bind(&signup.token_hash)
-                        .bind(now.timestamp())
-                        .bind(&signup.policy_version)
-                        .bind(&signup.form)
-                        .bind(&signup.address_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                        SignupOutcome::Confirm
-                    }
-                    Some(("pending", Some(sent)))
-                        if now.timestamp() - sent < $crate::newsletter::CONFIRMATION_RESEND_SECS =>
-                    {
-                        SignupOutcome::Quiet
-                    }
-                    Some(("pending" | "unsubscribed", _)) => {
-                        // A new consent replaces the old one; it counts once confirmed.
-                        sqlx::query(
-                            "UPDATE subscribers SET status = 'pending', confirm_token_hash = $2, \
-                             confirm_sent_at = $3, signed_up_at = $3, confirmed_at = NULL, \
-                             policy_version = $4, form = $5, address_hash = $6 WHERE email = $1",
-                        )
-                        .bind(signup.email.as_str())
-                        .bind(&signup.token_hash)
-                        .bind(now.timestamp())
-                        .bind(&signup.policy_version)
-                        .bind(&signup.form)
-                        .bind(&signup.address_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                        SignupOutcome::Confirm
-                    }
-                    Some(_) => SignupOutcome::Quiet,
-                };
-                tx.commit().await?;
-                Ok(outcome)
-            }
-
-            async fn confirm_subscription(
-                &self,
-                token_hash: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Option<kolokol_core::Subscriber>, StoreError> {
-                let id: Option<i64> = sqlx::query_scalar(
-                    "UPDATE subscribers SET status = 'active', confirmed_at = $2, \
-                     confirm_token_hash = NULL, left_at = NULL, reason = '' \
-                     WHERE confirm_token_hash = $1 AND status = 'pending' AND confirm_sent_at >= $3 \
-                     RETURNING id",
-                )
-                .bind(token_hash)
-                .bind(now.timestamp())
-                .bind(now.timestamp() - 7 * 86_400)
-                .fetch_optional(&self.pool)
-                .await?;
-                match id {
-                    Some(id) => self.subscriber(id).await,
-                    None => Ok(None),
-                }
-            }
-
-            async fn subscriber(&self, id: i64) -> Result<Option<kolokol_core::Subscriber>, StoreError> {
-                sqlx::query_as::<_, $crate::newsletter::SubscriberRow>(&format!(
-                    "{}WHERE id = $1",
-                    $crate::newsletter::SUBSCRIBER_COLUMNS
-                ))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::newsletter::SubscriberRow::into_subscriber)
-                .transpose()
-            }
-
-            async fn set_subscribed(
-                &self,
-                id: i64,
-                subscribed: bool,
-                reason: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Option<kolokol_core::Subscriber>, StoreError> {
-                let query = if subscribed {
-                    "UPDATE subscribers SET status = 'active', left_at = NULL, reason = '', \
-                     confirmed_at = COALESCE(confirmed_at, $3) WHERE id = $1 AND status = 'unsubscribed' AND $2 = $2"
-                } else {
-                    "UPDATE subscribers SET status = 'unsubscribed', left_at = $3, reason = $2 \
-                     WHERE id = $1 AND status = 'active'"
-                };
-                sqlx::query(query)
-                    .bind(id)
-                    .bind(reason)
-                    .bind(now.timestamp())
-                    .execute(&self.pool)
-                    .await?;
-                self.subscriber(id).await
-            }
-
-            async fn suppress(
-                &self,
-                email: &kolokol_core::Email,
-                reason: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, StoreError> {
-                let done = sqlx::query(
-                    "UPDATE subscribers SET status = 'suppressed', reason = $2, left_at = $3, \
-                     confirm_token_hash = NULL WHERE email = $1 AND status <> 'suppressed'",
-                )
-                .bind(email.as_str())
-                .bind(reason)
-                .bind(now.timestamp())
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected() > 0)
-            }
-
-            async fn subscriber_stats(
-                &self,
-                weeks: u32,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<kolokol_core::SubscriberStats, StoreError> {
-                let counts: Vec<(String, i64)> =
-                    sqlx::query_as("SELECT status, COUNT(*) FROM subscribers GROUP BY status")
-                        .fetch_all(&self.pool)
-                        .await?;
-                let mut stats = kolokol_core::SubscriberStats::default();
-                for (status, count) in counts {
-                    match status.as_str() {
-                        "active" => stats.active = count,
-                        "pending" => stats.pending = count,
-                        "unsubscribed" => stats.unsubscribed = count,
-                        _ => stats.suppressed += count,
-                    }
-                }
-                let week = 7 * 86_400;
-                let first = now.timestamp() - i64::from(weeks) * week;
-                let joined: Vec<i64> = sqlx::query_scalar(
-                    "SELECT confirmed_at FROM subscribers WHERE confirmed_at >= $1",
-                )
-                .bind(first)
-                .fetch_all(&self.pool)
-                .await?;
-                let left: Vec<i64> = sqlx::query_scalar(
-                    "SELECT left_at FROM subscribers WHERE left_at >= $1 AND status IN ('unsubscribed', 'suppressed')",
-                )
-                .bind(first)
-                .fetch_all(&self.pool)
-                .await?;
-                for n in 0..i64::from(weeks) {
-                    let start = first + n * week;
-                    let within = |t: &&i64| (start..start + week).contains(*t);
-                    stats.weeks.push(kolokol_core::WeekGrowth {
-                        week_start: $crate::rows::time(start)?,
-                        joined: i64::try_from(joined.iter().filter(within).count()).unwrap_or(0),
-                        left: i64::try_from(left.iter().filter(within).count()).unwrap_or(0),
-                    });
-                }
-                Ok(stats)
-            }
-
-            async fn subscribers(
-                &self,
-                after_id: i64,
-                limit: u32,
-            ) -> Result<Vec<kolokol_core::Subscriber>, StoreError> {
-                sqlx::query_as::<_, $crate::newsletter::SubscriberRow>(&format!(
-                    "{}WHERE id > $1 ORDER BY id LIMIT $2",
-                    $crate::newsletter::SUBSCRIBER_COLUMNS
-                ))
-                .bind(after_id)
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::newsletter::SubscriberRow::into_subscriber)
-                .collect()
-            }
-
-            async fn latest_subscribers(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<kolokol_core::Subscriber>, StoreError> {
-                sqlx::query_as::<_, $crate::newsletter::SubscriberRow>(&format!(
-                    "{}ORDER BY id DESC LIMIT $1",
-                    $crate::newsletter::SUBSCRIBER_COLUMNS
-                ))
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::newsletter::SubscriberRow::into_subscriber)
-                .collect()
-            }
-
-            async fn import_subscribers(
-                &self,
-                rows: &[kolokol_core::ImportedSubscriber],
-                _now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::newsletter::ImportReport, StoreError> {
-                let mut report = $crate::newsletter::ImportReport::default();
-                let mut tx = self.pool.begin_with($begin).await?;
-                for row in rows {
-                    let done = sqlx::query(
-                        "INSERT INTO subscribers (email, status, signed_up_at, confirmed_at, \
-                         policy_version, form, address_hash) VALUES ($1, 'active', $2, $3, $4, $5, '') \
-                         ON CONFLICT (email) DO NOTHING",
-                    )
-                    .bind(row.email.as_str())
-                    .bind(row.signed_up_at.timestamp())
-                    .bind(row.confirmed_at.timestamp())
-                    .bind(&row.policy_version)
-                    .bind(&row.form)
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() > 0 {
-                        report.added += 1;
-                    } else {
-                        report.skipped += 1;
-                    }
-                }
-                tx.commit().await?;
-                Ok(report)
-            }
-
-            async fn create_issue(
-                &self,
-                draft: &kolokol_core::IssueDraft,
-                by: kolokol_core::UserId,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO newsletter_issues (subject, intro_md, full_text, status, created_by, \
-                     created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $5) RETURNING id",
-                )
-                .bind(&draft.subject)
-                .bind(&draft.intro_md)
-                .bind(i64::from(draft.full_text))
-                .bind(by.0)
-                .bind(now.timestamp())
-                .fetch_one(&mut *tx)
-                .await?;
-                Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            async fn update_issue(
-                &self,
-                id: i64,
-                draft: &kolokol_core::IssueDraft,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done = sqlx::query(
-                    "UPDATE newsletter_issues SET subject = $2, intro_md = $3, full_text = $4, updated_at = $5 \
-                     WHERE id = $1 AND status IN ('draft', 'scheduled')",
-                )
-                .bind(id)
-                .bind(&draft.subject)
-                .bind(&draft.intro_md)
-                .bind(i64::from(draft.full_text))
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Ok(false);
-                }
-                Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn newsletter_issue(&self, id: i64) -> Result<Option<kolokol_core::NewsletterIssue>, StoreError> {
-                Ok(self.issues_where("WHERE id = $1", id).await?.into_iter().next())
-            }
-
-            async fn newsletter_issues(&self, limit: u32) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
-                self.issues_where("ORDER BY id DESC LIMIT $1", i64::from(limit)).await
-            }
-
-            async fn schedule_issue(
-                &self,
-                id: i64,
-                at: Option<chrono::DateTime<chrono::Utc>>,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let done = sqlx::query(
-                    "UPDATE newsletter_issues SET status = $2, scheduled_for = $3, updated_at = $4 \
-                     WHERE id = $1 AND status IN ('draft', 'scheduled')",
-                )
-                .bind(id)
-                .bind(if at.is_some() { "scheduled" } else { "draft" })
-                .bind(at.map(|t| t.timestamp()))
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Ok(false);
-                }
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn start_send(
-                &self,
-                id: i64,
-                html: &str,
-                text: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let number: i64 = sqlx::query_scalar(
-                    "SELECT COALESCE(MAX(number), 0) + 1 FROM newsletter_issues",
-                )
-                .fetch_one(&mut *tx)
-                .await?;
-                let done = sqlx::query(
-                    "UPDATE newsletter_issues SET status = 'sending', number = $2, mail_html = $3, \
-                     mail_text = $4, started_at = $5, updated_at = $5 \
-                     WHERE id = $1 AND status IN ('draft', 'scheduled')",
-                )
-                .bind(id)
-                .bind(number)
-                .bind(html.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number.to_string()))
-                .bind(text.replace(kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER, &number.to_string()))
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Ok(false);
-                }
-                sqlx::query(
-                    "INSERT INTO deliveries (issue_id, subscriber_id, status, updated_at) \
-                     SELECT $1, id, 'pending', $2 FROM subscribers WHERE status = 'active'",
-                )
-                .bind(id)
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn issues_to_send(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<i64>, StoreError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT id FROM newsletter_issues WHERE status = 'sending' \
-                     OR (status = 'scheduled' AND scheduled_for <= $1) ORDER BY id",
-                )
-                .bind(now.timestamp())
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
-            async fn frozen_issue(&self, id: i64) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
-                self.frozen_where("WHERE id = $1", id).await
-            }
-
-            async fn archived_issue(&self, number: i64) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
-                self.frozen_where("WHERE number = $1", number).await
-            }
-
-            async fn archive(&self) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
-                self.issues_where("WHERE number IS NOT NULL AND number > $1 ORDER BY number DESC", 0).await
-            }
-
-            async fn take_send_lease(
-                &self,
-                id: i64,
-                holder: &str,
-                until: chrono::DateTime<chrono::Utc>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, StoreError> {
-                let done = sqlx::query(
-                    "UPDATE newsletter_issues SET lease_holder = $2, lease_until = $3 \
-                     WHERE id = $1 AND status = 'sending' AND (lease_until < $4 OR lease_holder = $2)",
-                )
-                .bind(id)
-                .bind(holder)
-                .bind(until.timestamp())
-                .bind(now.timestamp())
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected() > 0)
-            }
-
-            async fn pending_deliveries(
-                &self,
-                id: i64,
-                after: i64,
-                limit: u32,
-            ) -> Result<Vec<kolokol_core::Recipient>, StoreError> {
-                let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT d.subscriber_id, s.email FROM deliveries d \
-                     JOIN subscribers s ON s.id = d.subscriber_id \
-                     WHERE d.issue_id = $1 AND d.status = 'pending' AND d.subscriber_id > $2 \
-                     AND s.status = 'active' ORDER BY d.subscriber_id LIMIT $3",
-                )
-                .bind(id)
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(subscriber_id, email)| kolokol_core::Recipient { subscriber_id, email })
-                    .collect())
-            }
-
-            async fn record_deliveries(
-                &self,
-                id: i64,
-                outcomes: &[(i64, kolokol_core::DeliveryOutcome)],
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                use kolokol_core::DeliveryOutcome;
-                let mut tx = self.pool.begin_with($begin).await?;
-                for (subscriber, outcome) in outcomes {
-                    match outcome {
-                        DeliveryOutcome::Sent => {
-                            sqlx::query(
-                                "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, updated_at = $3 \
-                                 WHERE issue_id = $1 AND subscriber_id = $2",
-                            )
-                            .bind(id)
-                            .bind(subscriber)
-                            .bind(now.timestamp())
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        DeliveryOutcome::Rejected(error) => {
-                            sqlx::query(
-                                "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $3, \
-                                 updated_at = $4 WHERE issue_id = $1 AND subscriber_id = $2",
-                            )
-                            .bind(id)
-                            .bind(subscriber)
-                            .bind(error)
-                            .bind(now.timestamp())
-                            .execute(&mut *tx)
-                            .await?;
-                            sqlx::query(
-                                "UPDATE subscribers SET status = 'suppressed', reason = $2, left_at = $3 \
-                                 WHERE id = $1 AND status <> 'suppressed'",
-                            )
-                            .bind(subscriber)
-                            .bind(format!("bounced: {error}"))
-                            .bind(now.timestamp())
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        DeliveryOutcome::Deferred(error) => {
-                            sqlx::query(
-                                "UPDATE deliveries SET attempts = attempts + 1, error = $3, updated_at = $4, \
-                                 status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END \
-                                 WHERE issue_id = $1 AND subscriber_id = $2",
-                            )
-                            .bind(id)
-                            .bind(subscriber)
-                            .bind(error)
-                            .bind(now.timestamp())
-                            .bind($crate::newsletter::MAX_DELIVERY_ATTEMPTS)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                    }
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn delivery_progress(&self, id: i64) -> Result<kolokol_core::DeliveryProgress, StoreError> {
-                let rows: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT status, COUNT(*) FROM deliveries WHERE issue_id = $1 GROUP BY status",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut progress = kolokol_core::DeliveryProgress::default();
-                for (status, count) in rows {
-                    match status.as_str() {
-                        "sent" => progress.sent = count,
-                        "failed" => progress.failed = count,
-                        _ => progress.pending = count,
-                    }
-                }
-                Ok(progress)
-            }
-
-            async fn finish_send(&self, id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query(
-                    "UPDATE deliveries SET status = 'failed', error = 'left the list before delivery', updated_at = $2 \
-                     WHERE issue_id = $1 AND status = 'pending' AND subscriber_id IN \
-                     (SELECT id FROM subscribers WHERE status <> 'active')",
-                )
-                .bind(id)
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                let pending: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM deliveries WHERE issue_id = $1 AND status = 'pending'",
-                )
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if pending > 0 {
-                    tx.commit().await?;
-                    return Ok(false);
-                }
-                sqlx::query(
-                    "UPDATE newsletter_issues SET status = 'sent', sent_at = COALESCE(sent_at, $2), \
-                     lease_holder = NULL, lease_until = 0 WHERE id = $1 AND status IN ('sending', 'sent')",
-                )
-                .bind(id)
-                .bind(now.timestamp())
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-        }
-    };
+        Ok(())
+    }
 }
 
-pub(crate) use impl_newsletter_store;
+#[async_trait::async_trait]
+impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
+    async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn create_issue(
+        &self,
+        draft: &kolokol_core::IssueDraft,
+        by: kolokol_core::UserId,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO newsletter_issues (subject, intro_md, full_text, status, created_by, \
+             created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $5) RETURNING id",
+        )
+        .bind(&draft.subject)
+        .bind(&draft.intro_md)
+        .bind(i64::from(draft.full_text))
+        .bind(by.0)
+        .bind(now.timestamp())
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_issue(
+        &self,
+        id: i64,
+        draft: &kolokol_core::IssueDraft,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE newsletter_issues SET subject = $2, intro_md = $3, full_text = $4, updated_at = $5 \
+             WHERE id = $1 AND status IN ('draft', 'scheduled')",
+        )
+        .bind(id)
+        .bind(&draft.subject)
+        .bind(&draft.intro_md)
+        .bind(i64::from(draft.full_text))
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn newsletter_issue(
+        &self,
+        id: i64,
+    ) -> Result<Option<kolokol_core::NewsletterIssue>, StoreError> {
+        Ok(self
+            .issues_where("WHERE id = $1", id)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn newsletter_issues(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
+        self.issues_where("ORDER BY id DESC LIMIT $1", i64::from(limit))
+            .await
+    }
+
+    async fn schedule_issue(
+        &self,
+        id: i64,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE newsletter_issues SET status = $2, scheduled_for = $3, updated_at = $4 \
+             WHERE id = $1 AND status IN ('draft', 'scheduled')",
+        )
+        .bind(id)
+        .bind(if at.is_some() { "scheduled" } else { "draft" })
+        .bind(at.map(|t| t.timestamp()))
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn start_send(
+        &self,
+        id: i64,
+        html: &str,
+        text: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let number: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM newsletter_issues")
+                .fetch_one(&mut *tx)
+                .await?;
+        let done = sqlx::query(
+            "UPDATE newsletter_issues SET status = 'sending', number = $2, mail_html = $3, \
+             mail_text = $4, started_at = $5, updated_at = $5 \
+             WHERE id = $1 AND status IN ('draft', 'scheduled')",
+        )
+        .bind(id)
+        .bind(number)
+        .bind(html.replace(
+            kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER,
+            &number.to_string(),
+        ))
+        .bind(text.replace(
+            kolokol_core::newsletter::ISSUE_NUMBER_PLACEHOLDER,
+            &number.to_string(),
+        ))
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO deliveries (issue_id, subscriber_id, status, updated_at) \
+             SELECT $1, id, 'pending', $2 FROM subscribers WHERE status = 'active'",
+        )
+        .bind(id)
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn issues_to_send(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM newsletter_issues WHERE status = 'sending' \
+             OR (status = 'scheduled' AND scheduled_for <= $1) ORDER BY id",
+        )
+        .bind(now.timestamp())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn frozen_issue(&self, id: i64) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
+        self.frozen_where("WHERE id = $1", id).await
+    }
+
+    async fn archived_issue(
+        &self,
+        number: i64,
+    ) -> Result<Option<kolokol_core::FrozenIssue>, StoreError> {
+        self.frozen_where("WHERE number = $1", number).await
+    }
+
+    async fn archive(&self) -> Result<Vec<kolokol_core::NewsletterIssue>, StoreError> {
+        self.issues_where(
+            "WHERE number IS NOT NULL AND number > $1 ORDER BY number DESC",
+            0,
+        )
+        .await
+    }
+
+    async fn take_send_lease(
+        &self,
+        id: i64,
+        holder: &str,
+        until: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE newsletter_issues SET lease_holder = $2, lease_until = $3 \
+             WHERE id = $1 AND status = 'sending' AND (lease_until < $4 OR lease_holder = $2)",
+        )
+        .bind(id)
+        .bind(holder)
+        .bind(until.timestamp())
+        .bind(now.timestamp())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn pending_deliveries(
+        &self,
+        id: i64,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<kolokol_core::Recipient>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT d.subscriber_id, s.email FROM deliveries d \
+             JOIN subscribers s ON s.id = d.subscriber_id \
+             WHERE d.issue_id = $1 AND d.status = 'pending' AND d.subscriber_id > $2 \
+             AND s.status = 'active' ORDER BY d.subscriber_id LIMIT $3",
+        )
+        .bind(id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(subscriber_id, email)| kolokol_core::Recipient {
+                subscriber_id,
+                email,
+            })
+            .collect())
+    }
+
+    async fn record_deliveries(
+        &self,
+        id: i64,
+        outcomes: &[(i64, kolokol_core::DeliveryOutcome)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        use kolokol_core::DeliveryOutcome;
+        let mut tx = self.begin().await?;
+        for (subscriber, outcome) in outcomes {
+            match outcome {
+                DeliveryOutcome::Sent => {
+                    sqlx::query(
+                        "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, updated_at = $3 \
+                         WHERE issue_id = $1 AND subscriber_id = $2",
+                    )
+                    .bind(id)
+                    .bind(subscriber)
+                    .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                DeliveryOutcome::Rejected(error) => {
+                    sqlx::query(
+                        "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $3, \
+                         updated_at = $4 WHERE issue_id = $1 AND subscriber_id = $2",
+                    )
+                    .bind(id)
+                    .bind(subscriber)
+                    .bind(error)
+                    .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE subscribers SET status = 'suppressed', reason = $2, left_at = $3 \
+                         WHERE id = $1 AND status <> 'suppressed'",
+                    )
+                    .bind(subscriber)
+                    .bind(format!("bounced: {error}"))
+                    .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                DeliveryOutcome::Deferred(error) => {
+                    sqlx::query(
+                        "UPDATE deliveries SET attempts = attempts + 1, error = $3, updated_at = $4, \
+                         status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END \
+                         WHERE issue_id = $1 AND subscriber_id = $2",
+                    )
+                    .bind(id)
+                    .bind(subscriber)
+                    .bind(error)
+                    .bind(now.timestamp())
+                    .bind(crate::newsletter::MAX_DELIVERY_ATTEMPTS)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delivery_progress(
+        &self,
+        id: i64,
+    ) -> Result<kolokol_core::DeliveryProgress, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM deliveries WHERE issue_id = $1 GROUP BY status",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut progress = kolokol_core::DeliveryProgress::default();
+        for (status, count) in rows {
+            match status.as_str() {
+                "sent" => progress.sent = count,
+                "failed" => progress.failed = count,
+                _ => progress.pending = count,
+            }
+        }
+        Ok(progress)
+    }
+
+    async fn finish_send(
+        &self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = 'failed', error = 'left the list before delivery', updated_at = $2 \
+             WHERE issue_id = $1 AND status = 'pending' AND subscriber_id IN \
+             (SELECT id FROM subscribers WHERE status <> 'active')",
+        )
+        .bind(id)
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries WHERE issue_id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if pending > 0 {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE newsletter_issues SET status = 'sent', sent_at = COALESCE(sent_at, $2), \
+             lease_holder = NULL, lease_until = 0 WHERE id = $1 AND status IN ('sending', 'sent')",
+        )
+        .bind(id)
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

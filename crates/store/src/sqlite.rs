@@ -1,56 +1,35 @@
 //! The embedded SQLite backend: one file in the data folder, WAL journal.
 
 use std::str::FromStr;
-use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
-use crate::{Backend, StoreError};
+use crate::StoreError;
 
-/// Kolokol's data in an SQLite database file.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+/// Each connection's settings. With WAL, `synchronous = NORMAL` is durable against
+/// application crashes (kill -9); only a power loss can drop the last transactions.
+const CONNECTION_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 10000;";
+
+/// A pool for the SQLite file `url` names, made (with its WAL journal) if missing.
+pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
+    // The file and its journal mode are set once through the SQLite driver itself:
+    // `Any` connects from the URL alone, which cannot ask for either.
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
+    options.connect().await?.close().await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection.execute(CONNECTION_SETTINGS).await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
 }
-
-impl SqliteStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL is durable against application crashes (kill -9);
-            // only a power loss can drop the last transactions.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
-    }
-}
-
-impl crate::sql::HasDatabase for SqliteStore {
-    type Db = sqlx::Sqlite;
-}
-
-crate::sql::impl_store!(
-    SqliteStore,
-    Backend::Sqlite,
-    sqlx::migrate!("./migrations/sqlite"),
-    "BEGIN IMMEDIATE"
-);
-
-crate::newsletter::impl_newsletter_store!(SqliteStore, "BEGIN IMMEDIATE");
-
-crate::revenue::impl_revenue_store!(SqliteStore, "BEGIN IMMEDIATE");
-
-crate::taxonomy::impl_taxonomy_store!(SqliteStore, "BEGIN IMMEDIATE");
-
-crate::accounts::impl_account_store!(SqliteStore, "BEGIN IMMEDIATE");
-
-crate::bylines::impl_byline_store!(SqliteStore, "BEGIN IMMEDIATE");
-
-crate::standing::impl_page_store!(SqliteStore, "BEGIN IMMEDIATE");

@@ -149,211 +149,221 @@ impl PickRow {
     }
 }
 
-macro_rules! impl_page_store {
-    ($store:ty, $begin:expr) => {
-        #[async_trait::async_trait]
-        impl $crate::standing::PageStore for $store {
-            async fn page_records(&self) -> Result<Vec<kolokol_core::PageRecord>, StoreError> {
-                self.records(&format!("{}ORDER BY placement, position, title, id", $crate::standing::PAGE_RECORDS), None, $crate::standing::PageRow::into_record)
-                    .await
-            }
+#[async_trait::async_trait]
+impl crate::standing::PageStore for crate::sql::SqlStore {
+    async fn page_records(&self) -> Result<Vec<kolokol_core::PageRecord>, StoreError> {
+        self.records(
+            &format!(
+                "{}ORDER BY placement, position, title, id",
+                crate::standing::PAGE_RECORDS
+            ),
+            None,
+            crate::standing::PageRow::into_record,
+        )
+        .await
+    }
 
-            async fn page_record(&self, id: i64) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
-                Ok(self
-                    .records(&format!("{}WHERE id = $1", $crate::standing::PAGE_RECORDS), Some(id), $crate::standing::PageRow::into_record)
-                    .await?
-                    .pop())
-            }
+    async fn page_record(&self, id: i64) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
+        Ok(self
+            .records(
+                &format!("{}WHERE id = $1", crate::standing::PAGE_RECORDS),
+                Some(id),
+                crate::standing::PageRow::into_record,
+            )
+            .await?
+            .pop())
+    }
 
-            async fn published_page(
-                &self,
-                slug: &kolokol_core::Slug,
-            ) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PageRow>(&format!(
-                    "{}WHERE slug = $1 AND published = 1",
-                    $crate::standing::PAGE_RECORDS
-                ))
-                .bind(slug.as_str())
-                .fetch_optional(&self.pool)
-                .await?
-                .map($crate::standing::PageRow::into_record)
-                .transpose()
-            }
+    async fn published_page(
+        &self,
+        slug: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
+        sqlx::query_as::<_, crate::standing::PageRow>(&format!(
+            "{}WHERE slug = $1 AND published = 1",
+            crate::standing::PAGE_RECORDS
+        ))
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(crate::standing::PageRow::into_record)
+        .transpose()
+    }
 
-            async fn page_links(&self) -> Result<Vec<kolokol_core::PageLink>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PageLinkRow>(
-                    "SELECT title, slug, placement FROM pages \
-                     WHERE published = 1 AND placement <> 'none' ORDER BY position, title, id",
+    async fn page_links(&self) -> Result<Vec<kolokol_core::PageLink>, StoreError> {
+        sqlx::query_as::<_, crate::standing::PageLinkRow>(
+            "SELECT title, slug, placement FROM pages \
+             WHERE published = 1 AND placement <> 'none' ORDER BY position, title, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::standing::PageLinkRow::into_link)
+        .collect()
+    }
+
+    async fn save_page(
+        &self,
+        id: Option<i64>,
+        draft: &kolokol_core::PageDraft,
+        by: Option<kolokol_core::UserId>,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, StoreError> {
+        let snapshot = serde_json::to_string(draft)
+            .map_err(|e| StoreError::Corrupt(format!("page draft: {e}")))?;
+        let mut tx = self.begin().await?;
+        let page_id: i64 = match id {
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO pages (slug, title, body_md, placement, position, \
+                     created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
                 )
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::standing::PageLinkRow::into_link)
-                .collect()
-            }
-
-            async fn save_page(
-                &self,
-                id: Option<i64>,
-                draft: &kolokol_core::PageDraft,
-                by: Option<kolokol_core::UserId>,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<i64, StoreError> {
-                let snapshot = serde_json::to_string(draft)
-                    .map_err(|e| StoreError::Corrupt(format!("page draft: {e}")))?;
-                let mut tx = self.pool.begin_with($begin).await?;
-                let page_id: i64 = match id {
-                    None => {
-                        sqlx::query_scalar(
-                            "INSERT INTO pages (slug, title, body_md, placement, position, \
-                             created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-                        )
-                        .bind(draft.slug.as_str())
-                        .bind(&draft.title)
-                        .bind(&draft.body_markdown)
-                        .bind(draft.placement.as_str())
-                        .bind(draft.position)
-                        .bind(now.timestamp())
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                    Some(existing) => {
-                        let changed = sqlx::query(
-                            "UPDATE pages SET slug = $1, title = $2, body_md = $3, placement = $4, \
-                             position = $5, modified_at = $6 WHERE id = $7",
-                        )
-                        .bind(draft.slug.as_str())
-                        .bind(&draft.title)
-                        .bind(&draft.body_markdown)
-                        .bind(draft.placement.as_str())
-                        .bind(draft.position)
-                        .bind(now.timestamp())
-                        .bind(existing)
-                        .execute(&mut *tx)
-                        .await?;
-                        if changed.rows_affected() != 1 {
-                            return Err(StoreError::NotFound);
-                        }
-                        existing
-                    }
-                };
-                sqlx::query(
-                    "INSERT INTO page_revisions (page_id, created_at, user_id, snapshot) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(page_id)
+                .bind(draft.slug.as_str())
+                .bind(&draft.title)
+                .bind(&draft.body_markdown)
+                .bind(draft.placement.as_str())
+                .bind(draft.position)
                 .bind(now.timestamp())
-                .bind(by.map(|u| u.0))
-                .bind(&snapshot)
-                .execute(&mut *tx)
-                .await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(page_id)
+                .fetch_one(&mut *tx)
+                .await?
             }
-
-            async fn set_page_published(
-                &self,
-                id: i64,
-                published: bool,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
+            Some(existing) => {
                 let changed = sqlx::query(
-                    "UPDATE pages SET published = $1, modified_at = $2, \
-                     published_at = CASE WHEN $1 = 1 THEN COALESCE(published_at, $2) ELSE published_at END \
-                     WHERE id = $3",
+                    "UPDATE pages SET slug = $1, title = $2, body_md = $3, placement = $4, \
+                     position = $5, modified_at = $6 WHERE id = $7",
                 )
-                .bind(i64::from(published))
+                .bind(draft.slug.as_str())
+                .bind(&draft.title)
+                .bind(&draft.body_markdown)
+                .bind(draft.placement.as_str())
+                .bind(draft.position)
                 .bind(now.timestamp())
-                .bind(id)
+                .bind(existing)
                 .execute(&mut *tx)
                 .await?;
                 if changed.rows_affected() != 1 {
                     return Err(StoreError::NotFound);
                 }
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
+                existing
             }
+        };
+        sqlx::query(
+            "INSERT INTO page_revisions (page_id, created_at, user_id, snapshot) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(page_id)
+        .bind(now.timestamp())
+        .bind(by.map(|u| u.0))
+        .bind(&snapshot)
+        .execute(&mut *tx)
+        .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(page_id)
+    }
 
-            async fn page_revisions(&self, id: i64) -> Result<Vec<kolokol_core::PageRevision>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PageRevisionRow>(
-                    "SELECT r.id, r.created_at, u.name AS user_name, r.snapshot \
-                     FROM page_revisions r LEFT JOIN users u ON u.id = r.user_id \
-                     WHERE r.page_id = $1 ORDER BY r.id DESC",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::standing::PageRevisionRow::into_revision)
-                .collect()
-            }
+    async fn set_page_published(
+        &self,
+        id: i64,
+        published: bool,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE pages SET published = $1, modified_at = $2, \
+             published_at = CASE WHEN $1 = 1 THEN COALESCE(published_at, $2) ELSE published_at END \
+             WHERE id = $3",
+        )
+        .bind(i64::from(published))
+        .bind(now.timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn front_page_picks(
-                &self,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Vec<kolokol_core::FrontPick>, StoreError> {
-                sqlx::query_as::<_, $crate::standing::PickRow>(
-                    "SELECT article_id, slot, until FROM front_page_picks \
-                     WHERE until IS NULL OR until > $1 \
-                     ORDER BY CASE slot WHEN 'lead' THEN 0 ELSE 1 END, position",
-                )
-                .bind(now.timestamp())
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map($crate::standing::PickRow::into_pick)
-                .collect()
-            }
+    async fn page_revisions(&self, id: i64) -> Result<Vec<kolokol_core::PageRevision>, StoreError> {
+        sqlx::query_as::<_, crate::standing::PageRevisionRow>(
+            "SELECT r.id, r.created_at, u.name AS user_name, r.snapshot \
+             FROM page_revisions r LEFT JOIN users u ON u.id = r.user_id \
+             WHERE r.page_id = $1 ORDER BY r.id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::standing::PageRevisionRow::into_revision)
+        .collect()
+    }
 
-            async fn pin_article(
-                &self,
-                article: kolokol_core::ArticleId,
-                slot: Option<kolokol_core::PinSlot>,
-                until: Option<chrono::DateTime<chrono::Utc>>,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("DELETE FROM front_page_picks WHERE article_id = $1")
-                    .bind(article.0)
+    async fn front_page_picks(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::FrontPick>, StoreError> {
+        sqlx::query_as::<_, crate::standing::PickRow>(
+            "SELECT article_id, slot, until FROM front_page_picks \
+             WHERE until IS NULL OR until > $1 \
+             ORDER BY CASE slot WHEN 'lead' THEN 0 ELSE 1 END, position",
+        )
+        .bind(now.timestamp())
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::standing::PickRow::into_pick)
+        .collect()
+    }
+
+    async fn pin_article(
+        &self,
+        article: kolokol_core::ArticleId,
+        slot: Option<kolokol_core::PinSlot>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM front_page_picks WHERE article_id = $1")
+            .bind(article.0)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(slot) = slot {
+            if slot == kolokol_core::PinSlot::Lead {
+                sqlx::query("DELETE FROM front_page_picks WHERE slot = 'lead'")
                     .execute(&mut *tx)
                     .await?;
-                if let Some(slot) = slot {
-                    if slot == kolokol_core::PinSlot::Lead {
-                        sqlx::query("DELETE FROM front_page_picks WHERE slot = 'lead'")
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let position: i64 = sqlx::query_scalar(
-                        "SELECT COALESCE(MAX(position), 0) + 1 FROM front_page_picks",
-                    )
+            }
+            let position: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM front_page_picks")
                     .fetch_one(&mut *tx)
                     .await?;
-                    sqlx::query(
-                        "INSERT INTO front_page_picks (article_id, slot, position, until) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(article.0)
-                    .bind(slot.as_str())
-                    .bind(position)
-                    .bind(until.map(|t| t.timestamp()))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
-            }
+            sqlx::query(
+                "INSERT INTO front_page_picks (article_id, slot, position, until) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(article.0)
+            .bind(slot.as_str())
+            .bind(position)
+            .bind(until.map(|t| t.timestamp()))
+            .execute(&mut *tx)
+            .await?;
         }
-    };
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
-
-pub(crate) use impl_page_store;

@@ -80,22 +80,25 @@ pub trait TaxonomyStore: Send + Sync + 'static {
     async fn tag_redirect(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 }
 
-/// Writes `$audit` inside the transaction `$tx`, at `$now`.
-macro_rules! write_audit {
-    ($tx:expr, $audit:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($now.timestamp())
-        .bind($audit.user.map(|u| u.0))
-        .bind($audit.action)
-        .bind(&$audit.subject)
-        .bind(&$audit.detail)
-        .execute(&mut *$tx)
-        .await?
-    };
+/// Writes `audit` on the connection of a transaction, at `now`: the entry lands
+/// or is lost with the change it records.
+pub(crate) async fn write_audit(
+    connection: &mut sqlx::AnyConnection,
+    audit: &Audit,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now.timestamp())
+    .bind(audit.user.map(|u| u.0))
+    .bind(audit.action)
+    .bind(&audit.subject)
+    .bind(&audit.detail)
+    .execute(connection)
+    .await?;
+    Ok(())
 }
-pub(crate) use write_audit;
 
 pub(crate) const SECTION_RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.position, s.in_menu, \
      (SELECT COUNT(*) FROM articles a WHERE a.section_id = s.id) AS articles FROM sections s ";
@@ -147,278 +150,321 @@ impl TagRecordRow {
     }
 }
 
-macro_rules! impl_taxonomy_store {
-    ($store:ty, $begin:expr) => {
-        #[async_trait::async_trait]
-        impl $crate::taxonomy::TaxonomyStore for $store {
-            async fn section_records(&self) -> Result<Vec<kolokol_core::SectionRecord>, StoreError> {
-                self.records(&format!("{}ORDER BY s.position, s.name", $crate::taxonomy::SECTION_RECORDS), None, $crate::taxonomy::SectionRecordRow::into_record)
-                    .await
-            }
+#[async_trait::async_trait]
+impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
+    async fn section_records(&self) -> Result<Vec<kolokol_core::SectionRecord>, StoreError> {
+        self.records(
+            &format!(
+                "{}ORDER BY s.position, s.name",
+                crate::taxonomy::SECTION_RECORDS
+            ),
+            None,
+            crate::taxonomy::SectionRecordRow::into_record,
+        )
+        .await
+    }
 
-            async fn section_record(&self, id: i64) -> Result<Option<kolokol_core::SectionRecord>, StoreError> {
-                Ok(self
-                    .records(&format!("{}WHERE s.id = $1", $crate::taxonomy::SECTION_RECORDS), Some(id), $crate::taxonomy::SectionRecordRow::into_record)
-                    .await?
-                    .pop())
-            }
+    async fn section_record(
+        &self,
+        id: i64,
+    ) -> Result<Option<kolokol_core::SectionRecord>, StoreError> {
+        Ok(self
+            .records(
+                &format!("{}WHERE s.id = $1", crate::taxonomy::SECTION_RECORDS),
+                Some(id),
+                crate::taxonomy::SectionRecordRow::into_record,
+            )
+            .await?
+            .pop())
+    }
 
-            async fn insert_section(
-                &self,
-                section: &kolokol_core::SectionInput,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<kolokol_core::Section, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                // A new section takes its address back from an old one that redirected.
-                Self::redirect_step(&mut tx, $crate::sql::SECTION_REDIRECTS.free, section.slug.as_str(), None).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sections (slug, name, description, position, in_menu) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(section.slug.as_str())
-                .bind(&section.name)
-                .bind(&section.description)
-                .bind(section.position)
-                .bind(i64::from(section.in_menu))
+    async fn insert_section(
+        &self,
+        section: &kolokol_core::SectionInput,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::Section, StoreError> {
+        let mut tx = self.begin().await?;
+        // A new section takes its address back from an old one that redirected.
+        Self::redirect_step(
+            &mut tx,
+            crate::sql::SECTION_REDIRECTS.free,
+            section.slug.as_str(),
+            None,
+        )
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sections (slug, name, description, position, in_menu) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(section.slug.as_str())
+        .bind(&section.name)
+        .bind(&section.description)
+        .bind(section.position)
+        .bind(i64::from(section.in_menu))
+        .fetch_one(&mut *tx)
+        .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(kolokol_core::Section {
+            id,
+            slug: section.slug.clone(),
+            name: section.name.clone(),
+            description: section.description.clone(),
+            in_menu: section.in_menu,
+        })
+    }
+
+    async fn update_section(
+        &self,
+        id: i64,
+        section: &kolokol_core::SectionInput,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let old: String = sqlx::query_scalar("SELECT slug FROM sections WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4, \
+             in_menu = $5 WHERE id = $6",
+        )
+        .bind(section.slug.as_str())
+        .bind(&section.name)
+        .bind(&section.description)
+        .bind(section.position)
+        .bind(i64::from(section.in_menu))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let redirects = &crate::sql::SECTION_REDIRECTS;
+        Self::moved(&mut tx, redirects, &old, section.slug.as_str(), id).await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_section(
+        &self,
+        id: i64,
+        move_to: Option<i64>,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::taxonomy::SectionRemoval, StoreError> {
+        let mut tx = self.begin().await?;
+        let slug: String = sqlx::query_scalar("SELECT slug FROM sections WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let articles: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE section_id = $1")
+                .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(kolokol_core::Section {
-                    id,
-                    slug: section.slug.clone(),
-                    name: section.name.clone(),
-                    description: section.description.clone(),
-                    in_menu: section.in_menu,
-                })
-            }
-
-            async fn update_section(
-                &self,
-                id: i64,
-                section: &kolokol_core::SectionInput,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let old: String = sqlx::query_scalar("SELECT slug FROM sections WHERE id = $1")
-                    .bind(id)
+        match move_to {
+            Some(target) => {
+                // The target must exist; fetch_one answers NotFound otherwise.
+                let _: i64 = sqlx::query_scalar("SELECT id FROM sections WHERE id = $1")
+                    .bind(target)
                     .fetch_one(&mut *tx)
                     .await?;
                 sqlx::query(
-                    "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4, \
-                     in_menu = $5 WHERE id = $6",
+                    "UPDATE articles SET section_id = $1, modified_at = $2 WHERE section_id = $3",
                 )
-                .bind(section.slug.as_str())
-                .bind(&section.name)
-                .bind(&section.description)
-                .bind(section.position)
-                .bind(i64::from(section.in_menu))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                let redirects = &$crate::sql::SECTION_REDIRECTS;
-                Self::moved(&mut tx, redirects, &old, section.slug.as_str(), id).await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn delete_section(
-                &self,
-                id: i64,
-                move_to: Option<i64>,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::taxonomy::SectionRemoval, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let slug: String = sqlx::query_scalar("SELECT slug FROM sections WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let articles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE section_id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                match move_to {
-                    Some(target) => {
-                        // The target must exist; fetch_one answers NotFound otherwise.
-                        let _: i64 = sqlx::query_scalar("SELECT id FROM sections WHERE id = $1")
-                            .bind(target)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        sqlx::query("UPDATE articles SET section_id = $1, modified_at = $2 WHERE section_id = $3")
-                            .bind(target)
-                            .bind(now.timestamp())
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        sqlx::query($crate::sql::SECTION_REDIRECTS.retarget)
-                            .bind(target)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        Self::redirect_step(&mut tx, $crate::sql::SECTION_REDIRECTS.leave, &slug, Some(target)).await?;
-                    }
-                    None if articles > 0 => {
-                        return Ok($crate::taxonomy::SectionRemoval::HasArticles(articles));
-                    }
-                    None => {}
-                }
-                sqlx::query("DELETE FROM sections WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok($crate::taxonomy::SectionRemoval::Deleted)
-            }
-
-            async fn section_redirect(
-                &self,
-                old: &kolokol_core::Slug,
-            ) -> Result<Option<kolokol_core::Slug>, StoreError> {
-                self.redirect_of(&$crate::sql::SECTION_REDIRECTS, old).await
-            }
-
-            async fn tag_records(&self) -> Result<Vec<kolokol_core::TagRecord>, StoreError> {
-                self.records(&format!("{}ORDER BY g.name, g.id", $crate::taxonomy::TAG_RECORDS), None, $crate::taxonomy::TagRecordRow::into_record)
-                    .await
-            }
-
-            async fn tag_record(&self, id: i64) -> Result<Option<kolokol_core::TagRecord>, StoreError> {
-                Ok(self
-                    .records(&format!("{}WHERE g.id = $1", $crate::taxonomy::TAG_RECORDS), Some(id), $crate::taxonomy::TagRecordRow::into_record)
-                    .await?
-                    .pop())
-            }
-
-            async fn rename_tag(
-                &self,
-                id: i64,
-                name: &str,
-                slug: &kolokol_core::Slug,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let old: String = sqlx::query_scalar("SELECT slug FROM tags WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE tags SET slug = $1, name = $2 WHERE id = $3")
-                    .bind(slug.as_str())
-                    .bind(name)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::moved(&mut tx, &$crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn merge_tags(
-                &self,
-                from: i64,
-                into: i64,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                if from == into {
-                    return Ok(());
-                }
-                let mut tx = self.pool.begin_with($begin).await?;
-                let old: String = sqlx::query_scalar("SELECT slug FROM tags WHERE id = $1")
-                    .bind(from)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let _: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE id = $1")
-                    .bind(into)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO article_tags (article_id, tag_id) \
-                     SELECT article_id, $1 FROM article_tags WHERE tag_id = $2 \
-                     ON CONFLICT (article_id, tag_id) DO NOTHING",
-                )
-                .bind(into)
-                .bind(from)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE articles SET modified_at = $1 \
-                     WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = $2)",
-                )
-                .bind(now.timestamp())
-                .bind(from)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM article_tags WHERE tag_id = $1")
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query($crate::sql::TAG_REDIRECTS.retarget)
-                    .bind(into)
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM tags WHERE id = $1")
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::redirect_step(&mut tx, $crate::sql::TAG_REDIRECTS.leave, &old, Some(into)).await?;
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn delete_tag(
-                &self,
-                id: i64,
-                audit: &kolokol_core::Audit,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query(
-                    "UPDATE articles SET modified_at = $1 \
-                     WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = $2)",
-                )
+                .bind(target)
                 .bind(now.timestamp())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("DELETE FROM article_tags WHERE tag_id = $1")
+                sqlx::query(crate::sql::SECTION_REDIRECTS.retarget)
+                    .bind(target)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let deleted = sqlx::query("DELETE FROM tags WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if deleted.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                $crate::taxonomy::write_audit!(tx, audit, now);
-                sqlx::query($crate::sql::BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
+                Self::redirect_step(
+                    &mut tx,
+                    crate::sql::SECTION_REDIRECTS.leave,
+                    &slug,
+                    Some(target),
+                )
+                .await?;
             }
-
-            async fn tag_redirect(
-                &self,
-                old: &kolokol_core::Slug,
-            ) -> Result<Option<kolokol_core::Slug>, StoreError> {
-                self.redirect_of(&$crate::sql::TAG_REDIRECTS, old).await
+            None if articles > 0 => {
+                return Ok(crate::taxonomy::SectionRemoval::HasArticles(articles));
             }
+            None => {}
         }
-    };
-}
+        sqlx::query("DELETE FROM sections WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(crate::taxonomy::SectionRemoval::Deleted)
+    }
 
-pub(crate) use impl_taxonomy_store;
+    async fn section_redirect(
+        &self,
+        old: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Slug>, StoreError> {
+        self.redirect_of(&crate::sql::SECTION_REDIRECTS, old).await
+    }
+
+    async fn tag_records(&self) -> Result<Vec<kolokol_core::TagRecord>, StoreError> {
+        self.records(
+            &format!("{}ORDER BY g.name, g.id", crate::taxonomy::TAG_RECORDS),
+            None,
+            crate::taxonomy::TagRecordRow::into_record,
+        )
+        .await
+    }
+
+    async fn tag_record(&self, id: i64) -> Result<Option<kolokol_core::TagRecord>, StoreError> {
+        Ok(self
+            .records(
+                &format!("{}WHERE g.id = $1", crate::taxonomy::TAG_RECORDS),
+                Some(id),
+                crate::taxonomy::TagRecordRow::into_record,
+            )
+            .await?
+            .pop())
+    }
+
+    async fn rename_tag(
+        &self,
+        id: i64,
+        name: &str,
+        slug: &kolokol_core::Slug,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let old: String = sqlx::query_scalar("SELECT slug FROM tags WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tags SET slug = $1, name = $2 WHERE id = $3")
+            .bind(slug.as_str())
+            .bind(name)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::moved(&mut tx, &crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn merge_tags(
+        &self,
+        from: i64,
+        into: i64,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        if from == into {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let old: String = sqlx::query_scalar("SELECT slug FROM tags WHERE id = $1")
+            .bind(from)
+            .fetch_one(&mut *tx)
+            .await?;
+        let _: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE id = $1")
+            .bind(into)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO article_tags (article_id, tag_id) \
+             SELECT article_id, $1 FROM article_tags WHERE tag_id = $2 \
+             ON CONFLICT (article_id, tag_id) DO NOTHING",
+        )
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE articles SET modified_at = $1 \
+             WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = $2)",
+        )
+        .bind(now.timestamp())
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM article_tags WHERE tag_id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(crate::sql::TAG_REDIRECTS.retarget)
+            .bind(into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM tags WHERE id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        Self::redirect_step(&mut tx, crate::sql::TAG_REDIRECTS.leave, &old, Some(into)).await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_tag(
+        &self,
+        id: i64,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE articles SET modified_at = $1 \
+             WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = $2)",
+        )
+        .bind(now.timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM article_tags WHERE tag_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM tags WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tag_redirect(
+        &self,
+        old: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Slug>, StoreError> {
+        self.redirect_of(&crate::sql::TAG_REDIRECTS, old).await
+    }
+}

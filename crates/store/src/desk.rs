@@ -1,0 +1,544 @@
+//! The newsroom's articles: drafts, revisions, publication and corrections.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kolokol_core::{
+    ArticleDraft, ArticleId, ArticleListing, ArticleStatus, Audit, EditableArticle, NewArticle,
+    PageRequest, Paginated, Revision, Slug, Tag, UserId,
+};
+
+use crate::sql::SqlStore;
+use crate::{ListingQuery, StoreError};
+
+/// The newsroom's articles: drafts, revisions, publication and corrections.
+#[async_trait]
+pub trait DeskStore: Send + Sync {
+    async fn create_tag(&self, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
+    /// Creates an article with its authors, tags and corrections, all or nothing.
+    async fn create_article(
+        &self,
+        article: &NewArticle,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<ArticleId, StoreError>;
+    /// Creates (`id` = None) or updates an article from the editor, recording a
+    /// revision; a changed slug of a published article leaves a redirect. All or nothing.
+    async fn save_article(
+        &self,
+        id: Option<ArticleId>,
+        draft: &ArticleDraft,
+        by: UserId,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<ArticleId, StoreError>;
+    async fn editable_article(&self, id: ArticleId) -> Result<Option<EditableArticle>, StoreError>;
+    /// A page of the newsroom's article list, newest change first, as the query
+    /// narrows it.
+    async fn article_listing(
+        &self,
+        query: &ListingQuery,
+        page: PageRequest,
+    ) -> Result<Paginated<ArticleListing>, StoreError>;
+    /// Publishes (now or at a later time) or withdraws an article.
+    async fn set_publication(
+        &self,
+        id: ArticleId,
+        status: ArticleStatus,
+        published_at: Option<DateTime<Utc>>,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn mark_updated(
+        &self,
+        id: ArticleId,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn add_correction(
+        &self,
+        id: ArticleId,
+        body: &str,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Revisions of an article, newest first.
+    async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError>;
+    /// Bumps the content version when a scheduled article has come due (or a
+    /// front-page pin ran out) since the last check, so every node's cache shows
+    /// it. Returns whether one had.
+    async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+impl DeskStore for SqlStore {
+    async fn create_tag(
+        &self,
+        slug: &kolokol_core::Slug,
+        name: &str,
+    ) -> Result<kolokol_core::Tag, StoreError> {
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id")
+                .bind(slug.as_str())
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(kolokol_core::Tag {
+            id,
+            slug: slug.clone(),
+            name: name.to_owned(),
+        })
+    }
+
+    async fn create_article(
+        &self,
+        article: &kolokol_core::NewArticle,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::ArticleId, StoreError> {
+        let words = i64::try_from(kolokol_core::article::word_count(&article.body_markdown))
+            .unwrap_or(i64::MAX);
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
+             section_id, status, published_at, updated_at, created_at, modified_at, \
+             hero_image_id, hero_alt, hero_caption, hero_credit, seo_title, seo_description) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) \
+             RETURNING id",
+        )
+        .bind(article.slug.as_str())
+        .bind(&article.headline)
+        .bind(&article.dek)
+        .bind(&article.body_markdown)
+        .bind(words)
+        .bind(&article.dateline)
+        .bind(article.section_id)
+        .bind(article.status.as_str())
+        .bind(article.published_at.map(|t| t.timestamp()))
+        .bind(article.updated_at.map(|t| t.timestamp()))
+        .bind(now.timestamp())
+        .bind(article.hero_image_id)
+        .bind(&article.hero_alt)
+        .bind(&article.hero_caption)
+        .bind(&article.hero_credit)
+        .bind(&article.seo_title)
+        .bind(&article.seo_description)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+            .bind(article.headline.to_lowercase())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, author_id) in (0_i64..).zip(&article.author_ids) {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(author_id)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for tag_id in &article.tag_ids {
+            sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(tag_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for correction in &article.corrections {
+            sqlx::query(
+                "INSERT INTO corrections (article_id, created_at, body) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(correction.created_at.timestamp())
+            .bind(&correction.body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(kolokol_core::ArticleId(id))
+    }
+
+    async fn save_article(
+        &self,
+        id: Option<kolokol_core::ArticleId>,
+        draft: &kolokol_core::ArticleDraft,
+        by: kolokol_core::UserId,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::ArticleId, StoreError> {
+        let words = i64::try_from(kolokol_core::article::word_count(&draft.body_markdown))
+            .unwrap_or(i64::MAX);
+        let snapshot =
+            serde_json::to_string(draft).map_err(|e| StoreError::Corrupt(format!("draft: {e}")))?;
+        let mut tx = self.begin().await?;
+        let (article_id, published) = match id {
+            None => {
+                let new_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
+                     section_id, status, created_at, modified_at, hero_image_id, hero_alt, \
+                     hero_caption, hero_credit, seo_title, seo_description, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, $9, $10, $11, $12, $13, $14, $15) \
+                     RETURNING id",
+                )
+                .bind(draft.slug.as_str())
+                .bind(&draft.headline)
+                .bind(&draft.dek)
+                .bind(&draft.body_markdown)
+                .bind(words)
+                .bind(&draft.dateline)
+                .bind(draft.section_id)
+                .bind(now.timestamp())
+                .bind(draft.hero_image_id)
+                .bind(&draft.hero_alt)
+                .bind(&draft.hero_caption)
+                .bind(&draft.hero_credit)
+                .bind(&draft.seo_title)
+                .bind(&draft.seo_description)
+                .bind(by.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                (new_id, false)
+            }
+            Some(kolokol_core::ArticleId(existing)) => {
+                let (old_slug, status): (String, String) =
+                    sqlx::query_as("SELECT slug, status FROM articles WHERE id = $1")
+                        .bind(existing)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| {
+                            StoreError::Corrupt(format!("article {existing} is gone"))
+                        })?;
+                let published = status == "published";
+                sqlx::query(
+                    "UPDATE articles SET slug = $1, headline = $2, dek = $3, body_md = $4, \
+                     word_count = $5, dateline = $6, section_id = $7, modified_at = $8, \
+                     hero_image_id = $9, hero_alt = $10, hero_caption = $11, hero_credit = $12, \
+                     seo_title = $13, seo_description = $14 WHERE id = $15",
+                )
+                .bind(draft.slug.as_str())
+                .bind(&draft.headline)
+                .bind(&draft.dek)
+                .bind(&draft.body_markdown)
+                .bind(words)
+                .bind(&draft.dateline)
+                .bind(draft.section_id)
+                .bind(now.timestamp())
+                .bind(draft.hero_image_id)
+                .bind(&draft.hero_alt)
+                .bind(&draft.hero_caption)
+                .bind(&draft.hero_credit)
+                .bind(&draft.seo_title)
+                .bind(&draft.seo_description)
+                .bind(existing)
+                .execute(&mut *tx)
+                .await?;
+                if published && old_slug != draft.slug.as_str() {
+                    // Readers and links that knew the old address keep working.
+                    let leave = crate::sql::ARTICLE_REDIRECTS.leave;
+                    Self::redirect_step(&mut tx, leave, &old_slug, Some(existing)).await?;
+                }
+                (existing, published)
+            }
+        };
+        sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+            .bind(draft.headline.to_lowercase())
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        let free = crate::sql::ARTICLE_REDIRECTS.free;
+        Self::redirect_step(&mut tx, free, draft.slug.as_str(), None).await?;
+        sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, author_id) in (0_i64..).zip(&draft.author_ids) {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(article_id)
+            .bind(author_id)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut tag_ids = Vec::new();
+        for name in &draft.tags {
+            let tag_slug = kolokol_core::Slug::from_title(name)
+                .map_err(|e| StoreError::Corrupt(format!("tag {name:?}: {e}")))?;
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
+                .bind(tag_slug.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let tag_id = match existing {
+                Some(tag_id) => tag_id,
+                None => {
+                    sqlx::query_scalar("INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id")
+                        .bind(tag_slug.as_str())
+                        .bind(name)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+            if !tag_ids.contains(&tag_id) {
+                tag_ids.push(tag_id);
+                sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+                    .bind(article_id)
+                    .bind(tag_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        sqlx::query(
+            "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(article_id)
+        .bind(by.0)
+        .bind(now.timestamp())
+        .bind(&snapshot)
+        .execute(&mut *tx)
+        .await?;
+        if published {
+            sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+                .execute(&mut *tx)
+                .await?;
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(kolokol_core::ArticleId(article_id))
+    }
+
+    async fn editable_article(
+        &self,
+        id: kolokol_core::ArticleId,
+    ) -> Result<Option<kolokol_core::EditableArticle>, StoreError> {
+        let Some(row) = sqlx::query_as::<_, crate::rows::EditableRow>(
+            "SELECT id, headline, dek, body_md, dateline, slug, section_id, status, published_at, \
+             updated_at, created_by, modified_at, hero_image_id, hero_alt, hero_caption, \
+             hero_credit, seo_title, seo_description FROM articles WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let author_ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT author_id FROM article_authors WHERE article_id = $1 ORDER BY position",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let tags: Vec<String> = sqlx::query_scalar(
+            "SELECT g.name FROM article_tags t JOIN tags g ON g.id = t.tag_id \
+             WHERE t.article_id = $1 ORDER BY g.name",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let corrections =
+            sqlx::query_as::<_, crate::rows::CorrectionRow>(crate::sql::ARTICLE_CORRECTIONS)
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(crate::rows::CorrectionRow::into_correction)
+                .collect::<Result<Vec<_>, _>>()?;
+        row.into_editable(author_ids, tags, corrections).map(Some)
+    }
+
+    async fn article_listing(
+        &self,
+        query: &crate::ListingQuery,
+        page: kolokol_core::PageRequest,
+    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleListing>, StoreError> {
+        let (user, author) = query
+            .own
+            .map_or((0, 0), |(user, author)| (user.0, author.unwrap_or(-1)));
+        let search = query.search.trim().to_lowercase();
+        let pattern = if search.is_empty() {
+            String::new()
+        } else {
+            format!("%{}%", crate::sql::like_escaped(&search))
+        };
+        let state = query.state.map_or("", crate::ListingState::as_str);
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM articles a {}",
+            crate::sql::LISTING_FILTER
+        ))
+        .bind(user)
+        .bind(author)
+        .bind(&pattern)
+        .bind(state)
+        .bind(query.section_id.unwrap_or(0))
+        .bind(query.author_id.unwrap_or(0))
+        .bind(query.now.timestamp())
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query_as::<_, crate::rows::ListingRow>(&format!(
+            "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at \
+             FROM articles a {} ORDER BY a.modified_at DESC, a.id DESC LIMIT $8 OFFSET $9",
+            crate::sql::LISTING_FILTER
+        ))
+        .bind(user)
+        .bind(author)
+        .bind(&pattern)
+        .bind(state)
+        .bind(query.section_id.unwrap_or(0))
+        .bind(query.author_id.unwrap_or(0))
+        .bind(query.now.timestamp())
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut names: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for row in self.authors_of(&ids).await? {
+            names
+                .entry(row.article_id)
+                .or_default()
+                .push(row.author.into_author()?.name);
+        }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let authors = names.remove(&row.id).unwrap_or_default();
+                row.into_listing(authors)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(kolokol_core::Paginated::new(
+            items,
+            page,
+            u64::try_from(total).unwrap_or(0),
+        ))
+    }
+
+    async fn set_publication(
+        &self,
+        id: kolokol_core::ArticleId,
+        status: kolokol_core::ArticleStatus,
+        published_at: Option<chrono::DateTime<chrono::Utc>>,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE articles SET status = $1, published_at = $2, modified_at = $3 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(published_at.map(|t| t.timestamp()))
+        .bind(now.timestamp())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mark_updated(
+        &self,
+        id: kolokol_core::ArticleId,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE articles SET updated_at = $1, modified_at = $1 WHERE id = $2")
+            .bind(now.timestamp())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_correction(
+        &self,
+        id: kolokol_core::ArticleId,
+        body: &str,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO corrections (article_id, created_at, body) VALUES ($1, $2, $3)")
+            .bind(id.0)
+            .bind(now.timestamp())
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE articles SET modified_at = $1 WHERE id = $2")
+            .bind(now.timestamp())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+            .execute(&mut *tx)
+            .await?;
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revisions(
+        &self,
+        id: kolokol_core::ArticleId,
+    ) -> Result<Vec<kolokol_core::Revision>, StoreError> {
+        sqlx::query_as::<_, crate::rows::RevisionRow>(
+            "SELECT r.id, r.article_id, r.created_at, u.name AS user_name, r.snapshot \
+             FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
+             WHERE r.article_id = $1 ORDER BY r.id DESC",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::rows::RevisionRow::into_revision)
+        .collect()
+    }
+
+    async fn publish_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let checked: i64 = sqlx::query_scalar("SELECT due_checked_at FROM site_state WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        // Articles that came due, and front-page pins that ran out, both change pages.
+        let due: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM articles WHERE status = 'published' \
+             AND published_at > $1 AND published_at <= $2) \
+             + (SELECT COUNT(*) FROM front_page_picks WHERE until > $1 AND until <= $2)",
+        )
+        .bind(checked)
+        .bind(now.timestamp())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE site_state SET due_checked_at = $1 WHERE id = 1")
+            .bind(now.timestamp())
+            .execute(&mut *tx)
+            .await?;
+        if due > 0 {
+            sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(due > 0)
+    }
+}

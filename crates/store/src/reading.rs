@@ -1,0 +1,535 @@
+//! What the reading site, the feeds and the export read: published articles, their
+//! sections, tags and authors, and the addresses they moved from.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kolokol_core::{
+    Article, ArticleId, ArticleSummary, Author, PageRequest, Paginated, Section, Slug, Tag,
+};
+
+use crate::sql::SqlStore;
+use crate::{ArticleFilter, SitemapEntry, StoreError, related};
+
+/// What the reading site, the feeds and the export read: published articles, their sections,
+/// tags and authors, and the addresses they moved from.
+#[async_trait]
+pub trait ReadingStore: Send + Sync {
+    /// Whether any article exists at all (used to seed the demo only once).
+    async fn has_articles(&self) -> Result<bool, StoreError>;
+    /// Sections in navigation order.
+    async fn sections(&self) -> Result<Vec<Section>, StoreError>;
+    async fn section_by_slug(&self, slug: &Slug) -> Result<Option<Section>, StoreError>;
+    async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Tag>, StoreError>;
+    /// Every tag, by name.
+    async fn tags(&self) -> Result<Vec<Tag>, StoreError>;
+    async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Author>, StoreError>;
+    async fn authors(&self) -> Result<Vec<Author>, StoreError>;
+    /// Published articles, newest first.
+    async fn published_articles(
+        &self,
+        filter: &ArticleFilter,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Paginated<ArticleSummary>, StoreError>;
+    /// A published article by its slug.
+    async fn published_article(
+        &self,
+        slug: &Slug,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Article>, StoreError>;
+    /// Other published articles that share the section or tags, best match first.
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
+    /// Every published article's slug and modification time, newest first.
+    async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError>;
+    /// Whole published articles, newest first, after `after` (time and id of the last
+    /// one of the previous batch): the static export reads the site this way, a batch
+    /// at a time, in a handful of queries per batch.
+    async fn published_articles_whole(
+        &self,
+        after: Option<(DateTime<Utc>, ArticleId)>,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Article>, StoreError>;
+    /// A run of a list, newest first, after the (time, id) of the last one seen: the
+    /// same articles as [`ReadingStore::published_articles`] pages through, in one pass.
+    async fn published_articles_after(
+        &self,
+        filter: &ArticleFilter,
+        after: Option<(DateTime<Utc>, ArticleId)>,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
+    /// Published articles' summaries by id, in no particular order.
+    async fn published_summaries(
+        &self,
+        ids: &[ArticleId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ArticleSummary>, StoreError>;
+    /// Every published article's section, time and tags, for computing "related"
+    /// for a whole site at once (the same rule as [`ReadingStore::related_articles`]).
+    async fn related_index(&self, now: DateTime<Utc>) -> Result<related::RelatedIndex, StoreError>;
+    /// The current slug of the article that used to live at `old`, if any.
+    async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
+}
+
+impl SqlStore {
+    /// Library images with their renditions, in the rows' order.
+    pub(crate) async fn with_variants(
+        &self,
+        rows: Vec<crate::rows::ImageRow>,
+    ) -> Result<Vec<kolokol_core::LibraryImage>, StoreError> {
+        let variants = self
+            .variants_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .await?;
+        let mut by_image: std::collections::HashMap<i64, Vec<crate::rows::VariantRow>> =
+            std::collections::HashMap::new();
+        for variant in variants {
+            by_image.entry(variant.image_id).or_default().push(variant);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let variants = by_image.remove(&row.id).unwrap_or_default();
+                row.into_image(variants)
+            })
+            .collect()
+    }
+
+    /// Renditions of these images, narrowest first.
+    pub(crate) async fn variants_of(
+        &self,
+        image_ids: &[i64],
+    ) -> Result<Vec<crate::rows::VariantRow>, StoreError> {
+        if image_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT image_id, width, height, path, mime FROM image_variants \
+             WHERE image_id IN ({}) ORDER BY image_id, width, mime",
+            crate::rows::placeholders(1, image_ids.len())
+        );
+        let mut query = sqlx::query_as::<_, crate::rows::VariantRow>(&sql);
+        for id in image_ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// The credited authors of these articles, in byline order.
+    pub(crate) async fn authors_of(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Vec<crate::rows::ArticleAuthorRow>, StoreError> {
+        if article_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio, au.photo_image_id, au.links \
+             FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+             WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position",
+            crate::rows::placeholders(1, article_ids.len())
+        );
+        let mut query = sqlx::query_as::<_, crate::rows::ArticleAuthorRow>(&sql);
+        for id in article_ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Authors and image renditions for a page of summary rows, in two queries.
+    pub(crate) async fn complete_summaries(
+        &self,
+        rows: Vec<crate::rows::SummaryRow>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let article_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let authors = self.authors_of(&article_ids).await?;
+
+        let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
+        let variants = self.variants_of(&image_ids).await?;
+        crate::rows::assemble_summaries(rows, authors, variants)
+    }
+}
+
+#[async_trait]
+impl ReadingStore for SqlStore {
+    async fn has_articles(&self) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM articles LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn sections(&self) -> Result<Vec<kolokol_core::Section>, StoreError> {
+        sqlx::query_as::<_, crate::rows::SectionRow>(
+            "SELECT id, slug, name, description, in_menu FROM sections ORDER BY position, name",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::rows::SectionRow::into_section)
+        .collect()
+    }
+
+    async fn section_by_slug(
+        &self,
+        slug: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Section>, StoreError> {
+        sqlx::query_as::<_, crate::rows::SectionRow>(
+            "SELECT id, slug, name, description, in_menu FROM sections WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(crate::rows::SectionRow::into_section)
+        .transpose()
+    }
+
+    async fn tag_by_slug(
+        &self,
+        slug: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Tag>, StoreError> {
+        sqlx::query_as::<_, crate::rows::TagRow>("SELECT id, slug, name FROM tags WHERE slug = $1")
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(crate::rows::TagRow::into_tag)
+            .transpose()
+    }
+
+    async fn tags(&self) -> Result<Vec<kolokol_core::Tag>, StoreError> {
+        sqlx::query_as::<_, crate::rows::TagRow>(
+            "SELECT id, slug, name FROM tags ORDER BY name, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::rows::TagRow::into_tag)
+        .collect()
+    }
+
+    async fn author_by_slug(
+        &self,
+        slug: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Author>, StoreError> {
+        sqlx::query_as::<_, crate::rows::AuthorRow>(
+            "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(crate::rows::AuthorRow::into_author)
+        .transpose()
+    }
+
+    async fn authors(&self) -> Result<Vec<kolokol_core::Author>, StoreError> {
+        sqlx::query_as::<_, crate::rows::AuthorRow>(
+            "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors ORDER BY name, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(crate::rows::AuthorRow::into_author)
+        .collect()
+    }
+
+    async fn published_articles(
+        &self,
+        filter: &crate::ArticleFilter,
+        page: kolokol_core::PageRequest,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
+        let since = filter.published_since.map_or(i64::MIN, |t| t.timestamp());
+        let total: i64 = sqlx::query_scalar(crate::sql::COUNT_ARTICLES)
+            .bind(now.timestamp())
+            .bind(filter.section_id.unwrap_or(0))
+            .bind(filter.tag_id.unwrap_or(0))
+            .bind(filter.author_id.unwrap_or(0))
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES)
+            .bind(now.timestamp())
+            .bind(filter.section_id.unwrap_or(0))
+            .bind(filter.tag_id.unwrap_or(0))
+            .bind(filter.author_id.unwrap_or(0))
+            .bind(since)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let items = self.complete_summaries(rows).await?;
+        Ok(kolokol_core::Paginated::new(
+            items,
+            page,
+            u64::try_from(total).unwrap_or(0),
+        ))
+    }
+
+    async fn published_article(
+        &self,
+        slug: &kolokol_core::Slug,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<kolokol_core::Article>, StoreError> {
+        let Some(row) = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::ARTICLE_BY_SLUG)
+            .bind(now.timestamp())
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id = row.id;
+        let extra = sqlx::query_as::<_, crate::rows::ArticleExtraRow>(crate::sql::ARTICLE_EXTRA)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        let tags = sqlx::query_as::<_, crate::rows::TagRow>(crate::sql::ARTICLE_TAGS)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(crate::rows::TagRow::into_tag)
+            .collect::<Result<Vec<_>, _>>()?;
+        let corrections =
+            sqlx::query_as::<_, crate::rows::CorrectionRow>(crate::sql::ARTICLE_CORRECTIONS)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(crate::rows::CorrectionRow::into_correction)
+                .collect::<Result<Vec<_>, _>>()?;
+        let Some(summary) = self.complete_summaries(vec![row]).await?.pop() else {
+            return Ok(None);
+        };
+        Ok(Some(kolokol_core::Article {
+            summary,
+            body_markdown: extra.body_md,
+            dateline: extra.dateline,
+            seo_title: extra.seo_title,
+            seo_description: extra.seo_description,
+            tags,
+            corrections,
+        }))
+    }
+
+    async fn related_articles(
+        &self,
+        article: &kolokol_core::Article,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::RELATED_ARTICLES)
+            .bind(now.timestamp())
+            .bind(article.summary.section.id)
+            .bind(article.summary.id.0)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        self.complete_summaries(rows).await
+    }
+
+    async fn sitemap_entries(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<crate::SitemapEntry>, StoreError> {
+        sqlx::query_as::<_, crate::rows::SitemapRow>(crate::sql::SITEMAP)
+            .bind(now.timestamp())
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(crate::rows::SitemapRow::into_entry)
+            .collect()
+    }
+
+    async fn published_articles_whole(
+        &self,
+        after: Option<(chrono::DateTime<chrono::Utc>, kolokol_core::ArticleId)>,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+        let (after_time, after_id) =
+            after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
+        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::WHOLE_BATCH)
+            .bind(now.timestamp())
+            .bind(after_time)
+            .bind(after_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let list = crate::rows::placeholders(1, ids.len());
+        let mut extras: std::collections::HashMap<i64, crate::rows::ArticleExtraRow> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({list})"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            extras.insert(
+                row.try_get("id")?,
+                crate::rows::ArticleExtraRow {
+                    body_md: row.try_get("body_md")?,
+                    dateline: row.try_get("dateline")?,
+                    seo_title: row.try_get("seo_title")?,
+                    seo_description: row.try_get("seo_description")?,
+                },
+            );
+        }
+        let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT t.article_id, g.id, g.slug, g.name FROM article_tags t JOIN tags g ON g.id = t.tag_id \
+             WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            let slug: String = row.try_get("slug")?;
+            tags.entry(row.try_get("article_id")?)
+                .or_default()
+                .push(kolokol_core::Tag {
+                    id: row.try_get("id")?,
+                    slug: crate::rows::slug(slug)?,
+                    name: row.try_get("name")?,
+                });
+        }
+        let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({list}) \
+             ORDER BY article_id, created_at, id"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            corrections
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(kolokol_core::Correction {
+                    created_at: crate::rows::time(row.try_get("created_at")?)?,
+                    body: row.try_get("body")?,
+                });
+        }
+        let summaries = self.complete_summaries(rows).await?;
+        summaries
+            .into_iter()
+            .map(|summary| {
+                let id = summary.id.0;
+                let extra = extras
+                    .remove(&id)
+                    .ok_or_else(|| StoreError::Corrupt(format!("article {id} has no body")))?;
+                Ok(kolokol_core::Article {
+                    summary,
+                    body_markdown: extra.body_md,
+                    dateline: extra.dateline,
+                    seo_title: extra.seo_title,
+                    seo_description: extra.seo_description,
+                    tags: tags.remove(&id).unwrap_or_default(),
+                    corrections: corrections.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    async fn published_articles_after(
+        &self,
+        filter: &crate::ArticleFilter,
+        after: Option<(chrono::DateTime<chrono::Utc>, kolokol_core::ArticleId)>,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        let (after_time, after_id) =
+            after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
+        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES_AFTER)
+            .bind(now.timestamp())
+            .bind(filter.section_id.unwrap_or(0))
+            .bind(filter.tag_id.unwrap_or(0))
+            .bind(filter.author_id.unwrap_or(0))
+            .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
+            .bind(after_time)
+            .bind(after_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        self.complete_summaries(rows).await
+    }
+
+    async fn published_summaries(
+        &self,
+        ids: &[kolokol_core::ArticleId],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{}AND a.id IN ({})",
+            crate::sql::PUBLISHED_SUMMARIES,
+            crate::rows::placeholders(2, ids.len())
+        );
+        let mut query = sqlx::query_as::<_, crate::rows::SummaryRow>(&sql).bind(now.timestamp());
+        for id in ids {
+            query = query.bind(id.0);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        self.complete_summaries(rows).await
+    }
+
+    async fn related_index(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::related::RelatedIndex, StoreError> {
+        let articles: Vec<(i64, i64, i64)> = sqlx::query_as(crate::sql::RELATED_INDEX_ARTICLES)
+            .bind(now.timestamp())
+            .fetch_all(&self.pool)
+            .await?;
+        let tagged: Vec<(i64, i64)> = sqlx::query_as(crate::sql::RELATED_INDEX_TAGS)
+            .bind(now.timestamp())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut tags: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for (article, tag) in tagged {
+            tags.entry(article).or_default().push(tag);
+        }
+        Ok(crate::related::RelatedIndex::new(
+            articles
+                .into_iter()
+                .map(
+                    |(id, section_id, published_at)| crate::related::RelatedKey {
+                        id,
+                        section_id,
+                        published_at,
+                        tag_ids: tags.remove(&id).unwrap_or_default(),
+                    },
+                )
+                .collect(),
+        ))
+    }
+
+    async fn redirect_for(
+        &self,
+        old: &kolokol_core::Slug,
+    ) -> Result<Option<kolokol_core::Slug>, StoreError> {
+        self.redirect_of(&crate::sql::ARTICLE_REDIRECTS, old).await
+    }
+}
