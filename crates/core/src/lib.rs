@@ -5,6 +5,7 @@ pub mod article;
 pub mod byline;
 pub mod config;
 pub mod editor;
+pub mod jobs;
 pub mod newsletter;
 pub mod page;
 pub mod revenue;
@@ -25,6 +26,7 @@ pub use config::{
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
 };
+pub use jobs::{Job, JobEnd, JobState, NewJob};
 pub use newsletter::{
     DeliveryOutcome, DeliveryProgress, FrozenIssue, ImportedSubscriber, IssueDraft, IssueForm,
     IssueStatus, NewsletterIssue, NewsletterSettings, Recipient, Signup, SignupOutcome, Subscriber,

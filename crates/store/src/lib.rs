@@ -9,6 +9,7 @@ mod accounts;
 mod bylines;
 mod desk;
 mod error;
+mod jobs;
 mod media;
 mod newsletter;
 mod postgres;
@@ -34,6 +35,7 @@ pub use accounts::AccountStore;
 pub use bylines::BylineStore;
 pub use desk::DeskStore;
 pub use error::StoreError;
+pub use jobs::JobStore;
 pub use media::MediaStore;
 pub use newsletter::{MAX_DELIVERY_ATTEMPTS, NewsletterStore};
 pub use reading::ReadingStore;
@@ -176,6 +178,7 @@ pub trait Store:
     + DeskStore
     + MediaStore
     + StaffStore
+    + JobStore
     + Send
     + Sync
     + 'static

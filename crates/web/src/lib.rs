@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod headers;
+pub mod jobs;
 pub mod newsletter;
 pub mod outbox;
 pub mod revenue;
@@ -79,6 +80,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
+    let jobs = state.spawn_job_runner();
     let mut app = router(state.clone());
     if let Some(hsts) = strict_transport_security(&state.site().base_url, limits.hsts_max_age) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
@@ -88,6 +90,7 @@ pub async fn serve(
     }
     let result = server::run(listener, app, limits, shutdown).await;
     watcher.abort();
+    jobs.abort();
     result
 }
 

@@ -1,15 +1,14 @@
 //! The newsletter inside the server: reader links signed with the site's secret, the
-//! delivery settings when a mail server is configured, and the jobs that start due
-//! issues and resume interrupted sends.
+//! delivery settings when a mail server is configured, and starting a send (the send
+//! itself is a job, see [`crate::jobs`]).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use kolokol_core::NewJob;
 use kolokol_mail::bulk::BulkSender;
-use kolokol_newsletter::{Composed, SendEnd, SendSettings, Signer};
-use parking_lot::Mutex;
+use kolokol_newsletter::{Composed, SendSettings, Signer};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -25,10 +24,6 @@ pub struct Delivery {
 pub struct NewsletterState {
     pub signer: Signer,
     delivery: Option<SendSettings>,
-    /// Issues this process is sending now.
-    running: Mutex<HashSet<i64>>,
-    /// Names this process in send leases.
-    holder: String,
 }
 
 impl NewsletterState {
@@ -49,19 +44,7 @@ impl NewsletterState {
                 retry_after: Duration::from_secs(60),
             }
         });
-        Self {
-            signer,
-            delivery,
-            running: Mutex::new(HashSet::new()),
-            holder: format!(
-                "{}-{}",
-                std::process::id(),
-                crate::admin::password::random_token()
-                    .chars()
-                    .take(8)
-                    .collect::<String>()
-            ),
-        }
+        Self { signer, delivery }
     }
 
     /// The delivery settings, when a mail server is configured.
@@ -102,7 +85,7 @@ impl AppState {
             .map_err(|e| AppError::Internal(e.to_string()))
     }
 
-    /// Starts sending an issue now (freezing its mail) and sends it in the background.
+    /// Starts sending an issue now (freezing its mail) and queues its sending.
     pub async fn send_issue_now(&self, id: i64) -> Result<bool, AppError> {
         let issue = self
             .store
@@ -116,50 +99,16 @@ impl AppState {
         if started {
             self.content_changed().await;
         }
-        self.spawn_send(id);
+        self.queue_job(
+            &NewJob::new(
+                crate::jobs::SEND_ISSUE,
+                format!("newsletter.send:{id}"),
+                Utc::now(),
+            )
+            .with_payload(id.to_string()),
+        )
+        .await?;
         Ok(started)
-    }
-
-    /// Sends (or resumes) an issue in the background unless this process already is.
-    pub fn spawn_send(&self, id: i64) {
-        let Some(settings) = self.newsletter.delivery().cloned() else {
-            return;
-        };
-        if !self.newsletter.running.lock().insert(id) {
-            return;
-        }
-        let state = self.clone();
-        tokio::spawn(async move {
-            let result =
-                kolokol_newsletter::run(&state.store, &settings, id, &state.newsletter.holder)
-                    .await;
-            state.newsletter.running.lock().remove(&id);
-            match result {
-                Ok(SendEnd::Finished) => tracing::info!(issue = id, "newsletter sent"),
-                Ok(SendEnd::Busy) => tracing::debug!(issue = id, "another process is sending"),
-                Err(e) => tracing::warn!(issue = id, error = %e, "newsletter send stopped"),
-            }
-        });
-    }
-
-    /// Starts issues whose scheduled time has come and resumes sends that a stopped
-    /// process left unfinished. Nothing happens without a mail server.
-    pub async fn run_newsletter_jobs(&self) {
-        if self.newsletter.delivery().is_none() {
-            return;
-        }
-        let due = match self.store.issues_to_send(Utc::now()).await {
-            Ok(due) => due,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot look for newsletter issues to send");
-                return;
-            }
-        };
-        for id in due {
-            if let Err(e) = self.send_issue_now(id).await {
-                tracing::warn!(issue = id, error = %e, "cannot start a scheduled issue");
-            }
-        }
     }
 }
 

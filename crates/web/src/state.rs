@@ -32,6 +32,8 @@ pub struct Inner {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::newsletter::NewsletterState,
+    /// This node's runner of background and due work.
+    pub(crate) jobs: crate::jobs::JobRunner,
     /// How the newsroom takes money, and the banner meter's short-lived copy.
     pub(crate) revenue: crate::revenue::RevenueState,
     /// Off for one-pass work like the static export, where a cache would only grow.
@@ -142,6 +144,7 @@ impl AppState {
             cache,
             mailer,
             newsletter,
+            jobs: crate::jobs::JobRunner::new(),
             revenue: crate::revenue::RevenueState::new(revenue),
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
@@ -257,18 +260,8 @@ impl AppState {
             let mut fingerprint = state.theme.fingerprint();
             let mut ticker = tokio::time::interval(interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut ticks: u64 = 0;
             loop {
                 ticker.tick().await;
-                // Scheduled articles and newsletters: every 15 ticks, well within the
-                // promised minute.
-                if ticks.is_multiple_of(15) {
-                    if let Err(e) = state.store.publish_due(chrono::Utc::now()).await {
-                        tracing::warn!(error = %e, "cannot check for scheduled articles");
-                    }
-                    state.run_newsletter_jobs().await;
-                }
-                ticks = ticks.wrapping_add(1);
                 state.refresh(&mut fingerprint).await;
             }
         })

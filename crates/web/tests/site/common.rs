@@ -39,6 +39,35 @@ struct Setup {
     limits: kolokol_core::config::ServerConfig,
     revenue: Option<kolokol_core::RevenueConfig>,
     delivery: Option<kolokol_web::newsletter::Delivery>,
+    /// A database URL; a new SQLite file otherwise.
+    database: Option<String>,
+}
+
+impl Setup {
+    /// Mail and newsletters to the local SMTP server `sink`.
+    fn mailing_to(sink: &kolokol_testkit::SmtpSink) -> Self {
+        let mailer = kolokol_mail::SmtpMailer::new(
+            &format!("smtp://{}", sink.address()),
+            "The Northern Bell <newsroom@bell.example>",
+        )
+        .unwrap();
+        let newsletter = kolokol_mail::bulk::BulkSender::new(
+            &format!("smtp://{}", sink.address()),
+            "The Weekly <weekly@bell.example>",
+            2,
+            None,
+        )
+        .unwrap();
+        Setup {
+            mailer: Some(std::sync::Arc::new(mailer)),
+            delivery: Some(kolokol_web::newsletter::Delivery {
+                sender: std::sync::Arc::new(newsletter),
+                connections: 2,
+                rate_per_second: 1000,
+            }),
+            ..Setup::default()
+        }
+    }
 }
 
 /// The site settings tests run with.
@@ -91,30 +120,22 @@ impl TestApp {
         revenue: Option<kolokol_core::RevenueConfig>,
     ) -> (TestApp, kolokol_testkit::SmtpSink) {
         let sink = kolokol_testkit::SmtpSink::start();
-        let mailer = kolokol_mail::SmtpMailer::new(
-            &format!("smtp://{}", sink.address()),
-            "The Northern Bell <newsroom@bell.example>",
-        )
-        .unwrap();
-        let newsletter = kolokol_mail::bulk::BulkSender::new(
-            &format!("smtp://{}", sink.address()),
-            "The Weekly <weekly@bell.example>",
-            2,
-            None,
-        )
-        .unwrap();
         let app = TestApp::start_set_up(Setup {
-            mailer: Some(std::sync::Arc::new(mailer)),
             revenue,
-            delivery: Some(kolokol_web::newsletter::Delivery {
-                sender: std::sync::Arc::new(newsletter),
-                connections: 2,
-                rate_per_second: 1000,
-            }),
-            ..Setup::default()
+            ..Setup::mailing_to(&sink)
         })
         .await;
         (app, sink)
+    }
+
+    /// One of several servers on the database `database` (as nodes behind a load
+    /// balancer are), mailing to `sink`.
+    pub async fn node_of(database: &str, sink: &kolokol_testkit::SmtpSink) -> TestApp {
+        TestApp::start_set_up(Setup {
+            database: Some(database.to_owned()),
+            ..Setup::mailing_to(sink)
+        })
+        .await
     }
 
     /// A server of its own taking money through `revenue` (the demo provider, or
@@ -196,13 +217,13 @@ impl TestApp {
             limits,
             revenue,
             delivery,
+            database,
         } = setup;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
-        let store =
-            kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
-                .await
-                .unwrap();
+        let database =
+            database.unwrap_or_else(|| format!("sqlite://{}", data.join("kolokol.db").display()));
+        let store = kolokol_store::connect(&database).await.unwrap();
         store.migrate().await.unwrap();
         let media = data.join("media");
         std::fs::create_dir_all(&media).unwrap();

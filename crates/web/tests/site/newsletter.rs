@@ -460,6 +460,50 @@ async fn editors_compose_test_and_send_an_issue_that_lands_in_the_archive() {
     let _ = issue_id;
 }
 
+/// Waits until `check` holds for job `id` (each server's runner takes due jobs
+/// within a second), and returns the job then.
+async fn job_when(
+    app: &TestApp,
+    id: i64,
+    check: impl Fn(&kolokol_core::Job) -> bool,
+) -> kolokol_core::Job {
+    for _ in 0..600 {
+        let job = app.store.job(id).await.unwrap().unwrap();
+        if check(&job) {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("job {id} never got there");
+}
+
+/// Waits until job `id` has ended.
+async fn job_ended(app: &TestApp, id: i64) -> kolokol_core::Job {
+    use kolokol_core::JobState::{Done, Failed};
+    job_when(app, id, |job| matches!(job.state, Done | Failed)).await
+}
+
+/// Has the due check run now (not merely at its next slot) and waits for it.
+async fn due_check_runs(app: &TestApp) {
+    let asked = chrono::Utc::now();
+    let due = kolokol_core::NewJob::new("site.due", "site.due", asked);
+    let id = app.store.enqueue_job(&due, asked).await.unwrap();
+    // Done, it is queued again for 15 seconds after it ended.
+    let next = asked + chrono::Duration::seconds(14);
+    job_when(app, id, |job| {
+        job.state == kolokol_core::JobState::Queued && job.run_at >= next
+    })
+    .await;
+}
+
+/// The newsletter sends queued or run so far.
+async fn sends(app: &TestApp) -> Vec<kolokol_core::Job> {
+    let jobs = app.store.recent_jobs("", 100).await.unwrap();
+    jobs.into_iter()
+        .filter(|job| job.kind == "newsletter.send")
+        .collect()
+}
+
 #[tokio::test]
 async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
     let (app, sink) = TestApp::with_mail().await;
@@ -511,11 +555,12 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
     let local = slot.with_timezone(&app.state.site().tz());
     assert_eq!(local.format("%A %H:%M").to_string(), "Friday 09:00");
     assert!(slot > chrono::Utc::now());
-    // Nothing goes out before the slot.
-    app.state.run_newsletter_jobs().await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Nothing goes out before the slot: the due check runs, and queues no send.
+    due_check_runs(&app).await;
+    assert!(sends(&app).await.is_empty());
     assert!(sink.messages().is_empty());
-    // When the slot comes (moved into the past here), the server's job sends it.
+    // When the slot comes (moved into the past here), the due check starts the issue
+    // and queues its send, which runs once.
     app.store
         .schedule_issue(
             id,
@@ -525,14 +570,108 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
         )
         .await
         .unwrap();
-    app.state.run_newsletter_jobs().await;
-    for _ in 0..100 {
-        if !sink.messages().is_empty() {
+    // (A due check already running when the time moved may not have seen it.)
+    let mut queued = None;
+    for _ in 0..3 {
+        due_check_runs(&app).await;
+        queued = sends(&app).await.pop();
+        if queued.is_some() {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    let send = job_ended(&app, queued.unwrap().id).await;
+    assert_eq!(
+        (send.state, send.attempts, send.payload),
+        (kolokol_core::JobState::Done, 1, id.to_string())
+    );
     let mails = sink.messages();
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].recipients, ["reader@inbox.example"]);
+}
+
+/// Two servers on one PostgreSQL database, as two nodes behind a load balancer: an
+/// issue whose time has come is sent once, by one of them, to every reader once.
+#[tokio::test]
+async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
+    let database = kolokol_testkit::postgres_database("two_nodes").await;
+    let sink = kolokol_testkit::SmtpSink::start();
+    let one = TestApp::node_of(&database, &sink).await;
+    let two = TestApp::node_of(&database, &sink).await;
+    let slug = one
+        .publish("Bridges reopen", "Both bridges are open.")
+        .await;
+    let article = two
+        .store
+        .published_article(&slug, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let readers: Vec<String> = (0..6).map(|n| format!("reader{n}@inbox.example")).collect();
+    let imported: Vec<kolokol_core::ImportedSubscriber> = readers
+        .iter()
+        .map(|email| kolokol_core::ImportedSubscriber {
+            email: kolokol_core::Email::parse(email).unwrap(),
+            signed_up_at: chrono::Utc::now(),
+            confirmed_at: chrono::Utc::now(),
+            policy_version: "1".into(),
+            form: "import".into(),
+        })
+        .collect();
+    one.store
+        .import_subscribers(&imported, chrono::Utc::now())
+        .await
+        .unwrap();
+    let editor = two.sign_in(Role::Editor, "Night Editor").await;
+    let order = format!("order_{}", article.summary.id.0);
+    let created = editor
+        .post(
+            "/admin/newsletter",
+            &[("subject", "Bridges"), (order.as_str(), "1")],
+        )
+        .await;
+    let id: i64 = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    one.store
+        .schedule_issue(
+            id,
+            Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    // Both nodes' runners look for due work; whichever takes the due check starts the
+    // issue, and one of them sends it.
+    let mut queued = None;
+    for _ in 0..3 {
+        due_check_runs(&one).await;
+        queued = sends(&two).await.pop();
+        if queued.is_some() {
+            break;
+        }
+    }
+    let send = job_ended(&two, queued.unwrap().id).await;
+    assert_eq!(
+        (send.state, send.attempts),
+        (kolokol_core::JobState::Done, 1)
+    );
+    assert_eq!(sends(&one).await.len(), 1, "one send job for the issue");
+    let issue = one.store.newsletter_issue(id).await.unwrap().unwrap();
+    assert_eq!(issue.status, kolokol_core::IssueStatus::Sent);
+    let mut to: Vec<String> = sink
+        .messages()
+        .iter()
+        .flat_map(|m| m.recipients.clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, readers, "every reader once, nobody twice");
 }

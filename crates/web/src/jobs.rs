@@ -1,0 +1,229 @@
+//! The server's background and due work, run through the jobs table: every node runs
+//! a runner, and the table's leases make each job run on one node at a time.
+//!
+//! Two kinds today: the recurring due check (scheduled articles, expired front-page
+//! pins, newsletter issues whose time has come, sends a stopped node left) and the
+//! sending of one newsletter issue.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use kolokol_core::{Job, JobEnd, NewJob};
+use kolokol_newsletter::SendEnd;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::state::AppState;
+
+/// The recurring due check: one row, done every [`DUE_EVERY`].
+pub const DUE_CHECK: &str = "site.due";
+/// Sending one newsletter issue; the payload is its id.
+pub const SEND_ISSUE: &str = "newsletter.send";
+
+/// How often the due check runs: well within the promised minute.
+const DUE_EVERY: chrono::Duration = chrono::Duration::seconds(15);
+/// A node's hold on a job; renewed every third of it while the job runs, so a node
+/// that dies gives its jobs up after at most this long.
+const LEASE: Duration = Duration::from_secs(90);
+/// How often an idle runner looks for due jobs (it is also woken when this node
+/// queues one).
+const POLL: Duration = Duration::from_secs(1);
+/// Jobs one node runs at once.
+const SLOTS: usize = 4;
+
+/// This node's runner: its name in leases, its free slots, and its wake-up call.
+pub struct JobRunner {
+    owner: String,
+    slots: Arc<Semaphore>,
+    wake: Notify,
+}
+
+impl JobRunner {
+    pub fn new() -> Self {
+        Self {
+            owner: format!(
+                "{}-{}",
+                std::process::id(),
+                kolokol_operations::secrets::random_token()
+                    .chars()
+                    .take(8)
+                    .collect::<String>()
+            ),
+            slots: Arc::new(Semaphore::new(SLOTS)),
+            wake: Notify::new(),
+        }
+    }
+
+    /// The name this node's leases carry.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+}
+
+impl Default for JobRunner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn lease_until() -> chrono::DateTime<Utc> {
+    Utc::now() + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(90))
+}
+
+impl AppState {
+    /// Queues `job` and wakes this node's runner.
+    pub async fn queue_job(&self, job: &NewJob) -> Result<i64, kolokol_store::StoreError> {
+        let id = self.store.enqueue_job(job, Utc::now()).await?;
+        self.jobs.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Runs due jobs in the background until the process ends, each on a free slot.
+    pub fn spawn_job_runner(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state
+                .store
+                .enqueue_job(&NewJob::new(DUE_CHECK, DUE_CHECK, Utc::now()), Utc::now())
+                .await
+            {
+                tracing::warn!(error = %e, "cannot queue the due check");
+            }
+            let mut running = JoinSet::new();
+            loop {
+                while let Ok(slot) = state.jobs.slots.clone().try_acquire_owned() {
+                    if !state.start_next_job(slot, &mut running).await {
+                        break;
+                    }
+                }
+                while running.try_join_next().is_some() {}
+                tokio::select! {
+                    () = state.jobs.wake.notified() => {}
+                    () = tokio::time::sleep(POLL) => {}
+                }
+            }
+        })
+    }
+
+    /// Claims the next due job and starts it on `slot`; false when none is due.
+    async fn start_next_job(&self, slot: OwnedSemaphorePermit, running: &mut JoinSet<()>) -> bool {
+        match self
+            .store
+            .claim_job(&self.jobs.owner, lease_until(), Utc::now())
+            .await
+        {
+            Ok(Some(job)) => {
+                let state = self.clone();
+                running.spawn(async move {
+                    state.run_claimed(&job).await;
+                    drop(slot);
+                });
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for due jobs");
+                false
+            }
+        }
+    }
+
+    /// Runs a claimed job while renewing its lease, and records how it ended.
+    async fn run_claimed(&self, job: &Job) {
+        let renewing = {
+            let store = self.store.clone();
+            let (id, owner) = (job.id, self.jobs.owner.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(LEASE / 3).await;
+                    match store.extend_job_lease(id, &owner, lease_until()).await {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => tracing::warn!(job = id, error = %e, "cannot renew a lease"),
+                    }
+                }
+            })
+        };
+        let outcome = self.work(job).await;
+        renewing.abort();
+        let now = Utc::now();
+        let end = match &outcome {
+            Ok(end) => *end,
+            Err(error) => {
+                tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed");
+                job.failure(error, now)
+            }
+        };
+        match self.store.end_job(job.id, &self.jobs.owner, end, now).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(job = job.id, "a job's lease was lost while it ran"),
+            Err(e) => tracing::warn!(job = job.id, error = %e, "cannot record a job's end"),
+        }
+    }
+
+    /// Does the work of one job.
+    async fn work(&self, job: &Job) -> Result<JobEnd<'static>, String> {
+        match job.kind.as_str() {
+            DUE_CHECK => {
+                self.due_check().await?;
+                Ok(JobEnd::Again(Utc::now() + DUE_EVERY))
+            }
+            SEND_ISSUE => {
+                let id: i64 = job
+                    .payload
+                    .parse()
+                    .map_err(|_| format!("not an issue number: {:?}", job.payload))?;
+                self.send_issue(id).await.map(|()| JobEnd::Done)
+            }
+            other => Err(format!("unknown kind of job: {other}")),
+        }
+    }
+
+    /// Publishes what is due, moves the caches on, starts due newsletter issues and
+    /// queues sends a stopped node left unfinished; prunes old finished jobs.
+    async fn due_check(&self) -> Result<(), String> {
+        let now = Utc::now();
+        let changed = self
+            .store
+            .publish_due(now)
+            .await
+            .map_err(|e| e.to_string())?;
+        if changed {
+            self.content_changed().await;
+        }
+        if self.newsletter.delivery().is_some() {
+            let due = self
+                .store
+                .issues_to_send(now)
+                .await
+                .map_err(|e| e.to_string())?;
+            for id in due {
+                self.send_issue_now(id)
+                    .await
+                    .map_err(|e| format!("issue {id}: {e}"))?;
+            }
+        }
+        self.store
+            .prune_jobs(now - chrono::Duration::days(30))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Sends (or resumes) issue `id`; an error leaves the job to be tried again.
+    async fn send_issue(&self, id: i64) -> Result<(), String> {
+        let settings = self
+            .newsletter
+            .delivery()
+            .ok_or("no mail server is configured for the newsletter")?;
+        match kolokol_newsletter::run(&self.store, settings, id, self.jobs.owner()).await {
+            Ok(SendEnd::Finished) => {
+                tracing::info!(issue = id, "newsletter sent");
+                Ok(())
+            }
+            Ok(SendEnd::Busy) => Err("another process is sending this issue".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
