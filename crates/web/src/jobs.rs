@@ -21,6 +21,15 @@ pub const DUE_CHECK: &str = "site.due";
 /// Sending one newsletter issue; the payload is its id.
 pub const SEND_ISSUE: &str = "newsletter.send";
 
+/// A kind of job as the newsroom reads it.
+pub fn describe(kind: &str) -> &str {
+    match kind {
+        DUE_CHECK => "Due check (scheduled articles and issues)",
+        SEND_ISSUE => "Newsletter send (issue id)",
+        other => other,
+    }
+}
+
 /// How often the due check runs: well within the promised minute.
 const DUE_EVERY: chrono::Duration = chrono::Duration::seconds(15);
 /// A node's hold on a job; renewed every third of it while the job runs, so a node

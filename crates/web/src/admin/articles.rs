@@ -583,6 +583,38 @@ pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Respon
     )
 }
 
+/// Background and due work: what is queued, running, done or failed, and why.
+pub async fn jobs(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(staff.user.role.is_admin(), "see the background work")?;
+    let jobs: Vec<_> = state
+        .store
+        .recent_jobs(crate::jobs::DUE_CHECK, 200)
+        .await?
+        .into_iter()
+        .map(|j| {
+            context! {
+                id => j.id,
+                kind => crate::jobs::describe(&j.kind),
+                subject => j.payload,
+                state => j.state.as_str(),
+                attempts => j.attempts,
+                max_attempts => j.max_attempts,
+                run_at => j.run_at.to_rfc3339(),
+                created_at => j.created_at.to_rfc3339(),
+                finished_at => j.finished_at.map(|at| at.to_rfc3339()),
+                error => j.last_error,
+            }
+        })
+        .collect();
+    admin_page(
+        &state,
+        Some(&staff),
+        StatusCode::OK,
+        "admin/jobs.html",
+        context! { jobs },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
+        .route("/admin/jobs", get(articles::jobs))
         .route(
             "/admin/sections",
             get(sections::list).post(sections::create),

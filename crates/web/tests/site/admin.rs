@@ -558,6 +558,7 @@ async fn every_admin_route_as_every_role() {
             [403, 403, 303, 303],
         ),
         ("GET", "/admin/audit".into(), vec![], [403, 403, 403, 200]),
+        ("GET", "/admin/jobs".into(), vec![], [403, 403, 403, 200]),
         (
             "GET",
             "/admin/settings".into(),

@@ -675,3 +675,35 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
     to.sort();
     assert_eq!(to, readers, "every reader once, nobody twice");
 }
+
+/// A send that cannot work (no mail server here) fails, waits to be tried again,
+/// and the admins see why on the background-work page; others may not look.
+#[tokio::test]
+async fn a_failing_job_is_retried_later_and_shown_to_admins() {
+    let app = TestApp::empty().await;
+    let send =
+        kolokol_core::NewJob::new("newsletter.send", "newsletter.send:7", chrono::Utc::now())
+            .with_payload("7");
+    let asked = chrono::Utc::now();
+    let id = app.store.enqueue_job(&send, asked).await.unwrap();
+    let failed = job_when(&app, id, |job| {
+        job.attempts == 1 && job.state == kolokol_core::JobState::Queued
+    })
+    .await;
+    assert_eq!(
+        failed.last_error,
+        "no mail server is configured for the newsletter"
+    );
+    let wait = (failed.run_at - asked).num_seconds();
+    assert!(
+        (29..=31).contains(&wait),
+        "retried after 30 s, not {wait} s"
+    );
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    let page = admin.get("/admin/jobs").await.text().await.unwrap();
+    assert!(page.contains("Newsletter send (issue id)"), "{page}");
+    assert!(page.contains("no mail server is configured for the newsletter"));
+    assert!(page.contains("1 of 5"));
+    let editor = app.sign_in(Role::Editor, "Desk Editor").await;
+    assert_eq!(editor.get("/admin/jobs").await.status(), 403);
+}
