@@ -496,6 +496,29 @@ async fn due_check_runs(app: &TestApp) {
     .await;
 }
 
+/// Moves issue `id`'s slot into the past, has `app`'s due check run until it has
+/// queued the send, and returns the send job once it has ended, as `other` (another
+/// node, or the same) reads it.
+async fn comes_due_and_is_sent(app: &TestApp, other: &TestApp, id: i64) -> kolokol_core::Job {
+    app.store
+        .schedule_issue(
+            id,
+            Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    // (A due check already running when the time moved may not have seen it.)
+    for _ in 0..3 {
+        due_check_runs(app).await;
+        if let Some(send) = sends(other).await.pop() {
+            return job_ended(other, send.id).await;
+        }
+    }
+    panic!("the due check never queued the send of issue {id}");
+}
+
 /// The newsletter sends queued or run so far.
 async fn sends(app: &TestApp) -> Vec<kolokol_core::Job> {
     let jobs = app.store.recent_jobs("", 100).await.unwrap();
@@ -561,25 +584,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
     assert!(sink.messages().is_empty());
     // When the slot comes (moved into the past here), the due check starts the issue
     // and queues its send, which runs once.
-    app.store
-        .schedule_issue(
-            id,
-            Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
-            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    // (A due check already running when the time moved may not have seen it.)
-    let mut queued = None;
-    for _ in 0..3 {
-        due_check_runs(&app).await;
-        queued = sends(&app).await.pop();
-        if queued.is_some() {
-            break;
-        }
-    }
-    let send = job_ended(&app, queued.unwrap().id).await;
+    let send = comes_due_and_is_sent(&app, &app, id).await;
     assert_eq!(
         (send.state, send.attempts, send.payload),
         (kolokol_core::JobState::Done, 1, id.to_string())
@@ -640,26 +645,9 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
         .unwrap()
         .parse()
         .unwrap();
-    one.store
-        .schedule_issue(
-            id,
-            Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
-            &kolokol_core::Audit::new(None, "newsletter.test", "issue"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
     // Both nodes' runners look for due work; whichever takes the due check starts the
     // issue, and one of them sends it.
-    let mut queued = None;
-    for _ in 0..3 {
-        due_check_runs(&one).await;
-        queued = sends(&two).await.pop();
-        if queued.is_some() {
-            break;
-        }
-    }
-    let send = job_ended(&two, queued.unwrap().id).await;
+    let send = comes_due_and_is_sent(&one, &two, id).await;
     assert_eq!(
         (send.state, send.attempts),
         (kolokol_core::JobState::Done, 1)
