@@ -443,7 +443,7 @@ impl ArticleBatch {
         let mut files = 0;
         let page_error = |e: kolokol_web::AppError| ExportError::Site(e.to_string());
         for (article, related) in self.articles.iter().zip(&self.related) {
-            let view = kolokol_web::site::views::ArticleView::new(article);
+            let view = kolokol_render::views::ArticleView::new(article);
             let full = urls::article(article.summary.slug.as_str());
             let lite = format!("/lite{full}");
             let pages = [

@@ -7,8 +7,10 @@ pub mod jsonld;
 pub mod links;
 pub mod markdown;
 pub mod policy;
+pub mod qr;
 pub mod sitemap;
 pub mod theme;
 pub mod urls;
+pub mod views;
 
 pub use theme::{Theme, ThemeError};

@@ -7,6 +7,7 @@ pub mod addresses;
 pub mod admin;
 pub mod cache;
 pub mod error;
+pub mod extract;
 pub mod headers;
 pub mod jobs;
 pub mod newsletter;

@@ -19,8 +19,8 @@ use kolokol_operations as operations;
 use super::{AnyStaff, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
 use crate::error::AppError;
-use crate::site::views::{self, ArticleView, SiteView};
 use crate::state::AppState;
+use kolokol_render::views::{self, ArticleView, SiteView};
 
 /// Where an article is, in the newsroom's words.
 pub(super) fn state_label(

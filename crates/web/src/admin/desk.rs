@@ -48,7 +48,7 @@ impl ListFilters {
                 "section" => filters.section = value.into_owned(),
                 "author" => filters.author = value.into_owned(),
                 "page" => {
-                    page = crate::site::page_number(&value)?;
+                    page = crate::extract::page_number(&value)?;
                 }
                 _ => {}
             }

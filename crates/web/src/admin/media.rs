@@ -1,13 +1,13 @@
 //! The media library: every image, and the upload form.
 
-use axum::extract::{Multipart, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use kolokol_render::urls;
 use minijinja::context;
 
-use super::{Staff, admin_page, see_other};
+use super::{Staff, StaffUpload, Upload, UploadFailed, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -42,8 +42,8 @@ async fn library(
 }
 
 /// What to tell the uploader when the upload itself failed.
-fn upload_failure(error: &axum::extract::multipart::MultipartError) -> String {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+fn upload_failure(failed: &UploadFailed) -> String {
+    if failed.too_large {
         format!(
             "The file is larger than {} MB.",
             kolokol_media::MAX_UPLOAD_BYTES / 1024 / 1024
@@ -70,42 +70,16 @@ pub async fn list(
 
 pub async fn upload(
     State(state): State<AppState>,
-    staff: Staff,
-    mut multipart: Multipart,
+    StaffUpload { staff, file, .. }: StaffUpload,
 ) -> Result<Response, AppError> {
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                return library(&state, &staff, e.status(), Some(&upload_failure(&e)), None).await;
-            }
-        };
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("image").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(e) => {
-                        return library(
-                            &state,
-                            &staff,
-                            e.status(),
-                            Some(&upload_failure(&e)),
-                            None,
-                        )
-                        .await;
-                    }
-                }
-            }
-            _ => {}
+    let file = match file {
+        Ok(file) => file,
+        Err(failed) => {
+            let message = upload_failure(&failed);
+            return library(&state, &staff, failed.status, Some(&message), None).await;
         }
-    }
-    staff.check_csrf_token(&csrf)?;
-    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+    };
+    let Some(Upload { name, bytes }) = file else {
         return library(
             &state,
             &staff,

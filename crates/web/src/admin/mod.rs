@@ -21,7 +21,7 @@ pub(crate) mod two_factor;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -29,8 +29,9 @@ use kolokol_core::User;
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::site::views::SiteView;
+pub use crate::extract::{FormData, cookie};
 use crate::state::AppState;
+use kolokol_render::views::SiteView;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "kolokol_session";
@@ -311,14 +312,7 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffForm<R> 
     ) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
-        if !R::allows(staff.user.role) {
-            return Err(AppError::Forbidden(format!(
-                "Your role ({}) does not allow this: it is for {}.",
-                staff.user.role,
-                R::WHO
-            ))
-            .into_response());
-        }
+        allowed::<R>(&staff).map_err(IntoResponse::into_response)?;
         let request = axum::extract::Request::from_parts(parts, body);
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
@@ -332,6 +326,95 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffForm<R> 
             form,
             role: std::marker::PhantomData,
         })
+    }
+}
+
+/// A file sent from a newsroom form (`multipart/form-data` with a `csrf` and a `file`
+/// field).
+pub struct Upload {
+    /// The name the file had on the sender's computer.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why an upload did not arrive whole, for the page that shows the form again.
+pub struct UploadFailed {
+    pub status: StatusCode,
+    /// Whether it was larger than the route's limit.
+    pub too_large: bool,
+    pub detail: String,
+}
+
+/// An upload from the newsroom: a valid session, the role allowed by `R`, the form's
+/// CSRF token checked — or the request is refused before the handler runs. A body
+/// that did not arrive whole (too large, cut off) reaches the handler as
+/// `Err(UploadFailed)` so it can say so on its own page; an empty file as `Ok(None)`.
+pub struct StaffUpload<R: RoleBound = AnyStaff> {
+    pub staff: Staff,
+    pub file: Result<Option<Upload>, UploadFailed>,
+    role: std::marker::PhantomData<R>,
+}
+
+impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffUpload<R> {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        allowed::<R>(&staff).map_err(IntoResponse::into_response)?;
+        let request = axum::extract::Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let read = async {
+            let (mut csrf, mut file) = (String::new(), None);
+            while let Some(field) = multipart.next_field().await? {
+                match field.name() {
+                    Some("csrf") => csrf = field.text().await?,
+                    Some("file") => {
+                        let name = field.file_name().unwrap_or("upload").to_owned();
+                        let bytes = field.bytes().await?.to_vec();
+                        file = Some(Upload { name, bytes });
+                    }
+                    _ => {}
+                }
+            }
+            Ok::<_, axum::extract::multipart::MultipartError>((csrf, file))
+        };
+        let file = match read.await {
+            Ok((csrf, file)) => {
+                staff
+                    .check_csrf_token(&csrf)
+                    .map_err(IntoResponse::into_response)?;
+                Ok(file.filter(|upload| !upload.bytes.is_empty()))
+            }
+            Err(e) => Err(UploadFailed {
+                status: e.status(),
+                too_large: e.status() == StatusCode::PAYLOAD_TOO_LARGE,
+                detail: e.body_text(),
+            }),
+        };
+        Ok(Self {
+            staff,
+            file,
+            role: std::marker::PhantomData,
+        })
+    }
+}
+
+/// Refuses `staff` unless `R` allows their role.
+fn allowed<R: RoleBound>(staff: &Staff) -> Result<(), AppError> {
+    if R::allows(staff.user.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "Your role ({}) does not allow this: it is for {}.",
+            staff.user.role,
+            R::WHO
+        )))
     }
 }
 
@@ -352,18 +435,6 @@ fn to_login(parts: &Parts) -> Response {
     Redirect::to(&target).into_response()
 }
 
-/// The value of cookie `name` in the request.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
 /// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Strict, Secure on HTTPS.
 fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
     let secure = if state.site().base_url.starts_with("https://") {
@@ -375,33 +446,6 @@ fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: i6
         "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     );
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
-}
-
-/// A submitted `application/x-www-form-urlencoded` body; repeated keys are kept.
-#[derive(Debug, Default)]
-pub struct FormData(Vec<(String, String)>);
-
-impl FormData {
-    pub fn parse(body: &[u8]) -> Self {
-        Self(form_urlencoded::parse(body).into_owned().collect())
-    }
-
-    /// The first value of `name`, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Every value of `name`, in order.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
 }
 
 /// What every admin page shows of the signed-in person.
@@ -550,20 +594,5 @@ mod tests {
         ] {
             assert_eq!(csv_cell(value), written);
         }
-    }
-
-    #[test]
-    fn reads_cookies_and_forms() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; kolokol_session=abc; b=2"),
-        );
-        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
-        assert_eq!(cookie(&headers, "missing"), None);
-        let form = FormData::parse(b"authors=1&authors=2&headline=Hello+world%21&csrf=x");
-        assert_eq!(form.all("authors"), ["1", "2"]);
-        assert_eq!(form.get("headline"), "Hello world!");
-        assert_eq!(form.get("nothing"), "");
     }
 }

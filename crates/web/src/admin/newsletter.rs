@@ -3,7 +3,7 @@
 //! then send now or at the weekly slot; admins see the subscribers, their growth and
 //! suppressions, and import or export them as CSV with their consent records.
 
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use kolokol_mail::bulk::PersonalMail;
 use minijinja::context;
 use serde::Serialize;
 
-use super::{Admins, Editors, StaffForm};
+use super::{Admins, Editors, StaffForm, StaffUpload, Upload};
 use super::{CsvFile, FormData, Staff, admin_page, csv_download, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -191,7 +191,7 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
 fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraft, FieldErrors>) {
     let mut errors = FieldErrors::new();
     let mut picks: Vec<(u32, usize, i64)> = Vec::new();
-    for (index, (key, value)) in submitted.0.iter().enumerate() {
+    for (index, (key, value)) in submitted.fields().enumerate() {
         let Some(id) = key
             .strip_prefix("order_")
             .and_then(|id| id.parse::<i64>().ok())
@@ -606,34 +606,20 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
 
 pub async fn import(
     State(state): State<AppState>,
-    staff: Staff,
-    mut multipart: Multipart,
+    StaffUpload { staff, file, .. }: StaffUpload<Admins>,
 ) -> Result<Response, AppError> {
-    let read = async {
-        let (mut csrf, mut file) = (String::new(), None);
-        while let Some(field) = multipart.next_field().await? {
-            match field.name() {
-                Some("csrf") => csrf = field.text().await?,
-                Some("file") => file = Some(field.bytes().await?.to_vec()),
-                _ => {}
-            }
-        }
-        Ok::<_, axum::extract::multipart::MultipartError>((csrf, file))
-    };
-    let (csrf, file) = match read.await {
-        Ok(read) => read,
-        Err(e) => {
+    let file = match file {
+        Ok(file) => file,
+        Err(failed) => {
             let message = format!(
                 "The upload failed: {}. Files up to {} MB are accepted.",
-                e.body_text(),
+                failed.detail,
                 MAX_IMPORT_BYTES / 1024 / 1024
             );
-            return subscribers_page(&state, &staff, e.status(), Some(&message), None).await;
+            return subscribers_page(&state, &staff, failed.status, Some(&message), None).await;
         }
     };
-    staff.check_csrf_token(&csrf)?;
-    require_admin(&staff)?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+    let Some(Upload { bytes, .. }) = file else {
         return subscribers_page(
             &state,
             &staff,

@@ -12,9 +12,9 @@ use kolokol_mail::OutgoingMail;
 use kolokol_operations::{self as operations, accounts};
 use minijinja::context;
 
-use super::password::SecretToken;
 use super::{FormData, admin_page, see_other};
 use crate::error::AppError;
+use crate::extract::SecretToken;
 use crate::state::AppState;
 
 /// Reset links asked for from one connection in an hour before it is refused.

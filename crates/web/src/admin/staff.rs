@@ -12,10 +12,10 @@ use minijinja::context;
 use kolokol_operations::staff::AccountChange;
 use kolokol_operations::{self as operations};
 
-use super::password::SecretToken;
 use super::{Admins, StaffForm};
 use super::{FormData, Staff, admin_page, see_other};
 use crate::error::AppError;
+use crate::extract::SecretToken;
 use crate::state::AppState;
 
 async fn page(

@@ -11,8 +11,8 @@ use minijinja::context;
 
 use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
 use crate::error::AppError;
-use crate::site::views::{Meta, SiteView};
 use crate::state::AppState;
+use kolokol_render::views::{Meta, SiteView};
 
 const WHAT: &str = "write the site's standing pages";
 
@@ -181,7 +181,7 @@ pub async fn preview(
     };
     let body = state.theme.render(
         "page.html",
-        context! { site, meta, preview => true, ..crate::site::standing_view(&page) },
+        context! { site, meta, preview => true, ..kolokol_render::views::standing_page(&page) },
     )?;
     Ok((
         [

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use base64::Engine;
 use chrono::{Duration, Utc};
 use minijinja::context;
 use rand::RngCore;
@@ -133,22 +132,6 @@ pub(super) async fn second_factor(
         return Ok(Some("recovery code"));
     }
     Ok(None)
-}
-
-/// A QR code of `url` (an `otpauth://` address, a crypto-currency address), as a data
-/// URI (the CSP allows data: images).
-pub(crate) fn qr_data_uri(url: &str) -> Result<String, AppError> {
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
-    Ok(format!(
-        "data:image/svg+xml;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(svg)
-    ))
 }
 
 /// The second step of signing in.
@@ -287,7 +270,7 @@ async fn setup_page(
         }
     };
     let totp = totp(&secret, &state.site().title, staff.user.email.as_str())?;
-    let qr = qr_data_uri(&totp.get_url())?;
+    let qr = kolokol_render::qr::data_uri(&totp.get_url()).map_err(AppError::Internal)?;
     admin_page(
         state,
         Some(staff),
@@ -390,7 +373,7 @@ mod tests {
             recovery_hash(&codes[0].to_uppercase().replace('-', " "))
         );
         assert!(
-            qr_data_uri(&totp.get_url())
+            kolokol_render::qr::data_uri(&totp.get_url())
                 .unwrap()
                 .starts_with("data:image/svg+xml;base64,")
         );

@@ -155,7 +155,7 @@ async fn feed(
                 let Some(article) = state.store.published_article(&summary.slug, now).await? else { continue };
                 let mut html = String::new();
                 if let Some(hero) = &summary.hero {
-                    let view = super::views::HeroView::new(hero);
+                    let view = kolokol_render::views::HeroView::new(hero);
                     html.push_str(&format!(
                         "<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{} {}</figcaption></figure>",
                         view.src,

@@ -11,11 +11,11 @@ use kolokol_store::ArticleFilter;
 use minijinja::context;
 
 use super::pages::{HTML, PAGE_CACHE_CONTROL, html_page};
-use super::views::{ArticleView, Card, Meta, Pager, SiteView};
 use super::{page_from_query, slug_from_path};
 use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
+use kolokol_render::views::{ArticleView, Card, Meta, Pager, SiteView};
 
 /// Headlines per page of the lite front page.
 const LITE_PER_PAGE: u32 = 30;

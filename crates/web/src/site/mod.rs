@@ -5,11 +5,9 @@ mod feeds;
 mod lite;
 mod newsletter;
 mod pages;
-pub(crate) use pages::standing_view;
 mod reach;
 mod support;
 mod supporters;
-pub mod views;
 
 use axum::Router;
 use axum::response::{IntoResponse, Response};
@@ -107,11 +105,6 @@ fn slug_from_path(value: &str) -> Result<Slug, AppError> {
     Slug::parse(value).map_err(|_| AppError::NotFound)
 }
 
-/// A page number from an address, or a 400 that says what would do.
-pub(crate) fn page_number(value: &str) -> Result<PageNumber, AppError> {
-    PageNumber::parse(value).map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))
-}
-
 /// The `page` parameter of a list address: absent means 1, garbage is a bad request.
 fn page_from_query(query: Option<&str>) -> Result<PageNumber, AppError> {
     let Some(query) = query else {
@@ -120,7 +113,7 @@ fn page_from_query(query: Option<&str>) -> Result<PageNumber, AppError> {
     let mut page = PageNumber::FIRST;
     for pair in query.split('&') {
         if let Some(value) = pair.strip_prefix("page=") {
-            page = page_number(value)?;
+            page = crate::extract::page_number(value)?;
         }
     }
     Ok(page)

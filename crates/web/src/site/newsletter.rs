@@ -20,12 +20,12 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::pages::{HTML, uncached_page};
-use super::views::{Meta, SiteView};
-use crate::admin::FormData;
-use crate::admin::password::{self, SecretToken};
 use crate::cache::CachedPage;
 use crate::error::AppError;
+use crate::extract::{FormData, SecretToken};
 use crate::state::AppState;
+use kolokol_operations::secrets as password;
+use kolokol_render::views::{Meta, SiteView};
 
 /// Sign-ups accepted from one network address per hour.
 pub const SIGNUPS_PER_HOUR: i64 = 5;

@@ -14,11 +14,11 @@ use kolokol_store::ArticleFilter;
 use minijinja::context;
 use serde::Serialize;
 
-use super::views::{self, ArticleView, Card, Link, Meta, Pager, SiteView};
 use super::{ListKind, ListSpec, page_from_query, resolve_list, slug_from_path};
 use crate::cache::CachedPage;
 use crate::error::{AppError, ErrorPage};
 use crate::state::AppState;
+use kolokol_render::views::{self, ArticleView, Card, Link, Meta, Pager, SiteView};
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 /// Browsers revalidate pages on every visit (a 304 costs almost nothing with the ETag),
@@ -378,15 +378,6 @@ pub async fn privacy(
         .await
 }
 
-/// What `page.html` shows of a standing page, on the site and in the preview.
-pub(crate) fn standing_view(page: &kolokol_core::PageRecord) -> minijinja::Value {
-    context! {
-        title => page.draft.title,
-        body_html => kolokol_render::markdown::to_html(&page.draft.body_markdown),
-        modified_at => page.modified_at.to_rfc3339(),
-    }
-}
-
 /// `/pages/{slug}`: a standing page (About, Contacts, a policy) the newsroom wrote.
 pub async fn standing(
     State(state): State<AppState>,
@@ -418,7 +409,7 @@ pub async fn standing(
             html_page(
                 &state,
                 "page.html",
-                context! { site, meta, ..standing_view(&page) },
+                context! { site, meta, ..kolokol_render::views::standing_page(&page) },
             )
         })
         .await

@@ -12,10 +12,10 @@ use minijinja::context;
 use serde_json::json;
 
 use super::pages::html_page;
-use super::views::{Meta, SiteView};
 use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
+use kolokol_render::views::{Meta, SiteView};
 
 /// `/mirrors`: every other way to reach the site.
 pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {

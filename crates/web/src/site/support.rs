@@ -18,10 +18,11 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::pages::{HTML, uncached_page};
-use super::views::{Meta, SiteView};
-use crate::admin::{FormData, password};
 use crate::error::AppError;
+use crate::extract::FormData;
 use crate::state::AppState;
+use kolokol_operations::secrets as password;
+use kolokol_render::views::{Meta, SiteView};
 
 /// What the support form offers, for the templates.
 #[derive(Debug, Serialize)]
@@ -102,7 +103,7 @@ fn offer(state: &AppState) -> Offer {
         crypto: split_pairs(&revenue.config.crypto)
             .into_iter()
             .map(|(name, address)| {
-                let qr = crate::admin::two_factor::qr_data_uri(&address).unwrap_or_default();
+                let qr = kolokol_render::qr::data_uri(&address).unwrap_or_default();
                 (name, address, qr)
             })
             .collect(),

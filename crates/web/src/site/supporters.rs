@@ -16,11 +16,11 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::pages::uncached_page;
-use super::views::Meta;
-use crate::admin::password::SecretToken;
-use crate::admin::{FormData, cookie, password};
 use crate::error::AppError;
+use crate::extract::{FormData, SecretToken, cookie};
 use crate::state::AppState;
+use kolokol_operations::secrets as password;
+use kolokol_render::views::Meta;
 
 const COOKIE: &str = "kolokol_supporter";
 /// A sign-in link works this long, once.

@@ -1,9 +1,9 @@
 //! What templates see: plain, serialisable views with every URL already built.
 
+use crate::{jsonld, markdown, urls};
 use kolokol_core::{
     Article, ArticleSummary, Author, HeroImage, ImageVariant, Paginated, Section, SiteConfig,
 };
-use kolokol_render::{jsonld, markdown, urls};
 use serde::Serialize;
 
 /// The site-wide part of every page: name, navigation, banner, notices, feeds.
@@ -392,6 +392,16 @@ pub fn truncate(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// A standing page (About, a policy) for `page.html`, on the site and in the
+/// newsroom's preview alike.
+pub fn standing_page(page: &kolokol_core::PageRecord) -> minijinja::Value {
+    minijinja::context! {
+        title => page.draft.title,
+        body_html => markdown::to_html(&page.draft.body_markdown),
+        modified_at => page.modified_at.to_rfc3339(),
+    }
 }
 
 #[cfg(test)]
