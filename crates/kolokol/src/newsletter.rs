@@ -1,6 +1,7 @@
 //! `kolokol newsletter …`: sending issues from the command line (the same send the
 //! server runs), importing and suppressing subscribers, and the delivery status.
 
+use kolokol_operations::{Actor, readers};
 use std::path::Path;
 
 use anyhow::Context;
@@ -176,16 +177,7 @@ pub(crate) async fn import_subscribers(config: Config, file: &Path) -> anyhow::R
         }
     };
     let store = open_store(&config).await?;
-    let report = store.import_subscribers(&rows, now).await?;
-    store
-        .record_audit(
-            None,
-            "subscribers.import",
-            &format!("{} added", report.added),
-            &format!("{} already known", report.skipped),
-            now,
-        )
-        .await?;
+    let report = readers::import(&store, Actor::Operator, &rows, now).await?;
     println!(
         "Imported {} subscribers; {} were already on the list and were left as they were.",
         report.added, report.skipped
@@ -220,10 +212,7 @@ pub(crate) async fn suppress(
             eprintln!("{email:?} is not an e-mail address; skipped");
             continue;
         };
-        if store.suppress(&address, &reason, now).await? {
-            store
-                .record_audit(None, "subscribers.suppress", address.as_str(), &reason, now)
-                .await?;
+        if readers::suppress(&store, Actor::Operator, &address, &reason, now).await? {
             println!("Suppressed {address} ({reason}).");
         } else {
             println!("{address} is not on the list, or was suppressed already.");

@@ -403,7 +403,10 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
             form: "import".into(),
         })
         .collect();
-    store.import_subscribers(&rows, now).await.unwrap();
+    store
+        .import_subscribers(&rows, &kolokol_core::Audit::new(None, "test", ""), now)
+        .await
+        .unwrap();
     let editor = store
         .create_user(
             &Email::parse("desk@post.example").unwrap(),

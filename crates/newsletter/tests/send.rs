@@ -67,7 +67,10 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
             form: "import".into(),
         })
         .collect();
-    store.import_subscribers(&rows, at).await.unwrap();
+    store
+        .import_subscribers(&rows, &kolokol_core::Audit::new(None, "test", ""), at)
+        .await
+        .unwrap();
     let editor = store
         .create_user(
             &Email::parse("ed@bell.example").unwrap(),

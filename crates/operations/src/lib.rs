@@ -11,13 +11,18 @@ pub mod archive;
 pub mod articles;
 pub mod authors;
 pub mod front;
+pub mod jobs;
 pub mod media;
 pub mod newsletter;
 pub mod pages;
+pub mod readers;
+pub mod revenue;
 pub mod secrets;
 pub mod sections;
+pub mod signin;
 pub mod staff;
 pub mod tags;
+pub mod two_factor;
 
 use kolokol_core::{Audit, FieldErrors, Role, User, UserId};
 use kolokol_store::StoreError;

@@ -68,3 +68,25 @@ pub async fn schedule(
         Err(started())
     }
 }
+
+/// Notes in the audit log that the actor started sending the issue `subject`.
+pub async fn send_started(
+    store: &DynStore,
+    actor: Actor<'_>,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    actor.require(Role::sees_all_articles, "send newsletter issues")?;
+    store
+        .record_audit(actor.user_id(), "newsletter.send", subject, "", now)
+        .await?;
+    Ok(())
+}
+
+/// The secret that signs readers' links, the same on every node: made by whichever
+/// node asks first.
+pub async fn link_secret(store: &DynStore) -> Result<String, Error> {
+    Ok(store
+        .secret("newsletter", &crate::secrets::random_token())
+        .await?)
+}

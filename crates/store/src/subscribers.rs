@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kolokol_core::{Email, ImportedSubscriber, Signup, SignupOutcome, Subscriber, SubscriberStats};
+use kolokol_core::{
+    Audit, Email, ImportedSubscriber, Signup, SignupOutcome, Subscriber, SubscriberStats,
+};
 
 use crate::StoreError;
 
@@ -91,10 +93,13 @@ pub trait SubscriberStore: Send + Sync {
     ) -> Result<Option<Subscriber>, StoreError>;
     /// Never mails this address again (bounce, complaint, request); true if it was on
     /// the list.
+    /// Stops all mail to `email` for good, writing `audit` with it; false (and nothing
+    /// written) when the address is not on the list or is suppressed already.
     async fn suppress(
         &self,
         email: &Email,
         reason: &str,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     async fn subscriber_stats(
@@ -106,10 +111,12 @@ pub trait SubscriberStore: Send + Sync {
     async fn subscribers(&self, after_id: i64, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
     /// The newest subscribers first.
     async fn latest_subscribers(&self, limit: u32) -> Result<Vec<Subscriber>, StoreError>;
-    /// Adds confirmed subscribers, all or nothing.
+    /// Adds confirmed subscribers, all or nothing, with `audit` (whose detail is set
+    /// to the counts) in the same transaction.
     async fn import_subscribers(
         &self,
         rows: &[ImportedSubscriber],
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<ImportReport, StoreError>;
 }
@@ -260,8 +267,10 @@ impl SubscriberStore for crate::sql::SqlStore {
         &self,
         email: &kolokol_core::Email,
         reason: &str,
+        audit: &Audit,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE subscribers SET status = 'suppressed', reason = $2, left_at = $3, \
              confirm_token_hash = NULL WHERE email = $1 AND status <> 'suppressed'",
@@ -269,9 +278,14 @@ impl SubscriberStore for crate::sql::SqlStore {
         .bind(email.as_str())
         .bind(reason)
         .bind(now.timestamp())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn subscriber_stats(
@@ -354,7 +368,8 @@ impl SubscriberStore for crate::sql::SqlStore {
     async fn import_subscribers(
         &self,
         rows: &[kolokol_core::ImportedSubscriber],
-        _now: chrono::DateTime<chrono::Utc>,
+        audit: &Audit,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<ImportReport, StoreError> {
         let mut report = ImportReport::default();
         let mut tx = self.begin().await?;
@@ -377,6 +392,11 @@ impl SubscriberStore for crate::sql::SqlStore {
                 report.skipped += 1;
             }
         }
+        let audit = Audit {
+            detail: format!("{} added, {} already known", report.added, report.skipped),
+            ..audit.clone()
+        };
+        crate::taxonomy::write_audit(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(report)
     }

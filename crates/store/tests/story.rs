@@ -913,6 +913,7 @@ async fn newsletter_story(store: DynStore) {
                 imported("lena@reader.example"),
                 imported("b@reader.example"),
             ],
+            &kolokol_core::Audit::new(None, "test", ""),
             at(6),
         )
         .await
@@ -1117,13 +1118,23 @@ async fn newsletter_story(store: DynStore) {
     assert_eq!(again.status, SubscriberStatus::Suppressed);
     assert!(
         store
-            .suppress(&back.email, "complaint", at(12))
+            .suppress(
+                &back.email,
+                "complaint",
+                &kolokol_core::Audit::new(None, "test", ""),
+                at(12)
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .suppress(&back.email, "complaint", at(12))
+            .suppress(
+                &back.email,
+                "complaint",
+                &kolokol_core::Audit::new(None, "test", ""),
+                at(12)
+            )
             .await
             .unwrap()
     );

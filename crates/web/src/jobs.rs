@@ -11,15 +11,11 @@ use std::time::Duration;
 use chrono::Utc;
 use kolokol_core::{Job, JobEnd, NewJob};
 use kolokol_newsletter::SendEnd;
+use kolokol_operations::jobs::{self, DUE_CHECK, DUE_EVERY, LEASE, SEND_ISSUE};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::state::AppState;
-
-/// The recurring due check: one row, done every [`DUE_EVERY`].
-pub const DUE_CHECK: &str = "site.due";
-/// Sending one newsletter issue; the payload is its id.
-pub const SEND_ISSUE: &str = "newsletter.send";
 
 /// A kind of job as the newsroom reads it.
 pub fn describe(kind: &str) -> &str {
@@ -30,11 +26,6 @@ pub fn describe(kind: &str) -> &str {
     }
 }
 
-/// How often the due check runs: well within the promised minute.
-const DUE_EVERY: chrono::Duration = chrono::Duration::seconds(15);
-/// A node's hold on a job; renewed every third of it while the job runs, so a node
-/// that dies gives its jobs up after at most this long.
-const LEASE: Duration = Duration::from_secs(90);
 /// How often an idle runner looks for due jobs (it is also woken when this node
 /// queues one).
 const POLL: Duration = Duration::from_secs(1);
@@ -76,14 +67,10 @@ impl Default for JobRunner {
     }
 }
 
-fn lease_until() -> chrono::DateTime<Utc> {
-    Utc::now() + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(90))
-}
-
 impl AppState {
     /// Queues `job` and wakes this node's runner.
-    pub async fn queue_job(&self, job: &NewJob) -> Result<i64, kolokol_store::StoreError> {
-        let id = self.store.enqueue_job(job, Utc::now()).await?;
+    pub async fn queue_job(&self, job: &NewJob) -> Result<i64, kolokol_operations::Error> {
+        let id = jobs::queue(&self.store, job, Utc::now()).await?;
         self.jobs.wake.notify_one();
         Ok(id)
     }
@@ -92,11 +79,8 @@ impl AppState {
     pub fn spawn_job_runner(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = state
-                .store
-                .enqueue_job(&NewJob::new(DUE_CHECK, DUE_CHECK, Utc::now()), Utc::now())
-                .await
-            {
+            let now = Utc::now();
+            if let Err(e) = jobs::queue(&state.store, &jobs::due_check(now), now).await {
                 tracing::warn!(error = %e, "cannot queue the due check");
             }
             let mut running = JoinSet::new();
@@ -117,11 +101,7 @@ impl AppState {
 
     /// Claims the next due job and starts it on `slot`; false when none is due.
     async fn start_next_job(&self, slot: OwnedSemaphorePermit, running: &mut JoinSet<()>) -> bool {
-        match self
-            .store
-            .claim_job(&self.jobs.owner, lease_until(), Utc::now())
-            .await
-        {
+        match jobs::claim(&self.store, &self.jobs.owner, Utc::now()).await {
             Ok(Some(job)) => {
                 let state = self.clone();
                 running.spawn(async move {
@@ -146,7 +126,7 @@ impl AppState {
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(LEASE / 3).await;
-                    match store.extend_job_lease(id, &owner, lease_until()).await {
+                    match jobs::renew(&store, id, &owner, Utc::now()).await {
                         Ok(true) => {}
                         Ok(false) => break,
                         Err(e) => tracing::warn!(job = id, error = %e, "cannot renew a lease"),
@@ -156,15 +136,10 @@ impl AppState {
         };
         let outcome = self.work(job).await;
         renewing.abort();
-        let now = Utc::now();
-        let end = match &outcome {
-            Ok(end) => *end,
-            Err(error) => {
-                tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed");
-                job.failure(error, now)
-            }
-        };
-        match self.store.end_job(job.id, &self.jobs.owner, end, now).await {
+        if let Err(error) = &outcome {
+            tracing::warn!(job = job.id, kind = %job.kind, error = %error, "job failed");
+        }
+        match jobs::end(&self.store, job, &self.jobs.owner, &outcome, Utc::now()).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(job = job.id, "a job's lease was lost while it ran"),
             Err(e) => tracing::warn!(job = job.id, error = %e, "cannot record a job's end"),
@@ -189,34 +164,21 @@ impl AppState {
         }
     }
 
-    /// Publishes what is due, moves the caches on, starts due newsletter issues and
-    /// queues sends a stopped node left unfinished; prunes old finished jobs.
+    /// Publishes what is due, moves the caches on, and starts due newsletter issues
+    /// and sends a stopped node left unfinished.
     async fn due_check(&self) -> Result<(), String> {
-        let now = Utc::now();
-        let changed = self
-            .store
-            .publish_due(now)
+        let sending = self.newsletter.delivery().is_some();
+        let due = jobs::check_due(&self.store, sending, Utc::now())
             .await
             .map_err(|e| e.to_string())?;
-        if changed {
+        if due.content_changed {
             self.content_changed().await;
         }
-        if self.newsletter.delivery().is_some() {
-            let due = self
-                .store
-                .issues_to_send(now)
+        for id in due.issues {
+            self.send_issue_now(id)
                 .await
-                .map_err(|e| e.to_string())?;
-            for id in due {
-                self.send_issue_now(id)
-                    .await
-                    .map_err(|e| format!("issue {id}: {e}"))?;
-            }
+                .map_err(|e| format!("issue {id}: {e}"))?;
         }
-        self.store
-            .prune_jobs(now - chrono::Duration::days(30))
-            .await
-            .map_err(|e| e.to_string())?;
         Ok(())
     }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use kolokol_core::NewJob;
 use kolokol_mail::bulk::BulkSender;
 use kolokol_newsletter::{Composed, SendSettings, Signer};
 
@@ -99,15 +98,8 @@ impl AppState {
         if started {
             self.content_changed().await;
         }
-        self.queue_job(
-            &NewJob::new(
-                crate::jobs::SEND_ISSUE,
-                format!("newsletter.send:{id}"),
-                Utc::now(),
-            )
-            .with_payload(id.to_string()),
-        )
-        .await?;
+        self.queue_job(&kolokol_operations::jobs::send_issue(id, Utc::now()))
+            .await?;
         Ok(started)
     }
 }

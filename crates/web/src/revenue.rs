@@ -172,10 +172,9 @@ impl AppState {
         provider: &str,
         event: &kolokol_core::revenue::PaymentEvent,
     ) -> Result<bool, AppError> {
-        let new = self
-            .store
-            .apply_payment_event(provider, event, Utc::now())
-            .await?;
+        let new =
+            kolokol_operations::revenue::apply_event(&self.store, provider, event, Utc::now())
+                .await?;
         if new {
             self.meter_changed();
             self.send_receipt(event);
@@ -205,7 +204,7 @@ impl AppState {
             received_at: Utc::now().timestamp(),
             applied_at: None,
         };
-        Ok(self.store.keep_unread_payment_event(&event).await?)
+        Ok(kolokol_operations::revenue::keep_unread(&self.store, &event).await?)
     }
 
     /// Records what the demo provider's (absent) webhooks would report, now.

@@ -130,9 +130,7 @@ impl AppState {
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site).await?;
         // One secret for every node, made by whichever starts first.
-        let secret = store
-            .secret("newsletter", &crate::admin::password::random_token())
-            .await?;
+        let secret = kolokol_operations::newsletter::link_secret(&store).await?;
         let newsletter =
             crate::newsletter::NewsletterState::new(&secret, newsletter_delivery, &current);
         Ok(Self(Arc::new(Inner {
@@ -164,10 +162,7 @@ impl AppState {
     ) -> Result<i64, AppError> {
         let now = chrono::Utc::now();
         let code = self.addresses.code(purpose, &address.to_string(), now);
-        Ok(self
-            .store
-            .record_signup_attempt(&code, now - chrono::Duration::hours(1), now)
-            .await?)
+        Ok(kolokol_operations::readers::count_request(&self.store, &code, now).await?)
     }
 
     /// Sends a reader's mail after the answer (see [`crate::outbox`]).

@@ -588,7 +588,7 @@ pub async fn jobs(State(state): State<AppState>, staff: Staff) -> Result<Respons
     staff.require(staff.user.role.is_admin(), "see the background work")?;
     let jobs: Vec<_> = state
         .store
-        .recent_jobs(crate::jobs::DUE_CHECK, 200)
+        .recent_jobs(kolokol_operations::jobs::DUE_CHECK, 200)
         .await?
         .into_iter()
         .map(|j| {

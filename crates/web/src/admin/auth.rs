@@ -7,26 +7,17 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
-use kolokol_core::Email;
+use chrono::Utc;
+use kolokol_operations::signin::{self, Credentials, SESSION_DAYS, SignIn, THROTTLE_MINUTES};
 use minijinja::context;
 
-use kolokol_store::{AttemptDecision, SignInAttempt};
-
 use super::{AnyStaff, StaffForm};
-use super::{
-    FormData, SESSION_COOKIE, SESSION_DAYS, admin_page, cookie, password, see_other, set_cookie,
-    two_factor,
-};
+use super::{FormData, SESSION_COOKIE, admin_page, cookie, password, see_other, set_cookie};
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// The sign-in form's own CSRF cookie (there is no session yet to hold a token).
 const LOGIN_CSRF_COOKIE: &str = "kolokol_login";
-/// Failed sign-ins allowed in the window, per account and per address.
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
-pub const THROTTLE_MINUTES: i64 = 15;
 
 /// Where to go after signing in: only back into the admin, never elsewhere.
 pub(super) fn next_from(query: Option<&str>) -> String {
@@ -116,122 +107,54 @@ pub async fn login(
             false,
         );
     }
-    let now = Utc::now();
     let typed = form.get("email").trim().to_lowercase();
     let address = peer.ip().to_string();
-    let code = form.get("code").trim();
-    let mut attempt = SignInAttempt {
-        account: &typed,
+    let credentials = Credentials {
+        email: &typed,
+        password: form.get("password"),
+        code: form.get("code"),
         address: &address,
-        recorded_address: &address,
-        since: now - Duration::minutes(THROTTLE_MINUTES),
-        account_limit: Some(MAX_FAILURES_PER_ACCOUNT),
-        address_limit: MAX_FAILURES_PER_ADDRESS,
     };
-    let mut decision = state.store.begin_sign_in_attempt(&attempt, now).await?;
-    // Anyone can keep an account's count full; its owner still gets in by typing a
-    // code from the authenticator app (or a recovery code) along with the password.
-    // Those tries count against the network address, and succeed only with both.
-    let with_code = decision == AttemptDecision::AccountLocked && !code.is_empty();
-    if with_code {
-        attempt.account_limit = None;
-        decision = state.store.begin_sign_in_attempt(&attempt, now).await?;
-    }
-    let AttemptDecision::Allowed(attempt_id) = decision else {
-        state
-            .store
-            .record_audit(None, "login.throttled", &typed, &address, now)
-            .await?;
-        let message = if decision == AttemptDecision::AccountLocked {
-            format!(
-                "Too many failed sign-ins for this account. Wait {THROTTLE_MINUTES} minutes, \
-                 or, if you use two-factor sign-in, type a code from your app with your password."
-            )
-        } else {
-            format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.")
-        };
-        return login_page(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            &typed,
-            Some(&message),
-            &next,
-            None,
-            decision == AttemptDecision::AccountLocked,
-        );
-    };
-    let account = match Email::parse(&typed) {
-        Ok(email) => state.store.user_for_login(&email).await?,
-        Err(_) => None,
-    };
-    let mut second_factor = None;
-    let user = match account {
-        Some((user, hash)) if password::verify(form.get("password"), &hash) => {
-            if with_code && user.two_factor {
-                second_factor = two_factor::second_factor(&state, &user, code, now).await?;
-            }
-            if with_code && second_factor.is_none() {
-                None
+    let site = state.site();
+    let session = match signin::sign_in(&state.store, &site.title, credentials, Utc::now()).await? {
+        SignIn::Opened(session) => session,
+        SignIn::Throttled { account_locked } => {
+            let message = if account_locked {
+                format!(
+                    "Too many failed sign-ins for this account. Wait {THROTTLE_MINUTES} minutes, \
+                     or, if you use two-factor sign-in, type a code from your app with your password."
+                )
             } else {
-                Some(user)
-            }
+                format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.")
+            };
+            return login_page(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                &typed,
+                Some(&message),
+                &next,
+                None,
+                account_locked,
+            );
         }
-        other => {
-            if other.is_none() {
-                password::verify_nothing(form.get("password"));
-            }
-            None
+        SignIn::Refused { with_code } => {
+            let message = if with_code {
+                "That e-mail address, password and code do not match."
+            } else {
+                "That e-mail address and password do not match."
+            };
+            return login_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                &typed,
+                Some(message),
+                &next,
+                None,
+                with_code,
+            );
         }
     };
-    let Some(user) = user else {
-        state
-            .store
-            .record_audit(None, "login.failed", &typed, &address, now)
-            .await?;
-        let message = if with_code {
-            "That e-mail address, password and code do not match."
-        } else {
-            "That e-mail address and password do not match."
-        };
-        return login_page(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            &typed,
-            Some(message),
-            &next,
-            None,
-            with_code,
-        );
-    };
-    state.store.forget_sign_in_attempt(attempt_id).await?;
-    let token = password::random_token();
-    let csrf = password::random_token();
-    let expires = now + Duration::days(SESSION_DAYS);
-    // With two-factor on, the session waits for the code before it opens anything
-    // (unless the code came with the password).
-    let verified = !user.two_factor || second_factor.is_some();
-    state
-        .store
-        .create_session(
-            &password::token_hash(&token),
-            user.id,
-            &csrf,
-            now,
-            expires,
-            verified,
-        )
-        .await?;
-    let target = if verified {
-        state
-            .store
-            .record_audit(
-                Some(user.id),
-                "login",
-                user.email.as_str(),
-                second_factor.unwrap_or(&address),
-                now,
-            )
-            .await?;
+    let target = if session.verified {
         next
     } else {
         format!(
@@ -246,7 +169,7 @@ pub async fn login(
         set_cookie(
             &state,
             SESSION_COOKIE,
-            &token,
+            &session.token,
             "/admin",
             SESSION_DAYS * 86_400,
         ),
@@ -263,17 +186,7 @@ pub async fn logout(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, _form) = sent.into_parts();
-    state.store.delete_session(&staff.token_hash).await?;
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "logout",
-            staff.user.email.as_str(),
-            "",
-            Utc::now(),
-        )
-        .await?;
+    signin::sign_out(&state.store, &staff.user, &staff.token_hash, Utc::now()).await?;
     let mut response = see_other("/admin/login");
     response.headers_mut().append(
         header::SET_COOKIE,

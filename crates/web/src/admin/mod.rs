@@ -35,8 +35,6 @@ use kolokol_render::views::SiteView;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "kolokol_session";
-/// How long a session lasts.
-pub const SESSION_DAYS: i64 = 14;
 
 /// The admin's routes.
 pub fn routes() -> Router<AppState> {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kolokol_core::{Email, FieldErrors, IssueForm, IssueStatus, NewsletterIssue};
 use kolokol_mail::bulk::PersonalMail;
+use kolokol_operations::{Actor, readers};
 use minijinja::context;
 use serde::Serialize;
 
@@ -441,10 +442,13 @@ pub async fn delivery(
                 return Err(too_late());
             }
             state.send_issue_now(id).await?;
-            state
-                .store
-                .record_audit(Some(user.id), "newsletter.send", &issue.subject, "", now)
-                .await?;
+            kolokol_operations::newsletter::send_started(
+                &state.store,
+                Actor::Staff(user),
+                &issue.subject,
+                now,
+            )
+            .await?;
             "sending=1"
         }
         "schedule" => {
@@ -591,16 +595,7 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
             ])?;
         }
     }
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "subscribers.export",
-            "",
-            "",
-            Utc::now(),
-        )
-        .await?;
+    readers::exported(&state.store, Actor::Staff(&staff.user), Utc::now()).await?;
     csv_download("subscribers.csv", file)
 }
 
@@ -655,17 +650,7 @@ pub async fn import(
             .await;
         }
     };
-    let report = state.store.import_subscribers(&rows, now).await?;
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "subscribers.import",
-            &format!("{} added", report.added),
-            &format!("{} already known", report.skipped),
-            now,
-        )
-        .await?;
+    let report = readers::import(&state.store, Actor::Staff(&staff.user), &rows, now).await?;
     Ok(see_other(&format!(
         "/admin/subscribers?imported={}-{}",
         report.added, report.skipped
@@ -694,7 +679,15 @@ pub async fn suppress(
         r => r.chars().take(200).collect(),
     };
     let now = Utc::now();
-    if !state.store.suppress(&email, &reason, now).await? {
+    if !readers::suppress(
+        &state.store,
+        Actor::Staff(&staff.user),
+        &email,
+        &reason,
+        now,
+    )
+    .await?
+    {
         return subscribers_page(
             &state,
             &staff,
@@ -706,15 +699,5 @@ pub async fn suppress(
         )
         .await;
     }
-    state
-        .store
-        .record_audit(
-            Some(staff.user.id),
-            "subscribers.suppress",
-            email.as_str(),
-            &reason,
-            now,
-        )
-        .await?;
     Ok(see_other("/admin/subscribers?suppressed=1"))
 }

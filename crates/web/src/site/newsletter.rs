@@ -24,6 +24,7 @@ use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::extract::{FormData, SecretToken};
 use crate::state::AppState;
+use kolokol_operations::readers;
 use kolokol_operations::secrets as password;
 use kolokol_render::views::{Meta, SiteView};
 
@@ -193,7 +194,7 @@ pub async fn signup(
         address_hash: String::new(),
         token_hash: password::token_hash(&token),
     };
-    if state.store.subscribe(&signup, now).await? == SignupOutcome::Confirm {
+    if readers::sign_up(&state.store, &signup, now).await? == SignupOutcome::Confirm {
         let link = urls::absolute(config.base(), &format!("/newsletter/confirm/{token}"));
         let mail = OutgoingMail {
             to: email.to_string(),
@@ -248,11 +249,7 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let path = format!("/newsletter/confirm/{token}");
     let config = state.site();
-    match state
-        .store
-        .confirm_subscription(&password::token_hash(&token), Utc::now())
-        .await?
-    {
+    match readers::confirm(&state.store, &token, Utc::now()).await? {
         Some(_) => {
             let text = format!(
                 "You are subscribed. {} arrives {}. Every issue has a link to unsubscribe.",
@@ -312,10 +309,7 @@ pub async fn unsubscribe(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let id = subscriber_from(&state, &token)?;
-    state
-        .store
-        .set_subscribed(id, false, "unsubscribed by link", Utc::now())
-        .await?;
+    readers::set_subscribed(&state.store, id, false, "unsubscribed by link", Utc::now()).await?;
     let path = format!("/newsletter/unsubscribe/{token}");
     let preferences = format!("/newsletter/preferences/{token}");
     message(
@@ -383,10 +377,7 @@ pub async fn change_preferences(
     } else {
         "unsubscribed on the preferences page"
     };
-    let after = state
-        .store
-        .set_subscribed(id, subscribe, reason, Utc::now())
-        .await?;
+    let after = readers::set_subscribed(&state.store, id, subscribe, reason, Utc::now()).await?;
     let notice = match after.map(|s| s.status) {
         Some(SubscriberStatus::Active) => "You are subscribed.",
         Some(SubscriberStatus::Unsubscribed) => "You are unsubscribed.",

@@ -21,6 +21,7 @@ use super::pages::{HTML, uncached_page};
 use crate::error::AppError;
 use crate::extract::FormData;
 use crate::state::AppState;
+use kolokol_operations::revenue;
 use kolokol_operations::secrets as password;
 use kolokol_render::views::{Meta, SiteView};
 
@@ -241,31 +242,23 @@ pub async fn checkout(
     // Bots fill in every field, people never see this one: no checkout, and the
     // refusal is in the audit log.
     if !form.get("website").is_empty() {
-        state
-            .store
-            .record_audit(
-                None,
-                "checkout.refused",
-                "a field only bots fill in",
-                "",
-                chrono::Utc::now(),
-            )
-            .await?;
+        revenue::checkout_refused(
+            &state.store,
+            "a field only bots fill in",
+            chrono::Utc::now(),
+        )
+        .await?;
         return Ok(Redirect::to("/support").into_response());
     }
     // Counted only once the form is valid, just before the provider is asked: each
     // checkout is a call to the payment service.
     if state.count_from_address("checkout", peer.ip()).await? > i64::from(CHECKOUTS_PER_HOUR) {
-        state
-            .store
-            .record_audit(
-                None,
-                "checkout.refused",
-                "too many from one address",
-                "",
-                chrono::Utc::now(),
-            )
-            .await?;
+        revenue::checkout_refused(
+            &state.store,
+            "too many from one address",
+            chrono::Utc::now(),
+        )
+        .await?;
         return Err(AppError::TooManyRequests(
             "Too many payments were started from your connection in the last hour. \
              Please try again later, or use one of the other ways to give below."

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use kolokol_core::revenue::EventKind;
 use kolokol_core::{Currency, Money};
 use kolokol_mail::OutgoingMail;
@@ -19,6 +19,7 @@ use super::pages::uncached_page;
 use crate::error::AppError;
 use crate::extract::{FormData, SecretToken, cookie};
 use crate::state::AppState;
+use kolokol_operations::revenue;
 use kolokol_operations::secrets as password;
 use kolokol_render::views::Meta;
 
@@ -78,16 +79,8 @@ pub async fn send_link(
                 .into(),
         ));
     }
-    let token = password::random_token();
-    let known = state
-        .store
-        .supporter_login_token(
-            email.as_str(),
-            &password::token_hash(&token),
-            now + Duration::minutes(LINK_MINUTES),
-        )
-        .await?;
-    if known.is_some() {
+    let link = revenue::supporter_link(&state.store, email.as_str(), LINK_MINUTES, now).await?;
+    if let Some(token) = link {
         let config = state.site();
         let link = urls::absolute(config.base(), &format!("/supporters/login/{token}"));
         let mail = OutgoingMail {
@@ -131,29 +124,19 @@ pub async fn link(
     State(state): State<AppState>,
     SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
-    let now = Utc::now();
-    let session = password::random_token();
-    let csrf = password::random_token();
-    let signed_in = state
-        .store
-        .supporter_sign_in(
-            &password::token_hash(&token),
-            &password::token_hash(&session),
-            &csrf,
-            now,
-            now + Duration::days(SESSION_DAYS),
-        )
-        .await?;
-    if signed_in.is_none() {
+    let signed_in =
+        revenue::supporter_sign_in(&state.store, &token, SESSION_DAYS, Utc::now()).await?;
+    let Some(session) = signed_in else {
         return Err(AppError::BadRequest(
             "This sign-in link has expired or was used already. Ask for a new one on the supporters' page.".into(),
         ));
-    }
+    };
     let secure = if state.site().base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
+    let session = session.token;
     let value = format!(
         "{COOKIE}={session}; Path=/supporters; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
         SESSION_DAYS * 86_400
@@ -395,7 +378,7 @@ pub async fn sign_out(
                 "This form has expired. Reload the page and try again.".into(),
             ));
         }
-        state.store.end_supporter_session(&hash).await?;
+        revenue::supporter_sign_out(&state.store, &hash).await?;
     }
     let mut response = Redirect::to("/supporters").into_response();
     response.headers_mut().insert(

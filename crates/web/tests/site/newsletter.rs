@@ -160,6 +160,7 @@ async fn one_click_unsubscribe_follows_rfc_8058() {
                 policy_version: "1".into(),
                 form: "import".into(),
             }],
+            &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
         )
         .await
@@ -548,6 +549,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
                 policy_version: "1".into(),
                 form: "import".into(),
             }],
+            &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
         )
         .await
@@ -623,7 +625,11 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
         })
         .collect();
     one.store
-        .import_subscribers(&imported, chrono::Utc::now())
+        .import_subscribers(
+            &imported,
+            &kolokol_core::Audit::new(None, "test", ""),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let editor = two.sign_in(Role::Editor, "Night Editor").await;

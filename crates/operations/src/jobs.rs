@@ -1,0 +1,110 @@
+//! Background and due work as jobs (see `kolokol_store::JobStore`): queueing,
+//! claiming under a lease, renewing it, ending an attempt (with the backoff of a
+//! failed one), and the recurring due check. The runner that does each kind's work
+//! lives with the server, which knows how to send mail and refresh its caches.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use kolokol_core::{Job, JobEnd, NewJob};
+use kolokol_store::DynStore;
+
+use crate::Error;
+
+/// The recurring due check: one row, done every [`DUE_EVERY`].
+pub const DUE_CHECK: &str = "site.due";
+/// Sending one newsletter issue; the payload is its id.
+pub const SEND_ISSUE: &str = "newsletter.send";
+
+/// How often the due check runs: well within the promised minute.
+pub const DUE_EVERY: Duration = Duration::seconds(15);
+/// A node's hold on a job; renewed every third of it while the job runs, so a node
+/// that dies gives its jobs up after at most this long.
+pub const LEASE: StdDuration = StdDuration::from_secs(90);
+/// Finished jobs are forgotten after this long.
+const KEEP_FINISHED: Duration = Duration::days(30);
+
+fn lease_from(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::from_std(LEASE).unwrap_or(Duration::seconds(90))
+}
+
+/// The job that sends issue `id`, due now.
+pub fn send_issue(id: i64, now: DateTime<Utc>) -> NewJob {
+    NewJob::new(SEND_ISSUE, format!("{SEND_ISSUE}:{id}"), now).with_payload(id.to_string())
+}
+
+/// The due check, due now (its row is made once and then recurs).
+pub fn due_check(now: DateTime<Utc>) -> NewJob {
+    NewJob::new(DUE_CHECK, DUE_CHECK, now)
+}
+
+/// Queues `job` (or moves the open job with its key); its id.
+pub async fn queue(store: &DynStore, job: &NewJob, now: DateTime<Utc>) -> Result<i64, Error> {
+    Ok(store.enqueue_job(job, now).await?)
+}
+
+/// Takes the next due job for `owner`, if any.
+pub async fn claim(
+    store: &DynStore,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Job>, Error> {
+    Ok(store.claim_job(owner, lease_from(now), now).await?)
+}
+
+/// Keeps `owner`'s lease on job `id`; false once it is no longer theirs.
+pub async fn renew(
+    store: &DynStore,
+    id: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    Ok(store.extend_job_lease(id, owner, lease_from(now)).await?)
+}
+
+/// Records how `owner`'s attempt at `job` ended: as the work said, or, when it
+/// failed, another try after the backoff (failed for good once the attempts are
+/// used up). False when the lease was lost meanwhile and nothing was recorded.
+pub async fn end(
+    store: &DynStore,
+    job: &Job,
+    owner: &str,
+    outcome: &Result<JobEnd<'_>, String>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let end = match outcome {
+        Ok(end) => *end,
+        Err(error) => job.failure(error, now),
+    };
+    Ok(store.end_job(job.id, owner, end, now).await?)
+}
+
+/// What the due check found to do besides its own writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueWork {
+    /// Something came due: readers' pages are to be rendered anew.
+    pub content_changed: bool,
+    /// Newsletter issues to start or resume sending.
+    pub issues: Vec<i64>,
+}
+
+/// Publishes what has come due (scheduled articles, expired pins), finds the
+/// newsletter issues whose time has come or whose send a stopped node left (when
+/// `sending` — a mail server is configured), and forgets old finished jobs.
+pub async fn check_due(
+    store: &DynStore,
+    sending: bool,
+    now: DateTime<Utc>,
+) -> Result<DueWork, Error> {
+    let content_changed = store.publish_due(now).await?;
+    let issues = if sending {
+        store.issues_to_send(now).await?
+    } else {
+        Vec::new()
+    };
+    store.prune_jobs(now - KEEP_FINISHED).await?;
+    Ok(DueWork {
+        content_changed,
+        issues,
+    })
+}
