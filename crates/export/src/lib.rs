@@ -1,7 +1,9 @@
 //! The static mirror: `kolokol export-site` writes the whole public site as files
 //! whose links are relative, so the folder works unchanged under any domain or path
-//! and from `file://`. Pages are rendered by the running application itself (the same
-//! router, in process), so the mirror is exactly what the site serves. A file is
+//! and from `file://`. Pages come from the running application itself (its own answer
+//! for each address, in process, through the [`Site`] trait, and the same page
+//! functions of `kolokol_render::pages` for articles and lists), so the mirror is
+//! exactly what the site serves. The export knows the site only through [`Site`]. A file is
 //! written only when its bytes changed, so a second run after one edit rewrites only
 //! what that edit touched.
 
@@ -9,15 +11,30 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
 use chrono::Utc;
 use futures_util::StreamExt;
-use kolokol_core::{PageNumber, PageRequest, Paginated};
-use kolokol_render::{links, urls};
-use kolokol_store::ArticleFilter;
-use kolokol_web::AppState;
-use tower::ServiceExt;
+use kolokol_core::{ArticleFilter, PageNumber, PageRequest, Paginated, SiteConfig};
+use kolokol_render::pages::{ListSpec, RELATED};
+use kolokol_render::{Theme, links, urls};
+use kolokol_store::DynStore;
+
+/// The running site as the export sees it: its data, its look, its settings, and its
+/// own answer for any address. The server's state is one (`kolokol_web::mirror`).
+pub trait Site: Clone + Send + Sync + 'static {
+    fn store(&self) -> &DynStore;
+    fn theme(&self) -> &Theme;
+    /// The settings in force (the configuration with the newsroom's changes).
+    fn config(&self) -> Arc<SiteConfig>;
+    fn media_dir(&self) -> &Path;
+    /// Turns the site's page cache on or off (an export passes once; a cache would
+    /// only grow).
+    fn set_caching(&self, on: bool);
+    /// Every list with pages of its own: the archive, then every section, tag and
+    /// author.
+    fn lists(&self) -> impl Future<Output = Result<Vec<ListSpec>, String>> + Send;
+    /// The site's answer for `path`, as a browser would get it: status and body.
+    fn answer(&self, path: &str) -> impl Future<Output = Result<(u16, Vec<u8>), String>> + Send;
+}
 
 /// How many pages are rendered at once.
 const RENDER_CONCURRENCY: usize = 8;
@@ -28,7 +45,7 @@ pub enum ExportError {
     #[error("cannot read the site: {0}")]
     Site(String),
     #[error("{path} answered {status}")]
-    Page { path: String, status: StatusCode },
+    Page { path: String, status: u16 },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -49,8 +66,8 @@ pub struct ExportReport {
 }
 
 /// Every public address of the site, pages first.
-pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
-    let store = &state.store;
+pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
+    let store = state.store();
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
     let now = Utc::now();
     let mut paths: Vec<String> = [
@@ -89,7 +106,7 @@ pub async fn site_paths(state: &AppState) -> Result<Vec<String>, ExportError> {
             .filter(|page| page.published)
             .map(|page| urls::page(page.draft.slug.as_str())),
     );
-    let per_page = state.site().articles_per_page;
+    let per_page = state.config().articles_per_page;
     let list = |base: String, filter: ArticleFilter, feeds: bool| {
         let base_for_feeds = base.clone();
         async move {
@@ -178,7 +195,7 @@ const BATCH: u32 = 128;
 /// the site's handlers use and written on blocking threads. Everything else is asked
 /// of the application's router. The page cache is switched off: an export passes once.
 pub async fn export_site(
-    state: &AppState,
+    state: &impl Site,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ExportReport, ExportError> {
@@ -188,20 +205,17 @@ pub async fn export_site(
     result
 }
 
-async fn export_all(
-    state: &AppState,
+async fn export_all<S: Site>(
+    state: &S,
     out: &Path,
     progress: &mut impl FnMut(usize, usize),
 ) -> Result<ExportReport, ExportError> {
     let paths = site_paths(state).await?;
-    let media = media_files(&state.media_dir);
+    let media = media_files(state.media_dir());
     let total = paths.len() + media.len() + 1;
     let now = Utc::now();
-    let page_error = |e: kolokol_web::AppError| ExportError::Site(e.to_string());
     // Lists (archive, sections, tags, authors) in one pass each.
-    let lists = kolokol_web::site::all_lists(state)
-        .await
-        .map_err(page_error)?;
+    let lists = state.lists().await.map_err(ExportError::Site)?;
     let list_pages: std::collections::HashSet<String> = paths
         .iter()
         .filter(|p| {
@@ -218,8 +232,7 @@ async fn export_all(
                 && !list_pages.contains(*p)
         })
         .collect();
-    let router = kolokol_web::router(state.clone());
-    let onion: Arc<str> = Arc::from(state.site().onion.as_str());
+    let onion: Arc<str> = Arc::from(state.config().onion.as_str());
     let out: Arc<Path> = Arc::from(out);
     let mut report = ExportReport::default();
     let mut done = 0;
@@ -228,12 +241,12 @@ async fn export_all(
     // made relative and written on a blocking thread.
     let mut rendered = futures_util::stream::iter(routed.iter())
         .map(|path| {
-            let router = router.clone();
+            let state = state.clone();
             let onion = Arc::clone(&onion);
             let out = Arc::clone(&out);
             let path = (*path).clone();
             async move {
-                let bytes = fetch(&router, &path, StatusCode::OK).await?;
+                let bytes = fetch(&state, &path, 200).await?;
                 blocking(move || {
                     let mut report = ExportReport::default();
                     let file = links::file_for(&path);
@@ -255,12 +268,12 @@ async fn export_all(
         progress(done, total);
     }
 
-    let store = &state.store;
+    let store = state.store();
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
     let sections = Arc::new(store.sections().await.map_err(site_error)?);
 
     // Lists: every page of each, from one walk down the list.
-    let per_page = state.site().articles_per_page;
+    let per_page = state.config().articles_per_page;
     for spec in lists {
         let first = store
             .published_articles(
@@ -335,7 +348,7 @@ async fn export_all(
         after = Some((last.summary.published_at, last.summary.id));
         let related: Vec<Vec<i64>> = batch
             .iter()
-            .map(|a| index.related(a.summary.id.0, kolokol_web::site::RELATED as usize))
+            .map(|a| index.related(a.summary.id.0, RELATED as usize))
             .collect();
         let mut wanted: Vec<kolokol_core::ArticleId> = related
             .iter()
@@ -389,7 +402,7 @@ async fn export_all(
     }
 
     // The page for addresses that do not exist, for hosts that serve a 404 page.
-    let missing = fetch(&router, "/this-page-does-not-exist", StatusCode::NOT_FOUND).await?;
+    let missing = fetch(state, "/this-page-does-not-exist", 404).await?;
     write_if_changed(
         &out,
         "404.html",
@@ -399,7 +412,7 @@ async fn export_all(
     done += 1;
     progress(done, total);
     for relative in &media {
-        let source = state.media_dir.join(relative);
+        let source = state.media_dir().join(relative);
         let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
             path: source.display().to_string(),
             source: source_error,
@@ -427,8 +440,8 @@ async fn joined<T>(
 }
 
 /// A batch of articles to render and write, both editions.
-struct ArticleBatch {
-    state: AppState,
+struct ArticleBatch<S> {
+    state: S,
     articles: Vec<kolokol_core::Article>,
     related: Vec<Vec<kolokol_core::ArticleSummary>>,
     sections: Arc<Vec<kolokol_core::Section>>,
@@ -436,12 +449,14 @@ struct ArticleBatch {
     onion: Arc<str>,
 }
 
-impl ArticleBatch {
+impl<S: Site> ArticleBatch<S> {
     /// Renders and writes; returns the number of files and what was written.
     fn write(self) -> Result<(usize, ExportReport), ExportError> {
         let mut report = ExportReport::default();
         let mut files = 0;
-        let page_error = |e: kolokol_web::AppError| ExportError::Site(e.to_string());
+        let page_error = |e: kolokol_render::ThemeError| ExportError::Site(e.to_string());
+        let config = self.state.config();
+        let theme = self.state.theme();
         for (article, related) in self.articles.iter().zip(&self.related) {
             let view = kolokol_render::views::ArticleView::new(article);
             let full = urls::article(article.summary.slug.as_str());
@@ -449,8 +464,9 @@ impl ArticleBatch {
             let pages = [
                 (
                     &full,
-                    kolokol_web::site::article_html(
-                        &self.state,
+                    kolokol_render::pages::article_page(
+                        theme,
+                        &config,
                         article,
                         &view,
                         related,
@@ -460,8 +476,14 @@ impl ArticleBatch {
                 ),
                 (
                     &lite,
-                    kolokol_web::site::lite_article_html(&self.state, article, &view)
-                        .map_err(page_error)?,
+                    kolokol_render::pages::lite_article_page(
+                        theme,
+                        &config,
+                        self.state.media_dir(),
+                        article,
+                        &view,
+                    )
+                    .map_err(page_error)?,
                 ),
             ];
             for (path, html) in pages {
@@ -474,22 +496,28 @@ impl ArticleBatch {
 }
 
 /// Pages of one list to render and write.
-struct ListPages {
-    state: AppState,
-    spec: Arc<kolokol_web::site::ListSpec>,
+struct ListPages<S> {
+    state: S,
+    spec: Arc<ListSpec>,
     pages: Vec<(PageNumber, Paginated<kolokol_core::ArticleSummary>)>,
     sections: Arc<Vec<kolokol_core::Section>>,
     out: Arc<Path>,
     onion: Arc<str>,
 }
 
-impl ListPages {
+impl<S: Site> ListPages<S> {
     fn write(self) -> Result<(usize, ExportReport), ExportError> {
         let mut report = ExportReport::default();
         for (page, list) in &self.pages {
-            let html =
-                kolokol_web::site::list_html(&self.state, &self.spec, *page, list, &self.sections)
-                    .map_err(|e| ExportError::Site(e.to_string()))?;
+            let html = kolokol_render::pages::list_page(
+                self.state.theme(),
+                &self.state.config(),
+                &self.spec,
+                *page,
+                list,
+                &self.sections,
+            )
+            .map_err(|e| ExportError::Site(e.to_string()))?;
             let path = urls::paged(&self.spec.path, page.get());
             write_page(&html, &path, &self.out, &self.onion, &mut report)?;
         }
@@ -563,29 +591,16 @@ pub fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec
     html.into_bytes()
 }
 
-async fn fetch(
-    router: &axum::Router,
-    path: &str,
-    expected: StatusCode,
-) -> Result<Vec<u8>, ExportError> {
-    let request = Request::get(path)
-        .body(Body::empty())
-        .map_err(|e| ExportError::Site(e.to_string()))?;
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .map_err(|e| ExportError::Site(e.to_string()))?;
-    if response.status() != expected {
+/// The site's answer for `path`, which must have the status `expected`.
+async fn fetch(state: &impl Site, path: &str, expected: u16) -> Result<Vec<u8>, ExportError> {
+    let (status, body) = state.answer(path).await.map_err(ExportError::Site)?;
+    if status != expected {
         return Err(ExportError::Page {
             path: path.to_owned(),
-            status: response.status(),
+            status,
         });
     }
-    let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
-        .await
-        .map_err(|e| ExportError::Site(e.to_string()))?;
-    Ok(body.to_vec())
+    Ok(body)
 }
 
 /// Every file under the media folder, as paths relative to it, sorted.

@@ -103,9 +103,13 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
     let state = demo_state(data.path()).await;
     let out = tempfile::tempdir().unwrap();
     let mut calls = 0;
-    let report = kolokol_export::export_site(&state, out.path(), |_, _| calls += 1)
-        .await
-        .unwrap();
+    let report = kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out.path(),
+        |_, _| calls += 1,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.written, report.files);
     assert!(report.files > 400, "{report:?}");
     assert_eq!(calls, report.files, "progress is reported for every file");
@@ -138,9 +142,13 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
     assert_eq!(check_links(&deeper), checked);
 
     // A second run changes nothing; a new article changes only the pages that show it.
-    let again = kolokol_export::export_site(&state, &deeper, |_, _| {})
-        .await
-        .unwrap();
+    let again = kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        &deeper,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(again.written, 0, "{again:?}");
     let section = state.store.sections().await.unwrap()[0].clone();
     let author = state.store.authors().await.unwrap()[0].clone();
@@ -154,9 +162,13 @@ async fn the_mirror_works_from_any_folder_and_updates_only_what_changed() {
     );
     state.store.add_article(&article, now).await.unwrap();
     state.content_changed().await;
-    let updated = kolokol_export::export_site(&state, &deeper, |_, _| {})
-        .await
-        .unwrap();
+    let updated = kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        &deeper,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     assert!(
         updated.written > 2 && updated.written < updated.files / 2,
         "{updated:?}"
@@ -174,9 +186,13 @@ async fn the_mirror_packs_into_a_tar_zst_archive() {
     let data = tempfile::tempdir().unwrap();
     let state = demo_state(data.path()).await;
     let out = tempfile::tempdir().unwrap();
-    let report = kolokol_export::export_site(&state, out.path(), |_, _| {})
-        .await
-        .unwrap();
+    let report = kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out.path(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let archive = data.path().join("mirror.tar.zst");
     let size = kolokol_export::write_archive(out.path(), &archive).unwrap();
     assert!(
@@ -213,9 +229,13 @@ async fn the_mirror_carries_the_onion_address() {
         .unwrap();
     state.content_changed().await;
     let out = tempfile::tempdir().unwrap();
-    kolokol_export::export_site(&state, out.path(), |_, _| {})
-        .await
-        .unwrap();
+    kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out.path(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let page = std::fs::read_to_string(out.path().join("archive/index.html")).unwrap();
     assert!(
         page.contains(&format!(
@@ -243,9 +263,13 @@ async fn a_mirror_carries_its_protection_and_no_steered_link() {
     state.store.add_article(&article, at).await.unwrap();
     state.content_changed().await;
     let out = tempfile::tempdir().unwrap();
-    kolokol_export::export_site(&state, out.path(), |_, _| {})
-        .await
-        .unwrap();
+    kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out.path(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let page = std::fs::read_to_string(out.path().join("articles/night-ferry/index.html")).unwrap();
     let html = scraper::Html::parse_document(&page);
     let root = url::Url::parse("file:///mirror/").unwrap();
@@ -378,9 +402,13 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
     assert_eq!(checked, 42);
 
     let out = tempfile::tempdir().unwrap();
-    kolokol_export::export_site(&state, out.path(), |_, _| {})
-        .await
-        .unwrap();
+    kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out.path(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let router = kolokol_web::router(state.clone());
     let mut paths = vec![
         "/archive".to_owned(),

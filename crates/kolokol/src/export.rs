@@ -16,10 +16,14 @@ pub(crate) async fn export_site(config: Config, out: &Path) -> anyhow::Result<()
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    let report = kolokol_export::export_site(&state, out, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })
+    let report = kolokol_export::export_site(
+        &kolokol_web::mirror::Mirror::new(state.clone()),
+        out,
+        |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
     .await?;
     bar.finish_and_clear();
     println!(

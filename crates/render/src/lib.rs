@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod jsonld;
 pub mod links;
 pub mod markdown;
+pub mod pages;
 pub mod policy;
 pub mod qr;
 pub mod sitemap;

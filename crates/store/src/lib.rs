@@ -36,6 +36,7 @@ pub use bylines::BylineStore;
 pub use desk::DeskStore;
 pub use error::StoreError;
 pub use jobs::JobStore;
+pub use kolokol_core::ArticleFilter;
 pub use media::MediaStore;
 pub use newsletter::{MAX_DELIVERY_ATTEMPTS, NewsletterStore};
 pub use reading::ReadingStore;
@@ -65,16 +66,6 @@ impl Backend {
             None
         }
     }
-}
-
-/// Which published articles a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ArticleFilter {
-    pub section_id: Option<i64>,
-    pub tag_id: Option<i64>,
-    pub author_id: Option<i64>,
-    /// Only articles published at or after this time (the Google News sitemap).
-    pub published_since: Option<DateTime<Utc>>,
 }
 
 /// Which articles the newsroom's list shows.

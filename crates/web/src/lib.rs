@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod headers;
 pub mod jobs;
+pub mod mirror;
 pub mod newsletter;
 pub mod outbox;
 pub mod revenue;

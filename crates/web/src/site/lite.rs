@@ -57,39 +57,6 @@ pub async fn front(
         .await
 }
 
-/// A text-only article page (links still root-relative); see
-/// [`super::pages::article_html`].
-pub fn article_html(
-    state: &AppState,
-    article: &kolokol_core::Article,
-    view: &ArticleView,
-) -> Result<String, AppError> {
-    let config = state.site();
-    // The smallest rendition, offered as a link with its weight.
-    let picture = article.summary.hero.as_ref().and_then(|hero| {
-        let smallest = hero
-            .variants
-            .iter()
-            .filter(|v| v.mime == "image/jpeg")
-            .min_by_key(|v| v.width)?;
-        let bytes = std::fs::metadata(state.media_dir.join(&smallest.path))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        Some(context! { url => urls::media(&smallest.path), kilobytes => bytes.div_ceil(1024) })
-    });
-    let full_url = urls::article(article.summary.slug.as_str());
-    let meta = Meta {
-        title: article.summary.headline.clone(),
-        canonical: urls::absolute(config.base(), &full_url),
-        ..Meta::default()
-    };
-    let site = SiteView::new(&config, &[]);
-    Ok(state.theme.render(
-        "lite/article.html",
-        context! { site, meta, article => view, picture, full_url },
-    )?)
-}
-
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -107,7 +74,13 @@ pub async fn article(
                     .await?
                     .ok_or(AppError::NotFound)?;
                 let view = ArticleView::new(&article);
-                let body = article_html(&state, &article, &view)?;
+                let body = kolokol_render::pages::lite_article_page(
+                    &state.theme,
+                    &state.site(),
+                    &state.media_dir,
+                    &article,
+                    &view,
+                )?;
                 Ok(CachedPage::new(
                     StatusCode::OK,
                     HTML,

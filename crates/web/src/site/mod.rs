@@ -19,8 +19,8 @@ use kolokol_store::ArticleFilter;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use lite::article_html as lite_article_html;
-pub use pages::{RELATED, article_html, list_html, render_errors};
+pub use kolokol_render::pages::{ListSpec, Profile, RELATED};
+pub use pages::render_errors;
 pub use reach::onion_location;
 
 /// The reading site's routes.
@@ -165,30 +165,6 @@ async fn moved_list(
         [(axum::http::header::LOCATION, location)],
     )
         .into_response())
-}
-
-/// An author's photo, biography (sanitised HTML from Markdown) and links.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Profile {
-    pub bio_html: String,
-    /// The photo's address and size, when there is one.
-    pub photo: Option<(String, u32, u32)>,
-    pub links: Vec<kolokol_core::NavLink>,
-}
-
-/// What a list page or list feed is a list of.
-pub struct ListSpec {
-    /// The address of the list's page, without `?page=`.
-    pub path: String,
-    /// `section`, `tag`, `author` or `archive`, for the templates.
-    pub kind: &'static str,
-    pub title: String,
-    pub description: String,
-    pub filter: ArticleFilter,
-    /// Whether the list has feeds of its own.
-    pub feeds: bool,
-    /// An author's profile, shown above their articles.
-    pub profile: Option<Profile>,
 }
 
 /// The archive's list.

@@ -1,14 +1,12 @@
 //! HTML pages: front page, articles, section/tag/author lists, the archive, the
 //! support page, theme assets and the themed error pages.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use kolokol_core::{ArticleSummary, PageNumber, PageRequest, Paginated};
+use kolokol_core::{ArticleSummary, PageNumber, PageRequest};
 use kolokol_render::urls;
 use kolokol_store::ArticleFilter;
 use minijinja::context;
@@ -18,7 +16,7 @@ use super::{ListKind, ListSpec, page_from_query, resolve_list, slug_from_path};
 use crate::cache::CachedPage;
 use crate::error::{AppError, ErrorPage};
 use crate::state::AppState;
-use kolokol_render::views::{self, ArticleView, Card, Link, Meta, Pager, SiteView};
+use kolokol_render::views::{self, ArticleView, Card, Link, Meta, SiteView};
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 /// Browsers revalidate pages on every visit (a 304 costs almost nothing with the ETag),
@@ -163,26 +161,6 @@ struct SectionBlock {
 /// How many related articles an article page shows.
 pub const RELATED: u32 = 3;
 
-/// An article page (links still root-relative), from what its handler or the static
-/// export loaded; `view` is passed in so the export renders the Markdown once for
-/// both editions.
-pub fn article_html(
-    state: &AppState,
-    article: &kolokol_core::Article,
-    view: &ArticleView,
-    related: &[kolokol_core::ArticleSummary],
-    sections: &[kolokol_core::Section],
-) -> Result<String, AppError> {
-    let config = state.site();
-    let meta = views::article_meta(&config, article, view);
-    let related: Vec<Card> = related.iter().map(Card::new).collect();
-    let site = SiteView::new(&config, sections);
-    Ok(state.theme.render(
-        "article.html",
-        context! { site, meta, article => view, related },
-    )?)
-}
-
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -200,7 +178,14 @@ pub async fn article(
             let related = state.store.related_articles(&article, RELATED, now).await?;
             let sections = state.store.sections().await?;
             let view = ArticleView::new(&article);
-            let body = article_html(&state, &article, &view, &related, &sections)?;
+            let body = kolokol_render::pages::article_page(
+                &state.theme,
+                &state.site(),
+                &article,
+                &view,
+                &related,
+                &sections,
+            )?;
             Ok(CachedPage::new(
                 StatusCode::OK,
                 HTML,
@@ -243,7 +228,14 @@ async fn list_page(
                 return Err(AppError::NotFound);
             }
             let sections = state.store.sections().await?;
-            let body = list_html(&state, &spec, page, &list, &sections)?;
+            let body = kolokol_render::pages::list_page(
+                &state.theme,
+                &state.site(),
+                &spec,
+                page,
+                &list,
+                &sections,
+            )?;
             Ok(CachedPage::new(
                 StatusCode::OK,
                 HTML,
@@ -252,75 +244,6 @@ async fn list_page(
             ))
         })
         .await
-}
-
-/// A page of a list (links still root-relative), from what its handler or the
-/// static export loaded.
-pub fn list_html(
-    state: &AppState,
-    spec: &ListSpec,
-    page: PageNumber,
-    list: &Paginated<ArticleSummary>,
-    sections: &[kolokol_core::Section],
-) -> Result<String, AppError> {
-    let key = urls::paged(&spec.path, page.get());
-    let pager = Pager::new(&spec.path, list);
-    let meta = Meta {
-        title: if page.get() > 1 {
-            format!("{} — page {}", spec.title, page.get())
-        } else {
-            spec.title.clone()
-        },
-        description: spec.description.clone(),
-        canonical: urls::absolute(state.site().base(), &key),
-        og_type: "website",
-        feeds: if spec.feeds {
-            views::feed_links(&spec.title, &spec.path)
-        } else {
-            Vec::new()
-        },
-        prev: pager.prev.clone(),
-        next: pager.next.clone(),
-        ..Meta::default()
-    };
-    let months = group_by_month(state, list);
-    let config = state.site();
-    let site = SiteView::new(&config, sections);
-    let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
-    Ok(state.theme.render(
-        "list.html",
-        context! {
-            site, meta, pager, months,
-            kind => spec.kind, heading => spec.title, description => spec.description,
-            profile => spec.profile,
-            articles => cards, total => list.total,
-        },
-    )?)
-}
-
-/// The archive groups its page by month ("November 2026"), in the newsroom's zone.
-#[derive(Debug, Serialize)]
-struct Month {
-    label: String,
-    articles: Vec<Card>,
-}
-
-fn group_by_month(state: &AppState, list: &Paginated<ArticleSummary>) -> Vec<Month> {
-    let tz = state.site().tz();
-    let mut months: BTreeMap<std::cmp::Reverse<String>, Month> = BTreeMap::new();
-    for summary in &list.items {
-        let local = summary.published_at.with_timezone(&tz);
-        let key = local.format("%Y-%m").to_string();
-        months
-            .entry(std::cmp::Reverse(key))
-            .or_insert_with(|| Month {
-                label: local.format("%B %Y").to_string(),
-                articles: Vec::new(),
-            })
-            .articles
-            .push(Card::new(summary));
-    }
-    months.into_values().collect()
 }
 
 /// `/sections/{slug}`, `/tags/{slug}`, `/authors/{slug}`.
