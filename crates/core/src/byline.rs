@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::NavLink;
-use crate::editor::FieldErrors;
+use crate::form::FieldErrors;
 use crate::slug::Slug;
 use crate::staff::UserId;
 

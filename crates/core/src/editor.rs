@@ -1,8 +1,6 @@
 //! The article editor's data: the draft a journalist edits, checked field by field,
 //! and what the newsroom's lists, revisions and audit log show.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,8 +68,7 @@ pub fn sort_tags(tags: &mut [String]) {
     });
 }
 
-/// Messages keyed by field name, shown next to each field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+pub use crate::form::FieldErrors;
 
 impl ArticleForm {
     /// Checks every field; on failure returns a message for each bad one.

@@ -5,6 +5,7 @@ pub mod article;
 pub mod byline;
 pub mod config;
 pub mod editor;
+pub mod form;
 pub mod jobs;
 pub mod newsletter;
 pub mod page;

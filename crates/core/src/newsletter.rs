@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::editor::FieldErrors;
+use crate::form::FieldErrors;
 use crate::{ArticleId, Email};
 
 /// In a composed issue, replaced by the issue's number when sending starts (the store

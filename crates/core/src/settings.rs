@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::{BannedNotice, Banner, NavLink, SiteConfig};
-use crate::editor::FieldErrors;
+use crate::form::FieldErrors;
 use crate::newsletter::{NewsletterSettings, WeeklySchedule};
 
 /// Most menu links accepted.

@@ -32,7 +32,7 @@ pub(crate) fn checked_address(
     typed: &str,
     title: &str,
     example: &str,
-    errors: &mut crate::editor::FieldErrors,
+    errors: &mut crate::form::FieldErrors,
 ) -> Option<Slug> {
     match typed.trim() {
         "" => Slug::from_title(title),

@@ -120,7 +120,7 @@ impl crate::accounts::AccountStore for crate::sql::SqlStore {
         .bind(user.0)
         .execute(&mut *tx)
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -128,7 +128,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         if author.account.is_some() {
             Self::tie_account(&mut tx, id, author.account).await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -179,7 +179,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;

@@ -159,7 +159,7 @@ impl DeskStore for SqlStore {
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(kolokol_core::ArticleId(id))
     }
@@ -313,7 +313,7 @@ impl DeskStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(kolokol_core::ArticleId(article_id))
     }
@@ -445,7 +445,7 @@ impl DeskStore for SqlStore {
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -465,7 +465,7 @@ impl DeskStore for SqlStore {
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -492,7 +492,7 @@ impl DeskStore for SqlStore {
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }

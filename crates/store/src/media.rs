@@ -55,7 +55,7 @@ impl MediaStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(id)
     }

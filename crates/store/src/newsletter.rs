@@ -257,7 +257,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -285,7 +285,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
             return Ok(false);
         }
         Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -330,7 +330,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(true)
     }

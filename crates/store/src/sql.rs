@@ -203,6 +203,26 @@ pub(crate) const SECTION_REDIRECTS: Redirects =
     redirects!("section_redirects", "section_id", "sections");
 pub(crate) const TAG_REDIRECTS: Redirects = redirects!("tag_redirects", "tag_id", "tags");
 
+/// Writes `audit` on the connection of a transaction, at `now`: the entry lands
+/// or is lost with the change it records.
+pub(crate) async fn write_audit(
+    connection: &mut sqlx::AnyConnection,
+    audit: &kolokol_core::Audit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now.timestamp())
+    .bind(audit.user.map(|u| u.0))
+    .bind(audit.action)
+    .bind(&audit.subject)
+    .bind(&audit.detail)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 /// Kolokol's data in SQLite or PostgreSQL: one implementation of every store trait
 /// for both, through sqlx's `Any` driver. The queries are written once in SQL both
 /// understand; what differs is kept here, in [`Backend`] — the migrations, the
@@ -378,7 +398,7 @@ impl crate::Store for SqlStore {
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }

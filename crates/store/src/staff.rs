@@ -248,7 +248,7 @@ impl StaffStore for SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -275,7 +275,7 @@ impl StaffStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -381,7 +381,7 @@ impl StaffStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -401,7 +401,7 @@ impl StaffStore for SqlStore {
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -453,7 +453,7 @@ impl StaffStore for SqlStore {
         .bind(invitation.expires_at.timestamp())
         .execute(&mut *tx)
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -510,7 +510,7 @@ impl StaffStore for SqlStore {
             now,
         )
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(Some(user))
     }

@@ -257,7 +257,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
         .bind(&snapshot)
         .execute(&mut *tx)
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -286,7 +286,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -359,7 +359,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;

@@ -283,7 +283,7 @@ impl SubscriberStore for crate::sql::SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -396,7 +396,7 @@ impl SubscriberStore for crate::sql::SqlStore {
             detail: format!("{} added, {} already known", report.added, report.skipped),
             ..audit.clone()
         };
-        crate::taxonomy::write_audit(&mut tx, &audit, now).await?;
+        crate::sql::write_audit(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(report)
     }

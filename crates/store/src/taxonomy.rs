@@ -80,26 +80,6 @@ pub trait TaxonomyStore: Send + Sync + 'static {
     async fn tag_redirect(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 }
 
-/// Writes `audit` on the connection of a transaction, at `now`: the entry lands
-/// or is lost with the change it records.
-pub(crate) async fn write_audit(
-    connection: &mut sqlx::AnyConnection,
-    audit: &Audit,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now.timestamp())
-    .bind(audit.user.map(|u| u.0))
-    .bind(audit.action)
-    .bind(&audit.subject)
-    .bind(&audit.detail)
-    .execute(connection)
-    .await?;
-    Ok(())
-}
-
 pub(crate) const SECTION_RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.position, s.in_menu, \
      (SELECT COUNT(*) FROM articles a WHERE a.section_id = s.id) AS articles FROM sections s ";
 
@@ -204,7 +184,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         .bind(i64::from(section.in_menu))
         .fetch_one(&mut *tx)
         .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -244,7 +224,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         .await?;
         let redirects = &crate::sql::SECTION_REDIRECTS;
         Self::moved(&mut tx, redirects, &old, section.slug.as_str(), id).await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -306,7 +286,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -361,7 +341,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         Self::moved(&mut tx, &crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -419,7 +399,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         Self::redirect_step(&mut tx, crate::sql::TAG_REDIRECTS.leave, &old, Some(into)).await?;
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;
@@ -453,7 +433,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        crate::taxonomy::write_audit(&mut tx, audit, now).await?;
+        crate::sql::write_audit(&mut tx, audit, now).await?;
         sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
             .execute(&mut *tx)
             .await?;

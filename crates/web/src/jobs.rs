@@ -5,67 +5,21 @@
 //! pins, newsletter issues whose time has come, sends a stopped node left) and the
 //! sending of one newsletter issue.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use kolokol_core::{Job, JobEnd, NewJob};
 use kolokol_newsletter::SendEnd;
 use kolokol_operations::jobs::{self, DUE_CHECK, DUE_EVERY, LEASE, SEND_ISSUE};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
+pub use crate::services::{JobRunner, describe};
 use crate::state::AppState;
-
-/// A kind of job as the newsroom reads it.
-pub fn describe(kind: &str) -> &str {
-    match kind {
-        DUE_CHECK => "Due check (scheduled articles and issues)",
-        SEND_ISSUE => "Newsletter send (issue id)",
-        other => other,
-    }
-}
 
 /// How often an idle runner looks for due jobs (it is also woken when this node
 /// queues one).
 const POLL: Duration = Duration::from_secs(1);
-/// Jobs one node runs at once.
-const SLOTS: usize = 4;
-
-/// This node's runner: its name in leases, its free slots, and its wake-up call.
-pub struct JobRunner {
-    owner: String,
-    slots: Arc<Semaphore>,
-    wake: Notify,
-}
-
-impl JobRunner {
-    pub fn new() -> Self {
-        Self {
-            owner: format!(
-                "{}-{}",
-                std::process::id(),
-                kolokol_operations::secrets::random_token()
-                    .chars()
-                    .take(8)
-                    .collect::<String>()
-            ),
-            slots: Arc::new(Semaphore::new(SLOTS)),
-            wake: Notify::new(),
-        }
-    }
-
-    /// The name this node's leases carry.
-    pub fn owner(&self) -> &str {
-        &self.owner
-    }
-}
-
-impl Default for JobRunner {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 impl AppState {
     /// Queues `job` and wakes this node's runner.

@@ -15,6 +15,7 @@ pub mod newsletter;
 pub mod outbox;
 pub mod revenue;
 pub mod server;
+pub mod services;
 pub mod site;
 pub mod state;
 

@@ -1,96 +1,15 @@
 //! Reader revenue inside the server: the configuration, the payment provider when one
 //! is set, and the funding meter.
 
-use std::sync::Arc;
-
 use chrono::{Datelike, TimeZone, Utc};
-use kolokol_core::config::PaymentProviderKind;
+use kolokol_core::Money;
 use kolokol_core::revenue::Funding;
-use kolokol_core::{Currency, Money, RevenueConfig};
-use kolokol_payments::DynProvider;
 use kolokol_payments::demo::DemoProvider;
 use serde::Serialize;
 
 use crate::error::AppError;
+pub use crate::services::{Revenue, RevenueState};
 use crate::state::AppState;
-
-/// How the newsroom takes money.
-pub struct Revenue {
-    pub config: RevenueConfig,
-    /// None: card payments are off (other ways to give still show).
-    pub provider: Option<DynProvider>,
-    /// The demo provider, when that is the provider (its checkout page is ours).
-    pub demo: Option<Arc<DemoProvider>>,
-}
-
-impl Revenue {
-    /// From the configuration: Stripe, the demo provider, or none.
-    pub fn from_config(config: RevenueConfig) -> Result<Self, String> {
-        let (provider, demo): (Option<DynProvider>, _) = match config.provider {
-            PaymentProviderKind::Stripe => {
-                let stripe = kolokol_payments::stripe::StripeProvider::new(
-                    &config.stripe_api_base,
-                    &config.stripe_secret_key,
-                )
-                .map_err(|e| e.to_string())?;
-                (Some(Arc::new(stripe)), None)
-            }
-            PaymentProviderKind::Demo => {
-                let demo = Arc::new(DemoProvider::default());
-                (Some(Arc::clone(&demo) as DynProvider), Some(demo))
-            }
-            PaymentProviderKind::None => (None, None),
-        };
-        Ok(Self {
-            config,
-            provider,
-            demo,
-        })
-    }
-
-    /// The newsroom's currency.
-    pub fn currency(&self) -> Currency {
-        self.config.currency
-    }
-
-    /// The currencies offered, the newsroom's first.
-    pub fn currencies(&self) -> Vec<Currency> {
-        let mut list = vec![self.currency()];
-        for currency in &self.config.currencies {
-            if !list.contains(currency) {
-                list.push(*currency);
-            }
-        }
-        list
-    }
-}
-
-impl Revenue {
-    /// No way to take money: no provider, nothing configured.
-    pub fn none() -> Self {
-        Self {
-            config: RevenueConfig::default(),
-            provider: None,
-            demo: None,
-        }
-    }
-}
-
-/// The state's share: how money is taken (fixed at start-up), and the meter's
-/// short-lived copy.
-pub struct RevenueState {
-    revenue: Revenue,
-    meter: parking_lot::Mutex<Option<(std::time::Instant, String)>>,
-}
-
-impl RevenueState {
-    pub fn new(revenue: Revenue) -> Self {
-        Self {
-            revenue,
-            meter: parking_lot::Mutex::new(None),
-        }
-    }
-}
 
 /// How long the banner's meter may be this old: every page view asks for it.
 const METER_SECONDS: u64 = 5;

@@ -31,11 +31,11 @@ pub struct Inner {
     pub cache: PageCache,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
-    pub newsletter: crate::newsletter::NewsletterState,
+    pub newsletter: crate::services::NewsletterState,
     /// This node's runner of background and due work.
-    pub(crate) jobs: crate::jobs::JobRunner,
+    pub(crate) jobs: crate::services::JobRunner,
     /// How the newsroom takes money, and the banner meter's short-lived copy.
-    pub(crate) revenue: crate::revenue::RevenueState,
+    pub(crate) revenue: crate::services::RevenueState,
     /// Off for one-pass work like the static export, where a cache would only grow.
     caching: std::sync::atomic::AtomicBool,
     /// Image uploads decoded at once: each may take a few hundred MB while it is
@@ -79,9 +79,9 @@ pub struct AppParts {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     /// How the newsroom takes money (none: nothing to pay with).
-    pub revenue: crate::revenue::Revenue,
+    pub revenue: crate::services::Revenue,
     /// How newsletters are sent (none: issues can be written but not sent).
-    pub newsletter_delivery: Option<crate::newsletter::Delivery>,
+    pub newsletter_delivery: Option<crate::services::Delivery>,
 }
 
 impl AppParts {
@@ -93,7 +93,7 @@ impl AppParts {
             site,
             media_dir,
             mailer: None,
-            revenue: crate::revenue::Revenue::none(),
+            revenue: crate::services::Revenue::none(),
             newsletter_delivery: None,
         }
     }
@@ -132,7 +132,7 @@ impl AppState {
         // One secret for every node, made by whichever starts first.
         let secret = kolokol_operations::newsletter::link_secret(&store).await?;
         let newsletter =
-            crate::newsletter::NewsletterState::new(&secret, newsletter_delivery, &current);
+            crate::services::NewsletterState::new(&secret, newsletter_delivery, &current);
         Ok(Self(Arc::new(Inner {
             store,
             theme,
@@ -142,8 +142,8 @@ impl AppState {
             cache,
             mailer,
             newsletter,
-            jobs: crate::jobs::JobRunner::new(),
-            revenue: crate::revenue::RevenueState::new(revenue),
+            jobs: crate::services::JobRunner::new(),
+            revenue: crate::services::RevenueState::new(revenue),
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
             outbox: Arc::default(),
