@@ -498,6 +498,15 @@ pub struct SubscriptionRecord {
     pub ended_at: Option<i64>,
 }
 
+/// A supporter signed in on their own pages (by a mailed link).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supporter {
+    pub id: i64,
+    pub email: String,
+    /// The CSRF token of their session's forms.
+    pub csrf: String,
+}
+
 /// A payment as the ledger has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaymentRecord {

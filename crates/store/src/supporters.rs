@@ -30,7 +30,7 @@ pub trait SupporterStore: Send + Sync {
         &self,
         session_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(i64, String, String)>, StoreError>;
+    ) -> Result<Option<kolokol_core::revenue::Supporter>, StoreError>;
     async fn end_supporter_session(&self, session_hash: &str) -> Result<(), StoreError>;
     /// A supporter's recurring gifts and payments, newest first.
     async fn supporter_giving(
@@ -101,15 +101,16 @@ impl SupporterStore for crate::sql::SqlStore {
         &self,
         session_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<(i64, String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+    ) -> Result<Option<kolokol_core::revenue::Supporter>, StoreError> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT s.supporter_id, p.email, s.csrf_token FROM supporter_sessions s \
              JOIN supporters p ON p.id = s.supporter_id WHERE s.token_hash = $1 AND s.expires_at >= $2",
         )
         .bind(session_hash)
         .bind(now.timestamp())
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(|(id, email, csrf)| kolokol_core::revenue::Supporter { id, email, csrf }))
     }
 
     async fn end_supporter_session(&self, session_hash: &str) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use kolokol_core::revenue::EventKind;
+use kolokol_core::revenue::{EventKind, Supporter};
 use kolokol_core::{Currency, Money};
 use kolokol_mail::OutgoingMail;
 use kolokol_render::urls;
@@ -152,7 +152,7 @@ pub async fn link(
 async fn supporter(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(i64, String, String, String)>, AppError> {
+) -> Result<Option<(Supporter, String)>, AppError> {
     let Some(token) = cookie(headers, COOKIE) else {
         return Ok(None);
     };
@@ -161,7 +161,7 @@ async fn supporter(
         .store
         .supporter_session(&hash, Utc::now())
         .await?
-        .map(|(id, email, csrf)| (id, email, csrf, hash)))
+        .map(|supporter| (supporter, hash)))
 }
 
 #[derive(Debug, Serialize)]
@@ -195,20 +195,18 @@ pub async fn account(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let Some((id, email, csrf, _)) = supporter(&state, &headers).await? else {
+    let Some((supporter, _)) = supporter(&state, &headers).await? else {
         return Ok(Redirect::to("/supporters").into_response());
     };
-    account_page(&state, id, &email, &csrf, None).await
+    account_page(&state, &supporter, None).await
 }
 
 async fn account_page(
     state: &AppState,
-    id: i64,
-    email: &str,
-    csrf: &str,
+    supporter: &Supporter,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
-    let (subscriptions, payments) = state.store.supporter_giving(id).await?;
+    let (subscriptions, payments) = state.store.supporter_giving(supporter.id).await?;
     let gifts: Vec<GiftView> = subscriptions
         .iter()
         .map(|s| GiftView {
@@ -235,7 +233,7 @@ async fn account_page(
         StatusCode::OK,
         "/supporters/account",
         "supporters/account.html",
-        context! { email, csrf, gifts, payments, notice },
+        context! { email => supporter.email, csrf => supporter.csrf, gifts, payments, notice },
     )
     .await
 }
@@ -243,9 +241,7 @@ async fn account_page(
 /// A signed-in supporter acting on one of their own recurring gifts, with a valid
 /// CSRF token; `Err(response)` sends them to sign in.
 struct GiftAction {
-    supporter: i64,
-    email: String,
-    csrf: String,
+    supporter: Supporter,
     form: FormData,
     gift: kolokol_core::revenue::SubscriptionRecord,
     provider: kolokol_payments::DynProvider,
@@ -257,16 +253,16 @@ async fn gift_action(
     body: &[u8],
     subscription: &str,
 ) -> Result<Result<GiftAction, Response>, AppError> {
-    let Some((supporter_id, email, csrf, _)) = supporter(state, headers).await? else {
+    let Some((supporter, _)) = supporter(state, headers).await? else {
         return Ok(Err(Redirect::to("/supporters").into_response()));
     };
     let form = FormData::parse(body);
-    if !password::same_secret(form.get("csrf"), &csrf) {
+    if !password::same_secret(form.get("csrf"), &supporter.csrf) {
         return Err(AppError::Forbidden(
             "This form has expired. Reload the page and try again.".into(),
         ));
     }
-    let (subscriptions, _) = state.store.supporter_giving(supporter_id).await?;
+    let (subscriptions, _) = state.store.supporter_giving(supporter.id).await?;
     let gift = subscriptions
         .into_iter()
         .find(|s| s.provider_id == subscription && s.status != "canceled")
@@ -275,9 +271,7 @@ async fn gift_action(
         AppError::BadRequest("Payments are not set up here any more; please write to us.".into())
     })?;
     Ok(Ok(GiftAction {
-        supporter: supporter_id,
-        email,
-        csrf,
+        supporter,
         form,
         gift,
         provider,
@@ -303,13 +297,12 @@ pub async fn change_amount(
         Ok(action) => action,
         Err(sign_in) => return Ok(sign_in),
     };
-    let (id, email, csrf) = (action.supporter, &action.email, &action.csrf);
     let currency = Currency::parse(&action.gift.currency).map_err(|_| {
         AppError::BadRequest("This gift's currency is unknown; please write to us.".into())
     })?;
     let amount = match Money::parse(action.form.get("amount"), currency) {
         Ok(amount) => amount,
-        Err(message) => return account_page(&state, id, email, csrf, Some(&message)).await,
+        Err(message) => return account_page(&state, &action.supporter, Some(&message)).await,
     };
     action
         .provider
@@ -329,7 +322,7 @@ pub async fn change_amount(
         "From the next payment on, you give {}. Thank you.",
         amount.display()
     );
-    account_page(&state, id, email, csrf, Some(&notice)).await
+    account_page(&state, &action.supporter, Some(&notice)).await
 }
 
 /// Stops a recurring gift through the provider.
@@ -357,14 +350,7 @@ pub async fn cancel(
     } else {
         "Your recurring gift stops at the end of the period already paid. Thank you for your support."
     };
-    account_page(
-        &state,
-        action.supporter,
-        &action.email,
-        &action.csrf,
-        Some(notice),
-    )
-    .await
+    account_page(&state, &action.supporter, Some(notice)).await
 }
 
 pub async fn sign_out(
@@ -372,8 +358,8 @@ pub async fn sign_out(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    if let Some((_, _, csrf, hash)) = supporter(&state, &headers).await? {
-        if !password::same_secret(FormData::parse(&body).get("csrf"), &csrf) {
+    if let Some((supporter, hash)) = supporter(&state, &headers).await? {
+        if !password::same_secret(FormData::parse(&body).get("csrf"), &supporter.csrf) {
             return Err(AppError::Forbidden(
                 "This form has expired. Reload the page and try again.".into(),
             ));
