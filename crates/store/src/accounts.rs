@@ -120,8 +120,7 @@ impl crate::accounts::AccountStore for crate::sql::SqlStore {
         .bind(user.0)
         .execute(&mut *tx)
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(true)
     }
 }

@@ -95,14 +95,12 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         &self,
         id: i64,
     ) -> Result<Option<kolokol_core::AuthorRecord>, StoreError> {
-        Ok(self
-            .records(
-                &format!("{}WHERE au.id = $1", crate::bylines::AUTHOR_RECORDS),
-                Some(id),
-                crate::bylines::AuthorRecordRow::into_record,
-            )
-            .await?
-            .pop())
+        self.record(
+            &format!("{}WHERE au.id = $1", crate::bylines::AUTHOR_RECORDS),
+            id,
+            crate::bylines::AuthorRecordRow::into_record,
+        )
+        .await
     }
 
     async fn insert_author(
@@ -128,11 +126,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         if author.account.is_some() {
             Self::tie_account(&mut tx, id, author.account).await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(kolokol_core::Author {
             id,
             slug: author.slug.clone(),
@@ -179,11 +173,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 }

@@ -6,8 +6,35 @@ use kolokol_core::{
     ArticleDraft, ArticleId, ArticleListing, ArticleStatus, Audit, EditableArticle, NewArticle,
     PageRequest, Paginated, Revision, Slug, Tag, UserId,
 };
+use sqlx::Row;
 
 use crate::sql::SqlStore;
+
+/// Binds an editor's draft as `$1`…`$14` (slug, headline, dek, body, words, dateline,
+/// section, modified at, hero image, alt, caption, credit, SEO title and
+/// description), the same for a new article and a saved one.
+fn bind_draft<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    draft: &'q kolokol_core::ArticleDraft,
+    words: i64,
+    now: DateTime<Utc>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(draft.slug.as_str())
+        .bind(&draft.headline)
+        .bind(&draft.dek)
+        .bind(&draft.body_markdown)
+        .bind(words)
+        .bind(&draft.dateline)
+        .bind(draft.section_id)
+        .bind(now.timestamp())
+        .bind(draft.hero_image_id)
+        .bind(&draft.hero_alt)
+        .bind(&draft.hero_caption)
+        .bind(&draft.hero_credit)
+        .bind(&draft.seo_title)
+        .bind(&draft.seo_description)
+}
 use crate::{ListingQuery, StoreError};
 
 /// The newsroom's articles: drafts, revisions, publication and corrections.
@@ -156,11 +183,7 @@ impl DeskStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(kolokol_core::ArticleId(id))
     }
 
@@ -179,30 +202,18 @@ impl DeskStore for SqlStore {
         let mut tx = self.begin().await?;
         let (article_id, published) = match id {
             None => {
-                let new_id: i64 = sqlx::query_scalar(
+                let insert = sqlx::query(
                     "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
-                     section_id, status, created_at, modified_at, hero_image_id, hero_alt, \
-                     hero_caption, hero_credit, seo_title, seo_description, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, $9, $10, $11, $12, $13, $14, $15) \
+                     section_id, modified_at, hero_image_id, hero_alt, hero_caption, hero_credit, \
+                     seo_title, seo_description, status, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $8, $15) \
                      RETURNING id",
-                )
-                .bind(draft.slug.as_str())
-                .bind(&draft.headline)
-                .bind(&draft.dek)
-                .bind(&draft.body_markdown)
-                .bind(words)
-                .bind(&draft.dateline)
-                .bind(draft.section_id)
-                .bind(now.timestamp())
-                .bind(draft.hero_image_id)
-                .bind(&draft.hero_alt)
-                .bind(&draft.hero_caption)
-                .bind(&draft.hero_credit)
-                .bind(&draft.seo_title)
-                .bind(&draft.seo_description)
-                .bind(by.0)
-                .fetch_one(&mut *tx)
-                .await?;
+                );
+                let new_id: i64 = bind_draft(insert, draft, words, now)
+                    .bind(by.0)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
                 (new_id, false)
             }
             Some(kolokol_core::ArticleId(existing)) => {
@@ -215,29 +226,16 @@ impl DeskStore for SqlStore {
                             StoreError::Corrupt(format!("article {existing} is gone"))
                         })?;
                 let published = status == "published";
-                sqlx::query(
+                let update = sqlx::query(
                     "UPDATE articles SET slug = $1, headline = $2, dek = $3, body_md = $4, \
                      word_count = $5, dateline = $6, section_id = $7, modified_at = $8, \
                      hero_image_id = $9, hero_alt = $10, hero_caption = $11, hero_credit = $12, \
                      seo_title = $13, seo_description = $14 WHERE id = $15",
-                )
-                .bind(draft.slug.as_str())
-                .bind(&draft.headline)
-                .bind(&draft.dek)
-                .bind(&draft.body_markdown)
-                .bind(words)
-                .bind(&draft.dateline)
-                .bind(draft.section_id)
-                .bind(now.timestamp())
-                .bind(draft.hero_image_id)
-                .bind(&draft.hero_alt)
-                .bind(&draft.hero_caption)
-                .bind(&draft.hero_credit)
-                .bind(&draft.seo_title)
-                .bind(&draft.seo_description)
-                .bind(existing)
-                .execute(&mut *tx)
-                .await?;
+                );
+                bind_draft(update, draft, words, now)
+                    .bind(existing)
+                    .execute(&mut *tx)
+                    .await?;
                 if published && old_slug != draft.slug.as_str() {
                     // Readers and links that knew the old address keep working.
                     let leave = crate::sql::ARTICLE_REDIRECTS.leave;
@@ -313,8 +311,7 @@ impl DeskStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(kolokol_core::ArticleId(article_id))
     }
 
@@ -442,11 +439,7 @@ impl DeskStore for SqlStore {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -462,11 +455,7 @@ impl DeskStore for SqlStore {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -489,11 +478,7 @@ impl DeskStore for SqlStore {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 

@@ -55,8 +55,7 @@ impl MediaStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(id)
     }
 

@@ -257,8 +257,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(id)
     }
 
@@ -285,8 +284,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
             return Ok(false);
         }
         Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(true)
     }
 
@@ -330,8 +328,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(true)
     }
 

@@ -75,6 +75,69 @@ struct RecordedPayment {
     status: String,
 }
 
+/// A subscription's columns (table alias `s`); the supporter's `email` is added by
+/// each query, from a join or as NULL.
+pub(crate) const SUBSCRIPTION_COLUMNS: &str = "s.provider_id, s.amount_minor, s.currency, \
+     s.frequency, s.status, s.started_at, s.ended_at";
+
+/// A payment's columns (table alias `y`); `email` as for subscriptions.
+pub(crate) const PAYMENT_COLUMNS: &str = "y.provider_id, y.subscription_id, y.amount_minor, \
+     y.currency, y.kind, y.status, y.paid_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SubscriptionRow {
+    provider_id: String,
+    email: Option<String>,
+    amount_minor: i64,
+    currency: String,
+    frequency: String,
+    status: String,
+    started_at: i64,
+    ended_at: Option<i64>,
+}
+
+impl From<SubscriptionRow> for kolokol_core::revenue::SubscriptionRecord {
+    fn from(row: SubscriptionRow) -> Self {
+        Self {
+            provider_id: row.provider_id,
+            email: row.email,
+            amount_minor: row.amount_minor,
+            currency: row.currency,
+            frequency: row.frequency,
+            status: row.status,
+            started_at: row.started_at,
+            ended_at: row.ended_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PaymentRow {
+    provider_id: String,
+    email: Option<String>,
+    subscription_id: Option<String>,
+    amount_minor: i64,
+    currency: String,
+    kind: String,
+    status: String,
+    paid_at: i64,
+}
+
+impl From<PaymentRow> for kolokol_core::revenue::PaymentRecord {
+    fn from(row: PaymentRow) -> Self {
+        Self {
+            provider_id: row.provider_id,
+            email: row.email,
+            subscription_id: row.subscription_id,
+            amount_minor: row.amount_minor,
+            currency: row.currency,
+            kind: row.kind,
+            status: row.status,
+            paid_at: row.paid_at,
+        }
+    }
+}
+
 pub(crate) const RANK: &str = "(CASE status WHEN 'pending' THEN 0 WHEN 'paid' THEN 1 ELSE 2 END)";
 
 impl crate::sql::SqlStore {
@@ -536,78 +599,28 @@ impl crate::revenue::RevenueStore for crate::sql::SqlStore {
     async fn subscriptions(
         &self,
     ) -> Result<Vec<kolokol_core::revenue::SubscriptionRecord>, StoreError> {
-        let rows: Vec<(String, Option<String>, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT s.provider_id, p.email, s.amount_minor, s.currency, s.frequency, s.status, s.started_at, s.ended_at \
-             FROM subscriptions s LEFT JOIN supporters p ON p.id = s.supporter_id ORDER BY s.started_at DESC, s.provider_id",
-        )
+        let rows: Vec<SubscriptionRow> = sqlx::query_as(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS}, p.email FROM subscriptions s \
+             LEFT JOIN supporters p ON p.id = s.supporter_id ORDER BY s.started_at DESC, s.provider_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    provider_id,
-                    email,
-                    amount_minor,
-                    currency,
-                    frequency,
-                    status,
-                    started_at,
-                    ended_at,
-                )| {
-                    kolokol_core::revenue::SubscriptionRecord {
-                        provider_id,
-                        email,
-                        amount_minor,
-                        currency,
-                        frequency,
-                        status,
-                        started_at,
-                        ended_at,
-                    }
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     async fn payments_since(
         &self,
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::revenue::PaymentRecord>, StoreError> {
-        let rows: Vec<(String, Option<String>, Option<String>, i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT y.provider_id, p.email, y.subscription_id, y.amount_minor, y.currency, y.kind, y.status, y.paid_at \
-             FROM payments y LEFT JOIN supporters p ON p.id = y.supporter_id WHERE y.paid_at >= $1 \
-             ORDER BY y.paid_at DESC, y.provider_id",
-        )
+        let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+            "SELECT {PAYMENT_COLUMNS}, p.email FROM payments y \
+             LEFT JOIN supporters p ON p.id = y.supporter_id WHERE y.paid_at >= $1 \
+             ORDER BY y.paid_at DESC, y.provider_id"
+        ))
         .bind(since.timestamp())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    provider_id,
-                    email,
-                    subscription_id,
-                    amount_minor,
-                    currency,
-                    kind,
-                    status,
-                    paid_at,
-                )| {
-                    kolokol_core::revenue::PaymentRecord {
-                        provider_id,
-                        email,
-                        subscription_id,
-                        amount_minor,
-                        currency,
-                        kind,
-                        status,
-                        paid_at,
-                    }
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     async fn funding(

@@ -223,6 +223,28 @@ pub(crate) async fn write_audit(
     Ok(())
 }
 
+/// Ends a transaction that changed what readers see: the content version moves on
+/// (every node's page cache follows), `audit` is written, and it all commits.
+pub(crate) async fn commit_change(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    audit: &kolokol_core::Audit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+    commit_audited(tx, audit, now).await
+}
+
+/// Ends a transaction with `audit` written in it.
+pub(crate) async fn commit_audited(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    audit: &kolokol_core::Audit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    write_audit(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Kolokol's data in SQLite or PostgreSQL: one implementation of every store trait
 /// for both, through sqlx's `Any` driver. The queries are written once in SQL both
 /// understand; what differs is kept here, in [`Backend`] — the migrations, the
@@ -323,6 +345,19 @@ impl SqlStore {
             .map(into)
             .collect()
     }
+
+    /// The one row of `sql` (with `id` bound as `$1`), made into a record by `into`.
+    pub(crate) async fn record<R, T>(
+        &self,
+        sql: &str,
+        id: i64,
+        into: fn(R) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        Ok(self.records(sql, Some(id), into).await?.pop())
+    }
 }
 
 #[async_trait::async_trait]
@@ -395,11 +430,7 @@ impl crate::Store for SqlStore {
         .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 

@@ -248,8 +248,7 @@ impl StaffStore for SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
     }
 
@@ -275,8 +274,7 @@ impl StaffStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
     }
 
@@ -381,8 +379,7 @@ impl StaffStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
     }
 
@@ -401,8 +398,7 @@ impl StaffStore for SqlStore {
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
     }
 
@@ -453,8 +449,7 @@ impl StaffStore for SqlStore {
         .bind(invitation.expires_at.timestamp())
         .execute(&mut *tx)
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
     }
 
@@ -510,8 +505,7 @@ impl StaffStore for SqlStore {
             now,
         )
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(Some(user))
     }
 

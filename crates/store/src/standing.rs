@@ -164,14 +164,12 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
     }
 
     async fn page_record(&self, id: i64) -> Result<Option<kolokol_core::PageRecord>, StoreError> {
-        Ok(self
-            .records(
-                &format!("{}WHERE id = $1", crate::standing::PAGE_RECORDS),
-                Some(id),
-                crate::standing::PageRow::into_record,
-            )
-            .await?
-            .pop())
+        self.record(
+            &format!("{}WHERE id = $1", crate::standing::PAGE_RECORDS),
+            id,
+            crate::standing::PageRow::into_record,
+        )
+        .await
     }
 
     async fn published_page(
@@ -257,11 +255,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
         .bind(&snapshot)
         .execute(&mut *tx)
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(page_id)
     }
 
@@ -286,11 +280,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -359,11 +349,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 }

@@ -283,8 +283,7 @@ impl SubscriberStore for crate::sql::SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(true)
     }
 
@@ -396,8 +395,7 @@ impl SubscriberStore for crate::sql::SqlStore {
             detail: format!("{} added, {} already known", report.added, report.skipped),
             ..audit.clone()
         };
-        crate::sql::write_audit(&mut tx, &audit, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, &audit, now).await?;
         Ok(report)
     }
 }

@@ -131,71 +131,25 @@ impl SupporterStore for crate::sql::SqlStore {
         ),
         StoreError,
     > {
-        let subscriptions: Vec<(String, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT provider_id, amount_minor, currency, frequency, status, started_at, ended_at \
-             FROM subscriptions WHERE supporter_id = $1 ORDER BY started_at DESC, provider_id",
-        )
+        let subscriptions: Vec<crate::revenue::SubscriptionRow> = sqlx::query_as(&format!(
+            "SELECT {}, CAST(NULL AS TEXT) AS email FROM subscriptions s \
+             WHERE s.supporter_id = $1 ORDER BY s.started_at DESC, s.provider_id",
+            crate::revenue::SUBSCRIPTION_COLUMNS
+        ))
         .bind(supporter)
         .fetch_all(&self.pool)
         .await?;
-        let payments: Vec<(String, Option<String>, i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT provider_id, subscription_id, amount_minor, currency, kind, status, paid_at \
-             FROM payments WHERE supporter_id = $1 ORDER BY paid_at DESC, provider_id",
-        )
+        let payments: Vec<crate::revenue::PaymentRow> = sqlx::query_as(&format!(
+            "SELECT {}, CAST(NULL AS TEXT) AS email FROM payments y \
+             WHERE y.supporter_id = $1 ORDER BY y.paid_at DESC, y.provider_id",
+            crate::revenue::PAYMENT_COLUMNS
+        ))
         .bind(supporter)
         .fetch_all(&self.pool)
         .await?;
         Ok((
-            subscriptions
-                .into_iter()
-                .map(
-                    |(
-                        provider_id,
-                        amount_minor,
-                        currency,
-                        frequency,
-                        status,
-                        started_at,
-                        ended_at,
-                    )| {
-                        kolokol_core::revenue::SubscriptionRecord {
-                            provider_id,
-                            email: None,
-                            amount_minor,
-                            currency,
-                            frequency,
-                            status,
-                            started_at,
-                            ended_at,
-                        }
-                    },
-                )
-                .collect(),
-            payments
-                .into_iter()
-                .map(
-                    |(
-                        provider_id,
-                        subscription_id,
-                        amount_minor,
-                        currency,
-                        kind,
-                        status,
-                        paid_at,
-                    )| {
-                        kolokol_core::revenue::PaymentRecord {
-                            provider_id,
-                            email: None,
-                            subscription_id,
-                            amount_minor,
-                            currency,
-                            kind,
-                            status,
-                            paid_at,
-                        }
-                    },
-                )
-                .collect(),
+            subscriptions.into_iter().map(Into::into).collect(),
+            payments.into_iter().map(Into::into).collect(),
         ))
     }
 }

@@ -148,14 +148,12 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         &self,
         id: i64,
     ) -> Result<Option<kolokol_core::SectionRecord>, StoreError> {
-        Ok(self
-            .records(
-                &format!("{}WHERE s.id = $1", crate::taxonomy::SECTION_RECORDS),
-                Some(id),
-                crate::taxonomy::SectionRecordRow::into_record,
-            )
-            .await?
-            .pop())
+        self.record(
+            &format!("{}WHERE s.id = $1", crate::taxonomy::SECTION_RECORDS),
+            id,
+            crate::taxonomy::SectionRecordRow::into_record,
+        )
+        .await
     }
 
     async fn insert_section(
@@ -184,11 +182,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         .bind(i64::from(section.in_menu))
         .fetch_one(&mut *tx)
         .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(kolokol_core::Section {
             id,
             slug: section.slug.clone(),
@@ -224,11 +218,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         .await?;
         let redirects = &crate::sql::SECTION_REDIRECTS;
         Self::moved(&mut tx, redirects, &old, section.slug.as_str(), id).await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -286,11 +276,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(crate::taxonomy::SectionRemoval::Deleted)
     }
 
@@ -311,14 +297,12 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
     }
 
     async fn tag_record(&self, id: i64) -> Result<Option<kolokol_core::TagRecord>, StoreError> {
-        Ok(self
-            .records(
-                &format!("{}WHERE g.id = $1", crate::taxonomy::TAG_RECORDS),
-                Some(id),
-                crate::taxonomy::TagRecordRow::into_record,
-            )
-            .await?
-            .pop())
+        self.record(
+            &format!("{}WHERE g.id = $1", crate::taxonomy::TAG_RECORDS),
+            id,
+            crate::taxonomy::TagRecordRow::into_record,
+        )
+        .await
     }
 
     async fn rename_tag(
@@ -341,11 +325,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         Self::moved(&mut tx, &crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -399,11 +379,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .execute(&mut *tx)
             .await?;
         Self::redirect_step(&mut tx, crate::sql::TAG_REDIRECTS.leave, &old, Some(into)).await?;
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
@@ -433,11 +409,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        crate::sql::write_audit(&mut tx, audit, now).await?;
-        sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
     }
 
