@@ -64,7 +64,10 @@ pub async fn renew(
 
 /// Records how `owner`'s attempt at `job` ended: as the work said, or, when it
 /// failed, another try after the backoff (failed for good once the attempts are
-/// used up). False when the lease was lost meanwhile and nothing was recorded.
+/// used up). The due check never ends for good: a failed one (a newsletter issue
+/// that could not start) is tried again at its next slot, its error kept for the
+/// admins, so scheduled articles keep appearing whatever else goes wrong. False when
+/// the lease was lost meanwhile and nothing was recorded.
 pub async fn end(
     store: &DynStore,
     job: &Job,
@@ -74,6 +77,10 @@ pub async fn end(
 ) -> Result<bool, Error> {
     let end = match outcome {
         Ok(end) => *end,
+        Err(error) if job.kind == DUE_CHECK => JobEnd::Retry {
+            error,
+            at: now + DUE_EVERY,
+        },
         Err(error) => job.failure(error, now),
     };
     Ok(store.end_job(job.id, owner, end, now).await?)
@@ -107,4 +114,52 @@ pub async fn check_due(
         content_changed,
         issues,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use kolokol_core::JobState;
+
+    use super::*;
+
+    async fn store() -> (std::path::PathBuf, DynStore) {
+        let dir = std::env::temp_dir().join(format!(
+            "kolokol-jobs-{}-{}",
+            std::process::id(),
+            crate::secrets::random_token()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("jobs.db").display());
+        let store = kolokol_store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn the_due_check_never_fails_for_good_and_other_work_backs_off() {
+        let (dir, store) = store().await;
+        let at = |second| Utc.with_ymd_and_hms(2026, 12, 4, 9, 0, second).unwrap();
+        queue(&store, &due_check(at(0)), at(0)).await.unwrap();
+        let mut send = send_issue(7, at(0));
+        send.max_attempts = 1;
+        queue(&store, &send, at(0)).await.unwrap();
+        for round in 0..3 {
+            let now = at(0) + DUE_EVERY * round;
+            while let Some(job) = claim(&store, "node", now).await.unwrap() {
+                let failed: Result<JobEnd<'_>, String> = Err("mail server away".into());
+                assert!(end(&store, &job, "node", &failed, now).await.unwrap());
+            }
+        }
+        let jobs = store.recent_jobs("", 10).await.unwrap();
+        let due = jobs.iter().find(|j| j.kind == DUE_CHECK).unwrap();
+        let sent = jobs.iter().find(|j| j.kind == SEND_ISSUE).unwrap();
+        assert_eq!(
+            (due.state, due.attempts, due.last_error.as_str()),
+            (JobState::Queued, 3, "mail server away")
+        );
+        assert_eq!(due.run_at, at(0) + DUE_EVERY * 3);
+        assert_eq!((sent.state, sent.attempts), (JobState::Failed, 1));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
