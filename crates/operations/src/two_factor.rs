@@ -137,44 +137,52 @@ pub async fn pending_secret(store: &DynStore, user: &User) -> Result<String, Err
     Ok(secret)
 }
 
-/// Turns two-factor sign-in on for the actor, who proves the app works with its
-/// current `code`; returns the recovery codes, shown once.
+/// Refuses with `refusal` unless `code` is `user`'s current code from the app.
+async fn require_current_code(
+    store: &DynStore,
+    issuer: &str,
+    user: &User,
+    code: &str,
+    refusal: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if current_code_ok(store, issuer, user, code, now).await? {
+        Ok(())
+    } else {
+        Err(Error::Refused(refusal.to_owned()))
+    }
+}
+
+/// Turns two-factor sign-in on for `user`, who proves the app works with its current
+/// `code`; returns the recovery codes, shown once.
 pub async fn enable(
     store: &DynStore,
-    actor: Actor<'_>,
     user: &User,
     issuer: &str,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, Error> {
-    if !current_code_ok(store, issuer, user, code, now).await? {
-        return Err(Error::Refused(
-            "That code does not match. Check the time on your phone and enter the current code."
-                .into(),
-        ));
-    }
+    let refusal =
+        "That code does not match. Check the time on your phone and enter the current code.";
+    require_current_code(store, issuer, user, code, refusal, now).await?;
     let codes = recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
-    let audit = actor.audit("two_factor.enable", user.email.as_str());
+    let audit = Actor::Staff(user).audit("two_factor.enable", user.email.as_str());
     store.enable_totp(user.id, &hashes, &audit, now).await?;
     Ok(codes)
 }
 
-/// Turns two-factor sign-in off, with the current `code` from the app.
+/// Turns two-factor sign-in off for `user`, with the current `code` from the app.
 pub async fn disable(
     store: &DynStore,
-    actor: Actor<'_>,
     user: &User,
     issuer: &str,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    if !current_code_ok(store, issuer, user, code, now).await? {
-        return Err(Error::Refused(
-            "Enter the current code from your app to turn two-factor sign-in off.".into(),
-        ));
-    }
-    let audit = actor.audit("two_factor.disable", user.email.as_str());
+    let refusal = "Enter the current code from your app to turn two-factor sign-in off.";
+    require_current_code(store, issuer, user, code, refusal, now).await?;
+    let audit = Actor::Staff(user).audit("two_factor.disable", user.email.as_str());
     store.disable_totp(user.id, &audit, now).await?;
     Ok(())
 }

@@ -308,10 +308,7 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffForm<R> 
         request: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let staff = Staff::from_request_parts(&mut parts, state).await?;
-        allowed::<R>(&staff).map_err(IntoResponse::into_response)?;
-        let request = axum::extract::Request::from_parts(parts, body);
+        let (staff, request) = staff_allowed::<R>(request, state).await?;
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -360,10 +357,7 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffUpload<R
         request: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let staff = Staff::from_request_parts(&mut parts, state).await?;
-        allowed::<R>(&staff).map_err(IntoResponse::into_response)?;
-        let request = axum::extract::Request::from_parts(parts, body);
+        let (staff, request) = staff_allowed::<R>(request, state).await?;
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -403,17 +397,23 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffUpload<R
     }
 }
 
-/// Refuses `staff` unless `R` allows their role.
-fn allowed<R: RoleBound>(staff: &Staff) -> Result<(), AppError> {
-    if R::allows(staff.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
+/// The signed-in staff member sending `request`, refused unless `R` allows their
+/// role; the request comes back for its body to be read.
+async fn staff_allowed<R: RoleBound>(
+    request: axum::extract::Request,
+    state: &AppState,
+) -> Result<(Staff, axum::extract::Request), Response> {
+    let (mut parts, body) = request.into_parts();
+    let staff = Staff::from_request_parts(&mut parts, state).await?;
+    if !R::allows(staff.user.role) {
+        return Err(AppError::Forbidden(format!(
             "Your role ({}) does not allow this: it is for {}.",
             staff.user.role,
             R::WHO
-        )))
+        ))
+        .into_response());
     }
+    Ok((staff, axum::extract::Request::from_parts(parts, body)))
 }
 
 /// Where an unauthenticated visitor goes: the sign-in page, then back.

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use kolokol_operations::signin::{self, SecondStep, THROTTLE_MINUTES};
-use kolokol_operations::{Actor, Error as OpError, two_factor};
+use kolokol_operations::{Error as OpError, two_factor};
 use minijinja::context;
 
 use super::auth::next_from;
@@ -147,37 +147,17 @@ pub async fn enable(
         return Ok(see_other("/admin/two-factor"));
     }
     let issuer = state.site().title.clone();
-    let actor = Actor::Staff(&staff.user);
-    let enabled = two_factor::enable(
-        &state.store,
-        actor,
-        &staff.user,
-        &issuer,
-        form.get("code"),
-        Utc::now(),
-    )
-    .await;
-    let codes = match enabled {
-        Ok(codes) => codes,
-        Err(OpError::Refused(message)) => {
-            return setup_page(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&message),
-                false,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    admin_page(
-        &state,
-        Some(&staff),
-        StatusCode::OK,
-        "admin/two-factor.html",
-        context! { enabled => true, codes },
-    )
+    let code = form.get("code");
+    match two_factor::enable(&state.store, &staff.user, &issuer, code, Utc::now()).await {
+        Ok(codes) => admin_page(
+            &state,
+            Some(&staff),
+            StatusCode::OK,
+            "admin/two-factor.html",
+            context! { enabled => true, codes },
+        ),
+        Err(error) => refused(&state, &staff, error).await,
+    }
 }
 
 pub async fn disable(
@@ -191,29 +171,21 @@ pub async fn disable(
         ));
     }
     let issuer = state.site().title.clone();
-    let actor = Actor::Staff(&staff.user);
-    let disabled = two_factor::disable(
-        &state.store,
-        actor,
-        &staff.user,
-        &issuer,
-        form.get("code"),
-        Utc::now(),
-    )
-    .await;
-    match disabled {
-        Ok(()) => {}
-        Err(OpError::Refused(message)) => {
-            return setup_page(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&message),
-                false,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
+    let code = form.get("code");
+    match two_factor::disable(&state.store, &staff.user, &issuer, code, Utc::now()).await {
+        Ok(()) => Ok(see_other("/admin/two-factor")),
+        Err(error) => refused(&state, &staff, error).await,
     }
-    Ok(see_other("/admin/two-factor"))
+}
+
+/// The two-factor page again, saying why the code was refused; any other error is
+/// an error page.
+async fn refused(state: &AppState, staff: &Staff, error: OpError) -> Result<Response, AppError> {
+    match error {
+        OpError::Refused(message) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            setup_page(state, staff, status, Some(&message), false).await
+        }
+        other => Err(other.into()),
+    }
 }
