@@ -23,7 +23,7 @@ pub(crate) async fn demo(
     }
     // Public: a password nobody has read anywhere, new at every start.
     let password = if public {
-        kolokol_web::admin::password::random_token()[..20].to_owned()
+        kolokol_operations::secrets::random_token()[..20].to_owned()
     } else {
         kolokol_demo::DEMO_EDITOR_PASSWORD.to_owned()
     };
@@ -55,26 +55,25 @@ pub(crate) async fn demo(
         );
     }
     let email = kolokol_core::Email::parse(kolokol_demo::DEMO_EDITOR_EMAIL)?;
-    let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
-    match store.user_for_login(&email).await? {
-        None => {
-            store
-                .create_user(
-                    &email,
-                    "Demo Editor",
-                    kolokol_core::Role::Admin,
-                    &hash,
-                    chrono::Utc::now(),
-                )
-                .await?;
-        }
+    let operator = kolokol_operations::Actor::Operator;
+    let now = chrono::Utc::now();
+    let accounts = kolokol_operations::accounts::create(
+        &store,
+        operator,
+        &email,
+        "Demo Editor",
+        kolokol_core::Role::Admin,
+        &password,
+        now,
+    );
+    match accounts.await {
+        Ok(_) => {}
         // A reused data folder gets this start's password (and loses old sessions).
-        Some(_) => {
-            let operator = kolokol_operations::Actor::Operator;
-            let now = chrono::Utc::now();
+        Err(kolokol_operations::Error::Refused(_)) => {
             kolokol_operations::accounts::set_password(&store, operator, &email, &password, now)
                 .await?;
         }
+        Err(e) => return Err(e.into()),
     }
     seed_demo_newsletter(&config).await?;
     seed_demo_revenue(&store).await?;

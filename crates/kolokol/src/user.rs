@@ -25,27 +25,23 @@ pub(crate) async fn add_user(
         },
         str::to_owned,
     );
-    if name.trim().is_empty() || kolokol_core::Slug::from_title(&name).is_err() {
-        anyhow::bail!("--name needs letters or digits");
-    }
     let password = read_password()?;
-    kolokol_core::staff::check_new_password(&password)
-        .map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    let hash = kolokol_web::admin::password::hash(&password).map_err(anyhow::Error::msg)?;
     let store = open_store(config).await?;
+    let operator = kolokol_operations::Actor::Operator;
     let now = chrono::Utc::now();
-    let user = match store
-        .create_user(&email, name.trim(), role, &hash, now)
-        .await
-    {
-        Err(kolokol_store::StoreError::Conflict(_)) => {
-            anyhow::bail!("an account for {email} already exists")
+    let created =
+        kolokol_operations::accounts::create(&store, operator, &email, &name, role, &password, now)
+            .await;
+    let user = match created {
+        Err(kolokol_operations::Error::Invalid(errors)) => {
+            let problems: Vec<String> = errors
+                .into_iter()
+                .map(|(field, m)| format!("{field}: {m}"))
+                .collect();
+            anyhow::bail!("{}", problems.join("; "))
         }
         other => other?,
     };
-    store
-        .record_audit(None, "user.add", email.as_str(), role.as_str(), now)
-        .await?;
     println!(
         "Created {} <{}> as {}. Sign in at /admin.",
         user.name, user.email, user.role

@@ -413,6 +413,7 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
             "Desk",
             Role::Editor,
             "x",
+            &kolokol_core::Audit::new(None, "test", ""),
             now,
         )
         .await

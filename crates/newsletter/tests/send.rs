@@ -77,6 +77,7 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
             "Ed",
             Role::Editor,
             "h",
+            &kolokol_core::Audit::new(None, "test", ""),
             at,
         )
         .await

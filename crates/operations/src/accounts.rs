@@ -1,12 +1,48 @@
-//! Staff accounts' passwords: a reset by e-mailed link, and a new password set by
-//! the operator at the command line. Either ends every session of the account.
+//! Staff accounts made by the operator (the first admin, the demo's editor), and
+//! their passwords: a reset by e-mailed link, and a new password set at the command
+//! line. A new password ends every session of the account.
 
 use chrono::{DateTime, Duration, Utc};
 use kolokol_core::staff::check_new_password;
-use kolokol_core::{Email, User};
+use kolokol_core::{Email, Role, User};
 use kolokol_store::DynStore;
 
 use crate::{Actor, Error, secrets};
+
+/// Makes a staff account with its own password, at the command line: the operator
+/// only (the newsroom invites people instead). The name needs letters or digits.
+pub async fn create(
+    store: &DynStore,
+    actor: Actor<'_>,
+    email: &Email,
+    name: &str,
+    role: Role,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    if !matches!(actor, Actor::Operator) {
+        return Err(Error::Forbidden(
+            "make accounts directly; invite people instead".into(),
+        ));
+    }
+    let name = name.trim();
+    if name.is_empty() || kolokol_core::Slug::from_title(name).is_err() {
+        return Err(Error::field("name", "The name needs letters or digits."));
+    }
+    check_new_password(password).map_err(|e| Error::field("password", e.to_string()))?;
+    let hash = secrets::hash(password).map_err(Error::Internal)?;
+    let mut audit = actor.audit("user.add", email.as_str());
+    audit.detail = role.as_str().to_owned();
+    match store
+        .create_user(email, name, role, &hash, &audit, now)
+        .await
+    {
+        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(format!(
+            "an account for {email} already exists"
+        ))),
+        other => Ok(other?),
+    }
+}
 
 /// How long a reset link works.
 pub const RESET_HOURS: i64 = 2;

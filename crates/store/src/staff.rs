@@ -18,6 +18,7 @@ pub trait StaffStore: Send + Sync {
         name: &str,
         role: Role,
         password_hash: &str,
+        audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<User, StoreError>;
     /// The account and its password hash, for signing in.
@@ -190,11 +191,12 @@ impl StaffStore for SqlStore {
         name: &str,
         role: kolokol_core::Role,
         password_hash: &str,
+        audit: &kolokol_core::Audit,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::User, StoreError> {
         let mut tx = self.begin().await?;
         let user = Self::insert_user(&mut tx, email, name, role, password_hash, now).await?;
-        tx.commit().await?;
+        crate::sql::commit_audited(tx, audit, now).await?;
         Ok(user)
     }
 

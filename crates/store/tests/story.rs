@@ -393,11 +393,25 @@ async fn staff_story(store: DynStore) {
 
     let email = Email::parse("anna@bell.example").unwrap();
     let anna = store
-        .create_user(&email, "Anna Vetrova", Role::Editor, "hash-a", at(1))
+        .create_user(
+            &email,
+            "Anna Vetrova",
+            Role::Editor,
+            "hash-a",
+            &kolokol_core::Audit::new(None, "test", ""),
+            at(1),
+        )
         .await
         .unwrap();
     let duplicate = store
-        .create_user(&email, "Someone Else", Role::Author, "hash-b", at(1))
+        .create_user(
+            &email,
+            "Someone Else",
+            Role::Author,
+            "hash-b",
+            &kolokol_core::Audit::new(None, "test", ""),
+            at(1),
+        )
         .await;
     assert!(
         matches!(duplicate, Err(StoreError::Conflict(_))),
@@ -409,6 +423,7 @@ async fn staff_story(store: DynStore) {
             "Anna Vetrova",
             Role::Contributor,
             "h",
+            &kolokol_core::Audit::new(None, "test", ""),
             at(1),
         )
         .await
@@ -931,6 +946,7 @@ async fn newsletter_story(store: DynStore) {
             "Ed Itor",
             Role::Editor,
             "h",
+            &kolokol_core::Audit::new(None, "test", ""),
             at(1),
         )
         .await

@@ -81,7 +81,14 @@ async fn taxonomy_story(store: DynStore) {
     store.migrate().await.unwrap();
     let email = kolokol_core::Email::parse("editor@newsroom.example").unwrap();
     let editor: UserId = store
-        .create_user(&email, "Editor", kolokol_core::Role::Editor, "hash", at(1))
+        .create_user(
+            &email,
+            "Editor",
+            kolokol_core::Role::Editor,
+            "hash",
+            &kolokol_core::Audit::new(None, "test", ""),
+            at(1),
+        )
         .await
         .unwrap()
         .id;
@@ -478,6 +485,7 @@ async fn byline_story(store: DynStore) {
             "Reporter",
             kolokol_core::Role::Author,
             "hash",
+            &kolokol_core::Audit::new(None, "test", ""),
             at(1),
         )
         .await

@@ -72,6 +72,7 @@ async fn session_cookies_are_locked_down() {
             "Anna",
             Role::Admin,
             &hash,
+            &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
         )
         .await

@@ -75,6 +75,7 @@ async fn pages_pass_automated_wcag_checks() {
             "Axe Checker",
             kolokol_core::Role::Admin,
             &hash,
+            &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
         )
         .await
@@ -266,6 +267,7 @@ async fn an_editor_in_a_real_browser_writes_previews_and_publishes() {
             "Night Editor",
             kolokol_core::Role::Editor,
             &hash,
+            &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
         )
         .await

@@ -391,7 +391,14 @@ impl TestApp {
         let hash = kolokol_web::admin::password::hash(STAFF_PASSWORD).unwrap();
         let user = self
             .store
-            .create_user(&email, name, role, &hash, Utc::now())
+            .create_user(
+                &email,
+                name,
+                role,
+                &hash,
+                &kolokol_core::Audit::new(None, "test", ""),
+                Utc::now(),
+            )
             .await
             .unwrap();
         let (client, _) = self.password_step(email.as_str()).await;
