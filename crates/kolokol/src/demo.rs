@@ -200,7 +200,7 @@ pub(crate) async fn seed_demo_revenue(store: &kolokol_store::DynStore) -> anyhow
             api_version: String::new(),
             kind,
         };
-        store.apply_payment_event("demo", &event, now).await?;
+        kolokol_operations::revenue::apply_event(store, "demo", &event, now).await?;
     }
     Ok(())
 }
