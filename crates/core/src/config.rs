@@ -115,6 +115,10 @@ pub struct ServerConfig {
     /// `Strict-Transport-Security` max-age in seconds, sent when `site.base_url` is
     /// https (0 sends none).
     pub hsts_max_age: u64,
+    /// Whether webhooks may be delivered to private addresses (this machine, a local
+    /// network). Off: a webhook could otherwise be aimed at services behind the
+    /// firewall.
+    pub webhooks_to_private_addresses: bool,
 }
 
 impl Default for ServerConfig {
@@ -125,6 +129,7 @@ impl Default for ServerConfig {
             max_connections: 10_000,
             max_connections_per_address: 256,
             hsts_max_age: 31_536_000,
+            webhooks_to_private_addresses: false,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod slug;
 pub mod staff;
 pub mod standing;
 pub mod taxonomy;
+pub mod webhooks;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
@@ -42,3 +43,4 @@ pub use standing::{
     FrontPick, PageDraft, PageForm, PageLink, PageRecord, PageRevision, PinSlot, Placement,
 };
 pub use taxonomy::{Audit, SectionForm, SectionInput, SectionRecord, TagRecord};
+pub use webhooks::{Webhook, WebhookDelivery, WebhookEvent};

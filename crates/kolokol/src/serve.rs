@@ -42,6 +42,7 @@ pub(crate) async fn serve_with(
         mailer,
         revenue,
         newsletter_delivery: newsletter_delivery(&config)?,
+        webhooks_to_private: config.server.webhooks_to_private_addresses,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await

@@ -4,10 +4,12 @@
 //! change with its audit entry in one transaction.
 
 use chrono::{DateTime, Utc};
-use kolokol_core::{ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, User};
+use kolokol_core::{
+    ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, User, WebhookEvent,
+};
 use kolokol_store::{DynStore, StoreError};
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, webhooks};
 
 /// Longest correction note, in characters.
 pub const MAX_CORRECTION: usize = 2_000;
@@ -96,9 +98,12 @@ pub async fn save(
         "article.create"
     };
     let audit = Actor::Staff(staff).audit(action, &draft.headline);
-    write(store, staff, id, &draft, &audit, now)
-        .await
-        .map(Saved::Written)
+    let written = write(store, staff, id, &draft, &audit, now).await?;
+    if let Some(article) = existing.filter(|article| article.is_live(now)) {
+        let edited = EditableArticle { draft, ..article };
+        webhooks::tell(store, WebhookEvent::PostPublishedEdited, &edited, now).await;
+    }
+    Ok(Saved::Written(written))
 }
 
 /// Writes a draft as a revision; a taken slug is the slug field's problem.
@@ -150,9 +155,15 @@ pub async fn publish(
     let article = publishable(store, staff, id).await?;
     let at = article.published_at.filter(|t| *t <= now).unwrap_or(now);
     let audit = Actor::Staff(staff).audit("article.publish", &article.draft.headline);
-    Ok(store
+    store
         .set_publication(id, ArticleStatus::Published, Some(at), &audit, now)
-        .await?)
+        .await?;
+    let published = EditableArticle {
+        published_at: Some(at),
+        ..article
+    };
+    webhooks::tell(store, WebhookEvent::PostPublished, &published, now).await;
+    Ok(())
 }
 
 /// Schedules publication for `at` (None: the time could not be read).
@@ -196,9 +207,13 @@ pub async fn withdraw(
 ) -> Result<(), Error> {
     let article = publishable(store, staff, id).await?;
     let audit = Actor::Staff(staff).audit("article.unpublish", &article.draft.headline);
-    Ok(store
+    store
         .set_publication(id, ArticleStatus::Draft, article.published_at, &audit, now)
-        .await?)
+        .await?;
+    if article.is_live(now) {
+        webhooks::tell(store, WebhookEvent::PostUnpublished, &article, now).await;
+    }
+    Ok(())
 }
 
 /// Marks a live article as updated now.

@@ -23,6 +23,7 @@ pub mod signin;
 pub mod staff;
 pub mod tags;
 pub mod two_factor;
+pub mod webhooks;
 
 use kolokol_core::{Audit, FieldErrors, Role, User, UserId};
 use kolokol_store::StoreError;

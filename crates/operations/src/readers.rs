@@ -3,10 +3,12 @@
 //! only, audited with the change).
 
 use chrono::{DateTime, Duration, Utc};
-use kolokol_core::{Email, ImportedSubscriber, Role, Signup, SignupOutcome, Subscriber};
+use kolokol_core::{
+    Email, ImportedSubscriber, Role, Signup, SignupOutcome, Subscriber, WebhookEvent,
+};
 use kolokol_store::{DynStore, ImportReport};
 
-use crate::{Actor, Error, secrets};
+use crate::{Actor, Error, secrets, webhooks};
 
 /// Counts a request from the network address behind `code` (sign-ups, sign-in
 /// links, checkouts) and says how many came in the last hour, this one included.
@@ -33,9 +35,22 @@ pub async fn confirm(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Subscriber>, Error> {
-    Ok(store
+    let confirmed = store
         .confirm_subscription(&secrets::token_hash(token), now)
-        .await?)
+        .await?;
+    if let Some(reader) = &confirmed {
+        let body = serde_json::json!({
+            "member": { "current": {
+                "id": reader.id.to_string(),
+                "email": reader.email.as_str(),
+                "status": "free",
+            } }
+        });
+        if let Err(e) = webhooks::announce(store, WebhookEvent::MemberAdded, &body, now).await {
+            tracing::warn!(error = %e, "cannot queue webhook deliveries");
+        }
+    }
+    Ok(confirmed)
 }
 
 /// A reader leaves (`subscribe` false, with `reason`) or comes back, from their own

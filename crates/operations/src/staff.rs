@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use kolokol_core::staff::check_new_password;
 use kolokol_core::{
     Audit, Email, FieldErrors, Invitation, Role, SettingsForm, SiteConfig, SiteSettings, Slug,
-    User, UserId,
+    User, UserId, WebhookEvent,
 };
 use kolokol_store::DynStore;
 
@@ -86,6 +86,10 @@ pub async fn save_settings(
     let json = serde_json::to_string(&settings).map_err(|e| Error::Internal(e.to_string()))?;
     let audit = actor.audit("settings.save", &settings.title);
     store.save_site_settings(&json, &audit, now).await?;
+    let body = serde_json::json!({ "site": { "title": settings.title } });
+    if let Err(e) = crate::webhooks::announce(store, WebhookEvent::SiteChanged, &body, now).await {
+        tracing::warn!(error = %e, "cannot queue webhook deliveries");
+    }
     Ok(settings)
 }
 

@@ -24,6 +24,7 @@ mod standing;
 mod subscribers;
 mod supporters;
 mod taxonomy;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -47,6 +48,7 @@ pub use standing::PageStore;
 pub use subscribers::{CONFIRMATION_RESEND_SECS, ImportReport, SubscriberStore};
 pub use supporters::SupporterStore;
 pub use taxonomy::{SectionRemoval, TaxonomyStore};
+pub use webhooks::WebhookStore;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +172,7 @@ pub trait Store:
     + MediaStore
     + StaffStore
     + JobStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

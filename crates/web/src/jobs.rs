@@ -11,11 +11,15 @@ use chrono::Utc;
 use kolokol_core::{Job, JobEnd, NewJob};
 use kolokol_newsletter::SendEnd;
 use kolokol_operations::jobs::{self, DUE_CHECK, DUE_EVERY, LEASE, SEND_ISSUE};
+use kolokol_operations::webhooks;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
 pub use crate::services::{JobRunner, describe};
 use crate::state::AppState;
+
+/// How long a webhook's receiver has to answer.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often an idle runner looks for due jobs (it is also woken when this node
 /// queues one).
@@ -114,6 +118,7 @@ impl AppState {
                     .map_err(|_| format!("not an issue number: {:?}", job.payload))?;
                 self.send_issue(id).await.map(|()| JobEnd::Done)
             }
+            webhooks::DELIVER => self.deliver_webhook(job).await.map(|()| JobEnd::Done),
             other => Err(format!("unknown kind of job: {other}")),
         }
     }
@@ -134,6 +139,76 @@ impl AppState {
                 .map_err(|e| format!("issue {id}: {e}"))?;
         }
         Ok(())
+    }
+
+    /// Posts one event to one webhook, signed, and logs the answer. A 2xx ends the
+    /// job; a 410 removes the webhook (its receiver is gone for good); anything else
+    /// is tried again with the jobs' backoff. A webhook removed meanwhile ends it.
+    async fn deliver_webhook(&self, job: &Job) -> Result<(), String> {
+        let delivery: webhooks::Delivery =
+            serde_json::from_str(&job.payload).map_err(|e| format!("unreadable job: {e}"))?;
+        let Some(hook) = self
+            .store
+            .webhook(delivery.webhook)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(());
+        };
+        let sent = self.post_webhook(&hook, &delivery).await;
+        let (status, error) = match &sent {
+            Ok(status) => (i64::from(*status), String::new()),
+            Err(error) => (0, error.clone()),
+        };
+        let logged = kolokol_core::WebhookDelivery {
+            webhook_id: hook.id,
+            target_url: hook.target_url.clone(),
+            event: delivery.event.clone(),
+            status,
+            error: error.clone(),
+            delivered_at: Utc::now(),
+        };
+        self.store
+            .record_delivery(&logged)
+            .await
+            .map_err(|e| e.to_string())?;
+        match sent {
+            Ok(status) if (200..300).contains(&status) => Ok(()),
+            Ok(410) => {
+                let operator = kolokol_operations::Actor::Operator;
+                webhooks::remove(&self.store, operator, hook.id, Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Ok(status) => Err(format!("{} answered {status}", hook.target_url)),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The POST itself; the receiver's status, or why there was none.
+    async fn post_webhook(
+        &self,
+        hook: &kolokol_core::Webhook,
+        delivery: &webhooks::Delivery,
+    ) -> Result<u16, String> {
+        webhooks::reachable(&hook.target_url, self.webhooks_to_private).await?;
+        let sent_at = Utc::now().timestamp_millis();
+        let signature = webhooks::signature(&hook.secret, &delivery.body, sent_at);
+        let client = reqwest::Client::builder()
+            .timeout(WEBHOOK_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let answer = client
+            .post(&hook.target_url)
+            .header("content-type", "application/json")
+            .header("x-ghost-signature", signature)
+            .header("user-agent", "Kolokol webhooks")
+            .body(delivery.body.clone())
+            .send()
+            .await
+            .map_err(|e| format!("no answer from {}: {e}", hook.target_url))?;
+        Ok(answer.status().as_u16())
     }
 
     /// Sends (or resumes) issue `id`; an error leaves the job to be tried again.

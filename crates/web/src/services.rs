@@ -159,6 +159,7 @@ pub fn describe(kind: &str) -> &str {
     match kind {
         DUE_CHECK => "Due check (scheduled articles and issues)",
         SEND_ISSUE => "Newsletter send (issue id)",
+        kolokol_operations::webhooks::DELIVER => "Webhook delivery",
         other => other,
     }
 }

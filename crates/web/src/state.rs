@@ -32,6 +32,8 @@ pub struct Inner {
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::services::NewsletterState,
+    /// Whether webhooks may go to private addresses (`[server]`).
+    pub webhooks_to_private: bool,
     /// This node's runner of background and due work.
     pub(crate) jobs: crate::services::JobRunner,
     /// How the newsroom takes money, and the banner meter's short-lived copy.
@@ -82,6 +84,8 @@ pub struct AppParts {
     pub revenue: crate::services::Revenue,
     /// How newsletters are sent (none: issues can be written but not sent).
     pub newsletter_delivery: Option<crate::services::Delivery>,
+    /// Whether webhooks may go to private addresses (`[server]`).
+    pub webhooks_to_private: bool,
 }
 
 impl AppParts {
@@ -95,6 +99,7 @@ impl AppParts {
             mailer: None,
             revenue: crate::services::Revenue::none(),
             newsletter_delivery: None,
+            webhooks_to_private: false,
         }
     }
 }
@@ -125,6 +130,7 @@ impl AppState {
             mailer,
             revenue,
             newsletter_delivery,
+            webhooks_to_private,
         } = parts;
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
@@ -143,6 +149,7 @@ impl AppState {
             mailer,
             newsletter,
             jobs: crate::services::JobRunner::new(),
+            webhooks_to_private,
             revenue: crate::services::RevenueState::new(revenue),
             caching: std::sync::atomic::AtomicBool::new(true),
             uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),

@@ -17,6 +17,7 @@ mod settings;
 mod staff;
 mod standing;
 pub(crate) mod two_factor;
+mod webhooks;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -78,6 +79,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/preview", post(articles::live_preview))
         .route("/admin/audit", get(articles::audit))
         .route("/admin/jobs", get(articles::jobs))
+        .route("/admin/webhooks", get(webhooks::list).post(webhooks::add))
+        .route("/admin/webhooks/{id}/delete", post(webhooks::remove))
         .route(
             "/admin/sections",
             get(sections::list).post(sections::create),

@@ -16,7 +16,12 @@ async fn newsroom() -> (TestApp, i64) {
 }
 
 /// Creates an article through the editor form; returns its admin path.
-async fn write(staff: &StaffSession, section: i64, headline: &str, body: &str) -> String {
+pub(crate) async fn write(
+    staff: &StaffSession,
+    section: i64,
+    headline: &str,
+    body: &str,
+) -> String {
     let author = staff.user.author_id.unwrap().to_string();
     let response = staff
         .post(
@@ -560,6 +565,13 @@ async fn every_admin_route_as_every_role() {
         ),
         ("GET", "/admin/audit".into(), vec![], [403, 403, 403, 200]),
         ("GET", "/admin/jobs".into(), vec![], [403, 403, 403, 200]),
+        ("GET", "/admin/webhooks".into(), vec![], [403, 403, 403, 200]),
+        (
+            "POST",
+            "/admin/webhooks/999999/delete".into(),
+            vec![],
+            [403, 403, 403, 404],
+        ),
         (
             "GET",
             "/admin/settings".into(),

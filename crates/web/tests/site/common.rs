@@ -41,6 +41,8 @@ struct Setup {
     delivery: Option<kolokol_web::newsletter::Delivery>,
     /// A database URL; a new SQLite file otherwise.
     database: Option<String>,
+    /// Webhooks may go to this machine (the tests' receivers).
+    webhooks_to_private: bool,
 }
 
 impl Setup {
@@ -126,6 +128,16 @@ impl TestApp {
         })
         .await;
         (app, sink)
+    }
+
+    /// A server of its own whose webhooks may go to this machine, as the tests'
+    /// receivers listen on loopback.
+    pub async fn with_local_webhooks() -> TestApp {
+        TestApp::start_set_up(Setup {
+            webhooks_to_private: true,
+            ..Setup::default()
+        })
+        .await
     }
 
     /// One of several servers on the database `database` (as nodes behind a load
@@ -218,6 +230,7 @@ impl TestApp {
             revenue,
             delivery,
             database,
+            webhooks_to_private,
         } = setup;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
@@ -242,6 +255,7 @@ impl TestApp {
                 kolokol_web::revenue::Revenue::from_config(r).unwrap()
             }),
             newsletter_delivery: delivery,
+            webhooks_to_private,
             ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
         })
         .await

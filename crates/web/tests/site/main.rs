@@ -22,3 +22,4 @@ mod security;
 mod support;
 mod two_factor;
 mod validity;
+mod webhooks;

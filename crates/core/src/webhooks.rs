@@ -1,0 +1,78 @@
+//! Outgoing webhooks: the events other systems can be told about, as Ghost names
+//! them, and what an admin registers.
+
+use chrono::{DateTime, Utc};
+
+/// What happened, named as Ghost names it, so receivers written for Ghost work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookEvent {
+    /// An article became public (at once, or when its scheduled time came).
+    PostPublished,
+    /// A public article was saved again.
+    PostPublishedEdited,
+    /// A public article was withdrawn.
+    PostUnpublished,
+    /// A reader confirmed their newsletter subscription.
+    MemberAdded,
+    /// The newsroom's settings changed.
+    SiteChanged,
+}
+
+impl WebhookEvent {
+    pub const ALL: [Self; 5] = [
+        Self::PostPublished,
+        Self::PostPublishedEdited,
+        Self::PostUnpublished,
+        Self::MemberAdded,
+        Self::SiteChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PostPublished => "post.published",
+            Self::PostPublishedEdited => "post.published.edited",
+            Self::PostUnpublished => "post.unpublished",
+            Self::MemberAdded => "member.added",
+            Self::SiteChanged => "site.changed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|event| event.as_str() == value)
+    }
+}
+
+/// A registered webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: i64,
+    pub event: String,
+    pub target_url: String,
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One attempt to deliver an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    pub webhook_id: i64,
+    pub target_url: String,
+    pub event: String,
+    /// The HTTP status answered; 0 when none came.
+    pub status: i64,
+    pub error: String,
+    pub delivered_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_read_back_as_written() {
+        for event in WebhookEvent::ALL {
+            assert_eq!(WebhookEvent::parse(event.as_str()), Some(event));
+        }
+        assert_eq!(WebhookEvent::parse("post.deleted.now"), None);
+    }
+}

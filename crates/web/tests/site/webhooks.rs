@@ -1,0 +1,175 @@
+//! Outgoing webhooks, as an admin registers them and a receiver gets them: a real
+//! HTTP receiver on loopback, deliveries made by the server's jobs.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use kolokol_core::{Role, Slug};
+use parking_lot::Mutex;
+
+use kolokol_testkit::fixtures::Fixtures;
+
+use crate::admin::write;
+use crate::common::TestApp;
+
+/// What a receiver got: the signature header and the body.
+type Received = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A webhook receiver on a free loopback port, answering `status`; its address.
+async fn receiver(status: Arc<AtomicU16>) -> (String, Received) {
+    let received: Received = Arc::default();
+    let kept = Arc::clone(&received);
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let kept = Arc::clone(&kept);
+            let status = Arc::clone(&status);
+            async move {
+                let signature = headers
+                    .get("x-ghost-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                kept.lock()
+                    .push((signature, String::from_utf8_lossy(&body).into_owned()));
+                StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (address, received)
+}
+
+/// Waits until `check` holds for what arrived (the server's runner delivers within a
+/// second of the event), and returns it then.
+async fn arrived(
+    received: &Received,
+    check: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
+    for _ in 0..400 {
+        let now = received.lock().clone();
+        if check(&now) {
+            return now;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the webhook never arrived: {:?}", received.lock());
+}
+
+/// Registers `url` for `event` as `admin`; the secret shown once.
+async fn register(admin: &crate::common::StaffSession, event: &str, url: &str) -> String {
+    let page = admin
+        .post("/admin/webhooks", &[("event", event), ("url", url)])
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let start = html.find("shown only now: <code>").unwrap() + "shown only now: <code>".len();
+    html[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn a_published_article_is_told_to_its_webhook_signed_like_ghost() {
+    let app = TestApp::with_local_webhooks().await;
+    let section = app
+        .store
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    let (url, received) = receiver(Arc::new(AtomicU16::new(200))).await;
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    let secret = register(&admin, "post.published", &url).await;
+    let editor = app.sign_in(Role::Editor, "Desk Editor").await;
+    let edit = write(
+        &editor,
+        section.id,
+        "Bridges reopen",
+        "Both bridges are open.",
+    )
+    .await;
+    assert!(received.lock().is_empty(), "a draft is nobody's business");
+    let published = editor
+        .post(&format!("{edit}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+    let got = arrived(&received, |r| !r.is_empty()).await;
+    let (signature, body) = &got[0];
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(json["post"]["current"]["slug"], "bridges-reopen");
+    assert_eq!(json["post"]["current"]["title"], "Bridges reopen");
+    // Ghost's scheme: sha256 of the body followed by the millisecond timestamp.
+    let sent_at: i64 = signature.rsplit("t=").next().unwrap().parse().unwrap();
+    assert_eq!(
+        signature,
+        &kolokol_operations::webhooks::signature(&secret, body, sent_at)
+    );
+    // The delivery is logged for the admins; editors may not look.
+    let page = admin.get("/admin/webhooks").await.text().await.unwrap();
+    assert!(page.contains("post.published") && page.contains(&url));
+    assert!(page.contains("<td>200</td>"), "{page}");
+    assert_eq!(editor.get("/admin/webhooks").await.status(), 403);
+    // Withdrawing tells nobody who did not ask for post.unpublished.
+    let withdrawn = editor
+        .post(&format!("{edit}/publication"), &[("action", "unpublish")])
+        .await;
+    assert_eq!(withdrawn.status(), 303);
+    assert_eq!(received.lock().len(), 1);
+}
+
+#[tokio::test]
+async fn a_receiver_that_answers_410_removes_its_webhook() {
+    let app = TestApp::with_local_webhooks().await;
+    let (url, received) = receiver(Arc::new(AtomicU16::new(410))).await;
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    register(&admin, "site.changed", &url).await;
+    assert_eq!(app.store.webhooks(None).await.unwrap().len(), 1);
+    kolokol_operations::webhooks::announce(
+        &app.store,
+        kolokol_core::WebhookEvent::SiteChanged,
+        &serde_json::json!({ "site": { "title": "Test" } }),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    arrived(&received, |r| r.len() == 1).await;
+    for _ in 0..400 {
+        if app.store.webhooks(None).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the webhook was kept after a 410");
+}
+
+#[tokio::test]
+async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
+    let app = TestApp::empty().await;
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    for (url, expected) in [
+        ("http://127.0.0.1:9/hook", "private address"),
+        ("http://10.0.0.7/hook", "private address"),
+        ("ftp://hooks.example/x", "http and https"),
+        ("hooks", "full address"),
+    ] {
+        let refused = admin
+            .post(
+                "/admin/webhooks",
+                &[("event", "post.published"), ("url", url)],
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{url}");
+        let html = refused.text().await.unwrap();
+        assert!(html.contains(expected), "{url}: {html}");
+    }
+    let unknown = admin
+        .post(
+            "/admin/webhooks",
+            &[("event", "post.exploded"), ("url", "http://127.0.0.1:9/")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
+    assert!(app.store.webhooks(None).await.unwrap().is_empty());
+}
