@@ -2,7 +2,7 @@
 //! registration gets a delivery job (retried with backoff, logged), signed the way
 //! Ghost signs its webhooks so receivers written for Ghost work unchanged.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -142,9 +142,13 @@ pub fn signature(secret: &str, body: &str, timestamp_ms: i64) -> String {
 }
 
 /// Checks that `url` is an http(s) address whose host resolves, and only to public
-/// addresses unless `allow_private`. Checked when registering and again before each
-/// delivery (a name can come to point elsewhere).
-pub async fn reachable(url: &str, allow_private: bool) -> Result<(), String> {
+/// addresses unless `allow_private`; the host and the addresses checked. Checked when
+/// registering and again before each delivery, which then connects to exactly the
+/// addresses checked (a name cannot be re-pointed in between).
+pub async fn reachable(
+    url: &str,
+    allow_private: bool,
+) -> Result<(String, Vec<SocketAddr>), String> {
     let parsed = url::Url::parse(url)
         .map_err(|_| "Give a full address, like https://hooks.example/kolokol.".to_owned())?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -157,21 +161,20 @@ pub async fn reachable(url: &str, allow_private: bool) -> Result<(), String> {
         .trim_end_matches(']')
         .to_owned();
     let port = parsed.port_or_known_default().unwrap_or(443);
-    let addresses: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await
         .map_err(|_| format!("{host} cannot be found."))?
-        .map(|address| address.ip())
         .collect();
     if addresses.is_empty() {
         return Err(format!("{host} cannot be found."));
     }
-    if !allow_private && addresses.iter().any(|ip| private(*ip)) {
+    if !allow_private && addresses.iter().any(|address| private(address.ip())) {
         return Err(format!(
             "{host} is a private address (this machine or a local network); \
              the server's configuration must allow that first."
         ));
     }
-    Ok(())
+    Ok((host, addresses))
 }
 
 /// Whether `ip` is not on the public internet.

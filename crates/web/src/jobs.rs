@@ -191,10 +191,12 @@ impl AppState {
         hook: &kolokol_core::Webhook,
         delivery: &webhooks::Delivery,
     ) -> Result<u16, String> {
-        webhooks::reachable(&hook.target_url, self.webhooks_to_private).await?;
+        let (host, addresses) =
+            webhooks::reachable(&hook.target_url, self.webhooks_to_private).await?;
         let sent_at = Utc::now().timestamp_millis();
         let signature = webhooks::signature(&hook.secret, &delivery.body, sent_at);
         let client = reqwest::Client::builder()
+            .resolve_to_addrs(&host, &addresses)
             .timeout(WEBHOOK_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -565,7 +565,12 @@ async fn every_admin_route_as_every_role() {
         ),
         ("GET", "/admin/audit".into(), vec![], [403, 403, 403, 200]),
         ("GET", "/admin/jobs".into(), vec![], [403, 403, 403, 200]),
-        ("GET", "/admin/webhooks".into(), vec![], [403, 403, 403, 200]),
+        (
+            "GET",
+            "/admin/webhooks".into(),
+            vec![],
+            [403, 403, 403, 200],
+        ),
         (
             "POST",
             "/admin/webhooks/999999/delete".into(),
