@@ -341,10 +341,7 @@ async fn a_newsroom_publishes_its_first_article_from_an_empty_database() {
         .unwrap();
     assert_eq!(text(&browser, "h1").await, "About us");
     // The background work behind it: the due check waiting for its next slot.
-    browser
-        .goto(&format!("{site}/admin/jobs"))
-        .await
-        .unwrap();
+    browser.goto(&format!("{site}/admin/jobs")).await.unwrap();
     assert!(text(&browser, "table").await.contains("Due check"));
     screenshot(&browser, "first-week-jobs.png").await;
     browser
