@@ -234,6 +234,21 @@ pub(crate) async fn commit_change(
     commit_audited(tx, audit, now).await
 }
 
+/// Ends a transaction that touched `changed` rows: committed with `audit` when it
+/// changed something, otherwise rolled back with nothing written. Whether it did.
+pub(crate) async fn commit_audited_if(
+    tx: sqlx::Transaction<'_, sqlx::Any>,
+    changed: u64,
+    audit: &kolokol_core::Audit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    if changed == 0 {
+        return Ok(false);
+    }
+    commit_audited(tx, audit, now).await?;
+    Ok(true)
+}
+
 /// Ends a transaction with `audit` written in it.
 pub(crate) async fn commit_audited(
     mut tx: sqlx::Transaction<'_, sqlx::Any>,

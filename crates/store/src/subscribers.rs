@@ -280,11 +280,7 @@ impl SubscriberStore for crate::sql::SqlStore {
         .bind(now.timestamp())
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        crate::sql::commit_audited(tx, audit, now).await?;
-        Ok(true)
+        crate::sql::commit_audited_if(tx, done.rows_affected(), audit, now).await
     }
 
     async fn subscriber_stats(

@@ -104,11 +104,7 @@ impl WebhookStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        crate::sql::commit_audited(tx, audit, now).await?;
-        Ok(true)
+        crate::sql::commit_audited_if(tx, done.rows_affected(), audit, now).await
     }
 
     async fn webhook(&self, id: i64) -> Result<Option<Webhook>, StoreError> {
