@@ -93,6 +93,14 @@ pub async fn announce(
     Ok(())
 }
 
+/// Logs what one delivery got back, for the admins' page.
+pub async fn log_delivery(
+    store: &DynStore,
+    delivery: &kolokol_core::WebhookDelivery,
+) -> Result<(), Error> {
+    Ok(store.record_delivery(delivery).await?)
+}
+
 /// Announces an article's event with Ghost's envelope (`{"post": {"current": …}}`).
 pub async fn announce_post(
     store: &DynStore,

@@ -168,8 +168,7 @@ impl AppState {
             error: error.clone(),
             delivered_at: Utc::now(),
         };
-        self.store
-            .record_delivery(&logged)
+        webhooks::log_delivery(&self.store, &logged)
             .await
             .map_err(|e| e.to_string())?;
         match sent {
