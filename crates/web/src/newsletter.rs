@@ -20,17 +20,24 @@ impl AppState {
             .map_err(|e| AppError::Internal(e.to_string()))
     }
 
-    /// Starts sending an issue now (freezing its mail) and queues its sending.
+    /// Starts sending an issue now (freezing its mail) unless it has started, and
+    /// queues its sending.
     pub async fn send_issue_now(&self, id: i64) -> Result<bool, AppError> {
         let issue = self
             .store
             .newsletter_issue(id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let composed = self.compose_issue(&issue).await?;
-        let started = kolokol_newsletter::start(&self.store, id, &composed)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // An issue already sending (the due check resumes those) keeps the mail frozen
+        // when it started: composing it again would be thrown away.
+        let started = if issue.status.editable() {
+            let composed = self.compose_issue(&issue).await?;
+            kolokol_newsletter::start(&self.store, id, &composed)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+        } else {
+            false
+        };
         if started {
             self.content_changed().await;
         }
