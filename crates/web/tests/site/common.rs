@@ -654,3 +654,19 @@ impl Authenticator {
             .generate((self.step_start as i64 + offset * 30) as u64)
     }
 }
+
+/// Asks `probe` every 25 ms, at most `tries` times, until it gives a value: waiting
+/// for what the server does in the background instead of guessing a time. Panics
+/// saying `what` never happened.
+pub async fn eventually<T, Fut>(tries: u32, what: &str, mut probe: impl FnMut() -> Fut) -> T
+where
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..tries {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{what} never happened");
+}

@@ -5,7 +5,7 @@
 use kolokol_core::{Role, SubscriberStatus};
 use kolokol_newsletter::Purpose;
 
-use crate::common::{TestApp, select, text_of};
+use crate::common::{TestApp, eventually, select, text_of};
 
 /// The first URL in a mail's text that starts with `prefix`.
 fn link_in(mail: &str, prefix: &str) -> String {
@@ -468,14 +468,11 @@ async fn job_when(
     id: i64,
     check: impl Fn(&kolokol_core::Job) -> bool,
 ) -> kolokol_core::Job {
-    for _ in 0..600 {
+    eventually(600, &format!("job {id} getting there"), || async {
         let job = app.store.job(id).await.unwrap().unwrap();
-        if check(&job) {
-            return job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("job {id} never got there");
+        check(&job).then_some(job)
+    })
+    .await
 }
 
 /// Waits until job `id` has ended.

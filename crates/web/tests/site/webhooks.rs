@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 use kolokol_testkit::fixtures::Fixtures;
 
 use crate::admin::write;
-use crate::common::TestApp;
+use crate::common::{TestApp, eventually};
 
 /// What a receiver got: the signature header and the body.
 type Received = Arc<Mutex<Vec<(String, String)>>>;
@@ -50,14 +50,11 @@ async fn arrived(
     received: &Received,
     check: impl Fn(&[(String, String)]) -> bool,
 ) -> Vec<(String, String)> {
-    for _ in 0..400 {
+    eventually(400, "the webhook arriving", || async {
         let now = received.lock().clone();
-        if check(&now) {
-            return now;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the webhook never arrived: {:?}", received.lock());
+        check(&now).then_some(now)
+    })
+    .await
 }
 
 /// Registers `url` for `event` as `admin`; the secret shown once.
@@ -135,13 +132,15 @@ async fn a_receiver_that_answers_410_removes_its_webhook() {
     .await
     .unwrap();
     arrived(&received, |r| r.len() == 1).await;
-    for _ in 0..400 {
-        if app.store.webhooks(None).await.unwrap().is_empty() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the webhook was kept after a 410");
+    eventually(400, "the webhook's removal after a 410", || async {
+        app.store
+            .webhooks(None)
+            .await
+            .unwrap()
+            .is_empty()
+            .then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
