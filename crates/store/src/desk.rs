@@ -10,6 +10,25 @@ use sqlx::Row;
 
 use crate::sql::SqlStore;
 
+/// Credits `author_ids`, in their order, on article `article_id` (inside `tx`).
+async fn insert_bylines(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    article_id: i64,
+    author_ids: &[i64],
+) -> Result<(), StoreError> {
+    for (position, author_id) in (0_i64..).zip(author_ids) {
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(article_id)
+        .bind(author_id)
+        .bind(position)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Binds an editor's draft as `$1`…`$14` (slug, headline, dek, body, words, dateline,
 /// section, modified at, hero image, alt, caption, credit, SEO title and
 /// description), the same for a new article and a saved one.
@@ -156,16 +175,7 @@ impl DeskStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for (position, author_id) in (0_i64..).zip(&article.author_ids) {
-            sqlx::query(
-                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-            )
-            .bind(id)
-            .bind(author_id)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_bylines(&mut tx, id, &article.author_ids).await?;
         for tag_id in &article.tag_ids {
             sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
                 .bind(id)
@@ -255,16 +265,7 @@ impl DeskStore for SqlStore {
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
-        for (position, author_id) in (0_i64..).zip(&draft.author_ids) {
-            sqlx::query(
-                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-            )
-            .bind(article_id)
-            .bind(author_id)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_bylines(&mut tx, article_id, &draft.author_ids).await?;
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
             .bind(article_id)
             .execute(&mut *tx)
