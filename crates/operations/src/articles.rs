@@ -101,7 +101,13 @@ pub async fn save(
     let written = write(store, staff, id, &draft, &audit, now).await?;
     if let Some(article) = existing.filter(|article| article.is_live(now)) {
         let edited = EditableArticle { draft, ..article };
-        webhooks::tell(store, WebhookEvent::PostPublishedEdited, &edited, now).await;
+        webhooks::tell(
+            store,
+            WebhookEvent::PostPublishedEdited,
+            &webhooks::post_body(&edited),
+            now,
+        )
+        .await;
     }
     Ok(Saved::Written(written))
 }
@@ -162,7 +168,13 @@ pub async fn publish(
         published_at: Some(at),
         ..article
     };
-    webhooks::tell(store, WebhookEvent::PostPublished, &published, now).await;
+    webhooks::tell(
+        store,
+        WebhookEvent::PostPublished,
+        &webhooks::post_body(&published),
+        now,
+    )
+    .await;
     Ok(())
 }
 
@@ -211,7 +223,13 @@ pub async fn withdraw(
         .set_publication(id, ArticleStatus::Draft, article.published_at, &audit, now)
         .await?;
     if article.is_live(now) {
-        webhooks::tell(store, WebhookEvent::PostUnpublished, &article, now).await;
+        webhooks::tell(
+            store,
+            WebhookEvent::PostUnpublished,
+            &webhooks::post_body(&article),
+            now,
+        )
+        .await;
     }
     Ok(())
 }

@@ -46,9 +46,7 @@ pub async fn confirm(
                 "status": "free",
             } }
         });
-        if let Err(e) = webhooks::announce(store, WebhookEvent::MemberAdded, &body, now).await {
-            tracing::warn!(error = %e, "cannot queue webhook deliveries");
-        }
+        webhooks::tell(store, WebhookEvent::MemberAdded, &body, now).await;
     }
     Ok(confirmed)
 }

@@ -87,9 +87,7 @@ pub async fn save_settings(
     let audit = actor.audit("settings.save", &settings.title);
     store.save_site_settings(&json, &audit, now).await?;
     let body = serde_json::json!({ "site": { "title": settings.title } });
-    if let Err(e) = crate::webhooks::announce(store, WebhookEvent::SiteChanged, &body, now).await {
-        tracing::warn!(error = %e, "cannot queue webhook deliveries");
-    }
+    crate::webhooks::tell(store, WebhookEvent::SiteChanged, &body, now).await;
     Ok(settings)
 }
 

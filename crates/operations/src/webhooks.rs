@@ -101,14 +101,9 @@ pub async fn log_delivery(
     Ok(store.record_delivery(delivery).await?)
 }
 
-/// Announces an article's event with Ghost's envelope (`{"post": {"current": …}}`).
-pub async fn announce_post(
-    store: &DynStore,
-    event: WebhookEvent,
-    article: &EditableArticle,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let body = serde_json::json!({
+/// An article in Ghost's envelope (`{"post": {"current": …}}`).
+pub(crate) fn post_body(article: &EditableArticle) -> serde_json::Value {
+    serde_json::json!({
         "post": {
             "current": {
                 "id": article.id.0.to_string(),
@@ -119,19 +114,18 @@ pub async fn announce_post(
                 "published_at": article.published_at.map(|at| at.to_rfc3339()),
             }
         }
-    });
-    announce(store, event, &body, now).await
+    })
 }
 
-/// Announces an article's event after its change was written; a failure to queue
-/// the deliveries is logged, not returned: the change itself stands.
+/// Announces `event` after the change it reports was written; a failure to queue the
+/// deliveries is logged, not returned: the change itself stands.
 pub(crate) async fn tell(
     store: &DynStore,
     event: WebhookEvent,
-    article: &EditableArticle,
+    body: &serde_json::Value,
     now: DateTime<Utc>,
 ) {
-    if let Err(e) = announce_post(store, event, article, now).await {
+    if let Err(e) = announce(store, event, body, now).await {
         tracing::warn!(event = event.as_str(), error = %e, "cannot queue webhook deliveries");
     }
 }
