@@ -506,6 +506,22 @@ pub fn redact_url(text: &str) -> String {
     url.to_string()
 }
 
+/// `en`, `ru`, `pt-BR`, `sr-Latn`: a BCP 47 language tag, in its canonical form.
+/// The language subtag must be an ISO 639 code of two or three letters: the longer
+/// ones BCP 47 allows are reserved and none is registered, so `russian` is refused
+/// rather than taken for a language nobody speaks.
+pub fn language_tag(tag: &str) -> Result<String, String> {
+    let refused = || {
+        format!("{tag:?} is not a BCP 47 language tag such as en, ru or pt-BR")
+    };
+    let id: unic_langid::LanguageIdentifier = tag.trim().parse().map_err(|_| refused())?;
+    let primary = id.language.as_str();
+    if !(2..=3).contains(&primary.len()) || id.language.is_empty() {
+        return Err(refused());
+    }
+    Ok(id.to_string())
+}
+
 /// What readers see: the site's name, address, language, banner and notices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -583,6 +599,16 @@ impl SiteConfig {
                 self.base_url
             ));
         }
+        let language = language_tag(&self.language).map_err(|e| format!("site.language: {e}"))?;
+        if language != self.language {
+            return Err(format!(
+                "site.language: write {:?} as {language:?}",
+                self.language
+            ));
+        }
+        for tag in &self.languages {
+            language_tag(tag).map_err(|e| format!("site.languages: {e}"))?;
+        }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
                 "site.timezone must be an IANA time zone such as Europe/Riga (got {:?})",
@@ -653,6 +679,24 @@ impl Default for BannedNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_are_bcp47_tags_named_by_iso_639_codes() {
+        assert_eq!(language_tag("ru").unwrap(), "ru");
+        assert_eq!(language_tag("pt-br").unwrap(), "pt-BR");
+        assert_eq!(language_tag("sr-latn").unwrap(), "sr-Latn");
+        for bad in ["russian", "", "r", "en_", "ru--RU", "12"] {
+            assert!(language_tag(bad).is_err(), "{bad:?} accepted");
+        }
+        let site = |language: &str| SiteConfig {
+            language: language.into(),
+            ..SiteConfig::default()
+        };
+        let refused = site("russian").validate().unwrap_err();
+        assert!(refused.contains("site.language") && refused.contains("russian"), "{refused}");
+        assert!(site("pt-br").validate().unwrap_err().contains("\"pt-BR\""));
+        assert!(site("ru").validate().is_ok());
+    }
 
     #[test]
     fn a_new_site_names_no_sum_it_was_never_given() {

@@ -99,7 +99,8 @@ impl Currency {
         self.step
     }
 
-    fn symbol(&self) -> String {
+    /// `€`, or the code and a space where the currency has no common symbol.
+    pub fn symbol(&self) -> String {
         SYMBOLS
             .iter()
             .find(|(c, _)| *c == self.code())
@@ -126,6 +127,47 @@ impl fmt::Display for Currency {
     }
 }
 
+/// Why what a reader typed is not an amount. Its `Display` is English; the
+/// site says it from the catalogue by [`AmountError::key`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("Enter an amount.")]
+    Empty,
+    #[error("{0:?} is not an amount: write it like 25 or 25.50")]
+    NotAnAmount(String),
+    #[error("{} has no smaller unit: give a whole amount.", .0.code())]
+    NoSmallerUnit(Currency),
+    #[error("Give at most {0} decimals.")]
+    TooManyDecimals(u8),
+    #[error("The amount must be more than zero.")]
+    NotPositive,
+    #[error("{} amounts are whole numbers: give no decimals.", .0.code())]
+    WholeOnly(Currency),
+    #[error("{} amounts end in 0: give at most {} decimals.", .0.code(), .0.digits - 1)]
+    EndsInZero(Currency),
+    #[error("That is more than we can take in one gift; please contact us.")]
+    TooLarge,
+}
+
+impl AmountError {
+    /// The catalogue's message for this refusal, and its values (`text`, `code`, `digits`).
+    pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            Self::Empty => ("amount-empty", vec![]),
+            Self::NotAnAmount(text) => ("amount-not-an-amount", vec![("text", text.clone())]),
+            Self::NoSmallerUnit(c) => ("amount-no-smaller-unit", vec![("code", c.code().into())]),
+            Self::TooManyDecimals(d) => ("amount-too-many-decimals", vec![("digits", d.to_string())]),
+            Self::NotPositive => ("amount-not-positive", vec![]),
+            Self::WholeOnly(c) => ("amount-whole-only", vec![("code", c.code().into())]),
+            Self::EndsInZero(c) => (
+                "amount-ends-in-zero",
+                vec![("code", c.code().into()), ("digits", (c.digits - 1).to_string())],
+            ),
+            Self::TooLarge => ("amount-too-large", vec![]),
+        }
+    }
+}
+
 /// An amount in a currency's minor units (cents), never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
@@ -140,7 +182,7 @@ impl Money {
 
     /// Reads what a reader typed: `25`, `25.5`, `25,50`, `1 000`. At most the
     /// currency's decimals; positive; at most 1,000,000 in major units.
-    pub fn parse(text: &str, currency: Currency) -> Result<Self, String> {
+    pub fn parse(text: &str, currency: Currency) -> Result<Self, AmountError> {
         let cleaned: String = text
             .trim()
             .trim_start_matches(currency.symbol().trim())
@@ -148,9 +190,9 @@ impl Money {
             .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
             .map(|c| if c == ',' { '.' } else { c })
             .collect();
-        let bad = || format!("{text:?} is not an amount: write it like 25 or 25.50");
+        let bad = || AmountError::NotAnAmount(text.to_owned());
         if cleaned.is_empty() {
-            return Err("Enter an amount.".into());
+            return Err(AmountError::Empty);
         }
         let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
         if whole.is_empty() && fraction.is_empty()
@@ -163,12 +205,9 @@ impl Money {
         let digits = usize::from(currency.digits);
         if fraction.len() > digits {
             return Err(if digits == 0 {
-                format!(
-                    "{} has no smaller unit: give a whole amount.",
-                    currency.code()
-                )
+                AmountError::NoSmallerUnit(currency)
             } else {
-                format!("Give at most {digits} decimals.")
+                AmountError::TooManyDecimals(currency.digits)
             });
         }
         let whole: i64 = if whole.is_empty() {
@@ -187,24 +226,17 @@ impl Money {
         let scale = 10_i64.pow(u32::from(currency.digits));
         let minor = whole * scale + fraction_value;
         if minor <= 0 {
-            return Err("The amount must be more than zero.".into());
+            return Err(AmountError::NotPositive);
         }
         if minor % currency.step != 0 {
             return Err(if currency.step >= scale {
-                format!(
-                    "{} amounts are whole numbers: give no decimals.",
-                    currency.code()
-                )
+                AmountError::WholeOnly(currency)
             } else {
-                format!(
-                    "{} amounts end in 0: give at most {} decimals.",
-                    currency.code(),
-                    currency.digits - 1
-                )
+                AmountError::EndsInZero(currency)
             });
         }
         if whole > 1_000_000 {
-            return Err("That is more than we can take in one gift; please contact us.".into());
+            return Err(AmountError::TooLarge);
         }
         Ok(Self { minor, currency })
     }
@@ -538,15 +570,17 @@ mod tests {
         assert_eq!(parse("1 000"), Ok(100_000));
         assert!(parse("0").is_err());
         assert!(parse("-5").is_err());
-        assert!(parse("2.555").unwrap_err().contains("2 decimals"));
+        assert_eq!(parse("2.555"), Err(AmountError::TooManyDecimals(2)));
+        assert!(parse("2.555").unwrap_err().to_string().contains("2 decimals"));
         assert!(parse("ten").is_err());
-        assert!(parse("").unwrap_err().contains("Enter"));
+        assert_eq!(parse(""), Err(AmountError::Empty));
         assert!(parse("99999999").is_err());
         let yen = Currency::parse("JPY").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Money::parse("3000", yen).map(|m| m.minor), Ok(3000));
         assert!(
             Money::parse("30.5", yen)
                 .unwrap_err()
+                .to_string()
                 .contains("whole amount")
         );
         assert!(Currency::parse("XYZ").unwrap_err().contains("ISO 4217"));
@@ -594,6 +628,7 @@ mod tests {
         assert!(
             Money::parse("1.255", currency("KWD"))
                 .unwrap_err()
+                .to_string()
                 .contains("end in 0")
         );
         assert_eq!(
@@ -608,6 +643,7 @@ mod tests {
         assert!(
             Money::parse("1500.50", currency("ISK"))
                 .unwrap_err()
+                .to_string()
                 .contains("whole numbers")
         );
         assert_eq!(currency("MGA").digits(), 0, "Stripe's zero-decimal list");

@@ -105,13 +105,8 @@ pub struct SettingsForm {
     pub policy_url: String,
 }
 
-/// `en`, `ru`, `pt-BR`, `sr-Latn`: a plausible BCP 47 tag.
 fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    crate::config::language_tag(tag).is_ok_and(|canonical| canonical == tag)
 }
 
 /// `http://` + a v3 onion name (56 base32 characters) + `.onion`.

@@ -318,13 +318,28 @@ pub(crate) async fn offline_state_with(
     delivery: Option<kolokol_web::newsletter::Delivery>,
 ) -> anyhow::Result<AppState> {
     let store = open_store(config).await?;
-    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    let theme = load_theme(config)?;
     AppState::build(kolokol_web::AppParts {
         newsletter_delivery: delivery,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
+}
+
+/// The theme, refused when it cannot speak the site's language.
+pub(crate) fn load_theme(config: &Config) -> anyhow::Result<Theme> {
+    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    let catalogues = theme.catalogues();
+    if !catalogues.speaks(&config.site.language) {
+        anyhow::bail!(
+            "site.language = {:?}: the theme has no catalogue for it (locales/{}/*.ftl); it has {}",
+            config.site.language,
+            config.site.language,
+            catalogues.languages().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(theme)
 }
 
 pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {

@@ -2,7 +2,6 @@
 
 use anyhow::Context;
 use kolokol_core::config::Config;
-use kolokol_render::Theme;
 use kolokol_web::AppState;
 use tokio::net::TcpListener;
 
@@ -21,7 +20,7 @@ pub(crate) async fn serve_with(
     file: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     tracing::info!(config = ?config, "starting");
-    let theme = Theme::new(config.theme_dir.clone(), config.site.tz())?;
+    let theme = crate::load_theme(&config)?;
     std::fs::create_dir_all(config.media_dir()).with_context(|| {
         format!(
             "cannot create the media folder {}",

@@ -74,7 +74,8 @@ struct MailArticle {
     dek: String,
     url: String,
     section: String,
-    authors: String,
+    /// Joined in the template, with the catalogue's "and".
+    authors: Vec<String>,
     published: DateTime<Utc>,
     reading_minutes: u32,
     hero: Option<MailImage>,
@@ -116,21 +117,6 @@ fn absolutize(html: &str, base: &str) -> String {
     out
 }
 
-/// "Anna Vetrova and Ilya Marten"
-fn names(article: &Article) -> String {
-    let names: Vec<&str> = article
-        .summary
-        .authors
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 fn mail_article(article: &Article, site: &SiteConfig, full_text: bool) -> MailArticle {
     let base = site.base();
     let summary = &article.summary;
@@ -162,7 +148,7 @@ fn mail_article(article: &Article, site: &SiteConfig, full_text: bool) -> MailAr
         dek: summary.dek.clone(),
         url: urls::absolute(base, &urls::article(summary.slug.as_str())),
         section: summary.section.name.clone(),
-        authors: names(article),
+        authors: summary.authors.iter().map(|a| a.name.clone()).collect(),
         published: summary.published_at,
         reading_minutes: summary.reading_minutes,
         hero,

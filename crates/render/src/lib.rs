@@ -3,6 +3,7 @@
 //! and structured data. No I/O beyond reading the theme folder.
 
 pub mod feeds;
+pub mod i18n;
 pub mod jsonld;
 pub mod links;
 pub mod markdown;

@@ -106,9 +106,17 @@ pub fn list_page(
 ) -> Result<String, ThemeError> {
     let key = urls::paged(&spec.path, page.get());
     let pager = Pager::new(&spec.path, list);
+    let words = crate::i18n::Words::new(theme.catalogues(), &config.language);
     let meta = Meta {
         title: if page.get() > 1 {
-            format!("{} — page {}", spec.title, page.get())
+            let page_of = words.t_with(
+                "page-of",
+                [
+                    ("page", i64::from(pager.page).into()),
+                    ("pages", i64::from(pager.total_pages).into()),
+                ],
+            );
+            format!("{} — {page_of}", spec.title)
         } else {
             spec.title.clone()
         },
@@ -124,7 +132,7 @@ pub fn list_page(
         next: pager.next.clone(),
         ..Meta::default()
     };
-    let months = group_by_month(config, list);
+    let months = group_by_month(&words, config, list);
     let site = SiteView::new(config, sections);
     let cards: Vec<Card> = list.items.iter().map(Card::new).collect();
     theme.render(
@@ -145,7 +153,11 @@ struct Month {
     articles: Vec<Card>,
 }
 
-fn group_by_month(config: &SiteConfig, list: &Paginated<ArticleSummary>) -> Vec<Month> {
+fn group_by_month(
+    words: &crate::i18n::Words,
+    config: &SiteConfig,
+    list: &Paginated<ArticleSummary>,
+) -> Vec<Month> {
     let tz = config.tz();
     let mut months: BTreeMap<std::cmp::Reverse<String>, Month> = BTreeMap::new();
     for summary in &list.items {
@@ -154,7 +166,7 @@ fn group_by_month(config: &SiteConfig, list: &Paginated<ArticleSummary>) -> Vec<
         months
             .entry(std::cmp::Reverse(key))
             .or_insert_with(|| Month {
-                label: local.format("%B %Y").to_string(),
+                label: words.month_year(&local),
                 articles: Vec::new(),
             })
             .articles

@@ -8,10 +8,14 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::value::Kwargs;
 use minijinja::{Environment, Value};
 use parking_lot::RwLock;
 use rust_embed::RustEmbed;
 use serde::Serialize;
+
+use crate::i18n::{CatalogueError, Catalogues, FALLBACK};
 
 #[derive(RustEmbed)]
 #[folder = "../../themes/default"]
@@ -28,12 +32,15 @@ pub enum ThemeError {
     },
     #[error("theme folder {0} does not exist or is not a folder")]
     MissingFolder(PathBuf),
+    #[error("theme catalogues: {0}")]
+    Catalogue(#[from] CatalogueError),
 }
 
 /// The active theme: the built-in default, overlaid with an optional folder.
 pub struct Theme {
     dir: Option<PathBuf>,
     env: RwLock<Arc<Environment<'static>>>,
+    catalogues: RwLock<Arc<Catalogues>>,
     timezone: chrono_tz::Tz,
 }
 
@@ -45,17 +52,37 @@ impl Theme {
         {
             return Err(ThemeError::MissingFolder(dir.clone()));
         }
-        let env = build_environment(dir.clone(), timezone);
+        let catalogues = Arc::new(load_catalogues(dir.as_deref())?);
+        let env = build_environment(dir.clone(), timezone, Arc::clone(&catalogues));
         Ok(Self {
             dir,
             env: RwLock::new(Arc::new(env)),
+            catalogues: RwLock::new(catalogues),
             timezone,
         })
     }
 
-    /// Forgets every loaded template so the next render reads the folder again.
-    pub fn reload(&self) {
-        *self.env.write() = Arc::new(build_environment(self.dir.clone(), self.timezone));
+    /// Forgets every loaded template and catalogue so the next render reads the
+    /// folder again. A catalogue that no longer parses is reported and the last
+    /// good ones are kept.
+    pub fn reload(&self) -> Result<(), ThemeError> {
+        let loaded = load_catalogues(self.dir.as_deref()).map(Arc::new);
+        let catalogues = match &loaded {
+            Ok(fresh) => Arc::clone(fresh),
+            Err(_) => self.catalogues(),
+        };
+        *self.env.write() = Arc::new(build_environment(
+            self.dir.clone(),
+            self.timezone,
+            Arc::clone(&catalogues),
+        ));
+        *self.catalogues.write() = catalogues;
+        loaded.map(|_| ()).map_err(ThemeError::from)
+    }
+
+    /// The interface's messages and formats, for text made outside templates.
+    pub fn catalogues(&self) -> Arc<Catalogues> {
+        Arc::clone(&self.catalogues.read())
     }
 
     /// Renders `name` (e.g. `article.html`) with `context`.
@@ -132,7 +159,93 @@ fn safe_relative(path: &str) -> Option<String> {
     safe.then(|| path.to_owned())
 }
 
-fn build_environment(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Environment<'static> {
+fn load_catalogues(dir: Option<&Path>) -> Result<Catalogues, CatalogueError> {
+    let built_in = DefaultTheme::iter().filter_map(|name| {
+        DefaultTheme::get(&name).map(|file| (name.into_owned(), file.data.into_owned()))
+    });
+    Catalogues::load(built_in, dir)
+}
+
+/// The language a template speaks: its `lang`, else the site's, else English.
+fn page_language(state: &minijinja::State<'_, '_>) -> String {
+    let lang = state.lookup("lang").filter(|v| !v.is_undefined() && !v.is_none());
+    let lang = lang.or_else(|| {
+        state
+            .lookup("site")
+            .and_then(|site| site.get_attr("language").ok())
+            .filter(|v| !v.is_undefined() && !v.is_none())
+    });
+    lang.map_or_else(|| FALLBACK.to_owned(), |v| v.to_string())
+}
+
+/// `t("key", n=3, name="…")`: numbers stay numbers, for plural rules.
+fn translate(
+    catalogues: &Catalogues,
+    state: &minijinja::State<'_, '_>,
+    key: &str,
+    kwargs: &Kwargs,
+) -> Result<String, minijinja::Error> {
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let fluent = if let Ok(n) = i64::try_from(value.clone()) {
+            FluentValue::from(n)
+        } else if let Ok(n) = f64::try_from(value.clone()) {
+            FluentValue::from(n)
+        } else {
+            FluentValue::from(value.to_string())
+        };
+        args.set(name.to_owned(), fluent);
+    }
+    Ok(catalogues.text(&page_language(state), key, Some(&args)))
+}
+
+/// `t_html("key", url=…)`: a message that carries markup of its own (a link in
+/// a sentence). The catalogue is the theme's, trusted like its templates; the
+/// values put into it are escaped.
+fn translate_html(
+    catalogues: &Catalogues,
+    state: &minijinja::State<'_, '_>,
+    key: &str,
+    kwargs: &Kwargs,
+) -> Result<Value, minijinja::Error> {
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let fluent = if let Ok(n) = i64::try_from(value.clone()) {
+            FluentValue::from(n)
+        } else {
+            FluentValue::from(escape_text(&value.to_string()))
+        };
+        args.set(name.to_owned(), fluent);
+    }
+    Ok(Value::from_safe_string(catalogues.text(
+        &page_language(state),
+        key,
+        Some(&args),
+    )))
+}
+
+fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+fn build_environment(
+    dir: Option<PathBuf>,
+    timezone: chrono_tz::Tz,
+    catalogues: Arc<Catalogues>,
+) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_loader(move |name| {
         let Some(relative) = safe_relative(name) else {
@@ -156,12 +269,52 @@ fn build_environment(dir: Option<PathBuf>, timezone: chrono_tz::Tz) -> Environme
             .map(|file| String::from_utf8_lossy(&file.data).into_owned()))
     });
     env.set_formatter(escape_html_minimally);
-    env.add_filter("local_time", move |value: String| {
-        format_local(&value, timezone)
-    });
-    env.add_filter("long_date", move |value: String| {
-        format_long_date(&value, timezone)
-    });
+    let c = Arc::clone(&catalogues);
+    env.add_function(
+        "t",
+        move |state: &minijinja::State<'_, '_>, key: &str, kwargs: Kwargs| {
+            translate(&c, state, key, &kwargs)
+        },
+    );
+    let c = Arc::clone(&catalogues);
+    env.add_function(
+        "t_html",
+        move |state: &minijinja::State<'_, '_>, key: &str, kwargs: Kwargs| {
+            translate_html(&c, state, key, &kwargs)
+        },
+    );
+    let c = Arc::clone(&catalogues);
+    env.add_filter(
+        "local_time",
+        move |state: &minijinja::State<'_, '_>, value: String| {
+            format_local(&c, &page_language(state), &value, timezone)
+        },
+    );
+    let c = Arc::clone(&catalogues);
+    env.add_filter(
+        "long_date",
+        move |state: &minijinja::State<'_, '_>, value: String| {
+            parse_time(&value).map_or_else(String::new, |t| {
+                c.long_date(&page_language(state), &t.with_timezone(&timezone))
+            })
+        },
+    );
+    let c = Arc::clone(&catalogues);
+    env.add_filter(
+        "schedule",
+        move |state: &minijinja::State<'_, '_>, value: Value| -> Result<String, minijinja::Error> {
+            let weekday = value.get_attr("weekday")?.to_string();
+            let time = value.get_attr("time")?.to_string();
+            let mut parts = time.split(':').map(|p| p.parse::<u32>().unwrap_or(0));
+            let (hour, minute) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+            Ok(c.schedule(&page_language(state), &weekday, hour, minute))
+        },
+    );
+    let c = Arc::clone(&catalogues);
+    env.add_filter(
+        "number",
+        move |state: &minijinja::State<'_, '_>, value: i64| c.number(&page_language(state), value),
+    );
     env.add_filter("srcset", srcset);
     env
 }
@@ -178,18 +331,7 @@ fn escape_html_minimally(
         && !value.is_undefined()
         && !value.is_none()
     {
-        let text = value.to_string();
-        let mut escaped = String::with_capacity(text.len() + 8);
-        for ch in text.chars() {
-            match ch {
-                '&' => escaped.push_str("&amp;"),
-                '<' => escaped.push_str("&lt;"),
-                '>' => escaped.push_str("&gt;"),
-                '"' => escaped.push_str("&quot;"),
-                '\'' => escaped.push_str("&#39;"),
-                c => escaped.push(c),
-            }
-        }
+        let escaped = escape_text(&value.to_string());
         return out.write_str(&escaped).map_err(|e| {
             minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed").with_source(e)
         });
@@ -203,19 +345,20 @@ fn parse_time(value: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// "29 November 2026, 09:00 EET": the newsroom's zone, named, so nobody is misled.
-fn format_local(value: &str, timezone: chrono_tz::Tz) -> String {
+/// "November 29, 2026, 9:00 AM EET": the newsroom's zone, named, so nobody is misled.
+fn format_local(
+    catalogues: &Catalogues,
+    language: &str,
+    value: &str,
+    timezone: chrono_tz::Tz,
+) -> String {
     parse_time(value).map_or_else(String::new, |t| {
-        t.with_timezone(&timezone)
-            .format("%-d %B %Y, %H:%M %Z")
-            .to_string()
-    })
-}
-
-/// "29 November 2026".
-fn format_long_date(value: &str, timezone: chrono_tz::Tz) -> String {
-    parse_time(value).map_or_else(String::new, |t| {
-        t.with_timezone(&timezone).format("%-d %B %Y").to_string()
+        let local = t.with_timezone(&timezone);
+        let mut args = FluentArgs::new();
+        args.set("date", catalogues.long_date(language, &local));
+        args.set("time", catalogues.time_of_day(language, &local));
+        args.set("zone", local.format("%Z").to_string());
+        catalogues.text(language, "date-time-zone", Some(&args))
     })
 }
 
@@ -260,7 +403,7 @@ mod tests {
                 .starts_with("Hello"),
             "cached until reload"
         );
-        theme.reload();
+        theme.reload().unwrap();
         assert_eq!(
             theme
                 .render("probe.html", minijinja::context! { who => "x" })
@@ -281,15 +424,17 @@ mod tests {
     #[test]
     fn times_name_the_newsroom_zone() {
         let riga: chrono_tz::Tz = "Europe/Riga".parse().unwrap();
+        let theme = Theme::new(None, riga).unwrap();
+        let c = theme.catalogues();
         assert_eq!(
-            format_local("2026-11-29T07:00:00Z", riga),
-            "29 November 2026, 09:00 EET"
+            format_local(&c, "en", "2026-11-29T07:00:00Z", riga),
+            "November 29, 2026, 9:00\u{202f}AM EET"
         );
         assert_eq!(
-            format_long_date("2026-06-01T22:30:00Z", riga),
-            "2 June 2026"
+            format_local(&c, "ru", "2026-11-29T07:00:00Z", riga),
+            "29 ноября 2026\u{202f}г., 09:00 EET"
         );
-        assert_eq!(format_local("not a time", riga), "");
+        assert_eq!(format_local(&c, "en", "not a time", riga), "");
     }
 
     #[test]

@@ -52,7 +52,19 @@ impl AppError {
         }
     }
 
-    /// What the reader is told.
+    /// The catalogue's message for the errors that carry no text of their own, so
+    /// the themed page says it in the reader's language.
+    pub fn message_key(&self) -> Option<&'static str> {
+        match self {
+            Self::NotFound => Some("error-not-found"),
+            Self::UriTooLong => Some("error-too-long"),
+            Self::Unavailable(_) => Some("error-unavailable"),
+            Self::Store(_) | Self::Internal(_) => Some("error-ours"),
+            _ => None,
+        }
+    }
+
+    /// What the reader is told (in English; the themed page uses [`AppError::message_key`]).
     pub fn public_message(&self) -> String {
         match self {
             Self::NotFound => {
@@ -137,6 +149,8 @@ impl From<ThemeError> for AppError {
 pub struct ErrorPage {
     pub status: StatusCode,
     pub message: String,
+    /// The catalogue's message to show instead of `message`, when there is one.
+    pub key: Option<&'static str>,
 }
 
 impl IntoResponse for AppError {
@@ -161,6 +175,7 @@ impl IntoResponse for AppError {
         response.extensions_mut().insert(ErrorPage {
             status,
             message: self.public_message(),
+            key: self.message_key(),
         });
         response
     }

@@ -24,6 +24,8 @@ pub struct FundingView {
     pub recurring: String,
     pub once: String,
     pub supporters: i64,
+    /// "€1,200 of €10,000 this month (12%)", in the site's language, for the banner.
+    pub sentence: Option<String>,
     /// How long "Remind me later" hides the prompt.
     pub snooze_days: u32,
 }
@@ -70,12 +72,26 @@ impl AppState {
         } else {
             0
         };
+        let words = self.words();
+        let raised = words.money(&Money::new(funding.total_minor(), currency));
+        let goal_text = (goal > 0).then(|| words.money(&Money::new(goal, currency)));
+        let sentence = goal_text.as_ref().map(|goal| {
+            words.t_with(
+                "meter-sentence",
+                [
+                    ("raised", raised.clone().into()),
+                    ("goal", goal.clone().into()),
+                    ("percent", percent.into()),
+                ],
+            )
+        });
         let view = FundingView {
-            raised: Money::new(funding.total_minor(), currency).display(),
-            goal: (goal > 0).then(|| Money::new(goal, currency).display()),
+            raised,
+            goal: goal_text,
+            sentence,
             percent,
-            recurring: Money::new(funding.recurring_minor, currency).display(),
-            once: Money::new(funding.once_this_month_minor, currency).display(),
+            recurring: words.money(&Money::new(funding.recurring_minor, currency)),
+            once: words.money(&Money::new(funding.once_this_month_minor, currency)),
             supporters: funding.recurring_supporters,
             snooze_days: revenue.config.snooze_days,
         };
@@ -149,13 +165,13 @@ impl AppState {
                 amount,
                 payment,
                 paid: true,
-            } => (email, amount, payment, "gift"),
+            } => (email, amount, payment, "once"),
             EventKind::InvoicePaid {
                 email: Some(email),
                 amount,
                 payment,
                 ..
-            } => (email, amount, payment, "recurring gift"),
+            } => (email, amount, payment, "recurring"),
             // A bank debit that settled days after the checkout: the session comes
             // with the event, address and amount included.
             EventKind::AsyncPayment {
@@ -163,24 +179,34 @@ impl AppState {
                 succeeded: true,
                 email: Some(email),
                 amount: Some(amount),
-            } => (email, amount, payment, "gift"),
+            } => (email, amount, payment, "once"),
             _ => return,
         };
         let config = self.site();
+        let words = self.words();
         let date = chrono::DateTime::from_timestamp(event.created, 0)
             .unwrap_or_else(Utc::now)
-            .with_timezone(&config.tz())
-            .format("%-d %B %Y");
+            .with_timezone(&config.tz());
+        let site = || config.title.as_str().into();
         let mail = kolokol_mail::OutgoingMail {
             to: email.clone(),
-            subject: format!("Your receipt from {}", config.title),
+            subject: words.t_with("mail-receipt-subject", [("site", site())]),
             text: format!(
-                "Thank you. This is the receipt for your {kind} of {} to {} on {date}.\n\n\
-                 Payment reference: {payment}\n\n\
-                 See your giving or stop a recurring gift: {}\n\n{}\n",
-                amount.display(),
-                config.title,
-                kolokol_render::urls::absolute(config.base(), "/supporters"),
+                "{}\n\n{}\n",
+                words.t_with(
+                    "mail-receipt-body",
+                    [
+                        ("kind", kind.into()),
+                        ("amount", words.money(amount).into()),
+                        ("site", site()),
+                        ("date", words.long_date(&date).into()),
+                        ("payment", payment.as_str().into()),
+                        (
+                            "link",
+                            kolokol_render::urls::absolute(config.base(), "/supporters").into()
+                        ),
+                    ]
+                ),
                 config.title,
             ),
         };

@@ -190,6 +190,16 @@ impl AppState {
         Arc::clone(&self.site.read())
     }
 
+    /// The interface's words in the site's main language, for what readers are told.
+    pub fn words(&self) -> kolokol_render::i18n::Words {
+        self.words_in(&self.site().language)
+    }
+
+    /// The interface's words in `language`.
+    pub fn words_in(&self, language: &str) -> kolokol_render::i18n::Words {
+        kolokol_render::i18n::Words::new(self.theme.catalogues(), language)
+    }
+
     /// Re-reads the saved settings (after a content version change).
     async fn reload_settings(&self) {
         match effective_site(&self.store, &self.base_site).await {
@@ -249,9 +259,13 @@ impl AppState {
         let fingerprint = self.theme.fingerprint();
         if fingerprint != *theme_fingerprint {
             *theme_fingerprint = fingerprint;
-            self.theme.reload();
+            match self.theme.reload() {
+                Ok(()) => tracing::info!("theme changed on disk; templates reloaded"),
+                Err(e) => tracing::error!(
+                    "theme changed on disk; templates reloaded, catalogues kept as they were: {e}"
+                ),
+            }
             self.cache.clear();
-            tracing::info!("theme changed on disk; templates reloaded");
         }
     }
 

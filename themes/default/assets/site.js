@@ -64,8 +64,8 @@ document.addEventListener("change", function (event) {
       if (!m) return;
       days = m.snooze_days || days;
       var meter = banner.querySelector(".banner-meter");
-      if (meter && m.goal) {
-        meter.textContent = m.raised + " of " + m.goal + " this month (" + m.percent + "%)";
+      if (meter && m.sentence) {
+        meter.textContent = m.sentence;
         meter.hidden = false;
       }
     })

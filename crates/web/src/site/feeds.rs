@@ -20,24 +20,23 @@ const FEED_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// The paragraph every feed item ends with when the site has mirrors or an onion
 /// address: a reader whose feed still arrives learns where the site still opens.
-fn ways_around(site: &kolokol_core::SiteConfig) -> String {
+fn ways_around(words: &kolokol_render::i18n::Words, site: &kolokol_core::SiteConfig) -> String {
     let mut addresses: Vec<String> = site.mirrors.clone();
     if !site.onion.is_empty() {
-        addresses.push(format!("{} (Tor Browser)", site.onion));
+        addresses.push(format!("{} ({})", site.onion, words.t("in-tor-browser-short")));
     }
     if addresses.is_empty() {
         return String::new();
     }
     let escape = kolokol_render::sitemap::xml_escape;
-    format!(
-        "<p><small>If {} does not open where you are: {}.</small></p>",
-        escape(site.base()),
-        addresses
-            .iter()
-            .map(|a| escape(a))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    let text = words.t_with(
+        "feed-ways-around",
+        [
+            ("main", site.base().into()),
+            ("addresses", addresses.join(", ").into()),
+        ],
+    );
+    format!("<p><small>{}</small></p>", escape(&text))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +148,7 @@ async fn feed(
             let config = state.site();
             let base = config.base();
             let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
-            let footer = ways_around(&config);
+            let footer = ways_around(&state.words(), &config);
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {
                 let Some(article) = state.store.published_article(&summary.slug, now).await? else { continue };

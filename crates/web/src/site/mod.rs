@@ -172,11 +172,10 @@ fn archive_spec(state: &AppState) -> ListSpec {
     ListSpec {
         path: "/archive".into(),
         kind: "archive",
-        title: "Archive".into(),
-        description: format!(
-            "Everything {} has published, newest first.",
-            state.site().title
-        ),
+        title: state.words().t("nav-archive"),
+        description: state
+            .words()
+            .t_with("archive-description", [("site", state.site().title.as_str().into())]),
         filter: ArticleFilter::default(),
         feeds: false,
         profile: None,
@@ -227,7 +226,9 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
             ListSpec {
                 path: urls::tag(slug.as_str()),
                 kind: "tag",
-                description: format!("Everything we have published about {}.", tag.name),
+                description: state
+                    .words()
+                    .t_with("tag-description", [("tag", tag.name.as_str().into())]),
                 title: tag.name,
                 filter: ArticleFilter {
                     tag_id: Some(tag.id),
@@ -265,7 +266,9 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 path: urls::author(slug.as_str()),
                 kind: "author",
                 description: if author.title.is_empty() {
-                    format!("Articles by {}.", author.name)
+                    state
+                        .words()
+                        .t_with("author-description", [("name", author.name.as_str().into())])
                 } else {
                     author.title
                 },

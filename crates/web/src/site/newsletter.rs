@@ -44,7 +44,9 @@ fn meta(state: &AppState, title: &str, path: &str) -> Meta {
         title: title.to_owned(),
         description: format!(
             "{}: {}, {}.",
-            config.newsletter.name, config.title, config.newsletter.schedule
+            config.newsletter.name,
+            config.title,
+            state.words().schedule(&config.newsletter.schedule)
         ),
         canonical: urls::absolute(config.base(), path),
         og_type: "website",
@@ -115,7 +117,7 @@ async fn signup_page(
         context! {
             site, meta, form, issues,
             error_field, error_text,
-            schedule => config.newsletter.schedule.to_string(),
+            schedule => state.words().schedule(&config.newsletter.schedule),
             policy_url => config.newsletter.policy_url.clone(),
         },
     )?)
@@ -133,11 +135,12 @@ pub async fn signup(
         email: submitted.get("email").trim().to_owned(),
         consent: submitted.get("consent") == "yes",
     };
-    let refuse = |field: &'static str, text: &'static str| {
+    let words = state.words();
+    let refuse = |field: &'static str, text: String| {
         let state = state.clone();
         let form = &form;
         async move {
-            let body = signup_page(&state, form, Some((field, text))).await?;
+            let body = signup_page(&state, form, Some((field, &text))).await?;
             let body = kolokol_render::links::relativize_for_page(&body, "/newsletter");
             Ok::<Response, AppError>(
                 (
@@ -153,14 +156,10 @@ pub async fn signup(
         }
     };
     let Ok(email) = Email::parse(&form.email) else {
-        return refuse("email", "Enter your e-mail address, like name@example.org.").await;
+        return refuse("email", words.t("signup-email-refused")).await;
     };
     if !form.consent {
-        return refuse(
-            "consent",
-            "Tick the box to agree to the privacy policy: we can only send the newsletter with your consent.",
-        )
-        .await;
+        return refuse("consent", words.t("signup-consent-refused")).await;
     }
     // Bots fill in every field, people never see this one.
     if !submitted.get("website").is_empty() {
@@ -168,10 +167,7 @@ pub async fn signup(
     }
     let now = Utc::now();
     if state.count_from_address("signup", peer.ip()).await? > SIGNUPS_PER_HOUR {
-        return Err(AppError::TooManyRequests(
-            "Too many sign-ups came from your connection in the last hour. Please try again later."
-                .into(),
-        ));
+        return Err(AppError::TooManyRequests(words.t("signup-too-many")));
     }
     let config = state.site();
     let token = password::random_token();
@@ -196,17 +192,22 @@ pub async fn signup(
     };
     if readers::sign_up(&state.store, &signup, now).await? == SignupOutcome::Confirm {
         let link = urls::absolute(config.base(), &format!("/newsletter/confirm/{token}"));
+        let name = || config.newsletter.name.as_str().into();
         let mail = OutgoingMail {
             to: email.to_string(),
-            subject: format!("Confirm your subscription to {}", config.newsletter.name),
+            subject: words.t_with("mail-confirm-subject", [("name", name())]),
             text: format!(
-                "Someone, we hope you, asked to receive {name} from {site} at this address.\n\n\
-                 To confirm, open this link within 7 days:\n{link}\n\n\
-                 If it was not you, ignore this message: without your confirmation we will not write again.\n\n\
-                 {site}\n{base}\n",
-                name = config.newsletter.name,
-                site = config.title,
-                base = config.base(),
+                "{}\n\n{}\n{}\n",
+                words.t_with(
+                    "mail-confirm-body",
+                    [
+                        ("name", name()),
+                        ("site", config.title.as_str().into()),
+                        ("link", link.into()),
+                    ]
+                ),
+                config.title,
+                config.base(),
             ),
         };
         state.mail_later(mail, "newsletter.confirmation");
@@ -215,12 +216,13 @@ pub async fn signup(
 }
 
 pub async fn check_inbox(State(state): State<AppState>) -> Result<Response, AppError> {
+    let words = state.words();
     message(
         &state,
         StatusCode::OK,
         "/newsletter/check-your-inbox",
-        "Check your inbox",
-        "If the address can receive the newsletter, a message with a confirmation link is on its way. Open it to start your subscription. Nothing arrives? Look in the spam folder, or sign up again in a few minutes.",
+        &words.t("check-inbox"),
+        &words.t("check-inbox-text"),
         None,
     )
     .await
@@ -232,13 +234,14 @@ pub async fn confirm_form(
     SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     let path = format!("/newsletter/confirm/{token}");
+    let words = state.words();
     message(
         &state,
         StatusCode::OK,
         &path,
-        "Confirm your subscription",
-        "One more step: press the button to start receiving the newsletter.",
-        Some((&path, "Confirm my subscription")),
+        &words.t("confirm-subscription"),
+        &words.t("confirm-subscription-text"),
+        Some((&path, &words.t("confirm-subscription-button"))),
     )
     .await
 }
@@ -249,21 +252,26 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let path = format!("/newsletter/confirm/{token}");
     let config = state.site();
+    let words = state.words();
     match readers::confirm(&state.store, &token, Utc::now()).await? {
         Some(_) => {
-            let text = format!(
-                "You are subscribed. {} arrives {}. Every issue has a link to unsubscribe.",
-                config.newsletter.name, config.newsletter.schedule
+            let text = words.t_with(
+                "subscribed-text",
+                [
+                    ("name", config.newsletter.name.as_str().into()),
+                    ("schedule", words.schedule(&config.newsletter.schedule).into()),
+                ],
             );
-            message(&state, StatusCode::OK, &path, "Welcome", &text, None).await
+            let title = words.t("welcome");
+            message(&state, StatusCode::OK, &path, &title, &text, None).await
         }
         None => {
             message(
                 &state,
                 StatusCode::BAD_REQUEST,
                 &path,
-                "This link no longer works",
-                "The confirmation link has expired or was already used. If you are not subscribed yet, sign up again on the newsletter page.",
+                &words.t("link-expired"),
+                &words.t("confirm-link-expired-text"),
                 None,
             )
             .await
@@ -276,12 +284,7 @@ fn subscriber_from(state: &AppState, token: &str) -> Result<i64, AppError> {
         .newsletter
         .signer
         .verify(Purpose::Subscription, token)
-        .ok_or_else(|| {
-            AppError::BadRequest(
-                "This link is incomplete or was changed. Use the link from the newsletter itself."
-                    .into(),
-            )
-        })
+        .ok_or_else(|| AppError::BadRequest(state.words().t("link-broken")))
 }
 
 /// GET only asks; it changes nothing (link scanners and prefetchers follow GETs).
@@ -291,13 +294,15 @@ pub async fn unsubscribe_form(
 ) -> Result<Response, AppError> {
     subscriber_from(&state, &token)?;
     let path = format!("/newsletter/unsubscribe/{token}");
+    let words = state.words();
+    let unsubscribe = words.t("unsubscribe");
     message(
         &state,
         StatusCode::OK,
         &path,
-        "Unsubscribe",
-        "Press the button and you will receive no more issues. You can come back at any time.",
-        Some((&path, "Unsubscribe")),
+        &unsubscribe,
+        &words.t("unsubscribe-text"),
+        Some((&path, &unsubscribe)),
     )
     .await
 }
@@ -312,13 +317,14 @@ pub async fn unsubscribe(
     readers::set_subscribed(&state.store, id, false, "unsubscribed by link", Utc::now()).await?;
     let path = format!("/newsletter/unsubscribe/{token}");
     let preferences = format!("/newsletter/preferences/{token}");
+    let words = state.words();
     message(
         &state,
         StatusCode::OK,
         &path,
-        "You are unsubscribed",
-        "You will receive no more issues. Changed your mind? You can subscribe again from your preferences page.",
-        Some((&preferences, "Open my preferences")),
+        &words.t("unsubscribed"),
+        &words.t("unsubscribed-text"),
+        Some((&preferences, &words.t("open-preferences"))),
     )
     .await
 }
@@ -341,7 +347,7 @@ async fn preferences_page(
             email => subscriber.as_ref().map(|s| s.email.to_string()),
             status => subscriber.as_ref().map(|s| s.status.as_str()),
             subscribed => subscriber.as_ref().is_some_and(|s| s.status == SubscriberStatus::Active),
-            schedule => state.site().newsletter.schedule.to_string(),
+            schedule => state.words().schedule(&state.site().newsletter.schedule),
             name => state.site().newsletter.name.clone(),
             notice,
         },
@@ -367,9 +373,7 @@ pub async fn change_preferences(
         "subscribe" => true,
         "unsubscribe" => false,
         _ => {
-            return Err(AppError::BadRequest(
-                "Choose to subscribe or to unsubscribe.".into(),
-            ));
+            return Err(AppError::BadRequest(state.words().t("choose-subscribe")));
         }
     };
     let reason = if subscribe {
@@ -378,12 +382,12 @@ pub async fn change_preferences(
         "unsubscribed on the preferences page"
     };
     let after = readers::set_subscribed(&state.store, id, subscribe, reason, Utc::now()).await?;
-    let notice = match after.map(|s| s.status) {
-        Some(SubscriberStatus::Active) => "You are subscribed.",
-        Some(SubscriberStatus::Unsubscribed) => "You are unsubscribed.",
-        _ => "This address cannot receive the newsletter.",
-    };
-    preferences_page(&state, &token, Some(notice)).await
+    let notice = state.words().t(match after.map(|s| s.status) {
+        Some(SubscriberStatus::Active) => "now-subscribed",
+        Some(SubscriberStatus::Unsubscribed) => "now-unsubscribed",
+        _ => "cannot-receive",
+    });
+    preferences_page(&state, &token, Some(&notice)).await
 }
 
 /// A past issue exactly as it was mailed, readers' own links replaced by the

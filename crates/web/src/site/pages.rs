@@ -282,12 +282,10 @@ pub async fn privacy(
             let sections = state.store.sections().await?;
             let config = state.site();
             let site = SiteView::new(&config, &sections);
+            let words = state.words();
             let meta = Meta {
-                title: "Privacy policy".into(),
-                description: format!(
-                    "What {} keeps about its readers, and what it never does.",
-                    config.title
-                ),
+                title: words.t("privacy-title"),
+                description: words.t_with("privacy-description", [("site", config.title.as_str().into())]),
                 canonical: urls::absolute(config.base(), "/privacy"),
                 og_type: "website",
                 ..Meta::default()
@@ -392,16 +390,12 @@ pub async fn render_errors(
         {
             ErrorPage {
                 status: response.status(),
-                message: match response.status() {
-                    StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
-                    StatusCode::METHOD_NOT_ALLOWED => {
-                        "This address can be read, but nothing can be sent to it.".into()
-                    }
-                    _ => {
-                        "This address could not be understood. Please check it for typing mistakes."
-                            .into()
-                    }
-                },
+                message: String::new(),
+                key: Some(match response.status() {
+                    StatusCode::NOT_FOUND => "error-not-found",
+                    StatusCode::METHOD_NOT_ALLOWED => "error-read-only",
+                    _ => "error-not-understood",
+                }),
             }
         }
         None => return response,
@@ -442,24 +436,26 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
     } else {
         Vec::new()
     };
-    let title = match error.status {
-        StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::BAD_REQUEST => "That address does not work",
-        StatusCode::URI_TOO_LONG => "Address too long",
-        StatusCode::METHOD_NOT_ALLOWED => "Not allowed here",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-        _ => "Something went wrong",
-    };
+    let words = state.words();
+    let title = words.t(match error.status {
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::BAD_REQUEST => "error-title-bad-request",
+        StatusCode::URI_TOO_LONG => "error-title-too-long",
+        StatusCode::METHOD_NOT_ALLOWED => "error-title-read-only",
+        StatusCode::FORBIDDEN => "error-title-forbidden",
+        StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
+        _ => "error-title-ours",
+    });
+    let message = error.key.map_or_else(|| error.message.clone(), |key| words.t(key));
     let config = state.site();
     let site = SiteView::new(&config, &sections);
     let meta = Meta {
-        title: title.into(),
+        title: title.clone(),
         og_type: "website",
         ..Meta::default()
     };
     Ok(state.theme.render(
         "error.html",
-        context! { site, meta, status => error.status.as_u16(), heading => title, message => error.message, latest },
+        context! { site, meta, status => error.status.as_u16(), heading => title, message, latest },
     )?)
 }

@@ -24,9 +24,10 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<R
             let config = state.site();
             let sections = state.store.sections().await?;
             let site = SiteView::new(&config, &sections);
+            let words = state.words();
             let meta = Meta {
-                title: "Other ways to reach us".into(),
-                description: format!("Mirrors and the onion address of {}, for readers where it is blocked.", config.title),
+                title: words.t("mirrors-title"),
+                description: words.t_with("mirrors-description", [("site", config.title.as_str().into())]),
                 canonical: urls::absolute(config.base(), "/mirrors"),
                 og_type: "website",
                 ..Meta::default()

@@ -82,6 +82,7 @@ fn split_pairs(lines: &[String]) -> Vec<(String, String)> {
 
 fn offer(state: &AppState) -> Offer {
     let revenue = state.revenue();
+    let words = state.words();
     let presets = revenue.config.presets.clone();
     Offer {
         currencies: revenue
@@ -92,7 +93,10 @@ fn offer(state: &AppState) -> Offer {
                 labels: presets
                     .iter()
                     .map(|p| {
-                        Money::new(i64::from(*p) * 10_i64.pow(u32::from(c.digits())), c).display()
+                        words.money(&Money::new(
+                            i64::from(*p) * 10_i64.pow(u32::from(c.digits())),
+                            c,
+                        ))
                     })
                     .collect(),
             })
@@ -120,7 +124,9 @@ async fn support_page(
 ) -> Result<Response, AppError> {
     let config = state.site();
     let meta = Meta {
-        title: format!("Support {}", config.title),
+        title: state
+            .words()
+            .t_with("support-title", [("site", config.title.as_str().into())]),
         description: config.banner.text.clone(),
         canonical: urls::absolute(config.base(), "/support"),
         og_type: "website",
@@ -152,6 +158,7 @@ pub async fn form(State(state): State<AppState>) -> Result<Response, AppError> {
         context! {
             offer => offer(&state),
             choice => Choice::preselected(&state),
+            lang => state.site().language.clone(),
         },
     )?;
     Ok((
@@ -209,18 +216,16 @@ pub async fn checkout(
         }
     };
     let revenue = state.revenue();
+    let words = state.words();
     let Some(provider) = revenue.provider.clone() else {
-        return refuse(
-            "Card payments are not set up here; please use one of the other ways below.".into(),
-        )
-        .await;
+        return refuse(words.t("checkout-no-cards")).await;
     };
     let Some(frequency) = Frequency::parse(&choice.frequency) else {
-        return refuse("Choose once, monthly or annual.".into()).await;
+        return refuse(words.t("checkout-choose-frequency")).await;
     };
     let currency = match Currency::parse(&choice.currency) {
         Ok(c) if revenue.currencies().contains(&c) => c,
-        _ => return refuse("Choose one of the currencies offered.".into()).await,
+        _ => return refuse(words.t("checkout-choose-currency")).await,
     };
     let typed = if choice.custom.is_empty() {
         &choice.amount
@@ -229,15 +234,12 @@ pub async fn checkout(
     };
     let amount = match Money::parse(typed, currency) {
         Ok(amount) => amount,
-        Err(message) => return refuse(message).await,
+        Err(error) => return refuse(amount_refused(&words, &error)).await,
     };
     let minimum = kolokol_core::revenue::minimum_gift(currency, &revenue.config.minimums);
     if amount.minor < minimum.minor {
-        return refuse(format!(
-            "The smallest gift we can take by card is {}.",
-            minimum.display()
-        ))
-        .await;
+        let smallest = words.money(&minimum);
+        return refuse(words.t_with("checkout-minimum", [("amount", smallest.into())])).await;
     }
     // Bots fill in every field, people never see this one: no checkout, and the
     // refusal is in the audit log.
@@ -259,18 +261,10 @@ pub async fn checkout(
             chrono::Utc::now(),
         )
         .await?;
-        return Err(AppError::TooManyRequests(
-            "Too many payments were started from your connection in the last hour. \
-             Please try again later, or use one of the other ways to give below."
-                .into(),
-        ));
+        return Err(AppError::TooManyRequests(words.t("checkout-too-many")));
     }
     let base = absolute_base(&state, &headers);
-    let description = match frequency {
-        Frequency::Once => "One-time support".to_owned(),
-        Frequency::Monthly => "Monthly support".to_owned(),
-        Frequency::Annual => "Annual support".to_owned(),
-    };
+    let description = words.t_with("checkout-description", [("kind", frequency.as_str().into())]);
     let request = CheckoutRequest {
         amount,
         frequency,
@@ -284,7 +278,7 @@ pub async fn checkout(
         Ok(session) => Ok(Redirect::to(&session.url).into_response()),
         Err(e) => {
             tracing::warn!(error = %e, "cannot start a checkout");
-            refuse("The payment service did not answer. Nothing was charged; please try again in a minute.".into()).await
+            refuse(words.t("checkout-no-answer")).await
         }
     }
 }
@@ -317,7 +311,7 @@ fn absolute_base(state: &AppState, headers: &HeaderMap) -> String {
 /// `/support/thanks`: shown after the provider's checkout. Records nothing.
 pub async fn thanks(State(state): State<AppState>) -> Result<Response, AppError> {
     let meta = Meta {
-        title: "Thank you".into(),
+        title: state.words().t("thank-you"),
         canonical: urls::absolute(state.site().base(), "/support/thanks"),
         ..Meta::default()
     };
@@ -342,8 +336,9 @@ pub async fn demo_checkout(
     let request = demo.peek(&id).ok_or(AppError::NotFound)?;
     let config = state.site();
     let site = SiteView::new(&config, &[]);
+    let words = state.words();
     let meta = Meta {
-        title: "Demo checkout".into(),
+        title: words.t("demo-checkout"),
         ..Meta::default()
     };
     let path = format!("/support/demo-checkout/{id}");
@@ -351,8 +346,8 @@ pub async fn demo_checkout(
         "support-demo-checkout.html",
         context! {
             site, meta, action => path.clone(),
-            amount => request.amount.display(),
-            frequency => request.frequency.as_str(),
+            amount => words.money(&request.amount),
+            frequency => words.t_with("frequency-adverb", [("kind", request.frequency.as_str().into())]),
         },
     )?;
     let body = kolokol_render::links::relativize_for_page(&body, &path);
@@ -464,4 +459,13 @@ pub async fn stripe_webhook(
             response
         }
     }
+}
+
+/// What a reader is told when what they typed is not an amount, in their language.
+pub(crate) fn amount_refused(
+    words: &kolokol_render::i18n::Words,
+    error: &kolokol_core::revenue::AmountError,
+) -> String {
+    let (key, values) = error.key();
+    words.t_with(key, values.into_iter().map(|(name, value)| (name, value.into())))
 }

@@ -36,7 +36,7 @@ async fn page(
     context: minijinja::Value,
 ) -> Result<Response, AppError> {
     let meta = Meta {
-        title: "Your support".into(),
+        title: state.words().t("your-support"),
         canonical: urls::absolute(state.site().base(), "/supporters"),
         ..Meta::default()
     };
@@ -68,27 +68,29 @@ pub async fn send_link(
             StatusCode::UNPROCESSABLE_ENTITY,
             "/supporters",
             "supporters/sign-in.html",
-            context! { error => "Enter the e-mail address you gave with, like name@example.org." },
+            context! { error => state.words().t("supporter-email-refused") },
         )
         .await;
     };
     let now = Utc::now();
     if state.count_from_address("supporters", peer.ip()).await? > 10 {
-        return Err(AppError::TooManyRequests(
-            "Too many sign-in links were asked for from your connection; try again in an hour."
-                .into(),
-        ));
+        return Err(AppError::TooManyRequests(state.words().t("supporter-too-many")));
     }
     let link = revenue::supporter_link(&state.store, email.as_str(), LINK_MINUTES, now).await?;
     if let Some(token) = link {
         let config = state.site();
         let link = urls::absolute(config.base(), &format!("/supporters/login/{token}"));
+        let words = state.words();
+        let site = || config.title.as_str().into();
         let mail = OutgoingMail {
             to: email.to_string(),
-            subject: format!("Your sign-in link for {}", config.title),
+            subject: words.t_with("mail-supporter-link-subject", [("site", site())]),
             text: format!(
-                "Open this link within {LINK_MINUTES} minutes to see and manage your support:\n{link}\n\n\
-                 If you did not ask for it, ignore this message.\n\n{}\n",
+                "{}\n\n{}\n",
+                words.t_with(
+                    "mail-supporter-link-body",
+                    [("minutes", LINK_MINUTES.into()), ("link", link.into())]
+                ),
                 config.title
             ),
         };
@@ -127,9 +129,7 @@ pub async fn link(
     let signed_in =
         revenue::supporter_sign_in(&state.store, &token, SESSION_DAYS, Utc::now()).await?;
     let Some(session) = signed_in else {
-        return Err(AppError::BadRequest(
-            "This sign-in link has expired or was used already. Ask for a new one on the supporters' page.".into(),
-        ));
+        return Err(AppError::BadRequest(state.words().t("supporter-link-expired")));
     };
     let secure = if state.site().base_url.starts_with("https://") {
         "; Secure"
@@ -183,10 +183,10 @@ struct PaymentView {
     status: String,
 }
 
-fn shown(minor: i64, currency: &str) -> String {
+fn shown(words: &kolokol_render::i18n::Words, minor: i64, currency: &str) -> String {
     Currency::parse(currency).map_or_else(
         |_| format!("{minor} {currency}"),
-        |c| Money::new(minor, c).display(),
+        |c| words.money(&Money::new(minor, c)),
     )
 }
 
@@ -207,11 +207,12 @@ async fn account_page(
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
     let (subscriptions, payments) = state.store.supporter_giving(supporter.id).await?;
+    let words = state.words();
     let gifts: Vec<GiftView> = subscriptions
         .iter()
         .map(|s| GiftView {
             id: s.provider_id.clone(),
-            amount: shown(s.amount_minor, &s.currency),
+            amount: shown(&words, s.amount_minor, &s.currency),
             frequency: s.frequency.clone(),
             status: s.status.clone(),
             since: DateTime::from_timestamp(s.started_at, 0),
@@ -223,7 +224,7 @@ async fn account_page(
         .iter()
         .map(|p| PaymentView {
             at: DateTime::from_timestamp(p.paid_at, 0),
-            amount: shown(p.amount_minor, &p.currency),
+            amount: shown(&words, p.amount_minor, &p.currency),
             kind: p.kind.clone(),
             status: p.status.clone(),
         })
@@ -258,9 +259,7 @@ async fn gift_action(
     };
     let form = FormData::parse(body);
     if !password::same_secret(form.get("csrf"), &supporter.csrf) {
-        return Err(AppError::Forbidden(
-            "This form has expired. Reload the page and try again.".into(),
-        ));
+        return Err(AppError::Forbidden(state.words().t("form-expired")));
     }
     let (subscriptions, _) = state.store.supporter_giving(supporter.id).await?;
     let gift = subscriptions
@@ -268,7 +267,7 @@ async fn gift_action(
         .find(|s| s.provider_id == subscription && s.status != "canceled")
         .ok_or(AppError::NotFound)?;
     let provider = state.revenue().provider.clone().ok_or_else(|| {
-        AppError::BadRequest("Payments are not set up here any more; please write to us.".into())
+        AppError::BadRequest(state.words().t("supporter-no-payments"))
     })?;
     Ok(Ok(GiftAction {
         supporter,
@@ -279,11 +278,9 @@ async fn gift_action(
 }
 
 /// What a provider failure tells the supporter.
-fn provider_failure(e: kolokol_payments::PaymentError) -> AppError {
+fn provider_failure(state: &AppState, e: &kolokol_payments::PaymentError) -> AppError {
     tracing::warn!(error = %e, "the payment provider refused a change");
-    AppError::BadRequest(
-        "The payment service did not answer; nothing changed. Please try again in a minute.".into(),
-    )
+    AppError::BadRequest(state.words().t("supporter-provider-failed"))
 }
 
 /// Changes a recurring gift's amount through the provider.
@@ -298,17 +295,20 @@ pub async fn change_amount(
         Err(sign_in) => return Ok(sign_in),
     };
     let currency = Currency::parse(&action.gift.currency).map_err(|_| {
-        AppError::BadRequest("This gift's currency is unknown; please write to us.".into())
+        AppError::BadRequest(state.words().t("supporter-unknown-currency"))
     })?;
     let amount = match Money::parse(action.form.get("amount"), currency) {
         Ok(amount) => amount,
-        Err(message) => return account_page(&state, &action.supporter, Some(&message)).await,
+        Err(error) => {
+            let message = super::support::amount_refused(&state.words(), &error);
+            return account_page(&state, &action.supporter, Some(&message)).await;
+        }
     };
     action
         .provider
         .change_subscription_amount(&subscription, amount)
         .await
-        .map_err(provider_failure)?;
+        .map_err(|e| provider_failure(&state, &e))?;
     if let Some(demo) = &state.revenue().demo {
         let kind = EventKind::SubscriptionUpdated {
             subscription,
@@ -318,10 +318,8 @@ pub async fn change_amount(
         };
         state.record_demo_event(demo, kind).await?;
     }
-    let notice = format!(
-        "From the next payment on, you give {}. Thank you.",
-        amount.display()
-    );
+    let words = state.words();
+    let notice = words.t_with("supporter-amount-changed", [("amount", words.money(&amount).into())]);
     account_page(&state, &action.supporter, Some(&notice)).await
 }
 
@@ -340,17 +338,18 @@ pub async fn cancel(
         .provider
         .cancel_subscription(&subscription)
         .await
-        .map_err(provider_failure)?;
+        .map_err(|e| provider_failure(&state, &e))?;
     let notice = if let Some(demo) = &state.revenue().demo {
         // The demo provider has no webhooks: record what Stripe's would say.
         state
             .record_demo_event(demo, EventKind::SubscriptionEnded { subscription })
             .await?;
-        "Your recurring gift is stopped. Thank you for your support."
+        "supporter-gift-stopped"
     } else {
-        "Your recurring gift stops at the end of the period already paid. Thank you for your support."
+        "supporter-gift-stops"
     };
-    account_page(&state, &action.supporter, Some(notice)).await
+    let notice = state.words().t(notice);
+    account_page(&state, &action.supporter, Some(&notice)).await
 }
 
 pub async fn sign_out(
@@ -360,9 +359,7 @@ pub async fn sign_out(
 ) -> Result<Response, AppError> {
     if let Some((supporter, hash)) = supporter(&state, &headers).await? {
         if !password::same_secret(FormData::parse(&body).get("csrf"), &supporter.csrf) {
-            return Err(AppError::Forbidden(
-                "This form has expired. Reload the page and try again.".into(),
-            ));
+            return Err(AppError::Forbidden(state.words().t("form-expired")));
         }
         revenue::supporter_sign_out(&state.store, &hash).await?;
     }
