@@ -402,7 +402,8 @@ pub struct NewsletterSettings {
 impl Default for NewsletterSettings {
     fn default() -> Self {
         Self {
-            name: "The Weekly".into(),
+            // Named from the theme's catalogue in the site's language until an editor names it.
+            name: String::new(),
             schedule: WeeklySchedule::default(),
             policy_version: "1".into(),
             policy_url: "/privacy".into(),

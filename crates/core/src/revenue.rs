@@ -156,12 +156,17 @@ impl AmountError {
             Self::Empty => ("amount-empty", vec![]),
             Self::NotAnAmount(text) => ("amount-not-an-amount", vec![("text", text.clone())]),
             Self::NoSmallerUnit(c) => ("amount-no-smaller-unit", vec![("code", c.code().into())]),
-            Self::TooManyDecimals(d) => ("amount-too-many-decimals", vec![("digits", d.to_string())]),
+            Self::TooManyDecimals(d) => {
+                ("amount-too-many-decimals", vec![("digits", d.to_string())])
+            }
             Self::NotPositive => ("amount-not-positive", vec![]),
             Self::WholeOnly(c) => ("amount-whole-only", vec![("code", c.code().into())]),
             Self::EndsInZero(c) => (
                 "amount-ends-in-zero",
-                vec![("code", c.code().into()), ("digits", (c.digits - 1).to_string())],
+                vec![
+                    ("code", c.code().into()),
+                    ("digits", (c.digits - 1).to_string()),
+                ],
             ),
             Self::TooLarge => ("amount-too-large", vec![]),
         }
@@ -571,7 +576,12 @@ mod tests {
         assert!(parse("0").is_err());
         assert!(parse("-5").is_err());
         assert_eq!(parse("2.555"), Err(AmountError::TooManyDecimals(2)));
-        assert!(parse("2.555").unwrap_err().to_string().contains("2 decimals"));
+        assert!(
+            parse("2.555")
+                .unwrap_err()
+                .to_string()
+                .contains("2 decimals")
+        );
         assert!(parse("ten").is_err());
         assert_eq!(parse(""), Err(AmountError::Empty));
         assert!(parse("99999999").is_err());

@@ -395,13 +395,22 @@ impl SettingsForm {
 mod tests {
     use super::*;
 
+    /// A site as the server holds it: the catalogue has named what nobody wrote.
+    fn site() -> SiteConfig {
+        let mut site = SiteConfig::default();
+        site.newsletter.name = "The Weekly".into();
+        site.banner.text = "Readers keep us going.".into();
+        site.banner.button = "Support us".into();
+        site
+    }
+
     fn form() -> SettingsForm {
-        SettingsForm::from_settings(&SiteSettings::from_site(&SiteConfig::default()))
+        SettingsForm::from_settings(&SiteSettings::from_site(&site()))
     }
 
     #[test]
     fn the_current_settings_round_trip() {
-        let settings = SiteSettings::from_site(&SiteConfig::default());
+        let settings = SiteSettings::from_site(&site());
         assert_eq!(form().validate().unwrap(), settings);
         // Every weekday is shown as one of the menu's values, and read back as itself.
         for day in [
@@ -413,7 +422,7 @@ mod tests {
             chrono::Weekday::Sat,
             chrono::Weekday::Sun,
         ] {
-            let mut settings = SiteSettings::from_site(&SiteConfig::default());
+            let mut settings = SiteSettings::from_site(&site());
             settings.newsletter.schedule.weekday = day;
             let form = SettingsForm::from_settings(&settings);
             assert_eq!(form.newsletter_day, weekday_value(day));

@@ -4,8 +4,8 @@
 //! for the locale by ICU4X. Templates call `t("key", n=3)`; the language is the
 //! page's `lang`, else the site's.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -86,7 +86,9 @@ pub type CatalogueFile = (String, String, String);
 impl Catalogues {
     /// Builds the catalogues from files, later files of the same language and name
     /// replacing earlier ones (so a theme folder's file replaces the built-in one).
-    pub fn from_files(files: impl IntoIterator<Item = CatalogueFile>) -> Result<Self, CatalogueError> {
+    pub fn from_files(
+        files: impl IntoIterator<Item = CatalogueFile>,
+    ) -> Result<Self, CatalogueError> {
         let mut chosen: BTreeMap<(String, String), String> = BTreeMap::new();
         for (language, name, text) in files {
             chosen.insert((language, name), text);
@@ -443,6 +445,22 @@ impl Words {
     }
 }
 
+/// The texts a new site has before anyone writes its own (tagline, banner, the
+/// notice's link, the newsletter's name), said in the site's language.
+pub fn fill_defaults(site: &mut kolokol_core::SiteConfig, catalogues: &Catalogues) {
+    let language = site.language.clone();
+    let fill = |field: &mut String, key: &str| {
+        if field.trim().is_empty() {
+            *field = catalogues.text(&language, key, None);
+        }
+    };
+    fill(&mut site.tagline, "default-tagline");
+    fill(&mut site.banner.text, "default-banner-text");
+    fill(&mut site.banner.button, "default-banner-button");
+    fill(&mut site.banned_notice.link_text, "default-notice-link");
+    fill(&mut site.newsletter.name, "default-newsletter-name");
+}
+
 /// `locales/ru/site.ftl` → `("ru", "site.ftl")`.
 fn catalogue_path(path: &str) -> Option<(String, String)> {
     let rest = path.strip_prefix("locales/")?;
@@ -480,7 +498,14 @@ mod tests {
             .collect();
         assert_eq!(
             said,
-            ["1 минута", "2 минуты", "5 минут", "21 минута", "22 минуты", "11 минут"]
+            [
+                "1 минута",
+                "2 минуты",
+                "5 минут",
+                "21 минута",
+                "22 минуты",
+                "11 минут"
+            ]
         );
         assert_eq!(c.count("en", "minutes-read", "n", 1), "1 minute");
     }
@@ -490,7 +515,10 @@ mod tests {
         let c = catalogues();
         assert_eq!(c.text("ru", "only-en", None), "English");
         assert_eq!(c.text("ru", "nowhere", None), "nowhere");
-        assert_eq!(c.text("ru-RU", "minutes-read", None), c.text("ru", "minutes-read", None));
+        assert_eq!(
+            c.text("ru-RU", "minutes-read", None),
+            c.text("ru", "minutes-read", None)
+        );
         assert!(c.speaks("ru-RU") && !c.speaks("de"));
     }
 
@@ -510,14 +538,34 @@ mod tests {
     }
 
     #[test]
+    fn a_new_site_speaks_its_language_from_the_first_start() {
+        let theme = crate::Theme::new(None, chrono_tz::UTC).unwrap();
+        let mut site = kolokol_core::SiteConfig {
+            language: "ru".into(),
+            ..Default::default()
+        };
+        site.banner.button = "Дать денег".into();
+        fill_defaults(&mut site, &theme.catalogues());
+        assert_eq!(site.newsletter.name, "Еженедельник");
+        assert_eq!(
+            site.banner.button, "Дать денег",
+            "what the newsroom wrote stays"
+        );
+        assert!(
+            !site.banner.text.chars().any(|c| c.is_ascii_digit()),
+            "no sum it was never given"
+        );
+        assert!(!site.tagline.is_empty());
+    }
+
+    #[test]
     fn broken_catalogues_are_refused_with_the_file_named() {
         let bad = Catalogues::from_files([("en".into(), "x.ftl".into(), "= oops".into())]);
-        assert!(matches!(bad, Err(CatalogueError::Syntax { file, .. }) if file == "locales/en/x.ftl"));
-        let twice = Catalogues::from_files([(
-            "en".into(),
-            "x.ftl".into(),
-            "a = 1\na = 2\n".into(),
-        )]);
+        assert!(
+            matches!(bad, Err(CatalogueError::Syntax { file, .. }) if file == "locales/en/x.ftl")
+        );
+        let twice =
+            Catalogues::from_files([("en".into(), "x.ftl".into(), "a = 1\na = 2\n".into())]);
         assert!(matches!(twice, Err(CatalogueError::Twice { key, .. }) if key == "a"));
         let none = Catalogues::from_files([("ru".into(), "x.ftl".into(), "a = 1\n".into())]);
         assert!(matches!(none, Err(CatalogueError::NoFallback)));

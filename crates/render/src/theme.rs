@@ -168,7 +168,9 @@ fn load_catalogues(dir: Option<&Path>) -> Result<Catalogues, CatalogueError> {
 
 /// The language a template speaks: its `lang`, else the site's, else English.
 fn page_language(state: &minijinja::State<'_, '_>) -> String {
-    let lang = state.lookup("lang").filter(|v| !v.is_undefined() && !v.is_none());
+    let lang = state
+        .lookup("lang")
+        .filter(|v| !v.is_undefined() && !v.is_none());
     let lang = lang.or_else(|| {
         state
             .lookup("site")

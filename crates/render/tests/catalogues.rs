@@ -16,10 +16,7 @@ fn files(dir: &Path, endings: &[&str], out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             files(&path, endings, out);
-        } else if endings
-            .iter()
-            .any(|e| path.to_string_lossy().ends_with(e))
-        {
+        } else if endings.iter().any(|e| path.to_string_lossy().ends_with(e)) {
             out.push(path);
         }
     }
@@ -28,7 +25,11 @@ fn files(dir: &Path, endings: &[&str], out: &mut Vec<PathBuf>) {
 /// The keys templates ask for: `t("key"` and `t_html("key"`.
 fn template_keys() -> BTreeSet<String> {
     let mut paths = Vec::new();
-    files(&root().join("themes/default/templates"), &[".html", ".txt", ".xml"], &mut paths);
+    files(
+        &root().join("themes/default/templates"),
+        &[".html", ".txt", ".xml"],
+        &mut paths,
+    );
     let mut keys = BTreeSet::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -51,7 +52,11 @@ fn template_keys() -> BTreeSet<String> {
 fn everything() -> String {
     let mut paths = Vec::new();
     files(&root().join("crates"), &[".rs"], &mut paths);
-    files(&root().join("themes/default"), &[".html", ".txt", ".js"], &mut paths);
+    files(
+        &root().join("themes/default"),
+        &[".html", ".txt", ".js"],
+        &mut paths,
+    );
     paths
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
@@ -71,7 +76,10 @@ fn every_language_has_every_key() {
         let missing: Vec<_> = english.difference(keys).collect();
         let extra: Vec<_> = keys.difference(&english).collect();
         assert!(missing.is_empty(), "{language} lacks {missing:?}");
-        assert!(extra.is_empty(), "{language} has keys English lacks: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{language} has keys English lacks: {extra:?}"
+        );
     }
 }
 
@@ -82,7 +90,10 @@ fn every_key_asked_for_exists_and_every_key_is_used() {
     let english = catalogues.keys("en").unwrap();
     let asked = template_keys();
     let unknown: Vec<_> = asked.difference(english).collect();
-    assert!(unknown.is_empty(), "templates ask for keys no catalogue has: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "templates ask for keys no catalogue has: {unknown:?}"
+    );
     let sources = everything();
     let unused: Vec<_> = english
         .iter()

@@ -51,7 +51,11 @@ pub struct Inner {
 
 /// `base` with the settings saved in the admin laid over it,
 /// and the standing pages' links.
-async fn effective_site(store: &DynStore, base: &SiteConfig) -> Result<SiteConfig, AppError> {
+async fn effective_site(
+    store: &DynStore,
+    base: &SiteConfig,
+    catalogues: &kolokol_render::i18n::Catalogues,
+) -> Result<SiteConfig, AppError> {
     let mut site = match store.site_settings().await? {
         Some(json) => {
             let settings: kolokol_core::SiteSettings = serde_json::from_str(&json)
@@ -61,6 +65,7 @@ async fn effective_site(store: &DynStore, base: &SiteConfig) -> Result<SiteConfi
         None => base.clone(),
     };
     site.pages = store.page_links().await?;
+    kolokol_render::i18n::fill_defaults(&mut site, catalogues);
     Ok(site)
 }
 
@@ -134,7 +139,7 @@ impl AppState {
         } = parts;
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
-        let current = effective_site(&store, &site).await?;
+        let current = effective_site(&store, &site, &theme.catalogues()).await?;
         // One secret for every node, made by whichever starts first.
         let secret = kolokol_operations::newsletter::link_secret(&store).await?;
         let newsletter =
@@ -202,7 +207,7 @@ impl AppState {
 
     /// Re-reads the saved settings (after a content version change).
     async fn reload_settings(&self) {
-        match effective_site(&self.store, &self.base_site).await {
+        match effective_site(&self.store, &self.base_site, &self.theme.catalogues()).await {
             Ok(site) => *self.site.write() = Arc::new(site),
             Err(e) => tracing::warn!(error = %e, "cannot read the site settings"),
         }

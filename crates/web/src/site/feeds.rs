@@ -23,7 +23,11 @@ const FEED_CACHE_CONTROL: &str = "public, max-age=300";
 fn ways_around(words: &kolokol_render::i18n::Words, site: &kolokol_core::SiteConfig) -> String {
     let mut addresses: Vec<String> = site.mirrors.clone();
     if !site.onion.is_empty() {
-        addresses.push(format!("{} ({})", site.onion, words.t("in-tor-browser-short")));
+        addresses.push(format!(
+            "{} ({})",
+            site.onion,
+            words.t("in-tor-browser-short")
+        ));
     }
     if addresses.is_empty() {
         return String::new();

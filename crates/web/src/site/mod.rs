@@ -173,9 +173,10 @@ fn archive_spec(state: &AppState) -> ListSpec {
         path: "/archive".into(),
         kind: "archive",
         title: state.words().t("nav-archive"),
-        description: state
-            .words()
-            .t_with("archive-description", [("site", state.site().title.as_str().into())]),
+        description: state.words().t_with(
+            "archive-description",
+            [("site", state.site().title.as_str().into())],
+        ),
         filter: ArticleFilter::default(),
         feeds: false,
         profile: None,
@@ -266,9 +267,10 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 path: urls::author(slug.as_str()),
                 kind: "author",
                 description: if author.title.is_empty() {
-                    state
-                        .words()
-                        .t_with("author-description", [("name", author.name.as_str().into())])
+                    state.words().t_with(
+                        "author-description",
+                        [("name", author.name.as_str().into())],
+                    )
                 } else {
                     author.title
                 },

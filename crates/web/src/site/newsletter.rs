@@ -259,7 +259,10 @@ pub async fn confirm(
                 "subscribed-text",
                 [
                     ("name", config.newsletter.name.as_str().into()),
-                    ("schedule", words.schedule(&config.newsletter.schedule).into()),
+                    (
+                        "schedule",
+                        words.schedule(&config.newsletter.schedule).into(),
+                    ),
                 ],
             );
             let title = words.t("welcome");

@@ -285,7 +285,10 @@ pub async fn privacy(
             let words = state.words();
             let meta = Meta {
                 title: words.t("privacy-title"),
-                description: words.t_with("privacy-description", [("site", config.title.as_str().into())]),
+                description: words.t_with(
+                    "privacy-description",
+                    [("site", config.title.as_str().into())],
+                ),
                 canonical: urls::absolute(config.base(), "/privacy"),
                 og_type: "website",
                 ..Meta::default()
@@ -446,7 +449,9 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
         _ => "error-title-ours",
     });
-    let message = error.key.map_or_else(|| error.message.clone(), |key| words.t(key));
+    let message = error
+        .key
+        .map_or_else(|| error.message.clone(), |key| words.t(key));
     let config = state.site();
     let site = SiteView::new(&config, &sections);
     let meta = Meta {

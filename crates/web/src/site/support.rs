@@ -264,7 +264,10 @@ pub async fn checkout(
         return Err(AppError::TooManyRequests(words.t("checkout-too-many")));
     }
     let base = absolute_base(&state, &headers);
-    let description = words.t_with("checkout-description", [("kind", frequency.as_str().into())]);
+    let description = words.t_with(
+        "checkout-description",
+        [("kind", frequency.as_str().into())],
+    );
     let request = CheckoutRequest {
         amount,
         frequency,
@@ -467,5 +470,8 @@ pub(crate) fn amount_refused(
     error: &kolokol_core::revenue::AmountError,
 ) -> String {
     let (key, values) = error.key();
-    words.t_with(key, values.into_iter().map(|(name, value)| (name, value.into())))
+    words.t_with(
+        key,
+        values.into_iter().map(|(name, value)| (name, value.into())),
+    )
 }

@@ -74,7 +74,9 @@ pub async fn send_link(
     };
     let now = Utc::now();
     if state.count_from_address("supporters", peer.ip()).await? > 10 {
-        return Err(AppError::TooManyRequests(state.words().t("supporter-too-many")));
+        return Err(AppError::TooManyRequests(
+            state.words().t("supporter-too-many"),
+        ));
     }
     let link = revenue::supporter_link(&state.store, email.as_str(), LINK_MINUTES, now).await?;
     if let Some(token) = link {
@@ -129,7 +131,9 @@ pub async fn link(
     let signed_in =
         revenue::supporter_sign_in(&state.store, &token, SESSION_DAYS, Utc::now()).await?;
     let Some(session) = signed_in else {
-        return Err(AppError::BadRequest(state.words().t("supporter-link-expired")));
+        return Err(AppError::BadRequest(
+            state.words().t("supporter-link-expired"),
+        ));
     };
     let secure = if state.site().base_url.starts_with("https://") {
         "; Secure"
@@ -266,9 +270,11 @@ async fn gift_action(
         .into_iter()
         .find(|s| s.provider_id == subscription && s.status != "canceled")
         .ok_or(AppError::NotFound)?;
-    let provider = state.revenue().provider.clone().ok_or_else(|| {
-        AppError::BadRequest(state.words().t("supporter-no-payments"))
-    })?;
+    let provider = state
+        .revenue()
+        .provider
+        .clone()
+        .ok_or_else(|| AppError::BadRequest(state.words().t("supporter-no-payments")))?;
     Ok(Ok(GiftAction {
         supporter,
         form,
@@ -294,9 +300,8 @@ pub async fn change_amount(
         Ok(action) => action,
         Err(sign_in) => return Ok(sign_in),
     };
-    let currency = Currency::parse(&action.gift.currency).map_err(|_| {
-        AppError::BadRequest(state.words().t("supporter-unknown-currency"))
-    })?;
+    let currency = Currency::parse(&action.gift.currency)
+        .map_err(|_| AppError::BadRequest(state.words().t("supporter-unknown-currency")))?;
     let amount = match Money::parse(action.form.get("amount"), currency) {
         Ok(amount) => amount,
         Err(error) => {
@@ -319,7 +324,10 @@ pub async fn change_amount(
         state.record_demo_event(demo, kind).await?;
     }
     let words = state.words();
-    let notice = words.t_with("supporter-amount-changed", [("amount", words.money(&amount).into())]);
+    let notice = words.t_with(
+        "supporter-amount-changed",
+        [("amount", words.money(&amount).into())],
+    );
     account_page(&state, &action.supporter, Some(&notice)).await
 }
 

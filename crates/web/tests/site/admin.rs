@@ -938,7 +938,7 @@ async fn an_admin_changes_the_sites_settings() {
         .collect();
     assert!(
         menu.ends_with(&[
-            "Archive".to_owned(),
+            "Архив".to_owned(),
             "About us".to_owned(),
             "Mirrors".to_owned()
         ]),

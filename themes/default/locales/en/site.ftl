@@ -334,3 +334,10 @@ mail-receipt-body =
 
     See your giving or stop a recurring gift: { $link }
 feed-ways-around = If { $main } does not open where you are: { $addresses }.
+
+## What a new site says until the newsroom writes its own (in the settings)
+default-tagline = Independent journalism, funded by its readers
+default-banner-text = We run without ads or owners. Readers like you keep this newsroom going.
+default-banner-button = Support us
+default-notice-link = How to keep reading us
+default-newsletter-name = The Weekly
