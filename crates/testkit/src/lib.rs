@@ -205,9 +205,20 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     /// The message with quoted-printable bodies decoded (soft line breaks joined,
-    /// `=HH` turned back into bytes), as a mail client would show the text.
+    /// `=HH` turned back into bytes), or a single base64 body decoded, as a mail
+    /// client would show the text.
     pub fn decoded(&self) -> String {
         let (head, body) = self.data.split_once("\n\n").unwrap_or((&self.data, ""));
+        if head
+            .to_ascii_lowercase()
+            .contains("content-transfer-encoding: base64")
+        {
+            use base64::Engine as _;
+            let packed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(packed) {
+                return format!("{head}\n\n{}", String::from_utf8_lossy(&bytes));
+            }
+        }
         let joined = body.replace("=\n", "");
         let bytes = joined.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());

@@ -43,6 +43,9 @@ struct Setup {
     database: Option<String>,
     /// Webhooks may go to this machine (the tests' receivers).
     webhooks_to_private: bool,
+    /// A fresh install in this language (nothing but the language, the address and
+    /// the zone configured), instead of the demo's English settings.
+    fresh_in: Option<&'static str>,
 }
 
 impl Setup {
@@ -104,6 +107,22 @@ impl TestApp {
     /// A server of its own with an empty database: for tests that change things.
     pub async fn empty() -> TestApp {
         TestApp::start(None, false).await
+    }
+
+    /// A fresh install configured only with `language` (and the zone Europe/Riga),
+    /// mailing to a local SMTP sink, as a new newsroom starts.
+    pub async fn fresh_in(
+        language: &'static str,
+        revenue: Option<kolokol_core::RevenueConfig>,
+    ) -> (TestApp, kolokol_testkit::SmtpSink) {
+        let sink = kolokol_testkit::SmtpSink::start();
+        let app = TestApp::start_set_up(Setup {
+            fresh_in: Some(language),
+            revenue,
+            ..Setup::mailing_to(&sink)
+        })
+        .await;
+        (app, sink)
     }
 
     /// A server of its own whose theme folder is `theme`.
@@ -231,6 +250,7 @@ impl TestApp {
             delivery,
             database,
             webhooks_to_private,
+            fresh_in,
         } = setup;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
@@ -247,7 +267,15 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let site = test_site(&base);
+        let site = match fresh_in {
+            Some(language) => SiteConfig {
+                base_url: base.clone(),
+                language: language.into(),
+                timezone: "Europe/Riga".into(),
+                ..SiteConfig::default()
+            },
+            None => test_site(&base),
+        };
         let theme = Theme::new(theme, site.tz()).unwrap();
         let state = AppState::build(kolokol_web::AppParts {
             mailer,

@@ -13,6 +13,7 @@ mod crawlers;
 mod feeds;
 mod hostile;
 mod http;
+mod languages;
 mod media;
 mod newsletter;
 mod pages;

@@ -1,0 +1,216 @@
+//! A Russian-language newsroom from its first start: configured with nothing but
+//! `language = "ru"` and its zone, every page a reader meets speaks Russian — no
+//! string of the English catalogue is left on it — with Russian dates, plurals and
+//! money.
+
+use kolokol_core::{RevenueConfig, Slug};
+use kolokol_render::urls;
+use kolokol_testkit::fixtures::Fixtures;
+use scraper::{Html, Selector};
+
+use crate::common::TestApp;
+
+/// Pieces of English interface text worth looking for: each English message with
+/// its values and markup taken out, cut where a value stood.
+fn english_fragments(app: &TestApp) -> Vec<String> {
+    let catalogues = app.state.theme.catalogues();
+    let mut fragments = Vec::new();
+    for key in catalogues.keys("en").unwrap() {
+        let english = catalogues.text("en", key, None);
+        let russian = catalogues.text("ru", key, None);
+        let mut plain = String::new();
+        let mut depth = 0_i32;
+        for c in english.chars() {
+            match c {
+                '<' | '{' => {
+                    depth += 1;
+                    plain.push('|');
+                }
+                '>' | '}' => depth -= 1,
+                c if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        for piece in plain.split('|') {
+            let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+            // Names the two share (a file, a format) are not English left behind.
+            if piece.chars().filter(|c| c.is_alphabetic()).count() >= 4 && !russian.contains(piece)
+            {
+                fragments.push(piece.to_owned());
+            }
+        }
+    }
+    fragments.sort();
+    fragments.dedup();
+    fragments
+}
+
+/// What a reader sees or hears of a page: its text, title and the attributes
+/// screen readers speak.
+fn said(html: &str) -> String {
+    let page = Html::parse_document(html);
+    let mut out = String::new();
+    let hidden = Selector::parse("script, style").unwrap();
+    let skip: Vec<_> = page.select(&hidden).map(|e| e.id()).collect();
+    for node in page.root_element().descendants() {
+        if node.ancestors().any(|a| skip.contains(&a.id())) {
+            continue;
+        }
+        if let Some(text) = node.value().as_text() {
+            out.push_str(text);
+            out.push(' ');
+        }
+        if let Some(element) = node.value().as_element() {
+            for attr in ["alt", "title", "aria-label", "placeholder"] {
+                if let Some(value) = element.attr(attr) {
+                    out.push_str(value);
+                    out.push(' ');
+                }
+            }
+            if element.name() == "meta" && element.attr("name") == Some("description") {
+                out.push_str(element.attr("content").unwrap_or(""));
+                out.push(' ');
+            }
+        }
+    }
+    // Spaces between elements folded the way a browser shows them (no-break
+    // spaces are kept: they are part of how numbers are written).
+    out.split([' ', '\n', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `fragment` stands in `text`: anywhere for several words, as a whole word
+/// for one.
+fn stands_in(text: &str, fragment: &str) -> bool {
+    if fragment.contains(' ') {
+        return text.contains(fragment);
+    }
+    text.match_indices(fragment).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + fragment.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The English left on a page, if any.
+fn english_on(text: &str, fragments: &[String]) -> Vec<String> {
+    // "Feed" is also part of the format's name, "JSON Feed", which the footer
+    // names as it is.
+    fragments
+        .iter()
+        .filter(|f| stands_in(text, f) && !(f.as_str() == "Feed" && text.contains("JSON Feed")))
+        .cloned()
+        .collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+#[tokio::test]
+async fn a_russian_newsroom_speaks_russian_to_its_readers_from_the_first_start() {
+    let (app, sink) = TestApp::fresh_in(
+        "ru",
+        Some(RevenueConfig {
+            provider: kolokol_core::config::PaymentProviderKind::Demo,
+            monthly_goal: 10_000,
+            currency: kolokol_core::revenue::Currency::EUR,
+            bank_transfer: "IBAN LV00 TEST 0000".into(),
+            ..RevenueConfig::default()
+        }),
+    )
+    .await;
+    let fragments = english_fragments(&app);
+    assert!(fragments.len() > 100, "{} fragments", fragments.len());
+    assert!(fragments.iter().any(|f| f == "Remind me later"));
+
+    // Content of its own, in Russian.
+    app.store
+        .add_section(&Slug::parse("novosti").unwrap(), "Новости", "", 1)
+        .await
+        .unwrap();
+    app.store
+        .add_author(&Slug::parse("reporter").unwrap(), "Анна Ветрова", "", "")
+        .await
+        .unwrap();
+    let body = "Городской совет собрался в пятницу вечером. ".repeat(60);
+    let slug = app
+        .publish("Совет принял бюджет за один вечер", &body)
+        .await;
+    let article = urls::article(slug.as_str());
+
+    let pages = [
+        "/".to_owned(),
+        article.clone(),
+        urls::section("novosti"),
+        urls::author("reporter"),
+        "/archive".into(),
+        "/lite".into(),
+        format!("/lite{article}"),
+        "/newsletter".into(),
+        "/newsletter/check-your-inbox".into(),
+        "/support".into(),
+        "/support/thanks".into(),
+        "/supporters".into(),
+        "/mirrors".into(),
+        "/privacy".into(),
+        "/no-such-page".into(),
+        "/newsletter/unsubscribe/not-a-token".into(),
+    ];
+    for path in &pages {
+        let response = app.get(path).await;
+        let status = response.status();
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"ru\">"), "{path}: {status}");
+        let text = said(&html);
+        let left = english_on(&text, &fragments);
+        assert!(left.is_empty(), "{path} ({status}) still says {left:?}");
+    }
+
+    // Dates, plurals and money the Russian way.
+    let page = said(&app.text(&article).await);
+    assert!(
+        MONTHS.iter().any(|m| page.contains(&format!(" {m} 20"))),
+        "a Russian date on the article: {page}"
+    );
+    assert!(
+        ["минута чтения", "минуты чтения", "минут чтения"]
+            .iter()
+            .any(|p| page.contains(p)),
+        "{page}"
+    );
+    assert!(page.contains("Автор:"), "{page}");
+    let support = said(&app.text("/support").await);
+    assert!(support.contains("0 € из 10\u{a0}000 € (0%)"), "{support}");
+
+    // The confirmation mail is Russian too.
+    let signed = app
+        .client()
+        .post(app.url("/newsletter"))
+        .form(&[("email", "chitatel@reader.example"), ("consent", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    app.state.outbox.settled().await;
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1);
+    let mail = mails[0].decoded();
+    assert!(mail.contains("Чтобы подтвердить"), "{mail}");
+    let (_, mail_body) = mail.split_once("\n\n").unwrap();
+    let left = english_on(mail_body, &fragments);
+    assert!(left.is_empty(), "the mail still says {left:?}");
+}
