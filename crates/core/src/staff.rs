@@ -189,6 +189,8 @@ pub struct User {
     pub author_id: Option<i64>,
     /// Whether signing in also needs a code from an authenticator app.
     pub two_factor: bool,
+    /// The language they read the newsroom in (BCP 47); empty: the site's.
+    pub language: String,
 }
 
 #[cfg(test)]

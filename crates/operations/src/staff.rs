@@ -225,3 +225,33 @@ pub(crate) fn capitalised(text: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+/// A staff member chooses the language they read the newsroom in: a BCP 47 tag
+/// among `offered` (the languages the theme has catalogues for), or empty for the
+/// site's own.
+pub async fn set_language(
+    store: &DynStore,
+    user: &User,
+    language: &str,
+    offered: &[&str],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let language = language.trim();
+    let chosen = if language.is_empty() {
+        String::new()
+    } else {
+        let tag = kolokol_core::config::language_tag(language).map_err(Error::Refused)?;
+        if !offered.contains(&tag.as_str()) {
+            return Err(Error::Refused(format!(
+                "The newsroom is not translated into {tag}; choose one of {}.",
+                offered.join(", ")
+            )));
+        }
+        tag
+    };
+    let audit = Actor::Staff(user).audit("staff.language", chosen.clone());
+    store
+        .set_user_language(user.id, &chosen, &audit, now)
+        .await?;
+    Ok(())
+}

@@ -210,6 +210,13 @@ impl Catalogues {
         self.find(language).is_some()
     }
 
+    /// Whether the fallback language has the message `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.languages
+            .get(FALLBACK)
+            .is_some_and(|l| l.keys.contains(key))
+    }
+
     /// The message keys of one language.
     pub fn keys(&self, language: &str) -> Option<&BTreeSet<String>> {
         self.languages.get(language).map(|l| &l.keys)

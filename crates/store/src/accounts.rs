@@ -64,7 +64,7 @@ impl crate::accounts::AccountStore for crate::sql::SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<kolokol_core::User>, StoreError> {
         sqlx::query_as::<_, crate::rows::UserRow>(
-            "SELECT u.id, u.email, u.name, u.role, u.author_id, u.totp_enabled \
+            "SELECT u.id, u.email, u.name, u.role, u.author_id, u.totp_enabled, u.language \
              FROM password_resets r JOIN users u ON u.id = r.user_id \
              WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 \
              AND u.disabled = 0",

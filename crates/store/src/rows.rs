@@ -267,6 +267,7 @@ pub(crate) struct UserRow {
     role: String,
     author_id: Option<i64>,
     totp_enabled: i64,
+    language: String,
 }
 
 impl UserRow {
@@ -280,6 +281,7 @@ impl UserRow {
                 .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", self.role)))?,
             author_id: self.author_id,
             two_factor: self.totp_enabled != 0,
+            language: self.language,
         })
     }
 }

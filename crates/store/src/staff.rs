@@ -78,6 +78,14 @@ pub trait StaffStore: Send + Sync {
         audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// The language a staff member reads the newsroom in (empty: the site's).
+    async fn set_user_language(
+        &self,
+        user: UserId,
+        language: &str,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Uses up a recovery code; false when it is unknown or already used.
     async fn use_recovery_code(
         &self,
@@ -179,6 +187,7 @@ impl SqlStore {
             role,
             author_id: Some(author_id),
             two_factor: false,
+            language: String::new(),
         })
     }
 }
@@ -205,7 +214,7 @@ impl StaffStore for SqlStore {
         email: &kolokol_core::Email,
     ) -> Result<Option<(kolokol_core::User, String)>, StoreError> {
         sqlx::query_as::<_, crate::rows::UserWithSecretRow>(
-            "SELECT id, email, name, role, author_id, totp_enabled, password_hash AS secret FROM users \
+            "SELECT id, email, name, role, author_id, totp_enabled, language, password_hash AS secret FROM users \
              WHERE email = $1 AND disabled = 0",
         )
         .bind(email.as_str())
@@ -217,7 +226,7 @@ impl StaffStore for SqlStore {
 
     async fn users(&self) -> Result<Vec<kolokol_core::User>, StoreError> {
         sqlx::query_as::<_, crate::rows::UserRow>(
-            "SELECT id, email, name, role, author_id, totp_enabled FROM users ORDER BY name, id",
+            "SELECT id, email, name, role, author_id, totp_enabled, language FROM users ORDER BY name, id",
         )
         .fetch_all(&self.pool)
         .await?
@@ -310,7 +319,7 @@ impl StaffStore for SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<crate::Session>, StoreError> {
         sqlx::query_as::<_, crate::rows::SessionRow>(
-            "SELECT u.id, u.email, u.name, u.role, u.author_id, u.totp_enabled, s.csrf_token, s.verified \
+            "SELECT u.id, u.email, u.name, u.role, u.author_id, u.totp_enabled, u.language, s.csrf_token, s.verified \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
         )
@@ -383,6 +392,27 @@ impl StaffStore for SqlStore {
         }
         crate::sql::commit_audited(tx, audit, now).await?;
         Ok(())
+    }
+
+    async fn set_user_language(
+        &self,
+        user: kolokol_core::UserId,
+        language: &str,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let rows = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if crate::sql::commit_audited_if(tx, rows, audit, now).await? {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 
     async fn disable_totp(

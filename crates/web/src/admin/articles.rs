@@ -201,18 +201,7 @@ pub async fn edit_form(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let article = editable(&state, &staff, id).await?;
-    let notice = query.as_deref().and_then(|q| match q {
-        "saved=1" => Some("Saved."),
-        "published=1" => Some("Published."),
-        "scheduled=1" => Some("Scheduled."),
-        "unpublished=1" => Some("Withdrawn from the site."),
-        "updated=1" => Some("Marked as updated."),
-        "corrected=1" => Some("Correction added."),
-        "restored=1" => Some("Revision restored."),
-        "pinned=1" => Some("Pinned to the front page."),
-        "unpinned=1" => Some("Back in the flow of newest stories on the front page."),
-        _ => None,
-    });
+    let notice = super::done_notice(&state, Some(&staff), "article", query.as_deref());
     let form = ArticleForm::from_draft(&article.draft);
     editor(
         &state,
@@ -221,7 +210,7 @@ pub async fn edit_form(
         Some(&article),
         &form,
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
     .await
 }

@@ -70,18 +70,14 @@ pub async fn login_form(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let joined = match query.as_deref() {
-        Some("joined=1") => Some("Welcome to the newsroom. Sign in with your new password."),
-        Some("reset=1") => Some("Your password is changed. Sign in with the new one."),
-        _ => None,
-    };
+    let joined = super::done_notice(&state, None, "login", query.as_deref());
     login_page(
         &state,
         StatusCode::OK,
         "",
         None,
         &next_from(query.as_deref()),
-        joined,
+        joined.as_deref(),
         false,
     )
 }

@@ -76,11 +76,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
-    let notice = match query.as_deref() {
-        Some("done=created") => Some("Profile created."),
-        Some("done=saved") => Some("Profile saved."),
-        _ => None,
-    };
+    let notice = super::done_notice(&state, Some(&staff), "author", query.as_deref());
     let form = AuthorForm::default();
     authors_page(
         &state,
@@ -88,7 +84,7 @@ pub async fn list(
         StatusCode::OK,
         &form,
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
     .await
 }

@@ -63,7 +63,9 @@ pub async fn list(
         .and_then(|q| q.strip_prefix("uploaded="))
         .and_then(|id| id.parse::<i64>().ok())
         .map(|id| {
-            format!("Uploaded as image #{id}. Choose it as an article's hero image in the editor.")
+            staff
+                .words(&state)
+                .t_with("admin-uploaded", [("id", id.into())])
         });
     library(&state, &staff, StatusCode::OK, None, notice).await
 }

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
+        .route("/admin/language", post(choose_language))
         .route(
             "/admin/password/forgot",
             get(reset::forgot_form).post(reset::forgot),
@@ -475,9 +476,16 @@ fn admin_page(
         is_admin: s.user.role.is_admin(),
     });
     let csrf = staff.map(|s| s.csrf.as_str());
+    let lang = newsroom_language(state, staff);
+    let catalogues = state.theme.catalogues();
+    // Each language named in itself, for the switcher.
+    let languages: Vec<(String, String)> = catalogues
+        .languages()
+        .map(|l| (l.to_owned(), catalogues.text(l, "language-name", None)))
+        .collect();
     let body = state.theme.render(
         template,
-        minijinja::context! { site, staff => me, csrf, ..context },
+        minijinja::context! { site, staff => me, csrf, lang, languages, ..context },
     )?;
     let mut response = (
         status,
@@ -489,6 +497,70 @@ fn admin_page(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// The language the newsroom speaks to `staff`: their own choice, else the site's.
+pub(crate) fn newsroom_language(state: &AppState, staff: Option<&Staff>) -> String {
+    staff
+        .map(|s| s.user.language.clone())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| state.site().language.clone())
+}
+
+/// The notice a page's `?done=what` (or `?what=1`) query asks for, from the
+/// catalogue's `admin-done-{page}-{what}` in the staff member's language; none
+/// for a query that names nothing this page knows.
+pub(crate) fn done_notice(
+    state: &AppState,
+    staff: Option<&Staff>,
+    page: &str,
+    query: Option<&str>,
+) -> Option<String> {
+    let query = query?;
+    let what = query
+        .strip_prefix("done=")
+        .or_else(|| query.strip_suffix("=1"))?;
+    if !what.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        return None;
+    }
+    let key = format!("admin-done-{page}-{what}");
+    let catalogues = state.theme.catalogues();
+    catalogues
+        .has(&key)
+        .then(|| catalogues.text(&newsroom_language(state, staff), &key, None))
+}
+
+impl Staff {
+    /// The newsroom's words in this staff member's language.
+    pub(crate) fn words(&self, state: &AppState) -> kolokol_render::i18n::Words {
+        state.words_in(&newsroom_language(state, Some(self)))
+    }
+}
+
+/// `POST /admin/language`: a staff member chooses the newsroom's language for
+/// themselves; back to the page they were on.
+async fn choose_language(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    sent: StaffForm<AnyStaff>,
+) -> Result<Response, AppError> {
+    let (staff, form) = sent.into_parts();
+    let catalogues = state.theme.catalogues();
+    let offered: Vec<&str> = catalogues.languages().collect();
+    kolokol_operations::staff::set_language(
+        &state.store,
+        &staff.user,
+        form.get("language"),
+        &offered,
+        Utc::now(),
+    )
+    .await?;
+    let back = form.get("back");
+    let back = if back.starts_with("/admin") && !back.starts_with("//") {
+        back
+    } else {
+        "/admin"
+    };
+    Ok(see_other(back))
 }
 
 /// A CSV file being written for download. Every cell goes through [`csv_cell`], so no

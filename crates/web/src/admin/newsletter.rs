@@ -271,18 +271,7 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     require_editor(&staff)?;
     let issue = issue_or_404(&state, id).await?;
-    let notice = match query.as_deref() {
-        Some("saved=1") => {
-            Some("Saved. Preview it, send yourself a test, then send or schedule it.")
-        }
-        Some("tested=1") => Some("A test copy is on its way to your address."),
-        Some("scheduled=1") => Some("Scheduled. It goes out by itself at the time shown."),
-        Some("unscheduled=1") => {
-            Some("Back to draft: it will not go out until you send or schedule it.")
-        }
-        Some("sending=1") => Some("Sending has started. This page shows the progress."),
-        _ => None,
-    };
+    let notice = super::done_notice(&state, Some(&staff), "issue", query.as_deref());
     editor(
         &state,
         &staff,
@@ -290,7 +279,7 @@ pub async fn edit(
         Some(&issue),
         &IssueForm::from_issue(&issue),
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
     .await
 }
@@ -551,11 +540,13 @@ pub async fn subscribers(
     let notice = query.as_deref().and_then(|q| {
         if let Some(counts) = q.strip_prefix("imported=") {
             let (added, skipped) = counts.split_once('-').unwrap_or((counts, "0"));
-            Some(format!("Imported {added} subscribers; {skipped} were already on the list and were left as they were."))
-        } else if q == "suppressed=1" {
-            Some("Suppressed: that address will never be mailed again.".to_owned())
+            let number = |n: &str| kolokol_render::i18n::Arg::Number(n.parse().unwrap_or(0));
+            Some(staff.words(&state).t_with(
+                "admin-imported",
+                [("added", number(added)), ("skipped", number(skipped))],
+            ))
         } else {
-            None
+            super::done_notice(&state, Some(&staff), "subscribers", Some(q))
         }
     });
     subscribers_page(&state, &staff, StatusCode::OK, None, notice.as_deref()).await

@@ -27,19 +27,6 @@ fn section_form(form: &super::FormData) -> SectionForm {
     }
 }
 
-/// The notice a `?done=…` query asks for.
-fn notice(query: Option<&str>) -> Option<&'static str> {
-    match query? {
-        "done=created" => Some("Section created."),
-        "done=saved" => Some("Section saved."),
-        "done=deleted" => Some("Section deleted."),
-        "done=renamed" => Some("Tag saved."),
-        "done=merged" => Some("Tags merged."),
-        "done=tag-deleted" => Some("Tag deleted."),
-        _ => None,
-    }
-}
-
 /// The sections page: every section, and the form for a new one.
 async fn sections_page(
     state: &AppState,
@@ -78,14 +65,14 @@ pub async fn list(
         position: last.map_or(1, |p| p + 1).to_string(),
         ..SectionForm::default()
     };
-    let notice = notice(query.as_deref());
+    let notice = super::done_notice(&state, Some(&staff), "section", query.as_deref());
     sections_page(
         &state,
         &staff,
         StatusCode::OK,
         &form,
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
     .await
 }
@@ -213,7 +200,7 @@ pub async fn tags(
         Some(&staff),
         StatusCode::OK,
         "admin/tags.html",
-        context! { tags, notice => notice(query.as_deref()) },
+        context! { tags, notice => super::done_notice(&state, Some(&staff), "tag", query.as_deref()) },
     )
 }
 

@@ -37,15 +37,14 @@ pub async fn form(
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.is_admin(), "change the site's settings")?;
     let form = SettingsForm::from_settings(&SiteSettings::from_site(&state.site()));
-    let notice =
-        (query.as_deref() == Some("saved=1")).then_some("Settings saved. The site shows them now.");
+    let notice = super::done_notice(&state, Some(&staff), "settings", query.as_deref());
     page(
         &state,
         &staff,
         StatusCode::OK,
         &form,
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
 }
 

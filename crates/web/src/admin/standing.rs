@@ -88,12 +88,7 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
     let page = operations::pages::existing(&state.store, id).await?;
-    let notice = match query.as_deref() {
-        Some("saved=1") => Some("Saved."),
-        Some("published=1") => Some("Published."),
-        Some("withdrawn=1") => Some("Withdrawn from the site."),
-        _ => None,
-    };
+    let notice = super::done_notice(&state, Some(&staff), "page", query.as_deref());
     let form = PageForm::from_draft(&page.draft);
     editor(
         &state,
@@ -102,7 +97,7 @@ pub async fn edit(
         Some(&page),
         &form,
         &FieldErrors::new(),
-        notice,
+        notice.as_deref(),
     )
     .await
 }

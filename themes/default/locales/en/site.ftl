@@ -341,3 +341,4 @@ default-banner-text = We run without ads or owners. Readers like you keep this n
 default-banner-button = Support us
 default-notice-link = How to keep reading us
 default-newsletter-name = The Weekly
+language-name = English

@@ -346,3 +346,4 @@ default-banner-text = У нас нет рекламы и владельцев. �
 default-banner-button = Поддержать нас
 default-notice-link = Как продолжать нас читать
 default-newsletter-name = Еженедельник
+language-name = Русский
