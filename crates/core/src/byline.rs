@@ -1,5 +1,6 @@
 //! Author profiles: the people on bylines, staff or not, as the newsroom edits them.
 
+use crate::form::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::config::NavLink;
@@ -76,34 +77,21 @@ impl AuthorForm {
         if name.is_empty() || name.chars().count() > 100 {
             errors.insert(
                 "name",
-                "Give the name bylines show (up to 100 characters).".into(),
+                Message::new("error-byline-name").with("max", 100_u32),
             );
         }
         let slug = crate::slug::checked_address(&self.slug, &name, "anna-petrova", &mut errors);
         let title = self.title.trim().to_owned();
         if title.chars().count() > 100 {
-            errors.insert("title", "Keep the title under 100 characters.".into());
+            errors.insert("title", crate::editor::too_long(100));
         }
         let bio = self.bio.trim().to_owned();
         if bio.chars().count() > MAX_BIO {
-            errors.insert(
-                "bio",
-                format!("Keep the biography under {MAX_BIO} characters."),
-            );
+            errors.insert("bio", crate::editor::too_long(MAX_BIO));
         }
-        let photo_image_id = optional_id(
-            &self.photo,
-            "photo",
-            "Choose a picture from the library, or none.",
-            &mut errors,
-        );
-        let account = optional_id(
-            &self.account,
-            "account",
-            "Choose a staff account, or none.",
-            &mut errors,
-        )
-        .map(UserId);
+        let photo_image_id = optional_id(&self.photo, "photo", "error-photo", &mut errors);
+        let account =
+            optional_id(&self.account, "account", "error-account", &mut errors).map(UserId);
         let links = parse_links(&self.links)
             .map_err(|message| {
                 errors.insert("links", message);
@@ -127,7 +115,7 @@ impl AuthorForm {
 fn optional_id(
     value: &str,
     field: &'static str,
-    message: &str,
+    message: &'static str,
     errors: &mut FieldErrors,
 ) -> Option<i64> {
     match value.trim() {
@@ -135,7 +123,7 @@ fn optional_id(
         value => match value.parse::<i64>() {
             Ok(id) if id > 0 => Some(id),
             _ => {
-                errors.insert(field, message.into());
+                errors.insert(field, Message::new(message));
                 None
             }
         },
@@ -152,20 +140,16 @@ pub fn links_text(links: &[NavLink]) -> String {
 }
 
 /// Links as typed, "Label | https://…" one a line; only http(s) addresses.
-pub fn parse_links(text: &str) -> Result<Vec<NavLink>, String> {
+pub fn parse_links(text: &str) -> Result<Vec<NavLink>, Message> {
     let mut links = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let Some((label, url)) = line.split_once('|') else {
-            return Err(format!(
-                "Write each link as \"Label | https://…\": {line:?}."
-            ));
+            return Err(Message::new("error-link-form").with("line", line));
         };
         let (label, url) = (label.trim(), url.trim());
         let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
         if label.is_empty() || !scheme_ok || url.contains(char::is_whitespace) {
-            return Err(format!(
-                "Each link needs a label and an address starting with https://: {line:?}."
-            ));
+            return Err(Message::new("error-link-address").with("line", line));
         }
         links.push(NavLink {
             label: label.to_owned(),
@@ -173,7 +157,7 @@ pub fn parse_links(text: &str) -> Result<Vec<NavLink>, String> {
         });
     }
     if links.len() > MAX_LINKS {
-        return Err(format!("Give at most {MAX_LINKS} links."));
+        return Err(Message::new("error-too-many-links").with("max", MAX_LINKS));
     }
     Ok(links)
 }

@@ -69,6 +69,12 @@ pub fn sort_tags(tags: &mut [String]) {
 }
 
 pub use crate::form::FieldErrors;
+use crate::form::Message;
+
+/// "Keep this under 100 characters."
+pub(crate) fn too_long(max: usize) -> Message {
+    Message::new("error-keep-under").with("max", max)
+}
 
 impl ArticleForm {
     /// Checks every field; on failure returns a message for each bad one.
@@ -79,32 +85,24 @@ impl ArticleForm {
             value => match value.parse::<i64>() {
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    errors.insert(
-                        "hero_image",
-                        "Choose an image from the library, or none.".into(),
-                    );
+                    errors.insert("hero_image", Message::new("error-hero-image"));
                     None
                 }
             },
         };
         let headline = self.headline.trim().to_owned();
         if headline.is_empty() {
-            errors.insert("headline", "Every article needs a headline.".into());
+            errors.insert("headline", Message::new("error-headline-missing"));
         } else if headline.chars().count() > MAX_HEADLINE {
-            errors.insert(
-                "headline",
-                format!("Keep the headline under {MAX_HEADLINE} characters."),
-            );
+            errors.insert("headline", too_long(MAX_HEADLINE));
         }
         if self.dek.chars().count() > MAX_DEK {
-            errors.insert("dek", format!("Keep the dek under {MAX_DEK} characters."));
+            errors.insert("dek", too_long(MAX_DEK));
         }
         if self.body.chars().count() > MAX_BODY {
             errors.insert(
                 "body",
-                format!(
-                    "The body is longer than {MAX_BODY} characters; split it into several articles."
-                ),
+                Message::new("error-body-too-long").with("max", MAX_BODY),
             );
         }
         let slug = if self.slug.trim().is_empty() {
@@ -116,7 +114,13 @@ impl ArticleForm {
             Ok(slug) => Some(slug),
             Err(e) => {
                 if !errors.contains_key("headline") {
-                    errors.insert("slug", format!("The address (slug) is not usable: {e}."));
+                    errors.insert(
+                        "slug",
+                        Message::new("error-slug")
+                            .with("why", e.why())
+                            .with("max", crate::slug::MAX_SLUG_LEN)
+                            .with("example", "election-night"),
+                    );
                 }
                 None
             }
@@ -124,7 +128,7 @@ impl ArticleForm {
         let section_id = match self.section.trim().parse::<i64>() {
             Ok(id) if id > 0 => Some(id),
             _ => {
-                errors.insert("section", "Choose a section.".into());
+                errors.insert("section", Message::new("error-section-missing"));
                 None
             }
         };
@@ -138,7 +142,7 @@ impl ArticleForm {
         let author_ids = match author_ids {
             Ok(ids) if !ids.is_empty() => Some(dedup(ids)),
             _ => {
-                errors.insert("authors", "Credit at least one author.".into());
+                errors.insert("authors", Message::new("error-authors-missing"));
                 None
             }
         };
@@ -151,22 +155,19 @@ impl ArticleForm {
         );
         sort_tags(&mut tags);
         if tags.len() > MAX_TAGS {
-            errors.insert("tags", format!("Use at most {MAX_TAGS} tags."));
+            errors.insert(
+                "tags",
+                Message::new("error-too-many-tags").with("max", MAX_TAGS),
+            );
         }
         if let Some(bad) = tags
             .iter()
             .find(|t| Slug::from_title(t).is_err() || t.chars().count() > 60)
         {
-            errors.insert(
-                "tags",
-                format!("The tag {bad:?} needs letters or digits and at most 60 characters."),
-            );
+            errors.insert("tags", Message::new("error-bad-tag").with("tag", bad));
         }
         if hero_image_id.is_some() && self.hero_alt.trim().is_empty() {
-            errors.insert(
-                "hero_alt",
-                "Describe the picture for readers who cannot see it.".into(),
-            );
+            errors.insert("hero_alt", Message::new("error-alt-missing"));
         }
         for (field, value, max) in [
             ("dateline", &self.dateline, 100),
@@ -177,7 +178,7 @@ impl ArticleForm {
             ("seo_description", &self.seo_description, 500),
         ] {
             if value.chars().count() > max {
-                errors.insert(field, format!("Keep this under {max} characters."));
+                errors.insert(field, too_long(max));
             }
         }
         match (slug, section_id, author_ids) {
@@ -358,7 +359,7 @@ mod tests {
             .unwrap_err()
             .contains_key("hero_image")
         );
-        assert!(empty["headline"].contains("needs a headline"));
+        assert_eq!(empty["headline"].key, "error-headline-missing");
         assert!(
             !empty.contains_key("slug"),
             "no second message about the slug of a missing headline"

@@ -28,6 +28,7 @@ pub use config::{
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,
 };
+pub use form::{Arg, Message};
 pub use jobs::{Job, JobEnd, JobState, NewJob};
 pub use newsletter::{
     DeliveryOutcome, DeliveryProgress, FrozenIssue, ImportedSubscriber, IssueDraft, IssueForm,

@@ -253,17 +253,14 @@ impl IssueForm {
         let mut errors = FieldErrors::new();
         let subject = self.subject.trim();
         if subject.is_empty() {
-            errors.insert("subject", "give the issue a subject line".into());
+            errors.insert("subject", crate::Message::new("error-subject-missing"));
         } else if subject.chars().count() > 150 {
-            errors.insert("subject", "keep the subject under 150 characters".into());
+            errors.insert("subject", crate::editor::too_long(150));
         } else if subject.contains(['\r', '\n']) {
-            errors.insert("subject", "the subject must be one line".into());
+            errors.insert("subject", crate::Message::new("error-subject-lines"));
         }
         if self.intro.len() > 20_000 {
-            errors.insert(
-                "intro",
-                "keep the introduction under 20,000 characters".into(),
-            );
+            errors.insert("intro", crate::editor::too_long(20_000));
         }
         let mut article_ids = Vec::new();
         for part in self
@@ -278,7 +275,10 @@ impl IssueForm {
                     }
                 }
                 _ => {
-                    errors.insert("articles", format!("{part:?} is not an article number"));
+                    errors.insert(
+                        "articles",
+                        crate::Message::new("error-article-number").with("text", part),
+                    );
                     break;
                 }
             }
@@ -286,7 +286,7 @@ impl IssueForm {
         if article_ids.len() > MAX_ISSUE_ARTICLES {
             errors.insert(
                 "articles",
-                format!("pick at most {MAX_ISSUE_ARTICLES} articles"),
+                crate::Message::new("error-too-many-articles").with("max", MAX_ISSUE_ARTICLES),
             );
         }
         if errors.is_empty() {
@@ -479,7 +479,10 @@ mod tests {
         };
         let errors = bad.validate().err().unwrap_or_default();
         assert!(errors.contains_key("subject"));
-        assert!(errors["articles"].contains("four"));
+        assert_eq!(
+            errors["articles"],
+            crate::Message::new("error-article-number").with("text", "four")
+        );
         let empty = IssueForm::default().validate().err().unwrap_or_default();
         assert!(empty.contains_key("subject"));
     }

@@ -2,6 +2,7 @@
 //! support banner and blocked notice. They are kept as JSON in the database and laid
 //! over the configuration file's `[site]` section.
 
+use crate::form::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{BannedNotice, Banner, NavLink, SiteConfig};
@@ -192,15 +193,18 @@ impl SettingsForm {
         if title.is_empty() || title.chars().count() > 100 {
             errors.insert(
                 "title",
-                "Give the site a name of up to 100 characters.".into(),
+                Message::new("error-site-name").with("max", 100_u32),
             );
         }
         if self.tagline.chars().count() > 200 {
-            errors.insert("tagline", "Keep the tagline under 200 characters.".into());
+            errors.insert("tagline", crate::editor::too_long(200));
         }
         let language = self.language.trim().to_owned();
         if !is_language_tag(&language) {
-            errors.insert("language", "Use a language code such as en or ru.".into());
+            errors.insert(
+                "language",
+                Message::new("error-language").with("tag", language.as_str()),
+            );
         }
         let mut languages: Vec<String> = vec![language.clone()];
         for tag in self
@@ -210,10 +214,7 @@ impl SettingsForm {
             .filter(|t| !t.is_empty())
         {
             if !is_language_tag(tag) {
-                errors.insert(
-                    "languages",
-                    format!("{tag:?} is not a language code such as en or ru."),
-                );
+                errors.insert("languages", Message::new("error-language").with("tag", tag));
             } else if !languages.iter().any(|l| l == tag) {
                 languages.push(tag.to_owned());
             }
@@ -240,17 +241,14 @@ impl SettingsForm {
                 _ => {
                     errors.insert(
                         "navigation",
-                        format!("{line:?} should look like `About | /about` or `Mirrors | https://…` (label up to 40 characters)."),
+                        Message::new("error-menu-link").with("line", line),
                     );
                 }
             }
         }
         let onion = self.onion.trim().trim_end_matches('/').to_owned();
         if !onion.is_empty() && !is_onion_address(&onion) {
-            errors.insert(
-                "onion",
-                "An onion address looks like http://(56 letters and digits).onion".into(),
-            );
+            errors.insert("onion", Message::new("error-onion"));
         }
         let mut mirrors: Vec<String> = Vec::new();
         for line in self
@@ -264,7 +262,7 @@ impl SettingsForm {
                 || url.len() <= "https://".len()
                 || url.contains(char::is_whitespace)
             {
-                errors.insert("mirrors", format!("{line:?} is not an https:// address."));
+                errors.insert("mirrors", Message::new("error-mirror").with("line", line));
             } else if !mirrors.contains(&url) {
                 mirrors.push(url);
             }
@@ -272,7 +270,7 @@ impl SettingsForm {
         if navigation.len() > MAX_NAVIGATION {
             errors.insert(
                 "navigation",
-                format!("Use at most {MAX_NAVIGATION} menu links."),
+                Message::new("error-too-many-menu-links").with("max", MAX_NAVIGATION),
             );
         }
         let text_fields = [
@@ -283,33 +281,27 @@ impl SettingsForm {
         ];
         for (field, value, max) in text_fields {
             if value.chars().count() > max {
-                errors.insert(field, format!("Keep this under {max} characters."));
+                errors.insert(field, crate::editor::too_long(max));
             }
         }
         if self.banner_enabled
             && (self.banner_text.trim().is_empty() || self.banner_button.trim().is_empty())
         {
-            errors.insert(
-                "banner_text",
-                "A banner that is shown needs its text and its button label.".into(),
-            );
+            errors.insert("banner_text", Message::new("error-banner-incomplete"));
         }
         if !self.banner_link.trim().is_empty() && !is_link(self.banner_link.trim()) {
             errors.insert(
                 "banner_link",
-                "Link to a page of this site (/support) or to an https:// address.".into(),
+                Message::new("error-link-target").with("example", "/support"),
             );
         }
         if self.notice_enabled && self.notice_text.trim().is_empty() {
-            errors.insert(
-                "notice_text",
-                "A notice that is shown needs its text.".into(),
-            );
+            errors.insert("notice_text", Message::new("error-notice-incomplete"));
         }
         if !self.notice_link.trim().is_empty() && !is_link(self.notice_link.trim()) {
             errors.insert(
                 "notice_link",
-                "Link to a page of this site (/mirrors) or to an https:// address.".into(),
+                Message::new("error-link-target").with("example", "/mirrors"),
             );
         }
         let newsletter = self.newsletter(&mut errors);
@@ -348,7 +340,7 @@ impl SettingsForm {
         if name.is_empty() || name.chars().count() > 60 {
             errors.insert(
                 "newsletter_name",
-                "Name the newsletter in up to 60 characters.".into(),
+                Message::new("error-newsletter-name").with("max", 60_u32),
             );
         }
         let weekday = self
@@ -356,30 +348,26 @@ impl SettingsForm {
             .trim()
             .parse::<chrono::Weekday>()
             .unwrap_or_else(|_| {
-                errors.insert("newsletter_day", "Choose a day of the week.".into());
+                errors.insert("newsletter_day", Message::new("error-weekday"));
                 defaults.schedule.weekday
             });
         let time = chrono::NaiveTime::parse_from_str(self.newsletter_time.trim(), "%H:%M")
             .unwrap_or_else(|_| {
-                errors.insert(
-                    "newsletter_time",
-                    "Give the time as hours and minutes, like 09:00.".into(),
-                );
+                errors.insert("newsletter_time", Message::new("error-time-of-day"));
                 defaults.schedule.time
             });
         let policy_version = self.policy_version.trim();
         if policy_version.is_empty() || policy_version.chars().count() > 40 {
             errors.insert(
                 "policy_version",
-                "Give the privacy policy's version, such as 2026-03 (up to 40 characters).".into(),
+                Message::new("error-policy-version").with("max", 40_u32),
             );
         }
         let policy_url = self.policy_url.trim();
         if !is_link(policy_url) {
             errors.insert(
                 "policy_url",
-                "Link to the privacy policy on this site (/privacy) or at an https:// address."
-                    .into(),
+                Message::new("error-link-target").with("example", "/privacy"),
             );
         }
         NewsletterSettings {

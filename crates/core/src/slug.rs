@@ -25,6 +25,17 @@ pub enum SlugError {
     InvalidCharacters,
 }
 
+impl SlugError {
+    /// What is wrong, for the catalogue's `error-slug` (`empty`, `too-long`, `invalid`).
+    pub fn why(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLong => "too-long",
+            Self::InvalidCharacters => "invalid",
+        }
+    }
+}
+
 /// A form's address field: the slug as typed, or one made from `title` when the
 /// field was left empty. A problem goes into `errors` under "slug", with `example`
 /// as a slug that would do.
@@ -41,7 +52,10 @@ pub(crate) fn checked_address(
     .map_err(|e| {
         errors.insert(
             "slug",
-            format!("This address will not do: {e} (for example \"{example}\")."),
+            crate::Message::new("error-slug")
+                .with("why", e.why())
+                .with("max", MAX_SLUG_LEN)
+                .with("example", example),
         );
     })
     .ok()

@@ -165,15 +165,13 @@ impl From<Email> for String {
 pub const MIN_PASSWORD_LEN: usize = 12;
 
 /// Checks a new password; the message is shown next to the field.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+pub fn check_new_password(password: &str) -> Result<(), crate::Message> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LEN {
-        return Err(format!(
-            "use at least {MIN_PASSWORD_LEN} characters; a few words make a good password"
-        ));
+        return Err(crate::Message::new("error-password-short").with("min", MIN_PASSWORD_LEN));
     }
     if length > 1024 {
-        return Err("use at most 1,024 characters".into());
+        return Err(crate::Message::new("error-password-long").with("max", 1024_u32));
     }
     Ok(())
 }

@@ -103,35 +103,26 @@ impl PageForm {
         if title.is_empty() || title.chars().count() > 200 {
             errors.insert(
                 "title",
-                "Give the page a title (up to 200 characters).".into(),
+                crate::Message::new("error-page-title").with("max", 200_u32),
             );
         }
         let slug = crate::slug::checked_address(&self.slug, &title, "about", &mut errors);
         let body_markdown = self.body.trim().to_owned();
         if body_markdown.chars().count() > MAX_BODY {
-            errors.insert(
-                "body",
-                format!("Keep the page under {MAX_BODY} characters."),
-            );
+            errors.insert("body", crate::editor::too_long(MAX_BODY));
         }
         let placement = match self.placement.trim() {
             "" => Some(Placement::None),
             value => Placement::parse(value),
         }
         .unwrap_or_else(|| {
-            errors.insert(
-                "placement",
-                "Choose the menu, the footer or neither.".into(),
-            );
+            errors.insert("placement", crate::Message::new("error-placement"));
             Placement::None
         });
         let position = match self.position.trim() {
             "" => 0,
             value => value.parse().unwrap_or_else(|_| {
-                errors.insert(
-                    "position",
-                    "Give the place as a whole number, such as 1.".into(),
-                );
+                errors.insert("position", crate::Message::new("error-position"));
                 0
             }),
         };

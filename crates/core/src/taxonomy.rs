@@ -112,18 +112,12 @@ impl SectionForm {
         let slug = checked_slug(&self.slug, &name, &mut errors);
         let description = self.description.trim().to_owned();
         if description.chars().count() > MAX_DESCRIPTION {
-            errors.insert(
-                "description",
-                format!("Keep the description under {MAX_DESCRIPTION} characters."),
-            );
+            errors.insert("description", crate::editor::too_long(MAX_DESCRIPTION));
         }
         let position = match self.position.trim() {
             "" => 0,
             value => value.parse::<i64>().unwrap_or_else(|_| {
-                errors.insert(
-                    "position",
-                    "Give the place in the menu as a whole number, such as 1 or 10.".into(),
-                );
+                errors.insert("position", crate::Message::new("error-position"));
                 0
             }),
         };
@@ -153,12 +147,12 @@ pub fn tag_input(name: &str, slug: &str) -> Result<(String, Slug), FieldErrors> 
 fn checked_name(name: &str, what: &str, errors: &mut FieldErrors) -> String {
     let name = name.trim();
     if name.is_empty() {
-        errors.insert("name", format!("Give the {what} a name."));
-    } else if name.chars().count() > MAX_NAME {
         errors.insert(
             "name",
-            format!("Keep the {what}'s name under {MAX_NAME} characters."),
+            crate::Message::new("error-name-missing").with("what", what),
         );
+    } else if name.chars().count() > MAX_NAME {
+        errors.insert("name", crate::editor::too_long(MAX_NAME));
     }
     name.to_owned()
 }

@@ -32,21 +32,34 @@ pub(crate) async fn add_user(
     let created =
         kolokol_operations::accounts::create(&store, operator, &email, &name, role, &password, now)
             .await;
-    let user = match created {
-        Err(kolokol_operations::Error::Invalid(errors)) => {
-            let problems: Vec<String> = errors
-                .into_iter()
-                .map(|(field, m)| format!("{field}: {m}"))
-                .collect();
-            anyhow::bail!("{}", problems.join("; "))
-        }
-        other => other?,
-    };
+    let user = created.map_err(|e| explain(config, e))?;
     println!(
         "Created {} <{}> as {}. Sign in at /admin.",
         user.name, user.email, user.role
     );
     Ok(())
+}
+
+/// An operation's refusal as the operator reads it: the theme's English words,
+/// field by field.
+fn explain(config: &Config, error: kolokol_operations::Error) -> anyhow::Error {
+    use kolokol_operations::Error;
+    let Ok(theme) = crate::load_theme(config) else {
+        return error.into();
+    };
+    let words = kolokol_render::i18n::Words::new(theme.catalogues(), "en");
+    match error {
+        Error::Invalid(errors) => {
+            let problems: Vec<String> = errors
+                .iter()
+                .map(|(field, message)| format!("{field}: {}", words.say(message)))
+                .collect();
+            anyhow::anyhow!("{}", problems.join("; "))
+        }
+        Error::Refused(message) => anyhow::anyhow!("{}", words.say(&message)),
+        Error::Forbidden(what) => anyhow::anyhow!("you may not {}", words.t(what)),
+        other => other.into(),
+    }
 }
 
 /// The new password: asked for twice on a terminal, else one line of standard input.
@@ -90,10 +103,9 @@ pub(crate) async fn reset_password(config: &Config, email: &str) -> anyhow::Resu
         Err(kolokol_operations::Error::NotFound) => {
             anyhow::bail!("no enabled staff account uses {email}; nothing was changed")
         }
-        Err(kolokol_operations::Error::Invalid(errors)) => anyhow::bail!(
-            "password: {}; nothing was changed",
-            errors.into_values().collect::<Vec<_>>().join(" ")
-        ),
-        Err(other) => Err(other.into()),
+        Err(other) => Err(anyhow::anyhow!(
+            "{}; nothing was changed",
+            explain(config, other)
+        )),
     }
 }

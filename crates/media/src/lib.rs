@@ -46,6 +46,27 @@ pub enum MediaError {
     Write(String),
 }
 
+impl MediaError {
+    /// The catalogue's message for a refused upload (`Write` is ours, not the uploader's).
+    pub fn message(&self) -> kolokol_core::Message {
+        use kolokol_core::Message;
+        match self {
+            Self::Empty => Message::new("error-image-empty"),
+            Self::TooLarge => {
+                Message::new("admin-file-too-large").with("mb", MAX_UPLOAD_BYTES / 1024 / 1024)
+            }
+            Self::UnsupportedType(_) => Message::new("error-image-type"),
+            Self::TooManyPixels { width, height } => Message::new("error-image-pixels")
+                .with("width", *width)
+                .with("height", *height)
+                .with("max", MAX_DIMENSION)
+                .with("megapixels", MAX_PIXELS / 1_000_000),
+            Self::Malformed(why) => Message::new("error-image-damaged").with("why", why.as_str()),
+            Self::Write(why) => Message::new("error-ours").with("why", why.as_str()),
+        }
+    }
+}
+
 /// Checks an upload and writes it, with its renditions, under `media_dir/uploads/`.
 pub fn store_upload(
     media_dir: &Path,

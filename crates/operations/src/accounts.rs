@@ -21,15 +21,16 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<User, Error> {
     if !matches!(actor, Actor::Operator) {
-        return Err(Error::Forbidden(
-            "make accounts directly; invite people instead".into(),
-        ));
+        return Err(Error::Forbidden("action-make-accounts-directly"));
     }
     let name = name.trim();
     if name.is_empty() || kolokol_core::Slug::from_title(name).is_err() {
-        return Err(Error::field("name", "The name needs letters or digits."));
+        return Err(Error::field(
+            "name",
+            kolokol_core::Message::new("error-name-letters"),
+        ));
     }
-    check_new_password(password).map_err(|e| Error::field("password", e.to_string()))?;
+    check_new_password(password).map_err(|e| Error::field("password", e))?;
     let hash = secrets::hash(password).map_err(Error::Internal)?;
     let mut audit = actor.audit("user.add", email.as_str());
     audit.detail = role.as_str().to_owned();
@@ -37,9 +38,9 @@ pub async fn create(
         .create_user(email, name, role, &hash, &audit, now)
         .await
     {
-        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(format!(
-            "an account for {email} already exists"
-        ))),
+        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(
+            kolokol_core::Message::new("error-account-exists").with("email", email.as_str()),
+        )),
         other => Ok(other?),
     }
 }
@@ -63,7 +64,7 @@ pub async fn request_password_reset(
     now: DateTime<Utc>,
 ) -> Result<Option<ResetLink>, Error> {
     let email = Email::parse(email)
-        .map_err(|_| Error::field("email", "Give the e-mail address you sign in with."))?;
+        .map_err(|_| Error::field("email", kolokol_core::Message::new("error-sign-in-email")))?;
     let Some((user, _)) = store.user_for_login(&email).await? else {
         return Ok(None);
     };
@@ -119,7 +120,7 @@ pub async fn set_password(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<User, Error> {
-    actor.require(|role| role.is_admin(), "set other people's passwords")?;
+    actor.require(|role| role.is_admin(), "action-set-other-peoples-passwords")?;
     let (user, _) = store.user_for_login(email).await?.ok_or(Error::NotFound)?;
     let hash = checked_hash(password, password)?;
     let audit = actor
@@ -134,11 +135,13 @@ pub async fn set_password(
 /// The password's argon2 hash once it is long enough and typed the same twice.
 fn checked_hash(password: &str, again: &str) -> Result<String, Error> {
     if let Err(message) = check_new_password(password) {
-        let message = crate::staff::capitalised(&message);
-        return Err(Error::field("password", format!("{message}.")));
+        return Err(Error::field("password", message));
     }
     if password != again {
-        return Err(Error::field("password_again", "The two passwords differ."));
+        return Err(Error::field(
+            "password_again",
+            kolokol_core::Message::new("error-passwords-differ"),
+        ));
     }
     secrets::hash(password).map_err(Error::Internal)
 }

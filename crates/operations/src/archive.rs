@@ -14,14 +14,18 @@ pub async fn add_article(
     article: &NewArticle,
     now: DateTime<Utc>,
 ) -> Result<ArticleId, Error> {
-    actor.require(|role| role.organises_the_site(), "add finished articles")?;
+    actor.require(
+        |role| role.organises_the_site(),
+        "action-add-finished-articles",
+    )?;
     let audit = actor
         .audit("article.import", &article.headline)
         .detail(article.slug.as_str());
     match store.create_article(article, &audit, now).await {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
-            format!("Another article already uses the address {}.", article.slug),
+            kolokol_core::Message::new("error-slug-taken-article")
+                .with("slug", article.slug.as_str()),
         )),
         other => Ok(other?),
     }
@@ -34,6 +38,6 @@ pub async fn add_tag(
     slug: &Slug,
     name: &str,
 ) -> Result<Tag, Error> {
-    actor.require(|role| role.organises_the_site(), "add tags")?;
+    actor.require(|role| role.organises_the_site(), "action-add-tags")?;
     Ok(store.create_tag(slug, name).await?)
 }

@@ -41,7 +41,10 @@ pub async fn editable(
     let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
     let own = article.is_own(staff.id, staff.author_id);
     let published = article.status == ArticleStatus::Published;
-    Actor::Staff(staff).require(|role| role.can_edit(own, published), "edit this article")?;
+    Actor::Staff(staff).require(
+        |role| role.can_edit(own, published),
+        "action-edit-this-article",
+    )?;
     Ok(article)
 }
 
@@ -55,7 +58,7 @@ pub async fn publishable(
     let own = article.is_own(staff.id, staff.author_id);
     Actor::Staff(staff).require(
         |role| role.can_publish(own),
-        "publish, withdraw or correct this article",
+        "action-publish-withdraw-or-correct-this-article",
     )?;
     Ok(article)
 }
@@ -68,7 +71,7 @@ async fn checked_draft(store: &DynStore, form: &ArticleForm) -> Result<ArticleDr
     {
         return Err(Error::field(
             "hero_image",
-            "That image is no longer in the library; choose another.",
+            kolokol_core::Message::new("error-image-gone"),
         ));
     }
     Ok(draft)
@@ -124,7 +127,7 @@ async fn write(
     match store.save_article(id, draft, staff.id, audit, now).await {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
-            "Another article already uses this address. Choose a different slug.",
+            kolokol_core::Message::new("error-slug-taken-article-edit"),
         )),
         other => Ok(other?),
     }
@@ -191,13 +194,13 @@ pub async fn schedule(
         None => {
             return Err(Error::field(
                 "at",
-                "Give the publication time as a date and a time.",
+                kolokol_core::Message::new("error-publish-time"),
             ));
         }
         Some(at) if at <= now => {
             return Err(Error::field(
                 "at",
-                "That time has passed. Choose a time in the future, or publish now.",
+                kolokol_core::Message::new("error-publish-past"),
             ));
         }
         Some(at) => at,
@@ -243,9 +246,7 @@ pub async fn mark_updated(
 ) -> Result<(), Error> {
     let article = publishable(store, staff, id).await?;
     if !article.is_live(now) {
-        return Err(Error::Refused(
-            "Only a published article can be marked as updated.".into(),
-        ));
+        return Err(Error::refused("error-update-unpublished"));
     }
     let audit = Actor::Staff(staff).audit("article.updated", &article.draft.headline);
     Ok(store.mark_updated(id, &audit, now).await?)
@@ -264,7 +265,7 @@ pub async fn correct(
     if text.is_empty() || text.chars().count() > MAX_CORRECTION {
         return Err(Error::field(
             "correction",
-            "Write the correction (up to 2,000 characters).",
+            kolokol_core::Message::new("error-correction").with("max", 2000_u32),
         ));
     }
     let audit = Actor::Staff(staff)

@@ -6,7 +6,7 @@ use kolokol_store::{DynStore, StoreError};
 
 use crate::{Actor, Error};
 
-const WHAT: &str = "edit author profiles";
+const WHAT: &str = "action-edit-author-profiles";
 
 /// Creates a profile (a guest's, or tied to a staff account).
 pub async fn create(
@@ -52,7 +52,7 @@ pub async fn existing(store: &DynStore, id: i64) -> Result<AuthorRecord, Error> 
 fn slug_taken() -> Error {
     Error::field(
         "slug",
-        "Another author already uses this address. Choose a different one.",
+        kolokol_core::Message::new("error-slug-taken-author"),
     )
 }
 
@@ -64,7 +64,7 @@ async fn checked(store: &DynStore, form: &AuthorForm) -> Result<AuthorInput, Err
     {
         return Err(Error::field(
             "photo",
-            "That picture is no longer in the library; choose another.",
+            kolokol_core::Message::new("error-image-gone"),
         ));
     }
     if let Some(account) = input.account
@@ -72,7 +72,7 @@ async fn checked(store: &DynStore, form: &AuthorForm) -> Result<AuthorInput, Err
     {
         return Err(Error::field(
             "account",
-            "That staff account does not exist.",
+            kolokol_core::Message::new("error-account-gone"),
         ));
     }
     Ok(input)

@@ -17,7 +17,10 @@ pub async fn pin(
     until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    actor.require(|role| role.organises_the_site(), "arrange the front page")?;
+    actor.require(
+        |role| role.organises_the_site(),
+        "action-arrange-the-front-page",
+    )?;
     let editable = store
         .editable_article(article)
         .await?
@@ -27,7 +30,7 @@ pub async fn pin(
     {
         return Err(Error::field(
             "until",
-            "That time has passed. Choose a later one, or leave it empty.",
+            kolokol_core::Message::new("error-pin-past"),
         ));
     }
     let (action, detail) = match (slot, until) {

@@ -25,7 +25,7 @@ pub mod tags;
 pub mod two_factor;
 pub mod webhooks;
 
-use kolokol_core::{Audit, FieldErrors, Role, User, UserId};
+use kolokol_core::{Audit, FieldErrors, Message, Role, User, UserId};
 use kolokol_store::StoreError;
 
 /// Who is acting.
@@ -48,9 +48,13 @@ impl Actor<'_> {
     }
 
     /// Refuses unless the actor's role allows it; `what` completes "You may not …".
-    pub fn require(&self, allowed: impl FnOnce(Role) -> bool, what: &str) -> Result<(), Error> {
+    pub fn require(
+        &self,
+        allowed: impl FnOnce(Role) -> bool,
+        what: &'static str,
+    ) -> Result<(), Error> {
         match self {
-            Self::Staff(user) if !allowed(user.role) => Err(Error::Forbidden(what.to_owned())),
+            Self::Staff(user) if !allowed(user.role) => Err(Error::Forbidden(what)),
             _ => Ok(()),
         }
     }
@@ -64,18 +68,19 @@ impl Actor<'_> {
 /// Why an operation did not happen; nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The actor's role does not allow it; the text completes "You may not …".
-    #[error("you may not {0}")]
-    Forbidden(String),
+    /// The actor's role does not allow it: the catalogue's name of the action
+    /// (`action-…`), which completes "You may not …".
+    #[error("you may not: {0}")]
+    Forbidden(&'static str),
     /// What it was to be done to does not exist (any more).
     #[error("not found")]
     NotFound,
     /// The input has problems, a message for each field.
     #[error("the form has problems: {0:?}")]
     Invalid(FieldErrors),
-    /// The request cannot be done in the state things are in; the text says why.
+    /// The request cannot be done in the state things are in; the message says why.
     #[error("refused: {0}")]
-    Refused(String),
+    Refused(Message),
     #[error(transparent)]
     Store(StoreError),
     /// Something on our side that the user cannot mend (hashing failed).
@@ -94,7 +99,12 @@ impl From<StoreError> for Error {
 
 impl Error {
     /// One field's problem.
-    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid(FieldErrors::from([(name, message.into())]))
+    pub fn field(name: &'static str, message: Message) -> Self {
+        Self::Invalid(FieldErrors::from([(name, message)]))
+    }
+
+    /// A refusal by its catalogue key alone.
+    pub fn refused(key: &'static str) -> Self {
+        Self::Refused(Message::new(key))
     }
 }

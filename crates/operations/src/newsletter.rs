@@ -7,10 +7,10 @@ use kolokol_store::DynStore;
 
 use crate::{Actor, Error};
 
-const WHAT: &str = "prepare the newsletter";
+const WHAT: &str = "action-prepare-the-newsletter";
 
 fn started() -> Error {
-    Error::Refused("This issue has already started sending; it can no longer change.".into())
+    Error::refused("error-issue-sending")
 }
 
 /// Creates an issue from a checked draft; its id.
@@ -76,7 +76,7 @@ pub async fn send_started(
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    actor.require(Role::sees_all_articles, "send newsletter issues")?;
+    actor.require(Role::sees_all_articles, "action-send-newsletter-issues")?;
     store
         .record_audit(actor.user_id(), "newsletter.send", subject, "", now)
         .await?;

@@ -7,7 +7,7 @@ use kolokol_store::{DynStore, StoreError};
 
 use crate::{Actor, Error};
 
-const WHAT: &str = "write the site's standing pages";
+const WHAT: &str = "action-write-the-sites-standing-pages";
 
 /// Saves a new page (`id` = None) or a new revision of one; returns its id.
 pub async fn save(
@@ -36,7 +36,7 @@ pub async fn save(
     {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
-            "Another page already uses this address. Choose a different one.",
+            kolokol_core::Message::new("error-slug-taken-page"),
         )),
         other => Ok(other?),
     }

@@ -71,7 +71,7 @@ pub async fn import(
     rows: &[ImportedSubscriber],
     now: DateTime<Utc>,
 ) -> Result<ImportReport, Error> {
-    actor.require(Role::is_admin, "import subscribers")?;
+    actor.require(Role::is_admin, "action-import-subscribers")?;
     let audit = actor.audit("subscribers.import", format!("{} rows", rows.len()));
     Ok(store.import_subscribers(rows, &audit, now).await?)
 }
@@ -84,7 +84,7 @@ pub async fn suppress(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    actor.require(Role::is_admin, "suppress addresses")?;
+    actor.require(Role::is_admin, "action-suppress-addresses")?;
     let mut audit = actor.audit("subscribers.suppress", email.as_str());
     audit.detail = reason.to_owned();
     Ok(store.suppress(email, reason, &audit, now).await?)
@@ -92,7 +92,7 @@ pub async fn suppress(
 
 /// Notes in the audit log that the actor downloaded the list.
 pub async fn exported(store: &DynStore, actor: Actor<'_>, now: DateTime<Utc>) -> Result<(), Error> {
-    actor.require(Role::is_admin, "export subscribers")?;
+    actor.require(Role::is_admin, "action-export-subscribers")?;
     store
         .record_audit(actor.user_id(), "subscribers.export", "", "", now)
         .await?;

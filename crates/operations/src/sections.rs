@@ -6,12 +6,12 @@ use kolokol_store::{DynStore, SectionRemoval, StoreError};
 
 use crate::{Actor, Error};
 
-const WHAT: &str = "change the site's sections";
+const WHAT: &str = "action-change-the-sites-sections";
 
 fn slug_taken() -> Error {
     Error::field(
         "slug",
-        "Another section already uses this address. Choose a different one.",
+        kolokol_core::Message::new("error-slug-taken-section"),
     )
 }
 
@@ -72,11 +72,11 @@ pub async fn delete(
         Some(target) if target == id => {
             return Err(Error::field(
                 "move_to",
-                "Choose another section to move the articles to.",
+                kolokol_core::Message::new("error-move-into-itself"),
             ));
         }
         Some(target) => Some(store.section_record(target).await?.ok_or_else(|| {
-            Error::field("move_to", "That section no longer exists; choose another.")
+            Error::field("move_to", kolokol_core::Message::new("error-section-gone"))
         })?),
         None => None,
     };
@@ -92,11 +92,7 @@ pub async fn delete(
         SectionRemoval::Deleted => Ok(()),
         SectionRemoval::HasArticles(count) => Err(Error::field(
             "move_to",
-            format!(
-                "This section still holds {count} article{}. Choose a section to move {} to.",
-                if count == 1 { "" } else { "s" },
-                if count == 1 { "it" } else { "them" }
-            ),
+            kolokol_core::Message::new("error-section-not-empty").with("n", count),
         )),
     }
 }

@@ -30,13 +30,9 @@ pub async fn change_account(
     now: DateTime<Utc>,
 ) -> Result<User, Error> {
     let actor = Actor::Staff(admin);
-    actor.require(Role::is_admin, "manage staff accounts")?;
+    actor.require(Role::is_admin, "action-manage-staff-accounts")?;
     if target == admin.id {
-        return Err(Error::Refused(
-            "You cannot change your own role or account here, so that the newsroom is never \
-             left without an admin."
-                .into(),
-        ));
+        return Err(Error::refused("error-change-yourself"));
     }
     let person = store
         .users()
@@ -75,7 +71,7 @@ pub async fn save_settings(
     current: &SiteConfig,
     now: DateTime<Utc>,
 ) -> Result<SiteSettings, Error> {
-    actor.require(Role::is_admin, "change the site's settings")?;
+    actor.require(Role::is_admin, "action-change-the-sites-settings")?;
     let mut settings = form.validate().map_err(Error::Invalid)?;
     settings.mirrors_updated_at =
         if settings.onion == current.onion && settings.mirrors == current.mirrors {
@@ -116,29 +112,26 @@ pub async fn invite(
     now: DateTime<Utc>,
 ) -> Result<Invited, Error> {
     let actor = Actor::Staff(admin);
-    actor.require(Role::is_admin, "invite colleagues")?;
+    actor.require(Role::is_admin, "action-invite-colleagues")?;
     let mut errors = FieldErrors::new();
     let email = Email::parse(email)
-        .map_err(|e| errors.insert("email", format!("{}.", capitalised(&e.to_string()))))
+        .map_err(|_| errors.insert("email", kolokol_core::Message::new("error-email")))
         .ok();
     let name = name.trim();
     if !byline_name_ok(name) {
         errors.insert(
             "name",
-            "Give the name their byline will show (up to 100 characters).".into(),
+            kolokol_core::Message::new("error-byline-name").with("max", 100_u32),
         );
     }
     let role = Role::parse(role);
     if role.is_none() {
-        errors.insert("role", "Choose a role.".into());
+        errors.insert("role", kolokol_core::Message::new("error-role"));
     }
     if let Some(email) = &email
         && store.user_for_login(email).await?.is_some()
     {
-        errors.insert(
-            "email",
-            "Someone on the staff already uses this address.".into(),
-        );
+        errors.insert("email", kolokol_core::Message::new("error-email-staff"));
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return Err(Error::Invalid(errors));
@@ -191,12 +184,18 @@ pub async fn join(
     let mut errors = FieldErrors::new();
     let name = name.trim();
     if !byline_name_ok(name) {
-        errors.insert("name", "Give the name your byline will show.".into());
+        errors.insert(
+            "name",
+            kolokol_core::Message::new("error-byline-name").with("max", 100_u32),
+        );
     }
     if let Err(message) = check_new_password(password) {
-        errors.insert("password", format!("{}.", capitalised(&message)));
+        errors.insert("password", message);
     } else if password != again {
-        errors.insert("password_again", "The two passwords differ.".into());
+        errors.insert(
+            "password_again",
+            kolokol_core::Message::new("error-passwords-differ"),
+        );
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -210,20 +209,11 @@ pub async fn join(
     {
         Ok(Some(user)) => Ok(user),
         Ok(None) => Err(Error::NotFound),
-        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(
-            "An account for this address already exists; sign in instead.".into(),
-        )),
+        Err(kolokol_store::StoreError::Conflict(_)) => {
+            Err(Error::refused("error-account-exists-sign-in"))
+        }
         Err(e) => Err(e.into()),
     }
-}
-
-/// "text" → "Text".
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A staff member chooses the language they read the newsroom in: a BCP 47 tag
@@ -240,12 +230,15 @@ pub async fn set_language(
     let chosen = if language.is_empty() {
         String::new()
     } else {
-        let tag = kolokol_core::config::language_tag(language).map_err(Error::Refused)?;
+        let tag = kolokol_core::config::language_tag(language).map_err(|_| {
+            Error::Refused(kolokol_core::Message::new("error-language").with("tag", language))
+        })?;
         if !offered.contains(&tag.as_str()) {
-            return Err(Error::Refused(format!(
-                "The newsroom is not translated into {tag}; choose one of {}.",
-                offered.join(", ")
-            )));
+            return Err(Error::Refused(
+                kolokol_core::Message::new("error-language-untranslated")
+                    .with("tag", tag.as_str())
+                    .with("offered", offered.join(", ")),
+            ));
         }
         tag
     };

@@ -8,7 +8,7 @@ use kolokol_store::{DynStore, StoreError};
 
 use crate::{Actor, Error};
 
-const WHAT: &str = "change the site's tags";
+const WHAT: &str = "action-change-the-sites-tags";
 
 /// Gives a tag a new name and, optionally, a new address (the old one redirects).
 pub async fn rename(
@@ -28,7 +28,7 @@ pub async fn rename(
     match store.rename_tag(id, &name, &slug, &audit, now).await {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
-            "Another tag already uses this address. To join the two, merge them instead.",
+            kolokol_core::Message::new("error-slug-taken-tag"),
         )),
         other => Ok(other?),
     }
@@ -48,13 +48,13 @@ pub async fn merge(
     if from == into {
         return Err(Error::field(
             "into",
-            "Choose another tag to merge this one into.",
+            kolokol_core::Message::new("error-merge-into-itself"),
         ));
     }
     let target = store
         .tag_record(into)
         .await?
-        .ok_or_else(|| Error::field("into", "That tag no longer exists; choose another."))?;
+        .ok_or_else(|| Error::field("into", kolokol_core::Message::new("error-tag-gone")))?;
     let audit = actor.audit("tag.merge", &target.name).detail(format!(
         "{} ({} articles) merged in",
         source.name, source.articles

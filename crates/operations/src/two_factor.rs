@@ -143,13 +143,13 @@ async fn require_current_code(
     issuer: &str,
     user: &User,
     code: &str,
-    refusal: &str,
+    refusal: &'static str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     if current_code_ok(store, issuer, user, code, now).await? {
         Ok(())
     } else {
-        Err(Error::Refused(refusal.to_owned()))
+        Err(Error::refused(refusal))
     }
 }
 
@@ -162,8 +162,7 @@ pub async fn enable(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, Error> {
-    let refusal =
-        "That code does not match. Check the time on your phone and enter the current code.";
+    let refusal = "error-code-mismatch";
     require_current_code(store, issuer, user, code, refusal, now).await?;
     let codes = recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
@@ -180,7 +179,7 @@ pub async fn disable(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let refusal = "Enter the current code from your app to turn two-factor sign-in off.";
+    let refusal = "error-code-to-disable";
     require_current_code(store, issuer, user, code, refusal, now).await?;
     let audit = Actor::Staff(user).audit("two_factor.disable", user.email.as_str());
     store.disable_totp(user.id, &audit, now).await?;

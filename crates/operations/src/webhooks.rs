@@ -34,9 +34,9 @@ pub async fn register(
     allow_private: bool,
     now: DateTime<Utc>,
 ) -> Result<(i64, String), Error> {
-    actor.require(Role::is_admin, "manage webhooks")?;
+    actor.require(Role::is_admin, "action-manage-webhooks")?;
     let event = WebhookEvent::parse(event)
-        .ok_or_else(|| Error::field("event", "Choose one of the events in the list."))?;
+        .ok_or_else(|| Error::field("event", kolokol_core::Message::new("error-webhook-event")))?;
     let url = url.trim();
     reachable(url, allow_private)
         .await
@@ -56,7 +56,7 @@ pub async fn remove(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    actor.require(Role::is_admin, "manage webhooks")?;
+    actor.require(Role::is_admin, "action-manage-webhooks")?;
     let hook = store.webhook(id).await?.ok_or(Error::NotFound)?;
     let audit = actor
         .audit("webhook.remove", &hook.target_url)
@@ -150,31 +150,28 @@ pub fn signature(secret: &str, body: &str, timestamp_ms: i64) -> String {
 pub async fn reachable(
     url: &str,
     allow_private: bool,
-) -> Result<(String, Vec<SocketAddr>), String> {
-    let parsed = url::Url::parse(url)
-        .map_err(|_| "Give a full address, like https://hooks.example/kolokol.".to_owned())?;
+) -> Result<(String, Vec<SocketAddr>), kolokol_core::Message> {
+    use kolokol_core::Message;
+    let parsed = url::Url::parse(url).map_err(|_| Message::new("error-webhook-address"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("Only http and https addresses can receive webhooks.".into());
+        return Err(Message::new("error-webhook-scheme"));
     }
     let host = parsed
         .host_str()
-        .ok_or_else(|| "The address has no host.".to_owned())?
+        .ok_or_else(|| Message::new("error-webhook-no-host"))?
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
     let port = parsed.port_or_known_default().unwrap_or(443);
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await
-        .map_err(|_| format!("{host} cannot be found."))?
+        .map_err(|_| Message::new("error-webhook-unknown-host").with("host", host.as_str()))?
         .collect();
     if addresses.is_empty() {
-        return Err(format!("{host} cannot be found."));
+        return Err(Message::new("error-webhook-unknown-host").with("host", host.as_str()));
     }
     if !allow_private && addresses.iter().any(|address| private(address.ip())) {
-        return Err(format!(
-            "{host} is a private address (this machine or a local network); \
-             the server's configuration must allow that first."
-        ));
+        return Err(Message::new("error-webhook-private").with("host", host.as_str()));
     }
     Ok((host, addresses))
 }
@@ -253,7 +250,7 @@ mod tests {
         let local = reachable("http://127.0.0.1:9/hook", false)
             .await
             .unwrap_err();
-        assert!(local.contains("private address"), "{local}");
+        assert_eq!(local.key, "error-webhook-private", "{local}");
         assert!(reachable("http://127.0.0.1:9/hook", true).await.is_ok());
     }
 }

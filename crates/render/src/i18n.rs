@@ -348,36 +348,7 @@ impl Catalogues {
     }
 }
 
-/// A value put into a message: text, or a number (which plural rules read).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    Text(String),
-    Number(i64),
-}
-
-impl From<&str> for Arg {
-    fn from(value: &str) -> Self {
-        Self::Text(value.to_owned())
-    }
-}
-
-impl From<String> for Arg {
-    fn from(value: String) -> Self {
-        Self::Text(value)
-    }
-}
-
-impl From<i64> for Arg {
-    fn from(value: i64) -> Self {
-        Self::Number(value)
-    }
-}
-
-impl From<u32> for Arg {
-    fn from(value: u32) -> Self {
-        Self::Number(i64::from(value))
-    }
-}
+pub use kolokol_core::{Arg, Message};
 
 /// The catalogues bound to one language: what Rust code uses to say something to
 /// a reader or a staff member in their language.
@@ -412,9 +383,24 @@ impl Words {
             match value {
                 Arg::Text(text) => fluent.set(name, text),
                 Arg::Number(n) => fluent.set(name, FluentValue::from(n)),
+                Arg::Said(key) => fluent.set(name, self.t(key)),
             }
         }
         self.catalogues.text(&self.language, key, Some(&fluent))
+    }
+
+    /// A [`Message`] from the binary (a form's problem, a refusal), in these words.
+    pub fn say(&self, message: &Message) -> String {
+        self.t_with(
+            message.key,
+            message.args.iter().map(|(name, value)| {
+                let value = match value {
+                    Arg::Said(key) => Arg::Text(self.t(key)),
+                    other => other.clone(),
+                };
+                (*name, value)
+            }),
+        )
     }
 
     pub fn money(&self, money: &Money) -> String {

@@ -180,26 +180,44 @@ fn page_language(state: &minijinja::State<'_, '_>) -> String {
     lang.map_or_else(|| FALLBACK.to_owned(), |v| v.to_string())
 }
 
-/// `t("key", n=3, name="…")`: numbers stay numbers, for plural rules.
+/// A template value as a message's value: numbers stay numbers, for plural rules.
+fn fluent_value(value: &Value) -> FluentValue<'static> {
+    if let Ok(n) = i64::try_from(value.clone()) {
+        FluentValue::from(n)
+    } else if let Ok(n) = f64::try_from(value.clone()) {
+        FluentValue::from(n)
+    } else {
+        FluentValue::from(value.to_string())
+    }
+}
+
+/// `t("key", n=3, name="…")`, or `t(message)` for a [`crate::i18n::Message`] the
+/// binary made (a form's problem): its key and its values.
 fn translate(
     catalogues: &Catalogues,
     state: &minijinja::State<'_, '_>,
-    key: &str,
+    key: &Value,
     kwargs: &Kwargs,
 ) -> Result<String, minijinja::Error> {
     let mut args = FluentArgs::new();
+    let key = match key.get_attr("key") {
+        Ok(inner) if !inner.is_undefined() => {
+            let values = key.get_attr("args")?;
+            if let Ok(names) = values.try_iter() {
+                for name in names {
+                    let value = values.get_item(&name)?;
+                    args.set(name.to_string(), fluent_value(&value));
+                }
+            }
+            inner.to_string()
+        }
+        _ => key.to_string(),
+    };
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
-        let fluent = if let Ok(n) = i64::try_from(value.clone()) {
-            FluentValue::from(n)
-        } else if let Ok(n) = f64::try_from(value.clone()) {
-            FluentValue::from(n)
-        } else {
-            FluentValue::from(value.to_string())
-        };
-        args.set(name.to_owned(), fluent);
+        args.set(name.to_owned(), fluent_value(&value));
     }
-    Ok(catalogues.text(&page_language(state), key, Some(&args)))
+    Ok(catalogues.text(&page_language(state), &key, Some(&args)))
 }
 
 /// `t_html("key", url=…)`: a message that carries markup of its own (a link in
@@ -274,8 +292,8 @@ fn build_environment(
     let c = Arc::clone(&catalogues);
     env.add_function(
         "t",
-        move |state: &minijinja::State<'_, '_>, key: &str, kwargs: Kwargs| {
-            translate(&c, state, key, &kwargs)
+        move |state: &minijinja::State<'_, '_>, key: Value, kwargs: Kwargs| {
+            translate(&c, state, &key, &kwargs)
         },
     );
     let c = Arc::clone(&catalogues);

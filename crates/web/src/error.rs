@@ -18,6 +18,12 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// An operation's refusal, said from the catalogue on the error page.
+    #[error("refused: {0}")]
+    Refused(kolokol_core::Message),
+    /// Not allowed (a role, a stale form), said from the catalogue: 403.
+    #[error("denied: {0}")]
+    Denied(kolokol_core::Message),
     #[error("the address is too long")]
     UriTooLong,
     /// Signed in, but this role may not do this (or the form's CSRF token is stale).
@@ -39,12 +45,17 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 400 said from the catalogue by `key`.
+    pub fn refused(key: &'static str) -> Self {
+        Self::Refused(kolokol_core::Message::new(key))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Refused(_) => StatusCode::BAD_REQUEST,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Denied(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -76,6 +87,7 @@ impl AppError {
             | Self::TooManyRequests(message)
             | Self::Conflict(message) => message.clone(),
             Self::UriTooLong => "That address is far too long for any page of this site.".into(),
+            Self::Refused(message) | Self::Denied(message) => message.to_string(),
             Self::Unavailable(_) => {
                 "We cannot reach our database just now. Please try again in a minute.".into()
             }
@@ -124,14 +136,16 @@ fn chain(error: &dyn std::error::Error) -> String {
 impl From<kolokol_operations::Error> for AppError {
     fn from(error: kolokol_operations::Error) -> Self {
         match error {
-            kolokol_operations::Error::Forbidden(what) => {
-                Self::Forbidden(format!("Your role does not allow you to {what}."))
-            }
+            kolokol_operations::Error::Forbidden(what) => Self::Denied(
+                kolokol_core::Message::new("error-forbidden")
+                    .with("what", kolokol_core::Arg::Said(what)),
+            ),
             kolokol_operations::Error::NotFound => Self::NotFound,
-            kolokol_operations::Error::Refused(message) => Self::BadRequest(message),
-            kolokol_operations::Error::Invalid(errors) => {
-                Self::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))
-            }
+            kolokol_operations::Error::Refused(message) => Self::Refused(message),
+            kolokol_operations::Error::Invalid(errors) => errors
+                .into_values()
+                .next()
+                .map_or_else(|| Self::BadRequest(String::new()), Self::Refused),
             kolokol_operations::Error::Store(error) => error.into(),
             kolokol_operations::Error::Internal(message) => Self::Internal(message),
         }
@@ -151,6 +165,8 @@ pub struct ErrorPage {
     pub message: String,
     /// The catalogue's message to show instead of `message`, when there is one.
     pub key: Option<&'static str>,
+    /// An operation's refusal, to be said in the reader's language.
+    pub said: Option<kolokol_core::Message>,
 }
 
 impl IntoResponse for AppError {
@@ -176,6 +192,10 @@ impl IntoResponse for AppError {
             status,
             message: self.public_message(),
             key: self.message_key(),
+            said: match &self {
+                Self::Refused(message) | Self::Denied(message) => Some(message.clone()),
+                _ => None,
+            },
         });
         response
     }

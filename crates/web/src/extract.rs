@@ -52,7 +52,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A page number from an address, or a 400 that says what would do.
 pub fn page_number(value: &str) -> Result<PageNumber, AppError> {
-    PageNumber::parse(value).map_err(|e| AppError::BadRequest(format!("Sorry, {e}.")))
+    PageNumber::parse(value).map_err(|_| {
+        AppError::Refused(
+            kolokol_core::Message::new("error-page-number")
+                .with("max", kolokol_core::page::MAX_PAGE),
+        )
+    })
 }
 
 /// A token from a link we mailed (an invitation, a confirmation, a sign-in link),

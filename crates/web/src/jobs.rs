@@ -190,8 +190,9 @@ impl AppState {
         hook: &kolokol_core::Webhook,
         delivery: &webhooks::Delivery,
     ) -> Result<u16, String> {
-        let (host, addresses) =
-            webhooks::reachable(&hook.target_url, self.webhooks_to_private).await?;
+        let (host, addresses) = webhooks::reachable(&hook.target_url, self.webhooks_to_private)
+            .await
+            .map_err(|message| self.words().say(&message))?;
         let sent_at = Utc::now().timestamp_millis();
         let signature = webhooks::signature(&hook.secret, &delivery.body, sent_at);
         let client = reqwest::Client::builder()

@@ -358,7 +358,7 @@ pub async fn publication(
             operations::articles::mark_updated(store, user, article, now).await,
             "updated",
         ),
-        _ => return Err(AppError::BadRequest("Unknown publication action.".into())),
+        _ => return Err(AppError::refused("error-unknown-action")),
     };
     let next = |()| format!("/admin/articles/{id}?{notice}=1");
     let (state, staff) = (&state, &staff);
@@ -381,14 +381,14 @@ pub async fn front(
         "" => None,
         value => Some(
             kolokol_core::PinSlot::parse(value)
-                .ok_or_else(|| AppError::BadRequest("Choose lead, featured or neither.".into()))?,
+                .ok_or_else(|| AppError::refused("error-front-slot"))?,
         ),
     };
     let until = match form.get("until").trim() {
         "" => None,
         value => Some(
             parse_local_time(value, state.site().tz())
-                .ok_or_else(|| AppError::BadRequest("Give the end as a date and a time.".into()))?,
+                .ok_or_else(|| AppError::refused("error-pin-end"))?,
         ),
     };
     let actor = kolokol_operations::Actor::Staff(&staff.user);
@@ -523,9 +523,7 @@ pub async fn restore(
             state.content_changed().await;
             Ok(see_other(&format!("/admin/articles/{id}?restored=1")))
         }
-        Err(operations::Error::Invalid(_)) => Err(AppError::BadRequest(
-            "Another article now uses this revision's address; change its slug first.".into(),
-        )),
+        Err(operations::Error::Invalid(_)) => Err(AppError::refused("error-restore-slug-taken")),
         Err(other) => Err(other.into()),
     }
 }
@@ -541,12 +539,12 @@ pub async fn live_preview(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !password::same_secret(token, &staff.csrf) {
-        return Err(AppError::Forbidden(
-            "This page has expired. Reload it to keep previewing.".into(),
-        ));
+        return Err(AppError::Denied(kolokol_core::Message::new(
+            "error-preview-expired",
+        )));
     }
-    let markdown_text = std::str::from_utf8(&body)
-        .map_err(|_| AppError::BadRequest("The text is not UTF-8.".into()))?;
+    let markdown_text =
+        std::str::from_utf8(&body).map_err(|_| AppError::refused("error-not-utf8"))?;
     Ok((
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         markdown::to_html(markdown_text),
@@ -555,7 +553,7 @@ pub async fn live_preview(
 }
 
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "read the audit log")?;
+    staff.require(staff.user.role.is_admin(), "action-read-the-audit-log")?;
     let entries: Vec<_> = state
         .store
         .audit_log(500)
@@ -574,7 +572,7 @@ pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Respon
 
 /// Background and due work: what is queued, running, done or failed, and why.
 pub async fn jobs(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "see the background work")?;
+    staff.require(staff.user.role.is_admin(), "action-see-the-background-work")?;
     let jobs: Vec<_> = state
         .store
         .recent_jobs(kolokol_operations::jobs::DUE_CHECK, 200)

@@ -97,7 +97,7 @@ pub async fn login(
             &state,
             StatusCode::FORBIDDEN,
             form.get("email"),
-            Some("The sign-in form expired. Please try again."),
+            Some(&state.words().t("admin-sign-in-expired")),
             &next,
             None,
             false,
@@ -115,14 +115,14 @@ pub async fn login(
     let session = match signin::sign_in(&state.store, &site.title, credentials, Utc::now()).await? {
         SignIn::Opened(session) => session,
         SignIn::Throttled { account_locked } => {
-            let message = if account_locked {
-                format!(
-                    "Too many failed sign-ins for this account. Wait {THROTTLE_MINUTES} minutes, \
-                     or, if you use two-factor sign-in, type a code from your app with your password."
-                )
+            let key = if account_locked {
+                "admin-sign-in-locked"
             } else {
-                format!("Too many failed sign-ins. Wait {THROTTLE_MINUTES} minutes and try again.")
+                "admin-sign-in-throttled"
             };
+            let message = state
+                .words()
+                .t_with(key, [("minutes", THROTTLE_MINUTES.into())]);
             return login_page(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -134,16 +134,16 @@ pub async fn login(
             );
         }
         SignIn::Refused { with_code } => {
-            let message = if with_code {
-                "That e-mail address, password and code do not match."
+            let message = state.words().t(if with_code {
+                "admin-sign-in-mismatch-code"
             } else {
-                "That e-mail address and password do not match."
-            };
+                "admin-sign-in-mismatch"
+            });
             return login_page(
                 &state,
                 StatusCode::UNAUTHORIZED,
                 &typed,
-                Some(message),
+                Some(&message),
                 &next,
                 None,
                 with_code,

@@ -13,7 +13,7 @@ use super::{Editors, FormData, Staff, StaffForm, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
-const WHAT: &str = "edit author profiles";
+const WHAT: &str = "action-edit-author-profiles";
 
 fn author_form(form: &FormData) -> AuthorForm {
     AuthorForm {

@@ -88,7 +88,7 @@ fn filter_id(value: &str) -> Result<Option<i64>, AppError> {
         value => value
             .parse()
             .map(Some)
-            .map_err(|_| AppError::BadRequest("Choose from the list.".into())),
+            .map_err(|_| AppError::refused("error-choose-from-list")),
     }
 }
 
@@ -106,9 +106,10 @@ pub async fn list(
         search: filters.q.clone(),
         state: match filters.state.as_str() {
             "" => None,
-            value => Some(kolokol_store::ListingState::parse(value).ok_or_else(|| {
-                AppError::BadRequest("Choose draft, scheduled or published.".into())
-            })?),
+            value => Some(
+                kolokol_store::ListingState::parse(value)
+                    .ok_or_else(|| AppError::refused("error-article-state"))?,
+            ),
         },
         section_id: filter_id(&filters.section)?,
         author_id: filter_id(&filters.author)?,
@@ -144,7 +145,7 @@ pub async fn list(
         })
         .collect();
     let setup = if rows.is_empty() && !filtering && staff.user.role.is_admin() {
-        Some(setup_steps(&state).await?)
+        Some(setup_steps(&state, &staff.words(&state)).await?)
     } else {
         None
     };
@@ -162,7 +163,7 @@ pub async fn list(
 /// One thing a new site needs, whether it is done, and where to do it.
 #[derive(Debug, Serialize)]
 struct SetupStep {
-    title: &'static str,
+    title: String,
     done: bool,
     /// What is set now, or what to do.
     status: String,
@@ -172,7 +173,10 @@ struct SetupStep {
 
 /// What a new site's admin sets up before the first article: the newsroom's home
 /// lists it until something is written.
-async fn setup_steps(state: &AppState) -> Result<Vec<SetupStep>, AppError> {
+async fn setup_steps(
+    state: &AppState,
+    words: &kolokol_render::i18n::Words,
+) -> Result<Vec<SetupStep>, AppError> {
     let site = state.site();
     let sections = state.store.sections().await?.len();
     let staff = state.store.users().await?.len();
@@ -180,57 +184,61 @@ async fn setup_steps(state: &AppState) -> Result<Vec<SetupStep>, AppError> {
     let named = site.title != kolokol_core::SiteConfig::default().title;
     Ok(vec![
         SetupStep {
-            title: "Name the site",
+            title: words.t("admin-setup-name"),
             done: named,
-            status: format!("Now: {}", site.title),
+            status: words.t_with("admin-setup-now", [("what", site.title.as_str().into())]),
             link: Some("/admin/settings"),
         },
         SetupStep {
-            title: "Language and time zone",
+            title: words.t("admin-setup-language"),
             done: true,
-            status: format!(
-                "Now: {}, {}; schedules and dates follow the zone",
-                site.language, site.timezone
+            status: words.t_with(
+                "admin-setup-language-now",
+                [
+                    ("language", site.language.as_str().into()),
+                    ("zone", site.timezone.as_str().into()),
+                ],
             ),
             link: Some("/admin/settings"),
         },
         SetupStep {
-            title: "Create the first sections",
+            title: words.t("admin-setup-sections"),
             done: sections > 0,
-            status: match sections {
-                0 => "Every article belongs to a section; there are none yet".into(),
-                n => format!("{n} so far"),
-            },
+            status: words.t_with("admin-setup-sections-now", [("n", sections.into())]),
             link: Some("/admin/sections"),
         },
         SetupStep {
-            title: "Monthly goal and currency",
+            title: words.t("admin-setup-goal"),
             done: revenue.monthly_goal > 0,
             status: if revenue.monthly_goal > 0 {
-                format!("{} {} a month", revenue.monthly_goal, revenue.currency)
+                let goal = kolokol_core::Money::new(
+                    i64::from(revenue.monthly_goal)
+                        * 10_i64.pow(u32::from(revenue.currency.digits())),
+                    revenue.currency,
+                );
+                words.t_with(
+                    "admin-setup-goal-now",
+                    [("goal", words.money(&goal).into())],
+                )
             } else {
-                "Not set: readers see no goal. Set revenue.monthly_goal and revenue.currency \
-                 in the configuration file"
-                    .into()
+                words.t("admin-setup-goal-unset")
             },
             link: None,
         },
         SetupStep {
-            title: "Outgoing mail",
+            title: words.t("admin-setup-mail"),
             done: state.mailer.is_some(),
-            status: if state.mailer.is_some() {
-                "Set up".into()
+            status: words.t(if state.mailer.is_some() {
+                "admin-setup-mail-done"
             } else {
-                "Not set: invitations and newsletters cannot be mailed. Set mail.smtp_url \
-                 in the configuration file"
-                    .into()
-            },
+                "admin-setup-mail-unset"
+            }),
             link: None,
         },
         SetupStep {
-            title: "Invite your colleagues",
+            title: words.t("admin-setup-invite"),
             done: staff > 1,
-            status: format!("{staff} account{}", if staff == 1 { "" } else { "s" }),
+            status: words.t_with("admin-setup-accounts", [("n", staff.into())]),
             link: Some("/admin/staff"),
         },
     ])

@@ -42,14 +42,14 @@ async fn library(
 }
 
 /// What to tell the uploader when the upload itself failed.
-fn upload_failure(failed: &UploadFailed) -> String {
+fn upload_failure(words: &kolokol_render::i18n::Words, failed: &UploadFailed) -> String {
     if failed.too_large {
-        format!(
-            "The file is larger than {} MB.",
-            kolokol_media::MAX_UPLOAD_BYTES / 1024 / 1024
+        words.t_with(
+            "admin-file-too-large",
+            [("mb", (kolokol_media::MAX_UPLOAD_BYTES / 1024 / 1024).into())],
         )
     } else {
-        "The upload was interrupted or malformed; please try again.".to_owned()
+        words.t("admin-upload-interrupted")
     }
 }
 
@@ -77,7 +77,7 @@ pub async fn upload(
     let file = match file {
         Ok(file) => file,
         Err(failed) => {
-            let message = upload_failure(&failed);
+            let message = upload_failure(&staff.words(&state), &failed);
             return library(&state, &staff, failed.status, Some(&message), None).await;
         }
     };
@@ -86,7 +86,7 @@ pub async fn upload(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Choose an image file to upload."),
+            Some(&staff.words(&state).t("admin-choose-image")),
             None,
         )
         .await;
@@ -107,7 +107,7 @@ pub async fn upload(
         Ok(image) => image,
         Err(kolokol_media::MediaError::Write(cause)) => return Err(AppError::Internal(cause)),
         Err(refused) => {
-            let message = format!("{name}: {refused}.");
+            let message = format!("{name}: {}", staff.words(&state).say(&refused.message()));
             return library(
                 &state,
                 &staff,

@@ -236,21 +236,16 @@ impl Staff {
         if password::same_secret(token, &self.csrf) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "This form has expired. Reload the page and try again.".into(),
-            ))
+            Err(AppError::Denied(kolokol_core::Message::new("form-expired")))
         }
     }
 
     /// Refuses unless `allowed`, with a message saying what the role lacks.
-    pub fn require(&self, allowed: bool, what: &str) -> Result<(), AppError> {
+    pub fn require(&self, allowed: bool, what: &'static str) -> Result<(), AppError> {
         if allowed {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!(
-                "Your role ({}) does not allow you to {what}.",
-                self.user.role
-            )))
+            Err(kolokol_operations::Error::Forbidden(what).into())
         }
     }
 }
@@ -273,21 +268,21 @@ impl RoleBound for AnyStaff {
     fn allows(_: kolokol_core::Role) -> bool {
         true
     }
-    const WHO: &'static str = "staff";
+    const WHO: &'static str = "who-staff";
 }
 
 impl RoleBound for Editors {
     fn allows(role: kolokol_core::Role) -> bool {
         role.sees_all_articles()
     }
-    const WHO: &'static str = "an editor or an admin";
+    const WHO: &'static str = "who-editors";
 }
 
 impl RoleBound for Admins {
     fn allows(role: kolokol_core::Role) -> bool {
         role.is_admin()
     }
-    const WHO: &'static str = "an admin";
+    const WHO: &'static str = "who-admins";
 }
 
 /// A form sent from the newsroom: a valid session, the body parsed, the session's
@@ -410,12 +405,9 @@ async fn staff_allowed<R: RoleBound>(
     let (mut parts, body) = request.into_parts();
     let staff = Staff::from_request_parts(&mut parts, state).await?;
     if !R::allows(staff.user.role) {
-        return Err(AppError::Forbidden(format!(
-            "Your role ({}) does not allow this: it is for {}.",
-            staff.user.role,
-            R::WHO
-        ))
-        .into_response());
+        let refusal = kolokol_core::Message::new("error-role-only")
+            .with("who", kolokol_core::Arg::Said(R::WHO));
+        return Err(AppError::Denied(refusal).into_response());
     }
     Ok((staff, axum::extract::Request::from_parts(parts, body)))
 }

@@ -24,14 +24,14 @@ pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 fn require_editor(staff: &Staff) -> Result<(), AppError> {
     staff.require(
         staff.user.role.sees_all_articles(),
-        "compose or send the newsletter",
+        "action-compose-or-send-the-newsletter",
     )
 }
 
 fn require_admin(staff: &Staff) -> Result<(), AppError> {
     staff.require(
         staff.user.role.is_admin(),
-        "see or change the list of subscribers",
+        "action-see-or-change-the-list-of-subscribers",
     )
 }
 
@@ -208,9 +208,7 @@ fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraf
             _ => {
                 errors.insert(
                     "articles",
-                    format!(
-                        "{value:?} is not a position: use 1 for the first story, 2 for the second…"
-                    ),
+                    kolokol_core::Message::new("error-story-position").with("text", value),
                 );
             }
         }
@@ -377,14 +375,15 @@ pub async fn test(
     let (staff, _form) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
     let Some(delivery) = state.newsletter.delivery() else {
-        return Err(AppError::BadRequest(
-            "No mail server is configured for the newsletter ([newsletter] or [mail] smtp_url), so nothing can be sent.".into(),
-        ));
+        return Err(AppError::refused("error-no-newsletter-mail"));
     };
     let composed = state.compose_issue(&issue).await?;
     let newsletter = kolokol_render::urls::absolute(state.site().base(), "/newsletter");
     let (html, text) = composed.personal(&newsletter, &newsletter);
-    let subject = format!("[Test] {}", issue.subject);
+    let subject = staff.words(&state).t_with(
+        "admin-test-subject",
+        [("subject", issue.subject.as_str().into())],
+    );
     let mail = PersonalMail {
         to: staff.user.email.as_str(),
         subject: &subject,
@@ -401,11 +400,11 @@ pub async fn test(
         list_id: &delivery.list_id,
         unsubscribe_url: newsletter.clone(),
     };
-    delivery
-        .sender
-        .send(&mail)
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The mail server did not take the test: {e}")))?;
+    delivery.sender.send(&mail).await.map_err(|e| {
+        AppError::Refused(
+            kolokol_core::Message::new("error-test-refused").with("why", e.to_string()),
+        )
+    })?;
     Ok(see_other(&format!("/admin/newsletter/{id}?tested=1")))
 }
 
@@ -418,14 +417,12 @@ pub async fn delivery(
     let (staff, submitted) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
     let now = Utc::now();
-    let too_late = || AppError::BadRequest("This issue has already started sending.".into());
+    let too_late = || AppError::refused("error-issue-sending");
     let (store, user) = (&state.store, &staff.user);
     let done = match submitted.get("action") {
         "now" => {
             if state.newsletter.delivery().is_none() {
-                return Err(AppError::BadRequest(
-                    "No mail server is configured for the newsletter, so it cannot be sent. Set [newsletter] or [mail] smtp_url.".into(),
-                ));
+                return Err(AppError::refused("error-no-newsletter-mail"));
             }
             if !issue.status.editable() {
                 return Err(too_late());
@@ -451,9 +448,7 @@ pub async fn delivery(
             "unscheduled=1"
         }
         _ => {
-            return Err(AppError::BadRequest(
-                "Choose to send, schedule or unschedule.".into(),
-            ));
+            return Err(AppError::refused("error-unknown-action"));
         }
     };
     Ok(see_other(&format!("/admin/newsletter/{id}?{done}")))
@@ -597,10 +592,12 @@ pub async fn import(
     let file = match file {
         Ok(file) => file,
         Err(failed) => {
-            let message = format!(
-                "The upload failed: {}. Files up to {} MB are accepted.",
-                failed.detail,
-                MAX_IMPORT_BYTES / 1024 / 1024
+            let message = staff.words(&state).t_with(
+                "admin-upload-failed",
+                [
+                    ("why", failed.detail.clone().into()),
+                    ("mb", (MAX_IMPORT_BYTES / 1024 / 1024).into()),
+                ],
             );
             return subscribers_page(&state, &staff, failed.status, Some(&message), None).await;
         }
@@ -610,7 +607,7 @@ pub async fn import(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Choose a CSV file to import."),
+            Some(&staff.words(&state).t("admin-choose-csv")),
             None,
         )
         .await;
@@ -626,11 +623,10 @@ pub async fn import(
                 .collect::<Vec<_>>()
                 .join(" ");
             let more = problems.len().saturating_sub(10);
-            let message = if more > 0 {
-                format!("Nothing was imported. {shown} …and {more} more problems.")
-            } else {
-                format!("Nothing was imported. {shown}")
-            };
+            let message = staff.words(&state).t_with(
+                "admin-nothing-imported",
+                [("problems", shown.into()), ("more", more.into())],
+            );
             return subscribers_page(
                 &state,
                 &staff,
@@ -660,7 +656,7 @@ pub async fn suppress(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Enter the e-mail address to suppress."),
+            Some(&staff.words(&state).t("admin-suppress-email")),
             None,
         )
         .await;

@@ -58,8 +58,7 @@ pub async fn forgot(
         > REQUESTS_PER_HOUR
     {
         return Err(AppError::TooManyRequests(
-            "Too many reset links were asked for from your connection; try again in an hour."
-                .into(),
+            state.words().t("admin-reset-too-many"),
         ));
     }
     let link = match accounts::request_password_reset(&state.store, email, Utc::now()).await {
@@ -73,17 +72,25 @@ pub async fn forgot(
     if let Some(link) = link {
         let site = state.site();
         let address = format!("{}/admin/password/reset/{}", site.base(), link.token);
+        // In the language they read the newsroom in.
+        let language = if link.user.language.is_empty() {
+            site.language.as_str()
+        } else {
+            link.user.language.as_str()
+        };
+        let words = state.words_in(language);
         let mail = OutgoingMail {
             to: link.user.email.to_string(),
-            subject: format!("Choose a new password for the {} newsroom", site.title),
-            text: format!(
-                "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom. \
-                 Choose a new one here; the link works once, for {} hours:\n{address}\n\n\
-                 If it was not you, ignore this message: your password stays as it is.\n",
-                link.user.name,
-                site.title,
-                accounts::RESET_HOURS
-            ),
+            subject: words.t_with("mail-reset-subject", [("site", site.title.as_str().into())]),
+            text: words.t_with(
+                "mail-reset-body",
+                [
+                    ("name", link.user.name.as_str().into()),
+                    ("site", site.title.as_str().into()),
+                    ("hours", accounts::RESET_HOURS.into()),
+                    ("link", address.into()),
+                ],
+            ) + "\n",
         };
         state.mail_later(mail, "password-reset");
     }

@@ -50,7 +50,10 @@ fn month_starts(now: DateTime<Utc>, tz: chrono_tz::Tz, count: u32) -> Vec<DateTi
 }
 
 pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "see the newsroom's revenue")?;
+    staff.require(
+        staff.user.role.is_admin(),
+        "action-see-the-newsrooms-revenue",
+    )?;
     let now = Utc::now();
     let tz = state.site().tz();
     let currency = state.revenue().currency();
@@ -146,7 +149,10 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
 
 /// Every payment, as CSV.
 pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "export the newsroom's revenue")?;
+    staff.require(
+        staff.user.role.is_admin(),
+        "action-export-the-newsrooms-revenue",
+    )?;
     let payments = state
         .store
         .payments_since(DateTime::<Utc>::UNIX_EPOCH)

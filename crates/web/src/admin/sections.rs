@@ -13,7 +13,7 @@ use super::{Editors, Staff, StaffForm, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
-const WHAT: &str = "change the site's sections and tags";
+const WHAT: &str = "action-change-the-sites-sections-and-tags";
 /// A form sent back with its problems.
 const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
@@ -171,9 +171,11 @@ pub async fn delete(
     let (staff, submitted) = sent.into_parts();
     let move_to = match submitted.get("move_to") {
         "" => None,
-        value => Some(value.parse::<i64>().map_err(|_| {
-            AppError::BadRequest("Choose the section to move the articles to from the list.".into())
-        })?),
+        value => Some(
+            value
+                .parse::<i64>()
+                .map_err(|_| AppError::refused("error-move-to-list"))?,
+        ),
     };
     let actor = Actor::Staff(&staff.user);
     let (state, staff) = (&state, &staff);
@@ -268,9 +270,10 @@ pub async fn change_tag(
             "renamed",
         ),
         "merge" => {
-            let into = form.get("into").parse::<i64>().map_err(|_| {
-                AppError::BadRequest("Choose the tag to merge into from the list.".into())
-            })?;
+            let into = form
+                .get("into")
+                .parse::<i64>()
+                .map_err(|_| AppError::refused("error-merge-into-list"))?;
             (
                 operations::tags::merge(store, actor, id, into, now).await,
                 "merged",
@@ -280,7 +283,7 @@ pub async fn change_tag(
             operations::tags::delete(store, actor, id, now).await,
             "tag-deleted",
         ),
-        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+        _ => return Err(AppError::refused("error-unknown-action")),
     };
     let (state, staff, form) = (&state, &staff, &form);
     finish(

@@ -35,7 +35,10 @@ pub async fn form(
     staff: Staff,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "change the site's settings")?;
+    staff.require(
+        staff.user.role.is_admin(),
+        "action-change-the-sites-settings",
+    )?;
     let form = SettingsForm::from_settings(&SiteSettings::from_site(&state.site()));
     let notice = super::done_notice(&state, Some(&staff), "settings", query.as_deref());
     page(

@@ -50,7 +50,7 @@ async fn page(
 }
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.require(staff.user.role.is_admin(), "manage the staff")?;
+    staff.require(staff.user.role.is_admin(), "action-manage-the-staff")?;
     let form = context! { email => "", name => "", role => "author" };
     page(
         &state,
@@ -89,17 +89,27 @@ pub async fn invite(
     let link = format!("{}/admin/invite/{}", state.site().base(), invited.token);
     let sent = match &state.mailer {
         Some(mailer) => {
+            // In the site's language: the newcomer has chosen none yet.
+            let words = state.words();
+            let site = state.site();
+            let role = words.t_with("admin-role", [("role", invitation.role.as_str().into())]);
             let mail = OutgoingMail {
                 to: invitation.email.to_string(),
-                subject: format!("You are invited to the {} newsroom", state.site().title),
-                text: format!(
-                    "Hello {},\n\n{} invites you to join the {} newsroom as {}.\n\nChoose your password here (the link works once, for {} days):\n{link}\n\nIf you did not expect this, ignore this message.\n",
-                    invitation.name,
-                    staff.user.name,
-                    state.site().title,
-                    invitation.role,
-                    operations::staff::INVITATION_DAYS,
+                subject: words.t_with(
+                    "mail-invite-subject",
+                    [("site", site.title.as_str().into())],
                 ),
+                text: words.t_with(
+                    "mail-invite-body",
+                    [
+                        ("name", invitation.name.as_str().into()),
+                        ("inviter", staff.user.name.as_str().into()),
+                        ("site", site.title.as_str().into()),
+                        ("role", role.into()),
+                        ("days", operations::staff::INVITATION_DAYS.into()),
+                        ("link", link.clone().into()),
+                    ],
+                ) + "\n",
             };
             match mailer.send(&mail).await {
                 Ok(()) => true,
@@ -133,12 +143,11 @@ pub async fn change(
     let (staff, form) = sent.into_parts();
     let change = match form.get("action") {
         "role" => AccountChange::Role(
-            Role::parse(form.get("role"))
-                .ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?,
+            Role::parse(form.get("role")).ok_or_else(|| AppError::refused("error-role"))?,
         ),
         "disable" => AccountChange::Disable,
         "enable" => AccountChange::Enable,
-        _ => return Err(AppError::BadRequest("Unknown staff action.".into())),
+        _ => return Err(AppError::refused("error-unknown-action")),
     };
     let target = kolokol_core::UserId(id);
     kolokol_operations::staff::change_account(

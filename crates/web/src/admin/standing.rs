@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use kolokol_render::views::{Meta, SiteView};
 
-const WHAT: &str = "write the site's standing pages";
+const WHAT: &str = "action-write-the-sites-standing-pages";
 
 fn page_form(form: &FormData) -> PageForm {
     PageForm {
@@ -150,7 +150,7 @@ pub async fn publication(
     let (published, notice) = match form.get("action") {
         "publish" => (true, "published"),
         "withdraw" => (false, "withdrawn"),
-        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+        _ => return Err(AppError::refused("error-unknown-action")),
     };
     let actor = Actor::Staff(&staff.user);
     operations::pages::set_published(&state.store, actor, id, published, Utc::now()).await?;

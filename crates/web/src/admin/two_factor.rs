@@ -57,9 +57,9 @@ pub async fn challenge(
     let form = FormData::parse(&body);
     let next = next_from(query.as_deref());
     if !password::same_secret(form.get("csrf"), &pending.csrf) {
-        return Err(AppError::Forbidden(
-            "This form has expired. Sign in again.".into(),
-        ));
+        return Err(AppError::Denied(kolokol_core::Message::new(
+            "admin-challenge-expired",
+        )));
     }
     let issuer = state.site().title.clone();
     let outcome = signin::second_step(
@@ -74,8 +74,10 @@ pub async fn challenge(
     match outcome {
         SecondStep::Verified => Ok(see_other(&next)),
         SecondStep::Throttled => {
-            let message =
-                format!("Too many wrong codes. Wait {THROTTLE_MINUTES} minutes and try again.");
+            let message = state.words().t_with(
+                "admin-codes-throttled",
+                [("minutes", THROTTLE_MINUTES.into())],
+            );
             challenge_page(
                 &state,
                 &pending,
@@ -88,7 +90,7 @@ pub async fn challenge(
             &state,
             &pending,
             StatusCode::UNAUTHORIZED,
-            Some("That code is not right. Use the current code from your app, or a recovery code."),
+            Some(&state.words().t("admin-code-wrong")),
             &next,
         ),
     }
@@ -166,9 +168,9 @@ pub async fn disable(
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
     if state.site().require_two_factor {
-        return Err(AppError::Forbidden(
-            "The newsroom requires two-factor sign-in, so it cannot be turned off.".into(),
-        ));
+        return Err(AppError::Denied(kolokol_core::Message::new(
+            "admin-two-factor-required",
+        )));
     }
     let issuer = state.site().title.clone();
     let code = form.get("code");
@@ -184,6 +186,7 @@ async fn refused(state: &AppState, staff: &Staff, error: OpError) -> Result<Resp
     match error {
         OpError::Refused(message) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let message = staff.words(state).say(&message);
             setup_page(state, staff, status, Some(&message), false).await
         }
         other => Err(other.into()),

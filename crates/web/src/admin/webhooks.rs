@@ -13,7 +13,7 @@ use super::{Admins, Staff, StaffForm, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
-const WHAT: &str = "manage webhooks";
+const WHAT: &str = "action-manage-webhooks";
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require(staff.user.role.is_admin(), WHAT)?;

@@ -394,6 +394,7 @@ pub async fn render_errors(
             ErrorPage {
                 status: response.status(),
                 message: String::new(),
+                said: None,
                 key: Some(match response.status() {
                     StatusCode::NOT_FOUND => "error-not-found",
                     StatusCode::METHOD_NOT_ALLOWED => "error-read-only",
@@ -449,9 +450,11 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
         _ => "error-title-ours",
     });
-    let message = error
-        .key
-        .map_or_else(|| error.message.clone(), |key| words.t(key));
+    let message = match (&error.said, error.key) {
+        (Some(said), _) => words.say(said),
+        (None, Some(key)) => words.t(key),
+        (None, None) => error.message.clone(),
+    };
     let config = state.site();
     let site = SiteView::new(&config, &sections);
     let meta = Meta {

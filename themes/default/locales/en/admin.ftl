@@ -496,3 +496,27 @@ admin-done-subscribers-suppressed = Suppressed: that address will never be maile
 admin-done-settings-saved = Settings saved. The site shows them now.
 admin-imported = Imported { $added } subscribers; { $skipped } were already on the list and were left as they were.
 admin-uploaded = Uploaded as image #{ $id }. Choose it as an article's hero image in the editor.
+
+## Setting up a new site
+admin-setup-name = Name the site
+admin-setup-now = Now: { $what }
+admin-setup-language = Language and time zone
+admin-setup-language-now = Now: { $language }, { $zone }; schedules and dates follow the zone
+admin-setup-sections = Create the first sections
+admin-setup-sections-now =
+    { $n ->
+        [0] Every article belongs to a section; there are none yet
+       *[other] { $n } so far
+    }
+admin-setup-goal = Monthly goal and currency
+admin-setup-goal-now = { $goal } a month
+admin-setup-goal-unset = Not set: readers see no goal. Set revenue.monthly_goal and revenue.currency in the configuration file
+admin-setup-mail = Outgoing mail
+admin-setup-mail-done = Set up
+admin-setup-mail-unset = Not set: invitations and newsletters cannot be mailed. Set mail.smtp_url in the configuration file
+admin-setup-invite = Invite your colleagues
+admin-setup-accounts =
+    { $n ->
+        [one] { $n } account
+       *[other] { $n } accounts
+    }

@@ -506,3 +506,28 @@ admin-done-subscribers-suppressed = Адрес заблокирован: пис�
 admin-done-settings-saved = Настройки сохранены. Сайт уже показывает их.
 admin-imported = Импортировано подписчиков: { $added }; уже были в списке и остались без изменений: { $skipped }.
 admin-uploaded = Загружено как изображение №{ $id }. Выберите его главным фото статьи в редакторе.
+
+## Настройка нового сайта
+admin-setup-name = Назовите сайт
+admin-setup-now = Сейчас: { $what }
+admin-setup-language = Язык и часовой пояс
+admin-setup-language-now = Сейчас: { $language }, { $zone }; расписания и даты следуют поясу
+admin-setup-sections = Создайте первые разделы
+admin-setup-sections-now =
+    { $n ->
+        [0] Каждая статья относится к разделу; разделов пока нет
+       *[other] Пока разделов: { $n }
+    }
+admin-setup-goal = Цель на месяц и валюта
+admin-setup-goal-now = { $goal } в месяц
+admin-setup-goal-unset = Не задано: читатели не видят цели. Укажите revenue.monthly_goal и revenue.currency в файле конфигурации
+admin-setup-mail = Исходящая почта
+admin-setup-mail-done = Настроена
+admin-setup-mail-unset = Не настроена: приглашения и рассылку нельзя отправить. Укажите mail.smtp_url в файле конфигурации
+admin-setup-invite = Пригласите коллег
+admin-setup-accounts =
+    { $n ->
+        [one] { $n } учётная запись
+        [few] { $n } учётные записи
+       *[other] { $n } учётных записей
+    }
