@@ -154,12 +154,13 @@ impl RevenueState {
     }
 }
 
-/// A kind of job as the newsroom reads it.
+/// A kind of job as the newsroom reads it: the catalogue key of its name (an
+/// unknown kind is shown as it is).
 pub fn describe(kind: &str) -> &str {
     match kind {
-        DUE_CHECK => "Due check (scheduled articles and issues)",
-        SEND_ISSUE => "Newsletter send (issue id)",
-        kolokol_operations::webhooks::DELIVER => "Webhook delivery",
+        DUE_CHECK => "admin-job-due",
+        SEND_ISSUE => "admin-job-send",
+        kolokol_operations::webhooks::DELIVER => "admin-job-webhook",
         other => other,
     }
 }

@@ -45,12 +45,12 @@
       }).then(function (r) {
         if (r.type === "opaqueredirect" || r.ok) {
           saved = now;
-          if (status) status.textContent = "Draft saved automatically at " + new Date().toLocaleTimeString();
+          if (status) status.textContent = status.getAttribute("data-saved") + " " + new Date().toLocaleTimeString(document.documentElement.lang || undefined);
         } else if (status) {
-          status.textContent = "Not saved automatically: please check the fields and save.";
+          status.textContent = status.getAttribute("data-failed");
         }
       }).catch(function () {
-        if (status) status.textContent = "Offline: your changes are not saved yet.";
+        if (status) status.textContent = status.getAttribute("data-offline");
       });
     }, 20000);
   }

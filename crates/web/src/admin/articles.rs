@@ -424,18 +424,24 @@ pub async fn correct(
     .await
 }
 
-/// A revision as text, for comparing two of them line by line.
-fn revision_text(revision: &Revision) -> String {
+/// A revision as text, for comparing two of them line by line; the fields named
+/// in the staff member's language.
+fn revision_text(words: &kolokol_render::i18n::Words, revision: &Revision) -> String {
     let d = &revision.draft;
     // Revisions saved before tags had one order compare by their names alone.
     let mut tags = d.tags.clone();
     kolokol_core::editor::sort_tags(&mut tags);
     format!(
-        "Headline: {}\nDek: {}\nSlug: {}\nDateline: {}\nTags: {}\n\n{}\n",
+        "{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n\n{}\n",
+        words.t("admin-headline"),
         d.headline,
+        words.t("admin-dek"),
         d.dek,
+        words.t("admin-slug"),
         d.slug,
+        words.t("admin-dateline"),
         d.dateline,
+        words.t("admin-tags"),
         tags.join(", "),
         d.body_markdown
     )
@@ -483,11 +489,12 @@ pub async fn revisions(
             .ok_or(AppError::NotFound)?,
         None => 0,
     };
+    let words = staff.words(&state);
     let comparison = revisions.get(index).map(|newer| {
         let older = revisions.get(index + 1);
         let lines = diff(
-            &older.map(revision_text).unwrap_or_default(),
-            &revision_text(newer),
+            &older.map(|r| revision_text(&words, r)).unwrap_or_default(),
+            &revision_text(&words, newer),
         );
         context! { id => newer.id, older_id => older.map(|r| r.id), lines }
     });

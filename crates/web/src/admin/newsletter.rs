@@ -85,7 +85,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
         context! {
             issues, stats,
             name => site.newsletter.name.clone(),
-            schedule => site.newsletter.schedule.to_string(),
+            schedule => staff.words(&state).schedule(&site.newsletter.schedule),
             delivery => state.newsletter.delivery().is_some(),
         },
     )
@@ -162,7 +162,7 @@ async fn editor(
         context! {
             issue, form, errors, notice, candidates, progress,
             next_slot,
-            schedule => site.newsletter.schedule.to_string(),
+            schedule => staff.words(state).schedule(&site.newsletter.schedule),
             delivery => state.newsletter.delivery().is_some(),
         },
     )

@@ -100,12 +100,13 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         rows.push((window[0], recurring, once, joined, left));
     }
     let peak = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0).max(1);
+    let words = staff.words(&state);
     let months: Vec<MonthRow> = rows
         .into_iter()
         .map(|(start, recurring, once, joined, left)| MonthRow {
-            label: start.with_timezone(&tz).format("%B %Y").to_string(),
-            recurring: Money::new(recurring, currency).display(),
-            once: Money::new(once, currency).display(),
+            label: words.month_year(&start.with_timezone(&tz)),
+            recurring: words.money(&Money::new(recurring, currency)),
+            once: words.money(&Money::new(once, currency)),
             joined: i64::try_from(joined).unwrap_or(0),
             left: i64::try_from(left).unwrap_or(0),
             recurring_bar: recurring * 20 / peak,
@@ -129,7 +130,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
                 api_version => e.api_version,
                 reason => e.reason,
                 received => DateTime::from_timestamp(e.received_at, 0)
-                    .map(|t| t.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string()),
+                    .map(|t| t.to_rfc3339()),
             }
         })
         .collect();

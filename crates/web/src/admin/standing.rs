@@ -189,13 +189,20 @@ pub async fn preview(
         .into_response())
 }
 
-/// A revision as text, for comparing two of them line by line.
-fn revision_text(draft: &kolokol_core::PageDraft) -> String {
+/// A revision as text, for comparing two of them line by line; the fields named
+/// in the staff member's language.
+fn revision_text(words: &kolokol_render::i18n::Words, draft: &kolokol_core::PageDraft) -> String {
+    let placement = words.t_with(
+        "admin-placement",
+        [("place", draft.placement.as_str().into())],
+    );
     format!(
-        "Title: {}\nAddress: {}\nPlaced in: {} ({})\n\n{}\n",
+        "{}: {}\n{}: {}\n{}: {placement} ({})\n\n{}\n",
+        words.t("admin-title"),
         draft.title,
+        words.t("admin-address"),
         draft.slug,
-        draft.placement.as_str(),
+        words.t("admin-linked-from"),
         draft.position,
         draft.body_markdown
     )
@@ -209,9 +216,13 @@ pub async fn revisions(
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
     let page = operations::pages::existing(&state.store, id).await?;
     let revisions = state.store.page_revisions(id).await?;
+    let words = staff.words(&state);
     let lines = revisions.first().map(|newest| {
-        let older = revisions.get(1).map(|r| revision_text(&r.draft));
-        super::articles::diff(&older.unwrap_or_default(), &revision_text(&newest.draft))
+        let older = revisions.get(1).map(|r| revision_text(&words, &r.draft));
+        super::articles::diff(
+            &older.unwrap_or_default(),
+            &revision_text(&words, &newest.draft),
+        )
     });
     let list: Vec<_> = revisions
         .iter()

@@ -16,6 +16,10 @@ fn english_fragments(app: &TestApp) -> Vec<String> {
     let catalogues = app.state.theme.catalogues();
     let mut fragments = Vec::new();
     for key in catalogues.keys("en").unwrap() {
+        // A language is named in itself in the switcher: "English" is meant.
+        if key == "language-name" {
+            continue;
+        }
         let english = catalogues.text("en", key, None);
         let russian = catalogues.text("ru", key, None);
         let mut plain = String::new();
@@ -50,7 +54,8 @@ fn english_fragments(app: &TestApp) -> Vec<String> {
 fn said(html: &str) -> String {
     let page = Html::parse_document(html);
     let mut out = String::new();
-    let hidden = Selector::parse("script, style").unwrap();
+    // Code (an event's name, an audit action) is an identifier, not prose.
+    let hidden = Selector::parse("script, style, code").unwrap();
     let skip: Vec<_> = page.select(&hidden).map(|e| e.id()).collect();
     for node in page.root_element().descendants() {
         if node.ancestors().any(|a| skip.contains(&a.id())) {
@@ -94,8 +99,17 @@ fn stands_in(text: &str, fragment: &str) -> bool {
     })
 }
 
-/// The English left on a page, if any.
+/// The English left on a page, if any. Dotted names (`post.published`, a host
+/// name) are identifiers, not words, and are passed over.
 fn english_on(text: &str, fragments: &[String]) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(' ')
+        .filter(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            !(w.contains('.') && w.split('.').all(|part| !part.is_empty()))
+        })
+        .collect();
+    let text = &words.join(" ");
     // "Feed" is also part of the format's name, "JSON Feed", which the footer
     // names as it is.
     fragments
@@ -213,4 +227,192 @@ async fn a_russian_newsroom_speaks_russian_to_its_readers_from_the_first_start()
     let (_, mail_body) = mail.split_once("\n\n").unwrap();
     let left = english_on(mail_body, &fragments);
     assert!(left.is_empty(), "the mail still says {left:?}");
+}
+
+/// Waits for `css`, then gives the page's HTML.
+async fn page_after(browser: &fantoccini::Client, css: &str) -> String {
+    browser
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"));
+    browser.source().await.unwrap()
+}
+
+async fn type_into(browser: &fantoccini::Client, css: &str, text: &str) {
+    browser
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Fails on English left on the page the browser shows now.
+fn assert_russian(html: &str, fragments: &[String], what: &str) {
+    assert!(html.contains("lang=\"ru\""), "{what}: not marked Russian");
+    let left = english_on(&said(html), fragments);
+    assert!(left.is_empty(), "{what} still says {left:?}");
+}
+
+#[tokio::test]
+async fn a_russian_newsroom_publishes_in_a_real_browser_without_a_word_of_english() {
+    let (app, _sink) = TestApp::fresh_in("ru", None).await;
+    let fragments = english_fragments(&app);
+    let email = kolokol_core::Email::parse("redaktor@kolokol.example").unwrap();
+    kolokol_operations::accounts::create(
+        &app.store,
+        kolokol_operations::Actor::Operator,
+        &email,
+        "Вера Соколова",
+        kolokol_core::Role::Admin,
+        crate::common::STAFF_PASSWORD,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let driver = kolokol_testkit::browser::start_driver();
+    let browser = kolokol_testkit::browser::connect(&driver).await;
+
+    // Sign in, as the first admin of a new site does.
+    browser.goto(&app.url("/admin")).await.unwrap();
+    let login = page_after(&browser, "#email").await;
+    assert_russian(&login, &fragments, "the sign-in page");
+    type_into(&browser, "#email", email.as_str()).await;
+    type_into(&browser, "#password", crate::common::STAFF_PASSWORD).await;
+    click(&browser, "form button[type=submit]").await;
+    let desk = page_after(&browser, ".setup").await;
+    assert_russian(&desk, &fragments, "the newsroom's first page");
+    assert!(
+        desk.contains("Создайте первые разделы"),
+        "setup steps in Russian"
+    );
+
+    // A section, made through the newsroom.
+    browser.goto(&app.url("/admin/sections")).await.unwrap();
+    page_after(&browser, "#name").await;
+    type_into(&browser, "#name", "Политика").await;
+    type_into(&browser, "#slug", "Bad Address").await;
+    click(&browser, ".article-form button[type=submit]").await;
+    let refused = page_after(&browser, ".field-error").await;
+    assert!(
+        refused.contains("Такой адрес не подойдёт"),
+        "a Russian field message"
+    );
+    assert_russian(&refused, &fragments, "the refused section form");
+    browser
+        .find(fantoccini::Locator::Css("#slug"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_into(&browser, "#slug", "politika").await;
+    click(&browser, ".article-form button[type=submit]").await;
+    let created = page_after(&browser, ".notice").await;
+    assert!(created.contains("Раздел создан."), "{created}");
+
+    // A Russian article, written, saved and published.
+    browser.goto(&app.url("/admin/articles/new")).await.unwrap();
+    page_after(&browser, "#headline").await;
+    type_into(&browser, "#headline", "Парламент продлил сессию до декабря").await;
+    type_into(&browser, "#slug", "parlament-prodlil-sessiyu").await;
+    type_into(
+        &browser,
+        "#body",
+        "Депутаты проголосовали поздно вечером, почти без обсуждения.\n\n> Мы узнали об этом утром, — сказал один из них.",
+    )
+    .await;
+    let section = app.store.sections().await.unwrap()[0].id.to_string();
+    browser
+        .find(fantoccini::Locator::Css("#section"))
+        .await
+        .unwrap()
+        .select_by_value(&section)
+        .await
+        .unwrap();
+    let own = browser
+        .find(fantoccini::Locator::Css("input[name=authors]"))
+        .await
+        .unwrap();
+    if own.prop("checked").await.unwrap().as_deref() != Some("true") {
+        own.click().await.unwrap();
+    }
+    click(&browser, ".article-form button[type=submit]").await;
+    let saved = page_after(&browser, ".notice").await;
+    assert!(saved.contains("Сохранено."), "saved in Russian");
+    assert_russian(&saved, &fragments, "the editor");
+    click(&browser, "button[value=publish]").await;
+    let published = page_after(&browser, ".notice").await;
+    assert!(published.contains("Опубликовано."), "published in Russian");
+
+    // Every page of the newsroom, in Russian.
+    let article = app.store.all_articles().await.unwrap()[0].id.0;
+    let section_id = app.store.section_records().await.unwrap()[0].id;
+    let author = app.store.author_records().await.unwrap()[0].author.id;
+    for path in [
+        "/admin".to_owned(),
+        format!("/admin/articles/{article}"),
+        format!("/admin/articles/{article}/revisions"),
+        "/admin/sections".to_owned(),
+        format!("/admin/sections/{section_id}"),
+        "/admin/tags".to_owned(),
+        "/admin/authors".to_owned(),
+        format!("/admin/authors/{author}"),
+        "/admin/pages".to_owned(),
+        "/admin/pages/new".to_owned(),
+        "/admin/newsletter".to_owned(),
+        "/admin/newsletter/new".to_owned(),
+        "/admin/subscribers".to_owned(),
+        "/admin/revenue".to_owned(),
+        "/admin/staff".to_owned(),
+        "/admin/settings".to_owned(),
+        "/admin/audit".to_owned(),
+        "/admin/jobs".to_owned(),
+        "/admin/webhooks".to_owned(),
+        "/admin/media".to_owned(),
+        "/admin/two-factor".to_owned(),
+    ] {
+        browser.goto(&app.url(&path)).await.unwrap();
+        let html = page_after(&browser, "main").await;
+        assert_russian(&html, &fragments, &path);
+    }
+
+    // And every kind of page a reader meets, with Russian dates.
+    let story = urls::article("parlament-prodlil-sessiyu");
+    for path in [
+        "/".to_owned(),
+        story.clone(),
+        urls::section("politika"),
+        "/archive".to_owned(),
+        format!("/lite{story}"),
+        "/newsletter".to_owned(),
+        "/support".to_owned(),
+        "/privacy".to_owned(),
+        "/mirrors".to_owned(),
+        "/no-such-page".to_owned(),
+    ] {
+        browser.goto(&app.url(&path)).await.unwrap();
+        let html = page_after(&browser, "main").await;
+        assert_russian(&html, &fragments, &path);
+    }
+    browser.goto(&app.url(&story)).await.unwrap();
+    let page = said(&page_after(&browser, "main").await);
+    assert!(
+        MONTHS.iter().any(|m| page.contains(&format!(" {m} 20"))),
+        "a Russian date: {page}"
+    );
+    browser.close().await.unwrap();
 }

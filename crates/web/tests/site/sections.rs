@@ -522,7 +522,7 @@ async fn an_editor_writes_an_about_page_placed_in_the_footer() {
         .collect();
     assert!(added.iter().any(|l| l.contains("в изгнании")), "{added:?}");
     assert!(
-        added.iter().any(|l| l.contains("Placed in: menu")),
+        added.iter().any(|l| l.contains("Linked from: the menu")),
         "{added:?}"
     );
     // Not in the feeds or the sitemap: pages are not news.

@@ -520,3 +520,18 @@ admin-setup-accounts =
         [one] { $n } account
        *[other] { $n } accounts
     }
+admin-autosaved = Draft saved automatically at
+admin-autosave-failed = Not saved automatically: please check the fields and save.
+admin-autosave-offline = Offline: your changes are not saved yet.
+admin-job-due = Due check (scheduled articles and issues)
+admin-job-send = Newsletter send (issue id)
+admin-job-webhook = Webhook delivery
+# $event is the event's name with dashes for dots; the name itself is shown too.
+admin-webhook-event =
+    { $event ->
+        [post-published] An article is published (post.published)
+        [post-published-edited] A published article is edited (post.published.edited)
+        [post-unpublished] An article is withdrawn (post.unpublished)
+        [member-added] A reader subscribes (member.added)
+       *[site-changed] Anything on the site changes (site.changed)
+    }

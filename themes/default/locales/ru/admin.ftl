@@ -531,3 +531,17 @@ admin-setup-accounts =
         [few] { $n } учётные записи
        *[other] { $n } учётных записей
     }
+admin-autosaved = Черновик сохранён автоматически в
+admin-autosave-failed = Не сохранено автоматически: проверьте поля и сохраните.
+admin-autosave-offline = Нет связи: изменения пока не сохранены.
+admin-job-due = Проверка сроков (запланированные статьи и выпуски)
+admin-job-send = Отправка рассылки (номер выпуска)
+admin-job-webhook = Доставка вебхука
+admin-webhook-event =
+    { $event ->
+        [post-published] Статья опубликована (post.published)
+        [post-published-edited] Опубликованная статья изменена (post.published.edited)
+        [post-unpublished] Статья снята с сайта (post.unpublished)
+        [member-added] Читатель подписался (member.added)
+       *[site-changed] На сайте что-то изменилось (site.changed)
+    }
