@@ -78,6 +78,8 @@ impl Formats {
 pub struct Catalogues {
     languages: BTreeMap<String, Language>,
     formats: RwLock<HashMap<String, Arc<Formats>>>,
+    /// English's formats, for a tag ICU4X has no data for.
+    english: Arc<Formats>,
 }
 
 /// Where the catalogue files come from: `(language, file name, text)`.
@@ -150,9 +152,12 @@ impl Catalogues {
         if !languages.contains_key(FALLBACK) {
             return Err(CatalogueError::NoFallback);
         }
+        let english =
+            Formats::new(FALLBACK).ok_or_else(|| CatalogueError::BadTag(FALLBACK.to_owned()))?;
         Ok(Self {
             languages,
             formats: RwLock::new(HashMap::new()),
+            english: Arc::new(english),
         })
     }
 
@@ -230,21 +235,12 @@ impl Catalogues {
         })
     }
 
-    fn language(&self, language: &str) -> &Language {
-        self.find(language)
-            .or_else(|| self.languages.get(FALLBACK))
-            .expect("the fallback catalogue is checked at load")
-    }
-
     /// The message `key` in `language` (falling back to English for a missing key,
     /// and to the key itself where English lacks it too, so a gap shows and
     /// nothing breaks).
     pub fn text(&self, language: &str, key: &str, args: Option<&FluentArgs<'_>>) -> String {
-        let mut chain = vec![self.language(language)];
-        if let Some(fallback) = self.languages.get(FALLBACK) {
-            chain.push(fallback);
-        }
-        for language in chain {
+        let chain = [self.find(language), self.languages.get(FALLBACK)];
+        for language in chain.into_iter().flatten() {
             let Some(pattern) = language
                 .bundle
                 .get_message(key)
@@ -266,10 +262,7 @@ impl Catalogues {
         if let Some(formats) = self.formats.read().get(language) {
             return Arc::clone(formats);
         }
-        let made = Formats::new(language)
-            .or_else(|| Formats::new(FALLBACK))
-            .expect("English formats are compiled in");
-        let made = Arc::new(made);
+        let made = Formats::new(language).map_or_else(|| Arc::clone(&self.english), Arc::new);
         self.formats
             .write()
             .insert(language.to_owned(), Arc::clone(&made));

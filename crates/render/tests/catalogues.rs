@@ -1,6 +1,11 @@
 //! The built-in catalogues are complete: every language has every key, every key
 //! the templates and the code ask for exists, and no key is left unused.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions may unwrap: a failure is a test failure"
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
