@@ -180,24 +180,28 @@ fn page_language(state: &minijinja::State<'_, '_>) -> String {
     lang.map_or_else(|| FALLBACK.to_owned(), |v| v.to_string())
 }
 
-/// A template value as a message's value: numbers stay numbers, for plural rules.
-fn fluent_value(value: &Value) -> FluentValue<'static> {
+/// A template value as a message's value: numbers stay numbers, for plural rules;
+/// text is escaped when the message is HTML.
+fn fluent_value(value: &Value, html: bool) -> FluentValue<'static> {
     if let Ok(n) = i64::try_from(value.clone()) {
         FluentValue::from(n)
     } else if let Ok(n) = f64::try_from(value.clone()) {
         FluentValue::from(n)
+    } else if html {
+        FluentValue::from(escape_text(&value.to_string()))
     } else {
         FluentValue::from(value.to_string())
     }
 }
 
-/// `t("key", n=3, name="…")`, or `t(message)` for a [`crate::i18n::Message`] the
-/// binary made (a form's problem): its key and its values.
+/// The message a template asks for, with its values: `t("key", n=3, name="…")`, or
+/// `t(message)` for a [`crate::i18n::Message`] the binary made (a form's problem).
 fn translate(
     catalogues: &Catalogues,
     state: &minijinja::State<'_, '_>,
     key: &Value,
     kwargs: &Kwargs,
+    html: bool,
 ) -> Result<String, minijinja::Error> {
     let mut args = FluentArgs::new();
     let key = match key.get_attr("key") {
@@ -206,7 +210,7 @@ fn translate(
             if let Ok(names) = values.try_iter() {
                 for name in names {
                     let value = values.get_item(&name)?;
-                    args.set(name.to_string(), fluent_value(&value));
+                    args.set(name.to_string(), fluent_value(&value, html));
                 }
             }
             inner.to_string()
@@ -215,35 +219,9 @@ fn translate(
     };
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
-        args.set(name.to_owned(), fluent_value(&value));
+        args.set(name.to_owned(), fluent_value(&value, html));
     }
     Ok(catalogues.text(&page_language(state), &key, Some(&args)))
-}
-
-/// `t_html("key", url=…)`: a message that carries markup of its own (a link in
-/// a sentence). The catalogue is the theme's, trusted like its templates; the
-/// values put into it are escaped.
-fn translate_html(
-    catalogues: &Catalogues,
-    state: &minijinja::State<'_, '_>,
-    key: &str,
-    kwargs: &Kwargs,
-) -> Result<Value, minijinja::Error> {
-    let mut args = FluentArgs::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        let fluent = if let Ok(n) = i64::try_from(value.clone()) {
-            FluentValue::from(n)
-        } else {
-            FluentValue::from(escape_text(&value.to_string()))
-        };
-        args.set(name.to_owned(), fluent);
-    }
-    Ok(Value::from_safe_string(catalogues.text(
-        &page_language(state),
-        key,
-        Some(&args),
-    )))
 }
 
 fn escape_text(text: &str) -> String {
@@ -293,14 +271,16 @@ fn build_environment(
     env.add_function(
         "t",
         move |state: &minijinja::State<'_, '_>, key: Value, kwargs: Kwargs| {
-            translate(&c, state, &key, &kwargs)
+            translate(&c, state, &key, &kwargs, false)
         },
     );
     let c = Arc::clone(&catalogues);
     env.add_function(
         "t_html",
-        move |state: &minijinja::State<'_, '_>, key: &str, kwargs: Kwargs| {
-            translate_html(&c, state, key, &kwargs)
+        // A message that carries markup of its own (a link in a sentence): the
+        // catalogue is the theme's, trusted like its templates; the values are escaped.
+        move |state: &minijinja::State<'_, '_>, key: Value, kwargs: Kwargs| {
+            translate(&c, state, &key, &kwargs, true).map(Value::from_safe_string)
         },
     );
     let c = Arc::clone(&catalogues);

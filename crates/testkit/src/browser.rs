@@ -3,13 +3,16 @@
 //! and `chromium-driver` installed the test fails and says what to install.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 
-/// A chromedriver process, stopped when dropped.
+/// A chromedriver process in a process group of its own, stopped with every browser
+/// it started when dropped: a test that fails before closing its browser must not
+/// leave Chromium running (and eating the machine) behind it.
 pub struct Driver {
     child: Child,
     port: u16,
@@ -17,6 +20,11 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -30,6 +38,7 @@ pub fn start_driver() -> Driver {
         .port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
