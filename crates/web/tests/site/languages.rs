@@ -355,7 +355,16 @@ async fn a_russian_newsroom_publishes_in_a_real_browser_without_a_word_of_englis
     assert!(saved.contains("Сохранено."), "saved in Russian");
     assert_russian(&saved, &fragments, "the editor");
     click(&browser, "button[value=publish]").await;
-    let published = page_after(&browser, ".notice").await;
+    // The saved page has a notice too: wait for the new one.
+    browser
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::XPath(
+            "//p[contains(@class, 'notice') and contains(., 'Опубликовано')]",
+        ))
+        .await
+        .unwrap();
+    let published = browser.source().await.unwrap();
     assert!(published.contains("Опубликовано."), "published in Russian");
 
     // Every page of the newsroom, in Russian.
