@@ -150,25 +150,22 @@ pub enum AmountError {
 }
 
 impl AmountError {
-    /// The catalogue's message for this refusal, and its values (`text`, `code`, `digits`).
-    pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
+    /// The catalogue's message for this refusal.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
         match self {
-            Self::Empty => ("amount-empty", vec![]),
-            Self::NotAnAmount(text) => ("amount-not-an-amount", vec![("text", text.clone())]),
-            Self::NoSmallerUnit(c) => ("amount-no-smaller-unit", vec![("code", c.code().into())]),
+            Self::Empty => Message::new("amount-empty"),
+            Self::NotAnAmount(text) => Message::new("amount-not-an-amount").with("text", text),
+            Self::NoSmallerUnit(c) => Message::new("amount-no-smaller-unit").with("code", c.code()),
             Self::TooManyDecimals(d) => {
-                ("amount-too-many-decimals", vec![("digits", d.to_string())])
+                Message::new("amount-too-many-decimals").with("digits", u32::from(*d))
             }
-            Self::NotPositive => ("amount-not-positive", vec![]),
-            Self::WholeOnly(c) => ("amount-whole-only", vec![("code", c.code().into())]),
-            Self::EndsInZero(c) => (
-                "amount-ends-in-zero",
-                vec![
-                    ("code", c.code().into()),
-                    ("digits", (c.digits - 1).to_string()),
-                ],
-            ),
-            Self::TooLarge => ("amount-too-large", vec![]),
+            Self::NotPositive => Message::new("amount-not-positive"),
+            Self::WholeOnly(c) => Message::new("amount-whole-only").with("code", c.code()),
+            Self::EndsInZero(c) => Message::new("amount-ends-in-zero")
+                .with("code", c.code())
+                .with("digits", u32::from(c.digits - 1)),
+            Self::TooLarge => Message::new("amount-too-large"),
         }
     }
 }

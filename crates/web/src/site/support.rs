@@ -234,7 +234,7 @@ pub async fn checkout(
     };
     let amount = match Money::parse(typed, currency) {
         Ok(amount) => amount,
-        Err(error) => return refuse(amount_refused(&words, &error)).await,
+        Err(error) => return refuse(words.say(&error.message())).await,
     };
     let minimum = kolokol_core::revenue::minimum_gift(currency, &revenue.config.minimums);
     if amount.minor < minimum.minor {
@@ -462,16 +462,4 @@ pub async fn stripe_webhook(
             response
         }
     }
-}
-
-/// What a reader is told when what they typed is not an amount, in their language.
-pub(crate) fn amount_refused(
-    words: &kolokol_render::i18n::Words,
-    error: &kolokol_core::revenue::AmountError,
-) -> String {
-    let (key, values) = error.key();
-    words.t_with(
-        key,
-        values.into_iter().map(|(name, value)| (name, value.into())),
-    )
 }

@@ -305,7 +305,7 @@ pub async fn change_amount(
     let amount = match Money::parse(action.form.get("amount"), currency) {
         Ok(amount) => amount,
         Err(error) => {
-            let message = super::support::amount_refused(&state.words(), &error);
+            let message = state.words().say(&error.message());
             return account_page(&state, &action.supporter, Some(&message)).await;
         }
     };
