@@ -114,13 +114,7 @@ impl ArticleForm {
             Ok(slug) => Some(slug),
             Err(e) => {
                 if !errors.contains_key("headline") {
-                    errors.insert(
-                        "slug",
-                        Message::new("error-slug")
-                            .with("why", e.why())
-                            .with("max", crate::slug::MAX_SLUG_LEN)
-                            .with("example", "election-night"),
-                    );
+                    errors.insert("slug", e.message("election-night"));
                 }
                 None
             }

@@ -26,13 +26,18 @@ pub enum SlugError {
 }
 
 impl SlugError {
-    /// What is wrong, for the catalogue's `error-slug` (`empty`, `too-long`, `invalid`).
-    pub fn why(&self) -> &'static str {
-        match self {
+    /// The catalogue's `error-slug`, saying what is wrong, with `example` as an
+    /// address that would do.
+    pub fn message(&self, example: &str) -> crate::Message {
+        let why = match self {
             Self::Empty => "empty",
             Self::TooLong => "too-long",
             Self::InvalidCharacters => "invalid",
-        }
+        };
+        crate::Message::new("error-slug")
+            .with("why", why)
+            .with("max", MAX_SLUG_LEN)
+            .with("example", example)
     }
 }
 
@@ -50,13 +55,7 @@ pub(crate) fn checked_address(
         typed => Slug::parse(typed),
     }
     .map_err(|e| {
-        errors.insert(
-            "slug",
-            crate::Message::new("error-slug")
-                .with("why", e.why())
-                .with("max", MAX_SLUG_LEN)
-                .with("example", example),
-        );
+        errors.insert("slug", e.message(example));
     })
     .ok()
 }
