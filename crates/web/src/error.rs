@@ -63,19 +63,22 @@ impl AppError {
         }
     }
 
-    /// The catalogue's message for the errors that carry no text of their own, so
-    /// the themed page says it in the reader's language.
-    pub fn message_key(&self) -> Option<&'static str> {
-        match self {
-            Self::NotFound => Some("error-not-found"),
-            Self::UriTooLong => Some("error-too-long"),
-            Self::Unavailable(_) => Some("error-unavailable"),
-            Self::Store(_) | Self::Internal(_) => Some("error-ours"),
-            _ => None,
-        }
+    /// The catalogue's message for the themed page, which says it in the reader's
+    /// language: the refusal itself, or one for the errors that carry no text of
+    /// their own.
+    pub fn said(&self) -> Option<kolokol_core::Message> {
+        let key = match self {
+            Self::Refused(message) | Self::Denied(message) => return Some(message.clone()),
+            Self::NotFound => "error-not-found",
+            Self::UriTooLong => "error-too-long",
+            Self::Unavailable(_) => "error-unavailable",
+            Self::Store(_) | Self::Internal(_) => "error-ours",
+            _ => return None,
+        };
+        Some(kolokol_core::Message::new(key))
     }
 
-    /// What the reader is told (in English; the themed page uses [`AppError::message_key`]).
+    /// What the reader is told (in English; the themed page says [`AppError::said`]).
     pub fn public_message(&self) -> String {
         match self {
             Self::NotFound => {
@@ -164,8 +167,6 @@ pub struct ErrorPage {
     pub status: StatusCode,
     pub message: String,
     /// The catalogue's message to show instead of `message`, when there is one.
-    pub key: Option<&'static str>,
-    /// An operation's refusal, to be said in the reader's language.
     pub said: Option<kolokol_core::Message>,
 }
 
@@ -181,7 +182,8 @@ impl IntoResponse for AppError {
             _ => {}
         }
         let status = self.status();
-        let mut response = (status, self.public_message()).into_response();
+        let message = self.public_message();
+        let mut response = (status, message.clone()).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -190,12 +192,8 @@ impl IntoResponse for AppError {
         }
         response.extensions_mut().insert(ErrorPage {
             status,
-            message: self.public_message(),
-            key: self.message_key(),
-            said: match &self {
-                Self::Refused(message) | Self::Denied(message) => Some(message.clone()),
-                _ => None,
-            },
+            message,
+            said: self.said(),
         });
         response
     }

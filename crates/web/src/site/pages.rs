@@ -394,12 +394,11 @@ pub async fn render_errors(
             ErrorPage {
                 status: response.status(),
                 message: String::new(),
-                said: None,
-                key: Some(match response.status() {
+                said: Some(kolokol_core::Message::new(match response.status() {
                     StatusCode::NOT_FOUND => "error-not-found",
                     StatusCode::METHOD_NOT_ALLOWED => "error-read-only",
                     _ => "error-not-understood",
-                }),
+                })),
             }
         }
         None => return response,
@@ -450,11 +449,10 @@ async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppEr
         StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
         _ => "error-title-ours",
     });
-    let message = match (&error.said, error.key) {
-        (Some(said), _) => words.say(said),
-        (None, Some(key)) => words.t(key),
-        (None, None) => error.message.clone(),
-    };
+    let message = error
+        .said
+        .as_ref()
+        .map_or_else(|| error.message.clone(), |said| words.say(said));
     let config = state.site();
     let site = SiteView::new(&config, &sections);
     let meta = Meta {
