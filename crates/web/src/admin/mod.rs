@@ -530,7 +530,7 @@ impl Staff {
 }
 
 /// `POST /admin/language`: a staff member chooses the newsroom's language for
-/// themselves; back to the page they were on.
+/// themselves; on to the newsroom's first page, in that language.
 async fn choose_language(
     axum::extract::State(state): axum::extract::State<AppState>,
     sent: StaffForm<AnyStaff>,
@@ -546,13 +546,7 @@ async fn choose_language(
         Utc::now(),
     )
     .await?;
-    let back = form.get("back");
-    let back = if back.starts_with("/admin") && !back.starts_with("//") {
-        back
-    } else {
-        "/admin"
-    };
-    Ok(see_other(back))
+    Ok(see_other("/admin"))
 }
 
 /// A CSV file being written for download. Every cell goes through [`csv_cell`], so no
