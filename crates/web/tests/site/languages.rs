@@ -418,3 +418,42 @@ async fn a_russian_newsroom_publishes_in_a_real_browser_without_a_word_of_englis
     );
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn each_staff_member_reads_the_newsroom_in_their_own_language() {
+    let (app, _sink) = TestApp::fresh_in("ru", None).await;
+    let editor = app.sign_in(kolokol_core::Role::Editor, "Ann Reed").await;
+    let page = |response: reqwest::Response| async { response.text().await.unwrap() };
+    assert!(
+        page(editor.get("/admin").await)
+            .await
+            .contains("Новая статья")
+    );
+
+    let chosen = editor.post("/admin/language", &[("language", "en")]).await;
+    assert_eq!(chosen.status(), 303);
+    let english = page(editor.get("/admin").await).await;
+    assert!(english.contains("New article") && english.contains("<html lang=\"en\">"));
+    // Readers still get the site's language.
+    assert!(app.text("/").await.contains("<html lang=\"ru\">"));
+
+    // Only languages the theme speaks, as BCP 47 tags; nothing changes otherwise.
+    for refused in ["de", "english"] {
+        let answer = editor
+            .post("/admin/language", &[("language", refused)])
+            .await;
+        assert_eq!(answer.status(), 400, "{refused}");
+    }
+    assert!(
+        page(editor.get("/admin").await)
+            .await
+            .contains("New article")
+    );
+    // Empty: back to the site's language.
+    editor.post("/admin/language", &[("language", "")]).await;
+    assert!(
+        page(editor.get("/admin").await)
+            .await
+            .contains("Новая статья")
+    );
+}
