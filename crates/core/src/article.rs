@@ -44,6 +44,62 @@ pub struct Section {
     pub description: String,
     /// Whether the site's menu lists it.
     pub in_menu: bool,
+    /// Its name and description in the site's other languages.
+    pub translations: Translations,
+}
+
+/// Texts of a section or an author in the site's other languages: language →
+/// field (`name`, `description`, `title`, `bio`) → text. A field left out is said
+/// in the main language.
+pub type Translations =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// `field` in `language`, when the translations have it.
+fn translated<'a>(translations: &'a Translations, language: &str, field: &str) -> Option<&'a str> {
+    translations
+        .get(language)
+        .and_then(|fields| fields.get(field))
+        .map(String::as_str)
+        .filter(|text| !text.trim().is_empty())
+}
+
+impl Section {
+    /// The section as readers of `language` see it.
+    pub fn localize(&mut self, language: &str) {
+        if let Some(name) = translated(&self.translations, language, "name") {
+            self.name = name.to_owned();
+        }
+        if let Some(description) = translated(&self.translations, language, "description") {
+            self.description = description.to_owned();
+        }
+    }
+}
+
+impl Author {
+    /// The author as readers of `language` see them.
+    pub fn localize(&mut self, language: &str) {
+        for (field, value) in [
+            ("name", &mut self.name),
+            ("title", &mut self.title),
+            ("bio", &mut self.bio),
+        ] {
+            if let Some(text) = translated(&self.translations, language, field) {
+                *value = text.to_owned();
+            }
+        }
+    }
+}
+
+/// One version of a text in a translation group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Translation {
+    pub id: i64,
+    /// BCP 47.
+    pub language: String,
+    pub slug: Slug,
+    pub title: String,
+    /// Readers can see it (published and due).
+    pub live: bool,
 }
 
 /// A tag that cuts across sections.
@@ -67,6 +123,8 @@ pub struct Author {
     pub photo_image_id: Option<i64>,
     /// Where else to find them: a website, a social profile.
     pub links: Vec<crate::config::NavLink>,
+    /// Name, title and bio in the site's other languages.
+    pub translations: Translations,
 }
 
 /// One resized rendition of an image, used in `srcset`.
@@ -115,6 +173,10 @@ pub struct ArticleSummary {
     /// When anything about the article last changed; drives feeds, sitemaps and caching.
     pub modified_at: DateTime<Utc>,
     pub reading_minutes: u32,
+    /// BCP 47: the language it is written in.
+    pub language: String,
+    /// The articles that are translations of each other share this.
+    pub translation_group: Option<i64>,
 }
 
 /// A whole article as its page shows it.
@@ -173,6 +235,10 @@ pub struct NewArticle {
     pub seo_title: String,
     pub seo_description: String,
     pub corrections: Vec<Correction>,
+    /// BCP 47: the language it is written in.
+    pub language: String,
+    /// The article this one translates (they join one translation group).
+    pub translation_of: Option<ArticleId>,
 }
 
 /// How many words `text` has, as the reading time counts them.

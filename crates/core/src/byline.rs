@@ -22,6 +22,8 @@ pub struct AuthorInput {
     pub links: Vec<NavLink>,
     /// The staff account whose byline this is; None for a guest.
     pub account: Option<UserId>,
+    /// Name, title and bio in the site's other languages.
+    pub translations: crate::Translations,
 }
 
 /// A profile as the newsroom's list shows it.
@@ -47,6 +49,8 @@ pub struct AuthorForm {
     pub links: String,
     /// The staff account's id, or empty for a guest.
     pub account: String,
+    /// Name, title and bio in the site's other languages.
+    pub translations: crate::Translations,
 }
 
 impl AuthorForm {
@@ -67,6 +71,7 @@ impl AuthorForm {
                 .as_ref()
                 .map(|(id, _)| id.to_string())
                 .unwrap_or_default(),
+            translations: author.translations.clone(),
         }
     }
 
@@ -89,6 +94,11 @@ impl AuthorForm {
         if bio.chars().count() > MAX_BIO {
             errors.insert("bio", crate::editor::too_long(MAX_BIO));
         }
+        let translations = crate::form::checked_translations(
+            &self.translations,
+            &[("name", 100), ("title", 100), ("bio", MAX_BIO)],
+            &mut errors,
+        );
         let photo_image_id = optional_id(&self.photo, "photo", "error-photo", &mut errors);
         let account =
             optional_id(&self.account, "account", "error-account", &mut errors).map(UserId);
@@ -106,6 +116,7 @@ impl AuthorForm {
                 photo_image_id,
                 links,
                 account,
+                translations,
             }),
             _ => Err(errors),
         }

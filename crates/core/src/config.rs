@@ -537,6 +537,12 @@ pub struct SiteConfig {
     pub articles_per_page: u32,
     /// Languages articles may be written in (BCP 47), the site's own first.
     pub languages: Vec<String>,
+    /// Where each other language's edition lives: `en = "en"` serves English at
+    /// `/en/…`. A language left out lives under its tag in lower case.
+    pub prefixes: std::collections::BTreeMap<String, String>,
+    /// The site's own texts in its other languages; a text left empty is the
+    /// theme's default in that language.
+    pub translations: std::collections::BTreeMap<String, SiteTexts>,
     /// Links shown in the menu after the sections, e.g. About or Mirrors.
     pub navigation: Vec<NavLink>,
     /// Every staff member must sign in with a second factor.
@@ -577,6 +583,8 @@ impl Default for SiteConfig {
             publisher: "Kolokol".into(),
             articles_per_page: 12,
             languages: vec!["en".into()],
+            prefixes: std::collections::BTreeMap::new(),
+            translations: std::collections::BTreeMap::new(),
             navigation: Vec::new(),
             require_two_factor: false,
             onion: String::new(),
@@ -608,6 +616,32 @@ impl SiteConfig {
         for tag in &self.languages {
             language_tag(tag).map_err(|e| format!("site.languages: {e}"))?;
         }
+        for (tag, prefix) in &self.prefixes {
+            if !self.languages.contains(tag) {
+                return Err(format!(
+                    "site.prefixes: {tag:?} is not one of site.languages ({})",
+                    self.languages.join(", ")
+                ));
+            }
+            let plain = !prefix.is_empty()
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !plain || RESERVED_PATHS.contains(&prefix.as_str()) {
+                return Err(format!(
+                    "site.prefixes.{tag}: {prefix:?} must be lower-case letters, digits and                      hyphens, and not one of the site's own paths ({})",
+                    RESERVED_PATHS.join(", ")
+                ));
+            }
+        }
+        for tag in self.translations.keys() {
+            if !self.languages.contains(tag) {
+                return Err(format!(
+                    "site.translations: {tag:?} is not one of site.languages ({})",
+                    self.languages.join(", ")
+                ));
+            }
+        }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
                 "site.timezone must be an IANA time zone such as Europe/Riga (got {:?})",
@@ -628,9 +662,89 @@ impl SiteConfig {
         self.base_url.trim_end_matches('/')
     }
 
+    /// The languages with an edition of their own under a prefix: every language
+    /// but the main one.
+    pub fn other_languages(&self) -> impl Iterator<Item = &str> {
+        self.languages
+            .iter()
+            .map(String::as_str)
+            .filter(|l| *l != self.language)
+    }
+
+    /// Where `language`'s edition lives: empty for the main language, else `/en`.
+    pub fn prefix(&self, language: &str) -> String {
+        if language == self.language {
+            return String::new();
+        }
+        self.edition_prefix(language)
+    }
+
+    /// The prefix `language` has whenever it is not the main language: `/en`.
+    pub fn edition_prefix(&self, language: &str) -> String {
+        match self.prefixes.get(language) {
+            Some(prefix) => format!("/{prefix}"),
+            None => format!("/{}", language.to_lowercase()),
+        }
+    }
+
+    /// The site as readers of `language` see it: addresses under its prefix, its
+    /// own texts (empty ones are the theme's defaults, filled later), the standing
+    /// pages written in it.
+    pub fn edition(&self, language: &str) -> SiteConfig {
+        let mut site = self.clone();
+        site.pages.retain(|p| p.language == language);
+        if language == self.language {
+            return site;
+        }
+        site.base_url = format!("{}{}", self.base(), self.prefix(language));
+        site.language = language.to_owned();
+        let texts = self.translations.get(language).cloned().unwrap_or_default();
+        if !texts.title.trim().is_empty() {
+            site.title = texts.title;
+        }
+        site.tagline = texts.tagline;
+        site.banner.text = texts.banner_text;
+        site.banner.button = texts.banner_button;
+        site.banned_notice.text = texts.notice_text;
+        site.banned_notice.link_text = texts.notice_link_text;
+        site.newsletter.name = texts.newsletter_name;
+        site
+    }
+
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::UTC)
     }
+}
+
+/// First parts of the site's own addresses, which no language prefix may take.
+pub const RESERVED_PATHS: [&str; 14] = [
+    "admin",
+    "api",
+    "articles",
+    "archive",
+    "assets",
+    "authors",
+    "feed",
+    "lite",
+    "media",
+    "newsletter",
+    "pages",
+    "sections",
+    "support",
+    "tags",
+];
+
+/// The site's texts in one of its other languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteTexts {
+    pub title: String,
+    pub tagline: String,
+    pub banner_text: String,
+    pub banner_button: String,
+    pub notice_text: String,
+    pub notice_link_text: String,
+    pub newsletter_name: String,
 }
 
 /// The reader-revenue banner shown on every page.

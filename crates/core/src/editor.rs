@@ -32,6 +32,10 @@ pub struct ArticleDraft {
     pub hero_credit: String,
     pub seo_title: String,
     pub seo_description: String,
+    /// BCP 47: the language it is written in (revisions from before languages have
+    /// none, and are in the main language).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// The editor form as submitted: text fields, not yet trusted.
@@ -55,6 +59,8 @@ pub struct ArticleForm {
     pub hero_credit: String,
     pub seo_title: String,
     pub seo_description: String,
+    /// BCP 47; empty for the site's main language.
+    pub language: String,
 }
 
 /// Puts tag names in the one order drafts, revisions and the store agree on (by
@@ -78,8 +84,10 @@ pub(crate) fn too_long(max: usize) -> Message {
 
 impl ArticleForm {
     /// Checks every field; on failure returns a message for each bad one.
-    pub fn validate(&self) -> Result<ArticleDraft, FieldErrors> {
+    /// `languages` are the site's, its main language first.
+    pub fn validate(&self, languages: &[String]) -> Result<ArticleDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let language = crate::form::checked_language(&self.language, languages, &mut errors);
         let hero_image_id = match self.hero_image.trim() {
             "" => None,
             value => match value.parse::<i64>() {
@@ -192,6 +200,7 @@ impl ArticleForm {
                     hero_credit: self.hero_credit.trim().to_owned(),
                     seo_title: self.seo_title.trim().to_owned(),
                     seo_description: self.seo_description.trim().to_owned(),
+                    language,
                 })
             }
             _ => Err(errors),
@@ -223,6 +232,7 @@ impl ArticleForm {
             hero_credit: draft.hero_credit.clone(),
             seo_title: draft.seo_title.clone(),
             seo_description: draft.seo_description.clone(),
+            language: draft.language.clone(),
         }
     }
 }
@@ -273,6 +283,8 @@ pub struct ArticleListing {
     pub published_at: Option<DateTime<Utc>>,
     pub modified_at: DateTime<Utc>,
     pub authors: Vec<String>,
+    /// BCP 47.
+    pub language: String,
 }
 
 /// One saved state of an article.
@@ -312,7 +324,7 @@ mod tests {
 
     #[test]
     fn a_good_form_becomes_a_draft() {
-        let draft = form().validate().unwrap();
+        let draft = form().validate(&["en".into()]).unwrap();
         assert_eq!(draft.headline, "Night train");
         assert_eq!(
             draft.slug.as_str(),
@@ -323,7 +335,9 @@ mod tests {
         assert_eq!(draft.tags, ["Exile", "exile", "rail travel"]);
         assert_eq!(draft.body_markdown, "Text\nmore");
         assert_eq!(
-            ArticleForm::from_draft(&draft).validate().unwrap(),
+            ArticleForm::from_draft(&draft)
+                .validate(&["en".into()])
+                .unwrap(),
             draft,
             "round trip"
         );
@@ -338,18 +352,18 @@ mod tests {
             hero_image: "1".into(),
             ..form()
         };
-        let errors = bad.validate().unwrap_err();
+        let errors = bad.validate(&["en".into()]).unwrap_err();
         assert_eq!(
             errors.keys().copied().collect::<Vec<_>>(),
             ["authors", "hero_alt", "section", "slug"]
         );
-        let empty = ArticleForm::default().validate().unwrap_err();
+        let empty = ArticleForm::default().validate(&["en".into()]).unwrap_err();
         assert!(
             ArticleForm {
                 hero_image: "x".into(),
                 ..form()
             }
-            .validate()
+            .validate(&["en".into()])
             .unwrap_err()
             .contains_key("hero_image")
         );

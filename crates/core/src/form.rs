@@ -114,6 +114,59 @@ impl From<usize> for Arg {
     }
 }
 
+/// The language a text is written in: one of `languages` (the site's, main first);
+/// empty means the main language.
+pub fn checked_language(value: &str, languages: &[String], errors: &mut FieldErrors) -> String {
+    let main = languages.first().cloned().unwrap_or_default();
+    match value.trim() {
+        "" => main,
+        value => match crate::config::language_tag(value) {
+            Ok(tag) if languages.contains(&tag) => tag,
+            _ => {
+                errors.insert(
+                    "language",
+                    Message::new("error-language-offered").with("languages", languages.join(", ")),
+                );
+                main
+            }
+        },
+    }
+}
+
+/// Texts in other languages as submitted: trimmed, empty ones dropped, each field
+/// held to its longest (`fields`: name and most characters). A problem is the
+/// field's own: `name_ru`, `bio_en`.
+pub fn checked_translations(
+    translations: &crate::Translations,
+    fields: &[(&'static str, usize)],
+    errors: &mut FieldErrors,
+) -> crate::Translations {
+    let mut checked = crate::Translations::new();
+    for (language, texts) in translations {
+        if crate::config::language_tag(language).as_deref() != Ok(language.as_str()) {
+            errors.insert(
+                "translations",
+                Message::new("error-language-offered").with("languages", language.as_str()),
+            );
+            continue;
+        }
+        for &(field, max) in fields {
+            let text = texts.get(field).map_or("", |t| t.trim());
+            if text.is_empty() {
+                continue;
+            }
+            if text.chars().count() > max {
+                errors.insert(field, crate::editor::too_long(max));
+            }
+            checked
+                .entry(language.clone())
+                .or_default()
+                .insert(field.to_owned(), text.to_owned());
+        }
+    }
+    checked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

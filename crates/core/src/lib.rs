@@ -19,7 +19,7 @@ pub mod webhooks;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, ArticleSummary, Author, Correction, HeroImage, ImageVariant,
-    LibraryImage, NewArticle, NewImage, Section, Tag,
+    LibraryImage, NewArticle, NewImage, Section, Tag, Translation, Translations,
 };
 pub use byline::{AuthorForm, AuthorInput, AuthorRecord};
 pub use config::{

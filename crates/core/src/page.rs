@@ -89,13 +89,15 @@ impl<T> Paginated<T> {
 }
 
 /// Which published articles a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ArticleFilter {
     pub section_id: Option<i64>,
     pub tag_id: Option<i64>,
     pub author_id: Option<i64>,
     /// Only articles published at or after this time (the Google News sitemap).
     pub published_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only articles in this language (BCP 47).
+    pub language: Option<String>,
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub struct PageDraft {
     pub placement: Placement,
     /// Order among the links of the same placement, smallest first.
     pub position: i64,
+    /// BCP 47 (revisions from before languages have none: the main language).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// A page as the newsroom sees it.
@@ -72,6 +75,9 @@ pub struct PageLink {
     pub title: String,
     pub slug: Slug,
     pub placement: Placement,
+    /// The site shows each language's readers the pages in their language.
+    #[serde(default)]
+    pub language: String,
 }
 
 /// The page form as submitted.
@@ -83,6 +89,8 @@ pub struct PageForm {
     pub body: String,
     pub placement: String,
     pub position: String,
+    /// BCP 47; empty for the site's main language.
+    pub language: String,
 }
 
 impl PageForm {
@@ -93,12 +101,15 @@ impl PageForm {
             body: draft.body_markdown.clone(),
             placement: draft.placement.as_str().into(),
             position: draft.position.to_string(),
+            language: draft.language.clone(),
         }
     }
 
     /// Checks every field; on failure a message for each bad one.
-    pub fn validate(&self) -> Result<PageDraft, FieldErrors> {
+    /// `languages` are the site's, its main language first.
+    pub fn validate(&self, languages: &[String]) -> Result<PageDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let language = crate::form::checked_language(&self.language, languages, &mut errors);
         let title = self.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 200 {
             errors.insert(
@@ -133,6 +144,7 @@ impl PageForm {
                 body_markdown,
                 placement,
                 position,
+                language,
             }),
             _ => Err(errors),
         }
@@ -145,26 +157,30 @@ mod tests {
 
     #[test]
     fn a_page_gets_its_address_from_its_title() {
+        let languages = ["en".to_owned(), "ru".to_owned()];
         let draft = PageForm {
             title: "О редакции".into(),
             body: "Мы — независимая редакция.".into(),
             placement: "footer".into(),
+            language: "ru".into(),
             ..PageForm::default()
         }
-        .validate()
+        .validate(&languages)
         .unwrap();
         assert_eq!(draft.slug.as_str(), "o-redaktsii");
+        assert_eq!(draft.language, "ru");
         assert_eq!(draft.placement, Placement::Footer);
         let errors = PageForm {
             placement: "sidebar".into(),
             position: "top".into(),
+            language: "de".into(),
             ..PageForm::default()
         }
-        .validate()
+        .validate(&languages)
         .unwrap_err();
         assert_eq!(
             errors.keys().copied().collect::<Vec<_>>(),
-            ["placement", "position", "slug", "title"]
+            ["language", "placement", "position", "slug", "title"]
         );
     }
 }

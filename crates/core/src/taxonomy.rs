@@ -53,6 +53,8 @@ pub struct SectionInput {
     pub position: i64,
     /// Whether the section is listed in the site's menu (its pages exist either way).
     pub in_menu: bool,
+    /// Name and description in the site's other languages.
+    pub translations: crate::Translations,
 }
 
 /// A section as the newsroom's list shows it.
@@ -66,6 +68,7 @@ pub struct SectionRecord {
     pub in_menu: bool,
     /// Articles in it, drafts included.
     pub articles: i64,
+    pub translations: crate::Translations,
 }
 
 /// A tag and how many articles carry it.
@@ -88,6 +91,8 @@ pub struct SectionForm {
     pub position: String,
     /// "on" when the menu checkbox is ticked.
     pub in_menu: String,
+    /// Name and description in the site's other languages.
+    pub translations: crate::Translations,
 }
 
 impl SectionForm {
@@ -102,6 +107,7 @@ impl SectionForm {
             } else {
                 String::new()
             },
+            translations: record.translations.clone(),
         }
     }
 
@@ -114,6 +120,11 @@ impl SectionForm {
         if description.chars().count() > MAX_DESCRIPTION {
             errors.insert("description", crate::editor::too_long(MAX_DESCRIPTION));
         }
+        let translations = crate::form::checked_translations(
+            &self.translations,
+            &[("name", MAX_NAME), ("description", MAX_DESCRIPTION)],
+            &mut errors,
+        );
         let position = match self.position.trim() {
             "" => 0,
             value => value.parse::<i64>().unwrap_or_else(|_| {
@@ -128,6 +139,7 @@ impl SectionForm {
                 description,
                 position,
                 in_menu: !self.in_menu.trim().is_empty(),
+                translations,
             }),
             _ => Err(errors),
         }

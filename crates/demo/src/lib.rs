@@ -1,6 +1,8 @@
 //! The demo newsroom: a fictional exiled outlet, "The Northern Bell", with original
 //! articles in six sections, six authors, tags, corrections and generated hero
-//! images. `kolokol demo` loads it into an empty database.
+//! images, in English and Russian: most Russian articles are translations of
+//! English ones, a few are Russian only. `kolokol demo` loads it into an empty
+//! database.
 
 pub mod images;
 
@@ -12,10 +14,16 @@ use kolokol_core::{
     ArticleStatus, AuthorForm, Correction, NewArticle, SectionForm, SiteConfig, Slug,
 };
 use kolokol_operations::{self as operations, Actor};
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::{DynStore, StoreError, Texts};
 use serde::Deserialize;
 
 const CONTENT: &str = include_str!("../content/newsroom.toml");
+/// The Russian edition: section and author names, the site's texts, standing pages
+/// and articles.
+const RUSSIAN: &str = include_str!("../content/russian.toml");
+
+/// The demo's languages, English (the main one) first.
+pub const DEMO_LANGUAGES: [&str; 2] = ["en", "ru"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -38,6 +46,28 @@ struct Content {
     section: Vec<SectionText>,
     author: Vec<AuthorText>,
     article: Vec<ArticleText>,
+}
+
+/// The Russian edition's texts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Russian {
+    site: kolokol_core::config::SiteTexts,
+    /// By slug: the section's name and description in Russian.
+    section: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// By slug: the author's name, title and bio in Russian.
+    author: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    page: Vec<PageText>,
+    article: Vec<ArticleText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageText {
+    title: String,
+    /// The English page's title it translates.
+    translation_of: String,
+    body: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,10 +109,17 @@ struct ArticleText {
     caption: String,
     correction: Option<String>,
     body: String,
+    /// The English article's headline this one translates (Russian articles).
+    #[serde(default)]
+    translation_of: Option<String>,
 }
 
 fn content() -> Result<Content, DemoError> {
     toml::from_str(CONTENT).map_err(|e| DemoError::Content(e.to_string()))
+}
+
+fn russian() -> Result<Russian, DemoError> {
+    toml::from_str(RUSSIAN).map_err(|e| DemoError::Content(format!("russian.toml: {e}")))
 }
 
 /// The demo's site settings: its name, a support banner and a "blocked" notice.
@@ -94,8 +131,10 @@ pub fn site_config(base_url: &str) -> Result<SiteConfig, DemoError> {
         publisher: content.site.publisher,
         base_url: base_url.to_owned(),
         timezone: "Europe/Riga".into(),
+        languages: DEMO_LANGUAGES.map(str::to_owned).to_vec(),
         ..SiteConfig::default()
     };
+    site.translations.insert("ru".into(), russian()?.site);
     site.banner.text = format!(
         "We run without ads or owners. This newsroom costs ${},000 a month; readers like you fill the gap.",
         DEMO_MONTHLY_GOAL / 1000
@@ -190,9 +229,16 @@ pub async fn seed(
         return Ok(0);
     }
     let content = content()?;
+    let russian = russian()?;
+    let languages = DEMO_LANGUAGES.map(str::to_owned);
     // Everything goes through the same operations as the newsroom's own work, so
     // the demo cannot show what a fresh install could not make.
     let operator = Actor::Operator;
+    let in_russian = |names: Option<&std::collections::BTreeMap<String, String>>| {
+        names
+            .map(|names| [("ru".to_owned(), names.clone())].into_iter().collect())
+            .unwrap_or_default()
+    };
     let mut sections = Vec::new();
     for (position, text) in (1_i64..).zip(&content.section) {
         let form = SectionForm {
@@ -201,19 +247,45 @@ pub async fn seed(
             description: text.description.clone(),
             position: position.to_string(),
             in_menu: "on".into(),
+            translations: in_russian(russian.section.get(text.slug.as_str())),
         };
         sections.push(operations::sections::create(store, operator, &form, now).await?);
     }
+    let mut pages = Vec::new();
     for (position, (title, body)) in (1_i64..).zip(STANDING_PAGES) {
         let form = kolokol_core::PageForm {
             title: title.into(),
             body: body.into(),
             placement: "footer".into(),
             position: position.to_string(),
+            language: "en".into(),
             ..kolokol_core::PageForm::default()
         };
-        let id = operations::pages::save(store, operator, None, &form, now).await?;
+        let id = operations::pages::save(store, operator, None, &form, &languages, now).await?;
         operations::pages::set_published(store, operator, id, true, now).await?;
+        pages.push((title, id));
+    }
+    for (position, page) in (1_i64..).zip(&russian.page) {
+        let form = kolokol_core::PageForm {
+            title: page.title.clone(),
+            body: page.body.clone(),
+            placement: "footer".into(),
+            position: position.to_string(),
+            language: "ru".into(),
+            ..kolokol_core::PageForm::default()
+        };
+        let id = operations::pages::save(store, operator, None, &form, &languages, now).await?;
+        operations::pages::set_published(store, operator, id, true, now).await?;
+        let original = pages
+            .iter()
+            .find(|(title, _)| *title == page.translation_of)
+            .ok_or_else(|| DemoError::Content(format!("{}: no page to translate", page.title)))?;
+        let slug = store
+            .page_record(original.1)
+            .await?
+            .map(|p| p.draft.slug.to_string())
+            .unwrap_or_default();
+        operations::translations::link(store, operator, Texts::Pages, id, &slug, now).await?;
     }
     let mut authors = Vec::new();
     for text in &content.author {
@@ -222,20 +294,33 @@ pub async fn seed(
             slug: text.slug.to_string(),
             title: text.title.clone(),
             bio: text.bio.clone(),
+            translations: in_russian(russian.author.get(text.slug.as_str())),
             ..AuthorForm::default()
         };
         authors.push(operations::authors::create(store, operator, &form, now).await?);
     }
-    let tag_slugs: BTreeSet<&Slug> = content.article.iter().flat_map(|a| &a.tags).collect();
+    let tag_slugs: BTreeSet<&Slug> = content
+        .article
+        .iter()
+        .chain(&russian.article)
+        .flat_map(|a| &a.tags)
+        .collect();
     let mut tags = Vec::new();
     for slug in tag_slugs {
         tags.push(operations::archive::add_tag(store, operator, slug, &tag_name(slug)).await?);
     }
 
     // Drawing and encoding the pictures is the slow part; do it off the async threads.
+    // Translations show their original's picture; every other article gets one.
     let plans: Vec<(String, u64, usize)> = content
         .article
         .iter()
+        .chain(
+            russian
+                .article
+                .iter()
+                .filter(|a| a.translation_of.is_none()),
+        )
         .enumerate()
         .map(|(n, a)| {
             let slug = Slug::from_title(&a.headline)
@@ -254,7 +339,23 @@ pub async fn seed(
         .map_err(|e| DemoError::Task(e.to_string()))??;
 
     let mut created = 0;
-    for (text, (image, alt)) in content.article.iter().zip(pictures) {
+    // English articles by headline, with their picture, for their translations.
+    let mut originals: Vec<(&str, kolokol_core::ArticleId, i64, String)> = Vec::new();
+    let mut pictures = pictures.into_iter();
+    for text in content.article.iter().chain(&russian.article) {
+        let russian = content.article.len() <= created;
+        let original = match &text.translation_of {
+            Some(headline) => Some(
+                originals
+                    .iter()
+                    .find(|(h, ..)| h == headline)
+                    .cloned()
+                    .ok_or_else(|| {
+                        DemoError::Content(format!("{}: no article {headline:?}", text.headline))
+                    })?,
+            ),
+            None => None,
+        };
         let find = |slug: &Slug, what: &str| {
             DemoError::Content(format!("{}: unknown {what} {slug}", text.headline))
         };
@@ -284,8 +385,18 @@ pub async fn seed(
             })
             .collect::<Result<Vec<_>, _>>()?;
         let published = now - Duration::hours(text.hours_ago);
-        let image_id =
-            operations::media::add(store, operator, &image, &text.headline, published).await?;
+        // A translation shows its original's picture; the others draw their own.
+        let (image_id, alt) = match &original {
+            Some((_, _, image_id, alt)) => (*image_id, alt.clone()),
+            None => {
+                let (image, alt) = pictures
+                    .next()
+                    .ok_or_else(|| DemoError::Content("a picture is missing".into()))?;
+                let added =
+                    operations::media::add(store, operator, &image, &text.headline, published);
+                (added.await?, alt)
+            }
+        };
         let article = NewArticle {
             slug: Slug::from_title(&text.headline)
                 .map_err(|e| DemoError::Content(e.to_string()))?,
@@ -300,9 +411,13 @@ pub async fn seed(
             published_at: Some(published),
             updated_at: text.updated_hours_ago.map(|h| now - Duration::hours(h)),
             hero_image_id: Some(image_id),
-            hero_alt: alt,
+            hero_alt: alt.clone(),
             hero_caption: text.caption.clone(),
-            hero_credit: "Illustration: The Northern Bell".into(),
+            hero_credit: if russian {
+                "Иллюстрация: «Северный колокол»".into()
+            } else {
+                "Illustration: The Northern Bell".into()
+            },
             seo_title: String::new(),
             seo_description: String::new(),
             corrections: text
@@ -313,8 +428,13 @@ pub async fn seed(
                     body: body.clone(),
                 })
                 .collect(),
+            language: if russian { "ru" } else { "en" }.into(),
+            translation_of: original.as_ref().map(|(_, id, ..)| *id),
         };
-        operations::archive::add_article(store, operator, &article, published).await?;
+        let id = operations::archive::add_article(store, operator, &article, published).await?;
+        if !russian {
+            originals.push((text.headline.as_str(), id, image_id, alt));
+        }
         created += 1;
     }
     tracing::info!(articles = created, "demo newsroom loaded");
@@ -349,6 +469,50 @@ mod tests {
             content.article.len(),
             "headlines make unique slugs"
         );
+    }
+
+    #[test]
+    fn the_russian_edition_translates_and_adds() {
+        let content = content().unwrap();
+        let russian = russian().unwrap();
+        let translations: Vec<&ArticleText> = russian
+            .article
+            .iter()
+            .filter(|a| a.translation_of.is_some())
+            .collect();
+        assert!(translations.len() >= 20, "{}", translations.len());
+        assert!(
+            russian.article.len() > translations.len(),
+            "some are Russian only"
+        );
+        for article in &translations {
+            let original = article.translation_of.as_deref().unwrap();
+            assert!(
+                content.article.iter().any(|a| a.headline == original),
+                "{original:?} is not an English headline"
+            );
+            assert!(
+                article
+                    .headline
+                    .chars()
+                    .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap())),
+                "{} is written in Russian",
+                article.headline
+            );
+        }
+        for section in &content.section {
+            assert!(russian.section.contains_key(section.slug.as_str()));
+        }
+        for author in &content.author {
+            assert!(russian.author.contains_key(author.slug.as_str()));
+        }
+        let slugs: BTreeSet<String> = content
+            .article
+            .iter()
+            .chain(&russian.article)
+            .map(|a| Slug::from_title(&a.headline).unwrap().to_string())
+            .collect();
+        assert_eq!(slugs.len(), content.article.len() + russian.article.len());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use kolokol_core::{ArticleFilter, PageNumber, PageRequest, Paginated, SiteConfig};
 use kolokol_render::pages::{ListSpec, RELATED};
+use kolokol_render::views::Versions;
 use kolokol_render::{Theme, links, urls};
 use kolokol_store::DynStore;
 
@@ -29,8 +30,24 @@ pub trait Site: Clone + Send + Sync + 'static {
     /// Turns the site's page cache on or off (an export passes once; a cache would
     /// only grow).
     fn set_caching(&self, on: bool);
-    /// Every list with pages of its own: the archive, then every section, tag and
-    /// author.
+    /// The languages the site is read in, the main one first.
+    fn languages(&self) -> Vec<String>;
+    /// The site as the readers of `language` see it: its edition.
+    fn in_language(&self, language: &str) -> Self;
+    /// Where this edition lives: `/en`, or empty for the main language's.
+    fn prefix(&self) -> String;
+    /// The sections, named in this edition's language.
+    fn sections(&self) -> impl Future<Output = Result<Vec<kolokol_core::Section>, String>> + Send;
+    /// Articles with their sections and authors named in this edition's language.
+    fn localize(
+        &self,
+        summaries: Vec<kolokol_core::ArticleSummary>,
+    ) -> impl Future<Output = Result<Vec<kolokol_core::ArticleSummary>, String>> + Send;
+    /// A page's versions in the site's languages (see `kolokol_web::site::versions`):
+    /// `path` is without the prefix, `found` each language it exists in.
+    fn versions(&self, path: &str, found: &[(String, String)]) -> Versions;
+    /// Every list with pages of its own in this edition: the archive, then every
+    /// section, tag and author.
     fn lists(&self) -> impl Future<Output = Result<Vec<ListSpec>, String>> + Send;
     /// The site's answer for `path`, as a browser would get it: status and body.
     fn answer(&self, path: &str) -> impl Future<Output = Result<(u16, Vec<u8>), String>> + Send;
@@ -65,28 +82,43 @@ pub struct ExportReport {
     pub bytes: u64,
 }
 
-/// Every public address of the site, pages first.
+/// Every public address of one edition of the site (without its prefix), pages
+/// first; the files crawlers and mirrors read, and the theme's assets, only in the
+/// main language's.
 pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
     let store = state.store();
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
     let now = Utc::now();
+    let main = state.prefix().is_empty();
+    let language = state.config().language.clone();
+    let in_language = ArticleFilter {
+        language: Some(language.clone()),
+        ..Default::default()
+    };
     let mut paths: Vec<String> = [
         "/",
         "/support",
         "/privacy",
         "/newsletter",
         "/mirrors",
-        "/mirrors.json",
         "/feed.xml",
         "/atom.xml",
         "/feed.json",
-        "/sitemap.xml",
-        "/news-sitemap.xml",
-        "/robots.txt",
     ]
     .into_iter()
     .map(str::to_owned)
     .collect();
+    if main {
+        paths.extend(
+            [
+                "/mirrors.json",
+                "/sitemap.xml",
+                "/news-sitemap.xml",
+                "/robots.txt",
+            ]
+            .map(str::to_owned),
+        );
+    }
     paths.extend(
         store
             .archive()
@@ -103,7 +135,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
             .await
             .map_err(site_error)?
             .into_iter()
-            .filter(|page| page.published)
+            .filter(|page| page.published && page.draft.language == language)
             .map(|page| urls::page(page.draft.slug.as_str())),
     );
     let per_page = state.config().articles_per_page;
@@ -124,14 +156,14 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
         }
     };
     paths.extend(
-        list("/archive".into(), ArticleFilter::default(), false)
+        list("/archive".into(), in_language.clone(), false)
             .await
             .map_err(site_error)?,
     );
     for section in store.sections().await.map_err(site_error)? {
         let filter = ArticleFilter {
             section_id: Some(section.id),
-            ..Default::default()
+            ..in_language.clone()
         };
         paths.extend(
             list(urls::section(section.slug.as_str()), filter, true)
@@ -142,7 +174,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
     for tag in store.tags().await.map_err(site_error)? {
         let filter = ArticleFilter {
             tag_id: Some(tag.id),
-            ..Default::default()
+            ..in_language.clone()
         };
         paths.extend(
             list(urls::tag(tag.slug.as_str()), filter, true)
@@ -153,7 +185,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
     for author in store.authors().await.map_err(site_error)? {
         let filter = ArticleFilter {
             author_id: Some(author.id),
-            ..Default::default()
+            ..in_language.clone()
         };
         paths.extend(
             list(urls::author(author.slug.as_str()), filter, true)
@@ -162,22 +194,22 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
         );
     }
     let lite = store
-        .published_articles(
-            &ArticleFilter::default(),
-            PageRequest::new(PageNumber::FIRST, 30),
-            now,
-        )
+        .published_articles(&in_language, PageRequest::new(PageNumber::FIRST, 30), now)
         .await
         .map_err(site_error)?;
     paths.push("/lite".into());
     paths.extend((2..=lite.total_pages).map(|n| urls::paged("/lite", n)));
     for entry in store.sitemap_entries(now).await.map_err(site_error)? {
-        paths.push(urls::article(entry.slug.as_str()));
-        paths.push(format!("/lite{}", urls::article(entry.slug.as_str())));
+        if entry.language == language {
+            paths.push(urls::article(entry.slug.as_str()));
+            paths.push(format!("/lite{}", urls::article(entry.slug.as_str())));
+        }
     }
-    for (name, _) in kolokol_render::Theme::default_files() {
-        if let Some(asset) = name.strip_prefix("assets/") {
-            paths.push(format!("/assets/{asset}"));
+    if main {
+        for (name, _) in kolokol_render::Theme::default_files() {
+            if let Some(asset) = name.strip_prefix("assets/") {
+                paths.push(format!("/assets/{asset}"));
+            }
         }
     }
     Ok(paths)
@@ -210,10 +242,105 @@ async fn export_all<S: Site>(
     out: &Path,
     progress: &mut impl FnMut(usize, usize),
 ) -> Result<ExportReport, ExportError> {
-    let paths = site_paths(state).await?;
+    // Each language's edition, the main one (at the root) first.
+    let editions: Vec<S> = state
+        .languages()
+        .iter()
+        .map(|language| state.in_language(language))
+        .collect();
+    let mut edition_paths = Vec::with_capacity(editions.len());
+    for edition in &editions {
+        edition_paths.push(site_paths(edition).await?);
+    }
     let media = media_files(state.media_dir());
-    let total = paths.len() + media.len() + 1;
-    let now = Utc::now();
+    let mut run = Run {
+        out: Arc::from(out),
+        onion: Arc::from(state.config().onion.as_str()),
+        now: Utc::now(),
+        report: ExportReport::default(),
+        done: 0,
+        total: edition_paths.iter().map(Vec::len).sum::<usize>() + media.len() + 1,
+        groups: Arc::new(HashMap::new()),
+    };
+    // Translations of each article, by their group, for the pages' alternates.
+    let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
+    let mut groups: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for entry in state
+        .store()
+        .sitemap_entries(run.now)
+        .await
+        .map_err(site_error)?
+    {
+        if let Some(group) = entry.translation_group {
+            groups
+                .entry(group)
+                .or_default()
+                .push((entry.language, urls::article(entry.slug.as_str())));
+        }
+    }
+    run.groups = Arc::new(groups);
+    for (edition, paths) in editions.iter().zip(&edition_paths) {
+        export_edition(edition, paths, &mut run, progress).await?;
+    }
+
+    // The page for addresses that do not exist, for hosts that serve a 404 page.
+    let missing = fetch(state, "/this-page-does-not-exist", 404).await?;
+    write_if_changed(
+        &run.out,
+        "404.html",
+        &page_for_mirror(&missing, "404.html", "/404", &run.onion),
+        &mut run.report,
+    )?;
+    run.step(progress, 1);
+    for relative in &media {
+        let source = state.media_dir().join(relative);
+        let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
+            path: source.display().to_string(),
+            source: source_error,
+        })?;
+        write_if_changed(
+            &run.out,
+            &format!("media/{relative}"),
+            &bytes,
+            &mut run.report,
+        )?;
+        run.step(progress, 1);
+    }
+    Ok(run.report)
+}
+
+/// What an export is writing, and how far it has come.
+struct Run {
+    out: Arc<Path>,
+    onion: Arc<str>,
+    now: chrono::DateTime<Utc>,
+    report: ExportReport,
+    done: usize,
+    total: usize,
+    /// Published articles by translation group: (language, address).
+    groups: Arc<HashMap<i64, Vec<(String, String)>>>,
+}
+
+impl Run {
+    fn step(&mut self, progress: &mut impl FnMut(usize, usize), files: usize) {
+        for _ in 0..files {
+            self.done += 1;
+            progress(self.done, self.total);
+        }
+    }
+}
+
+/// Writes one language's edition: its pages through the router, its lists and
+/// its articles in bulk, all under its prefix.
+async fn export_edition<S: Site>(
+    state: &S,
+    paths: &[String],
+    run: &mut Run,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<(), ExportError> {
+    let prefix: Arc<str> = Arc::from(state.prefix().as_str());
+    let language = state.config().language.clone();
+    let now = run.now;
     // Lists (archive, sections, tags, authors) in one pass each.
     let lists = state.lists().await.map_err(ExportError::Site)?;
     let list_pages: std::collections::HashSet<String> = paths
@@ -232,26 +359,24 @@ async fn export_all<S: Site>(
                 && !list_pages.contains(*p)
         })
         .collect();
-    let onion: Arc<str> = Arc::from(state.config().onion.as_str());
-    let out: Arc<Path> = Arc::from(out);
-    let mut report = ExportReport::default();
-    let mut done = 0;
 
     // Everything but articles, through the router, a few at a time; each page is
     // made relative and written on a blocking thread.
+    let (run_onion, run_out) = (Arc::clone(&run.onion), Arc::clone(&run.out));
     let mut rendered = futures_util::stream::iter(routed.iter())
         .map(|path| {
             let state = state.clone();
-            let onion = Arc::clone(&onion);
-            let out = Arc::clone(&out);
-            let path = (*path).clone();
+            let onion = Arc::clone(&run_onion);
+            let out = Arc::clone(&run_out);
+            let prefix = Arc::clone(&prefix);
+            let whole = format!("{prefix}{path}");
             async move {
-                let bytes = fetch(&state, &path, 200).await?;
+                let bytes = fetch(&state, &whole, 200).await?;
                 blocking(move || {
                     let mut report = ExportReport::default();
-                    let file = links::file_for(&path);
+                    let file = links::file_for(&whole);
                     let bytes = if file.ends_with(".html") {
-                        page_for_mirror(&bytes, &file, &path, &onion)
+                        page_for_mirror_in(&bytes, &file, &whole, &onion, &prefix)
                     } else {
                         bytes
                     };
@@ -263,14 +388,14 @@ async fn export_all<S: Site>(
         })
         .buffered(RENDER_CONCURRENCY);
     while let Some(result) = rendered.next().await {
-        report.add(result?);
-        done += 1;
-        progress(done, total);
+        run.report.add(result?);
+        run.step(progress, 1);
     }
+    drop(rendered);
 
     let store = state.store();
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
-    let sections = Arc::new(store.sections().await.map_err(site_error)?);
+    let sections = Arc::new(state.sections().await.map_err(ExportError::Site)?);
 
     // Lists: every page of each, from one walk down the list.
     let per_page = state.config().articles_per_page;
@@ -289,15 +414,15 @@ async fn export_all<S: Site>(
         let mut number = 1_u32;
         let spec = Arc::new(spec);
         loop {
-            let run = store
+            let run_of = store
                 .published_articles_after(&spec.filter, after, per_page * 25, now)
                 .await
                 .map_err(site_error)?;
-            let finished = (run.len() as u64) < u64::from(per_page * 25);
-            if let Some(last) = run.last() {
+            let finished = (run_of.len() as u64) < u64::from(per_page * 25);
+            if let Some(last) = run_of.last() {
                 after = Some((last.published_at, last.id));
             }
-            buffer.extend(run);
+            buffer.extend(state.localize(run_of).await.map_err(ExportError::Site)?);
             let mut pages = Vec::new();
             while buffer.len() >= per_page as usize
                 || (finished && (!buffer.is_empty() || number == 1))
@@ -320,22 +445,20 @@ async fn export_all<S: Site>(
                 spec: Arc::clone(&spec),
                 pages,
                 sections: Arc::clone(&sections),
-                out: Arc::clone(&out),
-                onion: Arc::clone(&onion),
+                out: Arc::clone(&run.out),
+                onion: Arc::clone(&run.onion),
+                prefix: Arc::clone(&prefix),
             };
             let (files, batch_report) = blocking(move || job.write()).await?;
-            report.add(batch_report);
-            for _ in 0..files {
-                done += 1;
-                progress(done, total);
-            }
+            run.report.add(batch_report);
+            run.step(progress, files);
             if finished {
                 break;
             }
         }
     }
 
-    // Articles in bulk.
+    // Articles in bulk: this edition's own.
     let index = store.related_index(now).await.map_err(site_error)?;
     let mut after = None;
     let mut writing = std::collections::VecDeque::new();
@@ -346,6 +469,17 @@ async fn export_all<S: Site>(
             .map_err(site_error)?;
         let Some(last) = batch.last() else { break };
         after = Some((last.summary.published_at, last.summary.id));
+        let mut batch: Vec<kolokol_core::Article> = batch
+            .into_iter()
+            .filter(|a| a.summary.language == language)
+            .collect();
+        let own = state
+            .localize(batch.iter().map(|a| a.summary.clone()).collect())
+            .await
+            .map_err(ExportError::Site)?;
+        for (article, summary) in batch.iter_mut().zip(own) {
+            article.summary = summary;
+        }
         let related: Vec<Vec<i64>> = batch
             .iter()
             .map(|a| index.related(a.summary.id.0, RELATED as usize))
@@ -357,10 +491,14 @@ async fn export_all<S: Site>(
             .collect();
         wanted.sort_unstable_by_key(|id| id.0);
         wanted.dedup();
-        let summaries: HashMap<i64, kolokol_core::ArticleSummary> = store
+        let found = store
             .published_summaries(&wanted, now)
             .await
-            .map_err(site_error)?
+            .map_err(site_error)?;
+        let summaries: HashMap<i64, kolokol_core::ArticleSummary> = state
+            .localize(found)
+            .await
+            .map_err(ExportError::Site)?
             .into_iter()
             .map(|s| (s.id.0, s))
             .collect();
@@ -376,52 +514,27 @@ async fn export_all<S: Site>(
                 })
                 .collect(),
             sections: Arc::clone(&sections),
-            out: Arc::clone(&out),
-            onion: Arc::clone(&onion),
+            out: Arc::clone(&run.out),
+            onion: Arc::clone(&run.onion),
+            prefix: Arc::clone(&prefix),
+            groups: Arc::clone(&run.groups),
         };
         writing.push_back(tokio::task::spawn_blocking(move || job.write()));
         // Two batches render while the next one is read.
         while writing.len() > 2 {
             if let Some(handle) = writing.pop_front() {
                 let (files, batch_report) = joined(handle).await?;
-                report.add(batch_report);
-                for _ in 0..files {
-                    done += 1;
-                    progress(done, total);
-                }
+                run.report.add(batch_report);
+                run.step(progress, files);
             }
         }
     }
     while let Some(handle) = writing.pop_front() {
         let (files, batch_report) = joined(handle).await?;
-        report.add(batch_report);
-        for _ in 0..files {
-            done += 1;
-            progress(done, total);
-        }
+        run.report.add(batch_report);
+        run.step(progress, files);
     }
-
-    // The page for addresses that do not exist, for hosts that serve a 404 page.
-    let missing = fetch(state, "/this-page-does-not-exist", 404).await?;
-    write_if_changed(
-        &out,
-        "404.html",
-        &page_for_mirror(&missing, "404.html", "/404", &onion),
-        &mut report,
-    )?;
-    done += 1;
-    progress(done, total);
-    for relative in &media {
-        let source = state.media_dir().join(relative);
-        let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
-            path: source.display().to_string(),
-            source: source_error,
-        })?;
-        write_if_changed(&out, &format!("media/{relative}"), &bytes, &mut report)?;
-        done += 1;
-        progress(done, total);
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// Runs file work on a blocking thread.
@@ -447,6 +560,8 @@ struct ArticleBatch<S> {
     sections: Arc<Vec<kolokol_core::Section>>,
     out: Arc<Path>,
     onion: Arc<str>,
+    prefix: Arc<str>,
+    groups: Arc<HashMap<i64, Vec<(String, String)>>>,
 }
 
 impl<S: Site> ArticleBatch<S> {
@@ -461,6 +576,13 @@ impl<S: Site> ArticleBatch<S> {
             let view = kolokol_render::views::ArticleView::new(article);
             let full = urls::article(article.summary.slug.as_str());
             let lite = format!("/lite{full}");
+            let found = article
+                .summary
+                .translation_group
+                .and_then(|group| self.groups.get(&group))
+                .cloned()
+                .unwrap_or_else(|| vec![(article.summary.language.clone(), full.clone())]);
+            let versions = self.state.versions(&full, &found);
             let pages = [
                 (
                     &full,
@@ -471,6 +593,7 @@ impl<S: Site> ArticleBatch<S> {
                         &view,
                         related,
                         &self.sections,
+                        versions,
                     )
                     .map_err(page_error)?,
                 ),
@@ -487,7 +610,14 @@ impl<S: Site> ArticleBatch<S> {
                 ),
             ];
             for (path, html) in pages {
-                write_page(&html, path, &self.out, &self.onion, &mut report)?;
+                write_page(
+                    &html,
+                    path,
+                    &self.prefix,
+                    &self.out,
+                    &self.onion,
+                    &mut report,
+                )?;
                 files += 1;
             }
         }
@@ -503,12 +633,20 @@ struct ListPages<S> {
     sections: Arc<Vec<kolokol_core::Section>>,
     out: Arc<Path>,
     onion: Arc<str>,
+    prefix: Arc<str>,
 }
 
 impl<S: Site> ListPages<S> {
     fn write(self) -> Result<(usize, ExportReport), ExportError> {
         let mut report = ExportReport::default();
         for (page, list) in &self.pages {
+            let path = urls::paged(&self.spec.path, page.get());
+            let everywhere: Vec<(String, String)> = self
+                .state
+                .languages()
+                .into_iter()
+                .map(|l| (l, path.clone()))
+                .collect();
             let html = kolokol_render::pages::list_page(
                 self.state.theme(),
                 &self.state.config(),
@@ -516,10 +654,17 @@ impl<S: Site> ListPages<S> {
                 *page,
                 list,
                 &self.sections,
+                self.state.versions(&path, &everywhere),
             )
             .map_err(|e| ExportError::Site(e.to_string()))?;
-            let path = urls::paged(&self.spec.path, page.get());
-            write_page(&html, &path, &self.out, &self.onion, &mut report)?;
+            write_page(
+                &html,
+                &path,
+                &self.prefix,
+                &self.out,
+                &self.onion,
+                &mut report,
+            )?;
         }
         Ok((self.pages.len(), report))
     }
@@ -527,16 +672,19 @@ impl<S: Site> ListPages<S> {
 
 /// A rendered page (root-relative links) made exactly what the site serves, then
 /// relative to its file, and written.
+/// `path` is the page's address within the edition under `prefix`.
 fn write_page(
     html: &str,
     path: &str,
+    prefix: &str,
     out: &Path,
     onion: &str,
     report: &mut ExportReport,
 ) -> Result<(), ExportError> {
     let served = links::relativize_for_page(html, path);
-    let file = links::file_for(path);
-    let bytes = page_for_mirror(served.as_bytes(), &file, path, onion);
+    let whole = format!("{prefix}{path}");
+    let file = links::file_for(&whole);
+    let bytes = page_for_mirror_in(served.as_bytes(), &file, &whole, onion, prefix);
     write_if_changed(out, &file, &bytes, report)
 }
 
@@ -572,8 +720,21 @@ pub fn write_archive(folder: &Path, archive: &Path) -> Result<u64, ExportError> 
 /// `file://` or any static host gets no headers from us) and, when there is an
 /// onion address, the `<meta http-equiv="onion-location">` that stands in for it.
 pub fn page_for_mirror(bytes: &[u8], file: &str, path: &str, onion: &str) -> Vec<u8> {
+    page_for_mirror_in(bytes, file, path, onion, "")
+}
+
+/// [`page_for_mirror`] for a page of the edition under `prefix` (`/en`), whose
+/// media and assets are the export's one copy at the root; `path` is the page's
+/// whole address, prefix included.
+pub fn page_for_mirror_in(
+    bytes: &[u8],
+    file: &str,
+    path: &str,
+    onion: &str,
+    prefix: &str,
+) -> Vec<u8> {
     let html = String::from_utf8_lossy(bytes);
-    let mut html = links::relativize_export(&html, path, file);
+    let mut html = links::relativize_export_in(&html, path, file, prefix);
     // After the character set (which must come within the first 1,024 bytes).
     let at = html
         .find("<meta charset=\"utf-8\">")

@@ -18,6 +18,15 @@ pub async fn add_article(
         |role| role.organises_the_site(),
         "action-add-finished-articles",
     )?;
+    if kolokol_core::config::language_tag(&article.language).as_deref()
+        != Ok(article.language.as_str())
+    {
+        return Err(Error::field(
+            "language",
+            kolokol_core::Message::new("error-language-offered")
+                .with("languages", article.language.as_str()),
+        ));
+    }
     let audit = actor
         .audit("article.import", &article.headline)
         .detail(article.slug.as_str());

@@ -64,8 +64,12 @@ pub async fn publishable(
 }
 
 /// The form's draft, with the hero image checked against the library.
-async fn checked_draft(store: &DynStore, form: &ArticleForm) -> Result<ArticleDraft, Error> {
-    let draft = form.validate().map_err(Error::Invalid)?;
+async fn checked_draft(
+    store: &DynStore,
+    form: &ArticleForm,
+    languages: &[String],
+) -> Result<ArticleDraft, Error> {
+    let draft = form.validate(languages).map_err(Error::Invalid)?;
     if let Some(image) = draft.hero_image_id
         && store.image(image).await?.is_none()
     {
@@ -78,18 +82,20 @@ async fn checked_draft(store: &DynStore, form: &ArticleForm) -> Result<ArticleDr
 }
 
 /// Saves the editor's form as a new article (`id` = None) or a new revision.
+/// `languages` are the site's (main first): the article is written in one of them.
 pub async fn save(
     store: &DynStore,
     staff: &User,
     id: Option<ArticleId>,
     form: &ArticleForm,
+    languages: &[String],
     now: DateTime<Utc>,
 ) -> Result<Saved, Error> {
     let existing = match id {
         Some(id) => Some(editable(store, staff, id).await?),
         None => None,
     };
-    let draft = checked_draft(store, form).await?;
+    let draft = checked_draft(store, form, languages).await?;
     if let Some(article) = &existing
         && draft == article.draft
     {

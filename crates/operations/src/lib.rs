@@ -22,6 +22,7 @@ pub mod sections;
 pub mod signin;
 pub mod staff;
 pub mod tags;
+pub mod translations;
 pub mod two_factor;
 pub mod webhooks;
 

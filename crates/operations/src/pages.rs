@@ -10,18 +10,20 @@ use crate::{Actor, Error};
 const WHAT: &str = "action-write-the-sites-standing-pages";
 
 /// Saves a new page (`id` = None) or a new revision of one; returns its id.
+/// `languages` are the site's (main first): the page is written in one of them.
 pub async fn save(
     store: &DynStore,
     actor: Actor<'_>,
     id: Option<i64>,
     form: &PageForm,
+    languages: &[String],
     now: DateTime<Utc>,
 ) -> Result<i64, Error> {
     actor.require(|role| role.organises_the_site(), WHAT)?;
     if let Some(id) = id {
         existing(store, id).await?;
     }
-    let draft = form.validate().map_err(Error::Invalid)?;
+    let draft = form.validate(languages).map_err(Error::Invalid)?;
     let action = if id.is_some() {
         "page.save"
     } else {

@@ -423,6 +423,7 @@ pub fn fill_defaults(site: &mut kolokol_core::SiteConfig, catalogues: &Catalogue
     fill(&mut site.tagline, "default-tagline");
     fill(&mut site.banner.text, "default-banner-text");
     fill(&mut site.banner.button, "default-banner-button");
+    fill(&mut site.banned_notice.text, "default-notice-text");
     fill(&mut site.banned_notice.link_text, "default-notice-link");
     fill(&mut site.newsletter.name, "default-newsletter-name");
 }

@@ -149,11 +149,24 @@ pub fn relativize(html: &str, file: &str) -> String {
 /// For the export of a page served at `page` into `file`: its links, relative to the
 /// page's address (as served), become relative to the file.
 pub fn relativize_export(html: &str, page: &str, file: &str) -> String {
+    relativize_export_in(html, page, file, "")
+}
+
+/// [`relativize_export`] for a page of the edition under `prefix` (`/en`): its
+/// media and theme assets, which the edition serves under its prefix too, are the
+/// export's one copy at the root.
+pub fn relativize_export_in(html: &str, page: &str, file: &str, prefix: &str) -> String {
     relativize_with(html, &|url| {
         let local = !url.is_empty() && !url.starts_with('#') && !has_scheme(url);
         if local {
             // `resolve` gives a path: one that starts with `//` is still a path here.
-            let resolved = resolve(page, url);
+            let mut resolved = resolve(page, url);
+            if !prefix.is_empty()
+                && let Some(rest) = resolved.strip_prefix(prefix)
+                && (rest.starts_with("/media/") || rest.starts_with("/assets/"))
+            {
+                resolved = rest.to_owned();
+            }
             match resolved.strip_prefix('/') {
                 Some(path) if path.starts_with('/') => rewrite(&format!("/.{resolved}"), file),
                 _ => rewrite(&resolved, file),
@@ -171,7 +184,21 @@ pub fn relativize_for_page(html: &str, page: &str) -> String {
     let page_path = page.split(['?', '#']).next().unwrap_or("/");
     let from = page_address(page_path);
     let from = from.strip_prefix('/').unwrap_or(&from);
-    relativize_with(html, &|url| match parse_local(url) {
+    relativize_with(html, &|url| link_from(from, url))
+}
+
+/// One root-relative `url` as a link from the page served at `page`, as
+/// [`relativize_for_page`] writes it: `/articles/x` from `/en/articles/y` is
+/// `../../articles/x`.
+pub fn link_for_page(page: &str, url: &str) -> String {
+    let page_path = page.split(['?', '#']).next().unwrap_or("/");
+    let from = page_address(page_path);
+    link_from(from.strip_prefix('/').unwrap_or(&from), url)
+}
+
+/// `url` relative to the page whose address (without its root slash) is `from`.
+fn link_from(from: &str, url: &str) -> String {
+    match parse_local(url) {
         Some((path, rest)) => {
             // Only the one root slash goes: `//x` is a path with an empty segment here.
             let mut link = relative(from, path.strip_prefix('/').unwrap_or(&path));
@@ -179,7 +206,7 @@ pub fn relativize_for_page(html: &str, page: &str) -> String {
             link
         }
         None => url.to_owned(),
-    })
+    }
 }
 
 /// A page's path as the browser holds it in its address bar (a request for `//a`
@@ -451,6 +478,20 @@ mod tests {
             relativize(html, "articles/a/index.html"),
             "<p data-href=\"/no\">é=\"x\" ü</p><a class=\"k\" href=\"../../yes/index.html\">y</a><form action=\"../../newsletter/index.html\">"
         );
+    }
+
+    #[test]
+    fn links_between_editions_climb_out_of_the_prefix() {
+        assert_eq!(
+            link_for_page("/en/articles/y", "/articles/x"),
+            "../../articles/x"
+        );
+        assert_eq!(
+            link_for_page("/articles/x", "/en/articles/y"),
+            "../en/articles/y"
+        );
+        assert_eq!(link_for_page("/", "/en/"), "en/");
+        assert_eq!(link_for_page("/en/", "/"), "../");
     }
 
     #[test]

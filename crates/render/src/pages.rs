@@ -50,8 +50,10 @@ pub fn article_page(
     view: &ArticleView,
     related: &[kolokol_core::ArticleSummary],
     sections: &[kolokol_core::Section],
+    versions: views::Versions,
 ) -> Result<String, ThemeError> {
-    let meta = views::article_meta(config, article, view);
+    let mut meta = views::article_meta(config, article, view);
+    meta.versions = versions;
     let related: Vec<Card> = related.iter().map(Card::new).collect();
     let site = SiteView::new(config, sections);
     theme.render(
@@ -103,6 +105,7 @@ pub fn list_page(
     page: PageNumber,
     list: &Paginated<ArticleSummary>,
     sections: &[kolokol_core::Section],
+    versions: views::Versions,
 ) -> Result<String, ThemeError> {
     let key = urls::paged(&spec.path, page.get());
     let pager = Pager::new(&spec.path, list);
@@ -130,6 +133,7 @@ pub fn list_page(
         },
         prev: pager.prev.clone(),
         next: pager.next.clone(),
+        versions,
         ..Meta::default()
     };
     let months = group_by_month(&words, config, list);

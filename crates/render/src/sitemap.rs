@@ -29,17 +29,28 @@ pub fn xml_escape(text: &str) -> String {
 pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<DateTime<Utc>>,
+    /// The page in other languages, itself included, and `x-default`:
+    /// `(hreflang, absolute URL)`. Empty for a page in one language.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// A `<urlset>` document.
 pub fn urlset(urls: &[SitemapUrl]) -> String {
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for url in urls {
         out.push_str(&format!("<url><loc>{}</loc>", xml_escape(&url.loc)));
         if let Some(lastmod) = url.lastmod {
             out.push_str(&format!("<lastmod>{}</lastmod>", lastmod.to_rfc3339()));
+        }
+        for (hreflang, href) in &url.alternates {
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(hreflang),
+                xml_escape(href)
+            ));
         }
         out.push_str("</url>\n");
     }
@@ -75,6 +86,7 @@ pub fn sitemap_or_index(urls: &[SitemapUrl], base: &str, per_file: usize) -> Str
         .map(|(n, chunk)| SitemapUrl {
             loc: format!("{}/sitemaps/{}.xml", base.trim_end_matches('/'), n + 1),
             lastmod: chunk.iter().filter_map(|u| u.lastmod).max(),
+            alternates: Vec::new(),
         })
         .collect();
     index(&parts)
@@ -92,10 +104,12 @@ pub struct NewsUrl {
     pub loc: String,
     pub title: String,
     pub published: DateTime<Utc>,
+    /// BCP 47: the article's language.
+    pub language: String,
 }
 
 /// The Google News sitemap: articles of the last two days.
-pub fn news(publication: &str, language: &str, urls: &[NewsUrl]) -> String {
+pub fn news(publication: &str, urls: &[NewsUrl]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
          xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
@@ -107,7 +121,7 @@ pub fn news(publication: &str, language: &str, urls: &[NewsUrl]) -> String {
              <news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>\n",
             xml_escape(&url.loc),
             xml_escape(publication),
-            xml_escape(language),
+            xml_escape(&url.language),
             url.published.to_rfc3339(),
             xml_escape(&url.title),
         ));
@@ -134,6 +148,7 @@ mod tests {
             .map(|n| SitemapUrl {
                 loc: format!("https://k.example/a/{n}"),
                 lastmod: DateTime::from_timestamp(n, 0),
+                alternates: Vec::new(),
             })
             .collect();
         let small = sitemap_or_index(&urls, "https://k.example", 5);
@@ -170,13 +185,17 @@ mod tests {
         let url = SitemapUrl {
             loc: "https://k.example/?a=1&b=2".into(),
             lastmod: None,
+            alternates: vec![("ru".into(), "https://k.example/ru/?a=1".into())],
         };
         assert!(
             urlset(std::slice::from_ref(&url))
                 .contains("<loc>https://k.example/?a=1&amp;b=2</loc>")
         );
+        assert!(urlset(std::slice::from_ref(&url)).contains(
+            "<xhtml:link rel=\"alternate\" hreflang=\"ru\" href=\"https://k.example/ru/?a=1\"/>"
+        ));
         assert!(index(&[url]).starts_with("<?xml"));
-        assert!(news("K", "en", &[]).contains("sitemap-news/0.9"));
+        assert!(news("K", &[]).contains("sitemap-news/0.9"));
         assert!(robots("https://k.example/").contains("Sitemap: https://k.example/sitemap.xml"));
     }
 }

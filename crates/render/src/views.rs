@@ -99,6 +99,38 @@ pub struct Meta {
     pub feeds: Vec<FeedLink>,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The page in every language it exists in (`hreflang`), and the switcher.
+    #[serde(flatten)]
+    pub versions: Versions,
+}
+
+/// A page's versions in the site's languages.
+#[derive(Debug, Default, Serialize)]
+pub struct Versions {
+    /// `<link rel="alternate" hreflang>`: every version, this one included, then
+    /// `x-default`; absolute addresses. Empty when the site has one language.
+    pub alternates: Vec<Alternate>,
+    /// The language switcher: each language, leading to this page's translation
+    /// or else to that language's front page.
+    pub languages: Vec<LanguageLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alternate {
+    /// BCP 47, or `x-default`.
+    pub hreflang: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LanguageLink {
+    pub language: String,
+    /// The language named in itself: «Русский», "English".
+    pub name: String,
+    /// Relative to the page, so it works on any host.
+    pub url: String,
+    /// This page's own language.
+    pub current: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -361,6 +393,7 @@ pub fn article_meta(site: &SiteConfig, article: &Article, view: &ArticleView) ->
         feeds: Vec::new(),
         prev: None,
         next: None,
+        versions: Versions::default(),
     }
 }
 

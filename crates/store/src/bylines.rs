@@ -29,7 +29,7 @@ pub trait BylineStore: Send + Sync + 'static {
 }
 
 pub(crate) const AUTHOR_RECORDS: &str = "SELECT au.id, au.slug, au.name, au.title, au.bio, \
-     au.photo_image_id, au.links, \
+     au.photo_image_id, au.links, au.translations, \
      (SELECT u.id FROM users u WHERE u.author_id = au.id ORDER BY u.id LIMIT 1) AS account_id, \
      (SELECT u.name FROM users u WHERE u.author_id = au.id ORDER BY u.id LIMIT 1) AS account_name, \
      (SELECT COUNT(*) FROM article_authors w WHERE w.author_id = au.id) AS articles \
@@ -112,8 +112,8 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         let links = kolokol_core::byline::links_text(&author.links);
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO authors (slug, name, title, bio, photo_image_id, links) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO authors (slug, name, title, bio, photo_image_id, links, translations) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(author.slug.as_str())
         .bind(&author.name)
@@ -121,6 +121,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         .bind(&author.bio)
         .bind(author.photo_image_id)
         .bind(&links)
+        .bind(crate::rows::translations_json(&author.translations))
         .fetch_one(&mut *tx)
         .await?;
         if author.account.is_some() {
@@ -135,6 +136,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
             bio: author.bio.clone(),
             photo_image_id: author.photo_image_id,
             links: author.links.clone(),
+            translations: author.translations.clone(),
         })
     }
 
@@ -149,7 +151,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
             "UPDATE authors SET slug = $1, name = $2, title = $3, bio = $4, \
-             photo_image_id = $5, links = $6 WHERE id = $7",
+             photo_image_id = $5, links = $6, translations = $8 WHERE id = $7",
         )
         .bind(author.slug.as_str())
         .bind(&author.name)
@@ -158,6 +160,7 @@ impl crate::bylines::BylineStore for crate::sql::SqlStore {
         .bind(author.photo_image_id)
         .bind(&links)
         .bind(id)
+        .bind(crate::rows::translations_json(&author.translations))
         .execute(&mut *tx)
         .await?;
         if changed.rows_affected() != 1 {

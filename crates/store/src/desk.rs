@@ -29,9 +29,9 @@ async fn insert_bylines(
     Ok(())
 }
 
-/// Binds an editor's draft as `$1`…`$14` (slug, headline, dek, body, words, dateline,
+/// Binds an editor's draft as `$1`…`$15` (slug, headline, dek, body, words, dateline,
 /// section, modified at, hero image, alt, caption, credit, SEO title and
-/// description), the same for a new article and a saved one.
+/// description, language), the same for a new article and a saved one.
 fn bind_draft<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     draft: &'q kolokol_core::ArticleDraft,
@@ -53,6 +53,7 @@ fn bind_draft<'q>(
         .bind(&draft.hero_credit)
         .bind(&draft.seo_title)
         .bind(&draft.seo_description)
+        .bind(&draft.language)
 }
 use crate::{ListingQuery, StoreError};
 
@@ -147,8 +148,8 @@ impl DeskStore for SqlStore {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
              section_id, status, published_at, updated_at, created_at, modified_at, \
-             hero_image_id, hero_alt, hero_caption, hero_credit, seo_title, seo_description) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) \
+             hero_image_id, hero_alt, hero_caption, hero_credit, seo_title, seo_description, language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) \
              RETURNING id",
         )
         .bind(article.slug.as_str())
@@ -168,8 +169,12 @@ impl DeskStore for SqlStore {
         .bind(&article.hero_credit)
         .bind(&article.seo_title)
         .bind(&article.seo_description)
+        .bind(&article.language)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(original) = article.translation_of {
+            Self::join_group(&mut tx, crate::Texts::Articles, id, original.0).await?;
+        }
         sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
             .bind(article.headline.to_lowercase())
             .bind(id)
@@ -215,8 +220,8 @@ impl DeskStore for SqlStore {
                 let insert = sqlx::query(
                     "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
                      section_id, modified_at, hero_image_id, hero_alt, hero_caption, hero_credit, \
-                     seo_title, seo_description, status, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $8, $15) \
+                     seo_title, seo_description, language, status, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $8, $16) \
                      RETURNING id",
                 );
                 let new_id: i64 = bind_draft(insert, draft, words, now)
@@ -240,7 +245,7 @@ impl DeskStore for SqlStore {
                     "UPDATE articles SET slug = $1, headline = $2, dek = $3, body_md = $4, \
                      word_count = $5, dateline = $6, section_id = $7, modified_at = $8, \
                      hero_image_id = $9, hero_alt = $10, hero_caption = $11, hero_credit = $12, \
-                     seo_title = $13, seo_description = $14 WHERE id = $15",
+                     seo_title = $13, seo_description = $14, language = $15 WHERE id = $16",
                 );
                 bind_draft(update, draft, words, now)
                     .bind(existing)
@@ -323,7 +328,7 @@ impl DeskStore for SqlStore {
         let Some(row) = sqlx::query_as::<_, crate::rows::EditableRow>(
             "SELECT id, headline, dek, body_md, dateline, slug, section_id, status, published_at, \
              updated_at, created_by, modified_at, hero_image_id, hero_alt, hero_caption, \
-             hero_credit, seo_title, seo_description FROM articles WHERE id = $1",
+             hero_credit, seo_title, seo_description, language FROM articles WHERE id = $1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
@@ -381,11 +386,12 @@ impl DeskStore for SqlStore {
         .bind(query.section_id.unwrap_or(0))
         .bind(query.author_id.unwrap_or(0))
         .bind(query.now.timestamp())
+        .bind(query.language.as_deref().unwrap_or(""))
         .fetch_one(&self.pool)
         .await?;
         let rows = sqlx::query_as::<_, crate::rows::ListingRow>(&format!(
-            "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at \
-             FROM articles a {} ORDER BY a.modified_at DESC, a.id DESC LIMIT $8 OFFSET $9",
+            "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at, a.language \
+             FROM articles a {} ORDER BY a.modified_at DESC, a.id DESC LIMIT $9 OFFSET $10",
             crate::sql::LISTING_FILTER
         ))
         .bind(user)
@@ -395,6 +401,7 @@ impl DeskStore for SqlStore {
         .bind(query.section_id.unwrap_or(0))
         .bind(query.author_id.unwrap_or(0))
         .bind(query.now.timestamp())
+        .bind(query.language.as_deref().unwrap_or(""))
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)

@@ -24,6 +24,7 @@ mod standing;
 mod subscribers;
 mod supporters;
 mod taxonomy;
+mod translations;
 mod webhooks;
 
 use std::sync::Arc;
@@ -48,6 +49,7 @@ pub use standing::PageStore;
 pub use subscribers::{CONFIRMATION_RESEND_SECS, ImportReport, SubscriberStore};
 pub use supporters::SupporterStore;
 pub use taxonomy::{SectionRemoval, TaxonomyStore};
+pub use translations::{Texts, TranslationStore};
 pub use webhooks::WebhookStore;
 
 /// Which database a store talks to.
@@ -80,6 +82,8 @@ pub struct ListingQuery {
     pub state: Option<ListingState>,
     pub section_id: Option<i64>,
     pub author_id: Option<i64>,
+    /// Only articles written in this language (BCP 47).
+    pub language: Option<String>,
     /// Scheduled and published are told apart against this time.
     pub now: DateTime<Utc>,
 }
@@ -93,6 +97,7 @@ impl ListingQuery {
             state: None,
             section_id: None,
             author_id: None,
+            language: None,
             now,
         }
     }
@@ -151,6 +156,8 @@ pub enum AttemptDecision {
 pub struct SitemapEntry {
     pub slug: Slug,
     pub modified_at: DateTime<Utc>,
+    pub language: String,
+    pub translation_group: Option<i64>,
 }
 
 /// Everything Kolokol keeps in its database.
@@ -173,6 +180,7 @@ pub trait Store:
     + StaffStore
     + JobStore
     + WebhookStore
+    + TranslationStore
     + Send
     + Sync
     + 'static
@@ -201,6 +209,9 @@ pub trait Store:
     ) -> Result<(), StoreError>;
     /// The latest audit entries, newest first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Gives texts written before the site had languages (no language recorded)
+    /// the site's main language `main`; nothing once every text has one.
+    async fn adopt_language(&self, main: &str) -> Result<(), StoreError>;
 }
 
 /// A signed-in browser: who, the CSRF token of its forms, and whether it has passed

@@ -168,7 +168,7 @@ impl ReadingStore for SqlStore {
 
     async fn sections(&self) -> Result<Vec<kolokol_core::Section>, StoreError> {
         sqlx::query_as::<_, crate::rows::SectionRow>(
-            "SELECT id, slug, name, description, in_menu FROM sections ORDER BY position, name",
+            "SELECT id, slug, name, description, in_menu, translations FROM sections ORDER BY position, name",
         )
         .fetch_all(&self.pool)
         .await?
@@ -182,7 +182,7 @@ impl ReadingStore for SqlStore {
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Section>, StoreError> {
         sqlx::query_as::<_, crate::rows::SectionRow>(
-            "SELECT id, slug, name, description, in_menu FROM sections WHERE slug = $1",
+            "SELECT id, slug, name, description, in_menu, translations FROM sections WHERE slug = $1",
         )
         .bind(slug.as_str())
         .fetch_optional(&self.pool)
@@ -219,7 +219,7 @@ impl ReadingStore for SqlStore {
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Author>, StoreError> {
         sqlx::query_as::<_, crate::rows::AuthorRow>(
-            "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors WHERE slug = $1",
+            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors WHERE slug = $1",
         )
         .bind(slug.as_str())
         .fetch_optional(&self.pool)
@@ -230,7 +230,7 @@ impl ReadingStore for SqlStore {
 
     async fn authors(&self) -> Result<Vec<kolokol_core::Author>, StoreError> {
         sqlx::query_as::<_, crate::rows::AuthorRow>(
-            "SELECT id, slug, name, title, bio, photo_image_id, links FROM authors ORDER BY name, id",
+            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors ORDER BY name, id",
         )
         .fetch_all(&self.pool)
         .await?
@@ -252,6 +252,7 @@ impl ReadingStore for SqlStore {
             .bind(filter.tag_id.unwrap_or(0))
             .bind(filter.author_id.unwrap_or(0))
             .bind(since)
+            .bind(filter.language.as_deref().unwrap_or(""))
             .fetch_one(&self.pool)
             .await?;
         let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES)
@@ -260,6 +261,7 @@ impl ReadingStore for SqlStore {
             .bind(filter.tag_id.unwrap_or(0))
             .bind(filter.author_id.unwrap_or(0))
             .bind(since)
+            .bind(filter.language.as_deref().unwrap_or(""))
             .bind(page.limit())
             .bind(page.offset())
             .fetch_all(&self.pool)
@@ -330,6 +332,7 @@ impl ReadingStore for SqlStore {
             .bind(article.summary.section.id)
             .bind(article.summary.id.0)
             .bind(i64::from(limit))
+            .bind(&article.summary.language)
             .fetch_all(&self.pool)
             .await?;
         self.complete_summaries(rows).await
@@ -466,6 +469,7 @@ impl ReadingStore for SqlStore {
             .bind(filter.tag_id.unwrap_or(0))
             .bind(filter.author_id.unwrap_or(0))
             .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
+            .bind(filter.language.as_deref().unwrap_or(""))
             .bind(after_time)
             .bind(after_id)
             .bind(i64::from(limit))
@@ -499,10 +503,11 @@ impl ReadingStore for SqlStore {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::related::RelatedIndex, StoreError> {
-        let articles: Vec<(i64, i64, i64)> = sqlx::query_as(crate::sql::RELATED_INDEX_ARTICLES)
-            .bind(now.timestamp())
-            .fetch_all(&self.pool)
-            .await?;
+        let articles: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(crate::sql::RELATED_INDEX_ARTICLES)
+                .bind(now.timestamp())
+                .fetch_all(&self.pool)
+                .await?;
         let tagged: Vec<(i64, i64)> = sqlx::query_as(crate::sql::RELATED_INDEX_TAGS)
             .bind(now.timestamp())
             .fetch_all(&self.pool)
@@ -515,11 +520,12 @@ impl ReadingStore for SqlStore {
             articles
                 .into_iter()
                 .map(
-                    |(id, section_id, published_at)| crate::related::RelatedKey {
+                    |(id, section_id, published_at, language)| crate::related::RelatedKey {
                         id,
                         section_id,
                         published_at,
                         tag_ids: tags.remove(&id).unwrap_or_default(),
+                        language,
                     },
                 )
                 .collect(),

@@ -2,7 +2,7 @@
 //! export), by exactly the rule of `sql::RELATED_ARTICLES`: candidates are the newest
 //! 100 other articles in the same section and the newest 100 sharing a tag; each
 //! scores 1 for the same section and 2 per shared tag; best score first, then newest,
-//! then highest id.
+//! then highest id. Only articles in the same language are related.
 
 use std::collections::HashMap;
 
@@ -13,15 +13,17 @@ pub struct RelatedKey {
     pub section_id: i64,
     pub published_at: i64,
     pub tag_ids: Vec<i64>,
+    pub language: String,
 }
 
 /// Every published article's section, time and tags, sorted for the rule.
 #[derive(Debug, Default)]
 pub struct RelatedIndex {
     keys: HashMap<i64, RelatedKey>,
-    /// Per section and per tag: article ids, newest first (ties: highest id first).
-    by_section: HashMap<i64, Vec<i64>>,
-    by_tag: HashMap<i64, Vec<i64>>,
+    /// Per language and section, and per language and tag: article ids, newest
+    /// first (ties: highest id first).
+    by_section: HashMap<(String, i64), Vec<i64>>,
+    by_tag: HashMap<(String, i64), Vec<i64>>,
 }
 
 /// How many candidates of each kind are scored.
@@ -35,11 +37,15 @@ impl RelatedIndex {
         for key in &sorted {
             index
                 .by_section
-                .entry(key.section_id)
+                .entry((key.language.clone(), key.section_id))
                 .or_default()
                 .push(key.id);
             for tag in &key.tag_ids {
-                index.by_tag.entry(*tag).or_default().push(key.id);
+                index
+                    .by_tag
+                    .entry((key.language.clone(), *tag))
+                    .or_default()
+                    .push(key.id);
             }
         }
         for list in index.by_tag.values_mut() {
@@ -61,7 +67,7 @@ impl RelatedIndex {
         };
         let mut candidates: Vec<i64> = self
             .by_section
-            .get(&article.section_id)
+            .get(&(article.language.clone(), article.section_id))
             .into_iter()
             .flatten()
             .copied()
@@ -73,7 +79,7 @@ impl RelatedIndex {
         let mut sharing: Vec<i64> = article
             .tag_ids
             .iter()
-            .filter_map(|tag| self.by_tag.get(tag))
+            .filter_map(|tag| self.by_tag.get(&(article.language.clone(), *tag)))
             .flat_map(|list| list.iter().take(CANDIDATES + 1).copied())
             .filter(|c| *c != id)
             .collect();
@@ -109,7 +115,19 @@ mod tests {
             section_id,
             published_at,
             tag_ids: tag_ids.to_vec(),
+            language: "en".into(),
         }
+    }
+
+    #[test]
+    fn only_articles_in_the_same_language_are_related() {
+        let russian = RelatedKey {
+            language: "ru".into(),
+            ..key(3, 1, 300, &[7])
+        };
+        let index = RelatedIndex::new(vec![key(1, 1, 100, &[7]), key(2, 1, 200, &[]), russian]);
+        assert_eq!(index.related(1, 5), vec![2]);
+        assert!(index.related(3, 5).is_empty());
     }
 
     #[test]

@@ -14,6 +14,19 @@ pub(crate) fn slug(value: String) -> Result<Slug, StoreError> {
     Slug::parse(&value).map_err(|e| StoreError::Corrupt(format!("slug {value:?}: {e}")))
 }
 
+/// Names in other languages as the `translations` column holds them (JSON).
+pub(crate) fn translations(json: &str) -> Result<kolokol_core::Translations, StoreError> {
+    if json.is_empty() {
+        return Ok(kolokol_core::Translations::new());
+    }
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("translations: {e}")))
+}
+
+/// The `translations` column's text.
+pub(crate) fn translations_json(value: &kolokol_core::Translations) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
 pub(crate) fn time(secs: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Corrupt(format!("time {secs}")))
 }
@@ -29,6 +42,9 @@ pub(crate) struct SectionRow {
     name: String,
     description: String,
     in_menu: i64,
+    /// Only the section lists select it; a section joined to an article row has none.
+    #[sqlx(default)]
+    translations: String,
 }
 
 impl SectionRow {
@@ -39,6 +55,7 @@ impl SectionRow {
             name: self.name,
             description: self.description,
             in_menu: self.in_menu != 0,
+            translations: translations(&self.translations)?,
         })
     }
 }
@@ -69,6 +86,8 @@ pub(crate) struct AuthorRow {
     bio: String,
     photo_image_id: Option<i64>,
     links: String,
+    #[sqlx(default)]
+    translations: String,
 }
 
 impl AuthorRow {
@@ -81,6 +100,7 @@ impl AuthorRow {
             bio: self.bio,
             photo_image_id: self.photo_image_id,
             links: kolokol_core::byline::parse_links(&self.links).unwrap_or_default(),
+            translations: translations(&self.translations)?,
         })
     }
 }
@@ -131,6 +151,8 @@ impl CorrectionRow {
 pub(crate) struct SitemapRow {
     slug: String,
     modified_at: i64,
+    language: String,
+    translation_group: Option<i64>,
 }
 
 impl SitemapRow {
@@ -138,6 +160,8 @@ impl SitemapRow {
         Ok(SitemapEntry {
             slug: slug(self.slug)?,
             modified_at: time(self.modified_at)?,
+            language: self.language,
+            translation_group: self.translation_group,
         })
     }
 }
@@ -165,6 +189,8 @@ pub(crate) struct SummaryRow {
     image_width: Option<i64>,
     image_height: Option<i64>,
     image_path: Option<String>,
+    language: String,
+    translation_group: Option<i64>,
 }
 
 /// The body and SEO fields that only the article page needs.
@@ -228,6 +254,7 @@ pub(crate) fn assemble_summaries(
                     name: row.section_name,
                     description: row.section_description,
                     in_menu: row.section_in_menu != 0,
+                    translations: kolokol_core::Translations::new(),
                 },
                 authors: authors_by_article.remove(&row.id).unwrap_or_default(),
                 hero,
@@ -237,6 +264,8 @@ pub(crate) fn assemble_summaries(
                 reading_minutes: reading_minutes_for_words(
                     u64::try_from(row.word_count).unwrap_or(0),
                 ),
+                language: row.language,
+                translation_group: row.translation_group,
             })
         })
         .collect()
@@ -321,6 +350,7 @@ pub(crate) struct EditableRow {
     hero_credit: String,
     seo_title: String,
     seo_description: String,
+    language: String,
 }
 
 fn status(value: &str) -> Result<kolokol_core::ArticleStatus, StoreError> {
@@ -354,6 +384,7 @@ impl EditableRow {
                 hero_credit: self.hero_credit,
                 seo_title: self.seo_title,
                 seo_description: self.seo_description,
+                language: self.language,
             },
             status: status(&self.status)?,
             published_at: self.published_at.map(time).transpose()?,
@@ -373,6 +404,7 @@ pub(crate) struct ListingRow {
     status: String,
     published_at: Option<i64>,
     modified_at: i64,
+    language: String,
 }
 
 impl ListingRow {
@@ -388,6 +420,7 @@ impl ListingRow {
             published_at: self.published_at.map(time).transpose()?,
             modified_at: time(self.modified_at)?,
             authors,
+            language: self.language,
         })
     }
 }

@@ -11,7 +11,7 @@ macro_rules! summary_select {
          s.slug AS section_slug, s.name AS section_name, s.description AS section_description, s.in_menu AS section_in_menu, \
          a.published_at, a.updated_at, a.modified_at, a.hero_image_id, a.hero_alt, \
          a.hero_caption, a.hero_credit, i.width AS image_width, i.height AS image_height, \
-         i.path AS image_path \
+         i.path AS image_path, a.language, a.translation_group \
          FROM articles a JOIN sections s ON s.id = a.section_id \
          LEFT JOIN images i ON i.id = a.hero_image_id "
     };
@@ -25,7 +25,7 @@ macro_rules! published {
 }
 
 /// The optional filters of an article list: `$2` section, `$3` tag, `$4` author
-/// (0 = any), `$5` earliest publication time.
+/// (0 = any), `$5` earliest publication time, `$6` language (empty = any).
 macro_rules! list_filter {
     () => {
         concat!(
@@ -34,7 +34,7 @@ macro_rules! list_filter {
             "AND ($2 = 0 OR a.section_id = $2) \
              AND ($3 = 0 OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = $3)) \
              AND ($4 = 0 OR EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $4)) \
-             AND a.published_at >= $5 "
+             AND a.published_at >= $5 AND ($6 = '' OR a.language = $6) "
         )
     };
 }
@@ -46,17 +46,17 @@ pub(crate) const LIST_ARTICLES: &str = concat!(
     summary_select!(),
     "WHERE a.id IN (SELECT a.id FROM articles a ",
     list_filter!(),
-    "ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7) \
+    "ORDER BY a.published_at DESC, a.id DESC LIMIT $7 OFFSET $8) \
      ORDER BY a.published_at DESC, a.id DESC"
 );
 
-/// A run of a list after (`$6` time, `$7` id), newest first: the export walks whole
+/// A run of a list after (`$7` time, `$8` id), newest first: the export walks whole
 /// lists this way in one pass instead of paging with OFFSET.
 pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
     summary_select!(),
     list_filter!(),
-    "AND (a.published_at < $6 OR (a.published_at = $6 AND a.id < $7)) \
-     ORDER BY a.published_at DESC, a.id DESC LIMIT $8"
+    "AND (a.published_at < $7 OR (a.published_at = $7 AND a.id < $8)) \
+     ORDER BY a.published_at DESC, a.id DESC LIMIT $9"
 );
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
@@ -67,7 +67,8 @@ pub(crate) const ARTICLE_BY_SLUG: &str =
 pub(crate) const ARTICLE_EXTRA: &str =
     "SELECT body_md, dateline, seo_title, seo_description FROM articles WHERE id = $1";
 
-/// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself.
+/// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself,
+/// `$5` its language (only articles in it are related).
 /// Only the newest 100 candidates of each kind are scored, so the cost stays flat
 /// however large the archive grows. Every ordering ends on the id, so the result is
 /// fully determined; `related::RelatedIndex` computes the same in memory.
@@ -75,10 +76,10 @@ pub(crate) const RELATED_ARTICLES: &str = concat!(
     summary_select!(),
     "WHERE a.id IN ( \
        SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
-         AND c.id <> $3 AND c.section_id = $2 ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section \
+         AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section \
        UNION \
        SELECT id FROM (SELECT c.id FROM articles c JOIN article_tags t ON t.article_id = c.id \
-         WHERE c.status = 'published' AND c.published_at <= $1 AND c.id <> $3 \
+         WHERE c.status = 'published' AND c.published_at <= $1 AND c.id <> $3 AND c.language = $5 \
          AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3) \
          GROUP BY c.id, c.published_at ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_tags) \
      ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
@@ -100,7 +101,7 @@ pub(crate) const WHOLE_BATCH: &str = concat!(
 pub(crate) const PUBLISHED_SUMMARIES: &str = concat!(summary_select!(), "WHERE", published!());
 
 pub(crate) const RELATED_INDEX_ARTICLES: &str = concat!(
-    "SELECT a.id, a.section_id, a.published_at FROM articles a WHERE",
+    "SELECT a.id, a.section_id, a.published_at, a.language FROM articles a WHERE",
     published!()
 );
 
@@ -110,7 +111,7 @@ pub(crate) const RELATED_INDEX_TAGS: &str = concat!(
 );
 
 pub(crate) const SITEMAP: &str = concat!(
-    "SELECT a.slug, a.modified_at FROM articles a WHERE",
+    "SELECT a.slug, a.modified_at, a.language, a.translation_group FROM articles a WHERE",
     published!(),
     "ORDER BY a.published_at DESC, a.id DESC"
 );
@@ -127,7 +128,7 @@ pub(crate) const BUMP_CONTENT_VERSION: &str =
 /// The newsroom list's conditions: `$1` the user whose own articles are shown (0:
 /// all), `$2` their author profile, `$3` a LIKE pattern on the folded headline
 /// (empty: any), `$4` the state (`draft`, `scheduled`, `published` or empty), `$5`
-/// section and `$6` author (0: any), `$7` now.
+/// section and `$6` author (0: any), `$7` now, `$8` language (empty: any).
 pub(crate) const LISTING_FILTER: &str = "WHERE ($1 = 0 OR a.created_by = $1 OR EXISTS \
      (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $2)) \
      AND ($3 = '' OR a.headline_folded LIKE $3 ESCAPE '\\') \
@@ -135,7 +136,8 @@ pub(crate) const LISTING_FILTER: &str = "WHERE ($1 = 0 OR a.created_by = $1 OR E
        OR ($4 = 'scheduled' AND a.status = 'published' AND a.published_at > $7) \
        OR ($4 = 'published' AND a.status = 'published' AND a.published_at <= $7)) \
      AND ($5 = 0 OR a.section_id = $5) \
-     AND ($6 = 0 OR EXISTS (SELECT 1 FROM article_authors v WHERE v.article_id = a.id AND v.author_id = $6))";
+     AND ($6 = 0 OR EXISTS (SELECT 1 FROM article_authors v WHERE v.article_id = a.id AND v.author_id = $6)) \
+     AND ($8 = '' OR a.language = $8)";
 
 /// `text` with LIKE's wildcards and escape character escaped (by `\`).
 pub(crate) fn like_escaped(text: &str) -> String {
@@ -482,5 +484,24 @@ impl crate::Store for SqlStore {
         .into_iter()
         .map(crate::rows::AuditRow::into_entry)
         .collect()
+    }
+
+    async fn adopt_language(&self, main: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let mut changed = 0;
+        for table in ["articles", "pages", "subscribers", "newsletter_issues"] {
+            changed += sqlx::query(&format!(
+                "UPDATE {table} SET language = $1 WHERE language = ''"
+            ))
+            .bind(main)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        if changed > 0 {
+            sqlx::query(BUMP_CONTENT_VERSION).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -56,7 +56,7 @@ pub trait PageStore: Send + Sync + 'static {
 }
 
 pub(crate) const PAGE_RECORDS: &str = "SELECT id, slug, title, body_md, placement, position, \
-     published, published_at, modified_at FROM pages ";
+     published, published_at, modified_at, language FROM pages ";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PageRow {
@@ -69,6 +69,7 @@ pub(crate) struct PageRow {
     published: i64,
     published_at: Option<i64>,
     modified_at: i64,
+    language: String,
 }
 
 fn placement(value: &str) -> Result<kolokol_core::Placement, StoreError> {
@@ -86,6 +87,7 @@ impl PageRow {
                 body_markdown: self.body_md,
                 placement: placement(&self.placement)?,
                 position: self.position,
+                language: self.language,
             },
             published: self.published != 0,
             published_at: self.published_at.map(crate::rows::time).transpose()?,
@@ -119,6 +121,7 @@ pub(crate) struct PageLinkRow {
     title: String,
     slug: String,
     placement: String,
+    language: String,
 }
 
 impl PageLinkRow {
@@ -127,6 +130,7 @@ impl PageLinkRow {
             title: self.title,
             slug: crate::rows::slug(self.slug)?,
             placement: placement(&self.placement)?,
+            language: self.language,
         })
     }
 }
@@ -189,7 +193,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
 
     async fn page_links(&self) -> Result<Vec<kolokol_core::PageLink>, StoreError> {
         sqlx::query_as::<_, crate::standing::PageLinkRow>(
-            "SELECT title, slug, placement FROM pages \
+            "SELECT title, slug, placement, language FROM pages \
              WHERE published = 1 AND placement <> 'none' ORDER BY position, title, id",
         )
         .fetch_all(&self.pool)
@@ -214,7 +218,8 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
             None => {
                 sqlx::query_scalar(
                     "INSERT INTO pages (slug, title, body_md, placement, position, \
-                     created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                     created_at, modified_at, language) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+                     RETURNING id",
                 )
                 .bind(draft.slug.as_str())
                 .bind(&draft.title)
@@ -222,13 +227,14 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
                 .bind(draft.placement.as_str())
                 .bind(draft.position)
                 .bind(now.timestamp())
+                .bind(&draft.language)
                 .fetch_one(&mut *tx)
                 .await?
             }
             Some(existing) => {
                 let changed = sqlx::query(
                     "UPDATE pages SET slug = $1, title = $2, body_md = $3, placement = $4, \
-                     position = $5, modified_at = $6 WHERE id = $7",
+                     position = $5, modified_at = $6, language = $8 WHERE id = $7",
                 )
                 .bind(draft.slug.as_str())
                 .bind(&draft.title)
@@ -237,6 +243,7 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
                 .bind(draft.position)
                 .bind(now.timestamp())
                 .bind(existing)
+                .bind(&draft.language)
                 .execute(&mut *tx)
                 .await?;
                 if changed.rows_affected() != 1 {

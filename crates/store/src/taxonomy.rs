@@ -80,7 +80,7 @@ pub trait TaxonomyStore: Send + Sync + 'static {
     async fn tag_redirect(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 }
 
-pub(crate) const SECTION_RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.position, s.in_menu, \
+pub(crate) const SECTION_RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.position, s.in_menu, s.translations, \
      (SELECT COUNT(*) FROM articles a WHERE a.section_id = s.id) AS articles FROM sections s ";
 
 pub(crate) const TAG_RECORDS: &str = "SELECT g.id, g.slug, g.name, \
@@ -95,6 +95,7 @@ pub(crate) struct SectionRecordRow {
     position: i64,
     in_menu: i64,
     articles: i64,
+    translations: String,
 }
 
 impl SectionRecordRow {
@@ -107,6 +108,7 @@ impl SectionRecordRow {
             position: self.position,
             in_menu: self.in_menu != 0,
             articles: self.articles,
+            translations: crate::rows::translations(&self.translations)?,
         })
     }
 }
@@ -172,14 +174,15 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         )
         .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sections (slug, name, description, position, in_menu) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO sections (slug, name, description, position, in_menu, translations) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(section.slug.as_str())
         .bind(&section.name)
         .bind(&section.description)
         .bind(section.position)
         .bind(i64::from(section.in_menu))
+        .bind(crate::rows::translations_json(&section.translations))
         .fetch_one(&mut *tx)
         .await?;
         crate::sql::commit_change(tx, audit, now).await?;
@@ -189,6 +192,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             name: section.name.clone(),
             description: section.description.clone(),
             in_menu: section.in_menu,
+            translations: section.translations.clone(),
         })
     }
 
@@ -206,7 +210,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .await?;
         sqlx::query(
             "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4, \
-             in_menu = $5 WHERE id = $6",
+             in_menu = $5, translations = $7 WHERE id = $6",
         )
         .bind(section.slug.as_str())
         .bind(&section.name)
@@ -214,6 +218,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         .bind(section.position)
         .bind(i64::from(section.in_menu))
         .bind(id)
+        .bind(crate::rows::translations_json(&section.translations))
         .execute(&mut *tx)
         .await?;
         let redirects = &crate::sql::SECTION_REDIRECTS;

@@ -56,6 +56,7 @@ impl<S: Store + ?Sized> Fixtures for S {
             description: description.to_owned(),
             position,
             in_menu: true,
+            translations: kolokol_core::Translations::new(),
         };
         let audit = Audit::new(None, "section.create", name);
         self.insert_section(&input, &audit, Utc::now()).await
@@ -90,6 +91,7 @@ impl<S: Store + ?Sized> Fixtures for S {
             photo_image_id: None,
             links: Vec::new(),
             account: None,
+            translations: kolokol_core::Translations::new(),
         };
         let audit = Audit::new(None, "author.create", name);
         self.insert_author(&input, &audit, Utc::now()).await

@@ -42,6 +42,10 @@ pub enum AppError {
     Store(#[source] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The page lives at another address (an article in another language's
+    /// edition): a permanent redirect there.
+    #[error("moved to {0}")]
+    Moved(String),
 }
 
 impl AppError {
@@ -60,6 +64,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Moved(_) => StatusCode::MOVED_PERMANENTLY,
         }
     }
 
@@ -97,6 +102,7 @@ impl AppError {
             Self::Store(_) | Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a minute.".into()
             }
+            Self::Moved(to) => format!("Moved to {to}"),
         }
     }
 }
@@ -172,6 +178,13 @@ pub struct ErrorPage {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let Self::Moved(to) = &self {
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, to.clone())],
+            )
+                .into_response();
+        }
         match &self {
             Self::Internal(_) | Self::Store(_) => {
                 tracing::error!(error.cause = %chain(&self), "request failed");

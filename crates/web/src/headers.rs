@@ -50,8 +50,13 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// refused (414), and an address with a trailing slash answers 301 to the one
 /// without (`/lite/` → `/lite`, keeping the query), so every page has one address.
 /// Never to another host: an address that would become `//…` or holds a backslash is
-/// left to 404; media are files, served only as named.
-pub async fn check_address(request: Request, next: Next) -> Response {
+/// left to 404; media are files, served only as named. A language edition's front
+/// page keeps its slash (`/en/`): its links are relative to it.
+pub async fn check_address(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let length = request.uri().path().len() + request.uri().query().map_or(0, str::len);
     if length > MAX_URI_LENGTH {
         return AppError::UriTooLong.into_response();
@@ -59,7 +64,18 @@ pub async fn check_address(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_read =
         request.method() == axum::http::Method::GET || request.method() == axum::http::Method::HEAD;
-    if is_read && path.len() > 1 && path.ends_with('/') && !path.starts_with("/media/") {
+    let edition_front = || {
+        state
+            .edition_prefixes()
+            .iter()
+            .any(|(_, prefix)| path.strip_suffix('/') == Some(prefix.as_str()))
+    };
+    if is_read
+        && path.len() > 1
+        && path.ends_with('/')
+        && !path.starts_with("/media/")
+        && !edition_front()
+    {
         let trimmed = path.trim_end_matches('/');
         let safe = !trimmed.is_empty()
             && !trimmed.starts_with("//")

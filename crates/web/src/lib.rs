@@ -47,23 +47,41 @@ pub fn router(state: AppState) -> Router {
         // Files only: a folder is a 404, never a redirect (ServeDir's "add a slash"
         // redirect turned `/media///x` into `Location: //x/`, another host).
         .service(ServeDir::new(&state.media_dir).append_index_html_on_directories(false));
-    Router::new()
+    let mut app = Router::new()
         .merge(admin::routes())
         .merge(site::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
-        .nest_service("/media", media)
-        .layer(middleware::from_fn(headers::check_address))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            site::render_errors,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            site::onion_location,
-        ))
-        .layer(middleware::from_fn(headers::security_headers))
-        .with_state(state)
+        .nest_service("/media", media.clone());
+    // Each language's edition of the reading site under its prefix (`/en/…`), for
+    // every language the site or the theme has: the main language may change in
+    // the settings, and a request to an edition the site does not offer now is
+    // answered by the edition's gate.
+    for (language, prefix) in state.edition_prefixes() {
+        let edition = state.edition(&language, &prefix);
+        let routes = site::routes()
+            .nest_service("/media", media.clone())
+            .layer(middleware::from_fn_with_state(
+                edition.clone(),
+                site::edition_gate,
+            ))
+            .with_state(edition);
+        app = app.nest_service(&prefix, routes);
+    }
+    app.layer(middleware::from_fn_with_state(
+        state.clone(),
+        headers::check_address,
+    ))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        site::render_errors,
+    ))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        site::onion_location,
+    ))
+    .layer(middleware::from_fn(headers::security_headers))
+    .with_state(state)
 }
 
 /// Ready when the database answers.

@@ -9,6 +9,7 @@ use axum::http::Request;
 use kolokol_core::SiteConfig;
 use kolokol_render::Theme;
 use kolokol_render::pages::ListSpec;
+use kolokol_render::views::Versions;
 use kolokol_store::DynStore;
 use tower::ServiceExt;
 
@@ -52,6 +53,47 @@ impl kolokol_export::Site for Mirror {
 
     fn set_caching(&self, on: bool) {
         self.state.set_caching(on);
+    }
+
+    fn languages(&self) -> Vec<String> {
+        self.state.languages()
+    }
+
+    fn in_language(&self, language: &str) -> Self {
+        let all = self.state.site_all();
+        let state = if language == all.language {
+            self.state.for_path("/").0
+        } else {
+            self.state.edition(language, &all.edition_prefix(language))
+        };
+        Self {
+            state,
+            router: self.router.clone(),
+        }
+    }
+
+    fn prefix(&self) -> String {
+        self.state.prefix().to_owned()
+    }
+
+    async fn sections(&self) -> Result<Vec<kolokol_core::Section>, String> {
+        crate::site::sections(&self.state)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn localize(
+        &self,
+        mut summaries: Vec<kolokol_core::ArticleSummary>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, String> {
+        crate::site::localize(&self.state, &mut summaries)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(summaries)
+    }
+
+    fn versions(&self, path: &str, found: &[(String, String)]) -> Versions {
+        crate::site::versions(&self.state, path, found)
     }
 
     async fn lists(&self) -> Result<Vec<ListSpec>, String> {

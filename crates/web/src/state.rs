@@ -16,9 +16,49 @@ use parking_lot::RwLock;
 use crate::cache::{CachedPage, PageCache};
 use crate::error::AppError;
 
-/// Shared, cheaply cloned application state.
+/// Shared, cheaply cloned application state, as one edition of the reading site
+/// sees it: the main language's (unprefixed) or another language's (`/en/…`).
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState {
+    inner: Arc<Inner>,
+    edition: Option<Arc<Edition>>,
+}
+
+/// A language's edition of the reading site, under its prefix.
+#[derive(Debug)]
+pub struct Edition {
+    pub language: String,
+    /// `/en`: where its pages live.
+    pub prefix: String,
+}
+
+/// The site as each language's readers see it.
+struct Sites {
+    /// Every setting, every standing page: what the newsroom works with.
+    all: Arc<SiteConfig>,
+    /// Per language (the main one included): [`SiteConfig::edition`], with the
+    /// theme's defaults for texts left empty.
+    editions: std::collections::HashMap<String, Arc<SiteConfig>>,
+}
+
+impl Sites {
+    fn new(all: SiteConfig, catalogues: &kolokol_render::i18n::Catalogues) -> Self {
+        let editions = all
+            .languages
+            .iter()
+            .chain(std::iter::once(&all.language))
+            .map(|language| {
+                let mut edition = all.edition(language);
+                kolokol_render::i18n::fill_defaults(&mut edition, catalogues);
+                (language.clone(), Arc::new(edition))
+            })
+            .collect();
+        Self {
+            all: Arc::new(all),
+            editions,
+        }
+    }
+}
 
 pub struct Inner {
     pub store: DynStore,
@@ -26,7 +66,7 @@ pub struct Inner {
     /// The `[site]` section of the configuration file, before the admin's settings.
     base_site: SiteConfig,
     /// What the site runs with: `base_site` with the saved settings laid over it.
-    site: RwLock<Arc<SiteConfig>>,
+    sites: RwLock<Sites>,
     pub media_dir: PathBuf,
     pub cache: PageCache,
     /// None when no mail server is configured.
@@ -55,7 +95,7 @@ async fn effective_site(
     store: &DynStore,
     base: &SiteConfig,
     catalogues: &kolokol_render::i18n::Catalogues,
-) -> Result<SiteConfig, AppError> {
+) -> Result<Sites, AppError> {
     let mut site = match store.site_settings().await? {
         Some(json) => {
             let settings: kolokol_core::SiteSettings = serde_json::from_str(&json)
@@ -66,13 +106,13 @@ async fn effective_site(
     };
     site.pages = store.page_links().await?;
     kolokol_render::i18n::fill_defaults(&mut site, catalogues);
-    Ok(site)
+    Ok(Sites::new(site, catalogues))
 }
 
 impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
-        &self.0
+        &self.inner
     }
 }
 
@@ -143,24 +183,110 @@ impl AppState {
         // One secret for every node, made by whichever starts first.
         let secret = kolokol_operations::newsletter::link_secret(&store).await?;
         let newsletter =
-            crate::services::NewsletterState::new(&secret, newsletter_delivery, &current);
-        Ok(Self(Arc::new(Inner {
-            store,
-            theme,
-            base_site: site,
-            site: RwLock::new(Arc::new(current)),
-            media_dir,
-            cache,
-            mailer,
-            newsletter,
-            jobs: crate::services::JobRunner::new(),
-            webhooks_to_private,
-            revenue: crate::services::RevenueState::new(revenue),
-            caching: std::sync::atomic::AtomicBool::new(true),
-            uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
-            outbox: Arc::default(),
-            addresses: crate::addresses::AddressCounter::new(),
-        })))
+            crate::services::NewsletterState::new(&secret, newsletter_delivery, &current.all);
+        // Texts from before the site had languages are in its main language.
+        store.adopt_language(&current.all.language).await?;
+        Ok(Self {
+            edition: None,
+            inner: Arc::new(Inner {
+                store,
+                theme,
+                base_site: site,
+                sites: RwLock::new(current),
+                media_dir,
+                cache,
+                mailer,
+                newsletter,
+                jobs: crate::services::JobRunner::new(),
+                webhooks_to_private,
+                revenue: crate::services::RevenueState::new(revenue),
+                caching: std::sync::atomic::AtomicBool::new(true),
+                uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
+                outbox: Arc::default(),
+                addresses: crate::addresses::AddressCounter::new(),
+            }),
+        })
+    }
+
+    /// The state as the edition of `language` under `prefix` (`/en`) sees it.
+    pub fn edition(&self, language: &str, prefix: &str) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            edition: Some(Arc::new(Edition {
+                language: language.to_owned(),
+                prefix: prefix.to_owned(),
+            })),
+        }
+    }
+
+    /// Every language that may have an edition, with its prefix: the site's
+    /// languages and the theme's.
+    pub fn edition_prefixes(&self) -> Vec<(String, String)> {
+        let site = self.site_all();
+        let catalogues = self.theme.catalogues();
+        let mut languages: Vec<String> = site
+            .languages
+            .iter()
+            .cloned()
+            .chain(catalogues.languages().map(str::to_owned))
+            .chain(std::iter::once(site.language.clone()))
+            .collect();
+        languages.sort();
+        languages.dedup();
+        languages
+            .into_iter()
+            .map(|l| {
+                let prefix = site.edition_prefix(&l);
+                (l, prefix)
+            })
+            .collect()
+    }
+
+    /// The state that answers `path`, and the path within its edition: an
+    /// edition's own when the path is under the prefix of one the site offers.
+    pub fn for_path(&self, path: &str) -> (Self, String) {
+        let site = self.site_all();
+        for language in site.other_languages() {
+            let prefix = site.edition_prefix(language);
+            if let Some(rest) = path.strip_prefix(&prefix)
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                let rest = if rest.is_empty() { "/" } else { rest };
+                return (self.edition(language, &prefix), rest.to_owned());
+            }
+        }
+        (self.clone(), path.to_owned())
+    }
+
+    /// The edition this state serves; None for the main language's.
+    pub fn current_edition(&self) -> Option<&Edition> {
+        self.edition.as_deref()
+    }
+
+    /// `/en` in the English edition, empty in the main language's.
+    pub fn prefix(&self) -> &str {
+        self.edition.as_deref().map_or("", |e| e.prefix.as_str())
+    }
+
+    /// Every setting and standing page, whatever the language: for the newsroom.
+    pub fn site_all(&self) -> Arc<SiteConfig> {
+        Arc::clone(&self.sites.read().all)
+    }
+
+    /// The site's languages, the main one first.
+    pub fn languages(&self) -> Vec<String> {
+        let site = self.site_all();
+        std::iter::once(site.language.clone())
+            .chain(site.other_languages().map(str::to_owned))
+            .collect()
+    }
+
+    /// The language readers of this edition read.
+    pub fn language(&self) -> String {
+        match &self.edition {
+            Some(edition) => edition.language.clone(),
+            None => self.sites.read().all.language.clone(),
+        }
     }
 
     /// Counts a request for `purpose` (sign-ups, sign-in links, checkouts) from
@@ -190,14 +316,31 @@ impl AppState {
         }
     }
 
-    /// The site's settings as they are now.
+    /// The site's settings as they are now, as this edition's readers see them.
     pub fn site(&self) -> Arc<SiteConfig> {
-        Arc::clone(&self.site.read())
+        let sites = self.sites.read();
+        let language = match &self.edition {
+            Some(edition) => edition.language.as_str(),
+            None => sites.all.language.as_str(),
+        };
+        sites
+            .editions
+            .get(language)
+            .map_or_else(|| Arc::clone(&sites.all), Arc::clone)
     }
 
-    /// The interface's words in the site's main language, for what readers are told.
+    /// The site as the readers of `language` see it.
+    pub fn site_in(&self, language: &str) -> Arc<SiteConfig> {
+        let sites = self.sites.read();
+        sites
+            .editions
+            .get(language)
+            .map_or_else(|| Arc::clone(&sites.all), Arc::clone)
+    }
+
+    /// The interface's words in this edition's language, for what readers are told.
     pub fn words(&self) -> kolokol_render::i18n::Words {
-        self.words_in(&self.site().language)
+        self.words_in(&self.language())
     }
 
     /// The interface's words in `language`.
@@ -208,7 +351,7 @@ impl AppState {
     /// Re-reads the saved settings (after a content version change).
     async fn reload_settings(&self) {
         match effective_site(&self.store, &self.base_site, &self.theme.catalogues()).await {
-            Ok(site) => *self.site.write() = Arc::new(site),
+            Ok(sites) => *self.sites.write() = sites,
             Err(e) => tracing::warn!(error = %e, "cannot read the site settings"),
         }
     }
@@ -224,16 +367,20 @@ impl AppState {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedPage, AppError>>,
     {
+        // Each edition's pages are its own; links stay relative to the address
+        // without the prefix, so they lead on within the edition.
+        let path = key.clone();
+        let key = format!("{}{key}", self.prefix());
         if let Some(hit) = self.cache.get(&key) {
             return Ok(hit.respond(request));
         }
         let version = self.cache.version();
         let epoch = self.cache.epoch();
         let mut page = render().await?;
-        if page.content_type.starts_with("text/html") && key.starts_with('/') {
+        if page.content_type.starts_with("text/html") && path.starts_with('/') {
             // Links relative to the page's address: the site works under any path prefix.
             let html = String::from_utf8_lossy(&page.identity);
-            let relative = kolokol_render::links::relativize_for_page(&html, &key);
+            let relative = kolokol_render::links::relativize_for_page(&html, &path);
             page = CachedPage::new(page.status, page.content_type, relative, page.cache_control);
         }
         let page = Arc::new(page.stamped(epoch));

@@ -15,6 +15,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use kolokol_operations as operations;
+use kolokol_store::Texts;
 
 use super::{AnyStaff, StaffForm};
 use super::{FormData, Staff, admin_page, password, see_other};
@@ -44,7 +45,11 @@ async fn editor(
     form: &ArticleForm,
     errors: &FieldErrors,
     notice: Option<&str>,
+    original: Option<&EditableArticle>,
 ) -> Result<Response, AppError> {
+    let translation_of = original.map(
+        |o| context! { id => o.id.0, headline => o.draft.headline, language => o.draft.language },
+    );
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
     let images: Vec<_> = state
@@ -80,6 +85,24 @@ async fn editor(
             a.is_live(now),
         )
     });
+    let translations = match article {
+        Some(a) => operations::translations::of(&state.store, Texts::Articles, a.id.0, now)
+            .await?
+            .into_iter()
+            .filter(|t| t.id != a.id.0)
+            .map(|t| {
+                let url = t.live.then(|| {
+                    format!(
+                        "{}{}",
+                        state.site_all().prefix(&t.language),
+                        kolokol_render::urls::article(t.slug.as_str())
+                    )
+                });
+                context! { id => t.id, language => t.language, title => t.title, url }
+            })
+            .collect::<Vec<_>>(),
+        None => Vec::new(),
+    };
     let info = article.map(|a| {
         context! {
             id => a.id.0,
@@ -87,7 +110,7 @@ async fn editor(
             published_at => a.published_at.map(|t| t.to_rfc3339()),
             schedule_value => a.published_at.filter(|t| *t > now).map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()),
             updated_at => a.updated_at.map(|t| t.to_rfc3339()),
-            public_url => kolokol_render::urls::article(a.draft.slug.as_str()),
+            public_url => format!("{}{}", state.site_all().prefix(&a.draft.language), kolokol_render::urls::article(a.draft.slug.as_str())),
             live,
             corrections => a.corrections.iter().map(|c| context! { at => c.created_at.to_rfc3339(), body => c.body }).collect::<Vec<_>>(),
         }
@@ -114,6 +137,7 @@ async fn editor(
         "admin/edit.html",
         context! {
             article => info, form, errors, sections, authors, notice, images, pin,
+            translations, translation_of,
             can_publish => staff.user.role.can_publish(own),
             can_arrange => staff.user.role.organises_the_site(),
             timezone => state.site().timezone,
@@ -138,17 +162,36 @@ fn article_form(form: &FormData) -> ArticleForm {
         hero_credit: form.get("hero_credit").into(),
         seo_title: form.get("seo_title").into(),
         seo_description: form.get("seo_description").into(),
+        language: form.get("language").into(),
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+/// `?language=ru&translation_of=12`: a new article in Russian, to be linked as the
+/// translation of article 12 when it is first saved.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewArticleQuery {
+    language: String,
+    translation_of: Option<i64>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Query(query): axum::extract::Query<NewArticleQuery>,
+) -> Result<Response, AppError> {
     let form = ArticleForm {
         authors: staff
             .user
             .author_id
             .map(|id| id.to_string())
             .unwrap_or_default(),
+        language: query.language,
         ..ArticleForm::default()
+    };
+    let original = match query.translation_of {
+        Some(id) => Some(editable(&state, &staff, id).await?),
+        None => None,
     };
     editor(
         &state,
@@ -158,6 +201,7 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
         &form,
         &FieldErrors::new(),
         None,
+        original.as_ref(),
     )
     .await
 }
@@ -167,7 +211,23 @@ pub async fn create(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    save_from_form(&state, &staff, None, &article_form(&submitted)).await
+    let original = match submitted.get("translation_of").trim() {
+        "" => None,
+        id => {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::refused("error-not-understood"))?;
+            Some(editable(&state, &staff, id).await?)
+        }
+    };
+    save_from_form(
+        &state,
+        &staff,
+        None,
+        &article_form(&submitted),
+        original.as_ref(),
+    )
+    .await
 }
 
 /// Saves the editor's form as a new article or a new revision of `article`; on any
@@ -177,14 +237,72 @@ async fn save_from_form(
     staff: &Staff,
     article: Option<&EditableArticle>,
     form: &ArticleForm,
+    original: Option<&EditableArticle>,
 ) -> Result<Response, AppError> {
     let id = article.map(|a| a.id);
-    let result = operations::articles::save(&state.store, &staff.user, id, form, Utc::now()).await;
+    let languages = super::language_tags(state);
+    let now = Utc::now();
+    let mut result =
+        operations::articles::save(&state.store, &staff.user, id, form, &languages, now).await;
+    // A new translation joins its original's group as it is first saved.
+    if let (Ok(saved), Some(original)) = (&result, original) {
+        let slug = original.draft.slug.as_str();
+        let texts = Texts::Articles;
+        if let Err(e) = operations::translations::link(
+            &state.store,
+            operations::Actor::Staff(&staff.user),
+            texts,
+            saved.id().0,
+            slug,
+            now,
+        )
+        .await
+        {
+            result = Err(e);
+        }
+    }
     let next =
         |saved: operations::articles::Saved| format!("/admin/articles/{}?saved=1", saved.id().0);
     super::finish(state, result, next, |errors| async move {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        editor(state, staff, status, article, form, &errors, None).await
+        editor(state, staff, status, article, form, &errors, None, original).await
+    })
+    .await
+}
+
+/// `POST /admin/articles/{id}/translation`: links the article to its translation
+/// at the address given (either side may do it), or with an empty address
+/// unlinks it.
+pub async fn link_translation(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<AnyStaff>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let other = if submitted.get("action") == "unlink" {
+        ""
+    } else {
+        submitted.get("translation")
+    };
+    let result = operations::translations::link(
+        &state.store,
+        operations::Actor::Staff(&staff.user),
+        Texts::Articles,
+        id,
+        other,
+        Utc::now(),
+    )
+    .await;
+    let what = if other.is_empty() {
+        "unlinked"
+    } else {
+        "linked"
+    };
+    let next = |()| format!("/admin/articles/{id}?{what}=1");
+    let (state, staff) = (&state, &staff);
+    super::finish(state, result, next, |errors| async move {
+        let article = editable(state, staff, id).await?;
+        editor_with_errors(state, staff, &article, errors).await
     })
     .await
 }
@@ -211,6 +329,7 @@ pub async fn edit_form(
         &form,
         &FieldErrors::new(),
         notice.as_deref(),
+        None,
     )
     .await
 }
@@ -222,7 +341,14 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
     let article = editable(&state, &staff, id).await?;
-    save_from_form(&state, &staff, Some(&article), &article_form(&submitted)).await
+    save_from_form(
+        &state,
+        &staff,
+        Some(&article),
+        &article_form(&submitted),
+        None,
+    )
+    .await
 }
 
 /// The article as readers will see it, from the saved draft.
@@ -275,6 +401,8 @@ pub async fn preview(
             updated_at: editable.updated_at,
             modified_at: editable.modified_at,
             reading_minutes: kolokol_core::article::reading_minutes(&draft.body_markdown),
+            language: draft.language.clone(),
+            translation_group: None,
         },
         body_markdown: draft.body_markdown.clone(),
         dateline: draft.dateline.clone(),
@@ -325,6 +453,7 @@ async fn editor_with_errors(
         Some(article),
         &form,
         &errors,
+        None,
         None,
     )
     .await

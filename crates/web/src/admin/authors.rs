@@ -15,8 +15,9 @@ use crate::state::AppState;
 
 const WHAT: &str = "action-edit-author-profiles";
 
-fn author_form(form: &FormData) -> AuthorForm {
+fn author_form(state: &AppState, form: &FormData) -> AuthorForm {
     AuthorForm {
+        translations: super::translations_from(state, form, &["name", "title", "bio"]),
         name: form.get("name").into(),
         slug: form.get("slug").into(),
         title: form.get("title").into(),
@@ -94,7 +95,7 @@ pub async fn create(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let form = author_form(&submitted);
+    let form = author_form(&state, &submitted);
     let actor = Actor::Staff(&staff.user);
     let (state, staff, form) = (&state, &staff, &form);
     let result = operations::authors::create(&state.store, actor, form, Utc::now()).await;
@@ -158,7 +159,7 @@ pub async fn save(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let form = author_form(&submitted);
+    let form = author_form(&state, &submitted);
     let actor = Actor::Staff(&staff.user);
     let (state, staff, form) = (&state, &staff, &form);
     let result = operations::authors::update(&state.store, actor, id, form, Utc::now()).await;

@@ -22,6 +22,7 @@ struct Row {
     published_at: Option<String>,
     modified_at: String,
     public_url: String,
+    language: String,
 }
 
 /// How many articles a page of the newsroom's list shows.
@@ -35,6 +36,7 @@ struct ListFilters {
     state: String,
     section: String,
     author: String,
+    language: String,
 }
 
 impl ListFilters {
@@ -47,6 +49,7 @@ impl ListFilters {
                 "state" => filters.state = value.into_owned(),
                 "section" => filters.section = value.into_owned(),
                 "author" => filters.author = value.into_owned(),
+                "language" => filters.language = value.chars().take(35).collect(),
                 "page" => {
                     page = crate::extract::page_number(&value)?;
                 }
@@ -64,6 +67,7 @@ impl ListFilters {
             ("state", &self.state),
             ("section", &self.section),
             ("author", &self.author),
+            ("language", &self.language),
         ] {
             if !value.is_empty() {
                 query.append_pair(key, value);
@@ -113,6 +117,13 @@ pub async fn list(
         },
         section_id: filter_id(&filters.section)?,
         author_id: filter_id(&filters.author)?,
+        language: match filters.language.as_str() {
+            "" => None,
+            value => Some(
+                kolokol_core::config::language_tag(value)
+                    .map_err(|_| AppError::refused("error-choose-from-list"))?,
+            ),
+        },
         now,
     };
     let found = state
@@ -130,7 +141,8 @@ pub async fn list(
     let filtering = !filters.q.is_empty()
         || !filters.state.is_empty()
         || !filters.section.is_empty()
-        || !filters.author.is_empty();
+        || !filters.author.is_empty()
+        || !filters.language.is_empty();
     let rows: Vec<Row> = found
         .items
         .into_iter()
@@ -141,7 +153,12 @@ pub async fn list(
             authors: a.authors.join(", "),
             published_at: a.published_at.map(|t| t.to_rfc3339()),
             modified_at: a.modified_at.to_rfc3339(),
-            public_url: kolokol_render::urls::article(a.slug.as_str()),
+            public_url: format!(
+                "{}{}",
+                state.site_all().prefix(&a.language),
+                kolokol_render::urls::article(a.slug.as_str())
+            ),
+            language: a.language,
         })
         .collect();
     let setup = if rows.is_empty() && !filtering && staff.user.role.is_admin() {
@@ -156,7 +173,9 @@ pub async fn list(
         Some(&staff),
         StatusCode::OK,
         "admin/articles.html",
-        context! { articles => rows, setup, filters, filtering, pages, sections, authors },
+        context! {
+            articles => rows, setup, filters, filtering, pages, sections, authors,
+        },
     )
 }
 

@@ -72,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/articles/{id}/corrections", post(articles::correct))
         .route("/admin/articles/{id}/front", post(articles::front))
+        .route(
+            "/admin/articles/{id}/translation",
+            post(articles::link_translation),
+        )
         .route("/admin/articles/{id}/revisions", get(articles::revisions))
         .route(
             "/admin/articles/{id}/revisions/{revision}/restore",
@@ -101,6 +105,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/pages/{id}/publication", post(standing::publication))
         .route("/admin/pages/{id}/preview", get(standing::preview))
+        .route(
+            "/admin/pages/{id}/translation",
+            post(standing::link_translation),
+        )
         .route("/admin/pages/{id}/revisions", get(standing::revisions))
         .route(
             "/admin/authors/{id}",
@@ -475,9 +483,11 @@ fn admin_page(
         .languages()
         .map(|l| (l.to_owned(), catalogues.text(l, "language-name", None)))
         .collect();
+    // What articles and pages may be written in, the main language first.
+    let content_languages = content_languages(state);
     let body = state.theme.render(
         template,
-        minijinja::context! { site, staff => me, csrf, lang, languages, ..context },
+        minijinja::context! { site, staff => me, csrf, lang, languages, content_languages, ..context },
     )?;
     let mut response = (
         status,
@@ -520,6 +530,46 @@ pub(crate) fn done_notice(
     catalogues
         .has(&key)
         .then(|| catalogues.text(&newsroom_language(state, staff), &key, None))
+}
+
+/// The languages content may be written in, the main one first, each named in
+/// itself (a language the theme has no catalogue for by its tag).
+pub(crate) fn content_languages(state: &AppState) -> Vec<(String, String)> {
+    state
+        .languages()
+        .into_iter()
+        .map(|l| {
+            let name = crate::site::language_name(state, &l);
+            (l, name)
+        })
+        .collect()
+}
+
+/// Names and texts in the site's other languages from a form: the field `name`
+/// in Russian is sent as `name-ru`.
+pub(crate) fn translations_from(
+    state: &AppState,
+    form: &FormData,
+    fields: &[&str],
+) -> kolokol_core::Translations {
+    let mut translations = kolokol_core::Translations::new();
+    for language in language_tags(state).into_iter().skip(1) {
+        for field in fields {
+            let text = form.get(&format!("{field}-{language}"));
+            if !text.trim().is_empty() {
+                translations
+                    .entry(language.clone())
+                    .or_default()
+                    .insert((*field).to_owned(), text.to_owned());
+            }
+        }
+    }
+    translations
+}
+
+/// The site's languages, the main one first: what a text may be written in.
+pub(crate) fn language_tags(state: &AppState) -> Vec<String> {
+    state.languages()
 }
 
 impl Staff {

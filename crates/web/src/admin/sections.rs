@@ -17,8 +17,9 @@ const WHAT: &str = "action-change-the-sites-sections-and-tags";
 /// A form sent back with its problems.
 const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
-fn section_form(form: &super::FormData) -> SectionForm {
+fn section_form(state: &AppState, form: &super::FormData) -> SectionForm {
     SectionForm {
+        translations: super::translations_from(state, form, &["name", "description"]),
         name: form.get("name").into(),
         slug: form.get("slug").into(),
         description: form.get("description").into(),
@@ -82,7 +83,7 @@ pub async fn create(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let form = section_form(&submitted);
+    let form = section_form(&state, &submitted);
     let actor = Actor::Staff(&staff.user);
     let (state, staff, form) = (&state, &staff, &form);
     let result = operations::sections::create(&state.store, actor, form, Utc::now()).await;
@@ -150,7 +151,7 @@ pub async fn save(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let form = section_form(&submitted);
+    let form = section_form(&state, &submitted);
     let actor = Actor::Staff(&staff.user);
     let (state, staff, form) = (&state, &staff, &form);
     let result = operations::sections::update(&state.store, actor, id, form, Utc::now()).await;

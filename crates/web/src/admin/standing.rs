@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kolokol_core::{FieldErrors, PageForm, PageRecord};
 use kolokol_operations::{self as operations, Actor};
+use kolokol_store::Texts;
 use minijinja::context;
 
 use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
@@ -23,6 +24,7 @@ fn page_form(form: &FormData) -> PageForm {
         body: form.get("body").into(),
         placement: form.get("placement").into(),
         position: form.get("position").into(),
+        language: form.get("language").into(),
     }
 }
 
@@ -47,10 +49,23 @@ async fn editor(
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let translations = match page {
+        Some(p) => {
+            let versions =
+                operations::translations::of(&state.store, Texts::Pages, p.id, Utc::now());
+            versions
+                .await?
+                .into_iter()
+                .filter(|t| t.id != p.id)
+                .map(|t| context! { id => t.id, language => t.language, title => t.title })
+                .collect::<Vec<_>>()
+        }
+        None => Vec::new(),
+    };
     let page = page.map(|p| {
         context! {
             id => p.id, published => p.published,
-            public_url => kolokol_render::urls::page(p.draft.slug.as_str()),
+            public_url => format!("{}{}", state.site_all().prefix(&p.draft.language), kolokol_render::urls::page(p.draft.slug.as_str())),
         }
     });
     admin_page(
@@ -58,7 +73,7 @@ async fn editor(
         Some(staff),
         status,
         "admin/page-edit.html",
-        context! { page, form, errors, notice },
+        context! { page, form, errors, notice, translations },
     )
 }
 
@@ -111,7 +126,9 @@ async fn save_from(
 ) -> Result<Response, AppError> {
     let form = page_form(submitted);
     let actor = Actor::Staff(&staff.user);
-    let result = operations::pages::save(&state.store, actor, id, &form, Utc::now()).await;
+    let languages = super::language_tags(state);
+    let result =
+        operations::pages::save(&state.store, actor, id, &form, &languages, Utc::now()).await;
     let next = |saved| format!("/admin/pages/{saved}?saved=1");
     super::finish(state, result, next, |errors| async move {
         let page = match id {
@@ -156,6 +173,45 @@ pub async fn publication(
     operations::pages::set_published(&state.store, actor, id, published, Utc::now()).await?;
     state.content_changed().await;
     Ok(see_other(&format!("/admin/pages/{id}?{notice}=1")))
+}
+
+/// `POST /admin/pages/{id}/translation`: links the page to its translation at the
+/// address given, or with an empty address unlinks it.
+pub async fn link_translation(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    sent: StaffForm<Editors>,
+) -> Result<Response, AppError> {
+    let (staff, submitted) = sent.into_parts();
+    let other = if submitted.get("action") == "unlink" {
+        ""
+    } else {
+        submitted.get("translation")
+    };
+    let now = Utc::now();
+    let result = operations::translations::link(
+        &state.store,
+        Actor::Staff(&staff.user),
+        Texts::Pages,
+        id,
+        other,
+        now,
+    )
+    .await;
+    let what = if other.is_empty() {
+        "unlinked"
+    } else {
+        "linked"
+    };
+    let next = |()| format!("/admin/pages/{id}?{what}=1");
+    let (state, staff) = (&state, &staff);
+    super::finish(state, result, next, |errors| async move {
+        let page = operations::pages::existing(&state.store, id).await?;
+        let form = PageForm::from_draft(&page.draft);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        editor(state, staff, status, Some(&page), &form, &errors, None).await
+    })
+    .await
 }
 
 /// The page as readers will see it, from the saved draft.

@@ -22,33 +22,68 @@ fn xml(body: String) -> CachedPage {
     CachedPage::new(StatusCode::OK, XML, body, CRAWL_CACHE_CONTROL)
 }
 
-/// Every public URL of the site, home and sections first.
+/// Every public URL of the site in every language, home and sections first, each
+/// with its versions in the other languages.
 async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
-    let config = state.site();
-    let base = config.base();
+    let site = state.site_all();
+    let languages = state.languages();
     let entries = state.store.sitemap_entries(Utc::now()).await?;
     let newest = entries.iter().map(|e| e.modified_at).max();
-    let mut urls = vec![
-        SitemapUrl {
-            loc: urls::absolute(base, "/"),
-            lastmod: newest,
-        },
-        SitemapUrl {
-            loc: urls::absolute(base, "/archive"),
-            lastmod: newest,
-        },
-    ];
+    let mut shared = vec![("/".to_owned(), newest), ("/archive".to_owned(), newest)];
     for section in state.store.sections().await? {
+        shared.push((urls::section(section.slug.as_str()), None));
+    }
+    let mut urls = Vec::new();
+    for (path, lastmod) in shared {
+        let found: Vec<(String, String)> = languages
+            .iter()
+            .map(|l| (l.clone(), path.clone()))
+            .collect();
+        let alternates = super::alternates(&site, &found);
+        for language in &languages {
+            urls.push(SitemapUrl {
+                loc: urls::absolute(site.base(), &format!("{}{path}", site.prefix(language))),
+                lastmod,
+                alternates: alternates.clone(),
+            });
+        }
+    }
+    // Translations are found by their group, among the published articles.
+    let mut groups: std::collections::HashMap<i64, Vec<(String, String)>> =
+        std::collections::HashMap::new();
+    for entry in &entries {
+        if let Some(group) = entry.translation_group {
+            groups
+                .entry(group)
+                .or_default()
+                .push((entry.language.clone(), urls::article(entry.slug.as_str())));
+        }
+    }
+    for entry in entries {
+        let path = urls::article(entry.slug.as_str());
+        let alternates = entry
+            .translation_group
+            .and_then(|group| groups.get(&group))
+            .map(|found| super::alternates(&site, found))
+            .unwrap_or_default();
         urls.push(SitemapUrl {
-            loc: urls::absolute(base, &urls::section(section.slug.as_str())),
-            lastmod: None,
+            loc: urls::absolute(
+                site.base(),
+                &format!("{}{path}", site.prefix(&entry.language)),
+            ),
+            lastmod: Some(entry.modified_at),
+            alternates,
         });
     }
-    urls.extend(entries.into_iter().map(|entry| SitemapUrl {
-        loc: urls::absolute(base, &urls::article(entry.slug.as_str())),
-        lastmod: Some(entry.modified_at),
-    }));
     Ok(urls)
+}
+
+/// Crawlers' files live at the site's root only.
+fn root_only(state: &AppState) -> Result<(), AppError> {
+    match state.current_edition() {
+        Some(_) => Err(AppError::NotFound),
+        None => Ok(()),
+    }
 }
 
 /// `sitemap.xml`: the URLs themselves, or an index of parts when there are too many.
@@ -58,6 +93,7 @@ pub async fn sitemap(
 ) -> Result<Response, AppError> {
     state
         .page("/sitemap.xml".into(), &headers, || async {
+            root_only(&state)?;
             let urls = all_urls(&state).await?;
             let body = sitemap::sitemap_or_index(&urls, state.site().base(), URLS_PER_SITEMAP);
             Ok(xml(body))
@@ -80,6 +116,7 @@ pub async fn sitemap_part(
             // Counted before anything is listed: a part past the end (or any part
             // of a site small enough for one sitemap) is a 404 without reading
             // every article. Parts that exist are cached like pages.
+            root_only(&state)?;
             let now = Utc::now();
             let articles = state
                 .store
@@ -90,8 +127,7 @@ pub async fn sitemap_part(
                 )
                 .await?
                 .total;
-            let count = 2
-                + state.store.sections().await?.len()
+            let count = (2 + state.store.sections().await?.len()) * state.languages().len()
                 + usize::try_from(articles).unwrap_or(usize::MAX);
             if number == 0 || count <= URLS_PER_SITEMAP || number > count.div_ceil(URLS_PER_SITEMAP)
             {
@@ -112,6 +148,7 @@ pub async fn news_sitemap(
 ) -> Result<Response, AppError> {
     state
         .page("/news-sitemap.xml".into(), &headers, || async {
+            root_only(&state)?;
             let now = Utc::now();
             let filter = ArticleFilter {
                 published_since: Some(now - Duration::hours(48)),
@@ -125,12 +162,20 @@ pub async fn news_sitemap(
                 .items
                 .iter()
                 .map(|a| NewsUrl {
-                    loc: urls::absolute(state.site().base(), &urls::article(a.slug.as_str())),
+                    loc: urls::absolute(
+                        state.site().base(),
+                        &format!(
+                            "{}{}",
+                            state.site().prefix(&a.language),
+                            urls::article(a.slug.as_str())
+                        ),
+                    ),
                     title: a.headline.clone(),
                     published: a.published_at,
+                    language: a.language.clone(),
                 })
                 .collect();
-            let body = sitemap::news(&state.site().publisher, &state.site().language, &urls);
+            let body = sitemap::news(&state.site().publisher, &urls);
             Ok(xml(body))
         })
         .await
@@ -142,6 +187,7 @@ pub async fn robots(
 ) -> Result<Response, AppError> {
     state
         .page("/robots.txt".into(), &headers, || async {
+            root_only(&state)?;
             Ok(CachedPage::new(
                 StatusCode::OK,
                 "text/plain; charset=utf-8",

@@ -89,6 +89,10 @@ async fn site_feed(
 ) -> Result<Response, AppError> {
     let title = state.site().title.clone();
     let description = state.site().tagline.clone();
+    let filter = ArticleFilter {
+        language: Some(state.language()),
+        ..Default::default()
+    };
     feed(
         state,
         headers,
@@ -97,7 +101,7 @@ async fn site_feed(
         "/".into(),
         title,
         description,
-        ArticleFilter::default(),
+        filter,
     )
     .await
 }
@@ -151,7 +155,8 @@ async fn feed(
             let now = Utc::now();
             let config = state.site();
             let base = config.base();
-            let list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
+            let mut list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
+            super::localize(&state, &mut list.items).await?;
             let footer = ways_around(&state.words(), &config);
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {

@@ -32,7 +32,10 @@ pub async fn front(
             let list = state
                 .store
                 .published_articles(
-                    &ArticleFilter::default(),
+                    &ArticleFilter {
+                        language: Some(state.language()),
+                        ..Default::default()
+                    },
                     PageRequest::new(page, LITE_PER_PAGE),
                     Utc::now(),
                 )
@@ -73,6 +76,13 @@ pub async fn article(
                     .published_article(&slug, Utc::now())
                     .await?
                     .ok_or(AppError::NotFound)?;
+                if article.summary.language != state.language() {
+                    return Err(AppError::Moved(super::edition_address(
+                        &state,
+                        &article.summary.language,
+                        &format!("/lite{}", urls::article(slug.as_str())),
+                    )));
+                }
                 let view = ArticleView::new(&article);
                 let body = kolokol_render::pages::lite_article_page(
                     &state.theme,

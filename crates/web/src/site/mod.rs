@@ -100,6 +100,195 @@ pub fn routes() -> Router<AppState> {
         .fallback(pages::not_found)
 }
 
+/// `language` named in itself («Русский», "English"); by its tag when the theme
+/// has no catalogue for it.
+pub(crate) fn language_name(state: &AppState, language: &str) -> String {
+    let catalogues = state.theme.catalogues();
+    if catalogues.languages().any(|l| l == language) {
+        catalogues.text(language, "language-name", None)
+    } else {
+        language.to_owned()
+    }
+}
+
+/// The versions of the page at `path` (without this edition's prefix): `found`
+/// holds each language it exists in with its path there. Gives the `hreflang`
+/// alternates (when there are two versions or more, with the main language's as
+/// `x-default`) and the switcher, whose languages without a version lead to their
+/// front page.
+pub(crate) fn versions(
+    state: &AppState,
+    path: &str,
+    found: &[(String, String)],
+) -> kolokol_render::views::Versions {
+    use kolokol_render::views::{Alternate, LanguageLink, Versions};
+    let languages = state.languages();
+    if languages.len() < 2 {
+        return Versions::default();
+    }
+    let all = state.site_all();
+    let full = |language: &str, path: &str| format!("{}{path}", all.prefix(language));
+    let alternates = alternates(&all, found)
+        .into_iter()
+        .map(|(hreflang, url)| Alternate { hreflang, url })
+        .collect();
+    let current = state.language();
+    let here = full(&current, path);
+    let languages = languages
+        .iter()
+        .map(|language| {
+            let target = found
+                .iter()
+                .find(|(l, _)| l == language)
+                .map_or("/", |(_, p)| p.as_str());
+            LanguageLink {
+                language: language.clone(),
+                name: language_name(state, language),
+                url: kolokol_render::links::link_for_page(&here, &full(language, target)),
+                current: *language == current,
+            }
+        })
+        .collect();
+    Versions {
+        alternates,
+        languages,
+    }
+}
+
+/// `hreflang` alternates of a page found in each of `found` (language, path
+/// without prefix): every version with its absolute address, then `x-default`,
+/// the main language's version (else the first). None for a page in one language.
+pub(crate) fn alternates(
+    site: &kolokol_core::SiteConfig,
+    found: &[(String, String)],
+) -> Vec<(String, String)> {
+    if found.len() < 2 {
+        return Vec::new();
+    }
+    let absolute = |language: &str, path: &str| {
+        urls::absolute(site.base(), &format!("{}{path}", site.prefix(language)))
+    };
+    let mut alternates: Vec<(String, String)> = found
+        .iter()
+        .map(|(language, path)| (language.clone(), absolute(language, path)))
+        .collect();
+    let default = found
+        .iter()
+        .find(|(language, _)| *language == site.language)
+        .unwrap_or(&found[0]);
+    alternates.push(("x-default".into(), absolute(&default.0, &default.1)));
+    alternates
+}
+
+/// The same page in every language: the lists, the front page and the site's
+/// fixed pages exist in each.
+pub(crate) fn versions_everywhere(state: &AppState, path: &str) -> kolokol_render::views::Versions {
+    let found: Vec<(String, String)> = state
+        .languages()
+        .into_iter()
+        .map(|l| (l, path.to_owned()))
+        .collect();
+    versions(state, path, &found)
+}
+
+/// Sections with their names in this edition's language.
+pub(crate) async fn sections(state: &AppState) -> Result<Vec<kolokol_core::Section>, AppError> {
+    let mut sections = state.store.sections().await?;
+    let language = state.language();
+    for section in &mut sections {
+        section.localize(&language);
+    }
+    Ok(sections)
+}
+
+/// Articles as this edition's readers see them: sections and authors named in
+/// their language (rows joined to articles carry no translations, so the full
+/// lists are read once for all of them).
+pub(crate) async fn localize<'a>(
+    state: &AppState,
+    summaries: impl IntoIterator<Item = &'a mut kolokol_core::ArticleSummary>,
+) -> Result<(), AppError> {
+    let language = state.language();
+    let mut summaries: Vec<&mut kolokol_core::ArticleSummary> = summaries.into_iter().collect();
+    if summaries.is_empty() || state.current_edition().is_none() {
+        return Ok(());
+    }
+    let sections = sections(state).await?;
+    let mut authors = state.store.authors().await?;
+    for author in &mut authors {
+        author.localize(&language);
+    }
+    for summary in summaries.iter_mut() {
+        if let Some(section) = sections.iter().find(|s| s.id == summary.section.id) {
+            summary.section = section.clone();
+        }
+        for author in &mut summary.authors {
+            if let Some(named) = authors.iter().find(|a| a.id == author.id) {
+                *author = named.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The address of `path` in `language`'s edition, relative to the page being
+/// answered (so a redirect works on any host).
+pub(crate) fn edition_address(state: &AppState, language: &str, path: &str) -> String {
+    let all = state.site_all();
+    let here = format!("{}{path}", state.prefix());
+    kolokol_render::links::link_for_page(&here, &format!("{}{path}", all.prefix(language)))
+}
+
+/// In front of an edition's routes: the main language's edition lives without a
+/// prefix (its prefixed addresses redirect there), a language the site does not
+/// offer has none, and the edition's front page is `/en/`, with its slash, so
+/// that relative links lead on inside it.
+pub async fn edition_gate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(edition) = state.current_edition() else {
+        return next.run(request).await;
+    };
+    let site = state.site_all();
+    let original = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |o| o.0.clone());
+    let path = original.path();
+    let query = original
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let rest = path.strip_prefix(&edition.prefix).unwrap_or(path);
+    let moved = |to: String| {
+        (
+            axum::http::StatusCode::MOVED_PERMANENTLY,
+            [(axum::http::header::LOCATION, to)],
+        )
+            .into_response()
+    };
+    if edition.language == site.language {
+        let to = if rest.is_empty() { "/" } else { rest };
+        return moved(format!(
+            "{}{query}",
+            kolokol_render::links::link_for_page(path, to)
+        ));
+    }
+    if !site.languages.contains(&edition.language) {
+        return AppError::NotFound.into_response();
+    }
+    if rest.is_empty() {
+        let front = format!("{}/", edition.prefix);
+        return moved(format!(
+            "{}{query}",
+            kolokol_render::links::link_for_page(path, &front)
+        ));
+    }
+    next.run(request).await
+}
+
 /// A slug from the address; anything that is not one cannot name a page.
 fn slug_from_path(value: &str) -> Result<Slug, AppError> {
     Slug::parse(value).map_err(|_| AppError::NotFound)
@@ -177,7 +366,10 @@ fn archive_spec(state: &AppState) -> ListSpec {
             "archive-description",
             [("site", state.site().title.as_str().into())],
         ),
-        filter: ArticleFilter::default(),
+        filter: ArticleFilter {
+            language: Some(state.language()),
+            ..Default::default()
+        },
         feeds: false,
         profile: None,
     }
@@ -205,10 +397,11 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
     let store = &state.store;
     let spec = match kind {
         ListKind::Section => {
-            let section = store
+            let mut section = store
                 .section_by_slug(&slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            section.localize(&state.language());
             ListSpec {
                 path: urls::section(slug.as_str()),
                 kind: "section",
@@ -216,6 +409,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 description: section.description,
                 filter: ArticleFilter {
                     section_id: Some(section.id),
+                    language: Some(state.language()),
                     ..Default::default()
                 },
                 feeds: true,
@@ -233,6 +427,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 title: tag.name,
                 filter: ArticleFilter {
                     tag_id: Some(tag.id),
+                    language: Some(state.language()),
                     ..Default::default()
                 },
                 feeds: true,
@@ -240,10 +435,11 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
             }
         }
         ListKind::Author => {
-            let author = store
+            let mut author = store
                 .author_by_slug(&slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            author.localize(&state.language());
             // A small rendition of the photo, when the library still has it.
             let photo = match author.photo_image_id {
                 Some(id) => store.image(id).await?.map(|image| {
@@ -277,6 +473,7 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
                 title: author.name,
                 filter: ArticleFilter {
                     author_id: Some(author.id),
+                    language: Some(state.language()),
                     ..Default::default()
                 },
                 feeds: true,

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kolokol_core::{ArticleSummary, PageNumber, PageRequest};
 use kolokol_render::urls;
-use kolokol_store::ArticleFilter;
+use kolokol_store::{ArticleFilter, Texts};
 use minijinja::context;
 use serde::Serialize;
 
@@ -51,7 +51,7 @@ pub(super) async fn uncached_page(
     cache_control: &'static str,
 ) -> Result<Response, AppError> {
     let config = state.site();
-    let sections = state.store.sections().await?;
+    let sections = super::sections(state).await?;
     let site = SiteView::new(&config, &sections);
     let body = state
         .theme
@@ -75,11 +75,19 @@ pub async fn front(
     state
         .page("/".into(), &headers, || async {
             let now = Utc::now();
-            let sections = state.store.sections().await?;
-            // The editors' pins first (those published by now), then the newest.
+            let sections = super::sections(&state).await?;
+            let language = state.language();
+            let in_language = ArticleFilter {
+                language: Some(language.clone()),
+                ..Default::default()
+            };
+            // The editors' pins first (those published by now, in this edition's
+            // language), then the newest.
             let picks = state.store.front_page_picks(now).await?;
             let pinned_ids: Vec<_> = picks.iter().map(|p| p.article_id).collect();
-            let pinned = state.store.published_summaries(&pinned_ids, now).await?;
+            let mut pinned = state.store.published_summaries(&pinned_ids, now).await?;
+            pinned.retain(|s| s.language == language);
+            super::localize(&state, &mut pinned).await?;
             let pinned_in = |slot: kolokol_core::PinSlot| -> Vec<&ArticleSummary> {
                 picks
                     .iter()
@@ -90,24 +98,26 @@ pub async fn front(
             let pinned_lead = pinned_in(kolokol_core::PinSlot::Lead).into_iter().next();
             let featured = pinned_in(kolokol_core::PinSlot::Featured);
             let shown = pinned.len();
-            let latest = state
+            let mut latest = state
                 .store
                 .published_articles(
-                    &ArticleFilter::default(),
+                    &in_language,
                     PageRequest::new(PageNumber::FIRST, 13 + u32::try_from(shown).unwrap_or(0)),
                     now,
                 )
                 .await?;
+            super::localize(&state, &mut latest.items).await?;
             let mut blocks = Vec::new();
             for section in &sections {
                 let filter = ArticleFilter {
                     section_id: Some(section.id),
-                    ..Default::default()
+                    ..in_language.clone()
                 };
-                let list = state
+                let mut list = state
                     .store
                     .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 4), now)
                     .await?;
+                super::localize(&state, &mut list.items).await?;
                 if !list.items.is_empty() {
                     blocks.push(SectionBlock {
                         section: Link {
@@ -141,6 +151,7 @@ pub async fn front(
                 canonical: urls::absolute(state.site().base(), "/"),
                 og_type: "website",
                 feeds: views::feed_links(&state.site().title, ""),
+                versions: super::versions_everywhere(&state, "/"),
                 ..Meta::default()
             };
             html_page(
@@ -150,6 +161,27 @@ pub async fn front(
             )
         })
         .await
+}
+
+/// An article's versions: itself and its published translations.
+async fn article_versions(
+    state: &AppState,
+    summary: &ArticleSummary,
+    now: chrono::DateTime<Utc>,
+) -> Result<views::Versions, AppError> {
+    let path = urls::article(summary.slug.as_str());
+    let found: Vec<(String, String)> = match summary.translation_group {
+        Some(_) => {
+            kolokol_operations::translations::of(&state.store, Texts::Articles, summary.id.0, now)
+                .await?
+                .into_iter()
+                .filter(|t| t.live)
+                .map(|t| (t.language, urls::article(t.slug.as_str())))
+                .collect()
+        }
+        None => vec![(summary.language.clone(), path.clone())],
+    };
+    Ok(super::versions(state, &path, &found))
 }
 
 #[derive(Debug, Serialize)]
@@ -170,13 +202,27 @@ pub async fn article(
     let page = state
         .page(urls::article(slug.as_str()), &headers, || async {
             let now = Utc::now();
-            let article = state
+            let mut article = state
                 .store
                 .published_article(&slug, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let related = state.store.related_articles(&article, RELATED, now).await?;
-            let sections = state.store.sections().await?;
+            if article.summary.language != state.language() {
+                // In another edition: readers are sent there.
+                return Err(AppError::Moved(super::edition_address(
+                    &state,
+                    &article.summary.language,
+                    &urls::article(slug.as_str()),
+                )));
+            }
+            let mut related = state.store.related_articles(&article, RELATED, now).await?;
+            super::localize(
+                &state,
+                std::iter::once(&mut article.summary).chain(&mut related),
+            )
+            .await?;
+            let sections = super::sections(&state).await?;
+            let versions = article_versions(&state, &article.summary, now).await?;
             let view = ArticleView::new(&article);
             let body = kolokol_render::pages::article_page(
                 &state.theme,
@@ -185,6 +231,7 @@ pub async fn article(
                 &view,
                 &related,
                 &sections,
+                versions,
             )?;
             Ok(CachedPage::new(
                 StatusCode::OK,
@@ -220,14 +267,16 @@ async fn list_page(
         .page(key.clone(), headers, || async {
             let now = Utc::now();
             let per_page = state.site().articles_per_page;
-            let list = state
+            let mut list = state
                 .store
                 .published_articles(&spec.filter, PageRequest::new(page, per_page), now)
                 .await?;
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);
             }
-            let sections = state.store.sections().await?;
+            super::localize(&state, &mut list.items).await?;
+            let sections = super::sections(&state).await?;
+            let versions = super::versions_everywhere(&state, &key);
             let body = kolokol_render::pages::list_page(
                 &state.theme,
                 &state.site(),
@@ -235,6 +284,7 @@ async fn list_page(
                 page,
                 &list,
                 &sections,
+                versions,
             )?;
             Ok(CachedPage::new(
                 StatusCode::OK,
@@ -279,7 +329,7 @@ pub async fn privacy(
 ) -> Result<Response, AppError> {
     state
         .page("/privacy".into(), &headers, || async {
-            let sections = state.store.sections().await?;
+            let sections = super::sections(&state).await?;
             let config = state.site();
             let site = SiteView::new(&config, &sections);
             let words = state.words();
@@ -291,6 +341,7 @@ pub async fn privacy(
                 ),
                 canonical: urls::absolute(config.base(), "/privacy"),
                 og_type: "website",
+                versions: super::versions_everywhere(&state, "/privacy"),
                 ..Meta::default()
             };
             html_page(
@@ -317,7 +368,27 @@ pub async fn standing(
                 .published_page(&slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let sections = state.store.sections().await?;
+            if page.draft.language != state.language() {
+                return Err(AppError::Moved(super::edition_address(
+                    &state,
+                    &page.draft.language,
+                    &path,
+                )));
+            }
+            let translations = kolokol_operations::translations::of(
+                &state.store,
+                Texts::Pages,
+                page.id,
+                Utc::now(),
+            )
+            .await?;
+            let found: Vec<(String, String)> = translations
+                .into_iter()
+                .filter(|t| t.live)
+                .map(|t| (t.language, urls::page(t.slug.as_str())))
+                .collect();
+            let versions = super::versions(&state, &path, &found);
+            let sections = super::sections(&state).await?;
             let config = state.site();
             let site = SiteView::new(&config, &sections);
             let meta = Meta {
@@ -328,6 +399,7 @@ pub async fn standing(
                     .collect(),
                 canonical: urls::absolute(config.base(), &path),
                 og_type: "website",
+                versions,
                 ..Meta::default()
             };
             html_page(
@@ -378,7 +450,7 @@ pub async fn render_errors(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_owned();
+    let (state, path) = state.for_path(request.uri().path());
     let response = next.run(request).await;
     let error = match response.extensions().get::<ErrorPage>() {
         Some(error) => error.clone(),
@@ -424,12 +496,15 @@ pub async fn render_errors(
 }
 
 async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppError> {
-    let sections = state.store.sections().await.unwrap_or_default();
+    let sections = super::sections(state).await.unwrap_or_default();
     let latest = if error.status == StatusCode::NOT_FOUND {
         state
             .store
             .published_articles(
-                &ArticleFilter::default(),
+                &ArticleFilter {
+                    language: Some(state.language()),
+                    ..Default::default()
+                },
                 PageRequest::new(PageNumber::FIRST, 5),
                 Utc::now(),
             )

@@ -22,7 +22,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     state
         .page("/mirrors".into(), &headers, || async {
             let config = state.site();
-            let sections = state.store.sections().await?;
+            let sections = super::sections(&state).await?;
             let site = SiteView::new(&config, &sections);
             let words = state.words();
             let meta = Meta {

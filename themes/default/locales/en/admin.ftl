@@ -535,3 +535,19 @@ admin-webhook-event =
         [member-added] A reader subscribes (member.added)
        *[site-changed] Anything on the site changes (site.changed)
     }
+
+## Languages and translations
+admin-content-language = Language
+admin-in-language = In { $language }
+admin-translating = This will be a translation of “{ $headline }”.
+admin-translations = Translations
+admin-no-translations = No translations yet.
+admin-write-translation = Write the { $language } version
+admin-translation-of = Translation of (address)
+admin-translation-hint = e.g. election-night
+admin-link-translation = Link
+admin-unlink-translation = Unlink from its translations
+admin-done-article-linked = The translations are linked.
+admin-done-article-unlinked = The article is no longer linked to its translations.
+admin-done-page-linked = The translations are linked.
+admin-done-page-unlinked = The page is no longer linked to its translations.

@@ -197,3 +197,8 @@ error-webhook-scheme = Only http and https addresses can receive webhooks.
 error-webhook-no-host = The address has no host.
 error-webhook-unknown-host = { $host } cannot be found.
 error-webhook-private = { $host } is a private address (this machine or a local network); the server's configuration must allow that first.
+
+## Languages and translations
+error-language-offered = Choose one of the site's languages: { $languages }.
+error-translation-unknown = There is nothing at the address “{ $slug }”. Give the address of the translation, such as election-night.
+error-translation-language-taken = Those texts are in the same language, or the translations already have one in this language.

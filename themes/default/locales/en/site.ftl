@@ -342,3 +342,7 @@ default-banner-button = Support us
 default-notice-link = How to keep reading us
 default-newsletter-name = The Weekly
 language-name = English
+
+## Languages
+nav-languages = Languages
+default-notice-text = This site may be blocked where you live. Our mirrors and full-text feeds keep working.

@@ -545,3 +545,19 @@ admin-webhook-event =
         [member-added] Читатель подписался (member.added)
        *[site-changed] На сайте что-то изменилось (site.changed)
     }
+
+## Языки и переводы
+admin-content-language = Язык
+admin-in-language = Язык: { $language }
+admin-translating = Это будет перевод материала «{ $headline }».
+admin-translations = Переводы
+admin-no-translations = Переводов пока нет.
+admin-write-translation = Написать версию: { $language }
+admin-translation-of = Перевод материала (адрес)
+admin-translation-hint = например, election-night
+admin-link-translation = Связать
+admin-unlink-translation = Отвязать от переводов
+admin-done-article-linked = Переводы связаны.
+admin-done-article-unlinked = Материал больше не связан с переводами.
+admin-done-page-linked = Переводы связаны.
+admin-done-page-unlinked = Страница больше не связана с переводами.

@@ -198,3 +198,8 @@ error-webhook-scheme = Вебхуки принимаются только на �
 error-webhook-no-host = В адресе нет имени сервера.
 error-webhook-unknown-host = Сервер { $host } не найден.
 error-webhook-private = { $host } — частный адрес (этот компьютер или локальная сеть); сначала это должна разрешить конфигурация сервера.
+
+## Языки и переводы
+error-language-offered = Выберите один из языков сайта: { $languages }.
+error-translation-unknown = По адресу «{ $slug }» ничего нет. Укажите адрес перевода, например election-night.
+error-translation-language-taken = Эти тексты на одном языке, или среди переводов уже есть текст на этом языке.

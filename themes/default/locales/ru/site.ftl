@@ -347,3 +347,7 @@ default-banner-button = Поддержать нас
 default-notice-link = Как продолжать нас читать
 default-newsletter-name = Еженедельник
 language-name = Русский
+
+## Языки
+nav-languages = Языки
+default-notice-text = Этот сайт может быть заблокирован там, где вы живёте. Зеркала и полнотекстовые ленты продолжают работать.
