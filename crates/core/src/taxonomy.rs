@@ -207,13 +207,60 @@ mod tests {
             position: "first".into(),
             description: "x".repeat(MAX_DESCRIPTION + 1),
             in_menu: String::new(),
+            translations: [(
+                "russian".to_owned(),
+                [("name".to_owned(), "Политика".to_owned())]
+                    .into_iter()
+                    .collect(),
+            )]
+            .into_iter()
+            .collect(),
         }
         .validate()
         .unwrap_err();
         assert_eq!(
             errors.keys().copied().collect::<Vec<_>>(),
-            ["description", "name", "position", "slug"]
+            ["description", "name", "position", "slug", "translations"]
         );
+    }
+
+    #[test]
+    fn names_in_other_languages_are_trimmed_and_empty_ones_dropped() {
+        let form = SectionForm {
+            name: "Politics".into(),
+            translations: [
+                (
+                    "ru".to_owned(),
+                    [
+                        ("name".to_owned(), " Политика ".to_owned()),
+                        ("description".to_owned(), " ".to_owned()),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+                ("de".to_owned(), Default::default()),
+            ]
+            .into_iter()
+            .collect(),
+            ..SectionForm::default()
+        };
+        let input = form.validate().unwrap();
+        assert_eq!(input.translations.len(), 1);
+        assert_eq!(input.translations["ru"]["name"], "Политика");
+        assert!(!input.translations["ru"].contains_key("description"));
+        let mut section = crate::Section {
+            id: 1,
+            slug: input.slug.clone(),
+            name: input.name.clone(),
+            description: "Power.".into(),
+            in_menu: true,
+            translations: input.translations.clone(),
+        };
+        section.localize("en");
+        assert_eq!(section.name, "Politics");
+        section.localize("ru");
+        assert_eq!(section.name, "Политика");
+        assert_eq!(section.description, "Power.", "a text left out stays");
     }
 
     #[test]

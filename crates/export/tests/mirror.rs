@@ -345,6 +345,8 @@ fn published(
         seo_title: String::new(),
         seo_description: String::new(),
         corrections: vec![],
+        language: "en".into(),
+        translation_of: None,
     }
 }
 

@@ -389,6 +389,8 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
                 seo_title: String::new(),
                 seo_description: String::new(),
                 corrections: vec![],
+                language: "en".into(),
+                translation_of: None,
             },
             now,
         )

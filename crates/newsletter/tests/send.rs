@@ -52,6 +52,8 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
                 seo_title: String::new(),
                 seo_description: String::new(),
                 corrections: vec![],
+                language: "en".into(),
+                translation_of: None,
             },
             at,
         )

@@ -45,6 +45,8 @@ fn article(
         seo_title: String::new(),
         seo_description: String::new(),
         corrections: vec![],
+        language: "en".into(),
+        translation_of: None,
     }
 }
 
@@ -378,6 +380,7 @@ fn draft(
         hero_credit: String::new(),
         seo_title: String::new(),
         seo_description: String::new(),
+        language: "en".into(),
     }
 }
 

@@ -43,6 +43,14 @@ fn input(slug_text: &str, name: &str, position: i64, in_menu: bool) -> SectionIn
         description: format!("All about {name}"),
         position,
         in_menu,
+        translations: [(
+            "ru".to_owned(),
+            [("name".to_owned(), format!("{name} по-русски"))]
+                .into_iter()
+                .collect(),
+        )]
+        .into_iter()
+        .collect(),
     }
 }
 
@@ -66,6 +74,8 @@ fn article(slug_text: &str, section_id: i64, tag_ids: Vec<i64>) -> NewArticle {
         seo_title: String::new(),
         seo_description: String::new(),
         corrections: vec![],
+        language: "en".into(),
+        translation_of: None,
     }
 }
 
@@ -499,6 +509,7 @@ async fn byline_story(store: DynStore) {
         photo_image_id: None,
         links: kolokol_core::byline::parse_links("Website | https://volkova.example").unwrap(),
         account: None,
+        translations: kolokol_core::Translations::new(),
     };
     let audit = |action: &'static str| Audit::new(None, action, "Irina Volkova");
     let created = store
@@ -585,6 +596,7 @@ async fn page_story(store: DynStore) {
         body_markdown: "We report.".into(),
         placement: kolokol_core::Placement::Footer,
         position: 2,
+        language: "en".into(),
     };
     let id = store
         .save_page(None, &about, None, &audit("page.create"), at(1))

@@ -37,10 +37,10 @@ pub(super) fn state_label(
 }
 
 /// The editor page, for a new article (`article` = None) or an existing one.
+/// (Answered 422 when the form comes back with problems.)
 async fn editor(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     article: Option<&EditableArticle>,
     form: &ArticleForm,
     errors: &FieldErrors,
@@ -130,6 +130,11 @@ async fn editor(
             }),
         None => None,
     };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     admin_page(
         state,
         Some(staff),
@@ -196,7 +201,6 @@ pub async fn new_form(
     editor(
         &state,
         &staff,
-        StatusCode::OK,
         None,
         &form,
         &FieldErrors::new(),
@@ -264,8 +268,7 @@ async fn save_from_form(
     let next =
         |saved: operations::articles::Saved| format!("/admin/articles/{}?saved=1", saved.id().0);
     super::finish(state, result, next, |errors| async move {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        editor(state, staff, status, article, form, &errors, None, original).await
+        editor(state, staff, article, form, &errors, None, original).await
     })
     .await
 }
@@ -324,7 +327,6 @@ pub async fn edit_form(
     editor(
         &state,
         &staff,
-        StatusCode::OK,
         Some(&article),
         &form,
         &FieldErrors::new(),
@@ -446,17 +448,7 @@ async fn editor_with_errors(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let form = ArticleForm::from_draft(&article.draft);
-    editor(
-        state,
-        staff,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some(article),
-        &form,
-        &errors,
-        None,
-        None,
-    )
-    .await
+    editor(state, staff, Some(article), &form, &errors, None, None).await
 }
 
 /// Publish now, schedule, withdraw, or mark as updated.

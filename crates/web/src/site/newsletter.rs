@@ -107,7 +107,7 @@ async fn signup_page(
     error: Option<(&str, &str)>,
 ) -> Result<String, AppError> {
     let config = state.site();
-    let sections = super::sections(&state).await?;
+    let sections = super::sections(state).await?;
     let site = SiteView::new(&config, &sections);
     let meta = meta(state, &config.newsletter.name, "/newsletter");
     let issues = state.store.archive().await?;

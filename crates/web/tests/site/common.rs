@@ -377,6 +377,8 @@ impl TestApp {
             seo_title: String::new(),
             seo_description: String::new(),
             corrections: vec![],
+            language: self.state.site_all().language.clone(),
+            translation_of: None,
         };
         self.store.add_article(&article, published).await.unwrap();
         slug
