@@ -65,6 +65,8 @@ pub struct Subscriber {
     pub address_hash: String,
     /// Why the subscriber left or was suppressed.
     pub reason: String,
+    /// BCP 47: the issues they get are in this language.
+    pub language: String,
 }
 
 /// A sign-up as the store records it.
@@ -76,6 +78,8 @@ pub struct Signup {
     pub address_hash: String,
     /// SHA-256 of the confirmation token mailed to the reader.
     pub token_hash: String,
+    /// BCP 47: the language of the edition they signed up in, whose issues they get.
+    pub language: String,
 }
 
 /// What a sign-up did; the reader is told the same thing in every case.
@@ -113,6 +117,8 @@ pub struct ImportedSubscriber {
     pub confirmed_at: DateTime<Utc>,
     pub policy_version: String,
     pub form: String,
+    /// BCP 47; empty for the site's main language.
+    pub language: String,
 }
 
 /// Where an issue stands.
@@ -169,6 +175,8 @@ pub struct NewsletterIssue {
     pub article_ids: Vec<ArticleId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// BCP 47: written in, and sent to the subscribers of, this language.
+    pub language: String,
 }
 
 /// The mail as frozen when sending started: every recipient, and the archive, get
@@ -223,6 +231,9 @@ pub struct IssueForm {
     /// Article ids in order, separated by commas or spaces.
     #[serde(default)]
     pub articles: String,
+    /// BCP 47; empty for the site's main language.
+    #[serde(default)]
+    pub language: String,
 }
 
 /// A validated issue.
@@ -232,6 +243,8 @@ pub struct IssueDraft {
     pub intro_md: String,
     pub full_text: bool,
     pub article_ids: Vec<ArticleId>,
+    /// BCP 47: the issue goes to the subscribers of this language.
+    pub language: String,
 }
 
 impl IssueForm {
@@ -246,11 +259,14 @@ impl IssueForm {
                 .map(|id| id.0.to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
+            language: issue.language.clone(),
         }
     }
 
-    pub fn validate(&self) -> Result<IssueDraft, FieldErrors> {
+    /// `languages` are the site's, its main language first.
+    pub fn validate(&self, languages: &[String]) -> Result<IssueDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let language = crate::form::checked_language(&self.language, languages, &mut errors);
         let subject = self.subject.trim();
         if subject.is_empty() {
             errors.insert("subject", crate::Message::new("error-subject-missing"));
@@ -295,6 +311,7 @@ impl IssueForm {
                 intro_md: self.intro.replace("\r\n", "\n"),
                 full_text: self.full_text.is_some(),
                 article_ids,
+                language,
             })
         } else {
             Err(errors)

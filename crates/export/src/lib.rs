@@ -125,6 +125,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
             .await
             .map_err(site_error)?
             .into_iter()
+            .filter(|issue| issue.language == language)
             .filter_map(|issue| issue.number)
             .map(|n| format!("/newsletter/{n}")),
     );

@@ -93,13 +93,6 @@ pub(crate) async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> 
         return Ok(());
     }
     let now = chrono::Utc::now();
-    let latest = store
-        .published_articles(
-            &kolokol_store::ArticleFilter::default(),
-            kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 5),
-            now,
-        )
-        .await?;
     let editor = store
         .user_for_login(&kolokol_core::Email::parse(
             kolokol_demo::DEMO_EDITOR_EMAIL,
@@ -107,24 +100,48 @@ pub(crate) async fn seed_demo_newsletter(config: &Config) -> anyhow::Result<()> 
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo editor is missing"))?
         .0;
-    let draft = kolokol_core::IssueDraft {
-        subject: "The Weekly: a law passed in an afternoon, and what prices really do".into(),
-        intro_md: "Good morning. Parliament needed a single afternoon to wall off the internet; \
-                   our own price basket shows inflation at twice the official figure; and the \
-                   ministers' daughters own more of the coast than anyone admitted. Here are the \
-                   stories our editors picked this week."
-            .into(),
-        full_text: false,
-        article_ids: latest.items.iter().map(|a| a.id).collect(),
-    };
-    let id = kolokol_operations::newsletter::create(store, &editor, &draft, now).await?;
-    let issue = store
-        .newsletter_issue(id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo issue vanished"))?;
-    let composed = state.compose_issue(&issue).await?;
-    kolokol_newsletter::start(store, id, &composed).await?;
-    store.finish_send(id, now).await?;
+    // One sent issue in each language, to its own subscribers and archive.
+    let issues = [
+        (
+            "en",
+            "The Weekly: a law passed in an afternoon, and what prices really do",
+            "Good morning. Parliament needed a single afternoon to wall off the internet; \
+             our own price basket shows inflation at twice the official figure; and the \
+             ministers' daughters own more of the coast than anyone admitted. Here are the \
+             stories our editors picked this week.",
+        ),
+        (
+            "ru",
+            "Неделя: закон за один день и настоящие цены",
+            "Доброе утро. Парламенту хватило одного дня, чтобы отгородить страну от \
+             интернета; наша потребительская корзина показывает инфляцию вдвое выше \
+             официальной; а жители Корска сами открыли пункт обогрева. Вот материалы, \
+             которые редакция выбрала на этой неделе.",
+        ),
+    ];
+    for (language, subject, intro) in issues {
+        let filter = kolokol_store::ArticleFilter {
+            language: Some(language.into()),
+            ..Default::default()
+        };
+        let first = kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 5);
+        let latest = store.published_articles(&filter, first, now).await?;
+        let draft = kolokol_core::IssueDraft {
+            subject: subject.into(),
+            intro_md: intro.into(),
+            full_text: false,
+            article_ids: latest.items.iter().map(|a| a.id).collect(),
+            language: language.into(),
+        };
+        let id = kolokol_operations::newsletter::create(store, &editor, &draft, now).await?;
+        let issue = store
+            .newsletter_issue(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo issue vanished"))?;
+        let composed = state.compose_issue(&issue).await?;
+        kolokol_newsletter::start(store, id, &composed).await?;
+        store.finish_send(id, now).await?;
+    }
     Ok(())
 }
 

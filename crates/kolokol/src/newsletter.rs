@@ -177,7 +177,8 @@ pub(crate) async fn import_subscribers(config: Config, file: &Path) -> anyhow::R
         }
     };
     let store = open_store(&config).await?;
-    let report = readers::import(&store, Actor::Operator, &rows, now).await?;
+    let main = &config.site.language;
+    let report = readers::import(&store, Actor::Operator, &rows, main, now).await?;
     println!(
         "Imported {} subscribers; {} were already on the list and were left as they were.",
         report.added, report.skipped

@@ -29,7 +29,7 @@ async fn demo_runs_with_one_command_and_stops_cleanly() {
             .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data"])
             .arg(data.path()),
     );
-    demo.wait_for("Loaded the demo newsroom: 42 articles");
+    demo.wait_for("Loaded the demo newsroom: 67 articles");
     demo.wait_for("/admin: sign in as editor@northern-bell.example");
     let serving = demo.wait_for("Kolokol is serving");
     assert!(

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use kolokol_core::{Email, ImportedSubscriber};
 
 /// Reads an import file: a header row naming at least `email`; `signed_up_at`,
-/// `confirmed_at` (RFC 3339), `policy_version` and `form` are kept when present.
+/// `confirmed_at` (RFC 3339), `policy_version`, `form` and `language` (BCP 47: the
+/// issues they get; empty for the site's main language) are kept when present.
 /// Rows whose `status` column says they left are skipped. Every problem is reported
 /// with its row number; one bad row imports nothing.
 pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<ImportedSubscriber>, Vec<String>> {
@@ -30,6 +31,7 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<ImportedSubscriber>
         column("form"),
         column("status"),
     );
+    let language_at = column("language");
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
@@ -83,7 +85,20 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<ImportedSubscriber>
                 value.chars().take(max).collect()
             }
         };
+        let language = match get(language_at) {
+            "" => String::new(),
+            value => match kolokol_core::config::language_tag(value) {
+                Ok(tag) => tag,
+                Err(_) => {
+                    problems.push(format!(
+                        "Row {line}: language {value:?} is not a language tag such as en or ru."
+                    ));
+                    continue;
+                }
+            },
+        };
         rows.push(ImportedSubscriber {
+            language,
             email,
             signed_up_at,
             confirmed_at: confirmed,

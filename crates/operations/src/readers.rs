@@ -64,16 +64,29 @@ pub async fn set_subscribed(
 }
 
 /// Adds confirmed readers from another service's export, all or nothing; those
-/// already on the list are left as they are.
+/// already on the list are left as they are. Rows that name no language get the
+/// issues of `main`, the site's main language.
 pub async fn import(
     store: &DynStore,
     actor: Actor<'_>,
     rows: &[ImportedSubscriber],
+    main: &str,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, Error> {
     actor.require(Role::is_admin, "action-import-subscribers")?;
     let audit = actor.audit("subscribers.import", format!("{} rows", rows.len()));
-    Ok(store.import_subscribers(rows, &audit, now).await?)
+    let rows: Vec<ImportedSubscriber> = rows
+        .iter()
+        .map(|row| ImportedSubscriber {
+            language: if row.language.is_empty() {
+                main.to_owned()
+            } else {
+                row.language.clone()
+            },
+            ..row.clone()
+        })
+        .collect();
+    Ok(store.import_subscribers(&rows, &audit, now).await?)
 }
 
 /// Never mails `email` again; false when it is not on the list or is suppressed.

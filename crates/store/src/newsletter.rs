@@ -93,7 +93,7 @@ pub trait NewsletterStore: Send + Sync + 'static {
 }
 
 pub(crate) const ISSUE_COLUMNS: &str = "SELECT id, number, subject, intro_md, full_text, status, \
-     scheduled_for, started_at, sent_at, created_at, updated_at FROM newsletter_issues ";
+     scheduled_for, started_at, sent_at, created_at, updated_at, language FROM newsletter_issues ";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct IssueRow {
@@ -108,6 +108,7 @@ pub(crate) struct IssueRow {
     sent_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    language: String,
 }
 
 impl IssueRow {
@@ -130,6 +131,7 @@ impl IssueRow {
             article_ids,
             created_at: time(self.created_at)?,
             updated_at: time(self.updated_at)?,
+            language: self.language,
         })
     }
 }
@@ -247,13 +249,14 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO newsletter_issues (subject, intro_md, full_text, status, created_by, \
-             created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $5) RETURNING id",
+             created_at, updated_at, language) VALUES ($1, $2, $3, 'draft', $4, $5, $5, $6) RETURNING id",
         )
         .bind(&draft.subject)
         .bind(&draft.intro_md)
         .bind(i64::from(draft.full_text))
         .bind(by.0)
         .bind(now.timestamp())
+        .bind(&draft.language)
         .fetch_one(&mut *tx)
         .await?;
         Self::write_issue_articles(&mut tx, id, &draft.article_ids).await?;
@@ -270,14 +273,15 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
-            "UPDATE newsletter_issues SET subject = $2, intro_md = $3, full_text = $4, updated_at = $5 \
-             WHERE id = $1 AND status IN ('draft', 'scheduled')",
+            "UPDATE newsletter_issues SET subject = $2, intro_md = $3, full_text = $4, updated_at = $5, \
+             language = $6 WHERE id = $1 AND status IN ('draft', 'scheduled')",
         )
         .bind(id)
         .bind(&draft.subject)
         .bind(&draft.intro_md)
         .bind(i64::from(draft.full_text))
         .bind(now.timestamp())
+        .bind(&draft.language)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -363,7 +367,8 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         }
         sqlx::query(
             "INSERT INTO deliveries (issue_id, subscriber_id, status, updated_at) \
-             SELECT $1, id, 'pending', $2 FROM subscribers WHERE status = 'active'",
+             SELECT $1, s.id, 'pending', $2 FROM subscribers s WHERE s.status = 'active' \
+             AND s.language = (SELECT i.language FROM newsletter_issues i WHERE i.id = $1)",
         )
         .bind(id)
         .bind(now.timestamp())

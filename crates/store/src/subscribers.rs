@@ -21,7 +21,7 @@ pub struct ImportReport {
 }
 
 pub(crate) const SUBSCRIBER_COLUMNS: &str = "SELECT id, email, status, signed_up_at, confirmed_at, left_at, \
-     policy_version, form, address_hash, reason FROM subscribers ";
+     policy_version, form, address_hash, reason, language FROM subscribers ";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SubscriberRow {
@@ -35,6 +35,7 @@ pub(crate) struct SubscriberRow {
     form: String,
     address_hash: String,
     reason: String,
+    language: String,
 }
 
 impl SubscriberRow {
@@ -53,6 +54,7 @@ impl SubscriberRow {
             form: self.form,
             address_hash: self.address_hash,
             reason: self.reason,
+            language: self.language,
         })
     }
 }
@@ -167,8 +169,8 @@ impl SubscriberStore for crate::sql::SqlStore {
             None => {
                 sqlx::query(
                     "INSERT INTO subscribers (email, status, confirm_token_hash, confirm_sent_at, \
-                     signed_up_at, policy_version, form, address_hash) \
-                     VALUES ($1, 'pending', $2, $3, $3, $4, $5, $6)",
+                     signed_up_at, policy_version, form, address_hash, language) \
+                     VALUES ($1, 'pending', $2, $3, $3, $4, $5, $6, $7)",
                 )
                 .bind(signup.email.as_str())
                 .bind(&signup.token_hash)
@@ -176,6 +178,7 @@ impl SubscriberStore for crate::sql::SqlStore {
                 .bind(&signup.policy_version)
                 .bind(&signup.form)
                 .bind(&signup.address_hash)
+                .bind(&signup.language)
                 .execute(&mut *tx)
                 .await?;
                 SignupOutcome::Confirm
@@ -188,7 +191,8 @@ impl SubscriberStore for crate::sql::SqlStore {
                 sqlx::query(
                     "UPDATE subscribers SET status = 'pending', confirm_token_hash = $2, \
                      confirm_sent_at = $3, signed_up_at = $3, confirmed_at = NULL, \
-                     policy_version = $4, form = $5, address_hash = $6 WHERE email = $1",
+                     policy_version = $4, form = $5, address_hash = $6, language = $7 \
+                     WHERE email = $1",
                 )
                 .bind(signup.email.as_str())
                 .bind(&signup.token_hash)
@@ -196,6 +200,7 @@ impl SubscriberStore for crate::sql::SqlStore {
                 .bind(&signup.policy_version)
                 .bind(&signup.form)
                 .bind(&signup.address_hash)
+                .bind(&signup.language)
                 .execute(&mut *tx)
                 .await?;
                 SignupOutcome::Confirm
@@ -371,7 +376,8 @@ impl SubscriberStore for crate::sql::SqlStore {
         for row in rows {
             let done = sqlx::query(
                 "INSERT INTO subscribers (email, status, signed_up_at, confirmed_at, \
-                 policy_version, form, address_hash) VALUES ($1, 'active', $2, $3, $4, $5, '') \
+                 policy_version, form, address_hash, language) \
+                 VALUES ($1, 'active', $2, $3, $4, $5, '', $6) \
                  ON CONFLICT (email) DO NOTHING",
             )
             .bind(row.email.as_str())
@@ -379,6 +385,7 @@ impl SubscriberStore for crate::sql::SqlStore {
             .bind(row.confirmed_at.timestamp())
             .bind(&row.policy_version)
             .bind(&row.form)
+            .bind(&row.language)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() > 0 {

@@ -15,7 +15,9 @@ impl AppState {
         &self,
         issue: &kolokol_core::NewsletterIssue,
     ) -> Result<Composed, AppError> {
-        kolokol_newsletter::compose(&self.store, &self.theme, &self.site(), issue, Utc::now())
+        // In the issue's language, with addresses in its edition.
+        let site = self.site_in(&issue.language);
+        kolokol_newsletter::compose(&self.store, &self.theme, &site, issue, Utc::now())
             .await
             .map_err(|e| AppError::Internal(e.to_string()))
     }

@@ -97,6 +97,7 @@ struct Candidate {
     headline: String,
     published_at: Option<DateTime<Utc>>,
     order: String,
+    language: String,
 }
 
 /// The editor page for a new (`issue` = None) or existing issue.
@@ -136,6 +137,7 @@ async fn editor(
                 .unwrap_or_default(),
             headline: a.headline,
             published_at: a.published_at,
+            language: a.language,
         })
         .collect();
     // Picked articles first, in their order; then the newest of the rest.
@@ -154,6 +156,8 @@ async fn editor(
     };
     let site = state.site();
     let next_slot = site.newsletter.schedule.next_after(now, &site.tz());
+    // The archive of an issue's language lives in its edition.
+    let issue_prefix = issue.map(|i| state.site_all().prefix(&i.language));
     admin_page(
         state,
         Some(staff),
@@ -161,7 +165,7 @@ async fn editor(
         "admin/newsletter-edit.html",
         context! {
             issue, form, errors, notice, candidates, progress,
-            next_slot,
+            next_slot, issue_prefix,
             schedule => staff.words(state).schedule(&site.newsletter.schedule),
             delivery => state.newsletter.delivery().is_some(),
         },
@@ -189,7 +193,10 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
 
 /// Reads and checks the form: the order fields (`order_{article}` = position) become
 /// the article list. The form comes back as typed, with the draft or every message.
-fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraft, FieldErrors>) {
+fn read_form(
+    state: &AppState,
+    submitted: &FormData,
+) -> (IssueForm, Result<kolokol_core::IssueDraft, FieldErrors>) {
     let mut errors = FieldErrors::new();
     let mut picks: Vec<(u32, usize, i64)> = Vec::new();
     for (index, (key, value)) in submitted.fields().enumerate() {
@@ -223,8 +230,9 @@ fn read_form(submitted: &FormData) -> (IssueForm, Result<kolokol_core::IssueDraf
             .map(|(_, _, id)| id.to_string())
             .collect::<Vec<_>>()
             .join(","),
+        language: submitted.get("language").into(),
     };
-    let checked = match form.validate() {
+    let checked = match form.validate(&state.languages()) {
         Ok(draft) if errors.is_empty() => Ok(draft),
         Ok(_) => Err(errors),
         Err(more) => {
@@ -240,7 +248,7 @@ pub async fn create(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let (form, checked) = read_form(&submitted);
+    let (form, checked) = read_form(&state, &submitted);
     let draft = match checked {
         Ok(draft) => draft,
         Err(errors) => {
@@ -289,7 +297,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
     let issue = issue_or_404(&state, id).await?;
-    let (form, checked) = read_form(&submitted);
+    let (form, checked) = read_form(&state, &submitted);
     let draft = match checked {
         Ok(draft) => draft,
         Err(errors) => {
@@ -637,7 +645,9 @@ pub async fn import(
             .await;
         }
     };
-    let report = readers::import(&state.store, Actor::Staff(&staff.user), &rows, now).await?;
+    let main = state.site_all().language.clone();
+    let actor = Actor::Staff(&staff.user);
+    let report = readers::import(&state.store, actor, &rows, &main, now).await?;
     Ok(see_other(&format!(
         "/admin/subscribers?imported={}-{}",
         report.added, report.skipped

@@ -110,7 +110,9 @@ async fn signup_page(
     let sections = super::sections(state).await?;
     let site = SiteView::new(&config, &sections);
     let meta = meta(state, &config.newsletter.name, "/newsletter");
-    let issues = state.store.archive().await?;
+    let language = state.language();
+    let mut issues = state.store.archive().await?;
+    issues.retain(|issue| issue.language == language);
     let (error_field, error_text) = error.unwrap_or_default();
     Ok(state.theme.render(
         "newsletter/signup.html",
@@ -189,6 +191,7 @@ pub async fn signup(
         // Nothing made from the network address is kept with the consent record.
         address_hash: String::new(),
         token_hash: password::token_hash(&token),
+        language: state.language(),
     };
     if readers::sign_up(&state.store, &signup, now).await? == SignupOutcome::Confirm {
         let link = urls::absolute(config.base(), &format!("/newsletter/confirm/{token}"));
@@ -413,6 +416,13 @@ pub async fn archived(
                 .archived_issue(number)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            if frozen.issue.language != state.language() {
+                return Err(AppError::Moved(super::edition_address(
+                    &state,
+                    &frozen.issue.language,
+                    &format!("/newsletter/{number}"),
+                )));
+            }
             // The mail's links name the main address; here they are made relative
             // (by the cache) so the archive works on every mirror and in the export.
             let base = state.site().base().to_owned();

@@ -551,3 +551,4 @@ admin-done-article-linked = The translations are linked.
 admin-done-article-unlinked = The article is no longer linked to its translations.
 admin-done-page-linked = The translations are linked.
 admin-done-page-unlinked = The page is no longer linked to its translations.
+admin-issue-language = Language of the issue (it goes to the subscribers who signed up in it)

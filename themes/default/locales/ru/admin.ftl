@@ -561,3 +561,4 @@ admin-done-article-linked = Переводы связаны.
 admin-done-article-unlinked = Материал больше не связан с переводами.
 admin-done-page-linked = Переводы связаны.
 admin-done-page-unlinked = Страница больше не связана с переводами.
+admin-issue-language = Язык выпуска (его получат подписчики, подписавшиеся на этом языке)
