@@ -480,8 +480,13 @@ mod tests {
             intro: "Hello\r\nthere".into(),
             full_text: Some("on".into()),
             articles: "3, 1 3\n7".into(),
+            language: "ru".into(),
         };
-        let draft = form.validate().unwrap_or_else(|e| panic!("{e:?}"));
+        let languages = ["en".to_owned(), "ru".to_owned()];
+        let draft = form
+            .validate(&languages)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(draft.language, "ru");
         assert_eq!(draft.subject, "The week in Veldoria");
         assert_eq!(draft.intro_md, "Hello\nthere");
         assert!(draft.full_text);
@@ -492,15 +497,20 @@ mod tests {
         let bad = IssueForm {
             subject: "two\nlines".into(),
             articles: "4, four".into(),
+            language: "de".into(),
             ..IssueForm::default()
         };
-        let errors = bad.validate().err().unwrap_or_default();
+        let errors = bad.validate(&languages).err().unwrap_or_default();
         assert!(errors.contains_key("subject"));
+        assert!(errors.contains_key("language"), "only the site's languages");
         assert_eq!(
             errors["articles"],
             crate::Message::new("error-article-number").with("text", "four")
         );
-        let empty = IssueForm::default().validate().err().unwrap_or_default();
+        let empty = IssueForm::default()
+            .validate(&["en".into()])
+            .err()
+            .unwrap_or_default();
         assert!(empty.contains_key("subject"));
     }
 

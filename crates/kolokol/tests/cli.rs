@@ -403,6 +403,7 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
             confirmed_at: now,
             policy_version: "1".into(),
             form: "import".into(),
+            language: "en".into(),
         })
         .collect();
     store
@@ -427,6 +428,7 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
                 intro_md: "Hello.".into(),
                 full_text: false,
                 article_ids: vec![article],
+                language: "en".into(),
             },
             editor.id,
             &kolokol_core::Audit::new(None, "newsletter.test", "issue"),

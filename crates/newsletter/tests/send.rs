@@ -67,6 +67,7 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
             confirmed_at: at,
             policy_version: "1".into(),
             form: "import".into(),
+            language: "en".into(),
         })
         .collect();
     store
@@ -91,6 +92,7 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
                 intro_md: "Dear reader, *this* week:".into(),
                 full_text: true,
                 article_ids: vec![article],
+                language: "en".into(),
             },
             editor.id,
             &kolokol_core::Audit::new(None, "newsletter.test", "issue"),

@@ -851,6 +851,7 @@ async fn newsletter_story(store: DynStore) {
         form: "/articles/x".into(),
         address_hash: "addr-a".into(),
         token_hash: token.into(),
+        language: "en".into(),
     };
     let when = at(5);
     assert_eq!(
@@ -923,6 +924,7 @@ async fn newsletter_story(store: DynStore) {
         confirmed_at: at(1),
         policy_version: "old-list".into(),
         form: "import".into(),
+        language: "en".into(),
     };
     let report = store
         .import_subscribers(
@@ -966,11 +968,25 @@ async fn newsletter_story(store: DynStore) {
         .add_article(&article("two", section.id, vec![], vec![]), at(1))
         .await
         .unwrap();
+    // A reader of the Russian edition gets the Russian issues, not this one.
+    let russian = ImportedSubscriber {
+        email: Email::parse("vera@reader.example").unwrap(),
+        signed_up_at: at(5),
+        confirmed_at: at(5),
+        policy_version: "1".into(),
+        form: "/ru/newsletter".into(),
+        language: "ru".into(),
+    };
+    store
+        .import_subscribers(&[russian], &issue_audit(), at(5))
+        .await
+        .unwrap();
     let mut draft = IssueDraft {
         subject: "The week".into(),
         intro_md: "Hello".into(),
         full_text: false,
         article_ids: vec![second, first],
+        language: "en".into(),
     };
     let id = store
         .create_issue(&draft, editor.id, &issue_audit(), at(6))

@@ -626,6 +626,7 @@ impl TestApp {
             intro_md: "Good morning. *Three* stories this week.".into(),
             full_text: false,
             article_ids: latest.items.iter().map(|a| a.id).collect(),
+            language: self.state.site_all().language.clone(),
         };
         let audit = kolokol_core::Audit::new(None, "newsletter.create", "issue");
         let id = self

@@ -159,6 +159,7 @@ async fn one_click_unsubscribe_follows_rfc_8058() {
                 confirmed_at: chrono::Utc::now(),
                 policy_version: "1".into(),
                 form: "import".into(),
+                language: "en".into(),
             }],
             &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
@@ -545,6 +546,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
                 confirmed_at: chrono::Utc::now(),
                 policy_version: "1".into(),
                 form: "import".into(),
+                language: "en".into(),
             }],
             &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
@@ -619,6 +621,7 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
             confirmed_at: chrono::Utc::now(),
             policy_version: "1".into(),
             form: "import".into(),
+            language: "en".into(),
         })
         .collect();
     one.store
