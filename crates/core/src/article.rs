@@ -90,6 +90,22 @@ impl Author {
     }
 }
 
+impl ArticleSummary {
+    /// The article's section and authors as named in `sections` and `authors`,
+    /// already put in the readers' language (rows joined to articles carry no
+    /// translations).
+    pub fn localize(&mut self, sections: &[Section], authors: &[Author]) {
+        if let Some(section) = sections.iter().find(|s| s.id == self.section.id) {
+            self.section = section.clone();
+        }
+        for author in &mut self.authors {
+            if let Some(named) = authors.iter().find(|a| a.id == author.id) {
+                *author = named.clone();
+            }
+        }
+    }
+}
+
 /// One version of a text in a translation group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Translation {

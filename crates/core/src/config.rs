@@ -535,7 +535,9 @@ pub struct SiteConfig {
     /// Name used in the Google News sitemap and JSON-LD publisher.
     pub publisher: String,
     pub articles_per_page: u32,
-    /// Languages articles may be written in (BCP 47), the site's own first.
+    /// Languages articles may be written in (BCP 47), besides the main one; each
+    /// other language has an edition of its own under its prefix. Empty: the main
+    /// language only.
     pub languages: Vec<String>,
     /// Where each other language's edition lives: `en = "en"` serves English at
     /// `/en/…`. A language left out lives under its tag in lower case.
@@ -582,7 +584,7 @@ impl Default for SiteConfig {
             timezone: "UTC".into(),
             publisher: "Kolokol".into(),
             articles_per_page: 12,
-            languages: vec!["en".into()],
+            languages: Vec::new(),
             prefixes: std::collections::BTreeMap::new(),
             translations: std::collections::BTreeMap::new(),
             navigation: Vec::new(),

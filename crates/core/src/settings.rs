@@ -41,7 +41,10 @@ impl SiteSettings {
             title: site.title.clone(),
             tagline: site.tagline.clone(),
             language: site.language.clone(),
-            languages: site.languages.clone(),
+            // The main language first, as the form writes them.
+            languages: std::iter::once(site.language.clone())
+                .chain(site.other_languages().map(str::to_owned))
+                .collect(),
             navigation: site.navigation.clone(),
             require_two_factor: site.require_two_factor,
             onion: site.onion.clone(),

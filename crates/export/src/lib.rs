@@ -46,6 +46,8 @@ pub trait Site: Clone + Send + Sync + 'static {
     /// A page's versions in the site's languages (see `kolokol_web::site::versions`):
     /// `path` is without the prefix, `found` each language it exists in.
     fn versions(&self, path: &str, found: &[(String, String)]) -> Versions;
+    /// The versions of page `page` of the list at `path`.
+    fn list_versions(&self, path: &str, page: u32) -> Versions;
     /// Every list with pages of its own in this edition: the archive, then every
     /// section, tag and author.
     fn lists(&self) -> impl Future<Output = Result<Vec<ListSpec>, String>> + Send;
@@ -101,6 +103,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
         "/privacy",
         "/newsletter",
         "/mirrors",
+        "/mirrors.json",
         "/feed.xml",
         "/atom.xml",
         "/feed.json",
@@ -109,15 +112,7 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
     .map(str::to_owned)
     .collect();
     if main {
-        paths.extend(
-            [
-                "/mirrors.json",
-                "/sitemap.xml",
-                "/news-sitemap.xml",
-                "/robots.txt",
-            ]
-            .map(str::to_owned),
-        );
+        paths.extend(["/sitemap.xml", "/news-sitemap.xml", "/robots.txt"].map(str::to_owned));
     }
     paths.extend(
         store
@@ -642,12 +637,6 @@ impl<S: Site> ListPages<S> {
         let mut report = ExportReport::default();
         for (page, list) in &self.pages {
             let path = urls::paged(&self.spec.path, page.get());
-            let everywhere: Vec<(String, String)> = self
-                .state
-                .languages()
-                .into_iter()
-                .map(|l| (l, path.clone()))
-                .collect();
             let html = kolokol_render::pages::list_page(
                 self.state.theme(),
                 &self.state.config(),
@@ -655,7 +644,7 @@ impl<S: Site> ListPages<S> {
                 *page,
                 list,
                 &self.sections,
-                self.state.versions(&path, &everywhere),
+                self.state.list_versions(&self.spec.path, page.get()),
             )
             .map_err(|e| ExportError::Site(e.to_string()))?;
             write_page(

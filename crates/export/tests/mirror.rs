@@ -70,8 +70,13 @@ fn check_links(root: &Path) -> usize {
                     || target.starts_with("mailto:")
                 {
                     if target.starts_with("https://bell.example") {
+                        // For search engines, never followed by readers: the
+                        // canonical address and the other languages' versions.
+                        let metadata = value.attr("rel") == Some("canonical")
+                            || (value.attr("rel") == Some("alternate")
+                                && value.attr("hreflang").is_some());
                         assert!(
-                            value.attr("rel") == Some("canonical"),
+                            metadata,
                             "{}: an absolute link to the main domain: {target}",
                             file.display()
                         );
@@ -401,7 +406,7 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 42);
+    assert_eq!(checked, 67, "the English and the Russian articles");
 
     let out = tempfile::tempdir().unwrap();
     kolokol_export::export_site(
@@ -427,8 +432,19 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
         paths.push(format!("/articles/{slug}"));
         paths.push(format!("/lite/articles/{slug}"));
     }
+    // The Russian edition, under its prefix.
+    for path in [
+        "/ru/archive",
+        "/ru/sections/politics",
+        "/ru/authors/anna-vetrova",
+        "/ru/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete",
+        "/ru/lite/articles/v-korske-zhiteli-sami-otkryli-punkt-obogreva",
+    ] {
+        paths.push(path.to_owned());
+    }
     {
         for path in paths {
+            let prefix = if path.starts_with("/ru/") { "/ru" } else { "" };
             let response = router
                 .clone()
                 .oneshot(
@@ -442,9 +458,10 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
                 .await
                 .unwrap();
             let file = kolokol_render::links::file_for(&path);
-            let expected =
-                String::from_utf8(kolokol_export::page_for_mirror(&served, &file, &path, ""))
-                    .unwrap();
+            let expected = String::from_utf8(kolokol_export::page_for_mirror_in(
+                &served, &file, &path, "", prefix,
+            ))
+            .unwrap();
             let written = std::fs::read_to_string(out.path().join(&file)).unwrap();
             assert_eq!(written, expected, "{path}");
         }

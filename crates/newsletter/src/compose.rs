@@ -183,7 +183,15 @@ pub async fn compose(
     issue: &NewsletterIssue,
     now: DateTime<Utc>,
 ) -> Result<Composed, NewsletterError> {
-    let articles = issue_articles(store, issue, now).await?;
+    let mut articles = issue_articles(store, issue, now).await?;
+    // Sections and authors named in the issue's language.
+    let mut sections = store.sections().await?;
+    sections.iter_mut().for_each(|s| s.localize(&site.language));
+    let mut authors = store.authors().await?;
+    authors.iter_mut().for_each(|a| a.localize(&site.language));
+    for article in &mut articles {
+        article.summary.localize(&sections, &authors);
+    }
     let base = site.base();
     let absolute = |path: &str| {
         if path.starts_with('/') {

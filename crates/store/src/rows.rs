@@ -238,7 +238,11 @@ pub(crate) fn assemble_summaries(
                     alt: row.hero_alt,
                     caption: row.hero_caption,
                     credit: row.hero_credit,
-                    variants: variants_by_image.remove(&image_id).unwrap_or_default(),
+                    // Translations share their original's picture: one image, many rows.
+                    variants: variants_by_image
+                        .get(&image_id)
+                        .cloned()
+                        .unwrap_or_default(),
                 }),
                 _ => None,
             };

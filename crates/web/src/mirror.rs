@@ -96,6 +96,10 @@ impl kolokol_export::Site for Mirror {
         crate::site::versions(&self.state, path, found)
     }
 
+    fn list_versions(&self, path: &str, page: u32) -> Versions {
+        crate::site::list_versions(&self.state, path, page)
+    }
+
     async fn lists(&self) -> Result<Vec<ListSpec>, String> {
         crate::site::all_lists(&self.state)
             .await

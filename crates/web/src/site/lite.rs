@@ -29,7 +29,7 @@ pub async fn front(
     state
         .page(urls::paged("/lite", page.get()), &headers, || async {
             let config = state.site();
-            let list = state
+            let mut list = state
                 .store
                 .published_articles(
                     &ArticleFilter {
@@ -43,6 +43,7 @@ pub async fn front(
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);
             }
+            super::localize(&state, &mut list.items).await?;
             let pager = Pager::new("/lite", &list);
             let articles: Vec<Card> = list.items.iter().map(Card::new).collect();
             let site = SiteView::new(&config, &[]);
@@ -71,7 +72,7 @@ pub async fn article(
             format!("/lite{}", urls::article(slug.as_str())),
             &headers,
             || async {
-                let article = state
+                let mut article = state
                     .store
                     .published_article(&slug, Utc::now())
                     .await?
@@ -83,6 +84,7 @@ pub async fn article(
                         &format!("/lite{}", urls::article(slug.as_str())),
                     )));
                 }
+                super::localize(&state, std::iter::once(&mut article.summary)).await?;
                 let view = ArticleView::new(&article);
                 let body = kolokol_render::pages::lite_article_page(
                     &state.theme,

@@ -191,6 +191,26 @@ pub(crate) fn versions_everywhere(state: &AppState, path: &str) -> kolokol_rende
     versions(state, path, &found)
 }
 
+/// The versions of page `page` of the list at `path`: the same list in every
+/// language. Past its first page a list's pages hold different articles in each
+/// language, so they name no alternates, and the switcher leads to the first page.
+pub(crate) fn list_versions(
+    state: &AppState,
+    path: &str,
+    page: u32,
+) -> kolokol_render::views::Versions {
+    let found: Vec<(String, String)> = state
+        .languages()
+        .into_iter()
+        .map(|l| (l, path.to_owned()))
+        .collect();
+    let mut versions = versions(state, &urls::paged(path, page), &found);
+    if page > 1 {
+        versions.alternates.clear();
+    }
+    versions
+}
+
 /// Sections with their names in this edition's language.
 pub(crate) async fn sections(state: &AppState) -> Result<Vec<kolokol_core::Section>, AppError> {
     let mut sections = state.store.sections().await?;
@@ -219,14 +239,7 @@ pub(crate) async fn localize<'a>(
         author.localize(&language);
     }
     for summary in summaries.iter_mut() {
-        if let Some(section) = sections.iter().find(|s| s.id == summary.section.id) {
-            summary.section = section.clone();
-        }
-        for author in &mut summary.authors {
-            if let Some(named) = authors.iter().find(|a| a.id == author.id) {
-                *author = named.clone();
-            }
-        }
+        summary.localize(&sections, &authors);
     }
     Ok(())
 }

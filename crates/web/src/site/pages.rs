@@ -276,7 +276,7 @@ async fn list_page(
             }
             super::localize(&state, &mut list.items).await?;
             let sections = super::sections(&state).await?;
-            let versions = super::versions_everywhere(&state, &key);
+            let versions = super::list_versions(&state, &spec.path, page.get());
             let body = kolokol_render::pages::list_page(
                 &state.theme,
                 &state.site(),

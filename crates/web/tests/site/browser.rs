@@ -61,6 +61,21 @@ async fn pages_pass_automated_wcag_checks() {
         "/lite",
         "/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
         "/articles/no-such-story",
+        // The Russian edition's pages of every kind.
+        "/ru/",
+        "/ru/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete",
+        "/ru/sections/culture",
+        "/ru/tags/censorship",
+        "/ru/archive",
+        "/ru/authors/anna-vetrova",
+        "/ru/support",
+        "/ru/mirrors",
+        "/ru/privacy",
+        "/ru/newsletter",
+        "/ru/pages/o-nas",
+        "/ru/lite",
+        "/ru/lite/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete",
+        "/ru/articles/no-such-story",
     ] {
         browser.goto(&app.url(path)).await.unwrap();
         assert_eq!(axe_violations(&browser, &axe).await, json!([]), "{path}");

@@ -19,15 +19,16 @@ async fn sitemap_lists_every_public_page() {
         "application/xml; charset=utf-8"
     );
     let xml = response.text().await.unwrap();
-    assert!(xml.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    assert!(xml.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"));
     let locs = locations(&xml);
     assert_eq!(
         locs.len(),
-        2 + 6 + 42,
-        "home, archive, sections and articles"
+        (2 + 6) * 2 + 42 + 25,
+        "home, archive and sections in both languages, and every article"
     );
     assert!(locs.contains(&app.url(SUPREME_COURT)));
-    assert_eq!(xml.matches("<lastmod>").count(), 2 + 42);
+    assert!(locs.contains(&app.url("/ru/sections/politics")));
+    assert_eq!(xml.matches("<lastmod>").count(), 2 * 2 + 42 + 25);
     for loc in locs.iter().take(12) {
         let path = loc.strip_prefix(&app.base).unwrap();
         assert_eq!(app.get(path).await.status(), 200, "{loc}");
@@ -39,8 +40,10 @@ async fn news_sitemap_holds_the_last_two_days() {
     let app = TestApp::demo();
     let xml = app.text("/news-sitemap.xml").await;
     assert!(xml.contains("xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\""));
-    // Demo articles published within 48 hours: 3, 8, 12, 20, 26, 30 and 44 hours ago.
-    assert_eq!(locations(&xml).len(), 7, "{xml}");
+    // Demo articles published within 48 hours: 3, 8, 12, 20, 26, 30 and 44 hours ago,
+    // their Russian translations an hour later, and two Russian-only ones.
+    assert_eq!(locations(&xml).len(), 7 + 7 + 2, "{xml}");
+    assert_eq!(xml.matches("<news:language>ru</news:language>").count(), 9);
     assert!(xml.contains("<news:name>The Northern Bell</news:name>"));
     assert!(xml.contains("<news:title>Parliament passes &apos;sovereign internet&apos; law in a single afternoon</news:title>"));
 }

@@ -21,6 +21,7 @@ mod reach;
 mod sections;
 mod security;
 mod support;
+mod translations;
 mod two_factor;
 mod validity;
 mod webhooks;

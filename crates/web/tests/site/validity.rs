@@ -50,6 +50,32 @@ async fn every_kind_of_page_is_valid_html() {
         ),
         ("not-found", "/articles/no-such-story"),
         ("bad-request", "/archive?page=zero"),
+        // The Russian edition: every kind of reader page in the other language.
+        ("ru-front", "/ru/"),
+        (
+            "ru-article",
+            "/ru/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete",
+        ),
+        (
+            "ru-only-article",
+            "/ru/articles/v-korske-zhiteli-sami-otkryli-punkt-obogreva",
+        ),
+        ("ru-section", "/ru/sections/politics"),
+        ("ru-tag", "/ru/tags/censorship"),
+        ("ru-author", "/ru/authors/anna-vetrova"),
+        ("ru-archive", "/ru/archive"),
+        ("ru-support", "/ru/support"),
+        ("ru-mirrors", "/ru/mirrors"),
+        ("ru-privacy", "/ru/privacy"),
+        ("ru-newsletter", "/ru/newsletter"),
+        ("ru-newsletter-check", "/ru/newsletter/check-your-inbox"),
+        ("ru-page", "/ru/pages/o-nas"),
+        ("ru-lite-front", "/ru/lite"),
+        (
+            "ru-lite-article",
+            "/ru/lite/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete",
+        ),
+        ("ru-not-found", "/ru/articles/no-such-story"),
     ];
     let mut files = Vec::new();
     for (name, path) in pages {
