@@ -282,26 +282,10 @@ pub async fn link_translation(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let other = if submitted.get("action") == "unlink" {
-        ""
-    } else {
-        submitted.get("translation")
-    };
-    let result = operations::translations::link(
-        &state.store,
-        operations::Actor::Staff(&staff.user),
-        Texts::Articles,
-        id,
-        other,
-        Utc::now(),
-    )
-    .await;
-    let what = if other.is_empty() {
-        "unlinked"
-    } else {
-        "linked"
-    };
-    let next = |()| format!("/admin/articles/{id}?{what}=1");
+    let page = format!("/admin/articles/{id}");
+    let (result, next) =
+        super::link_translation(&state, &staff, &submitted, Texts::Articles, id, &page).await;
+    let next = |()| next;
     let (state, staff) = (&state, &staff);
     super::finish(state, result, next, |errors| async move {
         let article = editable(state, staff, id).await?;

@@ -567,6 +567,35 @@ pub(crate) fn translations_from(
     translations
 }
 
+/// The translation form of an article's or a page's editor, carried out: links
+/// `id` to the text at the address given, or (the "unlink" button) takes it out of
+/// its translations. The operation's result, and where to go on to (`page` is the
+/// editor's address).
+pub(crate) async fn link_translation(
+    state: &AppState,
+    staff: &Staff,
+    submitted: &FormData,
+    texts: kolokol_store::Texts,
+    id: i64,
+    page: &str,
+) -> (Result<(), kolokol_operations::Error>, String) {
+    let other = if submitted.get("action") == "unlink" {
+        ""
+    } else {
+        submitted.get("translation")
+    };
+    let actor = kolokol_operations::Actor::Staff(&staff.user);
+    let now = Utc::now();
+    let result =
+        kolokol_operations::translations::link(&state.store, actor, texts, id, other, now).await;
+    let what = if other.is_empty() {
+        "unlinked"
+    } else {
+        "linked"
+    };
+    (result, format!("{page}?{what}=1"))
+}
+
 /// The site's languages, the main one first: what a text may be written in.
 pub(crate) fn language_tags(state: &AppState) -> Vec<String> {
     state.languages()

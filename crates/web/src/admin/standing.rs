@@ -183,27 +183,10 @@ pub async fn link_translation(
     sent: StaffForm<Editors>,
 ) -> Result<Response, AppError> {
     let (staff, submitted) = sent.into_parts();
-    let other = if submitted.get("action") == "unlink" {
-        ""
-    } else {
-        submitted.get("translation")
-    };
-    let now = Utc::now();
-    let result = operations::translations::link(
-        &state.store,
-        Actor::Staff(&staff.user),
-        Texts::Pages,
-        id,
-        other,
-        now,
-    )
-    .await;
-    let what = if other.is_empty() {
-        "unlinked"
-    } else {
-        "linked"
-    };
-    let next = |()| format!("/admin/pages/{id}?{what}=1");
+    let page = format!("/admin/pages/{id}");
+    let (result, next) =
+        super::link_translation(&state, &staff, &submitted, Texts::Pages, id, &page).await;
+    let next = |()| next;
     let (state, staff) = (&state, &staff);
     super::finish(state, result, next, |errors| async move {
         let page = operations::pages::existing(&state.store, id).await?;

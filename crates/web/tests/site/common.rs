@@ -328,6 +328,27 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
+    /// Signs `email` up to the newsletter with consent on the form at `path`
+    /// (`/newsletter`, `/ru/newsletter`), waits for the mail it sends, and gives
+    /// back what the sink received by then.
+    pub async fn sign_up_on(
+        &self,
+        path: &str,
+        email: &str,
+        sink: &kolokol_testkit::SmtpSink,
+    ) -> Vec<kolokol_testkit::ReceivedMail> {
+        let signed = self
+            .client()
+            .post(self.url(path))
+            .form(&[("email", email), ("consent", "yes")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed.status(), 303, "POST {path}");
+        self.state.outbox.settled().await;
+        sink.messages()
+    }
+
     pub async fn html(&self, path: &str) -> scraper::Html {
         scraper::Html::parse_document(&self.text(path).await)
     }

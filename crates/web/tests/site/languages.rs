@@ -211,16 +211,9 @@ async fn a_russian_newsroom_speaks_russian_to_its_readers_from_the_first_start()
     assert!(support.contains("0 € из 10\u{a0}000 € (0%)"), "{support}");
 
     // The confirmation mail is Russian too.
-    let signed = app
-        .client()
-        .post(app.url("/newsletter"))
-        .form(&[("email", "chitatel@reader.example"), ("consent", "yes")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed.status(), 303);
-    app.state.outbox.settled().await;
-    let mails = sink.messages();
+    let mails = app
+        .sign_up_on("/newsletter", "chitatel@reader.example", &sink)
+        .await;
     assert_eq!(mails.len(), 1);
     let mail = mails[0].decoded();
     assert!(mail.contains("Чтобы подтвердить"), "{mail}");

@@ -372,16 +372,9 @@ async fn readers_of_each_edition_get_the_newsletter_in_their_language() {
     let page = app.text("/ru/newsletter").await;
     assert_eq!(html_lang(&page), "ru");
     // Signed up on the Russian edition's page: a Russian subscriber.
-    let done = app
-        .client()
-        .post(app.url("/ru/newsletter"))
-        .form(&[("email", "vera@reader.example"), ("consent", "yes")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), 303);
-    app.state.outbox.settled().await;
-    let mails = sink.messages();
+    let mails = app
+        .sign_up_on("/ru/newsletter", "vera@reader.example", &sink)
+        .await;
     assert_eq!(mails.len(), 1);
     let text = mails[0].decoded();
     assert!(
