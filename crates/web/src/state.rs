@@ -370,7 +370,12 @@ impl AppState {
         // Each edition's pages are its own; links stay relative to the address
         // without the prefix, so they lead on within the edition.
         let path = key.clone();
-        let key = format!("{}{key}", self.prefix());
+        let key = if key.starts_with('/') {
+            format!("{}{key}", self.prefix())
+        } else {
+            // Theme assets are the same in every edition.
+            key
+        };
         if let Some(hit) = self.cache.get(&key) {
             return Ok(hit.respond(request));
         }
