@@ -124,6 +124,17 @@ pub struct Tag {
     pub id: i64,
     pub slug: Slug,
     pub name: String,
+    /// Its name in the site's other languages.
+    pub translations: Translations,
+}
+
+impl Tag {
+    /// The tag as readers of `language` see it.
+    pub fn localize(&mut self, language: &str) {
+        if let Some(name) = translated(&self.translations, language, "name") {
+            self.name = name.to_owned();
+        }
+    }
 }
 
 /// A person who writes for the newsroom.

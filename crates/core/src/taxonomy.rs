@@ -78,6 +78,8 @@ pub struct TagRecord {
     pub slug: Slug,
     pub name: String,
     pub articles: i64,
+    /// Its name in the site's other languages.
+    pub translations: crate::Translations,
 }
 
 /// The section form as submitted.
@@ -147,11 +149,17 @@ impl SectionForm {
 }
 
 /// A tag's new name and address, checked.
-pub fn tag_input(name: &str, slug: &str) -> Result<(String, Slug), FieldErrors> {
+pub fn tag_input(
+    name: &str,
+    slug: &str,
+    translations: &crate::Translations,
+) -> Result<(String, Slug, crate::Translations), FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = checked_name(name, "tag", &mut errors);
+    let translations =
+        crate::form::checked_translations(translations, &[("name", MAX_NAME)], &mut errors);
     match (checked_slug(slug, &name, &mut errors), errors.is_empty()) {
-        (Some(slug), true) => Ok((name, slug)),
+        (Some(slug), true) => Ok((name, slug, translations)),
         _ => Err(errors),
     }
 }
@@ -265,8 +273,9 @@ mod tests {
 
     #[test]
     fn a_tag_needs_a_name() {
-        assert!(tag_input("", "").unwrap_err().contains_key("name"));
-        let (name, slug) = tag_input(" Press freedom ", "").unwrap();
+        let none = crate::Translations::new();
+        assert!(tag_input("", "", &none).unwrap_err().contains_key("name"));
+        let (name, slug, _) = tag_input(" Press freedom ", "", &none).unwrap();
         assert_eq!(
             (name.as_str(), slug.as_str()),
             ("Press freedom", "press-freedom")

@@ -57,6 +57,8 @@ struct Russian {
     section: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// By slug: the author's name, title and bio in Russian.
     author: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// By slug: the tag's name in Russian.
+    tag: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     page: Vec<PageText>,
     article: Vec<ArticleText>,
 }
@@ -307,7 +309,15 @@ pub async fn seed(
         .collect();
     let mut tags = Vec::new();
     for slug in tag_slugs {
-        tags.push(operations::archive::add_tag(store, operator, slug, &tag_name(slug)).await?);
+        let name = tag_name(slug);
+        let tag = operations::archive::add_tag(store, operator, slug, &name).await?;
+        // Its Russian name, set as the newsroom's tag page sets it.
+        let names = in_russian(russian.tag.get(slug.as_str()));
+        if !names.is_empty() {
+            operations::tags::rename(store, operator, tag.id, &name, slug.as_str(), &names, now)
+                .await?;
+        }
+        tags.push(tag);
     }
 
     // Drawing and encoding the pictures is the slow part; do it off the async threads.
@@ -502,6 +512,17 @@ mod tests {
         }
         for section in &content.section {
             assert!(russian.section.contains_key(section.slug.as_str()));
+        }
+        for tag in content
+            .article
+            .iter()
+            .chain(&russian.article)
+            .flat_map(|a| &a.tags)
+        {
+            assert!(
+                russian.tag.contains_key(tag.as_str()),
+                "{tag} has a Russian name"
+            );
         }
         for author in &content.author {
             assert!(russian.author.contains_key(author.slug.as_str()));

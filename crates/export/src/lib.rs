@@ -562,13 +562,18 @@ struct ArticleBatch<S> {
 
 impl<S: Site> ArticleBatch<S> {
     /// Renders and writes; returns the number of files and what was written.
-    fn write(self) -> Result<(usize, ExportReport), ExportError> {
+    fn write(mut self) -> Result<(usize, ExportReport), ExportError> {
         let mut report = ExportReport::default();
         let mut files = 0;
         let page_error = |e: kolokol_render::ThemeError| ExportError::Site(e.to_string());
         let config = self.state.config();
         let theme = self.state.theme();
-        for (article, related) in self.articles.iter().zip(&self.related) {
+        for (article, related) in self.articles.iter_mut().zip(&self.related) {
+            article
+                .tags
+                .iter_mut()
+                .for_each(|t| t.localize(&config.language));
+            let article = &*article;
             let view = kolokol_render::views::ArticleView::new(article);
             let full = urls::article(article.summary.slug.as_str());
             let lite = format!("/lite{full}");

@@ -10,22 +10,27 @@ use crate::{Actor, Error};
 
 const WHAT: &str = "action-change-the-sites-tags";
 
-/// Gives a tag a new name and, optionally, a new address (the old one redirects).
+/// Gives a tag a new name (and its names in other languages) and, optionally, a
+/// new address (the old one redirects).
 pub async fn rename(
     store: &DynStore,
     actor: Actor<'_>,
     id: i64,
     name: &str,
     slug: &str,
+    translations: &kolokol_core::Translations,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     actor.require(|role| role.organises_the_site(), WHAT)?;
     let old = existing(store, id).await?;
-    let (name, slug) = tag_input(name, slug).map_err(Error::Invalid)?;
+    let (name, slug, translations) = tag_input(name, slug, translations).map_err(Error::Invalid)?;
     let audit = actor
         .audit("tag.rename", &name)
         .detail(format!("{} ({}) → {name} ({slug})", old.name, old.slug));
-    match store.rename_tag(id, &name, &slug, &audit, now).await {
+    match store
+        .rename_tag(id, &name, &slug, &translations, &audit, now)
+        .await
+    {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
             kolokol_core::Message::new("error-slug-taken-tag"),

@@ -133,6 +133,7 @@ impl DeskStore for SqlStore {
             id,
             slug: slug.clone(),
             name: name.to_owned(),
+            translations: kolokol_core::Translations::new(),
         })
     }
 

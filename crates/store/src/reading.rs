@@ -195,17 +195,19 @@ impl ReadingStore for SqlStore {
         &self,
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Tag>, StoreError> {
-        sqlx::query_as::<_, crate::rows::TagRow>("SELECT id, slug, name FROM tags WHERE slug = $1")
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .map(crate::rows::TagRow::into_tag)
-            .transpose()
+        sqlx::query_as::<_, crate::rows::TagRow>(
+            "SELECT id, slug, name, translations FROM tags WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(crate::rows::TagRow::into_tag)
+        .transpose()
     }
 
     async fn tags(&self) -> Result<Vec<kolokol_core::Tag>, StoreError> {
         sqlx::query_as::<_, crate::rows::TagRow>(
-            "SELECT id, slug, name FROM tags ORDER BY name, id",
+            "SELECT id, slug, name, translations FROM tags ORDER BY name, id",
         )
         .fetch_all(&self.pool)
         .await?
@@ -395,7 +397,8 @@ impl ReadingStore for SqlStore {
         let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
             std::collections::HashMap::new();
         let sql = format!(
-            "SELECT t.article_id, g.id, g.slug, g.name FROM article_tags t JOIN tags g ON g.id = t.tag_id \
+            "SELECT t.article_id, g.id, g.slug, g.name, g.translations FROM article_tags t \
+             JOIN tags g ON g.id = t.tag_id \
              WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
         );
         let mut query = sqlx::query(&sql);
@@ -411,6 +414,9 @@ impl ReadingStore for SqlStore {
                     id: row.try_get("id")?,
                     slug: crate::rows::slug(slug)?,
                     name: row.try_get("name")?,
+                    translations: crate::rows::translations(
+                        &row.try_get::<String, _>("translations")?,
+                    )?,
                 });
         }
         let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =

@@ -65,6 +65,7 @@ pub(crate) struct TagRow {
     id: i64,
     slug: String,
     name: String,
+    translations: String,
 }
 
 impl TagRow {
@@ -73,6 +74,7 @@ impl TagRow {
             id: self.id,
             slug: slug(self.slug)?,
             name: self.name,
+            translations: translations(&self.translations)?,
         })
     }
 }

@@ -116,7 +116,7 @@ pub(crate) const SITEMAP: &str = concat!(
     "ORDER BY a.published_at DESC, a.id DESC"
 );
 
-pub(crate) const ARTICLE_TAGS: &str = "SELECT g.id, g.slug, g.name FROM article_tags t \
+pub(crate) const ARTICLE_TAGS: &str = "SELECT g.id, g.slug, g.name, g.translations FROM article_tags t \
      JOIN tags g ON g.id = t.tag_id WHERE t.article_id = $1 ORDER BY g.name";
 
 pub(crate) const ARTICLE_CORRECTIONS: &str =

@@ -57,6 +57,7 @@ pub trait TaxonomyStore: Send + Sync + 'static {
         id: i64,
         name: &str,
         slug: &Slug,
+        translations: &kolokol_core::Translations,
         audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
@@ -83,7 +84,7 @@ pub trait TaxonomyStore: Send + Sync + 'static {
 pub(crate) const SECTION_RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.position, s.in_menu, s.translations, \
      (SELECT COUNT(*) FROM articles a WHERE a.section_id = s.id) AS articles FROM sections s ";
 
-pub(crate) const TAG_RECORDS: &str = "SELECT g.id, g.slug, g.name, \
+pub(crate) const TAG_RECORDS: &str = "SELECT g.id, g.slug, g.name, g.translations, \
      (SELECT COUNT(*) FROM article_tags t WHERE t.tag_id = g.id) AS articles FROM tags g ";
 
 #[derive(sqlx::FromRow)]
@@ -119,6 +120,7 @@ pub(crate) struct TagRecordRow {
     slug: String,
     name: String,
     articles: i64,
+    translations: String,
 }
 
 impl TagRecordRow {
@@ -128,6 +130,7 @@ impl TagRecordRow {
             slug: crate::rows::slug(self.slug)?,
             name: self.name,
             articles: self.articles,
+            translations: crate::rows::translations(&self.translations)?,
         })
     }
 }
@@ -315,6 +318,7 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
         id: i64,
         name: &str,
         slug: &kolokol_core::Slug,
+        translations: &kolokol_core::Translations,
         audit: &kolokol_core::Audit,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
@@ -323,10 +327,11 @@ impl crate::taxonomy::TaxonomyStore for crate::sql::SqlStore {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tags SET slug = $1, name = $2 WHERE id = $3")
+        sqlx::query("UPDATE tags SET slug = $1, name = $2, translations = $4 WHERE id = $3")
             .bind(slug.as_str())
             .bind(name)
             .bind(id)
+            .bind(crate::rows::translations_json(translations))
             .execute(&mut *tx)
             .await?;
         Self::moved(&mut tx, &crate::sql::TAG_REDIRECTS, &old, slug.as_str(), id).await?;

@@ -283,11 +283,26 @@ async fn taxonomy_story(store: DynStore) {
             freedom.id,
             "Press freedom",
             &slug("press-freedom"),
+            &[(
+                "ru".to_owned(),
+                [("name".to_owned(), "Свобода прессы".to_owned())]
+                    .into_iter()
+                    .collect(),
+            )]
+            .into_iter()
+            .collect(),
             &audit("tag.rename", "Press freedom"),
             at(4),
         )
         .await
         .unwrap();
+    let mut renamed = store
+        .tag_by_slug(&slug("press-freedom"))
+        .await
+        .unwrap()
+        .unwrap();
+    renamed.localize("ru");
+    assert_eq!(renamed.name, "Свобода прессы", "its Russian name is kept");
     assert_eq!(
         store.tag_redirect(&slug("freedom")).await.unwrap(),
         Some(slug("press-freedom"))
@@ -297,6 +312,7 @@ async fn taxonomy_story(store: DynStore) {
             freedom.id,
             "Courts",
             &slug("courts"),
+            &kolokol_core::Translations::new(),
             &audit("tag.rename", "Courts"),
             at(4),
         )

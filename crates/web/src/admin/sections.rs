@@ -231,7 +231,7 @@ async fn tag_page(
         status,
         "admin/tag.html",
         context! {
-            form => context! { name, slug }, errors, others,
+            form => context! { name, slug, translations => tag.translations.clone() }, errors, others,
             public_url => kolokol_render::urls::tag(tag.slug.as_str()), tag,
         },
     )
@@ -265,11 +265,14 @@ pub async fn change_tag(
     let now = Utc::now();
     let store = &state.store;
     let (result, done) = match form.get("action") {
-        "rename" => (
-            operations::tags::rename(store, actor, id, form.get("name"), form.get("slug"), now)
-                .await,
-            "renamed",
-        ),
+        "rename" => {
+            let names = super::translations_from(&state, &form, &["name"]);
+            let (name, slug) = (form.get("name"), form.get("slug"));
+            (
+                operations::tags::rename(store, actor, id, name, slug, &names, now).await,
+                "renamed",
+            )
+        }
         "merge" => {
             let into = form
                 .get("into")

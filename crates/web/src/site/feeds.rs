@@ -160,7 +160,8 @@ async fn feed(
             let footer = ways_around(&state.words(), &config);
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {
-                let Some(article) = state.store.published_article(&summary.slug, now).await? else { continue };
+                let Some(mut article) = state.store.published_article(&summary.slug, now).await? else { continue };
+                article.tags.iter_mut().for_each(|t| t.localize(&config.language));
                 let mut html = String::new();
                 if let Some(hero) = &summary.hero {
                     let view = kolokol_render::views::HeroView::new(hero);

@@ -430,7 +430,8 @@ async fn resolve_list(state: &AppState, kind: ListKind, slug: &str) -> Result<Li
             }
         }
         ListKind::Tag => {
-            let tag = store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            let mut tag = store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            tag.localize(&state.language());
             ListSpec {
                 path: urls::tag(slug.as_str()),
                 kind: "tag",

@@ -215,6 +215,8 @@ pub async fn article(
                     &urls::article(slug.as_str()),
                 )));
             }
+            let language = state.language();
+            article.tags.iter_mut().for_each(|t| t.localize(&language));
             let mut related = state.store.related_articles(&article, RELATED, now).await?;
             super::localize(
                 &state,

@@ -154,6 +154,7 @@ async fn each_edition_lists_its_own_language_and_the_switcher_leads_to_the_trans
     let russian = "/ru/articles/parlament-za-odin-den-prinyal-zakon-o-suverennom-internete";
     let english = "/articles/parliament-passes-sovereign-internet-law-in-a-single-afternoon";
     let page = app.text(russian).await;
+    assert!(page.contains(">Цензура<"), "tags are named in Russian");
     let to_english = switcher_link(&page, "en").unwrap();
     assert_eq!(resolve(russian, &to_english), english);
     let page = app.text(english).await;
