@@ -110,7 +110,10 @@ pub(crate) fn post_body(article: &EditableArticle) -> serde_json::Value {
                 "slug": article.draft.slug.as_str(),
                 "title": article.draft.headline,
                 "excerpt": article.draft.dek,
+                // Within the edition of its language (`/ru/articles/…` on a site
+                // whose main language is another).
                 "path": format!("/articles/{}", article.draft.slug.as_str()),
+                "language": article.draft.language,
                 "published_at": article.published_at.map(|at| at.to_rfc3339()),
             }
         }
