@@ -65,6 +65,8 @@ pub struct Subscriber {
     pub address_hash: String,
     /// Why the subscriber left or was suppressed.
     pub reason: String,
+    /// As an imported list gave it; may be empty.
+    pub name: String,
     /// BCP 47: the issues they get are in this language.
     pub language: String,
 }
@@ -113,9 +115,17 @@ pub struct WeekGrowth {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedSubscriber {
     pub email: Email,
+    /// As the other service had it; may be empty.
+    pub name: String,
+    /// Active, or having left there (unsubscribed, or suppressed after bounces):
+    /// those who left are imported as such, never mailed.
+    pub status: SubscriberStatus,
     pub signed_up_at: DateTime<Utc>,
     pub confirmed_at: DateTime<Utc>,
+    /// When they left, for those who did.
+    pub left_at: Option<DateTime<Utc>>,
     pub policy_version: String,
+    /// Where the consent came from: "imported from Ghost".
     pub form: String,
     /// BCP 47; empty for the site's main language.
     pub language: String,

@@ -166,8 +166,11 @@ pub(crate) async fn import_subscribers(config: Config, file: &Path) -> anyhow::R
     let rows = match kolokol_newsletter::import::parse(&bytes, now) {
         Ok(rows) => rows,
         Err(problems) => {
+            // Said in English from the theme's catalogue, like the newsroom's messages.
+            let theme = crate::load_theme(&config)?;
+            let words = kolokol_render::i18n::Words::new(theme.catalogues(), "en");
             for problem in problems.iter().take(20) {
-                eprintln!("{problem}");
+                eprintln!("{}", words.say(problem));
             }
             anyhow::bail!(
                 "{} problems in {}; nothing was imported",
@@ -180,8 +183,9 @@ pub(crate) async fn import_subscribers(config: Config, file: &Path) -> anyhow::R
     let main = &config.site.language;
     let report = readers::import(&store, Actor::Operator, &rows, main, now).await?;
     println!(
-        "Imported {} subscribers; {} were already on the list and were left as they were.",
-        report.added, report.skipped
+        "Imported {} subscribers ({} of them had left the other list and will not be mailed); \
+         {} were already on the list and were left as they were.",
+        report.added, report.left, report.skipped
     );
     Ok(())
 }

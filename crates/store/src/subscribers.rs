@@ -16,12 +16,15 @@ pub const CONFIRMATION_RESEND_SECS: i64 = 600;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub added: usize,
+    /// Of those added, how many had left the other list (unsubscribed or bounced):
+    /// on our list as having left, never mailed.
+    pub left: usize,
     /// Already on the list (in any state, suppressed included): left as they were.
     pub skipped: usize,
 }
 
 pub(crate) const SUBSCRIBER_COLUMNS: &str = "SELECT id, email, status, signed_up_at, confirmed_at, left_at, \
-     policy_version, form, address_hash, reason, language FROM subscribers ";
+     policy_version, form, address_hash, reason, language, name FROM subscribers ";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SubscriberRow {
@@ -36,6 +39,7 @@ pub(crate) struct SubscriberRow {
     address_hash: String,
     reason: String,
     language: String,
+    name: String,
 }
 
 impl SubscriberRow {
@@ -55,6 +59,7 @@ impl SubscriberRow {
             address_hash: self.address_hash,
             reason: self.reason,
             language: self.language,
+            name: self.name,
         })
     }
 }
@@ -376,8 +381,8 @@ impl SubscriberStore for crate::sql::SqlStore {
         for row in rows {
             let done = sqlx::query(
                 "INSERT INTO subscribers (email, status, signed_up_at, confirmed_at, \
-                 policy_version, form, address_hash, language) \
-                 VALUES ($1, 'active', $2, $3, $4, $5, '', $6) \
+                 policy_version, form, address_hash, language, name, left_at, reason) \
+                 VALUES ($1, $7, $2, $3, $4, $5, '', $6, $8, $9, $10) \
                  ON CONFLICT (email) DO NOTHING",
             )
             .bind(row.email.as_str())
@@ -386,16 +391,31 @@ impl SubscriberStore for crate::sql::SqlStore {
             .bind(&row.policy_version)
             .bind(&row.form)
             .bind(&row.language)
+            .bind(row.status.as_str())
+            .bind(&row.name)
+            .bind(row.left_at.map(|t| t.timestamp()))
+            .bind(match row.status {
+                kolokol_core::SubscriberStatus::Active
+                | kolokol_core::SubscriberStatus::Pending => "",
+                kolokol_core::SubscriberStatus::Unsubscribed => "left before the import",
+                kolokol_core::SubscriberStatus::Suppressed => "suppressed before the import",
+            })
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() > 0 {
                 report.added += 1;
+                if row.status != kolokol_core::SubscriberStatus::Active {
+                    report.left += 1;
+                }
             } else {
                 report.skipped += 1;
             }
         }
         let audit = Audit {
-            detail: format!("{} added, {} already known", report.added, report.skipped),
+            detail: format!(
+                "{} added ({} as having left), {} already known",
+                report.added, report.left, report.skipped
+            ),
             ..audit.clone()
         };
         crate::sql::commit_audited(tx, &audit, now).await?;

@@ -542,11 +542,14 @@ pub async fn subscribers(
     require_admin(&staff)?;
     let notice = query.as_deref().and_then(|q| {
         if let Some(counts) = q.strip_prefix("imported=") {
-            let (added, skipped) = counts.split_once('-').unwrap_or((counts, "0"));
-            let number = |n: &str| kolokol_render::i18n::Arg::Number(n.parse().unwrap_or(0));
+            let mut counts = counts.split('-');
+            let mut number = || {
+                kolokol_render::i18n::Arg::Number(counts.next().unwrap_or("0").parse().unwrap_or(0))
+            };
+            let (added, skipped, left) = (number(), number(), number());
             Some(staff.words(&state).t_with(
                 "admin-imported",
-                [("added", number(added)), ("skipped", number(skipped))],
+                [("added", added), ("skipped", skipped), ("left", left)],
             ))
         } else {
             super::done_notice(&state, Some(&staff), "subscribers", Some(q))
@@ -568,6 +571,8 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
         "policy_version",
         "form",
         "reason",
+        "name",
+        "language",
     ];
     file.row(header)?;
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
@@ -586,6 +591,8 @@ pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Respo
                 &s.policy_version,
                 &s.form,
                 &s.reason,
+                &s.name,
+                &s.language,
             ])?;
         }
     }
@@ -624,10 +631,11 @@ pub async fn import(
     let rows = match kolokol_newsletter::import::parse(&bytes, now) {
         Ok(rows) => rows,
         Err(problems) => {
+            let words = staff.words(&state);
             let shown = problems
                 .iter()
                 .take(10)
-                .cloned()
+                .map(|problem| words.say(problem))
                 .collect::<Vec<_>>()
                 .join(" ");
             let more = problems.len().saturating_sub(10);
@@ -649,8 +657,8 @@ pub async fn import(
     let actor = Actor::Staff(&staff.user);
     let report = readers::import(&state.store, actor, &rows, &main, now).await?;
     Ok(see_other(&format!(
-        "/admin/subscribers?imported={}-{}",
-        report.added, report.skipped
+        "/admin/subscribers?imported={}-{}-{}",
+        report.added, report.skipped, report.left
     )))
 }
 

@@ -157,6 +157,9 @@ async fn one_click_unsubscribe_follows_rfc_8058() {
                 email: kolokol_core::Email::parse("olga@reader.example").unwrap(),
                 signed_up_at: chrono::Utc::now(),
                 confirmed_at: chrono::Utc::now(),
+                name: String::new(),
+                status: kolokol_core::SubscriberStatus::Active,
+                left_at: None,
                 policy_version: "1".into(),
                 form: "import".into(),
                 language: "en".into(),
@@ -544,6 +547,9 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
                 email: kolokol_core::Email::parse("reader@inbox.example").unwrap(),
                 signed_up_at: chrono::Utc::now(),
                 confirmed_at: chrono::Utc::now(),
+                name: String::new(),
+                status: kolokol_core::SubscriberStatus::Active,
+                left_at: None,
                 policy_version: "1".into(),
                 form: "import".into(),
                 language: "en".into(),
@@ -619,6 +625,9 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
             email: kolokol_core::Email::parse(email).unwrap(),
             signed_up_at: chrono::Utc::now(),
             confirmed_at: chrono::Utc::now(),
+            name: String::new(),
+            status: kolokol_core::SubscriberStatus::Active,
+            left_at: None,
             policy_version: "1".into(),
             form: "import".into(),
             language: "en".into(),
@@ -700,4 +709,69 @@ async fn a_failing_job_is_retried_later_and_shown_to_admins() {
     assert!(page.contains("1 of 5"));
     let editor = app.sign_in(Role::Editor, "Desk Editor").await;
     assert_eq!(editor.get("/admin/jobs").await.status(), 403);
+}
+
+#[tokio::test]
+async fn a_ghost_members_export_comes_in_as_it_was_there() {
+    let (app, _sink) = TestApp::with_mail().await;
+    let admin = app.sign_in(Role::Admin, "Moving Desk").await;
+    let upload = |body: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("members.csv"),
+            );
+        admin
+            .client
+            .post(app.url("/admin/subscribers/import"))
+            .multipart(form)
+            .send()
+    };
+    // Ghost's columns, its "YYYY-MM-DD HH:MM:SS" times, a reader who opted out there.
+    let members = "id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers\n\
+        6401,vera@reader.example,Вера Смирнова,,true,false,,2023-02-11 10:00:00,,,\n\
+        6402,lev@reader.example,Lev Adler,,false,false,,2023-03-01T08:30:00.000Z,,,\n";
+    let imported = upload(members).await.unwrap();
+    assert_eq!(imported.status(), 303);
+    let location = imported.headers()["location"].to_str().unwrap().to_owned();
+    let page = admin.get(&location).await.text().await.unwrap();
+    assert!(page.contains("1 of them had left"), "the notice says so");
+    let all = app.store.subscribers(0, 10).await.unwrap();
+    let vera = all
+        .iter()
+        .find(|s| s.email.as_str() == "vera@reader.example")
+        .unwrap();
+    assert_eq!(vera.status, kolokol_core::SubscriberStatus::Active);
+    assert_eq!(vera.name, "Вера Смирнова");
+    assert_eq!(vera.signed_up_at.to_rfc3339(), "2023-02-11T10:00:00+00:00");
+    assert_eq!(vera.form, "imported from Ghost");
+    let lev = all
+        .iter()
+        .find(|s| s.email.as_str() == "lev@reader.example")
+        .unwrap();
+    assert_eq!(
+        lev.status,
+        kolokol_core::SubscriberStatus::Unsubscribed,
+        "subscribed_to_emails=false is never an active subscriber"
+    );
+    // The export carries names and languages, and reads back in.
+    let export = admin
+        .get("/admin/subscribers.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(export.contains("Вера Смирнова,en"), "{export}");
+    // A bad time names its row and column; nothing is written.
+    let refused = upload("email,created_at\nnew@reader.example,last Tuesday\n")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Row 2") && page.contains("last Tuesday"),
+        "{page}"
+    );
+    assert_eq!(app.store.subscribers(0, 10).await.unwrap().len(), 2);
 }

@@ -494,7 +494,7 @@ admin-done-issue-unscheduled = Back to draft: it will not go out until you send 
 admin-done-issue-sending = Sending has started. This page shows the progress.
 admin-done-subscribers-suppressed = Suppressed: that address will never be mailed again.
 admin-done-settings-saved = Settings saved. The site shows them now.
-admin-imported = Imported { $added } subscribers; { $skipped } were already on the list and were left as they were.
+admin-imported = Imported { $added } subscribers ({ $left } of them had left the other list and will not be mailed); { $skipped } were already on the list and were left as they were.
 admin-uploaded = Uploaded as image #{ $id }. Choose it as an article's hero image in the editor.
 
 ## Setting up a new site

@@ -202,3 +202,11 @@ error-webhook-private = { $host } is a private address (this machine or a local 
 error-language-offered = Choose one of the site's languages: { $languages }.
 error-translation-unknown = There is nothing at the address “{ $slug }”. Give the address of the translation, such as election-night.
 error-translation-language-taken = Those texts are in the same language, or the translations already have one in this language.
+
+## Subscriber imports
+import-not-csv = The file is not readable CSV: { $reason }
+import-no-email-column = The first row must name the columns, one of them “email” (or Mailchimp's “Email Address”).
+import-row-unreadable = Row { $row }: { $reason }
+import-row-email = Row { $row }: “{ $value }” is not an e-mail address.
+import-row-time = Row { $row }: { $column } “{ $value }” is not a time like 2026-03-01T09:00:00Z or 2026-03-01 09:00:00.
+import-row-language = Row { $row }: language “{ $value }” is not a language tag such as en or ru.

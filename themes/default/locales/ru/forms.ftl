@@ -203,3 +203,11 @@ error-webhook-private = { $host } — частный адрес (этот ком
 error-language-offered = Выберите один из языков сайта: { $languages }.
 error-translation-unknown = По адресу «{ $slug }» ничего нет. Укажите адрес перевода, например election-night.
 error-translation-language-taken = Эти тексты на одном языке, или среди переводов уже есть текст на этом языке.
+
+## Импорт подписчиков
+import-not-csv = Файл не читается как CSV: { $reason }
+import-no-email-column = В первой строке должны быть названия столбцов, среди них «email» (или «Email Address» из Mailchimp).
+import-row-unreadable = Строка { $row }: { $reason }
+import-row-email = Строка { $row }: «{ $value }» — не адрес электронной почты.
+import-row-time = Строка { $row }: { $column } «{ $value }» — не время вида 2026-03-01T09:00:00Z или 2026-03-01 09:00:00.
+import-row-language = Строка { $row }: язык «{ $value }» — не языковой тег вида en или ru.
