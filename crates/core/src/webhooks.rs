@@ -12,6 +12,12 @@ pub enum WebhookEvent {
     PostPublishedEdited,
     /// A public article was withdrawn.
     PostUnpublished,
+    /// A standing page was put on the site.
+    PagePublished,
+    /// A published standing page was saved again.
+    PagePublishedEdited,
+    /// A standing page was taken off the site.
+    PageUnpublished,
     /// A reader confirmed their newsletter subscription.
     MemberAdded,
     /// The newsroom's settings changed.
@@ -19,10 +25,13 @@ pub enum WebhookEvent {
 }
 
 impl WebhookEvent {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::PostPublished,
         Self::PostPublishedEdited,
         Self::PostUnpublished,
+        Self::PagePublished,
+        Self::PagePublishedEdited,
+        Self::PageUnpublished,
         Self::MemberAdded,
         Self::SiteChanged,
     ];
@@ -32,6 +41,9 @@ impl WebhookEvent {
             Self::PostPublished => "post.published",
             Self::PostPublishedEdited => "post.published.edited",
             Self::PostUnpublished => "post.unpublished",
+            Self::PagePublished => "page.published",
+            Self::PagePublishedEdited => "page.published.edited",
+            Self::PageUnpublished => "page.unpublished",
             Self::MemberAdded => "member.added",
             Self::SiteChanged => "site.changed",
         }

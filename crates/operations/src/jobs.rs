@@ -103,7 +103,16 @@ pub async fn check_due(
     sending: bool,
     now: DateTime<Utc>,
 ) -> Result<DueWork, Error> {
-    let content_changed = store.publish_due(now).await?;
+    let due = store.publish_due(now).await?;
+    // A scheduled article coming public is a publication like any other.
+    for id in &due.published {
+        if let Some(article) = store.editable_article(*id).await? {
+            let body = crate::webhooks::post_body(&article);
+            crate::webhooks::tell(store, kolokol_core::WebhookEvent::PostPublished, &body, now)
+                .await;
+        }
+    }
+    let content_changed = due.changed;
     let issues = if sending {
         store.issues_to_send(now).await?
     } else {

@@ -2,7 +2,7 @@
 //! withdrawn by editors and admins.
 
 use chrono::{DateTime, Utc};
-use kolokol_core::{PageForm, PageRecord};
+use kolokol_core::{PageForm, PageRecord, WebhookEvent};
 use kolokol_store::{DynStore, StoreError};
 
 use crate::{Actor, Error};
@@ -20,9 +20,10 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> Result<i64, Error> {
     actor.require(|role| role.organises_the_site(), WHAT)?;
-    if let Some(id) = id {
-        existing(store, id).await?;
-    }
+    let before = match id {
+        Some(id) => Some(existing(store, id).await?),
+        None => None,
+    };
     let draft = form.validate(languages).map_err(Error::Invalid)?;
     let action = if id.is_some() {
         "page.save"
@@ -32,7 +33,7 @@ pub async fn save(
     let audit = actor
         .audit(action, &draft.title)
         .detail(draft.slug.as_str());
-    match store
+    let saved = match store
         .save_page(id, &draft, actor.user_id(), &audit, now)
         .await
     {
@@ -41,7 +42,13 @@ pub async fn save(
             kolokol_core::Message::new("error-slug-taken-page"),
         )),
         other => Ok(other?),
+    }?;
+    if let Some(page) = before.filter(|page| page.published) {
+        let edited = PageRecord { draft, ..page };
+        let body = crate::webhooks::page_body(&edited);
+        crate::webhooks::tell(store, WebhookEvent::PagePublishedEdited, &body, now).await;
     }
+    Ok(saved)
 }
 
 /// Puts the page on the site, or takes it off.
@@ -60,7 +67,25 @@ pub async fn set_published(
         "page.withdraw"
     };
     let audit = actor.audit(action, &page.draft.title);
-    Ok(store.set_page_published(id, published, &audit, now).await?)
+    store.set_page_published(id, published, &audit, now).await?;
+    if published != page.published {
+        let (event, published_at) = if published {
+            (
+                WebhookEvent::PagePublished,
+                Some(page.published_at.unwrap_or(now)),
+            )
+        } else {
+            (WebhookEvent::PageUnpublished, page.published_at)
+        };
+        let changed = PageRecord {
+            published,
+            published_at,
+            ..page
+        };
+        let body = crate::webhooks::page_body(&changed);
+        crate::webhooks::tell(store, event, &body, now).await;
+    }
+    Ok(())
 }
 
 /// The page, or `NotFound`.

@@ -120,6 +120,23 @@ pub(crate) fn post_body(article: &EditableArticle) -> serde_json::Value {
     })
 }
 
+/// A standing page in Ghost's envelope (`{"page": {"current": …}}`).
+pub(crate) fn page_body(page: &kolokol_core::PageRecord) -> serde_json::Value {
+    serde_json::json!({
+        "page": {
+            "current": {
+                "id": page.id.to_string(),
+                "slug": page.draft.slug.as_str(),
+                "title": page.draft.title,
+                // Within the edition of its language, as for posts.
+                "path": format!("/pages/{}", page.draft.slug.as_str()),
+                "language": page.draft.language,
+                "published_at": page.published_at.map(|at| at.to_rfc3339()),
+            }
+        }
+    })
+}
+
 /// Announces `event` after the change it reports was written; a failure to queue the
 /// deliveries is logged, not returned: the change itself stands.
 pub(crate) async fn tell(

@@ -113,7 +113,7 @@ pub trait DeskStore: Send + Sync {
     /// Bumps the content version when a scheduled article has come due (or a
     /// front-page pin ran out) since the last check, so every node's cache shows
     /// it. Returns whether one had.
-    async fn publish_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn publish_due(&self, now: DateTime<Utc>) -> Result<crate::Due, StoreError>;
 }
 
 #[async_trait]
@@ -508,11 +508,27 @@ impl DeskStore for SqlStore {
         .collect()
     }
 
-    async fn publish_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
+    async fn publish_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::Due, StoreError> {
         let mut tx = self.begin().await?;
         let checked: i64 = sqlx::query_scalar("SELECT due_checked_at FROM site_state WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
+        if now.timestamp() <= checked {
+            // Checked up to a later time already (another node's clock): nothing new.
+            return Ok(crate::Due::default());
+        }
+        // The scheduled articles that came public in this window, to announce.
+        let published: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE status = 'published' \
+             AND published_at > $1 AND published_at <= $2 ORDER BY published_at, id",
+        )
+        .bind(checked)
+        .bind(now.timestamp())
+        .fetch_all(&mut *tx)
+        .await?;
         // Articles that came due, and front-page pins that ran out, both change pages.
         let due: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM articles WHERE status = 'published' \
@@ -523,16 +539,28 @@ impl DeskStore for SqlStore {
         .bind(now.timestamp())
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("UPDATE site_state SET due_checked_at = $1 WHERE id = 1")
-            .bind(now.timestamp())
-            .execute(&mut *tx)
-            .await?;
+        // The window is claimed by whichever node moves the mark first: another
+        // node that read the same mark finds it moved and announces nothing.
+        let claimed = sqlx::query(
+            "UPDATE site_state SET due_checked_at = $1 WHERE id = 1 AND due_checked_at = $2",
+        )
+        .bind(now.timestamp())
+        .bind(checked)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(crate::Due::default());
+        }
         if due > 0 {
             sqlx::query(crate::sql::BUMP_CONTENT_VERSION)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        Ok(due > 0)
+        Ok(crate::Due {
+            changed: due > 0,
+            published: published.into_iter().map(kolokol_core::ArticleId).collect(),
+        })
     }
 }

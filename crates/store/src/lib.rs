@@ -160,6 +160,15 @@ pub struct SitemapEntry {
     pub translation_group: Option<i64>,
 }
 
+/// What a check for due work found: whether pages changed (articles came due, pins
+/// ran out), and the scheduled articles that became public, each reported by one
+/// check only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Due {
+    pub changed: bool,
+    pub published: Vec<kolokol_core::ArticleId>,
+}
+
 /// Everything Kolokol keeps in its database.
 ///
 /// "Now" is always passed in, never read inside a query, so that scheduled articles

@@ -735,11 +735,16 @@ async fn staff_story(store: DynStore) {
         .await
         .unwrap();
     store.publish_due(at(6)).await.unwrap(); // the first check also sees what came due before it
-    assert!(!store.publish_due(at(7)).await.unwrap());
+    assert!(!store.publish_due(at(7)).await.unwrap().changed);
     let before = store.content_version().await.unwrap();
-    assert!(store.publish_due(at(11)).await.unwrap());
+    let due = store.publish_due(at(11)).await.unwrap();
+    assert!(due.changed);
+    assert_eq!(due.published.len(), 1, "the scheduled article, to announce");
     assert!(store.content_version().await.unwrap() > before);
-    assert!(!store.publish_due(at(12)).await.unwrap(), "only once");
+    assert!(
+        !store.publish_due(at(12)).await.unwrap().changed,
+        "only once"
+    );
 
     let everything = store.all_articles().await.unwrap();
     assert_eq!(everything.len(), 2);

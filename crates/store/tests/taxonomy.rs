@@ -754,8 +754,8 @@ async fn front_page_story(store: DynStore) {
     // A pin that runs out disappears, and the next due check bumps the content
     // version so every node's cached front page changes with it.
     store.publish_due(at(5)).await.unwrap();
-    assert!(!store.publish_due(at(9)).await.unwrap());
-    assert!(store.publish_due(at(11)).await.unwrap());
+    assert!(!store.publish_due(at(9)).await.unwrap().changed);
+    assert!(store.publish_due(at(11)).await.unwrap().changed);
     let order: Vec<_> = store
         .front_page_picks(at(11))
         .await

@@ -481,7 +481,8 @@ async fn scheduled_articles_appear_when_due() {
         app.store
             .publish_due(due + chrono::Duration::seconds(1))
             .await
-            .unwrap(),
+            .unwrap()
+            .changed,
         "the scheduler notices it came due"
     );
 }

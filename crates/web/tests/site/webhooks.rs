@@ -172,3 +172,116 @@ async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
     assert_eq!(unknown.status(), 422);
     assert!(app.store.webhooks(None).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn scheduled_articles_coming_due_and_standing_pages_are_told_too() {
+    let app = TestApp::with_local_webhooks().await;
+    let section = app
+        .store
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+    let (url, received) = receiver(Arc::new(AtomicU16::new(200))).await;
+    let admin = app.sign_in(Role::Admin, "Hook Admin").await;
+    register(&admin, "post.published", &url).await;
+    for event in [
+        "page.published",
+        "page.published.edited",
+        "page.unpublished",
+    ] {
+        register(&admin, event, &url).await;
+    }
+    // Scheduled ahead: told once, when it comes due.
+    let edit = write(&admin, section.id, "Ferry timetable", "New times.").await;
+    let at = (chrono::Utc::now() + chrono::Duration::minutes(2))
+        .with_timezone(&chrono_tz::Europe::Riga)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    // Scheduling tells nobody; the check for due work a little later does.
+    let scheduled = admin
+        .post(
+            &format!("{edit}/publication"),
+            &[("action", "schedule"), ("at", at.as_str())],
+        )
+        .await;
+    assert_eq!(scheduled.status(), 303);
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    assert!(received.lock().is_empty());
+    // Brought a second from due.
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let audit = kolokol_core::Audit::new(None, "test.reschedule", "Ferry timetable");
+    app.store
+        .set_publication(
+            kolokol_core::ArticleId(id),
+            kolokol_core::ArticleStatus::Published,
+            Some(soon),
+            &audit,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    // The check for due work (the server runs it every 15 s; here, once it is due,
+    // twice: the second finds nothing new to tell).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for _ in 0..2 {
+        kolokol_operations::jobs::check_due(&app.store, false, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let got = arrived(&received, |r| !r.is_empty()).await;
+    let json: serde_json::Value = serde_json::from_str(&got[0].1).unwrap();
+    assert_eq!(json["post"]["current"]["id"], id.to_string());
+    assert_eq!(json["post"]["current"]["language"], "en");
+
+    // A standing page: published, edited while live, withdrawn.
+    let created = admin
+        .post(
+            "/admin/pages",
+            &[
+                ("title", "Contacts"),
+                ("body", "Write to us."),
+                ("placement", "footer"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let page = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    for (fields, event) in [
+        (vec![("action", "publish")], "page.published"),
+        (vec![], "page.published.edited"),
+        (vec![("action", "withdraw")], "page.unpublished"),
+    ] {
+        let response = if fields.is_empty() {
+            admin
+                .post(
+                    &page,
+                    &[
+                        ("title", "Contacts"),
+                        ("body", "Write to us at the desk."),
+                        ("placement", "footer"),
+                    ],
+                )
+                .await
+        } else {
+            admin.post(&format!("{page}/publication"), &fields).await
+        };
+        assert_eq!(response.status(), 303, "{event}");
+    }
+    let got = arrived(&received, |r| r.len() >= 4).await;
+    let pages: Vec<serde_json::Value> = got[1..]
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    assert!(
+        pages
+            .iter()
+            .all(|p| p["page"]["current"]["slug"] == "contacts")
+    );
+    assert_eq!(got.len(), 4, "the scheduled article was told once: {got:?}");
+}
