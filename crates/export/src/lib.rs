@@ -7,6 +7,8 @@
 //! written only when its bytes changed, so a second run after one edit rewrites only
 //! what that edit touched.
 
+pub mod ghost;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

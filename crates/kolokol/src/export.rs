@@ -1,4 +1,4 @@
-//! `kolokol export-site` and `kolokol theme export`.
+//! `kolokol export-site`, `kolokol export ghost` and `kolokol theme export`.
 
 use std::path::Path;
 
@@ -7,6 +7,27 @@ use kolokol_core::config::Config;
 use kolokol_render::Theme;
 
 use crate::offline_state;
+
+/// `kolokol export ghost OUT.json`: the content as a Ghost import file, written to a
+/// temporary name and renamed, so a half-written file is never left under `out`.
+pub(crate) async fn export_ghost(config: &Config, out: &Path) -> anyhow::Result<()> {
+    let store = crate::open_store(config).await?;
+    let json = kolokol_export::ghost::ghost_json(&store, &config.site, chrono::Utc::now()).await?;
+    let data = &json["db"][0]["data"];
+    let count = |key: &str| data[key].as_array().map_or(0, Vec::len);
+    let partial = out.with_extension("partial");
+    std::fs::write(&partial, serde_json::to_vec_pretty(&json)?)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "Wrote {} posts and pages, {} tags and {} authors to {}, for Ghost's Settings → Labs → Import content.",
+        count("posts"),
+        count("tags"),
+        count("users"),
+        out.display()
+    );
+    Ok(())
+}
 
 pub(crate) async fn export_site(config: Config, out: &Path) -> anyhow::Result<()> {
     let state = offline_state(&config).await?;

@@ -64,6 +64,11 @@ enum Command {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Write the content in another platform's format, to move elsewhere.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Apply database migrations and exit.
     Migrate {
         #[arg(long, short)]
@@ -175,6 +180,18 @@ enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Every article and page, with authors, sections and tags, as a file Ghost
+    /// imports (Settings → Labs → Import content).
+    Ghost {
+        /// The JSON file to write.
+        out: PathBuf,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ThemeCommand {
     /// Copy the built-in theme into a folder to edit; point `theme_dir` at it.
     Export {
@@ -234,6 +251,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export::export_theme(&dir),
+        Command::Export {
+            command: ExportCommand::Ghost { out, config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            export::export_ghost(&config, &out).await
+        }
         Command::ExportSite {
             out,
             archive,
