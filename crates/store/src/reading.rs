@@ -78,6 +78,41 @@ pub trait ReadingStore: Send + Sync {
 }
 
 impl SqlStore {
+    /// Every row `sql` selects, each made into a `T` by `convert`.
+    pub(crate) async fn all_rows<R, T>(
+        &self,
+        sql: &str,
+        convert: fn(R) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        sqlx::query_as::<_, R>(sql)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(convert)
+            .collect()
+    }
+
+    /// The row `sql` selects for the slug `$1`, made into a `T` by `convert`.
+    pub(crate) async fn row_by_slug<R, T>(
+        &self,
+        sql: &str,
+        slug: &kolokol_core::Slug,
+        convert: fn(R) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        sqlx::query_as::<_, R>(sql)
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(convert)
+            .transpose()
+    }
+
     /// Library images with their renditions, in the rows' order.
     pub(crate) async fn with_variants(
         &self,
@@ -167,78 +202,66 @@ impl ReadingStore for SqlStore {
     }
 
     async fn sections(&self) -> Result<Vec<kolokol_core::Section>, StoreError> {
-        sqlx::query_as::<_, crate::rows::SectionRow>(
-            "SELECT id, slug, name, description, in_menu, translations FROM sections ORDER BY position, name",
+        self.all_rows(
+            "SELECT id, slug, name, description, in_menu, translations FROM sections \
+             ORDER BY position, name",
+            crate::rows::SectionRow::into_section,
         )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(crate::rows::SectionRow::into_section)
-        .collect()
+        .await
     }
 
     async fn section_by_slug(
         &self,
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Section>, StoreError> {
-        sqlx::query_as::<_, crate::rows::SectionRow>(
+        self.row_by_slug(
             "SELECT id, slug, name, description, in_menu, translations FROM sections WHERE slug = $1",
+            slug,
+            crate::rows::SectionRow::into_section,
         )
-        .bind(slug.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(crate::rows::SectionRow::into_section)
-        .transpose()
+        .await
     }
 
     async fn tag_by_slug(
         &self,
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Tag>, StoreError> {
-        sqlx::query_as::<_, crate::rows::TagRow>(
+        self.row_by_slug(
             "SELECT id, slug, name, translations FROM tags WHERE slug = $1",
+            slug,
+            crate::rows::TagRow::into_tag,
         )
-        .bind(slug.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(crate::rows::TagRow::into_tag)
-        .transpose()
+        .await
     }
 
     async fn tags(&self) -> Result<Vec<kolokol_core::Tag>, StoreError> {
-        sqlx::query_as::<_, crate::rows::TagRow>(
+        self.all_rows(
             "SELECT id, slug, name, translations FROM tags ORDER BY name, id",
+            crate::rows::TagRow::into_tag,
         )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(crate::rows::TagRow::into_tag)
-        .collect()
+        .await
     }
 
     async fn author_by_slug(
         &self,
         slug: &kolokol_core::Slug,
     ) -> Result<Option<kolokol_core::Author>, StoreError> {
-        sqlx::query_as::<_, crate::rows::AuthorRow>(
-            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors WHERE slug = $1",
+        self.row_by_slug(
+            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors \
+             WHERE slug = $1",
+            slug,
+            crate::rows::AuthorRow::into_author,
         )
-        .bind(slug.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(crate::rows::AuthorRow::into_author)
-        .transpose()
+        .await
     }
 
     async fn authors(&self) -> Result<Vec<kolokol_core::Author>, StoreError> {
-        sqlx::query_as::<_, crate::rows::AuthorRow>(
-            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors ORDER BY name, id",
+        self.all_rows(
+            "SELECT id, slug, name, title, bio, photo_image_id, links, translations FROM authors \
+             ORDER BY name, id",
+            crate::rows::AuthorRow::into_author,
         )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(crate::rows::AuthorRow::into_author)
-        .collect()
+        .await
     }
 
     async fn published_articles(
