@@ -5,7 +5,7 @@
 use crate::form::Message;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{BannedNotice, Banner, NavLink, SiteConfig};
+use crate::config::{BannedNotice, Banner, NavLink, SiteConfig, SiteTexts};
 use crate::form::FieldErrors;
 use crate::newsletter::{NewsletterSettings, WeeklySchedule};
 
@@ -32,6 +32,10 @@ pub struct SiteSettings {
     pub banned_notice: BannedNotice,
     #[serde(default)]
     pub newsletter: NewsletterSettings,
+    /// The site's texts in its other languages; None in settings saved before
+    /// there were any (the configuration file's then stand).
+    #[serde(default)]
+    pub translations: Option<std::collections::BTreeMap<String, SiteTexts>>,
 }
 
 impl SiteSettings {
@@ -53,6 +57,7 @@ impl SiteSettings {
             banner: site.banner.clone(),
             banned_notice: site.banned_notice.clone(),
             newsletter: site.newsletter.clone(),
+            translations: Some(site.translations.clone()),
         }
     }
 
@@ -71,6 +76,10 @@ impl SiteSettings {
             banner: self.banner.clone(),
             banned_notice: self.banned_notice.clone(),
             newsletter: self.newsletter.clone(),
+            translations: self
+                .translations
+                .clone()
+                .unwrap_or_else(|| base.translations.clone()),
             ..base.clone()
         }
     }
@@ -107,6 +116,8 @@ pub struct SettingsForm {
     pub newsletter_time: String,
     pub policy_version: String,
     pub policy_url: String,
+    /// The site's texts in its other languages, by language.
+    pub translations: std::collections::BTreeMap<String, SiteTexts>,
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -186,6 +197,7 @@ impl SettingsForm {
                 .to_string(),
             policy_version: settings.newsletter.policy_version.clone(),
             policy_url: settings.newsletter.policy_url.clone(),
+            translations: settings.translations.clone().unwrap_or_default(),
         }
     }
 
@@ -307,6 +319,58 @@ impl SettingsForm {
                 Message::new("error-link-target").with("example", "/mirrors"),
             );
         }
+        // The texts in other languages: trimmed, each held to its field's length,
+        // kept only for the languages the site offers.
+        let mut translations = std::collections::BTreeMap::new();
+        for (tag, texts) in &self.translations {
+            if *tag == language || !languages.contains(tag) {
+                continue;
+            }
+            let mut checked = SiteTexts::default();
+            for (field, value, into, max) in [
+                ("title", &texts.title, &mut checked.title, 100),
+                ("tagline", &texts.tagline, &mut checked.tagline, 200),
+                (
+                    "banner_text",
+                    &texts.banner_text,
+                    &mut checked.banner_text,
+                    500,
+                ),
+                (
+                    "banner_button",
+                    &texts.banner_button,
+                    &mut checked.banner_button,
+                    40,
+                ),
+                (
+                    "notice_text",
+                    &texts.notice_text,
+                    &mut checked.notice_text,
+                    500,
+                ),
+                (
+                    "notice_link_text",
+                    &texts.notice_link_text,
+                    &mut checked.notice_link_text,
+                    80,
+                ),
+                (
+                    "newsletter_name",
+                    &texts.newsletter_name,
+                    &mut checked.newsletter_name,
+                    60,
+                ),
+            ] {
+                let value = value.trim();
+                if value.chars().count() > max {
+                    errors.insert(field, crate::editor::too_long(max));
+                }
+                *into = value.to_owned();
+            }
+            if checked != SiteTexts::default() {
+                translations.insert(tag.clone(), checked);
+            }
+        }
         let newsletter = self.newsletter(&mut errors);
         if !errors.is_empty() {
             return Err(errors);
@@ -334,6 +398,7 @@ impl SettingsForm {
                 link: self.notice_link.trim().into(),
             },
             newsletter,
+            translations: Some(translations),
         })
     }
 

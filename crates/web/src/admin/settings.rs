@@ -78,6 +78,25 @@ pub async fn save(
         newsletter_time: submitted.get("newsletter_time").into(),
         policy_version: submitted.get("policy_version").into(),
         policy_url: submitted.get("policy_url").into(),
+        // The site's texts in each of its other languages (`tagline-ru`, …).
+        translations: state
+            .languages()
+            .into_iter()
+            .skip(1)
+            .map(|tag| {
+                let field = |name: &str| submitted.get(&format!("{name}-{tag}")).to_owned();
+                let texts = kolokol_core::config::SiteTexts {
+                    title: field("title"),
+                    tagline: field("tagline"),
+                    banner_text: field("banner_text"),
+                    banner_button: field("banner_button"),
+                    notice_text: field("notice_text"),
+                    notice_link_text: field("notice_link_text"),
+                    newsletter_name: field("newsletter_name"),
+                };
+                (tag, texts)
+            })
+            .collect(),
     };
     let actor = kolokol_operations::Actor::Staff(&staff.user);
     let current = state.site();

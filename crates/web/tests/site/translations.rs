@@ -386,3 +386,47 @@ async fn readers_of_each_edition_get_the_newsletter_in_their_language() {
     let subscriber = app.store.latest_subscribers(1).await.unwrap().remove(0);
     assert_eq!(subscriber.language, "ru");
 }
+
+#[tokio::test]
+async fn the_newsroom_writes_the_sites_texts_in_each_language() {
+    let (app, _sink) = TestApp::with_mail().await;
+    let admin = app.sign_in(Role::Admin, "Settings Desk").await;
+    let settings = admin.get("/admin/settings").await.text().await.unwrap();
+    assert!(
+        settings.contains("name=\"tagline-ru\""),
+        "a field for the Russian tagline"
+    );
+    let saved = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("title", "The Northern Bell"),
+                ("tagline", "News at dusk"),
+                ("language", "en"),
+                ("languages", "ru"),
+                ("newsletter_name", "The Weekly"),
+                ("newsletter_day", "friday"),
+                ("newsletter_time", "09:00"),
+                ("policy_version", "1"),
+                ("policy_url", "/privacy"),
+                ("banner_enabled", "on"),
+                ("banner_text", "Help us."),
+                ("banner_button", "Give"),
+                ("banner_link", "/support"),
+                ("title-ru", "Вечерний колокол"),
+                ("tagline-ru", "Новости в сумерках"),
+                ("banner_button-ru", "Помочь"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let russian = app.text("/ru/").await;
+    assert!(russian.contains("Новости в сумерках") && russian.contains("Вечерний колокол"));
+    assert!(russian.contains(">Помочь<"));
+    assert!(!russian.contains("News at dusk"));
+    let english = app.text("/").await;
+    assert!(english.contains("News at dusk") && !english.contains("Новости в сумерках"));
+    // Shown again as saved.
+    let settings = admin.get("/admin/settings").await.text().await.unwrap();
+    assert!(settings.contains("value=\"Новости в сумерках\""));
+}

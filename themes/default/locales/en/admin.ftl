@@ -555,3 +555,5 @@ admin-done-article-unlinked = The article is no longer linked to its translation
 admin-done-page-linked = The translations are linked.
 admin-done-page-unlinked = The page is no longer linked to its translations.
 admin-issue-language = Language of the issue (it goes to the subscribers who signed up in it)
+admin-site-in-language = The site in { $language }
+admin-site-in-language-hint = What readers of this language's edition see instead of the texts above; a field left empty shows the theme's text in that language.

@@ -565,3 +565,5 @@ admin-done-article-unlinked = Материал больше не связан с
 admin-done-page-linked = Переводы связаны.
 admin-done-page-unlinked = Страница больше не связана с переводами.
 admin-issue-language = Язык выпуска (его получат подписчики, подписавшиеся на этом языке)
+admin-site-in-language = Сайт на языке: { $language }
+admin-site-in-language-hint = Что видят читатели этой версии сайта вместо текстов выше; для пустого поля показывается текст темы на этом языке.
