@@ -1,6 +1,7 @@
 //! The `kolokol` command: serve a site, run the demo, migrate, export the theme.
 //! Only wiring lives here; everything else is in the library crates.
 
+mod backup;
 mod config;
 mod demo;
 mod export;
@@ -68,6 +69,20 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// Save the database and the media in one `.tar.zst`, while the site serves.
+    Backup {
+        /// The archive to write.
+        out: PathBuf,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty data folder and database.
+    Restore {
+        /// The archive `kolokol backup` wrote.
+        archive: PathBuf,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -251,6 +266,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export::export_theme(&dir),
+        Command::Backup { out, config } => {
+            let config = config::load(config.as_deref())?;
+            backup::backup(&config, &out).await
+        }
+        Command::Restore { archive, config } => {
+            let config = config::load(config.as_deref())?;
+            backup::restore(&config, &archive).await
+        }
         Command::Export {
             command: ExportCommand::Ghost { out, config },
         } => {

@@ -742,3 +742,142 @@ async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
         8000
     );
 }
+
+/// Every table's rows but the site's own counters, which a restore moves on.
+async fn content_of(store: &kolokol_store::DynStore) -> Vec<kolokol_store::TableDump> {
+    let mut tables = store.dump().await.unwrap();
+    tables.retain(|t| t.name != "site_state");
+    tables
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write_config(dir.path(), free_port(), "");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("media")).unwrap();
+    let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    kolokol_demo::seed(&store, &data.join("media"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let archive = dir.path().join("bell.tar.zst");
+    let output = Command::new(KOLOKOL)
+        .args(["backup", archive.to_str().unwrap(), "--config"])
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("media files"));
+    let expected = content_of(&store).await;
+
+    // Into a new SQLite data folder, and into PostgreSQL.
+    let postgres = kolokol_testkit::postgres_database("restore").await;
+    for (name, url) in [("sqlite", String::new()), ("postgres", postgres)] {
+        let target = tempfile::tempdir().unwrap();
+        let config = write_config(target.path(), free_port(), &url);
+        let output = Command::new(KOLOKOL)
+            .args(["restore", archive.to_str().unwrap(), "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let url = if url.is_empty() {
+            format!(
+                "sqlite://{}",
+                target.path().join("data/kolokol.db").display()
+            )
+        } else {
+            url
+        };
+        let restored = kolokol_store::connect(&url).await.unwrap();
+        assert_eq!(
+            content_of(&restored).await,
+            expected,
+            "{name}: the same rows"
+        );
+        // And the newsroom goes on writing: ids continue after the restored ones.
+        restored
+            .add_section(
+                &kolokol_core::Slug::parse("after-restore").unwrap(),
+                "After",
+                "",
+                9,
+            )
+            .await
+            .unwrap();
+        let media = |root: &Path| {
+            let mut files: Vec<_> = walk(&root.join("media"));
+            files.sort();
+            files
+        };
+        assert_eq!(
+            media(&target.path().join("data")),
+            media(&data),
+            "{name}: the same pictures"
+        );
+        // A second restore into what now holds content is refused.
+        let again = Command::new(KOLOKOL)
+            .args(["restore", archive.to_str().unwrap(), "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert_eq!(again.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    }
+
+    // A damaged archive restores nothing.
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    let damaged = dir.path().join("damaged.tar.zst");
+    std::fs::write(&damaged, bytes).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let config = write_config(target.path(), free_port(), "");
+    let output = Command::new(KOLOKOL)
+        .args(["restore", damaged.to_str().unwrap(), "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    assert!(
+        !target.path().join("data/media").exists()
+            || walk(&target.path().join("data/media")).is_empty()
+    );
+}
+
+/// Files under `root` with their bytes, by path relative to it.
+fn walk(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}

@@ -6,6 +6,7 @@
 //! backends cannot drift apart; only connecting and migrating differ.
 
 mod accounts;
+mod backup;
 mod bylines;
 mod desk;
 mod error;
@@ -34,6 +35,7 @@ use chrono::{DateTime, Utc};
 use kolokol_core::{Audit, AuditEntry, Slug, User, UserId};
 
 pub use accounts::AccountStore;
+pub use backup::{BackupStore, TableDump};
 pub use bylines::BylineStore;
 pub use desk::DeskStore;
 pub use error::StoreError;
@@ -190,6 +192,7 @@ pub trait Store:
     + JobStore
     + WebhookStore
     + TranslationStore
+    + BackupStore
     + Send
     + Sync
     + 'static

@@ -1,0 +1,216 @@
+//! `kolokol backup` and `kolokol restore`: the database (as data, read in one
+//! snapshot while the site serves) and the media folder in one `.tar.zst`, with a
+//! manifest of checksums; restored into an empty data folder and database of either
+//! kind.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use kolokol_core::config::Config;
+use kolokol_store::TableDump;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::open_store;
+
+const MANIFEST: &str = "manifest.json";
+/// The archive's layout; a restore refuses a layout it does not know.
+const FORMAT: i64 = 1;
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Every file under `root`, as paths relative to it, sorted.
+fn files_under(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.is_file() {
+                files.push(path.strip_prefix(root)?.to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(bytes.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    builder.append_data(&mut header, name, bytes)?;
+    Ok(())
+}
+
+/// `kolokol backup FILE.tar.zst`.
+pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    let started = std::time::Instant::now();
+    let tables = store.dump().await?;
+    let partial = out.with_extension("partial");
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    let mut builder = tar::Builder::new(zstd::Encoder::new(file, 9)?);
+    let mut checksums: BTreeMap<String, String> = BTreeMap::new();
+    let mut rows: BTreeMap<String, usize> = BTreeMap::new();
+    for table in &tables {
+        let name = format!("database/{}.json", table.name);
+        let bytes = serde_json::to_vec(table)?;
+        checksums.insert(name.clone(), sha256(&bytes));
+        rows.insert(table.name.clone(), table.rows.len());
+        append(&mut builder, &name, &bytes)?;
+    }
+    let media = config.media_dir();
+    let files = files_under(&media)?;
+    for relative in &files {
+        let bytes = std::fs::read(media.join(relative))?;
+        let name = format!("media/{}", relative.to_string_lossy().replace('\\', "/"));
+        checksums.insert(name.clone(), sha256(&bytes));
+        append(&mut builder, &name, &bytes)?;
+    }
+    let manifest = json!({
+        "format": FORMAT,
+        "kolokol": env!("CARGO_PKG_VERSION"),
+        "created_at": chrono::Utc::now().to_rfc3339(),
+        "backend": format!("{:?}", store.backend()).to_lowercase(),
+        "rows": rows,
+        "files": checksums,
+    });
+    append(
+        &mut builder,
+        MANIFEST,
+        &serde_json::to_vec_pretty(&manifest)?,
+    )?;
+    builder.into_inner()?.finish()?;
+    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
+    let size = std::fs::metadata(out)?.len();
+    println!(
+        "Backed up {} tables ({} rows) and {} media files to {} ({:.1} MB) in {:.1} s.",
+        tables.len(),
+        rows.values().sum::<usize>(),
+        files.len(),
+        out.display(),
+        size as f64 / 1_000_000.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The archive's entries, each read whole: (name, bytes).
+fn entries(archive: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let file = std::fs::File::open(archive)
+        .with_context(|| format!("cannot read {}", archive.display()))?;
+    let decoder = zstd::Decoder::new(file)
+        .with_context(|| format!("{} is not a zstd archive", archive.display()))?;
+    let mut reader = tar::Archive::new(decoder);
+    let mut out = Vec::new();
+    for entry in reader
+        .entries()
+        .with_context(|| format!("{} is not a backup", archive.display()))?
+    {
+        let mut entry = entry.with_context(|| format!("{} is damaged", archive.display()))?;
+        let name = entry.path()?.to_string_lossy().into_owned();
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{} is damaged at {name}", archive.display()))?;
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
+
+/// `kolokol restore FILE.tar.zst`: into an empty database and media folder only.
+pub(crate) async fn restore(config: &Config, archive: &Path) -> anyhow::Result<()> {
+    let media = config.media_dir();
+    if media.exists() && !files_under(&media)?.is_empty() {
+        bail!(
+            "the media folder {} is not empty: restore into a new data folder",
+            media.display()
+        );
+    }
+    let entries = entries(archive)?;
+    let manifest = entries
+        .iter()
+        .find(|(name, _)| name == MANIFEST)
+        .map(|(_, bytes)| serde_json::from_slice::<serde_json::Value>(bytes))
+        .transpose()?
+        .with_context(|| format!("{} has no {MANIFEST}: not a backup", archive.display()))?;
+    if manifest["format"].as_i64() != Some(FORMAT) {
+        bail!(
+            "{} is a backup of a kind this version does not read",
+            archive.display()
+        );
+    }
+    // Every entry must be the one the manifest names, byte for byte, before
+    // anything is written.
+    let listed = manifest["files"]
+        .as_object()
+        .context("the manifest lists no files")?;
+    for (name, bytes) in &entries {
+        if name == MANIFEST {
+            continue;
+        }
+        let expected = listed.get(name).and_then(|v| v.as_str());
+        if expected != Some(sha256(bytes).as_str()) {
+            bail!(
+                "{name} in {} does not match its checksum: nothing restored",
+                archive.display()
+            );
+        }
+        let safe = Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !safe {
+            bail!("{name}: a path outside the data folder; nothing restored");
+        }
+    }
+    if listed.len() + 1 != entries.len() {
+        bail!(
+            "{} misses files its manifest lists: nothing restored",
+            archive.display()
+        );
+    }
+    let store = open_store(config).await?;
+    if !store.holds_nothing().await? {
+        bail!("the database already holds content: restore into an empty one");
+    }
+    let mut tables: Vec<TableDump> = Vec::new();
+    for (name, bytes) in &entries {
+        if name.starts_with("database/") {
+            tables.push(
+                serde_json::from_slice(bytes).with_context(|| format!("{name} is unreadable"))?,
+            );
+        }
+    }
+    store.load(&tables).await?;
+    let mut written = 0;
+    for (name, bytes) in &entries {
+        if let Some(relative) = name.strip_prefix("media/") {
+            let path = media.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, bytes)?;
+            written += 1;
+        }
+    }
+    println!(
+        "Restored {} tables ({} rows) and {} media files from {}.",
+        tables.len(),
+        tables.iter().map(|t| t.rows.len()).sum::<usize>(),
+        written,
+        archive.display()
+    );
+    Ok(())
+}
