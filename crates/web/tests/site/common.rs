@@ -595,6 +595,24 @@ impl StaffSession {
             .unwrap()
     }
 
+    /// Uploads `body` as the file `name` in a multipart form (with this session's
+    /// CSRF token) to `path`.
+    pub async fn upload(&self, path: &str, name: &str, body: &str) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec())
+                    .file_name(name.to_owned()),
+            );
+        self.client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// POSTs a form with this session's CSRF token added.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];

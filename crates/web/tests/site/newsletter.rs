@@ -279,27 +279,15 @@ async fn editors_compose_test_and_send_an_issue_that_lands_in_the_archive() {
                b@inbox.example,,,,\n\
                bounce@inbox.example,,,,\n";
     let bad_csv = "email\nfine@inbox.example\nnot-an-address\n";
-    let upload = |body: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", admin.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("list.csv"),
-            );
-        admin
-            .client
-            .post(app.url("/admin/subscribers/import"))
-            .multipart(form)
-            .send()
-    };
-    let refused = upload(bad_csv).await.unwrap();
+    let upload = |body: &'static str| admin.upload("/admin/subscribers/import", "list.csv", body);
+    let refused = upload(bad_csv).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("Row 3"));
     assert!(
         app.store.subscribers(0, 10).await.unwrap().is_empty(),
         "one bad row imports nothing"
     );
-    let imported = upload(csv).await.unwrap();
+    let imported = upload(csv).await;
     assert_eq!(imported.status(), 303);
     assert_eq!(app.store.subscribers(0, 10).await.unwrap().len(), 3);
 
@@ -715,24 +703,13 @@ async fn a_failing_job_is_retried_later_and_shown_to_admins() {
 async fn a_ghost_members_export_comes_in_as_it_was_there() {
     let (app, _sink) = TestApp::with_mail().await;
     let admin = app.sign_in(Role::Admin, "Moving Desk").await;
-    let upload = |body: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", admin.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("members.csv"),
-            );
-        admin
-            .client
-            .post(app.url("/admin/subscribers/import"))
-            .multipart(form)
-            .send()
-    };
+    let upload =
+        |body: &'static str| admin.upload("/admin/subscribers/import", "members.csv", body);
     // Ghost's columns, its "YYYY-MM-DD HH:MM:SS" times, a reader who opted out there.
     let members = "id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers\n\
         6401,vera@reader.example,Вера Смирнова,,true,false,,2023-02-11 10:00:00,,,\n\
         6402,lev@reader.example,Lev Adler,,false,false,,2023-03-01T08:30:00.000Z,,,\n";
-    let imported = upload(members).await.unwrap();
+    let imported = upload(members).await;
     assert_eq!(imported.status(), 303);
     let location = imported.headers()["location"].to_str().unwrap().to_owned();
     let page = admin.get(&location).await.text().await.unwrap();
@@ -764,9 +741,7 @@ async fn a_ghost_members_export_comes_in_as_it_was_there() {
         .unwrap();
     assert!(export.contains("Вера Смирнова,en"), "{export}");
     // A bad time names its row and column; nothing is written.
-    let refused = upload("email,created_at\nnew@reader.example,last Tuesday\n")
-        .await
-        .unwrap();
+    let refused = upload("email,created_at\nnew@reader.example,last Tuesday\n").await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.unwrap();
     assert!(
