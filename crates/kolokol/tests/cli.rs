@@ -881,3 +881,86 @@ fn walk(root: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_backup_taken_during_writes_is_one_consistent_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write_config(dir.path(), free_port(), "");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("media")).unwrap();
+    let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    kolokol_demo::seed(&store, &data.join("media"), chrono::Utc::now())
+        .await
+        .unwrap();
+    // A writer adding tags, one after another, while the backup reads.
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (store, writing) = (store.clone(), std::sync::Arc::clone(&writing));
+        tokio::spawn(async move {
+            let mut n = 0;
+            while writing.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let slug = kolokol_core::Slug::parse(&format!("busy-{n}")).unwrap();
+                store.create_tag(&slug, &format!("Busy {n}")).await.unwrap();
+            }
+            n
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let archive = dir.path().join("busy.tar.zst");
+    let output = tokio::process::Command::new(KOLOKOL)
+        .args(["backup", archive.to_str().unwrap(), "--config"])
+        .arg(&source)
+        .output()
+        .await
+        .unwrap();
+    writing.store(false, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let target = tempfile::tempdir().unwrap();
+    let config = write_config(target.path(), free_port(), "");
+    let output = Command::new(KOLOKOL)
+        .args(["restore", archive.to_str().unwrap(), "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let restored = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        target.path().join("data/kolokol.db").display()
+    ))
+    .await
+    .unwrap();
+    // The tags written before the snapshot, and none after: busy-1 … busy-k, no gap.
+    let busy: Vec<i64> = restored
+        .tags()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|t| {
+            t.slug
+                .as_str()
+                .strip_prefix("busy-")
+                .map(|n| n.parse().unwrap())
+        })
+        .collect();
+    let k = busy.len() as i64;
+    assert!(
+        0 < k && k < written,
+        "written before and after the snapshot: {k} of {written}"
+    );
+    let mut sorted = busy.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=k).collect::<Vec<_>>(), "one moment, no gaps");
+}
