@@ -86,9 +86,10 @@ impl kolokol_export::Site for Mirror {
         &self,
         mut summaries: Vec<kolokol_core::ArticleSummary>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, String> {
-        crate::site::localize(&self.state, &mut summaries)
+        crate::site::Names::for_articles(&self.state)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?
+            .apply(&mut summaries);
         Ok(summaries)
     }
 

@@ -156,7 +156,7 @@ async fn feed(
             let config = state.site();
             let base = config.base();
             let mut list = state.store.published_articles(&filter, PageRequest::new(PageNumber::FIRST, FEED_LENGTH), now).await?;
-            super::localize(&state, &mut list.items).await?;
+            super::Names::for_articles(&state).await?.apply(&mut list.items);
             let footer = ways_around(&state.words(), &config);
             let mut items = Vec::with_capacity(list.items.len());
             for summary in &list.items {

@@ -43,7 +43,9 @@ pub async fn front(
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);
             }
-            super::localize(&state, &mut list.items).await?;
+            super::Names::for_articles(&state)
+                .await?
+                .apply(&mut list.items);
             let pager = Pager::new("/lite", &list);
             let articles: Vec<Card> = list.items.iter().map(Card::new).collect();
             let site = SiteView::new(&config, &[]);
@@ -84,7 +86,9 @@ pub async fn article(
                         &format!("/lite{}", urls::article(slug.as_str())),
                     )));
                 }
-                super::localize(&state, std::iter::once(&mut article.summary)).await?;
+                super::Names::for_articles(&state)
+                    .await?
+                    .apply(std::iter::once(&mut article.summary));
                 let view = ArticleView::new(&article);
                 let body = kolokol_render::pages::lite_article_page(
                     &state.theme,

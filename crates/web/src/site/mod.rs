@@ -183,12 +183,7 @@ pub(crate) fn alternates(
 /// The same page in every language: the lists, the front page and the site's
 /// fixed pages exist in each.
 pub(crate) fn versions_everywhere(state: &AppState, path: &str) -> kolokol_render::views::Versions {
-    let found: Vec<(String, String)> = state
-        .languages()
-        .into_iter()
-        .map(|l| (l, path.to_owned()))
-        .collect();
-    versions(state, path, &found)
+    list_versions(state, path, 1)
 }
 
 /// The versions of page `page` of the list at `path`: the same list in every
@@ -221,27 +216,56 @@ pub(crate) async fn sections(state: &AppState) -> Result<Vec<kolokol_core::Secti
     Ok(sections)
 }
 
-/// Articles as this edition's readers see them: sections and authors named in
-/// their language (rows joined to articles carry no translations, so the full
-/// lists are read once for all of them).
-pub(crate) async fn localize<'a>(
-    state: &AppState,
-    summaries: impl IntoIterator<Item = &'a mut kolokol_core::ArticleSummary>,
-) -> Result<(), AppError> {
-    let language = state.language();
-    let mut summaries: Vec<&mut kolokol_core::ArticleSummary> = summaries.into_iter().collect();
-    if summaries.is_empty() || state.current_edition().is_none() {
-        return Ok(());
+/// Section and author names in this edition's language, read once for a page:
+/// rows joined to articles carry no translations, so the full lists name them.
+pub(crate) struct Names {
+    /// In the menu's order, named in the edition's language.
+    pub sections: Vec<kolokol_core::Section>,
+    /// Only another language's edition renames authors: None in the main one.
+    authors: Option<Vec<kolokol_core::Author>>,
+}
+
+impl Names {
+    /// The names, for a page that shows the sections' menu too.
+    pub(crate) async fn read(state: &AppState) -> Result<Self, AppError> {
+        Self::reading(state, true).await
     }
-    let sections = sections(state).await?;
-    let mut authors = state.store.authors().await?;
-    for author in &mut authors {
-        author.localize(&language);
+
+    /// Only what renaming articles needs: nothing at all in the main edition.
+    pub(crate) async fn for_articles(state: &AppState) -> Result<Self, AppError> {
+        Self::reading(state, false).await
     }
-    for summary in summaries.iter_mut() {
-        summary.localize(&sections, &authors);
+
+    async fn reading(state: &AppState, menu: bool) -> Result<Self, AppError> {
+        let sections = if menu || state.current_edition().is_some() {
+            sections(state).await?
+        } else {
+            Vec::new()
+        };
+        let authors = match state.current_edition() {
+            Some(edition) => {
+                let mut authors = state.store.authors().await?;
+                authors
+                    .iter_mut()
+                    .for_each(|a| a.localize(&edition.language));
+                Some(authors)
+            }
+            None => None,
+        };
+        Ok(Self { sections, authors })
     }
-    Ok(())
+
+    /// Articles as this edition's readers see them.
+    pub(crate) fn apply<'a>(
+        &self,
+        summaries: impl IntoIterator<Item = &'a mut kolokol_core::ArticleSummary>,
+    ) {
+        if let Some(authors) = &self.authors {
+            for summary in summaries {
+                summary.localize(&self.sections, authors);
+            }
+        }
+    }
 }
 
 /// The address of `path` in `language`'s edition, relative to the page being

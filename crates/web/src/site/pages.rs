@@ -75,7 +75,8 @@ pub async fn front(
     state
         .page("/".into(), &headers, || async {
             let now = Utc::now();
-            let sections = super::sections(&state).await?;
+            let names = super::Names::read(&state).await?;
+            let sections = &names.sections;
             let language = state.language();
             let in_language = ArticleFilter {
                 language: Some(language.clone()),
@@ -87,7 +88,7 @@ pub async fn front(
             let pinned_ids: Vec<_> = picks.iter().map(|p| p.article_id).collect();
             let mut pinned = state.store.published_summaries(&pinned_ids, now).await?;
             pinned.retain(|s| s.language == language);
-            super::localize(&state, &mut pinned).await?;
+            names.apply(&mut pinned);
             let pinned_in = |slot: kolokol_core::PinSlot| -> Vec<&ArticleSummary> {
                 picks
                     .iter()
@@ -106,9 +107,9 @@ pub async fn front(
                     now,
                 )
                 .await?;
-            super::localize(&state, &mut latest.items).await?;
+            names.apply(&mut latest.items);
             let mut blocks = Vec::new();
-            for section in &sections {
+            for section in sections {
                 let filter = ArticleFilter {
                     section_id: Some(section.id),
                     ..in_language.clone()
@@ -117,7 +118,7 @@ pub async fn front(
                     .store
                     .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 4), now)
                     .await?;
-                super::localize(&state, &mut list.items).await?;
+                names.apply(&mut list.items);
                 if !list.items.is_empty() {
                     blocks.push(SectionBlock {
                         section: Link {
@@ -144,7 +145,7 @@ pub async fn front(
                 .map(Card::new)
                 .collect();
             let config = state.site();
-            let site = SiteView::new(&config, &sections);
+            let site = SiteView::new(&config, sections);
             let meta = Meta {
                 title: state.site().title.clone(),
                 description: state.site().tagline.clone(),
@@ -218,12 +219,9 @@ pub async fn article(
             let language = state.language();
             article.tags.iter_mut().for_each(|t| t.localize(&language));
             let mut related = state.store.related_articles(&article, RELATED, now).await?;
-            super::localize(
-                &state,
-                std::iter::once(&mut article.summary).chain(&mut related),
-            )
-            .await?;
-            let sections = super::sections(&state).await?;
+            let names = super::Names::read(&state).await?;
+            names.apply(std::iter::once(&mut article.summary).chain(&mut related));
+            let sections = names.sections;
             let versions = article_versions(&state, &article.summary, now).await?;
             let view = ArticleView::new(&article);
             let body = kolokol_render::pages::article_page(
@@ -276,8 +274,9 @@ async fn list_page(
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);
             }
-            super::localize(&state, &mut list.items).await?;
-            let sections = super::sections(&state).await?;
+            let names = super::Names::read(&state).await?;
+            names.apply(&mut list.items);
+            let sections = names.sections;
             let versions = super::list_versions(&state, &spec.path, page.get());
             let body = kolokol_render::pages::list_page(
                 &state.theme,
