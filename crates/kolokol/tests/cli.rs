@@ -7,7 +7,7 @@
 )]
 
 use kolokol_testkit::fixtures::Fixtures;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -750,11 +750,10 @@ async fn content_of(store: &kolokol_store::DynStore) -> Vec<kolokol_store::Table
     tables
 }
 
-#[tokio::test]
-async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgresql() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = write_config(dir.path(), free_port(), "");
-    let data = dir.path().join("data");
+/// The demo newsroom on SQLite in `dir`: its configuration file, data folder and store.
+async fn demo_newsroom(dir: &Path) -> (PathBuf, PathBuf, kolokol_store::DynStore) {
+    let source = write_config(dir, free_port(), "");
+    let data = dir.join("data");
     std::fs::create_dir_all(data.join("media")).unwrap();
     let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
         .await
@@ -763,6 +762,13 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgresql() {
     kolokol_demo::seed(&store, &data.join("media"), chrono::Utc::now())
         .await
         .unwrap();
+    (source, data, store)
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, data, store) = demo_newsroom(dir.path()).await;
     let archive = dir.path().join("bell.tar.zst");
     let output = Command::new(KOLOKOL)
         .args(["backup", archive.to_str().unwrap(), "--config"])
@@ -885,16 +891,7 @@ fn walk(root: &Path) -> Vec<(String, Vec<u8>)> {
 #[tokio::test]
 async fn a_backup_taken_during_writes_is_one_consistent_moment() {
     let dir = tempfile::tempdir().unwrap();
-    let source = write_config(dir.path(), free_port(), "");
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(data.join("media")).unwrap();
-    let store = kolokol_store::connect(&format!("sqlite://{}", data.join("kolokol.db").display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    kolokol_demo::seed(&store, &data.join("media"), chrono::Utc::now())
-        .await
-        .unwrap();
+    let (source, _, store) = demo_newsroom(dir.path()).await;
     // A writer adding tags, one after another, while the backup reads.
     let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let writer = {
