@@ -68,8 +68,9 @@ async fn register(admin: &crate::common::StaffSession, event: &str, url: &str) -
     html[start..start + 64].to_owned()
 }
 
-#[tokio::test]
-async fn a_published_article_is_told_to_its_webhook_signed_like_ghost() {
+/// A server that may deliver to this machine, with a section to write in and a
+/// receiver answering 200.
+async fn newsroom_with_receiver() -> (TestApp, kolokol_core::Section, String, Received) {
     let app = TestApp::with_local_webhooks().await;
     let section = app
         .store
@@ -77,6 +78,12 @@ async fn a_published_article_is_told_to_its_webhook_signed_like_ghost() {
         .await
         .unwrap();
     let (url, received) = receiver(Arc::new(AtomicU16::new(200))).await;
+    (app, section, url, received)
+}
+
+#[tokio::test]
+async fn a_published_article_is_told_to_its_webhook_signed_like_ghost() {
+    let (app, section, url, received) = newsroom_with_receiver().await;
     let admin = app.sign_in(Role::Admin, "Site Admin").await;
     let secret = register(&admin, "post.published", &url).await;
     let editor = app.sign_in(Role::Editor, "Desk Editor").await;
@@ -175,13 +182,7 @@ async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
 
 #[tokio::test]
 async fn scheduled_articles_coming_due_and_standing_pages_are_told_too() {
-    let app = TestApp::with_local_webhooks().await;
-    let section = app
-        .store
-        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-        .await
-        .unwrap();
-    let (url, received) = receiver(Arc::new(AtomicU16::new(200))).await;
+    let (app, section, url, received) = newsroom_with_receiver().await;
     let admin = app.sign_in(Role::Admin, "Hook Admin").await;
     register(&admin, "post.published", &url).await;
     for event in [
