@@ -29,6 +29,79 @@ async fn insert_bylines(
     Ok(())
 }
 
+/// Writes a finished article — its row, byline and tags — as new (`id` None) or over
+/// article `id` (inside `tx`); its id.
+pub(crate) async fn write_finished(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: Option<i64>,
+    article: &NewArticle,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let words = i64::try_from(kolokol_core::article::word_count(&article.body_markdown))
+        .unwrap_or(i64::MAX);
+    let sql = match id {
+        None => {
+            "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
+             section_id, status, published_at, updated_at, created_at, modified_at, \
+             hero_image_id, hero_alt, hero_caption, hero_credit, seo_title, seo_description, language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) \
+             RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE articles SET slug = $1, headline = $2, dek = $3, body_md = $4, word_count = $5, \
+             dateline = $6, section_id = $7, status = $8, published_at = $9, updated_at = $10, \
+             modified_at = $11, hero_image_id = $12, hero_alt = $13, hero_caption = $14, \
+             hero_credit = $15, seo_title = $16, seo_description = $17, language = $18 \
+             WHERE id = $19 RETURNING id"
+        }
+    };
+    let query = sqlx::query_scalar(sql)
+        .bind(article.slug.as_str())
+        .bind(&article.headline)
+        .bind(&article.dek)
+        .bind(&article.body_markdown)
+        .bind(words)
+        .bind(&article.dateline)
+        .bind(article.section_id)
+        .bind(article.status.as_str())
+        .bind(article.published_at.map(|t| t.timestamp()))
+        .bind(article.updated_at.map(|t| t.timestamp()))
+        .bind(now.timestamp())
+        .bind(article.hero_image_id)
+        .bind(&article.hero_alt)
+        .bind(&article.hero_caption)
+        .bind(&article.hero_credit)
+        .bind(&article.seo_title)
+        .bind(&article.seo_description)
+        .bind(&article.language);
+    let id: i64 = match id {
+        Some(id) => query.bind(id),
+        None => query,
+    }
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
+        .bind(article.headline.to_lowercase())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for table in ["article_authors", "article_tags"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    insert_bylines(tx, id, &article.author_ids).await?;
+    for tag_id in &article.tag_ids {
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(tag_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
 /// Binds an editor's draft as `$1`…`$15` (slug, headline, dek, body, words, dateline,
 /// section, modified at, hero image, alt, caption, credit, SEO title and
 /// description, language), the same for a new article and a saved one.
@@ -143,51 +216,10 @@ impl DeskStore for SqlStore {
         audit: &kolokol_core::Audit,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::ArticleId, StoreError> {
-        let words = i64::try_from(kolokol_core::article::word_count(&article.body_markdown))
-            .unwrap_or(i64::MAX);
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (slug, headline, dek, body_md, word_count, dateline, \
-             section_id, status, published_at, updated_at, created_at, modified_at, \
-             hero_image_id, hero_alt, hero_caption, hero_credit, seo_title, seo_description, language) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) \
-             RETURNING id",
-        )
-        .bind(article.slug.as_str())
-        .bind(&article.headline)
-        .bind(&article.dek)
-        .bind(&article.body_markdown)
-        .bind(words)
-        .bind(&article.dateline)
-        .bind(article.section_id)
-        .bind(article.status.as_str())
-        .bind(article.published_at.map(|t| t.timestamp()))
-        .bind(article.updated_at.map(|t| t.timestamp()))
-        .bind(now.timestamp())
-        .bind(article.hero_image_id)
-        .bind(&article.hero_alt)
-        .bind(&article.hero_caption)
-        .bind(&article.hero_credit)
-        .bind(&article.seo_title)
-        .bind(&article.seo_description)
-        .bind(&article.language)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = write_finished(&mut tx, None, article, now).await?;
         if let Some(original) = article.translation_of {
             Self::join_group(&mut tx, crate::Texts::Articles, id, original.0).await?;
-        }
-        sqlx::query("UPDATE articles SET headline_folded = $1 WHERE id = $2")
-            .bind(article.headline.to_lowercase())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        insert_bylines(&mut tx, id, &article.author_ids).await?;
-        for tag_id in &article.tag_ids {
-            sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(tag_id)
-                .execute(&mut *tx)
-                .await?;
         }
         for correction in &article.corrections {
             sqlx::query(

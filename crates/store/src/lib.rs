@@ -10,6 +10,7 @@ mod backup;
 mod bylines;
 mod desk;
 mod error;
+mod imports;
 mod jobs;
 mod media;
 mod newsletter;
@@ -39,6 +40,7 @@ pub use backup::{BackupStore, TableDump};
 pub use bylines::BylineStore;
 pub use desk::DeskStore;
 pub use error::StoreError;
+pub use imports::{ImportStore, OldAddress};
 pub use jobs::JobStore;
 pub use kolokol_core::ArticleFilter;
 pub use media::MediaStore;
@@ -193,6 +195,7 @@ pub trait Store:
     + WebhookStore
     + TranslationStore
     + BackupStore
+    + ImportStore
     + Send
     + Sync
     + 'static
