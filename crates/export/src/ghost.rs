@@ -19,6 +19,16 @@ fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The Markdown as Ghost's Lexical document of one Markdown card: Ghost shows it
+/// as written, and a Kolokol import takes it back unchanged.
+fn markdown_card(markdown: &str) -> String {
+    json!({"root": {
+        "children": [{"type": "markdown", "version": 1, "markdown": markdown}],
+        "direction": null, "format": "", "indent": 0, "type": "root", "version": 1
+    }})
+    .to_string()
+}
+
 /// Tags by slug, numbered as they are first met.
 #[derive(Default)]
 struct Tags {
@@ -124,6 +134,7 @@ pub async fn ghost_json(
             "title": draft.headline,
             "slug": draft.slug.as_str(),
             "html": html,
+            "lexical": markdown_card(&draft.body_markdown),
             "feature_image": image,
             "featured": 0,
             "type": "post",
@@ -178,6 +189,7 @@ pub async fn ghost_json(
             "title": page.draft.title,
             "slug": page.draft.slug.as_str(),
             "html": feeds::absolutize(&markdown::to_html(&page.draft.body_markdown), base),
+            "lexical": markdown_card(&page.draft.body_markdown),
             "feature_image": Value::Null,
             "featured": 0,
             "type": "page",

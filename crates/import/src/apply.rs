@@ -123,6 +123,17 @@ pub fn readable_slug(raw: &str, title: &str) -> Option<Slug> {
         .ok()
 }
 
+/// A post or page ready to write: its line in the report, what it is called and
+/// where, its language, its Markdown, and what changed on the way.
+struct Prepared {
+    what: String,
+    title: String,
+    slug: Slug,
+    language: String,
+    body: String,
+    notes: Vec<String>,
+}
+
 struct Importer<'a> {
     store: &'a DynStore,
     head: &'a Head,
@@ -601,15 +612,38 @@ impl Importer<'_> {
         if !item.slug.is_empty() && original != slug.as_str() {
             notes.push(format!("address \"{original}\" became \"{slug}\""));
         }
+        let language = match &item.language {
+            Some(language) if self.options.languages.contains(language) => language.clone(),
+            Some(language) => {
+                notes.push(format!(
+                    "written in \"{language}\", which the site does not offer: imported in \"{}\"",
+                    self.options.language
+                ));
+                self.options.language.clone()
+            }
+            None => self.options.language.clone(),
+        };
+        let mut text = Prepared {
+            what,
+            title,
+            slug,
+            language,
+            body: String::new(),
+            notes,
+        };
+        if let Some(markdown) = &item.markdown {
+            text.body = markdown.clone();
+            return self.write(item, text).await;
+        }
         // Pictures first: the body points at where they now are.
         let mut placed: HashMap<String, String> = HashMap::new();
         for source in html::image_sources(&item.html) {
-            if let Some((_, local)) = self.picture(&source, &mut notes).await? {
+            if let Some((_, local)) = self.picture(&source, &mut text.notes).await? {
                 placed.insert(source, local);
             }
         }
         let converted = html::to_markdown(&item.html, &|src: &str| placed.get(src).cloned());
-        notes.extend(
+        text.notes.extend(
             converted
                 .notes
                 .into_iter()
@@ -617,36 +651,35 @@ impl Importer<'_> {
         );
         if converted.markdown.chars().count() > kolokol_core::editor::MAX_BODY {
             self.line(
-                what,
+                text.what,
                 Outcome::Skipped(format!(
                     "its text is longer than the {} characters an article may have",
                     kolokol_core::editor::MAX_BODY
                 )),
-                notes,
+                text.notes,
             );
             return Ok(());
         }
+        text.body = converted.markdown;
+        self.write(item, text).await
+    }
+
+    async fn write(&mut self, item: &Item, text: Prepared) -> Result<(), Stopped> {
         match item.kind {
-            Kind::Post => {
-                self.article(item, what, title, slug, converted.markdown, notes)
-                    .await
-            }
-            Kind::Page => {
-                self.page(item, what, title, slug, converted.markdown, notes)
-                    .await
-            }
+            Kind::Post => self.article(item, text).await,
+            Kind::Page => self.page(item, text).await,
         }
     }
 
-    async fn article(
-        &mut self,
-        item: &Item,
-        what: String,
-        headline: String,
-        slug: Slug,
-        body: String,
-        mut notes: Vec<String>,
-    ) -> Result<(), Stopped> {
+    async fn article(&mut self, item: &Item, text: Prepared) -> Result<(), Stopped> {
+        let Prepared {
+            what,
+            title: headline,
+            slug,
+            language,
+            body,
+            mut notes,
+        } = text;
         let mut author_ids = Vec::new();
         for key in &item.authors {
             if let Some(id) = self.author(key).await?
@@ -766,7 +799,7 @@ impl Importer<'_> {
                 .take(kolokol_core::editor::MAX_DEK)
                 .collect(),
             corrections: Vec::new(),
-            language: self.options.language.clone(),
+            language,
             translation_of: None,
         };
         let existing = self
@@ -852,15 +885,15 @@ impl Importer<'_> {
             && existing.published_at == article.published_at)
     }
 
-    async fn page(
-        &mut self,
-        item: &Item,
-        what: String,
-        title: String,
-        slug: Slug,
-        body: String,
-        mut notes: Vec<String>,
-    ) -> Result<(), Stopped> {
+    async fn page(&mut self, item: &Item, text: Prepared) -> Result<(), Stopped> {
+        let Prepared {
+            what,
+            title,
+            slug,
+            language,
+            body,
+            mut notes,
+        } = text;
         let existing = self.store.text_by_slug(Texts::Pages, slug.as_str()).await?;
         let published = match item.status {
             Status::Published => true,
@@ -876,7 +909,7 @@ impl Importer<'_> {
             body,
             placement: "none".into(),
             position: String::new(),
-            language: self.options.language.clone(),
+            language,
         };
         if self.options.dry_run {
             let outcome = if existing.is_some() {

@@ -62,10 +62,15 @@ fn parse(json: &Value) -> Result<(Head, Vec<Entry>), ReadError> {
     let mut tags = Vec::new();
     let mut tag_slugs: HashMap<String, String> = HashMap::new();
     let mut internal: Vec<String> = Vec::new();
+    // `#lang-ru`: the language Kolokol's export marks a text with.
+    let mut language_tags: HashMap<String, String> = HashMap::new();
     for tag in list("tags") {
         let slug = text(tag, "slug");
         tag_slugs.insert(id(tag, "id"), slug.clone());
         if text(tag, "visibility") == "internal" || text(tag, "name").starts_with('#') {
+            if let Some(language) = text(tag, "name").strip_prefix("#lang-") {
+                language_tags.insert(id(tag, "id"), language.to_owned());
+            }
             internal.push(id(tag, "id"));
             continue;
         }
@@ -134,6 +139,9 @@ fn parse(json: &Value) -> Result<(Head, Vec<Entry>), ReadError> {
                 continue;
             }
         };
+        let markdown = serde_json::from_str::<Value>(&text(post, "lexical"))
+            .ok()
+            .and_then(|doc| only_markdown(&doc));
         let html = match text(post, "html") {
             html if !html.is_empty() => html,
             _ => match (text(post, "lexical"), text(post, "mobiledoc")) {
@@ -195,6 +203,12 @@ fn parse(json: &Value) -> Result<(Head, Vec<Entry>), ReadError> {
             slug,
             excerpt: text(post, "custom_excerpt"),
             html,
+            markdown,
+            language: post_tags
+                .get(&post_id)
+                .into_iter()
+                .flatten()
+                .find_map(|t| language_tags.get(t).cloned()),
             status,
             published_at: time(post, "published_at"),
             updated_at: time(post, "updated_at"),
@@ -216,6 +230,15 @@ fn parse(json: &Value) -> Result<(Head, Vec<Entry>), ReadError> {
         })));
     }
     Ok((head, entries))
+}
+
+/// The Markdown of a Lexical document that is one Markdown card and nothing else.
+fn only_markdown(doc: &Value) -> Option<String> {
+    let children = doc.get("root")?.get("children")?.as_array()?;
+    match children.as_slice() {
+        [card] if str_of(card, "type") == "markdown" => Some(str_of(card, "markdown").to_owned()),
+        _ => None,
+    }
 }
 
 /// Ghost's times: ISO 8601 with a zone, or (older exports) milliseconds.

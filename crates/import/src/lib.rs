@@ -100,6 +100,11 @@ pub struct Item {
     pub excerpt: String,
     /// The body, as HTML.
     pub html: String,
+    /// The body in Markdown, when the export carries it as such (a Lexical document
+    /// of one Markdown card, as Kolokol's own Ghost export writes): taken as it is.
+    pub markdown: Option<String>,
+    /// The language it is written in, when the export says (`#lang-ru` in Ghost).
+    pub language: Option<String>,
     pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,

@@ -491,6 +491,8 @@ impl RawItem {
             slug: self.field("wp:post_name").to_owned(),
             excerpt: self.field("excerpt:encoded").to_owned(),
             html,
+            markdown: None,
+            language: None,
             status,
             published_at,
             updated_at: wp_time(self.field("wp:post_modified_gmt")).map(|t| t.and_utc()),

@@ -5,6 +5,7 @@ mod backup;
 mod config;
 mod demo;
 mod export;
+mod import;
 mod newsletter;
 mod revenue;
 mod serve;
@@ -69,6 +70,13 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// Bring an archive over from another platform: posts, pages, authors,
+    /// categories, tags and pictures, with the old addresses redirecting. Running it
+    /// again updates what it brought instead of adding it twice.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
     },
     /// Save the database and the media in one `.tar.zst`, while the site serves.
     Backup {
@@ -195,6 +203,14 @@ enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (Tools → Export → All content: a WXR .xml file).
+    Wordpress(import::ImportArgs),
+    /// A Ghost export (Settings → Labs → Export your content: a .json file).
+    Ghost(import::ImportArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum ExportCommand {
     /// Every article and page, with authors, sections and tags, as a file Ghost
     /// imports (Settings → Labs → Import content).
@@ -273,6 +289,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { archive, config } => {
             let config = config::load(config.as_deref())?;
             backup::restore(&config, &archive).await
+        }
+        Command::Import { command } => {
+            let (origin, args) = match &command {
+                ImportCommand::Wordpress(args) => (kolokol_import::Origin::WordPress, args),
+                ImportCommand::Ghost(args) => (kolokol_import::Origin::Ghost, args),
+            };
+            let config = config::load(args.config.as_deref())?;
+            import::import_content(&config, origin, args).await
         }
         Command::Export {
             command: ExportCommand::Ghost { out, config },

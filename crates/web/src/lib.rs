@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(middleware::from_fn_with_state(
         state.clone(),
+        site::old_addresses,
+    ))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
         site::render_errors,
     ))
     .layer(middleware::from_fn_with_state(

@@ -4,6 +4,7 @@ mod crawl;
 mod feeds;
 mod lite;
 mod newsletter;
+mod old;
 mod pages;
 mod reach;
 mod support;
@@ -20,6 +21,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub use kolokol_render::pages::{ListSpec, Profile, RELATED};
+pub use old::redirect as old_addresses;
 pub use pages::render_errors;
 pub use reach::onion_location;
 
