@@ -698,8 +698,8 @@ impl Importer<'_> {
             .find(|c| self.options.sections.iter().any(|(from, _)| from == *c))
             .or_else(|| categories.first())
             .cloned();
-        let section_id = match chosen {
-            Some(category) => self.section(&category, from_tags).await?,
+        let section_id = match &chosen {
+            Some(category) => self.section(category, from_tags).await?,
             None => None,
         };
         let section_id = match section_id {
@@ -726,7 +726,9 @@ impl Importer<'_> {
             },
         };
         let mut tag_ids = Vec::new();
-        for tag in &item.tags {
+        // Ghost's tag that became the section is not a tag as well.
+        let as_section = chosen.filter(|_| from_tags);
+        for tag in item.tags.iter().filter(|t| Some(*t) != as_section.as_ref()) {
             if let Some(id) = self.tag(tag).await?
                 && !tag_ids.contains(&id)
             {

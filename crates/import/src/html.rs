@@ -493,7 +493,13 @@ fn flush(paragraph: &mut String, out: &mut Vec<String>) {
     let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
     let text = lines.join("\n");
     let text = text.trim().trim_end_matches('\\').trim_end();
-    if !text.is_empty() {
+    // A bare address on its own (an embed as WordPress stores it): a link.
+    let bare = text.replace('\\', "");
+    if (bare.starts_with("https://") || bare.starts_with("http://"))
+        && !bare.contains(char::is_whitespace)
+    {
+        out.push(format!("<{bare}>"));
+    } else if !text.is_empty() {
         out.push(escape_line_start(text));
     }
     paragraph.clear();

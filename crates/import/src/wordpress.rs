@@ -223,10 +223,10 @@ fn scan(
     if !seen_rss {
         return Err(ReadError::NotWxr("it holds no <rss> element".into()));
     }
-    if let Some(open) = stack.last() {
-        return Err(ReadError::Xml(format!(
-            "it ends inside <{open}>: the file is cut short"
-        )));
+    if !stack.is_empty() {
+        return Err(ReadError::Xml(
+            "it ends before its elements are closed: the file is cut short".into(),
+        ));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use process::{KOLOKOL, Running, free_port, succeeded, with_line_on_stdin};
 
+mod moving_in;
 mod process;
 
 async fn get(url: &str) -> (u16, String) {
@@ -88,6 +89,7 @@ async fn demo_runs_with_one_command_and_stops_cleanly() {
     public.terminate();
 }
 
+/// A configuration file in `dir` for a site on `port`, its data in `dir/data`.
 fn write_config(dir: &Path, port: u16, database_url: &str) -> std::path::PathBuf {
     let file = dir.join("kolokol.toml");
     std::fs::write(
