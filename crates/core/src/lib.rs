@@ -44,4 +44,4 @@ pub use standing::{
     FrontPick, PageDraft, PageForm, PageLink, PageRecord, PageRevision, PinSlot, Placement,
 };
 pub use taxonomy::{Audit, SectionForm, SectionInput, SectionRecord, TagRecord};
-pub use webhooks::{Webhook, WebhookDelivery, WebhookEvent};
+pub use webhooks::{ApiKey, Webhook, WebhookDelivery, WebhookEvent};

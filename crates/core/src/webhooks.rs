@@ -88,3 +88,27 @@ mod tests {
         assert_eq!(WebhookEvent::parse("post.deleted.now"), None);
     }
 }
+
+/// A key of an integration for the Ghost-compatible APIs: a Content API key (`kind`
+/// "content", the id is the key) or an Admin API key (`kind` "admin": `id:secret`,
+/// the hex secret signing the integration's tokens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: String,
+    pub kind: String,
+    /// The name the admin gave the integration; its keys share it.
+    pub integration: String,
+    pub secret: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ApiKey {
+    /// The key as the integration is given it.
+    pub fn shown(&self) -> String {
+        if self.kind == "admin" {
+            format!("{}:{}", self.id, self.secret)
+        } else {
+            self.id.clone()
+        }
+    }
+}

@@ -77,11 +77,41 @@ pub(crate) async fn demo(
     }
     seed_demo_newsletter(&config).await?;
     seed_demo_revenue(&store).await?;
+    let key = demo_content_key(&store).await?;
+    println!(
+        "Try the Ghost-compatible Content API with the demo key: \
+         http://{listen}/ghost/api/content/posts/?key={key}&include=authors,tags"
+    );
     println!(
         "The newsroom is at http://{listen}/admin: sign in as {} with the password {password} (demo only).",
         kolokol_demo::DEMO_EDITOR_EMAIL,
     );
     serve_with(config, store, None).await
+}
+
+/// The Content API key of the demo's integration, added (through the newsroom's
+/// operation) the first time the demo runs.
+async fn demo_content_key(store: &kolokol_store::DynStore) -> anyhow::Result<String> {
+    const NAME: &str = "Demo app";
+    let existing = store
+        .api_keys()
+        .await?
+        .into_iter()
+        .find(|k| k.integration == NAME && k.kind == "content");
+    let key = match existing {
+        Some(key) => key,
+        None => kolokol_operations::integrations::add(
+            store,
+            kolokol_operations::Actor::Operator,
+            NAME,
+            chrono::Utc::now(),
+        )
+        .await?
+        .into_iter()
+        .find(|k| k.kind == "content")
+        .ok_or_else(|| anyhow::anyhow!("the demo integration has no Content API key"))?,
+    };
+    Ok(key.id)
 }
 
 /// Gives the demo a past issue of the newsletter, so its archive and "Preview" link

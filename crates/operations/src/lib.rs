@@ -11,6 +11,7 @@ pub mod archive;
 pub mod articles;
 pub mod authors;
 pub mod front;
+pub mod integrations;
 pub mod jobs;
 pub mod media;
 pub mod newsletter;

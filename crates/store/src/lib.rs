@@ -6,6 +6,7 @@
 //! backends cannot drift apart; only connecting and migrating differ.
 
 mod accounts;
+mod api_keys;
 mod backup;
 mod bylines;
 mod desk;
@@ -36,6 +37,7 @@ use chrono::{DateTime, Utc};
 use kolokol_core::{Audit, AuditEntry, Slug, User, UserId};
 
 pub use accounts::AccountStore;
+pub use api_keys::ApiKeyStore;
 pub use backup::{BackupStore, TableDump};
 pub use bylines::BylineStore;
 pub use desk::DeskStore;
@@ -196,6 +198,7 @@ pub trait Store:
     + TranslationStore
     + BackupStore
     + ImportStore
+    + ApiKeyStore
     + Send
     + Sync
     + 'static

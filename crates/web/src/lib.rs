@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod extract;
+mod ghost;
 pub mod headers;
 pub mod jobs;
 pub mod mirror;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(admin::routes())
         .merge(site::routes())
+        .merge(ghost::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
         .nest_service("/media", media.clone());

@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod authors;
 mod desk;
+mod integrations;
 mod media;
 mod newsletter;
 pub mod password;
@@ -85,6 +86,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(articles::audit))
         .route("/admin/jobs", get(articles::jobs))
         .route("/admin/webhooks", get(webhooks::list).post(webhooks::add))
+        .route(
+            "/admin/integrations",
+            get(integrations::list).post(integrations::add),
+        )
+        .route("/admin/integrations/delete", post(integrations::remove))
         .route("/admin/webhooks/{id}/delete", post(webhooks::remove))
         .route(
             "/admin/sections",

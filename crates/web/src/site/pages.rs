@@ -458,11 +458,15 @@ pub async fn render_errors(
         // The framework's own refusals (undecodable paths, wrong methods) and missing
         // media files get the themed page too, with a message of ours.
         // Pages that are already HTML (the admin's forms with their messages) stay as they are.
+        // JSON answers (the Ghost APIs' errors) stay JSON.
         None if response.status().is_client_error()
             && !response
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .is_some_and(|t| t.as_bytes().starts_with(b"text/html")) =>
+                .is_some_and(|t| {
+                    t.as_bytes().starts_with(b"text/html")
+                        || t.as_bytes().starts_with(b"application/json")
+                }) =>
         {
             ErrorPage {
                 status: response.status(),

@@ -11,6 +11,7 @@ mod browser;
 mod common;
 mod crawlers;
 mod feeds;
+mod ghost_api;
 mod hostile;
 mod http;
 mod languages;

@@ -210,3 +210,6 @@ import-row-unreadable = Row { $row }: { $reason }
 import-row-email = Row { $row }: “{ $value }” is not an e-mail address.
 import-row-time = Row { $row }: { $column } “{ $value }” is not a time like 2026-03-01T09:00:00Z or 2026-03-01 09:00:00.
 import-row-language = Row { $row }: language “{ $value }” is not a language tag such as en or ru.
+action-manage-integrations = manage integrations
+error-integration-name = Give the integration a name (at most { $max } characters).
+error-integration-taken = An integration of that name exists; choose another name.

@@ -211,3 +211,6 @@ import-row-unreadable = Строка { $row }: { $reason }
 import-row-email = Строка { $row }: «{ $value }» — не адрес электронной почты.
 import-row-time = Строка { $row }: { $column } «{ $value }» — не время вида 2026-03-01T09:00:00Z или 2026-03-01 09:00:00.
 import-row-language = Строка { $row }: язык «{ $value }» — не языковой тег вида en или ru.
+action-manage-integrations = управлять интеграциями
+error-integration-name = Назовите интеграцию (не длиннее { $max } символов).
+error-integration-taken = Интеграция с таким названием уже есть; выберите другое.

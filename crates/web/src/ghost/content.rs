@@ -1,0 +1,941 @@
+//! The Content API at `/ghost/api/content/`: posts, pages, authors, tags and
+//! settings as Ghost 5/6 answers them (`meta.pagination`, `include`, `fields`,
+//! `formats`, `filter`, `limit`, `page`, `order`), read with a Content API key,
+//! with CORS for browsers, ETags and a rate limit per key.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, SecondsFormat, Utc};
+use kolokol_core::{Article, ArticleFilter, Author, PageNumber, PageRequest};
+use kolokol_render::{feeds, markdown, urls};
+use parking_lot::Mutex;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::nql::{Fields, Filter};
+use super::{Refusal, cors};
+use crate::state::AppState;
+
+/// Requests one key may make in a minute.
+pub const RATE_LIMIT: u32 = 600;
+/// The most items one page holds, unless `limit=all`.
+const MAX_LIMIT: u32 = 100;
+const DEFAULT_LIMIT: u32 = 15;
+
+pub fn routes() -> Router<AppState> {
+    let browse = get(browse).options(preflight);
+    let read = get(read).options(preflight);
+    let by_slug = get(read_slug).options(preflight);
+    Router::new()
+        .route("/ghost/api/content/{resource}/", browse.clone())
+        .route("/ghost/api/content/{resource}", browse)
+        .route(
+            "/ghost/api/content/{resource}/slug/{slug}/",
+            by_slug.clone(),
+        )
+        .route("/ghost/api/content/{resource}/slug/{slug}", by_slug)
+        .route("/ghost/api/content/{resource}/{id}/", read.clone())
+        .route("/ghost/api/content/{resource}/{id}", read)
+}
+
+async fn preflight() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    cors(headers);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Accept-Version, Content-Type, User-Agent"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    response
+}
+
+/// What a request asked for.
+struct Ask {
+    include: Vec<String>,
+    fields: Vec<String>,
+    formats: Vec<String>,
+    filter: Option<Filter>,
+    /// None: all.
+    limit: Option<u32>,
+    page: u32,
+    order: (String, bool),
+}
+
+type Params = Query<HashMap<String, String>>;
+
+fn list(params: &HashMap<String, String>, key: &str) -> Vec<String> {
+    params
+        .get(key)
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn bad_request(message: &str, context: &str) -> Refusal {
+    Refusal::new(
+        StatusCode::BAD_REQUEST,
+        "BadRequestError",
+        message,
+        Some(context),
+    )
+}
+
+impl Ask {
+    fn read(params: &HashMap<String, String>) -> Result<Self, Refusal> {
+        let filter = match params.get("filter").map(|f| f.trim()) {
+            None | Some("") => None,
+            Some(text) => {
+                Some(Filter::parse(text).map_err(|why| bad_request("Error parsing filter", &why))?)
+            }
+        };
+        let limit = match params.get("limit").map(String::as_str) {
+            None | Some("") => Some(DEFAULT_LIMIT),
+            Some("all") => None,
+            Some(n) => match n.parse::<u32>() {
+                Ok(n) if n > 0 => Some(n.min(MAX_LIMIT)),
+                _ => {
+                    return Err(bad_request(
+                        "Validation error",
+                        "limit must be a positive number or \"all\"",
+                    ));
+                }
+            },
+        };
+        let page = match params.get("page").map(String::as_str) {
+            None | Some("") => 1,
+            Some(n) => match n.parse::<u32>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(bad_request(
+                        "Validation error",
+                        "page must be a positive number",
+                    ));
+                }
+            },
+        };
+        let order = match params.get("order").map(|o| o.trim()) {
+            None | Some("") => ("published_at".to_owned(), true),
+            Some(order) => {
+                let mut words = order.split_whitespace();
+                let field = words.next().unwrap_or("published_at").to_lowercase();
+                let descending = match words.next().map(str::to_lowercase).as_deref() {
+                    None | Some("desc") => true,
+                    Some("asc") => false,
+                    Some(_) => {
+                        return Err(bad_request(
+                            "Validation error",
+                            "order is a field and asc or desc",
+                        ));
+                    }
+                };
+                (field, descending)
+            }
+        };
+        let mut formats = list(params, "formats");
+        if formats.is_empty() {
+            formats.push("html".into());
+        }
+        Ok(Self {
+            include: list(params, "include"),
+            fields: list(params, "fields"),
+            formats,
+            filter,
+            limit,
+            page,
+            order,
+        })
+    }
+
+    fn includes(&self, what: &str) -> bool {
+        self.include.iter().any(|i| i == what)
+    }
+}
+
+/// Per key: the minute's start and the requests in it.
+fn over_limit(key: &str) -> bool {
+    static WINDOWS: std::sync::OnceLock<Mutex<HashMap<String, (Instant, u32)>>> =
+        std::sync::OnceLock::new();
+    let mut windows = WINDOWS.get_or_init(|| Mutex::new(HashMap::new())).lock();
+    let now = Instant::now();
+    if windows.len() > 10_000 {
+        windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+    }
+    let window = windows.entry(key.to_owned()).or_insert((now, 0));
+    if now.duration_since(window.0) >= Duration::from_secs(60) {
+        *window = (now, 0);
+    }
+    window.1 += 1;
+    window.1 > RATE_LIMIT
+}
+
+/// Checks the key; the error answer when it is missing, unknown or over its limit.
+async fn authorised(state: &AppState, params: &HashMap<String, String>) -> Result<(), Refusal> {
+    let unauthorised = |context: &str| {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "UnauthorizedError",
+            "Authorization failed",
+            Some(context),
+        )
+    };
+    let Some(key) = params.get("key").filter(|k| !k.is_empty()) else {
+        return Err(unauthorised("Missing Content API Key"));
+    };
+    match kolokol_operations::integrations::content_key(&state.store, key).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(unauthorised("Unknown Content API Key")),
+        Err(e) => {
+            tracing::error!(error = %e, "content API keys could not be read");
+            return Err(Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "InternalServerError",
+                "The database could not be read",
+                None,
+            ));
+        }
+    }
+    if over_limit(key) {
+        return Err(Refusal::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequestsError",
+            "Too many requests",
+            Some(&format!(
+                "at most {RATE_LIMIT} requests a minute for one key"
+            )),
+        ));
+    }
+    Ok(())
+}
+
+/// The answer as JSON, with an ETag, and a 304 when the client has it already.
+fn answer(request: &HeaderMap, body: &Value) -> Response {
+    let bytes = body.to_string().into_bytes();
+    let etag = format!("W/\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]));
+    let fresh = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            )],
+            bytes,
+        )
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    cors(headers);
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=0"),
+    );
+    response
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn or_null(text: &str) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// A post or page as the API shows it, and as filters read it.
+struct Entry {
+    id: String,
+    title: String,
+    slug: String,
+    markdown: String,
+    dek: String,
+    published_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    authors: Vec<Author>,
+    /// (id, slug, name, url path): the section first, as Ghost's primary tag.
+    tags: Vec<(String, String, String, String)>,
+    hero: Option<(String, String, String)>,
+    featured: bool,
+    seo_title: String,
+    seo_description: String,
+    path: String,
+    reading_minutes: u32,
+    page: bool,
+}
+
+impl Fields for Entry {
+    fn values(&self, field: &str) -> Vec<String> {
+        match field {
+            "id" => vec![self.id.clone()],
+            "slug" => vec![self.slug.clone()],
+            "title" => vec![self.title.clone()],
+            "tag" | "tags" | "tags.slug" => self.tags.iter().map(|t| t.1.clone()).collect(),
+            "primary_tag" | "primary_tag.slug" => {
+                self.tags.first().map(|t| t.1.clone()).into_iter().collect()
+            }
+            "author" | "authors" | "authors.slug" => {
+                self.authors.iter().map(|a| a.slug.to_string()).collect()
+            }
+            "primary_author" | "primary_author.slug" => self
+                .authors
+                .first()
+                .map(|a| a.slug.to_string())
+                .into_iter()
+                .collect(),
+            "featured" => vec![self.featured.to_string()],
+            "published_at" => vec![time(self.published_at)],
+            "updated_at" => vec![time(self.updated_at)],
+            "visibility" => vec!["public".into()],
+            "status" => vec!["published".into()],
+            "type" => vec![if self.page { "page" } else { "post" }.into()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Entry {
+    fn of_article(article: &Article, featured: bool, prefix: &str) -> Self {
+        let summary = &article.summary;
+        let mut tags = vec![(
+            format!("section-{}", summary.section.id),
+            summary.section.slug.to_string(),
+            summary.section.name.clone(),
+            urls::section(summary.section.slug.as_str()),
+        )];
+        tags.extend(article.tags.iter().map(|t| {
+            (
+                format!("tag-{}", t.id),
+                t.slug.to_string(),
+                t.name.clone(),
+                urls::tag(t.slug.as_str()),
+            )
+        }));
+        Self {
+            id: summary.id.0.to_string(),
+            title: summary.headline.clone(),
+            slug: summary.slug.to_string(),
+            markdown: article.body_markdown.clone(),
+            dek: summary.dek.clone(),
+            published_at: summary.published_at,
+            updated_at: summary.modified_at,
+            authors: summary.authors.clone(),
+            tags,
+            hero: summary
+                .hero
+                .as_ref()
+                .map(|h| (urls::media(&h.path), h.alt.clone(), h.caption.clone())),
+            featured,
+            seo_title: article.seo_title.clone(),
+            seo_description: article.seo_description.clone(),
+            path: format!("{prefix}{}", urls::article(summary.slug.as_str())),
+            reading_minutes: summary.reading_minutes,
+            page: false,
+        }
+    }
+
+    fn json(&self, ask: &Ask, base: &str) -> Value {
+        let html = feeds::absolutize(&markdown::to_html(&self.markdown), base);
+        let plain = markdown::to_plain_text(&self.markdown);
+        let excerpt = if self.dek.is_empty() {
+            plain.chars().take(500).collect()
+        } else {
+            self.dek.clone()
+        };
+        let mut post = json!({
+            "id": self.id,
+            "uuid": format!("00000000-0000-4000-8000-{:012x}", self.id.parse::<u64>().unwrap_or_default() + if self.page { 1 << 40 } else { 0 }),
+            "title": self.title,
+            "slug": self.slug,
+            "comment_id": self.id,
+            "feature_image": self.hero.as_ref().map(|h| urls::absolute(base, &h.0)),
+            "feature_image_alt": self.hero.as_ref().map(|h| or_null(&h.1)),
+            "feature_image_caption": self.hero.as_ref().map(|h| or_null(&h.2)),
+            "featured": self.featured,
+            "visibility": "public",
+            "created_at": time(self.published_at),
+            "updated_at": time(self.updated_at),
+            "published_at": time(self.published_at),
+            "custom_excerpt": or_null(&self.dek),
+            "excerpt": excerpt,
+            "codeinjection_head": Value::Null,
+            "codeinjection_foot": Value::Null,
+            "custom_template": Value::Null,
+            "canonical_url": Value::Null,
+            "url": urls::absolute(base, &self.path),
+            "reading_time": self.reading_minutes,
+            "access": true,
+            "comments": false,
+            "og_image": Value::Null,
+            "og_title": Value::Null,
+            "og_description": Value::Null,
+            "twitter_image": Value::Null,
+            "twitter_title": Value::Null,
+            "twitter_description": Value::Null,
+            "meta_title": or_null(&self.seo_title),
+            "meta_description": or_null(&self.seo_description),
+            "email_subject": Value::Null,
+            "frontmatter": Value::Null,
+        });
+        if let Some(map) = post.as_object_mut() {
+            if ask.formats.iter().any(|f| f == "html") {
+                map.insert("html".into(), html.into());
+            }
+            if ask.formats.iter().any(|f| f == "plaintext") {
+                map.insert("plaintext".into(), plain.into());
+            }
+            if ask.includes("authors") {
+                let authors: Vec<Value> = self
+                    .authors
+                    .iter()
+                    .map(|a| author_json(a, base, None))
+                    .collect();
+                map.insert(
+                    "primary_author".into(),
+                    authors.first().cloned().unwrap_or(Value::Null),
+                );
+                map.insert("authors".into(), authors.into());
+            }
+            if ask.includes("tags") {
+                let tags: Vec<Value> = self
+                    .tags
+                    .iter()
+                    .map(|t| tag_json(t, "", base, None))
+                    .collect();
+                map.insert(
+                    "primary_tag".into(),
+                    tags.first().cloned().unwrap_or(Value::Null),
+                );
+                map.insert("tags".into(), tags.into());
+            }
+        }
+        only_fields(post, &ask.fields)
+    }
+}
+
+fn only_fields(value: Value, fields: &[String]) -> Value {
+    match value {
+        Value::Object(map) if !fields.is_empty() => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| fields.iter().any(|f| f == k))
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+fn author_json(author: &Author, base: &str, posts: Option<u64>) -> Value {
+    let mut value = json!({
+        "id": author.id.to_string(),
+        "name": author.name,
+        "slug": author.slug.as_str(),
+        "profile_image": Value::Null,
+        "cover_image": Value::Null,
+        "bio": or_null(&markdown::to_plain_text(&author.bio)),
+        "website": author.links.first().map(|l| l.url.clone()),
+        "location": Value::Null,
+        "facebook": Value::Null,
+        "twitter": Value::Null,
+        "meta_title": Value::Null,
+        "meta_description": Value::Null,
+        "url": urls::absolute(base, &urls::author(author.slug.as_str())),
+    });
+    if let (Some(posts), Some(map)) = (posts, value.as_object_mut()) {
+        map.insert("count".into(), json!({ "posts": posts }));
+    }
+    value
+}
+
+fn tag_json(
+    tag: &(String, String, String, String),
+    description: &str,
+    base: &str,
+    posts: Option<u64>,
+) -> Value {
+    let mut value = json!({
+        "id": tag.0,
+        "name": tag.2,
+        "slug": tag.1,
+        "description": or_null(description),
+        "feature_image": Value::Null,
+        "visibility": "public",
+        "og_image": Value::Null,
+        "og_title": Value::Null,
+        "og_description": Value::Null,
+        "twitter_image": Value::Null,
+        "twitter_title": Value::Null,
+        "twitter_description": Value::Null,
+        "meta_title": Value::Null,
+        "meta_description": Value::Null,
+        "codeinjection_head": Value::Null,
+        "codeinjection_foot": Value::Null,
+        "canonical_url": Value::Null,
+        "accent_color": Value::Null,
+        "url": urls::absolute(base, &tag.3),
+    });
+    if let (Some(posts), Some(map)) = (posts, value.as_object_mut()) {
+        map.insert("count".into(), json!({ "posts": posts }));
+    }
+    value
+}
+
+fn pagination(page: u32, limit: Option<u32>, total: usize) -> Value {
+    let pages = match limit {
+        Some(limit) => total.div_ceil(limit as usize).max(1),
+        None => 1,
+    };
+    let page = page as usize;
+    json!({"pagination": {
+        "page": page,
+        "limit": limit.map_or(Value::from("all"), Value::from),
+        "pages": pages,
+        "total": total,
+        "next": if page < pages { Value::from(page + 1) } else { Value::Null },
+        "prev": if page > 1 { Value::from(page - 1) } else { Value::Null },
+    }})
+}
+
+/// The page `ask` wants of `items`.
+fn page_of<T>(items: Vec<T>, ask: &Ask) -> Vec<T> {
+    match ask.limit {
+        None => items,
+        Some(limit) => items
+            .into_iter()
+            .skip((ask.page as usize - 1) * limit as usize)
+            .take(limit as usize)
+            .collect(),
+    }
+}
+
+fn not_found(resource: &str) -> Refusal {
+    let single = resource.trim_end_matches('s');
+    Refusal::new(
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+        &format!("Resource not found error, cannot read {single}."),
+        None,
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> Refusal {
+    tracing::error!(error = %e, "content API request failed");
+    Refusal::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalServerError",
+        "The request could not be answered",
+        None,
+    )
+}
+
+/// Every live post (all languages), newest first, each with whether it is featured
+/// (pinned on the front page).
+async fn all_posts(state: &AppState) -> Result<Vec<Entry>, Refusal> {
+    let now = Utc::now();
+    let site = state.site_all();
+    let featured: Vec<i64> = state
+        .store
+        .front_page_picks(now)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| p.article_id.0)
+        .collect();
+    let mut entries = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = state
+            .store
+            .published_articles_whole(after, 500, now)
+            .await
+            .map_err(internal)?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = Some((last.summary.published_at, last.summary.id));
+        let full = batch.len() == 500;
+        entries.extend(batch.iter().map(|a| {
+            Entry::of_article(
+                a,
+                featured.contains(&a.summary.id.0),
+                &site.prefix(&a.summary.language),
+            )
+        }));
+        if !full {
+            break;
+        }
+    }
+    Ok(entries)
+}
+
+async fn all_pages(state: &AppState) -> Result<Vec<Entry>, Refusal> {
+    let site = state.site_all();
+    let mut entries = Vec::new();
+    for page in state.store.page_records().await.map_err(internal)? {
+        let Some(published_at) = page.published_at.filter(|_| page.published) else {
+            continue;
+        };
+        let draft = &page.draft;
+        entries.push(Entry {
+            id: page.id.to_string(),
+            title: draft.title.clone(),
+            slug: draft.slug.to_string(),
+            markdown: draft.body_markdown.clone(),
+            dek: String::new(),
+            published_at,
+            updated_at: page.modified_at,
+            authors: Vec::new(),
+            tags: Vec::new(),
+            hero: None,
+            featured: false,
+            seo_title: String::new(),
+            seo_description: String::new(),
+            path: format!(
+                "{}{}",
+                site.prefix(&draft.language),
+                urls::page(draft.slug.as_str())
+            ),
+            reading_minutes: kolokol_core::article::reading_minutes(&draft.body_markdown),
+            page: true,
+        });
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.published_at));
+    Ok(entries)
+}
+
+fn sort(entries: &mut [Entry], (field, descending): &(String, bool)) {
+    entries.sort_by(|a, b| {
+        let order = match field.as_str() {
+            "title" => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+            "updated_at" => a.updated_at.cmp(&b.updated_at),
+            "slug" => a.slug.cmp(&b.slug),
+            _ => a.published_at.cmp(&b.published_at),
+        };
+        if *descending { order.reverse() } else { order }
+    });
+}
+
+async fn texts(state: &AppState, resource: &str) -> Result<Vec<Entry>, Refusal> {
+    match resource {
+        "posts" => all_posts(state).await,
+        _ => all_pages(state).await,
+    }
+}
+
+async fn browse(
+    State(state): State<AppState>,
+    Path(resource): Path<String>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = authorised(&state, &params).await {
+        return refused.into_response();
+    }
+    let ask = match Ask::read(&params) {
+        Ok(ask) => ask,
+        Err(refused) => return refused.into_response(),
+    };
+    let base = state.site_all().base_url.clone();
+    let body = match resource.as_str() {
+        "posts" | "pages" => {
+            let mut entries = match texts(&state, &resource).await {
+                Ok(entries) => entries,
+                Err(e) => return e.into_response(),
+            };
+            if let Some(filter) = &ask.filter {
+                entries.retain(|e| filter.matches(e));
+            }
+            sort(&mut entries, &ask.order);
+            let total = entries.len();
+            let items: Vec<Value> = page_of(entries, &ask)
+                .iter()
+                .map(|e| e.json(&ask, &base))
+                .collect();
+            json!({ resource.as_str(): items, "meta": pagination(ask.page, ask.limit, total) })
+        }
+        "authors" => match authors(&state, &ask, &base).await {
+            Ok(items) => {
+                let total = items.len();
+                json!({ "authors": page_of(items, &ask), "meta": pagination(ask.page, ask.limit, total) })
+            }
+            Err(e) => return e.into_response(),
+        },
+        "tags" => match tags(&state, &ask, &base).await {
+            Ok(items) => {
+                let total = items.len();
+                json!({ "tags": page_of(items, &ask), "meta": pagination(ask.page, ask.limit, total) })
+            }
+            Err(e) => return e.into_response(),
+        },
+        "settings" => json!({ "settings": settings(&state), "meta": {} }),
+        "tiers" | "newsletters" => {
+            json!({ resource.as_str(): [], "meta": pagination(1, ask.limit, 0) })
+        }
+        _ => return not_found(&resource).into_response(),
+    };
+    answer(&headers, &body)
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path((resource, id)): Path<(String, String)>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    one(&state, &resource, &params, &headers, |value: &Value| {
+        value["id"] == id.as_str()
+    })
+    .await
+}
+
+async fn read_slug(
+    State(state): State<AppState>,
+    Path((resource, slug)): Path<(String, String)>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    one(&state, &resource, &params, &headers, |value: &Value| {
+        value["slug"] == slug.as_str()
+    })
+    .await
+}
+
+async fn one(
+    state: &AppState,
+    resource: &str,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    wanted: impl Fn(&Value) -> bool,
+) -> Response {
+    if let Err(refused) = authorised(state, params).await {
+        return refused.into_response();
+    }
+    let mut ask = match Ask::read(params) {
+        Ok(ask) => ask,
+        Err(refused) => return refused.into_response(),
+    };
+    // Found by id and slug before the fields are narrowed.
+    let fields = std::mem::take(&mut ask.fields);
+    ask.limit = None;
+    let base = state.site_all().base_url.clone();
+    let found = match resource {
+        "posts" | "pages" => match texts(state, resource).await {
+            Ok(entries) => entries
+                .iter()
+                .map(|e| e.json(&ask, &base))
+                .find(|v| wanted(v)),
+            Err(e) => return e.into_response(),
+        },
+        "authors" => match authors(state, &ask, &base).await {
+            Ok(items) => items.into_iter().find(|v| wanted(v)),
+            Err(e) => return e.into_response(),
+        },
+        "tags" => match tags(state, &ask, &base).await {
+            Ok(items) => items.into_iter().find(|v| wanted(v)),
+            Err(e) => return e.into_response(),
+        },
+        _ => None,
+    };
+    match found {
+        Some(item) => answer(headers, &json!({ resource: [only_fields(item, &fields)] })),
+        None => not_found(resource).into_response(),
+    }
+}
+
+/// Posts per author or tag, when `include=count.posts` asks for them.
+async fn count(state: &AppState, filter: ArticleFilter) -> Result<u64, Refusal> {
+    let first = PageRequest::new(PageNumber::FIRST, 1);
+    Ok(state
+        .store
+        .published_articles(&filter, first, Utc::now())
+        .await
+        .map_err(internal)?
+        .total)
+}
+
+async fn authors(state: &AppState, ask: &Ask, base: &str) -> Result<Vec<Value>, Refusal> {
+    let counting = ask.includes("count.posts");
+    let mut items = Vec::new();
+    for author in state.store.authors().await.map_err(internal)? {
+        let posts = if counting {
+            Some(
+                count(
+                    state,
+                    ArticleFilter {
+                        author_id: Some(author.id),
+                        ..ArticleFilter::default()
+                    },
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        let record = Record(vec![
+            ("slug", author.slug.to_string()),
+            ("id", author.id.to_string()),
+            ("name", author.name.clone()),
+        ]);
+        if ask.filter.as_ref().is_none_or(|f| f.matches(&record)) {
+            items.push(only_fields(author_json(&author, base, posts), &ask.fields));
+        }
+    }
+    Ok(items)
+}
+
+async fn tags(state: &AppState, ask: &Ask, base: &str) -> Result<Vec<Value>, Refusal> {
+    let counting = ask.includes("count.posts");
+    let mut items = Vec::new();
+    for section in state.store.sections().await.map_err(internal)? {
+        let tag = (
+            format!("section-{}", section.id),
+            section.slug.to_string(),
+            section.name.clone(),
+            urls::section(section.slug.as_str()),
+        );
+        let posts = if counting {
+            Some(
+                count(
+                    state,
+                    ArticleFilter {
+                        section_id: Some(section.id),
+                        ..ArticleFilter::default()
+                    },
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        items.push((tag, section.description.clone(), posts));
+    }
+    for found in state.store.tags().await.map_err(internal)? {
+        let tag = (
+            format!("tag-{}", found.id),
+            found.slug.to_string(),
+            found.name.clone(),
+            urls::tag(found.slug.as_str()),
+        );
+        let posts = if counting {
+            Some(
+                count(
+                    state,
+                    ArticleFilter {
+                        tag_id: Some(found.id),
+                        ..ArticleFilter::default()
+                    },
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        items.push((tag, String::new(), posts));
+    }
+    Ok(items
+        .into_iter()
+        .filter(|(tag, _, _)| {
+            let record = Record(vec![
+                ("slug", tag.1.clone()),
+                ("id", tag.0.clone()),
+                ("name", tag.2.clone()),
+                ("visibility", "public".into()),
+            ]);
+            ask.filter.as_ref().is_none_or(|f| f.matches(&record))
+        })
+        .map(|(tag, description, posts)| {
+            only_fields(tag_json(&tag, &description, base, posts), &ask.fields)
+        })
+        .collect())
+}
+
+/// A few named values, for filtering authors and tags.
+struct Record(Vec<(&'static str, String)>);
+
+impl Fields for Record {
+    fn values(&self, field: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn settings(state: &AppState) -> Value {
+    let site = state.site_all();
+    let navigation: Vec<Value> = site
+        .navigation
+        .iter()
+        .map(|link| json!({ "label": link.label, "url": link.url }))
+        .collect();
+    json!({
+        "title": site.title,
+        "description": site.tagline,
+        "logo": Value::Null,
+        "icon": Value::Null,
+        "accent_color": Value::Null,
+        "cover_image": Value::Null,
+        "facebook": Value::Null,
+        "twitter": Value::Null,
+        "lang": site.language,
+        "locale": site.language,
+        "timezone": site.timezone,
+        "codeinjection_head": Value::Null,
+        "codeinjection_foot": Value::Null,
+        "navigation": navigation,
+        "secondary_navigation": [],
+        "meta_title": Value::Null,
+        "meta_description": Value::Null,
+        "og_image": Value::Null,
+        "og_title": Value::Null,
+        "og_description": Value::Null,
+        "twitter_image": Value::Null,
+        "twitter_title": Value::Null,
+        "twitter_description": Value::Null,
+        "members_support_address": Value::Null,
+        "url": format!("{}/", site.base_url.trim_end_matches('/')),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_follows_ghost() {
+        assert_eq!(
+            pagination(2, Some(15), 40),
+            json!({"pagination": {"page": 2, "limit": 15, "pages": 3, "total": 40, "next": 3, "prev": 1}})
+        );
+        assert_eq!(
+            pagination(1, None, 7),
+            json!({"pagination": {"page": 1, "limit": "all", "pages": 1, "total": 7, "next": null, "prev": null}})
+        );
+    }
+}

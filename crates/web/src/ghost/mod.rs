@@ -1,0 +1,95 @@
+//! Ghost-compatible APIs, so the apps, themes and scripts written for Ghost work
+//! against Kolokol: the Content API (public reading, with a Content API key).
+
+mod content;
+mod nql;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::state::AppState;
+
+/// The Ghost API routes.
+pub fn routes() -> Router<AppState> {
+    content::routes()
+}
+
+/// An error as Ghost writes it: `{"errors": [{message, context, type, …}]}`.
+pub(crate) fn error(
+    status: StatusCode,
+    kind: &str,
+    message: &str,
+    context: Option<&str>,
+) -> Response {
+    let body = json!({"errors": [{
+        "message": message,
+        "context": context,
+        "type": kind,
+        "details": Value::Null,
+        "property": Value::Null,
+        "help": Value::Null,
+        "code": Value::Null,
+        "id": format!("{:x}", status.as_u16()),
+    }]});
+    let mut response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        body.to_string(),
+    )
+        .into_response();
+    cors(response.headers_mut());
+    response
+}
+
+/// Why an API request is refused, answered as [`error`] writes it.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub status: StatusCode,
+    pub kind: &'static str,
+    pub message: String,
+    pub context: Option<String>,
+}
+
+impl Refusal {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        message: &str,
+        context: Option<&str>,
+    ) -> Self {
+        Self {
+            status,
+            kind,
+            message: message.to_owned(),
+            context: context.map(str::to_owned),
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(
+            self.status,
+            self.kind,
+            &self.message,
+            self.context.as_deref(),
+        )
+    }
+}
+
+/// Lets any site's scripts read the answer (the Content API is public by design).
+pub(crate) fn cors(headers: &mut HeaderMap) {
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Version, Accept-Encoding"),
+    );
+}

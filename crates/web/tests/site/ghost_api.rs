@@ -1,0 +1,266 @@
+//! The Ghost-compatible Content API, over HTTP as apps call it, and with Ghost's own
+//! npm client (`@tryghost/content-api`, installed by `.ci/run` into target/tools).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::common::TestApp;
+
+/// A new integration of the shared demo newsroom; its Content API key.
+async fn content_key(app: &TestApp, name: &str) -> String {
+    kolokol_operations::integrations::add(
+        &app.store,
+        kolokol_operations::Actor::Operator,
+        name,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|k| k.kind == "content")
+    .unwrap()
+    .id
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, serde_json::Value) {
+    let response = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or_default();
+    (status, headers, body)
+}
+
+/// How many live articles the demo has, from the store.
+async fn live_articles(app: &TestApp) -> u64 {
+    app.store
+        .published_articles(
+            &kolokol_core::ArticleFilter::default(),
+            kolokol_core::PageRequest::new(kolokol_core::PageNumber::FIRST, 1),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .total
+}
+
+#[tokio::test]
+async fn the_content_api_answers_as_ghost_does() {
+    let app = TestApp::demo();
+    let key = content_key(app, "HTTP test").await;
+    let total = live_articles(app).await;
+
+    let (status, headers, body) = get(app, "/ghost/api/content/posts/").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["type"], "UnauthorizedError");
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    let (status, _, body) = get(
+        app,
+        "/ghost/api/content/posts/?key=00000000000000000000000000",
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["context"].as_str()),
+        (401, Some("Unknown Content API Key"))
+    );
+
+    let (status, headers, body) = get(
+        app,
+        &format!("/ghost/api/content/posts/?key={key}&limit=4&page=2&include=authors,tags"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let pagination = &body["meta"]["pagination"];
+    assert_eq!(pagination["total"], total);
+    assert_eq!(
+        (pagination["page"].as_u64(), pagination["limit"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(
+        (pagination["prev"].as_u64(), pagination["next"].as_u64()),
+        (Some(1), Some(3))
+    );
+    let posts = body["posts"].as_array().unwrap();
+    assert_eq!(posts.len(), 4);
+    assert!(posts[0]["html"].as_str().unwrap().contains("<p>"));
+    assert!(posts[0]["primary_author"]["name"].is_string());
+    assert!(posts[0]["url"].as_str().unwrap().starts_with(&app.base));
+    // The same answer again: an ETag, and 304 for a client that has it.
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let again = reqwest::Client::new()
+        .get(format!(
+            "{}/ghost/api/content/posts/?key={key}&limit=4&page=2&include=authors,tags",
+            app.base
+        ))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+
+    // Filters, fields and formats.
+    let tag = posts[0]["primary_tag"]["slug"].as_str().unwrap().to_owned();
+    let (_, _, body) = get(app, &format!("/ghost/api/content/posts/?key={key}&limit=all&filter=tag:{tag}%2Bpublished_at:>'2000-01-01'&fields=slug,title")).await;
+    let tagged = body["posts"].as_array().unwrap();
+    assert!(!tagged.is_empty() && (tagged.len() as u64) < total);
+    assert_eq!(
+        tagged[0].as_object().unwrap().len(),
+        2,
+        "only the fields asked for"
+    );
+    assert_eq!(body["meta"]["pagination"]["limit"], "all");
+    let (_, _, body) = get(
+        app,
+        &format!("/ghost/api/content/posts/?key={key}&limit=1&formats=plaintext"),
+    )
+    .await;
+    assert!(body["posts"][0]["plaintext"].is_string() && body["posts"][0]["html"].is_null());
+    let (status, _, body) = get(
+        app,
+        &format!("/ghost/api/content/posts/?key={key}&filter=tag:[a,b"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["type"].as_str()),
+        (400, Some("BadRequestError"))
+    );
+
+    // Reading one, by slug and by id; a missing one is Ghost's 404.
+    let slug = tagged[0]["slug"].as_str().unwrap();
+    let (status, _, body) = get(
+        app,
+        &format!("/ghost/api/content/posts/slug/{slug}/?key={key}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = body["posts"][0]["id"].as_str().unwrap().to_owned();
+    let (_, _, body) = get(app, &format!("/ghost/api/content/posts/{id}/?key={key}")).await;
+    assert_eq!(body["posts"][0]["slug"], slug);
+    let (status, _, body) = get(
+        app,
+        &format!("/ghost/api/content/posts/slug/nothing-here/?key={key}"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["type"].as_str()),
+        (404, Some("NotFoundError"))
+    );
+    let (_, _, body) = get(app, &format!("/ghost/api/content/settings/?key={key}")).await;
+    assert_eq!(
+        body["settings"]["title"],
+        app.state.site_all().title.as_str()
+    );
+
+    // Browsers ask first.
+    let preflight = reqwest::Client::new()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/ghost/api/content/posts/", app.base),
+        )
+        .header("Origin", "https://app.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "accept-version")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status().as_u16(), 204);
+    assert!(
+        preflight.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Version")
+    );
+
+    // A revoked integration's key stops working at once.
+    kolokol_operations::integrations::remove(
+        &app.store,
+        kolokol_operations::Actor::Operator,
+        "HTTP test",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let (status, _, _) = get(app, &format!("/ghost/api/content/posts/?key={key}")).await;
+    assert_eq!(status, 401);
+}
+
+fn tools() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/tools/node_modules")
+}
+
+#[tokio::test]
+async fn ghosts_own_content_api_client_works_unchanged() {
+    let modules = tools();
+    assert!(
+        modules.join("@tryghost/content-api").is_dir(),
+        "Ghost's client is missing: run `npm install --prefix target/tools @tryghost/content-api` (.ci/run does)"
+    );
+    let app = TestApp::demo();
+    let key = content_key(app, "Ghost client test").await;
+    let total = live_articles(app).await;
+    let newest = app
+        .store
+        .published_articles_whole(None, 1, chrono::Utc::now())
+        .await
+        .unwrap()
+        .remove(0);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/content-api.cjs");
+    let output = tokio::task::spawn_blocking({
+        let (base, key, slug) = (
+            app.base.clone(),
+            key.clone(),
+            newest.summary.slug.to_string(),
+        );
+        move || {
+            Command::new("node")
+                .arg(script)
+                .args([&base, &key, &slug])
+                .env("NODE_PATH", modules)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(got["first"]["count"], 5);
+    assert_eq!(got["first"]["pagination"]["total"], total);
+    assert_eq!(got["first"]["has_html"], true);
+    assert!(got["first"]["author"].is_string());
+    assert_eq!(got["all"]["count"], total);
+    assert_eq!(
+        got["all"]["keys"],
+        serde_json::json!(["id", "slug", "title"])
+    );
+    let first: Vec<&serde_json::Value> = got["first_slugs"].as_array().unwrap().iter().collect();
+    let second: Vec<&serde_json::Value> = got["second"].as_array().unwrap().iter().collect();
+    assert_eq!(second.len(), 5);
+    assert!(
+        second.iter().all(|s| !first.contains(s)),
+        "page 2 follows page 1"
+    );
+    assert_eq!(got["one"]["title"], newest.summary.headline.as_str());
+    assert_eq!(got["one"]["authors"], newest.summary.authors.len());
+    assert!(got["one"]["plaintext"].as_str().unwrap().len() > 10);
+    assert_eq!(got["by_id"], newest.summary.slug.as_str());
+    assert!(got["tagged"]["count"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        got["authors"]["count"],
+        app.store.authors().await.unwrap().len()
+    );
+    assert!(
+        got["authors"]["posts"].as_u64().unwrap() >= total,
+        "every article has an author"
+    );
+    assert!(got["pages"].as_array().unwrap().len() >= 3);
+    assert_eq!(
+        got["settings"]["title"],
+        app.state.site_all().title.as_str()
+    );
+    assert_eq!(got["missing"]["name"], "NotFoundError");
+    assert_eq!(got["refused"]["name"], "UnauthorizedError");
+}
