@@ -37,8 +37,14 @@ impl Audit {
     }
 
     #[must_use]
+    /// Adds what more the entry says (after what it said, if anything).
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
+        let detail = detail.into();
+        if self.detail.is_empty() {
+            self.detail = detail;
+        } else if !detail.is_empty() {
+            self.detail = format!("{detail}; {}", self.detail);
+        }
         self
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{
-    ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, User, WebhookEvent,
+    ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, WebhookEvent,
 };
 use kolokol_store::{DynStore, StoreError};
 
@@ -31,32 +31,32 @@ impl Saved {
     }
 }
 
-/// The article, if `staff` may edit it. Scheduled counts as published: once an
+/// The article, if `actor` may edit it. Scheduled counts as published: once an
 /// editor has scheduled it, only someone allowed to publish may change what goes out.
 pub async fn editable(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
 ) -> Result<EditableArticle, Error> {
     let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
-    let own = article.is_own(staff.id, staff.author_id);
+    let own = actor.owns(&article);
     let published = article.status == ArticleStatus::Published;
-    Actor::Staff(staff).require(
+    actor.require(
         |role| role.can_edit(own, published),
         "action-edit-this-article",
     )?;
     Ok(article)
 }
 
-/// The article, if `staff` may publish, withdraw or correct it.
+/// The article, if `actor` may publish, withdraw or correct it.
 pub async fn publishable(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
 ) -> Result<EditableArticle, Error> {
     let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
-    let own = article.is_own(staff.id, staff.author_id);
-    Actor::Staff(staff).require(
+    let own = actor.owns(&article);
+    actor.require(
         |role| role.can_publish(own),
         "action-publish-withdraw-or-correct-this-article",
     )?;
@@ -85,14 +85,14 @@ async fn checked_draft(
 /// `languages` are the site's (main first): the article is written in one of them.
 pub async fn save(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: Option<ArticleId>,
     form: &ArticleForm,
     languages: &[String],
     now: DateTime<Utc>,
 ) -> Result<Saved, Error> {
     let existing = match id {
-        Some(id) => Some(editable(store, staff, id).await?),
+        Some(id) => Some(editable(store, actor, id).await?),
         None => None,
     };
     let draft = checked_draft(store, form, languages).await?;
@@ -106,8 +106,8 @@ pub async fn save(
     } else {
         "article.create"
     };
-    let audit = Actor::Staff(staff).audit(action, &draft.headline);
-    let written = write(store, staff, id, &draft, &audit, now).await?;
+    let audit = actor.audit(action, &draft.headline);
+    let written = write(store, id, &draft, &audit, now).await?;
     if let Some(article) = existing.filter(|article| article.is_live(now)) {
         let edited = EditableArticle { draft, ..article };
         webhooks::tell(
@@ -124,13 +124,12 @@ pub async fn save(
 /// Writes a draft as a revision; a taken slug is the slug field's problem.
 async fn write(
     store: &DynStore,
-    staff: &User,
     id: Option<ArticleId>,
     draft: &ArticleDraft,
     audit: &kolokol_core::Audit,
     now: DateTime<Utc>,
 ) -> Result<ArticleId, Error> {
-    match store.save_article(id, draft, staff.id, audit, now).await {
+    match store.save_article(id, draft, audit.user, audit, now).await {
         Err(StoreError::Conflict(_)) => Err(Error::field(
             "slug",
             kolokol_core::Message::new("error-slug-taken-article-edit"),
@@ -142,34 +141,34 @@ async fn write(
 /// Puts an earlier revision back, as a new revision.
 pub async fn restore(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     revision: i64,
     now: DateTime<Utc>,
 ) -> Result<EditableArticle, Error> {
-    let article = editable(store, staff, id).await?;
+    let article = editable(store, actor, id).await?;
     let revisions = store.revisions(id).await?;
     let chosen = revisions
         .iter()
         .find(|r| r.id == revision)
         .ok_or(Error::NotFound)?;
-    let audit = Actor::Staff(staff)
+    let audit = actor
         .audit("article.restore", &chosen.draft.headline)
         .detail(format!("revision {revision}"));
-    write(store, staff, Some(id), &chosen.draft, &audit, now).await?;
+    write(store, Some(id), &chosen.draft, &audit, now).await?;
     Ok(article)
 }
 
 /// Publishes now; republishing keeps the first publication's date.
 pub async fn publish(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let article = publishable(store, staff, id).await?;
+    let article = publishable(store, actor, id).await?;
     let at = article.published_at.filter(|t| *t <= now).unwrap_or(now);
-    let audit = Actor::Staff(staff).audit("article.publish", &article.draft.headline);
+    let audit = actor.audit("article.publish", &article.draft.headline);
     store
         .set_publication(id, ArticleStatus::Published, Some(at), &audit, now)
         .await?;
@@ -190,12 +189,12 @@ pub async fn publish(
 /// Schedules publication for `at` (None: the time could not be read).
 pub async fn schedule(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let article = publishable(store, staff, id).await?;
+    let article = publishable(store, actor, id).await?;
     let at = match at {
         None => {
             return Err(Error::field(
@@ -211,7 +210,7 @@ pub async fn schedule(
         }
         Some(at) => at,
     };
-    let audit = Actor::Staff(staff)
+    let audit = actor
         .audit("article.schedule", &article.draft.headline)
         .detail(at.to_rfc3339());
     Ok(store
@@ -222,12 +221,12 @@ pub async fn schedule(
 /// Takes the article off the site (its date is kept for a later republication).
 pub async fn withdraw(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let article = publishable(store, staff, id).await?;
-    let audit = Actor::Staff(staff).audit("article.unpublish", &article.draft.headline);
+    let article = publishable(store, actor, id).await?;
+    let audit = actor.audit("article.unpublish", &article.draft.headline);
     store
         .set_publication(id, ArticleStatus::Draft, article.published_at, &audit, now)
         .await?;
@@ -246,27 +245,27 @@ pub async fn withdraw(
 /// Marks a live article as updated now.
 pub async fn mark_updated(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let article = publishable(store, staff, id).await?;
+    let article = publishable(store, actor, id).await?;
     if !article.is_live(now) {
         return Err(Error::refused("error-update-unpublished"));
     }
-    let audit = Actor::Staff(staff).audit("article.updated", &article.draft.headline);
+    let audit = actor.audit("article.updated", &article.draft.headline);
     Ok(store.mark_updated(id, &audit, now).await?)
 }
 
 /// Adds a dated correction note at the foot of the article.
 pub async fn correct(
     store: &DynStore,
-    staff: &User,
+    actor: Actor<'_>,
     id: ArticleId,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let article = publishable(store, staff, id).await?;
+    let article = publishable(store, actor, id).await?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_CORRECTION {
         return Err(Error::field(
@@ -274,7 +273,7 @@ pub async fn correct(
             kolokol_core::Message::new("error-correction").with("max", 2000_u32),
         ));
     }
-    let audit = Actor::Staff(staff)
+    let audit = actor
         .audit("article.correct", &article.draft.headline)
         .detail(text);
     Ok(store.add_correction(id, text, &audit, now).await?)

@@ -38,6 +38,9 @@ pub enum Actor<'a> {
     /// The person running the server, at the command line (or the demo loader they
     /// started): may do anything, and is recorded without a name.
     Operator,
+    /// An app let in through the Admin API with the key of the integration of this
+    /// name: acts as an admin, and the audit log names the integration.
+    Integration(&'a str),
 }
 
 impl Actor<'_> {
@@ -45,7 +48,7 @@ impl Actor<'_> {
     pub fn user_id(&self) -> Option<UserId> {
         match self {
             Self::Staff(user) => Some(user.id),
-            Self::Operator => None,
+            Self::Operator | Self::Integration(_) => None,
         }
     }
 
@@ -63,7 +66,20 @@ impl Actor<'_> {
 
     /// The audit entry for `action` on `subject`, made by this actor.
     pub fn audit(&self, action: &'static str, subject: impl Into<String>) -> Audit {
-        Audit::new(self.user_id(), action, subject)
+        let audit = Audit::new(self.user_id(), action, subject);
+        match self {
+            Self::Integration(name) => audit.detail(format!("integration: {name}")),
+            _ => audit,
+        }
+    }
+
+    /// Whether the actor counts as one of an article's own people (its creator or
+    /// credited author); the operator and integrations are not held to it.
+    pub fn owns(&self, article: &kolokol_core::EditableArticle) -> bool {
+        match self {
+            Self::Staff(user) => article.is_own(user.id, user.author_id),
+            _ => true,
+        }
     }
 }
 

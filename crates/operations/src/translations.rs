@@ -16,16 +16,8 @@ async fn linkable(
     id: i64,
 ) -> Result<String, Error> {
     match (texts, actor) {
-        (Texts::Articles, Actor::Staff(staff)) => {
-            Ok(crate::articles::editable(store, staff, ArticleId(id))
-                .await?
-                .draft
-                .headline)
-        }
-        (Texts::Articles, Actor::Operator) => Ok(store
-            .editable_article(ArticleId(id))
+        (Texts::Articles, _) => Ok(crate::articles::editable(store, actor, ArticleId(id))
             .await?
-            .ok_or(Error::NotFound)?
             .draft
             .headline),
         (Texts::Pages, _) => {

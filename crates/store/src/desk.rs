@@ -147,7 +147,7 @@ pub trait DeskStore: Send + Sync {
         &self,
         id: Option<ArticleId>,
         draft: &ArticleDraft,
-        by: UserId,
+        by: Option<UserId>,
         audit: &Audit,
         now: DateTime<Utc>,
     ) -> Result<ArticleId, StoreError>;
@@ -239,7 +239,7 @@ impl DeskStore for SqlStore {
         &self,
         id: Option<kolokol_core::ArticleId>,
         draft: &kolokol_core::ArticleDraft,
-        by: kolokol_core::UserId,
+        by: Option<kolokol_core::UserId>,
         audit: &kolokol_core::Audit,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::ArticleId, StoreError> {
@@ -258,7 +258,7 @@ impl DeskStore for SqlStore {
                      RETURNING id",
                 );
                 let new_id: i64 = bind_draft(insert, draft, words, now)
-                    .bind(by.0)
+                    .bind(by.map(|u| u.0))
                     .fetch_one(&mut *tx)
                     .await?
                     .try_get("id")?;
@@ -340,7 +340,7 @@ impl DeskStore for SqlStore {
              VALUES ($1, $2, $3, $4)",
         )
         .bind(article_id)
-        .bind(by.0)
+        .bind(by.map(|u| u.0))
         .bind(now.timestamp())
         .bind(&snapshot)
         .execute(&mut *tx)

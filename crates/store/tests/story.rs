@@ -619,7 +619,7 @@ async fn staff_story(store: DynStore) {
         &["Transport", "transport", "Regions"],
     );
     let id = store
-        .save_article(None, &first, anna.id, &edit(), at(1))
+        .save_article(None, &first, Some(anna.id), &edit(), at(1))
         .await
         .unwrap();
     let saved = store.editable_article(id).await.unwrap().unwrap();
@@ -633,7 +633,7 @@ async fn staff_story(store: DynStore) {
     let mut second = first.clone();
     second.body_markdown = "Second version.".into();
     store
-        .save_article(Some(id), &second, anna.id, &edit(), at(2))
+        .save_article(Some(id), &second, Some(anna.id), &edit(), at(2))
         .await
         .unwrap();
     let revisions = store.revisions(id).await.unwrap();
@@ -662,7 +662,7 @@ async fn staff_story(store: DynStore) {
     let mut renamed = second.clone();
     renamed.slug = slug("new-ferry-timetable");
     store
-        .save_article(Some(id), &renamed, anna.id, &edit(), at(4))
+        .save_article(Some(id), &renamed, Some(anna.id), &edit(), at(4))
         .await
         .unwrap();
     assert_eq!(
@@ -674,7 +674,7 @@ async fn staff_story(store: DynStore) {
     );
     // Renaming back removes the redirect that would now point at itself.
     store
-        .save_article(Some(id), &second, anna.id, &edit(), at(5))
+        .save_article(Some(id), &second, Some(anna.id), &edit(), at(5))
         .await
         .unwrap();
     assert_eq!(
@@ -696,7 +696,7 @@ async fn staff_story(store: DynStore) {
         .save_article(
             None,
             &draft("Another story", section.id, vec![author], &[]),
-            anna.id,
+            Some(anna.id),
             &edit(),
             at(5),
         )
@@ -705,7 +705,7 @@ async fn staff_story(store: DynStore) {
     let mut clash = second.clone();
     clash.slug = slug("another-story");
     let result = store
-        .save_article(Some(id), &clash, anna.id, &edit(), at(6))
+        .save_article(Some(id), &clash, Some(anna.id), &edit(), at(6))
         .await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(

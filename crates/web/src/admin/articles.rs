@@ -246,8 +246,15 @@ async fn save_from_form(
     let id = article.map(|a| a.id);
     let languages = super::language_tags(state);
     let now = Utc::now();
-    let mut result =
-        operations::articles::save(&state.store, &staff.user, id, form, &languages, now).await;
+    let mut result = operations::articles::save(
+        &state.store,
+        operations::Actor::Staff(&staff.user),
+        id,
+        form,
+        &languages,
+        now,
+    )
+    .await;
     // A new translation joins its original's group as it is first saved.
     if let (Ok(saved), Some(original)) = (&result, original) {
         let slug = original.draft.slug.as_str();
@@ -296,7 +303,12 @@ pub async fn link_translation(
 
 /// Loads an article the staff member may edit.
 async fn editable(state: &AppState, staff: &Staff, id: i64) -> Result<EditableArticle, AppError> {
-    Ok(operations::articles::editable(&state.store, &staff.user, ArticleId(id)).await?)
+    Ok(operations::articles::editable(
+        &state.store,
+        operations::Actor::Staff(&staff.user),
+        ArticleId(id),
+    )
+    .await?)
 }
 
 pub async fn edit_form(
@@ -442,7 +454,12 @@ pub async fn publication(
     sent: StaffForm<AnyStaff>,
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
-    let (store, user, article, now) = (&state.store, &staff.user, ArticleId(id), Utc::now());
+    let (store, user, article, now) = (
+        &state.store,
+        operations::Actor::Staff(&staff.user),
+        ArticleId(id),
+        Utc::now(),
+    );
     let (result, notice) = match form.get("action") {
         "publish" => (
             operations::articles::publish(store, user, article, now).await,
@@ -517,9 +534,14 @@ pub async fn correct(
 ) -> Result<Response, AppError> {
     let (staff, form) = sent.into_parts();
     let text = form.get("correction");
-    let result =
-        operations::articles::correct(&state.store, &staff.user, ArticleId(id), text, Utc::now())
-            .await;
+    let result = operations::articles::correct(
+        &state.store,
+        operations::Actor::Staff(&staff.user),
+        ArticleId(id),
+        text,
+        Utc::now(),
+    )
+    .await;
     let next = |()| format!("/admin/articles/{id}?corrected=1");
     let (state, staff) = (&state, &staff);
     super::finish(state, result, next, |errors| async move {
@@ -624,7 +646,7 @@ pub async fn restore(
     let (staff, _form) = sent.into_parts();
     let result = operations::articles::restore(
         &state.store,
-        &staff.user,
+        operations::Actor::Staff(&staff.user),
         ArticleId(id),
         revision,
         Utc::now(),
