@@ -323,6 +323,17 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_comes_back_from_its_form() {
+        let draft = form().validate(&["en".into()]).unwrap();
+        assert_eq!(
+            ArticleForm::from_draft(&draft)
+                .validate(&["en".into()])
+                .unwrap(),
+            draft
+        );
+    }
+
+    #[test]
     fn a_good_form_becomes_a_draft() {
         let draft = form().validate(&["en".into()]).unwrap();
         assert_eq!(draft.headline, "Night train");

@@ -12,12 +12,16 @@ pub enum WebhookEvent {
     PostPublishedEdited,
     /// A public article was withdrawn.
     PostUnpublished,
+    /// An article was deleted.
+    PostDeleted,
     /// A standing page was put on the site.
     PagePublished,
     /// A published standing page was saved again.
     PagePublishedEdited,
     /// A standing page was taken off the site.
     PageUnpublished,
+    /// A standing page was deleted.
+    PageDeleted,
     /// A reader confirmed their newsletter subscription.
     MemberAdded,
     /// The newsroom's settings changed.
@@ -25,13 +29,15 @@ pub enum WebhookEvent {
 }
 
 impl WebhookEvent {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::PostPublished,
         Self::PostPublishedEdited,
         Self::PostUnpublished,
+        Self::PostDeleted,
         Self::PagePublished,
         Self::PagePublishedEdited,
         Self::PageUnpublished,
+        Self::PageDeleted,
         Self::MemberAdded,
         Self::SiteChanged,
     ];
@@ -41,9 +47,11 @@ impl WebhookEvent {
             Self::PostPublished => "post.published",
             Self::PostPublishedEdited => "post.published.edited",
             Self::PostUnpublished => "post.unpublished",
+            Self::PostDeleted => "post.deleted",
             Self::PagePublished => "page.published",
             Self::PagePublishedEdited => "page.published.edited",
             Self::PageUnpublished => "page.unpublished",
+            Self::PageDeleted => "page.deleted",
             Self::MemberAdded => "member.added",
             Self::SiteChanged => "site.changed",
         }
@@ -86,6 +94,10 @@ mod tests {
             assert_eq!(WebhookEvent::parse(event.as_str()), Some(event));
         }
         assert_eq!(WebhookEvent::parse("post.deleted.now"), None);
+        assert_eq!(
+            WebhookEvent::parse("post.deleted"),
+            Some(WebhookEvent::PostDeleted)
+        );
     }
 }
 

@@ -242,6 +242,33 @@ pub async fn withdraw(
     Ok(())
 }
 
+/// Deletes an article for good (editors and admins; others withdraw). One that
+/// went out in a newsletter stays, for the archive of what was sent.
+pub async fn delete(
+    store: &DynStore,
+    actor: Actor<'_>,
+    id: ArticleId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let article = store.editable_article(id).await?.ok_or(Error::NotFound)?;
+    actor.require(|role| role.organises_the_site(), "action-delete-articles")?;
+    let audit = actor
+        .audit("article.delete", &article.draft.headline)
+        .detail(article.draft.slug.as_str());
+    match store.delete_article(id, &audit, now).await {
+        Err(StoreError::Conflict(_)) => return Err(Error::refused("error-article-in-newsletter")),
+        other => other?,
+    }
+    webhooks::tell(
+        store,
+        WebhookEvent::PostDeleted,
+        &webhooks::post_body(&article),
+        now,
+    )
+    .await;
+    Ok(())
+}
+
 /// Marks a live article as updated now.
 pub async fn mark_updated(
     store: &DynStore,

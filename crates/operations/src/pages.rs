@@ -88,6 +88,24 @@ pub async fn set_published(
     Ok(())
 }
 
+/// Deletes a page for good.
+pub async fn delete(
+    store: &DynStore,
+    actor: Actor<'_>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    actor.require(|role| role.organises_the_site(), WHAT)?;
+    let page = existing(store, id).await?;
+    let audit = actor
+        .audit("page.delete", &page.draft.title)
+        .detail(page.draft.slug.as_str());
+    store.delete_page(id, &audit, now).await?;
+    let body = crate::webhooks::page_body(&page);
+    crate::webhooks::tell(store, WebhookEvent::PageDeleted, &body, now).await;
+    Ok(())
+}
+
 /// The page, or `NotFound`.
 pub async fn existing(store: &DynStore, id: i64) -> Result<PageRecord, Error> {
     store.page_record(id).await?.ok_or(Error::NotFound)

@@ -183,6 +183,15 @@ pub trait DeskStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Revisions of an article, newest first.
     async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError>;
+    /// Deletes an article with its revisions, byline, tags, corrections and old
+    /// addresses, with `audit`; `Conflict` when a newsletter issue carries it (the
+    /// archive of what was sent stays whole), `NotFound` when it is gone.
+    async fn delete_article(
+        &self,
+        id: ArticleId,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Bumps the content version when a scheduled article has come due (or a
     /// front-page pin ran out) since the last check, so every node's cache shows
     /// it. Returns whether one had.
@@ -233,6 +242,40 @@ impl DeskStore for SqlStore {
         }
         crate::sql::commit_change(tx, audit, now).await?;
         Ok(kolokol_core::ArticleId(id))
+    }
+
+    async fn delete_article(
+        &self,
+        id: kolokol_core::ArticleId,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let in_issue: Option<i64> = sqlx::query_scalar(
+            "SELECT issue_id FROM newsletter_issue_articles WHERE article_id = $1 LIMIT 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(issue) = in_issue {
+            return Err(StoreError::Conflict(format!(
+                "article {} is in newsletter issue {issue}",
+                id.0
+            )));
+        }
+        sqlx::query("DELETE FROM old_addresses WHERE kind = 'article' AND target_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM articles WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        crate::sql::commit_change(tx, audit, now).await
     }
 
     async fn save_article(

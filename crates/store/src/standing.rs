@@ -39,6 +39,14 @@ pub trait PageStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// A page's revisions, newest first.
     async fn page_revisions(&self, id: i64) -> Result<Vec<PageRevision>, StoreError>;
+    /// Deletes a page with its revisions and old addresses, with `audit`;
+    /// `NotFound` when it is gone.
+    async fn delete_page(
+        &self,
+        id: i64,
+        audit: &Audit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// The front page's pins still in force at `now`: the lead first, then the
     /// featured stories in the order they were pinned.
@@ -289,6 +297,28 @@ impl crate::standing::PageStore for crate::sql::SqlStore {
         }
         crate::sql::commit_change(tx, audit, now).await?;
         Ok(())
+    }
+
+    async fn delete_page(
+        &self,
+        id: i64,
+        audit: &kolokol_core::Audit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM old_addresses WHERE kind = 'page' AND target_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM pages WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        crate::sql::commit_change(tx, audit, now).await
     }
 
     async fn page_revisions(&self, id: i64) -> Result<Vec<kolokol_core::PageRevision>, StoreError> {

@@ -532,9 +532,11 @@ admin-webhook-event =
         [post-published] An article is published (post.published)
         [post-published-edited] A published article is edited (post.published.edited)
         [post-unpublished] An article is withdrawn (post.unpublished)
+        [post-deleted] An article is deleted (post.deleted)
         [page-published] A standing page is published (page.published)
         [page-published-edited] A published standing page is edited (page.published.edited)
         [page-unpublished] A standing page is withdrawn (page.unpublished)
+        [page-deleted] A standing page is deleted (page.deleted)
         [member-added] A reader subscribes (member.added)
        *[site-changed] Anything on the site changes (site.changed)
     }

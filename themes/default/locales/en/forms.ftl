@@ -213,3 +213,5 @@ import-row-language = Row { $row }: language “{ $value }” is not a language 
 action-manage-integrations = manage integrations
 error-integration-name = Give the integration a name (at most { $max } characters).
 error-integration-taken = An integration of that name exists; choose another name.
+action-delete-articles = delete articles
+error-article-in-newsletter = This article went out in a newsletter issue, so it stays for the archive of what was sent; withdraw it from the site instead.

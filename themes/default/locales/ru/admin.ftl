@@ -542,9 +542,11 @@ admin-webhook-event =
         [post-published] Статья опубликована (post.published)
         [post-published-edited] Опубликованная статья изменена (post.published.edited)
         [post-unpublished] Статья снята с сайта (post.unpublished)
+        [post-deleted] Статья удалена (post.deleted)
         [page-published] Страница опубликована (page.published)
         [page-published-edited] Опубликованная страница изменена (page.published.edited)
         [page-unpublished] Страница снята с сайта (page.unpublished)
+        [page-deleted] Страница удалена (page.deleted)
         [member-added] Читатель подписался (member.added)
        *[site-changed] На сайте что-то изменилось (site.changed)
     }

@@ -214,3 +214,5 @@ import-row-language = Строка { $row }: язык «{ $value }» — не я
 action-manage-integrations = управлять интеграциями
 error-integration-name = Назовите интеграцию (не длиннее { $max } символов).
 error-integration-taken = Интеграция с таким названием уже есть; выберите другое.
+action-delete-articles = удалять статьи
+error-article-in-newsletter = Эта статья вышла в выпуске рассылки и остаётся в архиве отправленного; вместо удаления снимите её с сайта.
