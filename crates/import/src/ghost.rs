@@ -232,6 +232,38 @@ fn parse(json: &Value) -> Result<(Head, Vec<Entry>), ReadError> {
     Ok((head, entries))
 }
 
+/// A body as Ghost's APIs send it — HTML, or a Lexical or Mobiledoc document (JSON
+/// text) — in our Markdown; None when none was given. A Lexical document of one
+/// Markdown card is taken as it is.
+pub fn body_markdown(
+    html: Option<&str>,
+    lexical: Option<&str>,
+    mobiledoc: Option<&str>,
+    image: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<crate::html::Converted>, String> {
+    let html = match (html, lexical, mobiledoc) {
+        (Some(html), _, _) => html.to_owned(),
+        (None, Some(lexical), _) => {
+            let doc: Value = serde_json::from_str(lexical)
+                .map_err(|e| format!("lexical is not valid JSON ({e})"))?;
+            if let Some(markdown) = only_markdown(&doc) {
+                return Ok(Some(crate::html::Converted {
+                    markdown,
+                    notes: Vec::new(),
+                }));
+            }
+            lexical_html(&doc)
+        }
+        (None, None, Some(mobiledoc)) => {
+            let doc: Value = serde_json::from_str(mobiledoc)
+                .map_err(|e| format!("mobiledoc is not valid JSON ({e})"))?;
+            mobiledoc_html(&doc)
+        }
+        (None, None, None) => return Ok(None),
+    };
+    Ok(Some(crate::html::to_markdown(&html, image)))
+}
+
 /// The Markdown of a Lexical document that is one Markdown card and nothing else.
 fn only_markdown(doc: &Value) -> Option<String> {
     let children = doc.get("root")?.get("children")?.as_array()?;

@@ -1,6 +1,8 @@
 //! Ghost-compatible APIs, so the apps, themes and scripts written for Ghost work
-//! against Kolokol: the Content API (public reading, with a Content API key).
+//! against Kolokol: the Content API (public reading, with a Content API key) and
+//! the Admin API (writing, with an integration's signed tokens).
 
+mod admin;
 mod content;
 mod nql;
 
@@ -13,7 +15,7 @@ use crate::state::AppState;
 
 /// The Ghost API routes.
 pub fn routes() -> Router<AppState> {
-    content::routes()
+    content::routes().merge(admin::routes())
 }
 
 /// An error as Ghost writes it: `{"errors": [{message, context, type, …}]}`.

@@ -53,6 +53,6 @@ async function main() {
 }
 
 main().catch((err) => {
-    console.error(err && err.stack || err);
+    console.error(err && err.stack || err, err && err.context);
     process.exit(1);
 });

@@ -264,3 +264,241 @@ async fn ghosts_own_content_api_client_works_unchanged() {
     assert_eq!(got["missing"]["name"], "NotFoundError");
     assert_eq!(got["refused"]["name"], "UnauthorizedError");
 }
+
+/// An Admin API token as Ghost's client makes one, with `claims` changed as given.
+fn token(key: &str, claims: serde_json::Value) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let (id, secret) = key.split_once(':').unwrap();
+    let b64 = |v: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let head = b64(&serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": id}));
+    let body = b64(&claims);
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(&hex::decode(secret).unwrap()).unwrap();
+    mac.update(format!("{head}.{body}").as_bytes());
+    let signature =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{head}.{body}.{signature}")
+}
+
+#[tokio::test]
+async fn the_admin_api_takes_ghosts_tokens_and_ghosts_client() {
+    let modules = tools();
+    assert!(
+        modules.join("@tryghost/admin-api").is_dir(),
+        "run `npm install --prefix target/tools @tryghost/admin-api` (.ci/run does)"
+    );
+    let app = TestApp::empty().await;
+    let now = chrono::Utc::now();
+    let operator = kolokol_operations::Actor::Operator;
+    let keys = kolokol_operations::integrations::add(&app.store, operator, "Publishing bot", now)
+        .await
+        .unwrap();
+    let key = keys.iter().find(|k| k.kind == "admin").unwrap().shown();
+    let client = reqwest::Client::new();
+    let posts = format!("{}/ghost/api/admin/posts/", app.base);
+    let call = |token: String| {
+        client
+            .get(&posts)
+            .header("Authorization", format!("Ghost {token}"))
+            .send()
+    };
+
+    // Tokens: signed by the key, for /admin/, living at most five minutes.
+    let iat = now.timestamp();
+    let good = serde_json::json!({"iat": iat, "exp": iat + 300, "aud": "/admin/"});
+    assert_eq!(
+        call(token(&key, good.clone()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    for bad in [
+        serde_json::json!({"iat": iat, "exp": iat + 3600, "aud": "/admin/"}),
+        serde_json::json!({"iat": iat - 900, "exp": iat - 600, "aud": "/admin/"}),
+        serde_json::json!({"iat": iat, "exp": iat + 300, "aud": "/content/"}),
+    ] {
+        let response = call(token(&key, bad.clone())).await.unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{bad}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["type"], "UnauthorizedError");
+    }
+    let forged = format!("{}:{}", key.split(':').next().unwrap(), "ab".repeat(32));
+    assert_eq!(
+        call(token(&forged, good.clone()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    let content_key = &keys.iter().find(|k| k.kind == "content").unwrap().id;
+    assert_eq!(
+        client
+            .get(&posts)
+            .header("Authorization", format!("Ghost {content_key}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+
+    // A fresh install has no section yet: the API says so instead of guessing.
+    let response = client
+        .post(format!("{posts}?source=html"))
+        .header(
+            "Authorization",
+            format!("Ghost {}", token(&key, good.clone())),
+        )
+        .json(&serde_json::json!({"posts": [{"title": "Too early", "html": "<p>x</p>"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        body["errors"][0]["context"]
+            .as_str()
+            .unwrap()
+            .contains("no section"),
+        "{body}"
+    );
+
+    let section = kolokol_operations::sections::create(
+        &app.store,
+        operator,
+        &kolokol_core::SectionForm {
+            name: "River".into(),
+            in_menu: "on".into(),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    kolokol_operations::authors::create(
+        &app.store,
+        operator,
+        &kolokol_core::AuthorForm {
+            name: "Desk".into(),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("ferry.png");
+    image::RgbImage::from_pixel(80, 60, image::Rgb([20, 120, 200]))
+        .save(&picture)
+        .unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/admin-api.cjs");
+    let output = tokio::task::spawn_blocking({
+        let (base, key, picture) = (app.base.clone(), key.clone(), picture.clone());
+        move || {
+            Command::new("node")
+                .arg(script)
+                .args([
+                    base.as_str(),
+                    key.as_str(),
+                    picture.to_str().unwrap(),
+                    "River",
+                ])
+                .env("NODE_PATH", modules)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(got["site"], app.state.site_all().title.as_str());
+    assert!(
+        got["image"]
+            .as_str()
+            .unwrap()
+            .contains("/media/uploads/ferry-"),
+        "{got}"
+    );
+    assert_eq!(got["added"]["status"], "published");
+    assert_eq!(got["added"]["primary_tag"], "River");
+    assert_eq!(got["added"]["tags"], serde_json::json!(["River", "Boats"]));
+    assert!(
+        got["read_html"]
+            .as_str()
+            .unwrap()
+            .contains("<h2>Times</h2>")
+    );
+    assert_eq!(got["edited"], "The ferry runs again, daily");
+    assert_eq!(got["collision"], "UpdateCollisionError");
+    assert_eq!(got["draft_status"], "draft");
+    assert_eq!(got["all"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        got["page"],
+        serde_json::json!({"slug": "corrections", "status": "published"})
+    );
+    assert_eq!(got["tag"], "ferries");
+    assert_eq!(got["gone"], "NotFoundError");
+    assert_eq!(got["refused"], "UnauthorizedError");
+
+    // What the client wrote is on the site, went through the operations (revisions,
+    // audit naming the integration), and its picture is the article's.
+    let id = app
+        .store
+        .text_by_slug(
+            kolokol_store::Texts::Articles,
+            got["added"]["slug"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let article = app
+        .store
+        .editable_article(kolokol_core::ArticleId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(article.draft.section_id, section.id);
+    assert!(article.draft.hero_image_id.is_some());
+    assert_eq!(
+        article.draft.body_markdown,
+        "The ferry **runs** from Monday.\n\n## Times\n\n- 08:00\n- 18:00"
+    );
+    assert_eq!(
+        app.store
+            .revisions(kolokol_core::ArticleId(id))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let audit = app.store.audit_log(50).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "article.publish"
+                && e.detail.contains("integration: Publishing bot"))
+    );
+    assert!(audit.iter().any(|e| e.action == "article.delete"));
+    let page = reqwest::get(format!("{}/articles/{}", app.base, article.draft.slug))
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("The ferry runs again, daily")
+    );
+}
