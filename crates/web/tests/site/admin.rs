@@ -580,6 +580,12 @@ async fn every_admin_route_as_every_role() {
         ),
         (
             "GET",
+            "/admin/integrations".into(),
+            vec![],
+            [403, 403, 403, 200],
+        ),
+        (
+            "GET",
             "/admin/settings".into(),
             vec![],
             [403, 403, 403, 200],

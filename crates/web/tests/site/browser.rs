@@ -155,6 +155,7 @@ async fn pages_pass_automated_wcag_checks() {
         "/admin/audit".to_owned(),
         "/admin/jobs".to_owned(),
         "/admin/webhooks".to_owned(),
+        "/admin/integrations".to_owned(),
         "/admin/staff".to_owned(),
         "/admin/sections".to_owned(),
         format!("/admin/sections/{section}"),

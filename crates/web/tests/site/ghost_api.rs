@@ -502,3 +502,39 @@ async fn the_admin_api_takes_ghosts_tokens_and_ghosts_client() {
             .contains("The ferry runs again, daily")
     );
 }
+
+#[tokio::test]
+async fn admins_add_and_revoke_integrations_in_the_newsroom() {
+    use kolokol_core::Role;
+    let app = TestApp::empty().await;
+    let admin = app.sign_in(Role::Admin, "Site Admin").await;
+    let added = admin
+        .post("/admin/integrations", &[("name", "Newsletter app")])
+        .await;
+    assert_eq!(added.status(), 303);
+    let page = admin.get("/admin/integrations").await.text().await.unwrap();
+    let keys = app.store.api_keys().await.unwrap();
+    assert_eq!(keys.len(), 2);
+    for key in &keys {
+        assert!(page.contains(&key.shown()), "{} is shown", key.kind);
+    }
+    assert!(page.contains("Newsletter app"));
+    let twice = admin
+        .post("/admin/integrations", &[("name", "Newsletter app")])
+        .await;
+    assert_eq!(twice.status(), 422);
+    assert!(
+        twice
+            .text()
+            .await
+            .unwrap()
+            .contains("An integration of that name exists")
+    );
+    let editor = app.sign_in(Role::Editor, "Desk Editor").await;
+    assert_eq!(editor.get("/admin/integrations").await.status(), 403);
+    let revoked = admin
+        .post("/admin/integrations/delete", &[("name", "Newsletter app")])
+        .await;
+    assert_eq!(revoked.status(), 303);
+    assert!(app.store.api_keys().await.unwrap().is_empty());
+}
