@@ -24,6 +24,29 @@ pub struct Config {
     pub newsletter: NewsletterConfig,
     pub revenue: RevenueConfig,
     pub server: ServerConfig,
+    pub backup: BackupConfig,
+}
+
+/// Backups taken while the site serves, on a schedule, the oldest removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Hours between backups; 0 takes none (run `kolokol backup` from cron instead).
+    pub every_hours: u32,
+    /// How many scheduled backups to keep; older ones are deleted.
+    pub keep: u32,
+    /// Where they are written; default: `backups` in the data folder.
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self {
+            every_hours: 0,
+            keep: 7,
+            dir: None,
+        }
+    }
 }
 
 /// Where to listen: a host (an IP address or a name such as `localhost`, resolved when
@@ -387,6 +410,7 @@ impl Default for Config {
             newsletter: NewsletterConfig::default(),
             revenue: RevenueConfig::default(),
             server: ServerConfig::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -405,6 +429,14 @@ impl Config {
         self.data_dir.join("media")
     }
 
+    /// Where scheduled backups go.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
+    }
+
     /// Checks what serde cannot: values that parse but make no sense.
     pub fn validate(&self) -> Result<(), String> {
         if !self.mail.smtp_url.trim().is_empty() && self.mail.from.trim().is_empty() {
@@ -412,6 +444,9 @@ impl Config {
         }
         self.revenue.validate(false)?;
         self.server.validate()?;
+        if self.backup.keep == 0 {
+            return Err("backup.keep must be at least 1".into());
+        }
         let newsletter = &self.newsletter;
         if !newsletter.smtp_url(&self.mail).is_empty() && newsletter.from.trim().is_empty() {
             return Err(

@@ -56,6 +56,18 @@ fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> a
 /// `kolokol backup FILE.tar.zst`.
 pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let said = write_backup(&store, &config.media_dir(), out).await?;
+    println!("{said}");
+    Ok(())
+}
+
+/// Writes a backup of `store` and the media folder to `out` (through a temporary
+/// name, so `out` is whole or absent); says what it holds.
+pub(crate) async fn write_backup(
+    store: &kolokol_store::DynStore,
+    media: &Path,
+    out: &Path,
+) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
     let tables = store.dump().await?;
     let partial = out.with_extension("partial");
@@ -71,8 +83,7 @@ pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
         rows.insert(table.name.clone(), table.rows.len());
         append(&mut builder, &name, &bytes)?;
     }
-    let media = config.media_dir();
-    let files = files_under(&media)?;
+    let files = files_under(media)?;
     for relative in &files {
         let bytes = std::fs::read(media.join(relative))?;
         let name = format!("media/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -95,7 +106,7 @@ pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
     builder.into_inner()?.finish()?;
     std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
     let size = std::fs::metadata(out)?.len();
-    println!(
+    Ok(format!(
         "Backed up {} tables ({} rows) and {} media files to {} ({:.1} MB) in {:.1} s.",
         tables.len(),
         rows.values().sum::<usize>(),
@@ -103,8 +114,62 @@ pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
         out.display(),
         size as f64 / 1_000_000.0,
         started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    ))
+}
+
+/// The name scheduled backups take: `kolokol-20261201-0300.tar.zst`, sortable by time.
+fn scheduled_name(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("kolokol-{}.tar.zst", at.format("%Y%m%d-%H%M%S"))
+}
+
+/// Takes a backup into `dir` now, then deletes the oldest scheduled ones beyond `keep`.
+pub(crate) async fn scheduled_backup(
+    store: &kolokol_store::DynStore,
+    media: &Path,
+    dir: &Path,
+    keep: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let said = write_backup(store, media, &dir.join(scheduled_name(now))).await?;
+    let mut taken: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("kolokol-") && n.ends_with(".tar.zst"))
+        })
+        .collect();
+    taken.sort();
+    let excess = taken.len().saturating_sub(keep);
+    for old in &taken[..excess] {
+        std::fs::remove_file(old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(said)
+}
+
+/// Backs up every `every` on its own, while the site serves; a failure is logged
+/// and the next one tried at its time.
+pub(crate) fn schedule(config: &Config, store: kolokol_store::DynStore) {
+    let every_hours = config.backup.every_hours;
+    if every_hours == 0 {
+        return;
+    }
+    let (media, dir) = (config.media_dir(), config.backup_dir());
+    let keep = config.backup.keep as usize;
+    tokio::spawn(async move {
+        let every = std::time::Duration::from_secs(u64::from(every_hours) * 3600);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            ticks.tick().await;
+            match scheduled_backup(&store, &media, &dir, keep, chrono::Utc::now()).await {
+                Ok(said) => tracing::info!("{said}"),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "the scheduled backup failed"),
+            }
+        }
+    });
 }
 
 /// The archive's entries, each read whole: (name, bytes).
@@ -213,4 +278,45 @@ pub(crate) async fn restore(config: &Config, archive: &Path) -> anyhow::Result<(
         archive.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn scheduled_backups_keep_the_newest_and_remove_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("kolokol.db").display());
+        let store = kolokol_store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let media = dir.path().join("media");
+        std::fs::create_dir_all(&media).unwrap();
+        std::fs::write(media.join("picture.jpg"), b"not really a picture").unwrap();
+        let backups = dir.path().join("backups");
+        let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T03:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        for day in 0..4 {
+            let at = start + chrono::Duration::days(day);
+            scheduled_backup(&store, &media, &backups, 2, at)
+                .await
+                .unwrap();
+        }
+        let mut left: Vec<String> = std::fs::read_dir(&backups)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "kolokol-20261203-030000.tar.zst",
+                "kolokol-20261204-030000.tar.zst"
+            ]
+        );
+        let kept = entries(&backups.join(&left[1])).unwrap();
+        assert!(kept.iter().any(|(name, _)| name == "media/picture.jpg"));
+        assert!(kept.iter().any(|(name, _)| name == MANIFEST));
+    }
 }

@@ -46,6 +46,7 @@ pub(crate) async fn serve_with(
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
+    crate::backup::schedule(&config, state.store.clone());
     let listener = TcpListener::bind((config.listen.host(), config.listen.port()))
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
