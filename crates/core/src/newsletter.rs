@@ -129,6 +129,9 @@ pub struct ImportedSubscriber {
     pub form: String,
     /// BCP 47; empty for the site's main language.
     pub language: String,
+    /// A paying member's Stripe customer (Ghost's `stripe_customer_id`): they become
+    /// a supporter, and their subscriptions are read from Stripe.
+    pub stripe_customer: Option<String>,
 }
 
 /// Where an issue stands.

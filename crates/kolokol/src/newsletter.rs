@@ -187,6 +187,14 @@ pub(crate) async fn import_subscribers(config: Config, file: &Path) -> anyhow::R
          {} were already on the list and were left as they were.",
         report.added, report.left, report.skipped
     );
+    if report.supporters > 0 {
+        println!(
+            "{} paying members were kept as supporters with their Stripe customers: run \
+             `kolokol revenue reconcile` to read their subscriptions from Stripe, so the \
+             meter counts them now rather than from their next renewal.",
+            report.supporters
+        );
+    }
     Ok(())
 }
 

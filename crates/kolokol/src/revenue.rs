@@ -101,7 +101,59 @@ pub async fn reconcile(config: Config, since: Option<NaiveDate>) -> anyhow::Resu
             ""
         }
     );
+    let (customers, subscriptions) = read_customers(&state, &stripe).await?;
+    if customers > 0 {
+        println!(
+            "Read the subscriptions of {customers} imported paying members from Stripe: {subscriptions} now in the ledger."
+        );
+    }
     Ok(())
+}
+
+/// The subscriptions of supporters an import brought with a Stripe customer (Ghost's
+/// paying members), read from Stripe and applied as Stripe's
+/// `customer.subscription.updated` applies them, then credited to the supporter:
+/// their gifts count in the meter from now on, not from their next renewal. Returns
+/// how many customers were read and subscriptions recorded.
+async fn read_customers(
+    state: &AppState,
+    stripe: &kolokol_payments::stripe::StripeProvider,
+) -> anyhow::Result<(usize, usize)> {
+    let customers = state.store.customers_to_read().await?;
+    let mut recorded = 0;
+    for (supporter, customer) in &customers {
+        let subscriptions = stripe
+            .customer_subscriptions(customer)
+            .await
+            .with_context(|| format!("reading the subscriptions of {customer} from Stripe"))?;
+        for subscription in subscriptions {
+            let Some(id) = subscription
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            let created = subscription
+                .get("created")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            let event = serde_json::json!({
+                "id": format!("read:{id}:{}", Utc::now().timestamp()),
+                "type": "customer.subscription.updated",
+                "created": created,
+                "api_version": kolokol_payments::stripe::API_VERSION,
+                "data": {"object": subscription},
+            });
+            let body = serde_json::to_vec(&event)?;
+            let event = kolokol_payments::parse_event(&body)
+                .map_err(|e| anyhow::anyhow!("Stripe's subscription {id} cannot be read: {e}"))?;
+            state.record_payment_event("stripe", &event).await?;
+            state.store.tie_subscription(&id, *supporter).await?;
+            recorded += 1;
+        }
+    }
+    Ok((customers.len(), recorded))
 }
 
 /// Applies the events kept unread, with this version's reading of them.

@@ -409,6 +409,7 @@ async fn newsletter_newsroom(database: &Path, readers: usize) -> i64 {
             policy_version: "1".into(),
             form: "import".into(),
             language: "en".into(),
+            stripe_customer: None,
         })
         .collect();
     store
@@ -596,9 +597,11 @@ async fn a_bounce_report_piped_in_suppresses_its_address() {
 
 /// A local server that lists events as Stripe's `GET /v1/events` does: newest first,
 /// a page at a time (`limit`, `starting_after`), filtered by `created[gte]`, and only
-/// for requests that name the pinned API version and the secret key.
+/// for requests that name the pinned API version and the secret key. It lists
+/// `subscriptions` by customer as `GET /v1/subscriptions?customer=…` does.
 async fn fake_stripe_events(
     events: Vec<serde_json::Value>,
+    subscriptions: Vec<serde_json::Value>,
 ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use axum::http::{HeaderMap, StatusCode};
     let pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -651,6 +654,31 @@ async fn fake_stripe_events(
             },
         ),
     );
+    let subscriptions = std::sync::Arc::new(subscriptions);
+    let router = router.route(
+        "/v1/subscriptions",
+        axum::routing::get(
+            move |headers: HeaderMap, axum::extract::RawQuery(query): axum::extract::RawQuery| {
+                let subscriptions = std::sync::Arc::clone(&subscriptions);
+                async move {
+                    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer sk_test_reconcile") {
+                        return (StatusCode::UNAUTHORIZED, r#"{"error":{"message":"Invalid API Key"}}"#.to_owned());
+                    }
+                    let customer = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                        .find(|(k, _)| k == "customer")
+                        .map(|(_, v)| v.into_owned());
+                    let Some(customer) = customer else {
+                        return (StatusCode::BAD_REQUEST, r#"{"error":{"message":"customer is required here"}}"#.to_owned());
+                    };
+                    let data: Vec<_> = subscriptions.iter().filter(|s| s["customer"] == customer.as_str()).collect();
+                    (
+                        StatusCode::OK,
+                        serde_json::json!({"object": "list", "url": "/v1/subscriptions", "has_more": false, "data": data}).to_string(),
+                    )
+                }
+            },
+        ),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -663,7 +691,7 @@ async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
         serde_json::from_str(include_str!("../../payments/tests/fixtures/basil.json")).unwrap();
     events.sort_by_key(|e| std::cmp::Reverse(e["created"].as_i64().unwrap()));
     let total = events.len();
-    let (base, pages) = fake_stripe_events(events).await;
+    let (base, pages) = fake_stripe_events(events, Vec::new()).await;
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), free_port(), "");
     let mut text = std::fs::read_to_string(&config).unwrap();
@@ -742,6 +770,125 @@ async fn revenue_reconcile_applies_what_the_ledger_missed_once() {
             .unwrap()
             .once_this_month_minor,
         8000
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_ghost_members_bring_their_stripe_subscriptions_into_the_meter() {
+    let subscription = |id: &str, customer: &str, status: &str, amount: i64, interval: &str| {
+        serde_json::json!({"id": id, "object": "subscription", "customer": customer, "status": status,
+            "created": 1_700_000_000,
+            "items": {"object": "list", "data": [{"id": format!("si_{id}"), "price": {"id": "price_x",
+                "unit_amount": amount, "currency": "eur", "recurring": {"interval": interval}}}]}})
+    };
+    let (base, _) = fake_stripe_events(
+        Vec::new(),
+        vec![
+            subscription("sub_vera", "cus_vera", "active", 1500, "month"),
+            subscription("sub_vera_old", "cus_vera", "canceled", 500, "month"),
+            subscription("sub_oleg", "cus_oleg", "active", 12000, "year"),
+        ],
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), "");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[revenue]\nprovider = \"stripe\"\ncurrency = \"EUR\"\ncurrencies = [\"EUR\"]\nstripe_secret_key = \"sk_test_reconcile\"\nstripe_webhook_secret = \"whsec_x\"\nstripe_api_base = \"{base}\"\n"
+    ));
+    std::fs::write(&config, text).unwrap();
+    let members = dir.path().join("members.csv");
+    std::fs::write(
+        &members,
+        "id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers\n\
+         1,vera@reader.example,Vera Lind,,true,false,cus_vera,2023-02-11 10:00:00,,,Supporter\n\
+         2,oleg@reader.example,Oleg Brant,,false,false,cus_oleg,2023-03-01 09:00:00,,,Supporter\n\
+         3,free@reader.example,,,true,false,,2023-04-01 09:00:00,,,\n",
+    )
+    .unwrap();
+    let config_for = config.clone();
+    let imported = tokio::task::spawn_blocking(move || {
+        succeeded(
+            &Command::new(KOLOKOL)
+                .args(["newsletter", "import"])
+                .arg(&members)
+                .arg("--config")
+                .arg(&config_for)
+                .output()
+                .unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        imported.contains("2 paying members were kept as supporters"),
+        "{imported}"
+    );
+    let store = kolokol_store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("data/kolokol.db").display()
+    ))
+    .await
+    .unwrap();
+    let month = chrono::Utc::now();
+    assert_eq!(
+        store
+            .funding("EUR", month)
+            .await
+            .unwrap()
+            .recurring_supporters,
+        0
+    );
+    let run = move || {
+        succeeded(
+            &Command::new(KOLOKOL)
+                .args(["revenue", "reconcile", "--config"])
+                .arg(&config)
+                .output()
+                .unwrap(),
+        )
+    };
+    let first = tokio::task::spawn_blocking(run.clone()).await.unwrap();
+    assert!(
+        first.contains(
+            "Read the subscriptions of 2 imported paying members from Stripe: 3 now in the ledger."
+        ),
+        "{first}"
+    );
+    let funding = store.funding("EUR", month).await.unwrap();
+    assert_eq!(
+        funding.recurring_supporters, 2,
+        "the two active subscriptions count; the canceled one does not"
+    );
+    assert_eq!(funding.recurring_minor, 1500 + 12000 / 12);
+    // Each is credited to its supporter (their account page lists it).
+    let credited: Vec<(String, Option<String>)> = store
+        .subscriptions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.provider_id, s.email))
+        .collect();
+    for (subscription, email) in [
+        ("sub_vera", "vera@reader.example"),
+        ("sub_vera_old", "vera@reader.example"),
+        ("sub_oleg", "oleg@reader.example"),
+    ] {
+        assert!(
+            credited.contains(&(subscription.to_owned(), Some(email.to_owned()))),
+            "{subscription} is {email}'s: {credited:?}"
+        );
+    }
+    // Read once: a second run has no one left to read.
+    let again = tokio::task::spawn_blocking(run).await.unwrap();
+    assert!(!again.contains("imported paying members"), "{again}");
+    assert_eq!(
+        store
+            .funding("EUR", month)
+            .await
+            .unwrap()
+            .recurring_supporters,
+        2
     );
 }
 

@@ -109,6 +109,8 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<ImportedSubscriber>
         column(&["email_disabled"]),
     );
     let (unsub_at, clean_at) = (column(&["unsub_time", "left_at"]), column(&["clean_time"]));
+    // Ghost marks its paying members with their Stripe customer.
+    let customer_at = column(&["stripe_customer_id"]);
     // A plain file may say where each consent was given (our own export does).
     let form_at = (source == Source::Csv).then(|| column(&["form"])).flatten();
     let mut rows = Vec::new();
@@ -223,6 +225,10 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<ImportedSubscriber>
                 value => value.chars().take(300).collect(),
             },
             language,
+            stripe_customer: match get(customer_at) {
+                "" => None,
+                value => Some(value.chars().take(100).collect()),
+            },
         });
     }
     if problems.is_empty() {

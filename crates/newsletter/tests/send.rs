@@ -71,6 +71,7 @@ async fn store_with_issue(dir: &tempfile::TempDir, readers: &[&str]) -> (DynStor
             policy_version: "1".into(),
             form: "import".into(),
             language: "en".into(),
+            stripe_customer: None,
         })
         .collect();
     store

@@ -128,6 +128,18 @@ impl StripeProvider {
         Ok((events, more))
     }
 
+    /// Every subscription of `customer` (in any state), as Stripe's objects.
+    pub async fn customer_subscriptions(&self, customer: &str) -> Result<Vec<Value>, PaymentError> {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("customer", customer), ("status", "all"), ("limit", "100")])
+            .finish();
+        let page = self.get(&format!("/v1/subscriptions?{query}")).await?;
+        page.get("data")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| PaymentError::Refused("the subscription list has no data".into()))
+    }
+
     /// Stripe's JSON answer, or its error message.
     async fn answer(
         response: Result<reqwest::Response, reqwest::Error>,

@@ -54,6 +54,11 @@ pub trait RevenueStore: Send + Sync + 'static {
         currency: &str,
         month_start: DateTime<Utc>,
     ) -> Result<Funding, StoreError>;
+    /// Supporters an import brought with a Stripe customer and no subscription yet:
+    /// (supporter, customer), for reading their subscriptions from Stripe.
+    async fn customers_to_read(&self) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Credits a subscription nobody is credited with to `supporter`.
+    async fn tie_subscription(&self, subscription: &str, supporter: i64) -> Result<(), StoreError>;
 }
 
 /// How far along a payment's status is; it never moves back.
@@ -621,6 +626,28 @@ impl crate::revenue::RevenueStore for crate::sql::SqlStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn customers_to_read(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.stripe_customer FROM supporters p \
+             WHERE p.stripe_customer IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.supporter_id = p.id) \
+             ORDER BY p.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn tie_subscription(&self, subscription: &str, supporter: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE subscriptions SET supporter_id = $2 WHERE provider_id = $1 AND supporter_id IS NULL",
+        )
+        .bind(subscription)
+        .bind(supporter)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn funding(

@@ -21,6 +21,8 @@ pub struct ImportReport {
     pub left: usize,
     /// Already on the list (in any state, suppressed included): left as they were.
     pub skipped: usize,
+    /// Paying members with a Stripe customer, kept as supporters (new or known).
+    pub supporters: usize,
 }
 
 pub(crate) const SUBSCRIBER_COLUMNS: &str = "SELECT id, email, status, signed_up_at, confirmed_at, left_at, \
@@ -402,6 +404,20 @@ impl SubscriberStore for crate::sql::SqlStore {
             })
             .execute(&mut *tx)
             .await?;
+            if let Some(customer) = &row.stripe_customer {
+                // A paying member: a supporter, known to Stripe by this customer.
+                sqlx::query(
+                    "INSERT INTO supporters (email, created_at, stripe_customer) VALUES ($1, $2, $3) \
+                     ON CONFLICT (email) DO UPDATE SET \
+                     stripe_customer = COALESCE(supporters.stripe_customer, excluded.stripe_customer)",
+                )
+                .bind(row.email.as_str().to_lowercase())
+                .bind(row.signed_up_at.timestamp())
+                .bind(customer)
+                .execute(&mut *tx)
+                .await?;
+                report.supporters += 1;
+            }
             if done.rows_affected() > 0 {
                 report.added += 1;
                 if row.status != kolokol_core::SubscriberStatus::Active {

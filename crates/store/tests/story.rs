@@ -933,6 +933,7 @@ async fn newsletter_story(store: DynStore) {
         policy_version: "old-list".into(),
         form: "import".into(),
         language: "en".into(),
+        stripe_customer: None,
     };
     let report = store
         .import_subscribers(
@@ -987,6 +988,7 @@ async fn newsletter_story(store: DynStore) {
         policy_version: "1".into(),
         form: "/ru/newsletter".into(),
         language: "ru".into(),
+        stripe_customer: None,
     };
     store
         .import_subscribers(&[russian], &issue_audit(), at(5))

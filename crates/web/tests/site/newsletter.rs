@@ -163,6 +163,7 @@ async fn one_click_unsubscribe_follows_rfc_8058() {
                 policy_version: "1".into(),
                 form: "import".into(),
                 language: "en".into(),
+                stripe_customer: None,
             }],
             &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
@@ -541,6 +542,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
                 policy_version: "1".into(),
                 form: "import".into(),
                 language: "en".into(),
+                stripe_customer: None,
             }],
             &kolokol_core::Audit::new(None, "test", ""),
             chrono::Utc::now(),
@@ -619,6 +621,7 @@ async fn two_nodes_on_one_postgres_send_a_due_issue_exactly_once() {
             policy_version: "1".into(),
             form: "import".into(),
             language: "en".into(),
+            stripe_customer: None,
         })
         .collect();
     one.store
