@@ -9,11 +9,13 @@
 pub mod apply;
 pub mod ghost;
 pub mod html;
+pub mod run;
 pub mod wordpress;
 
 use chrono::{DateTime, Utc};
 
 pub use apply::{Options, Outcome, Report, apply};
+pub use run::{Progress, origin_of, run};
 
 /// The largest export file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 160 * 1024 * 1024;

@@ -1,12 +1,13 @@
 //! `kolokol import wordpress|ghost FILE`: an archive from another platform, with a
 //! report of everything skipped or changed and why.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 use kolokol_core::config::Config;
-use kolokol_import::{Entry, Options, Origin, ReadError};
-use tokio::sync::mpsc;
+use kolokol_import::{Options, Origin, Progress};
 
 /// What `kolokol import` was told.
 #[derive(Debug, clap::Args)]
@@ -69,11 +70,6 @@ pub(crate) async fn import_content(
         anyhow::bail!("--media {}: there is no such folder", media.display());
     }
     let store = crate::open_store(config).await?;
-    let file = args.file.clone();
-    // The whole file is read and checked before anything is written.
-    let (head, total, entries) = tokio::task::spawn_blocking(move || read(origin, &file))
-        .await
-        .context("reading the export stopped")??;
     let options = Options {
         dry_run: args.dry_run,
         media: args.media.clone(),
@@ -85,40 +81,35 @@ pub(crate) async fn import_content(
     };
     std::fs::create_dir_all(&options.media_dir)
         .with_context(|| format!("cannot create {}", options.media_dir.display()))?;
-    let bar = indicatif::ProgressBar::new(total as u64);
+    let progress = Arc::new(Progress::default());
+    let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} posts and pages {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let (send, mut receive) = mpsc::channel(16);
-    let file = args.file.clone();
-    let progress = bar.clone();
-    let reading = tokio::task::spawn_blocking(move || {
-        let mut take = |entry: Entry| {
-            progress.inc(1);
-            send.blocking_send(entry).is_ok()
-        };
-        match entries {
-            Source::Ghost(entries) => {
-                for entry in entries {
-                    if !take(entry) {
-                        break;
-                    }
-                }
-                Ok(())
+    let ticking = {
+        let (bar, progress) = (bar.clone(), Arc::clone(&progress));
+        tokio::spawn(async move {
+            loop {
+                bar.set_length(progress.total.load(Ordering::Relaxed) as u64);
+                bar.set_position(progress.read.load(Ordering::Relaxed) as u64);
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
-            Source::WordPress(wxr) => kolokol_import::wordpress::entries(&file, &wxr, &mut take),
-        }
-    });
-    let report =
-        kolokol_import::apply(&store, &head, &mut receive, &options, chrono::Utc::now()).await;
-    drop(receive);
-    let read = reading.await.context("reading the export stopped")?;
+        })
+    };
+    let done = kolokol_import::run(
+        &store,
+        origin,
+        args.file.clone(),
+        &options,
+        progress,
+        chrono::Utc::now(),
+    )
+    .await;
+    ticking.abort();
     bar.finish_and_clear();
+    let report = done?;
     print!("{}", report.render(args.dry_run));
-    if let Err(e) = read {
-        anyhow::bail!("the export could not be read to its end: {e}");
-    }
     if report.stopped.is_some() {
         anyhow::bail!("the import stopped before the end");
     }
@@ -126,22 +117,4 @@ pub(crate) async fn import_content(
         println!("Nothing was written (--dry-run).");
     }
     Ok(())
-}
-
-enum Source {
-    WordPress(kolokol_import::wordpress::Wxr),
-    Ghost(Vec<Entry>),
-}
-
-fn read(origin: Origin, file: &Path) -> Result<(kolokol_import::Head, usize, Source), ReadError> {
-    match origin {
-        Origin::WordPress => {
-            let wxr = kolokol_import::wordpress::head(file)?;
-            Ok((wxr.head.clone(), wxr.items, Source::WordPress(wxr)))
-        }
-        Origin::Ghost => {
-            let (head, entries) = kolokol_import::ghost::read(file)?;
-            Ok((head, entries.len(), Source::Ghost(entries)))
-        }
-    }
 }
