@@ -32,6 +32,9 @@ pub struct Options {
     pub languages: Vec<String>,
     /// Our media folder.
     pub media_dir: PathBuf,
+    /// The staff member who started it from the newsroom (None: the operator, at
+    /// the command line): the audit log names them, and their role must allow it.
+    pub by: Option<kolokol_core::User>,
 }
 
 /// What became of one thing of the export.
@@ -198,7 +201,7 @@ pub async fn apply(
     importer.report
 }
 
-impl Importer<'_> {
+impl<'a> Importer<'a> {
     fn line(&mut self, what: String, outcome: Outcome, notes: Vec<String>) {
         self.report.lines.push(Line {
             what,
@@ -207,8 +210,12 @@ impl Importer<'_> {
         });
     }
 
-    fn actor(&self) -> Actor<'static> {
-        Actor::Operator
+    fn actor(&self) -> Actor<'a> {
+        let options: &'a Options = self.options;
+        match &options.by {
+            Some(user) => Actor::Staff(user),
+            None => Actor::Operator,
+        }
     }
 
     /// An operation's refusal, in words for the report; a store failure stops the import.

@@ -78,6 +78,7 @@ pub(crate) async fn import_content(
         language,
         languages,
         media_dir: config.media_dir(),
+        by: None,
     };
     std::fs::create_dir_all(&options.media_dir)
         .with_context(|| format!("cannot create {}", options.media_dir.display()))?;

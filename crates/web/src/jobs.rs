@@ -119,8 +119,97 @@ impl AppState {
                 self.send_issue(id).await.map(|()| JobEnd::Done)
             }
             webhooks::DELIVER => self.deliver_webhook(job).await.map(|()| JobEnd::Done),
+            crate::admin::import::IMPORT_CONTENT => {
+                self.import_content(job).await.map(|()| JobEnd::Done)
+            }
             other => Err(format!("unknown kind of job: {other}")),
         }
+    }
+
+    /// Imports an upload from the newsroom, keeping its state (how many entries read
+    /// of how many, then the report) beside it for its page. A file that cannot be
+    /// read ends the job with the reason, nothing written; a crash midway leaves each
+    /// article whole, and the job's next attempt finishes what is missing.
+    async fn import_content(&self, job: &Job) -> Result<(), String> {
+        use crate::admin::import::{Request, folder, load_status, save_status};
+        use std::sync::atomic::Ordering;
+        let request: Request =
+            serde_json::from_str(&job.payload).map_err(|e| format!("unreadable job: {e}"))?;
+        let Some(mut status) = load_status(self, &request.id) else {
+            return Ok(());
+        };
+        let path = folder(self).join(format!("{}.upload", request.id));
+        let user = self
+            .store
+            .users()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|u| u.id.0 == request.user);
+        let Some(user) = user else {
+            status.state = "failed".into();
+            status.report = "the staff member who started it no longer exists".into();
+            return save_status(self, &request.id, &status).map_err(|e| e.to_string());
+        };
+        let site = self.site_all();
+        let options = kolokol_import::Options {
+            dry_run: request.dry_run,
+            media: None,
+            fetch: request.fetch,
+            sections: Vec::new(),
+            language: site.language.clone(),
+            languages: self.languages(),
+            media_dir: self.media_dir.clone(),
+            by: Some(user),
+        };
+        let origin = kolokol_import::origin_of(&path).map_err(|e| e.to_string())?;
+        let progress = std::sync::Arc::new(kolokol_import::Progress::default());
+        status.state = "running".into();
+        save_status(self, &request.id, &status).map_err(|e| e.to_string())?;
+        let ticking = {
+            let (state, progress, mut status) = (self.clone(), progress.clone(), status.clone());
+            let id = request.id.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    status.read = progress.read.load(Ordering::Relaxed);
+                    status.total = progress.total.load(Ordering::Relaxed);
+                    if let Err(e) = save_status(&state, &id, &status) {
+                        tracing::warn!(error = %e, "cannot keep an import's progress");
+                    }
+                }
+            })
+        };
+        let done = kolokol_import::run(
+            &self.store,
+            origin,
+            path,
+            &options,
+            progress.clone(),
+            Utc::now(),
+        )
+        .await;
+        ticking.abort();
+        status.read = progress.read.load(Ordering::Relaxed);
+        status.total = progress.total.load(Ordering::Relaxed);
+        match done {
+            Ok(report) => {
+                status.state = if report.stopped.is_some() {
+                    "failed"
+                } else {
+                    "done"
+                }
+                .into();
+                status.report = report.render(request.dry_run);
+            }
+            Err(refused) => {
+                status.state = "failed".into();
+                status.report = refused.to_string();
+            }
+        }
+        save_status(self, &request.id, &status).map_err(|e| e.to_string())?;
+        self.content_changed().await;
+        Ok(())
     }
 
     /// Publishes what is due, moves the caches on, and starts due newsletter issues

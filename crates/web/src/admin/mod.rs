@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod authors;
 mod desk;
+pub(crate) mod import;
 mod integrations;
 mod media;
 mod newsletter;
@@ -91,6 +92,15 @@ pub fn routes() -> Router<AppState> {
             get(integrations::list).post(integrations::add),
         )
         .route("/admin/integrations/delete", post(integrations::remove))
+        .route(
+            "/admin/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    kolokol_import::MAX_FILE_BYTES as usize + 64 * 1024,
+                )),
+        )
+        .route("/admin/import/{id}", get(import::show))
         .route("/admin/webhooks/{id}/delete", post(webhooks::remove))
         .route(
             "/admin/sections",
@@ -360,6 +370,8 @@ pub struct UploadFailed {
 pub struct StaffUpload<R: RoleBound = AnyStaff> {
     pub staff: Staff,
     pub file: Result<Option<Upload>, UploadFailed>,
+    /// The form's other fields (checkboxes and the like), by name.
+    pub fields: std::collections::HashMap<String, String>,
     role: std::marker::PhantomData<R>,
 }
 
@@ -376,21 +388,29 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffUpload<R
             .map_err(IntoResponse::into_response)?;
         let read = async {
             let (mut csrf, mut file) = (String::new(), None);
+            let mut fields = std::collections::HashMap::new();
             while let Some(field) = multipart.next_field().await? {
-                match field.name() {
+                match field.name().map(str::to_owned).as_deref() {
                     Some("csrf") => csrf = field.text().await?,
                     Some("file") => {
                         let name = field.file_name().unwrap_or("upload").to_owned();
                         let bytes = field.bytes().await?.to_vec();
                         file = Some(Upload { name, bytes });
                     }
+                    Some(other) if fields.len() < 20 => {
+                        let other = other.to_owned();
+                        let text = field.text().await?;
+                        fields.insert(other, text.chars().take(1_000).collect());
+                    }
                     _ => {}
                 }
             }
-            Ok::<_, axum::extract::multipart::MultipartError>((csrf, file))
+            Ok::<_, axum::extract::multipart::MultipartError>((csrf, file, fields))
         };
+        let mut fields = std::collections::HashMap::new();
         let file = match read.await {
-            Ok((csrf, file)) => {
+            Ok((csrf, file, sent)) => {
+                fields = sent;
                 staff
                     .check_csrf_token(&csrf)
                     .map_err(IntoResponse::into_response)?;
@@ -405,6 +425,7 @@ impl<R: RoleBound + Send> axum::extract::FromRequest<AppState> for StaffUpload<R
         Ok(Self {
             staff,
             file,
+            fields,
             role: std::marker::PhantomData,
         })
     }

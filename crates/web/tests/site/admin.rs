@@ -584,6 +584,7 @@ async fn every_admin_route_as_every_role() {
             vec![],
             [403, 403, 403, 200],
         ),
+        ("GET", "/admin/import".into(), vec![], [403, 403, 403, 200]),
         (
             "GET",
             "/admin/settings".into(),

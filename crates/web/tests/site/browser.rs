@@ -156,6 +156,7 @@ async fn pages_pass_automated_wcag_checks() {
         "/admin/jobs".to_owned(),
         "/admin/webhooks".to_owned(),
         "/admin/integrations".to_owned(),
+        "/admin/import".to_owned(),
         "/admin/staff".to_owned(),
         "/admin/sections".to_owned(),
         format!("/admin/sections/{section}"),

@@ -386,6 +386,7 @@ async fn a_russian_newsroom_publishes_in_a_real_browser_without_a_word_of_englis
         "/admin/jobs".to_owned(),
         "/admin/webhooks".to_owned(),
         "/admin/integrations".to_owned(),
+        "/admin/import".to_owned(),
         "/admin/media".to_owned(),
         "/admin/two-factor".to_owned(),
         "/".to_owned(),

@@ -14,6 +14,7 @@ mod feeds;
 mod ghost_api;
 mod hostile;
 mod http;
+mod import;
 mod languages;
 mod media;
 mod newsletter;

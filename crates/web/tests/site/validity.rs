@@ -166,6 +166,7 @@ async fn every_kind_of_page_is_valid_html() {
         ("admin-jobs", "/admin/jobs".to_owned()),
         ("admin-webhooks", "/admin/webhooks".to_owned()),
         ("admin-integrations", "/admin/integrations".to_owned()),
+        ("admin-import", "/admin/import".to_owned()),
         ("admin-staff", "/admin/staff".to_owned()),
         ("admin-sections", "/admin/sections".to_owned()),
         ("admin-section", format!("/admin/sections/{section}")),

@@ -566,3 +566,21 @@ admin-content-api-key = Content API key
 admin-admin-api-key = Admin API key
 admin-revoke = Revoke
 admin-add-integration = Add an integration
+admin-archive-import = Import an archive
+admin-import-intro = Bring an archive over from WordPress (Tools → Export → All content: an .xml file) or Ghost (Settings → Labs → Export your content: a .json file). Posts become articles and pages standing pages, with their authors, categories as sections, tags and pictures; the old addresses keep working. Importing the same file again updates what it brought instead of adding it twice.
+admin-import-file = Export file (at most { $mb } MB)
+admin-import-dry-run = Only report what would happen; write nothing
+admin-import-no-fetch = Do not fetch pictures from the old site (they stay links)
+admin-import-start = Import
+admin-import-recent = Recent imports
+admin-import-dry = a dry run
+admin-import-about = From { $origin }, started by { $who }.
+admin-import-report = Report
+admin-import-back = Back to imports
+admin-import-state =
+    { $state ->
+        [queued] Waiting to start
+        [running] Importing
+        [done] Finished
+       *[failed] Stopped
+    }

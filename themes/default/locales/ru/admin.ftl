@@ -576,3 +576,21 @@ admin-content-api-key = Ключ Content API
 admin-admin-api-key = Ключ Admin API
 admin-revoke = Отозвать
 admin-add-integration = Добавить интеграцию
+admin-archive-import = Перенос архива
+admin-import-intro = Перенесите архив из WordPress (Инструменты → Экспорт → Всё содержимое: файл .xml) или Ghost (экспорт содержимого в настройках Ghost: файл .json). Записи станут статьями, страницы — постоянными страницами, вместе с авторами, рубриками как разделами, метками и картинками; старые адреса продолжат работать. Повторный импорт того же файла обновит перенесённое, а не добавит его второй раз.
+admin-import-file = Файл экспорта (не больше { $mb } МБ)
+admin-import-dry-run = Только показать, что произойдёт, ничего не записывая
+admin-import-no-fetch = Не загружать картинки со старого сайта (они останутся ссылками)
+admin-import-start = Импортировать
+admin-import-recent = Недавние импорты
+admin-import-dry = пробный прогон
+admin-import-about = Из { $origin }, запустил(а) { $who }.
+admin-import-report = Отчёт
+admin-import-back = К импортам
+admin-import-state =
+    { $state ->
+        [queued] Ждёт начала
+        [running] Идёт импорт
+        [done] Завершён
+       *[failed] Остановлен
+    }
