@@ -101,6 +101,15 @@ async fn a_wordpress_archive_moves_into_a_fresh_install_with_its_old_addresses()
         &kolokol(&["import", "wordpress", bomb.to_str().unwrap()], &config),
         "declares XML entities",
     );
+    let huge = dir.path().join("huge.xml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(200 * 1024 * 1024)
+        .unwrap();
+    refused(
+        &kolokol(&["import", "wordpress", huge.to_str().unwrap()], &config),
+        "the file is 200 MB; exports of at most 160 MB are read",
+    );
     let ghost_file = fixture("ghost.json");
     refused(
         &kolokol(
