@@ -227,6 +227,28 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// A dry run's author or section that would be made (its id is a stand-in).
+    fn planned(&mut self, what: String) -> Option<i64> {
+        self.line(what, Outcome::Created, Vec::new());
+        Some(0)
+    }
+
+    /// Reports what making an author or section came to; its id, or None when it
+    /// was refused (a store failure stops the import).
+    fn made(&mut self, what: String, made: Result<i64, OpError>) -> Result<Option<i64>, Stopped> {
+        match made {
+            Ok(id) => {
+                self.line(what, Outcome::Created, Vec::new());
+                Ok(Some(id))
+            }
+            Err(e) => {
+                let why = Self::refusal(e)?;
+                self.line(what, Outcome::Skipped(why), Vec::new());
+                Ok(None)
+            }
+        }
+    }
+
     async fn remember(&self, addresses: &[String], kind: &str, id: i64) -> Result<(), Stopped> {
         if self.options.dry_run {
             return Ok(());
@@ -257,14 +279,7 @@ impl<'a> Importer<'a> {
             None => None,
             Some(slug) => match self.store.author_by_slug(&slug).await? {
                 Some(author) => Some(author.id),
-                None if self.options.dry_run => {
-                    self.line(
-                        format!("author \"{}\"", person.name),
-                        Outcome::Created,
-                        vec![],
-                    );
-                    Some(0)
-                }
+                None if self.options.dry_run => self.planned(format!("author \"{}\"", person.name)),
                 None => {
                     let form = AuthorForm {
                         name: if person.name.is_empty() {
@@ -276,32 +291,15 @@ impl<'a> Importer<'a> {
                         bio: person.bio.clone(),
                         ..AuthorForm::default()
                     };
-                    match kolokol_operations::authors::create(
+                    let made = kolokol_operations::authors::create(
                         self.store,
                         self.actor(),
                         &form,
                         self.now,
                     )
                     .await
-                    {
-                        Ok(author) => {
-                            self.line(
-                                format!("author \"{}\"", person.name),
-                                Outcome::Created,
-                                vec![],
-                            );
-                            Some(author.id)
-                        }
-                        Err(e) => {
-                            let why = Self::refusal(e)?;
-                            self.line(
-                                format!("author \"{}\"", person.name),
-                                Outcome::Skipped(why),
-                                vec![],
-                            );
-                            None
-                        }
-                    }
+                    .map(|author| author.id);
+                    self.made(format!("author \"{}\"", person.name), made)?
                 }
             },
         };
@@ -347,14 +345,7 @@ impl<'a> Importer<'a> {
             None => None,
             Some(slug) => match self.store.section_by_slug(&slug).await? {
                 Some(section) => Some(section.id),
-                None if self.options.dry_run => {
-                    self.line(
-                        format!("section \"{}\"", term.name),
-                        Outcome::Created,
-                        vec![],
-                    );
-                    Some(0)
-                }
+                None if self.options.dry_run => self.planned(format!("section \"{}\"", term.name)),
                 None => {
                     let form = SectionForm {
                         name: if term.name.is_empty() {
@@ -368,32 +359,15 @@ impl<'a> Importer<'a> {
                         in_menu: "on".into(),
                         translations: kolokol_core::Translations::new(),
                     };
-                    match kolokol_operations::sections::create(
+                    let made = kolokol_operations::sections::create(
                         self.store,
                         self.actor(),
                         &form,
                         self.now,
                     )
                     .await
-                    {
-                        Ok(section) => {
-                            self.line(
-                                format!("section \"{}\"", term.name),
-                                Outcome::Created,
-                                vec![],
-                            );
-                            Some(section.id)
-                        }
-                        Err(e) => {
-                            let why = Self::refusal(e)?;
-                            self.line(
-                                format!("section \"{}\"", term.name),
-                                Outcome::Skipped(why),
-                                vec![],
-                            );
-                            None
-                        }
-                    }
+                    .map(|section| section.id);
+                    self.made(format!("section \"{}\"", term.name), made)?
                 }
             },
         };

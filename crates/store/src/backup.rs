@@ -217,7 +217,10 @@ impl BackupStore for SqlStore {
                 query.execute(&mut *tx).await?;
             }
             // PostgreSQL's id sequences go on from the highest id loaded.
-            if self.backend == Backend::Postgres && have.iter().any(|(n, _)| n == "id") {
+            // (A table keyed by text, such as api_keys, has none.)
+            if self.backend == Backend::Postgres
+                && have.iter().any(|(n, numeric)| n == "id" && *numeric)
+            {
                 let table_name = quoted(table);
                 sqlx::query(&format!(
                     "SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence($1, 'id') AS s, \

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;
 
-use super::Refusal;
+use super::{Refusal, internal, not_found};
 use crate::state::AppState;
 
 /// The longest a token may live, in seconds (Ghost's five minutes).
@@ -74,25 +74,6 @@ fn invalid(context: &str) -> Refusal {
         "ValidationError",
         "Validation error, cannot save.",
         Some(context),
-    )
-}
-
-fn not_found(what: &str) -> Refusal {
-    refusal(
-        StatusCode::NOT_FOUND,
-        "NotFoundError",
-        &format!("Resource not found error, cannot read {what}."),
-        None,
-    )
-}
-
-fn internal(e: impl std::fmt::Display) -> Refusal {
-    tracing::error!(error = %e, "admin API request failed");
-    refusal(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "InternalServerError",
-        "The request could not be answered",
-        None,
     )
 }
 
@@ -435,39 +416,67 @@ async fn browse(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    answer(async {
-        integration(&state, &headers).await?;
-        let (limit, page) = page_size(&params)?;
-        let formats = formats(&params);
-        let items = match resource.as_str() {
-            "posts" => {
-                let mut items = Vec::new();
-                for article in all_articles(&state).await? {
-                    items.push(post_json(&state, &article, &formats).await?);
+    answer(
+        async {
+            integration(&state, &headers).await?;
+            let (limit, page) = page_size(&params)?;
+            let formats = formats(&params);
+            let items = match resource.as_str() {
+                "posts" => {
+                    let mut items = Vec::new();
+                    for article in all_articles(&state).await? {
+                        items.push(post_json(&state, &article, &formats).await?);
+                    }
+                    items
                 }
-                items
-            }
-            "pages" => state
-                .store
-                .page_records()
-                .await
-                .map_err(internal)?
-                .iter()
-                .map(|p| page_json(&state, p, &formats))
-                .collect(),
-            "tags" => state
-                .store
-                .tags()
-                .await
-                .map_err(internal)?
-                .iter()
-                .map(|t| json!({"id": t.id.to_string(), "name": t.name, "slug": t.slug.as_str(), "visibility": "public"}))
-                .collect(),
-            _ => return Err(not_found(&resource)),
-        };
-        Ok(json_answer(StatusCode::OK, &listed(&resource, items, limit, page)))
+                "pages" => state
+                    .store
+                    .page_records()
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .map(|p| page_json(&state, p, &formats))
+                    .collect(),
+                "tags" => state
+                    .store
+                    .tags()
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .map(tag_value)
+                    .collect(),
+                _ => return Err(not_found(&resource)),
+            };
+            Ok(json_answer(
+                StatusCode::OK,
+                &listed(&resource, items, limit, page),
+            ))
+        }
+        .await,
+    )
+}
+
+/// A tag as the Admin API shows it.
+fn tag_value(tag: &kolokol_core::Tag) -> Value {
+    json!({"id": tag.id.to_string(), "name": tag.name, "slug": tag.slug.as_str(), "visibility": "public"})
+}
+
+/// The article or page `id` names, or else the one `slug` names.
+async fn text_id(
+    state: &AppState,
+    texts: kolokol_store::Texts,
+    id: Option<i64>,
+    slug: Option<&str>,
+) -> Result<Option<i64>, Refusal> {
+    match (id, slug) {
+        (Some(id), _) => Ok(Some(id)),
+        (None, Some(slug)) => state
+            .store
+            .text_by_slug(texts, slug)
+            .await
+            .map_err(internal),
+        _ => Ok(None),
     }
-    .await)
 }
 
 async fn one(
@@ -478,31 +487,27 @@ async fn one(
     formats: &[String],
 ) -> Result<Value, Refusal> {
     let found = match resource {
-        "posts" => {
-            let id = match (id, slug) {
-                (Some(id), _) => Some(id),
-                (None, Some(slug)) => state.store.text_by_slug(kolokol_store::Texts::Articles, slug).await.map_err(internal)?,
-                _ => None,
-            };
-            match id {
-                Some(id) => match state.store.editable_article(ArticleId(id)).await.map_err(internal)? {
-                    Some(article) => Some(post_json(state, &article, formats).await?),
-                    None => None,
-                },
+        "posts" => match text_id(state, kolokol_store::Texts::Articles, id, slug).await? {
+            Some(id) => match state
+                .store
+                .editable_article(ArticleId(id))
+                .await
+                .map_err(internal)?
+            {
+                Some(article) => Some(post_json(state, &article, formats).await?),
                 None => None,
-            }
-        }
-        "pages" => {
-            let id = match (id, slug) {
-                (Some(id), _) => Some(id),
-                (None, Some(slug)) => state.store.text_by_slug(kolokol_store::Texts::Pages, slug).await.map_err(internal)?,
-                _ => None,
-            };
-            match id {
-                Some(id) => state.store.page_record(id).await.map_err(internal)?.map(|p| page_json(state, &p, formats)),
-                None => None,
-            }
-        }
+            },
+            None => None,
+        },
+        "pages" => match text_id(state, kolokol_store::Texts::Pages, id, slug).await? {
+            Some(id) => state
+                .store
+                .page_record(id)
+                .await
+                .map_err(internal)?
+                .map(|p| page_json(state, &p, formats)),
+            None => None,
+        },
         "tags" => state
             .store
             .tags()
@@ -510,7 +515,7 @@ async fn one(
             .map_err(internal)?
             .into_iter()
             .find(|t| Some(t.id) == id || Some(t.slug.as_str()) == slug)
-            .map(|t| json!({"id": t.id.to_string(), "name": t.name, "slug": t.slug.as_str(), "visibility": "public"})),
+            .map(|t| tag_value(&t)),
         _ => None,
     };
     found.ok_or_else(|| not_found(resource.trim_end_matches('s')))
@@ -526,24 +531,7 @@ async fn read(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    answer(
-        async {
-            integration(&state, &headers).await?;
-            let found = one(
-                &state,
-                &resource,
-                Some(id_of(&id)?),
-                None,
-                &formats(&params),
-            )
-            .await?;
-            Ok(json_answer(
-                StatusCode::OK,
-                &json!({ resource.as_str(): [found] }),
-            ))
-        }
-        .await,
-    )
+    reply_one(&state, &resource, Some(&id), None, &params, &headers).await
 }
 
 async fn read_slug(
@@ -552,14 +540,24 @@ async fn read_slug(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
+    reply_one(&state, &resource, None, Some(&slug), &params, &headers).await
+}
+
+/// Answers a read by id or by slug.
+async fn reply_one(
+    state: &AppState,
+    resource: &str,
+    id: Option<&str>,
+    slug: Option<&str>,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
     answer(
         async {
-            integration(&state, &headers).await?;
-            let found = one(&state, &resource, None, Some(&slug), &formats(&params)).await?;
-            Ok(json_answer(
-                StatusCode::OK,
-                &json!({ resource.as_str(): [found] }),
-            ))
+            integration(state, headers).await?;
+            let id = id.map(id_of).transpose()?;
+            let found = one(state, resource, id, slug, &formats(params)).await?;
+            Ok(json_answer(StatusCode::OK, &json!({ resource: [found] })))
         }
         .await,
     )
@@ -767,62 +765,89 @@ async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(async {
-        let name = integration(&state, &headers).await?;
-        let actor = Actor::Integration(&name);
-        let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(&format!("the body is not JSON ({e})")))?;
-        let sent = sent_object(&body, &resource)?;
-        let source_html = params.get("source").map(String::as_str) == Some("html");
-        let languages = state.languages();
-        let now = Utc::now();
-        let created = match resource.as_str() {
-            "posts" => {
-                let mut form = ArticleForm::default();
-                fill_article(&state, &mut form, sent, source_html).await?;
-                let saved = kolokol_operations::articles::save(&state.store, actor, None, &form, &languages, now)
+    answer(
+        async {
+            let name = integration(&state, &headers).await?;
+            let actor = Actor::Integration(&name);
+            let body: Value = serde_json::from_slice(&body)
+                .map_err(|e| invalid(&format!("the body is not JSON ({e})")))?;
+            let sent = sent_object(&body, &resource)?;
+            let source_html = params.get("source").map(String::as_str) == Some("html");
+            let languages = state.languages();
+            let now = Utc::now();
+            let created = match resource.as_str() {
+                "posts" => {
+                    let mut form = ArticleForm::default();
+                    fill_article(&state, &mut form, sent, source_html).await?;
+                    let saved = kolokol_operations::articles::save(
+                        &state.store,
+                        actor,
+                        None,
+                        &form,
+                        &languages,
+                        now,
+                    )
                     .await
                     .map_err(|e| refused(&state, e))?;
-                apply_status(&state, actor, saved.id(), sent, None).await?;
-                state.content_changed().await;
-                one(&state, "posts", Some(saved.id().0), None, &formats(&params)).await?
-            }
-            "pages" => {
-                let mut form = PageForm {
-                    placement: "none".into(),
-                    ..PageForm::default()
-                };
-                fill_page(&state, &mut form, sent, source_html)?;
-                let id = kolokol_operations::pages::save(&state.store, actor, None, &form, &languages, now)
+                    apply_status(&state, actor, saved.id(), sent, None).await?;
+                    state.content_changed().await;
+                    one(&state, "posts", Some(saved.id().0), None, &formats(&params)).await?
+                }
+                "pages" => {
+                    let mut form = PageForm {
+                        placement: "none".into(),
+                        ..PageForm::default()
+                    };
+                    fill_page(&state, &mut form, sent, source_html)?;
+                    let id = kolokol_operations::pages::save(
+                        &state.store,
+                        actor,
+                        None,
+                        &form,
+                        &languages,
+                        now,
+                    )
                     .await
                     .map_err(|e| refused(&state, e))?;
-                if text(sent, "status") == Some("published") {
-                    kolokol_operations::pages::set_published(&state.store, actor, id, true, now)
+                    if text(sent, "status") == Some("published") {
+                        kolokol_operations::pages::set_published(
+                            &state.store,
+                            actor,
+                            id,
+                            true,
+                            now,
+                        )
                         .await
                         .map_err(|e| refused(&state, e))?;
+                    }
+                    state.content_changed().await;
+                    one(&state, "pages", Some(id), None, &formats(&params)).await?
                 }
-                state.content_changed().await;
-                one(&state, "pages", Some(id), None, &formats(&params)).await?
-            }
-            "tags" => {
-                let tag_name = text(sent, "name").unwrap_or_default().trim().to_owned();
-                let slug = match text(sent, "slug") {
-                    Some(slug) => Slug::parse(slug),
-                    None => Slug::from_title(&tag_name),
+                "tags" => {
+                    let tag_name = text(sent, "name").unwrap_or_default().trim().to_owned();
+                    let slug = match text(sent, "slug") {
+                        Some(slug) => Slug::parse(slug),
+                        None => Slug::from_title(&tag_name),
+                    }
+                    .map_err(|e| invalid(&e.to_string()))?;
+                    if tag_name.is_empty() {
+                        return Err(invalid("name is required"));
+                    }
+                    let tag =
+                        kolokol_operations::archive::add_tag(&state.store, actor, &slug, &tag_name)
+                            .await
+                            .map_err(|e| refused(&state, e))?;
+                    tag_value(&tag)
                 }
-                .map_err(|e| invalid(&e.to_string()))?;
-                if tag_name.is_empty() {
-                    return Err(invalid("name is required"));
-                }
-                let tag = kolokol_operations::archive::add_tag(&state.store, actor, &slug, &tag_name)
-                    .await
-                    .map_err(|e| refused(&state, e))?;
-                json!({"id": tag.id.to_string(), "name": tag.name, "slug": tag.slug.as_str(), "visibility": "public"})
-            }
-            _ => return Err(not_found(&resource)),
-        };
-        Ok(json_answer(StatusCode::CREATED, &json!({ resource.as_str(): [created] })))
-    }
-    .await)
+                _ => return Err(not_found(&resource)),
+            };
+            Ok(json_answer(
+                StatusCode::CREATED,
+                &json!({ resource.as_str(): [created] }),
+            ))
+        }
+        .await,
+    )
 }
 
 fn fill_page(

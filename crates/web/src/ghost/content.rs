@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::nql::{Fields, Filter};
-use super::{Refusal, cors};
+use super::{Refusal, cors, internal};
 use crate::state::AppState;
 
 /// Requests one key may make in a minute.
@@ -534,23 +534,7 @@ fn page_of<T>(items: Vec<T>, ask: &Ask) -> Vec<T> {
 }
 
 fn not_found(resource: &str) -> Refusal {
-    let single = resource.trim_end_matches('s');
-    Refusal::new(
-        StatusCode::NOT_FOUND,
-        "NotFoundError",
-        &format!("Resource not found error, cannot read {single}."),
-        None,
-    )
-}
-
-fn internal(e: impl std::fmt::Display) -> Refusal {
-    tracing::error!(error = %e, "content API request failed");
-    Refusal::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "InternalServerError",
-        "The request could not be answered",
-        None,
-    )
+    super::not_found(resource.trim_end_matches('s'))
 }
 
 /// Every live post (all languages), newest first, each with whether it is featured
@@ -767,35 +751,39 @@ async fn one(
     }
 }
 
-/// Posts per author or tag, when `include=count.posts` asks for them.
-async fn count(state: &AppState, filter: ArticleFilter) -> Result<u64, Refusal> {
+/// How many live posts `filter` lets through, when `counting` (`include=count.posts`).
+async fn counted(
+    state: &AppState,
+    counting: bool,
+    filter: ArticleFilter,
+) -> Result<Option<u64>, Refusal> {
+    if !counting {
+        return Ok(None);
+    }
     let first = PageRequest::new(PageNumber::FIRST, 1);
-    Ok(state
-        .store
-        .published_articles(&filter, first, Utc::now())
-        .await
-        .map_err(internal)?
-        .total)
+    Ok(Some(
+        state
+            .store
+            .published_articles(&filter, first, Utc::now())
+            .await
+            .map_err(internal)?
+            .total,
+    ))
 }
 
 async fn authors(state: &AppState, ask: &Ask, base: &str) -> Result<Vec<Value>, Refusal> {
     let counting = ask.includes("count.posts");
     let mut items = Vec::new();
     for author in state.store.authors().await.map_err(internal)? {
-        let posts = if counting {
-            Some(
-                count(
-                    state,
-                    ArticleFilter {
-                        author_id: Some(author.id),
-                        ..ArticleFilter::default()
-                    },
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
+        let posts = counted(
+            state,
+            counting,
+            ArticleFilter {
+                author_id: Some(author.id),
+                ..ArticleFilter::default()
+            },
+        )
+        .await?;
         let record = Record(vec![
             ("slug", author.slug.to_string()),
             ("id", author.id.to_string()),
@@ -818,20 +806,15 @@ async fn tags(state: &AppState, ask: &Ask, base: &str) -> Result<Vec<Value>, Ref
             section.name.clone(),
             urls::section(section.slug.as_str()),
         );
-        let posts = if counting {
-            Some(
-                count(
-                    state,
-                    ArticleFilter {
-                        section_id: Some(section.id),
-                        ..ArticleFilter::default()
-                    },
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
+        let posts = counted(
+            state,
+            counting,
+            ArticleFilter {
+                section_id: Some(section.id),
+                ..ArticleFilter::default()
+            },
+        )
+        .await?;
         items.push((tag, section.description.clone(), posts));
     }
     for found in state.store.tags().await.map_err(internal)? {
@@ -841,20 +824,15 @@ async fn tags(state: &AppState, ask: &Ask, base: &str) -> Result<Vec<Value>, Ref
             found.name.clone(),
             urls::tag(found.slug.as_str()),
         );
-        let posts = if counting {
-            Some(
-                count(
-                    state,
-                    ArticleFilter {
-                        tag_id: Some(found.id),
-                        ..ArticleFilter::default()
-                    },
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
+        let posts = counted(
+            state,
+            counting,
+            ArticleFilter {
+                tag_id: Some(found.id),
+                ..ArticleFilter::default()
+            },
+        )
+        .await?;
         items.push((tag, String::new(), posts));
     }
     Ok(items

@@ -84,6 +84,27 @@ impl IntoResponse for Refusal {
     }
 }
 
+/// Ghost's 404 for `what` ("post", "tag").
+pub(crate) fn not_found(what: &str) -> Refusal {
+    Refusal::new(
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+        &format!("Resource not found error, cannot read {what}."),
+        None,
+    )
+}
+
+/// A failure of ours: logged with its cause, answered without it.
+pub(crate) fn internal(e: impl std::fmt::Display) -> Refusal {
+    tracing::error!(error = %e, "Ghost API request failed");
+    Refusal::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalServerError",
+        "The request could not be answered",
+        None,
+    )
+}
+
 /// Lets any site's scripts read the answer (the Content API is public by design).
 pub(crate) fn cors(headers: &mut HeaderMap) {
     headers.insert(

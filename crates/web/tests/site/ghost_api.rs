@@ -183,17 +183,37 @@ async fn the_content_api_answers_as_ghost_does() {
     assert_eq!(status, 401);
 }
 
-fn tools() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/tools/node_modules")
+/// Runs `tests/clients/SCRIPT` on Node with Ghost's npm client `package` (from
+/// target/tools, where .ci/run installs it) and `args`; what it printed, as JSON.
+async fn run_client(script: &str, package: &str, args: Vec<String>) -> serde_json::Value {
+    let modules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/tools/node_modules");
+    assert!(
+        modules.join(package).is_dir(),
+        "Ghost's client is missing: run `npm install --prefix target/tools {package}` (.ci/run does)"
+    );
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients")
+        .join(script);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .args(args)
+            .env("NODE_PATH", modules)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[tokio::test]
 async fn ghosts_own_content_api_client_works_unchanged() {
-    let modules = tools();
-    assert!(
-        modules.join("@tryghost/content-api").is_dir(),
-        "Ghost's client is missing: run `npm install --prefix target/tools @tryghost/content-api` (.ci/run does)"
-    );
     let app = TestApp::demo();
     let key = content_key(app, "Ghost client test").await;
     let total = live_articles(app).await;
@@ -203,30 +223,8 @@ async fn ghosts_own_content_api_client_works_unchanged() {
         .await
         .unwrap()
         .remove(0);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/content-api.cjs");
-    let output = tokio::task::spawn_blocking({
-        let (base, key, slug) = (
-            app.base.clone(),
-            key.clone(),
-            newest.summary.slug.to_string(),
-        );
-        move || {
-            Command::new("node")
-                .arg(script)
-                .args([&base, &key, &slug])
-                .env("NODE_PATH", modules)
-                .output()
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let got: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let args = vec![app.base.clone(), key, newest.summary.slug.to_string()];
+    let got = run_client("content-api.cjs", "@tryghost/content-api", args).await;
     assert_eq!(got["first"]["count"], 5);
     assert_eq!(got["first"]["pagination"]["total"], total);
     assert_eq!(got["first"]["has_html"], true);
@@ -285,11 +283,6 @@ fn token(key: &str, claims: serde_json::Value) -> String {
 
 #[tokio::test]
 async fn the_admin_api_takes_ghosts_tokens_and_ghosts_client() {
-    let modules = tools();
-    assert!(
-        modules.join("@tryghost/admin-api").is_dir(),
-        "run `npm install --prefix target/tools @tryghost/admin-api` (.ci/run does)"
-    );
     let app = TestApp::empty().await;
     let now = chrono::Utc::now();
     let operator = kolokol_operations::Actor::Operator;
@@ -398,31 +391,13 @@ async fn the_admin_api_takes_ghosts_tokens_and_ghosts_client() {
     image::RgbImage::from_pixel(80, 60, image::Rgb([20, 120, 200]))
         .save(&picture)
         .unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/admin-api.cjs");
-    let output = tokio::task::spawn_blocking({
-        let (base, key, picture) = (app.base.clone(), key.clone(), picture.clone());
-        move || {
-            Command::new("node")
-                .arg(script)
-                .args([
-                    base.as_str(),
-                    key.as_str(),
-                    picture.to_str().unwrap(),
-                    "River",
-                ])
-                .env("NODE_PATH", modules)
-                .output()
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let got: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let args = vec![
+        app.base.clone(),
+        key.clone(),
+        picture.to_str().unwrap().to_owned(),
+        "River".to_owned(),
+    ];
+    let got = run_client("admin-api.cjs", "@tryghost/admin-api", args).await;
     assert_eq!(got["site"], app.state.site_all().title.as_str());
     assert!(
         got["image"]
