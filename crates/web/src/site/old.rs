@@ -37,12 +37,13 @@ pub async fn redirect(State(state): State<AppState>, request: Request, next: Nex
     if path.starts_with("/admin") {
         return next.run(request).await;
     }
-    let address = kolokol_import::normal_path(path);
+    // Only a page that is not found costs a look (the path is decoded then).
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     if response.status() != StatusCode::NOT_FOUND {
         return response;
     }
-    match new_address(&state, &address).await {
+    match new_address(&state, &kolokol_import::normal_path(uri.path())).await {
         Some(to) => moved(&to),
         None => response,
     }
