@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use kolokol_core::{ArticleId, ArticleStatus, PageNumber, PageRequest, SiteConfig};
+use kolokol_core::{ArticleStatus, SiteConfig};
 use kolokol_render::{feeds, markdown, urls};
-use kolokol_store::{DynStore, ListingQuery, StoreError};
+use kolokol_store::{DynStore, StoreError};
 use serde_json::{Value, json};
 
 /// The Ghost version whose import format this writes.
@@ -97,19 +97,8 @@ pub async fn ghost_json(
     }
     let sections = store.sections().await?;
 
-    // Every article, drafts included, a page of the newsroom's list at a time.
-    let mut page = PageNumber::FIRST;
-    let mut ids: Vec<ArticleId> = Vec::new();
-    loop {
-        let listing = store
-            .article_listing(&ListingQuery::all(now), PageRequest::new(page, 1000))
-            .await?;
-        ids.extend(listing.items.iter().map(|a| a.id));
-        if !listing.has_next() {
-            break;
-        }
-        page = PageNumber::parse(&(listing.page + 1).to_string()).unwrap_or(PageNumber::FIRST);
-    }
+    // Every article, drafts included.
+    let ids = store.article_ids().await?;
     for id in ids {
         let Some(article) = store.editable_article(id).await? else {
             continue;

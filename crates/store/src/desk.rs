@@ -152,6 +152,8 @@ pub trait DeskStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<ArticleId, StoreError>;
     async fn editable_article(&self, id: ArticleId) -> Result<Option<EditableArticle>, StoreError>;
+    /// Every article's id, drafts included, newest change first (the newsroom list's order).
+    async fn article_ids(&self) -> Result<Vec<ArticleId>, StoreError>;
     /// A page of the newsroom's article list, newest change first, as the query
     /// narrows it.
     async fn article_listing(
@@ -395,6 +397,14 @@ impl DeskStore for SqlStore {
         }
         crate::sql::commit_audited(tx, audit, now).await?;
         Ok(kolokol_core::ArticleId(article_id))
+    }
+
+    async fn article_ids(&self) -> Result<Vec<kolokol_core::ArticleId>, StoreError> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM articles ORDER BY modified_at DESC, id DESC")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(kolokol_core::ArticleId).collect())
     }
 
     async fn editable_article(

@@ -383,24 +383,7 @@ fn listed(resource: &str, items: Vec<Value>, limit: Option<usize>, page: usize) 
 
 /// Every article, newest change first.
 async fn all_articles(state: &AppState) -> Result<Vec<EditableArticle>, Refusal> {
-    let mut ids = Vec::new();
-    let mut page = kolokol_core::PageNumber::FIRST;
-    loop {
-        let listing = state
-            .store
-            .article_listing(
-                &kolokol_store::ListingQuery::all(Utc::now()),
-                kolokol_core::PageRequest::new(page, 500),
-            )
-            .await
-            .map_err(internal)?;
-        ids.extend(listing.items.iter().map(|a| a.id));
-        if !listing.has_next() {
-            break;
-        }
-        page =
-            kolokol_core::PageNumber::parse(&(listing.page + 1).to_string()).map_err(internal)?;
-    }
+    let ids = state.store.article_ids().await.map_err(internal)?;
     let mut articles = Vec::new();
     for id in ids {
         if let Some(article) = state.store.editable_article(id).await.map_err(internal)? {
