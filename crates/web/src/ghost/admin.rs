@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;
 
-use super::{Refusal, internal, not_found};
+use super::{Refusal, internal, not_found, page_of, pagination};
 use crate::state::AppState;
 
 /// The longest a token may live, in seconds (Ghost's five minutes).
@@ -364,35 +364,6 @@ fn page_size(params: &HashMap<String, String>) -> Result<(Option<usize>, usize),
     Ok((limit, page))
 }
 
-fn listed(resource: &str, items: Vec<Value>, limit: Option<usize>, page: usize) -> Value {
-    let total = items.len();
-    let pages = limit.map_or(1, |l| total.div_ceil(l).max(1));
-    let shown: Vec<Value> = match limit {
-        Some(l) => items.into_iter().skip((page - 1) * l).take(l).collect(),
-        None => items,
-    };
-    json!({
-        resource: shown,
-        "meta": {"pagination": {
-            "page": page, "limit": limit.map_or(Value::from("all"), Value::from), "pages": pages, "total": total,
-            "next": if page < pages { Value::from(page + 1) } else { Value::Null },
-            "prev": if page > 1 { Value::from(page - 1) } else { Value::Null },
-        }}
-    })
-}
-
-/// Every article, newest change first.
-async fn all_articles(state: &AppState) -> Result<Vec<EditableArticle>, Refusal> {
-    let ids = state.store.article_ids().await.map_err(internal)?;
-    let mut articles = Vec::new();
-    for id in ids {
-        if let Some(article) = state.store.editable_article(id).await.map_err(internal)? {
-            articles.push(article);
-        }
-    }
-    Ok(articles)
-}
-
 async fn browse(
     State(state): State<AppState>,
     Path(resource): Path<String>,
@@ -404,36 +375,45 @@ async fn browse(
             integration(&state, &headers).await?;
             let (limit, page) = page_size(&params)?;
             let formats = formats(&params);
-            let items = match resource.as_str() {
+            // Only the page asked for is read whole and shown.
+            let (items, total) = match resource.as_str() {
                 "posts" => {
+                    let ids = state.store.article_ids().await.map_err(internal)?;
+                    let total = ids.len();
                     let mut items = Vec::new();
-                    for article in all_articles(&state).await? {
-                        items.push(post_json(&state, &article, &formats).await?);
+                    for id in page_of(ids, page, limit) {
+                        if let Some(article) =
+                            state.store.editable_article(id).await.map_err(internal)?
+                        {
+                            items.push(post_json(&state, &article, &formats).await?);
+                        }
                     }
-                    items
+                    (items, total)
                 }
-                "pages" => state
-                    .store
-                    .page_records()
-                    .await
-                    .map_err(internal)?
-                    .iter()
-                    .map(|p| page_json(&state, p, &formats))
-                    .collect(),
-                "tags" => state
-                    .store
-                    .tags()
-                    .await
-                    .map_err(internal)?
-                    .iter()
-                    .map(tag_value)
-                    .collect(),
+                "pages" => {
+                    let pages = state.store.page_records().await.map_err(internal)?;
+                    let total = pages.len();
+                    let shown = page_of(pages, page, limit);
+                    (
+                        shown
+                            .iter()
+                            .map(|p| page_json(&state, p, &formats))
+                            .collect(),
+                        total,
+                    )
+                }
+                "tags" => {
+                    let tags = state.store.tags().await.map_err(internal)?;
+                    let total = tags.len();
+                    (
+                        page_of(tags, page, limit).iter().map(tag_value).collect(),
+                        total,
+                    )
+                }
                 _ => return Err(not_found(&resource)),
             };
-            Ok(json_answer(
-                StatusCode::OK,
-                &listed(&resource, items, limit, page),
-            ))
+            let body = json!({ resource.as_str(): items, "meta": pagination(page, limit, total) });
+            Ok(json_answer(StatusCode::OK, &body))
         }
         .await,
     )

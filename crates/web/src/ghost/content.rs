@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::nql::{Fields, Filter};
-use super::{Refusal, cors, internal};
+use super::{Refusal, cors, internal, page_of, pagination};
 use crate::state::AppState;
 
 /// Requests one key may make in a minute.
@@ -162,6 +162,11 @@ impl Ask {
             page,
             order,
         })
+    }
+
+    /// The page asked for and its size, as the shared paging counts them.
+    fn paging(&self) -> (usize, Option<usize>) {
+        (self.page as usize, self.limit.map(|l| l as usize))
     }
 
     fn includes(&self, what: &str) -> bool {
@@ -505,34 +510,6 @@ fn tag_json(
     value
 }
 
-fn pagination(page: u32, limit: Option<u32>, total: usize) -> Value {
-    let pages = match limit {
-        Some(limit) => total.div_ceil(limit as usize).max(1),
-        None => 1,
-    };
-    let page = page as usize;
-    json!({"pagination": {
-        "page": page,
-        "limit": limit.map_or(Value::from("all"), Value::from),
-        "pages": pages,
-        "total": total,
-        "next": if page < pages { Value::from(page + 1) } else { Value::Null },
-        "prev": if page > 1 { Value::from(page - 1) } else { Value::Null },
-    }})
-}
-
-/// The page `ask` wants of `items`.
-fn page_of<T>(items: Vec<T>, ask: &Ask) -> Vec<T> {
-    match ask.limit {
-        None => items,
-        Some(limit) => items
-            .into_iter()
-            .skip((ask.page as usize - 1) * limit as usize)
-            .take(limit as usize)
-            .collect(),
-    }
-}
-
 fn not_found(resource: &str) -> Refusal {
     super::not_found(resource.trim_end_matches('s'))
 }
@@ -645,6 +622,7 @@ async fn browse(
         Err(refused) => return refused.into_response(),
     };
     let base = state.site_all().base_url.clone();
+    let (page, limit) = ask.paging();
     let body = match resource.as_str() {
         "posts" | "pages" => {
             let mut entries = match texts(&state, &resource).await {
@@ -656,29 +634,29 @@ async fn browse(
             }
             sort(&mut entries, &ask.order);
             let total = entries.len();
-            let items: Vec<Value> = page_of(entries, &ask)
+            let items: Vec<Value> = page_of(entries, page, limit)
                 .iter()
                 .map(|e| e.json(&ask, &base))
                 .collect();
-            json!({ resource.as_str(): items, "meta": pagination(ask.page, ask.limit, total) })
+            json!({ resource.as_str(): items, "meta": pagination(page, limit, total) })
         }
         "authors" => match authors(&state, &ask, &base).await {
             Ok(items) => {
                 let total = items.len();
-                json!({ "authors": page_of(items, &ask), "meta": pagination(ask.page, ask.limit, total) })
+                json!({ "authors": page_of(items, page, limit), "meta": pagination(page, limit, total) })
             }
             Err(e) => return e.into_response(),
         },
         "tags" => match tags(&state, &ask, &base).await {
             Ok(items) => {
                 let total = items.len();
-                json!({ "tags": page_of(items, &ask), "meta": pagination(ask.page, ask.limit, total) })
+                json!({ "tags": page_of(items, page, limit), "meta": pagination(page, limit, total) })
             }
             Err(e) => return e.into_response(),
         },
         "settings" => json!({ "settings": settings(&state), "meta": {} }),
         "tiers" | "newsletters" => {
-            json!({ resource.as_str(): [], "meta": pagination(1, ask.limit, 0) })
+            json!({ resource.as_str(): [], "meta": pagination(1, limit, 0) })
         }
         _ => return not_found(&resource).into_response(),
     };
@@ -899,21 +877,4 @@ fn settings(state: &AppState) -> Value {
         "members_support_address": Value::Null,
         "url": format!("{}/", site.base_url.trim_end_matches('/')),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pagination_follows_ghost() {
-        assert_eq!(
-            pagination(2, Some(15), 40),
-            json!({"pagination": {"page": 2, "limit": 15, "pages": 3, "total": 40, "next": 3, "prev": 1}})
-        );
-        assert_eq!(
-            pagination(1, None, 7),
-            json!({"pagination": {"page": 1, "limit": "all", "pages": 1, "total": 7, "next": null, "prev": null}})
-        );
-    }
 }

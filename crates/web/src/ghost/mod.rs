@@ -105,6 +105,31 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> Refusal {
     )
 }
 
+/// Page `page` (from 1) of `items`, `limit` to a page (None: all of them).
+pub(crate) fn page_of<T>(items: Vec<T>, page: usize, limit: Option<usize>) -> Vec<T> {
+    match limit {
+        None => items,
+        Some(limit) => items
+            .into_iter()
+            .skip((page - 1) * limit)
+            .take(limit)
+            .collect(),
+    }
+}
+
+/// Ghost's `meta.pagination` for page `page` of `total` items.
+pub(crate) fn pagination(page: usize, limit: Option<usize>, total: usize) -> Value {
+    let pages = limit.map_or(1, |limit| total.div_ceil(limit).max(1));
+    json!({"pagination": {
+        "page": page,
+        "limit": limit.map_or(Value::from("all"), Value::from),
+        "pages": pages,
+        "total": total,
+        "next": if page < pages { Value::from(page + 1) } else { Value::Null },
+        "prev": if page > 1 { Value::from(page - 1) } else { Value::Null },
+    }})
+}
+
 /// Lets any site's scripts read the answer (the Content API is public by design).
 pub(crate) fn cors(headers: &mut HeaderMap) {
     headers.insert(
@@ -115,4 +140,25 @@ pub(crate) fn cors(headers: &mut HeaderMap) {
         header::VARY,
         HeaderValue::from_static("Accept-Version, Accept-Encoding"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_follows_ghost() {
+        assert_eq!(
+            pagination(2, Some(15), 40),
+            json!({"pagination": {"page": 2, "limit": 15, "pages": 3, "total": 40, "next": 3, "prev": 1}})
+        );
+        assert_eq!(
+            pagination(1, None, 7),
+            json!({"pagination": {"page": 1, "limit": "all", "pages": 1, "total": 7, "next": null, "prev": null}})
+        );
+        assert_eq!(
+            page_of((1..=40).collect(), 3, Some(15)),
+            (31..=40).collect::<Vec<_>>()
+        );
+    }
 }
