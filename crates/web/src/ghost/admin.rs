@@ -557,12 +557,12 @@ async fn fill_article(
     sent: &serde_json::Map<String, Value>,
     source_html: bool,
 ) -> Result<(), Refusal> {
-    if let Some(title) = text(sent, "title") {
-        form.headline = title.to_owned();
-    }
-    if let Some(slug) = text(sent, "slug") {
-        form.slug = slug.to_owned();
-    }
+    common_fields(
+        state,
+        sent,
+        source_html,
+        [&mut form.headline, &mut form.slug, &mut form.body],
+    )?;
     if let Some(excerpt) = sent.get("custom_excerpt") {
         form.dek = excerpt.as_str().unwrap_or_default().to_owned();
     }
@@ -575,21 +575,6 @@ async fn fill_article(
         if let Some(value) = sent.get(key) {
             *field = value.as_str().unwrap_or_default().to_owned();
         }
-    }
-    let html = if source_html {
-        text(sent, "html")
-    } else {
-        None
-    };
-    let body = kolokol_import::ghost::body_markdown(
-        html,
-        text(sent, "lexical"),
-        text(sent, "mobiledoc"),
-        &|src: &str| local_media(state, src),
-    )
-    .map_err(|why| invalid(&why))?;
-    if let Some(body) = body {
-        form.body = body.markdown;
     }
     if let Some(tags) = sent.get("tags").and_then(Value::as_array) {
         let sections = state.store.sections().await.map_err(internal)?;
@@ -819,26 +804,42 @@ fn fill_page(
     sent: &serde_json::Map<String, Value>,
     source_html: bool,
 ) -> Result<(), Refusal> {
-    if let Some(title) = text(sent, "title") {
-        form.title = title.to_owned();
+    common_fields(
+        state,
+        sent,
+        source_html,
+        [&mut form.title, &mut form.slug, &mut form.body],
+    )
+}
+
+/// What posts and pages share: the title, the slug and the body (HTML with
+/// `?source=html`, else Lexical or Mobiledoc), each only when sent.
+fn common_fields(
+    state: &AppState,
+    sent: &serde_json::Map<String, Value>,
+    source_html: bool,
+    [title, slug, body]: [&mut String; 3],
+) -> Result<(), Refusal> {
+    if let Some(sent_title) = text(sent, "title") {
+        *title = sent_title.to_owned();
     }
-    if let Some(slug) = text(sent, "slug") {
-        form.slug = slug.to_owned();
+    if let Some(sent_slug) = text(sent, "slug") {
+        *slug = sent_slug.to_owned();
     }
     let html = if source_html {
         text(sent, "html")
     } else {
         None
     };
-    if let Some(body) = kolokol_import::ghost::body_markdown(
+    let converted = kolokol_import::ghost::body_markdown(
         html,
         text(sent, "lexical"),
         text(sent, "mobiledoc"),
         &|src: &str| local_media(state, src),
     )
-    .map_err(|why| invalid(&why))?
-    {
-        form.body = body.markdown;
+    .map_err(|why| invalid(&why))?;
+    if let Some(converted) = converted {
+        *body = converted.markdown;
     }
     Ok(())
 }
