@@ -1,0 +1,561 @@
+//! The index of published articles (tantivy), kept on each node beside its data.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::Mutex;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis::{self, Analyzer, Stems};
+use crate::query::{Item, Parsed};
+use crate::snippet::{Matcher, snippet};
+use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
+
+/// Bumped whenever the schema or the analysis changes: an index of another version
+/// is thrown away and built again.
+const SCHEMA_VERSION: &str = "1";
+const VERSION_FILE: &str = "kolokol-search-version";
+/// Typo-tolerant matches are looked for when exact ones are fewer than this.
+const FUZZY_BELOW: usize = 20;
+/// The indexing thread's memory budget.
+const WRITER_HEAP: usize = 32 * 1024 * 1024;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    modified: Field,
+    published: Field,
+    language: Field,
+    section: Field,
+    authors: Field,
+    tags: Field,
+    headline: Field,
+    dek: Field,
+    names: Field,
+    body: Field,
+    translit: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Self) {
+        let mut builder = Schema::builder();
+        let stemmed = |stored: bool| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analysis::STEMMED)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let fields = Self {
+            id: builder.add_u64_field("id", INDEXED | FAST | STORED),
+            modified: builder.add_i64_field("modified", FAST),
+            published: builder.add_i64_field("published", INDEXED | FAST),
+            language: builder.add_text_field("language", STRING),
+            section: builder.add_u64_field("section", INDEXED),
+            authors: builder.add_u64_field("authors", INDEXED),
+            tags: builder.add_u64_field("tags", INDEXED),
+            headline: builder.add_text_field("headline", stemmed(false)),
+            dek: builder.add_text_field("dek", stemmed(false)),
+            names: builder.add_text_field("names", stemmed(false)),
+            body: builder.add_text_field("body", stemmed(true)),
+            translit: builder.add_text_field(
+                "translit",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(analysis::SKELETON)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
+        };
+        (builder.build(), fields)
+    }
+
+    /// The text fields a word is looked for in, with their weights.
+    fn weighted(&self) -> [(Field, f32); 4] {
+        [
+            (self.headline, 3.0),
+            (self.names, 2.0),
+            (self.dek, 1.5),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+/// The search index of one node.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    stems: Stems,
+    /// Article id → modification time of what the index holds.
+    stamps: Mutex<HashMap<i64, i64>>,
+    /// Whether the index holds the whole archive (false while a first build runs).
+    ready: AtomicBool,
+    dir: Option<PathBuf>,
+}
+
+fn unsigned(id: i64) -> u64 {
+    u64::try_from(id).unwrap_or(0)
+}
+
+impl SearchIndex {
+    /// Opens the index kept in `dir` (made if missing or of an older version), or one
+    /// in memory when `dir` is `None`.
+    pub fn open(dir: Option<&Path>) -> Result<Self, SearchError> {
+        let (schema, fields) = Fields::schema();
+        let index = match dir {
+            None => Index::create_in_ram(schema),
+            Some(dir) => {
+                let version = dir.join(VERSION_FILE);
+                let current = std::fs::read_to_string(&version).unwrap_or_default();
+                if current.trim() != SCHEMA_VERSION && dir.exists() {
+                    std::fs::remove_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+                }
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+                let directory = tantivy::directory::MmapDirectory::open(dir)?;
+                let index = Index::open_or_create(directory, schema)?;
+                std::fs::write(&version, SCHEMA_VERSION).map_err(|e| SearchError::io(dir, e))?;
+                index
+            }
+        };
+        index
+            .tokenizers()
+            .register(analysis::STEMMED, Analyzer::stemmed());
+        index
+            .tokenizers()
+            .register(analysis::SKELETON, Analyzer::skeleton());
+        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = Self {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            stems: Stems::default(),
+            stamps: Mutex::new(HashMap::new()),
+            ready: AtomicBool::new(false),
+            dir: dir.map(Path::to_path_buf),
+        };
+        let stamps = this.read_stamps()?;
+        *this.stamps.lock() = stamps;
+        Ok(this)
+    }
+
+    /// Where the index lives, if on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    fn read_stamps(&self) -> Result<HashMap<i64, i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut stamps = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let ids = segment.fast_fields().u64("id")?;
+            let modified = segment.fast_fields().i64("modified")?;
+            for doc in segment.doc_ids_alive() {
+                if let (Some(id), Some(at)) = (ids.first(doc), modified.first(doc)) {
+                    stamps.insert(i64::try_from(id).unwrap_or(0), at);
+                }
+            }
+        }
+        Ok(stamps)
+    }
+
+    /// Article id → modification time of every article the index holds.
+    pub fn stamps(&self) -> HashMap<i64, i64> {
+        self.stamps.lock().clone()
+    }
+
+    /// How many articles the index holds.
+    pub fn len(&self) -> usize {
+        self.stamps.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::Release);
+    }
+
+    /// Adds or replaces `upserts` and removes `removed`, visible to searches once this
+    /// returns.
+    pub fn apply(&self, upserts: &[Document], removed: &[i64]) -> Result<(), SearchError> {
+        if upserts.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let mut writer = self.writer.lock();
+        let f = self.fields;
+        for id in removed.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_u64(f.id, unsigned(*id)));
+        }
+        for doc in upserts {
+            let mut document = TantivyDocument::default();
+            document.add_u64(f.id, unsigned(doc.id));
+            document.add_i64(f.modified, doc.modified);
+            document.add_i64(f.published, doc.published);
+            document.add_text(f.language, &doc.language);
+            document.add_u64(f.section, unsigned(doc.section_id));
+            for author in &doc.author_ids {
+                document.add_u64(f.authors, unsigned(*author));
+            }
+            for tag in &doc.tag_ids {
+                document.add_u64(f.tags, unsigned(*tag));
+            }
+            document.add_text(f.headline, &doc.headline);
+            document.add_text(f.dek, &doc.dek);
+            document.add_text(f.names, &doc.names);
+            document.add_text(f.body, &doc.body);
+            for text in [&doc.headline, &doc.dek, &doc.names, &doc.body] {
+                document.add_text(f.translit, text);
+            }
+            writer.add_document(document)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        let mut stamps = self.stamps.lock();
+        for id in removed {
+            stamps.remove(id);
+        }
+        for doc in upserts {
+            stamps.insert(doc.id, doc.modified);
+        }
+        Ok(())
+    }
+
+    /// Empties the index.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock();
+        writer.delete_all_documents()?;
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        self.stamps.lock().clear();
+        Ok(())
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
+        let parsed = Parsed::parse(&request.text);
+        if parsed.is_empty() {
+            return Ok(Results::default());
+        }
+        let searcher = self.reader.searcher();
+        let exact = self.query(&parsed, request, false);
+        let wanted = request.offset + request.limit;
+        let (mut addresses, exact_total) = self.top(&searcher, &*exact, request.order, wanted)?;
+        let mut typo_from = addresses.len();
+        let mut total = exact_total;
+        if exact_total < FUZZY_BELOW
+            && parsed
+                .wanted_words()
+                .any(|w| analysis::typo_allowance(w) > 0)
+        {
+            let fuzzy = self.query(&parsed, request, true);
+            let (more, fuzzy_total) =
+                self.top(&searcher, &*fuzzy, request.order, wanted + exact_total)?;
+            let seen: std::collections::HashSet<DocAddress> = addresses.iter().copied().collect();
+            typo_from = addresses.len();
+            addresses.extend(more.into_iter().filter(|a| !seen.contains(a)));
+            total = fuzzy_total.max(exact_total);
+        }
+        let words: Vec<String> = parsed.wanted_words().cloned().collect();
+        let exact_matcher = Matcher::new(&words, false);
+        let typo_matcher = Matcher::new(&words, true);
+        let mut hits = Vec::new();
+        for (place, address) in addresses
+            .into_iter()
+            .enumerate()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_u64())
+                .and_then(|id| i64::try_from(id).ok())
+                .unwrap_or(0);
+            let body = doc
+                .get_first(self.fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let typo = place >= typo_from;
+            let matcher = if typo { &typo_matcher } else { &exact_matcher };
+            hits.push(Hit {
+                id,
+                snippet: snippet(body, matcher),
+                typo,
+            });
+        }
+        let suggestion = if total == 0 {
+            self.suggest(&searcher, &parsed)?
+        } else {
+            None
+        };
+        Ok(Results {
+            total,
+            hits,
+            suggestion,
+        })
+    }
+
+    /// The best `limit` documents for `query` in `order`, and how many match.
+    fn top(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        order: Order,
+        limit: usize,
+    ) -> Result<(Vec<DocAddress>, usize), SearchError> {
+        let limit = limit.max(1);
+        Ok(match order {
+            Order::Relevance => {
+                let (top, count) = searcher
+                    .search(query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+                (top.into_iter().map(|(_, a)| a).collect(), count)
+            }
+            Order::Newest => {
+                let (top, count) = searcher.search(
+                    query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .order_by_fast_field::<i64>("published", tantivy::Order::Desc),
+                        Count,
+                    ),
+                )?;
+                (top.into_iter().map(|(_, a)| a).collect(), count)
+            }
+        })
+    }
+
+    fn query(&self, parsed: &Parsed, request: &Request, fuzzy: bool) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &parsed.groups {
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = group
+                .iter()
+                .map(|item| (Occur::Should, self.item(item, fuzzy)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        for item in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.item(item, false)));
+        }
+        self.filter_clauses(&request.filters, &mut clauses);
+        let language = request
+            .filters
+            .language
+            .is_none()
+            .then(|| analysis::detect_language(&request.text).or(request.language_hint.as_deref()))
+            .flatten();
+        if let Some(language) = language {
+            let term = Term::from_field_text(self.fields.language, language);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.5,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filter_clauses(&self, filters: &Filters, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
+        let f = self.fields;
+        let mut exact = |term: Term| {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        };
+        if let Some(section) = filters.section {
+            exact(Term::from_field_u64(f.section, unsigned(section)));
+        }
+        if let Some(author) = filters.author {
+            exact(Term::from_field_u64(f.authors, unsigned(author)));
+        }
+        if let Some(tag) = filters.tag {
+            exact(Term::from_field_u64(f.tags, unsigned(tag)));
+        }
+        if let Some(language) = &filters.language {
+            exact(Term::from_field_text(f.language, language));
+        }
+        if filters.from.is_some() || filters.to.is_some() {
+            let bound = |at: Option<i64>| match at {
+                Some(at) => Bound::Included(Term::from_field_i64(f.published, at)),
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(filters.from), bound(filters.to))),
+            ));
+        }
+    }
+
+    /// A word or a phrase, in any of the weighted fields; a word also by its
+    /// transliteration and, when `fuzzy`, within its typo allowance.
+    fn item(&self, item: &Item, fuzzy: bool) -> Box<dyn Query> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match item {
+            Item::Word(word) => {
+                let stem = self.stems.stem(word);
+                let allowance = if fuzzy {
+                    analysis::typo_allowance(word)
+                } else {
+                    0
+                };
+                for (field, weight) in self.fields.weighted() {
+                    let term = Term::from_field_text(field, &stem);
+                    alternatives.push((
+                        Occur::Should,
+                        boosted(
+                            TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
+                            weight,
+                        ),
+                    ));
+                    if allowance > 0 {
+                        alternatives.push((
+                            Occur::Should,
+                            boosted(FuzzyTermQuery::new(term, allowance, true), weight * 0.2),
+                        ));
+                    }
+                }
+                let skeleton = analysis::skeleton(word);
+                let term = Term::from_field_text(self.fields.translit, &skeleton);
+                alternatives.push((
+                    Occur::Should,
+                    boosted(TermQuery::new(term, IndexRecordOption::WithFreqs), 0.5),
+                ));
+            }
+            Item::Phrase(words) => {
+                for (field, weight) in self.fields.weighted() {
+                    let terms = words
+                        .iter()
+                        .map(|w| Term::from_field_text(field, &self.stems.stem(w)))
+                        .collect();
+                    alternatives.push((Occur::Should, boosted(PhraseQuery::new(terms), weight)));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    /// "Did you mean": the query with each word the archive does not have replaced
+    /// by the closest one it has, when any is close enough.
+    fn suggest(
+        &self,
+        searcher: &tantivy::Searcher,
+        parsed: &Parsed,
+    ) -> Result<Option<String>, SearchError> {
+        let mut changed = false;
+        let mut words = Vec::new();
+        for group in &parsed.groups {
+            for item in group {
+                for word in item.words() {
+                    match self.closest(searcher, word)? {
+                        Some(better) => {
+                            changed = true;
+                            words.push(better);
+                        }
+                        None => words.push(word.clone()),
+                    }
+                }
+            }
+        }
+        Ok(changed.then(|| words.join(" ")))
+    }
+
+    /// The word of the archive closest to `word` (which it does not have), if within
+    /// two edits; `None` when the archive has `word` or nothing near it.
+    fn closest(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let stem = self.stems.stem(word);
+        let body = self.fields.body;
+        if searcher.doc_freq(&Term::from_field_text(body, &stem))? > 0 {
+            return Ok(None);
+        }
+        let Some(first) = stem.chars().next() else {
+            return Ok(None);
+        };
+        let limit = if stem.chars().count() < 4 { 1 } else { 2 };
+        let low = first.to_string();
+        let high = char::from_u32(u32::from(first) + 1)
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        // (distance, -documents, stem)
+        let mut best: Option<(usize, i64, String)> = None;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(body)?;
+            let mut stream = inverted.terms().range().ge(&low).lt(&high).into_stream()?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if candidate.len().abs_diff(stem.len()) > 2 * 4 {
+                    continue;
+                }
+                let distance = analysis::edit_distance(&stem, candidate);
+                if distance == 0 || distance > limit {
+                    continue;
+                }
+                let key = (
+                    distance,
+                    -i64::from(stream.value().doc_freq),
+                    candidate.to_owned(),
+                );
+                if best.as_ref().is_none_or(|b| key < *b) {
+                    best = Some(key);
+                }
+            }
+        }
+        let Some((_, _, found)) = best else {
+            return Ok(None);
+        };
+        // Show a word as written in an article, not the stem.
+        let query = TermQuery::new(
+            Term::from_field_text(body, &found),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let text = doc.get_first(body).and_then(|v| v.as_str()).unwrap_or("");
+        Ok(analysis::words(text)
+            .into_iter()
+            .map(|w| w.folded)
+            .find(|w| self.stems.stem(w) == found)
+            .or(Some(found)))
+    }
+}
+
+fn boosted(query: impl Query, weight: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(query), weight))
+}

@@ -1,0 +1,142 @@
+//! The passage of an article that shows why it was found, with the matched words
+//! marked: the window of [`WINDOW`] words with the most matches, HTML-escaped and
+//! wrapped in `<mark>`.
+
+use crate::analysis::{self, Stems};
+
+/// How many words a snippet shows.
+const WINDOW: usize = 30;
+
+/// What a word of the text must be to count as matched: one of the query's stems,
+/// or (for typo-tolerant results) close enough to one.
+pub struct Matcher {
+    stems: Stems,
+    wanted: Vec<(String, u8)>,
+}
+
+impl Matcher {
+    /// Matches the stems of `words` (folded), allowing each word's typo allowance
+    /// when `typos` is set.
+    pub fn new(words: &[String], typos: bool) -> Self {
+        let stems = Stems::default();
+        let wanted = words
+            .iter()
+            .map(|word| {
+                let allowance = if typos {
+                    analysis::typo_allowance(word)
+                } else {
+                    0
+                };
+                (stems.stem(word), allowance)
+            })
+            .collect();
+        Self { stems, wanted }
+    }
+
+    pub fn matches(&self, folded: &str) -> bool {
+        let stem = self.stems.stem(folded);
+        let skeleton = analysis::skeleton(folded);
+        self.wanted.iter().any(|(wanted, allowance)| {
+            *wanted == stem
+                || analysis::skeleton(wanted) == skeleton
+                || (*allowance > 0
+                    && analysis::edit_distance(wanted, &stem) <= usize::from(*allowance))
+        })
+    }
+}
+
+/// The best passage of `text` for `matcher`, escaped, with matches in `<mark>`; the
+/// text's beginning when nothing matches.
+pub fn snippet(text: &str, matcher: &Matcher) -> String {
+    let words = analysis::words(text);
+    if words.is_empty() {
+        return String::new();
+    }
+    let hits: Vec<bool> = words.iter().map(|w| matcher.matches(&w.folded)).collect();
+    let window = WINDOW.min(words.len());
+    let mut best = (0, 0);
+    let mut count = hits[..window].iter().filter(|h| **h).count();
+    best.1 = count;
+    for start in 1..=words.len() - window {
+        count -= usize::from(hits[start - 1]);
+        count += usize::from(hits[start + window - 1]);
+        if count > best.1 {
+            best = (start, count);
+        }
+    }
+    // Start a little before the first match so that it has some context.
+    let first_hit = (best.0..best.0 + window).find(|i| hits[*i]);
+    let start = match first_hit {
+        Some(hit) => hit.saturating_sub(5).max(best.0.saturating_sub(5)),
+        None => 0,
+    };
+    let end = (start + window).min(words.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = words[start].from;
+    for (word, hit) in words[start..end].iter().zip(&hits[start..end]) {
+        escape_into(&mut out, &text[at..word.from]);
+        if *hit {
+            out.push_str("<mark>");
+            escape_into(&mut out, &text[word.from..word.to]);
+            out.push_str("</mark>");
+        } else {
+            escape_into(&mut out, &text[word.from..word.to]);
+        }
+        at = word.to;
+    }
+    if end < words.len() {
+        out.push('…');
+    } else {
+        escape_into(&mut out, &text[at..]);
+    }
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_inflected_forms_and_escapes() {
+        let matcher = Matcher::new(&["рубль".to_owned()], false);
+        let text = "Курс <b>рубля</b> упал; рублём платят & ждут.";
+        let got = snippet(text, &matcher);
+        assert_eq!(
+            got,
+            "Курс &lt;b&gt;<mark>рубля</mark>&lt;/b&gt; упал; <mark>рублём</mark> платят &amp; ждут."
+        );
+    }
+
+    #[test]
+    fn picks_the_passage_with_the_matches() {
+        let mut text = "filler ".repeat(100);
+        text.push_str("the election was held ");
+        text.push_str(&"more ".repeat(100));
+        let got = snippet(&text, &Matcher::new(&["elections".to_owned()], false));
+        assert!(got.starts_with('…') && got.ends_with('…'), "{got}");
+        assert!(got.contains("<mark>election</mark>"), "{got}");
+    }
+
+    #[test]
+    fn typos_are_marked_only_when_allowed() {
+        let text = "The censorship law";
+        assert!(!snippet(text, &Matcher::new(&["censorsip".to_owned()], false)).contains("mark"));
+        assert!(snippet(text, &Matcher::new(&["censorsip".to_owned()], true)).contains("<mark>"));
+    }
+}
