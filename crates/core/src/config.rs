@@ -142,6 +142,8 @@ pub struct ServerConfig {
     /// network). Off: a webhook could otherwise be aimed at services behind the
     /// firewall.
     pub webhooks_to_private_addresses: bool,
+    /// Searches one network address may make a minute (counted in memory only).
+    pub searches_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -153,6 +155,7 @@ impl Default for ServerConfig {
             max_connections_per_address: 256,
             hsts_max_age: 31_536_000,
             webhooks_to_private_addresses: false,
+            searches_per_minute: 120,
         }
     }
 }
@@ -160,6 +163,9 @@ impl Default for ServerConfig {
 impl ServerConfig {
     /// Checks what serde cannot.
     pub fn validate(&self) -> Result<(), String> {
+        if self.searches_per_minute == 0 {
+            return Err("server.searches_per_minute must be above 0".into());
+        }
         if self.header_timeout_secs == 0 || self.body_timeout_secs == 0 {
             return Err(
                 "server.header_timeout_secs and server.body_timeout_secs must be above 0".into(),
@@ -427,6 +433,11 @@ impl Config {
 
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// Where this node keeps its search index.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     /// Where scheduled backups go.

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod newsletter;
 mod revenue;
+mod search;
 mod serve;
 mod user;
 
@@ -116,6 +117,21 @@ enum Command {
     Revenue {
         #[command(subcommand)]
         command: RevenueCommand,
+    },
+    /// Look after this node's search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Build the search index again from the database (with the server stopped; a
+    /// server builds a missing index by itself at start).
+    Reindex {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -282,6 +298,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Theme {
             command: ThemeCommand::Export { dir },
         } => export::export_theme(&dir),
+        Command::Search {
+            command: SearchCommand::Reindex { config },
+        } => {
+            let config = config::load(config.as_deref())?;
+            search::reindex(&config).await
+        }
         Command::Backup { out, config } => {
             let config = config::load(config.as_deref())?;
             backup::backup(&config, &out).await

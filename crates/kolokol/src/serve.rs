@@ -42,6 +42,8 @@ pub(crate) async fn serve_with(
         revenue,
         newsletter_delivery: newsletter_delivery(&config)?,
         webhooks_to_private: config.server.webhooks_to_private_addresses,
+        search_dir: Some(config.search_dir()),
+        searches_per_minute: config.server.searches_per_minute,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await

@@ -18,6 +18,7 @@ pub mod newsletter;
 pub mod pages;
 pub mod readers;
 pub mod revenue;
+pub mod search;
 pub mod secrets;
 pub mod sections;
 pub mod signin;

@@ -13,6 +13,8 @@ use unicode_normalization::UnicodeNormalization;
 pub const STEMMED: &str = "kolokol_stemmed";
 /// The name the transliterating tokenizer is registered under.
 pub const SKELETON: &str = "kolokol_skeleton";
+/// The name of the tokenizer of words as written (folded only), for typos.
+pub const PLAIN: &str = "kolokol_plain";
 
 /// Words longer than this are not words (hashes, run-together URLs) and are dropped.
 const LONGEST_WORD: usize = 60;
@@ -171,8 +173,9 @@ pub fn skeleton(folded: &str) -> String {
     // What is left before a case ending, in either script's spelling: Навального,
     // Навальным, Navalny and Navalnyi all become "navaln".
     for ending in [
-        "ogo", "ego", "omu", "emu", "ami", "yah", "iy", "yi", "ii", "ym", "om", "oy", "ey", "ov",
-        "ah", "am", "y", "a", "u", "e", "i", "o",
+        "yami", "ogo", "ego", "omu", "emu", "ami", "iya", "iyu", "iye", "iey", "yah", "iy", "yi",
+        "ii", "ia", "ie", "ya", "yu", "ym", "om", "oy", "ey", "ov", "ah", "am", "y", "a", "u", "e",
+        "i", "o",
     ] {
         if let Some(stem) = single.strip_suffix(ending)
             && stem.chars().count() >= 4
@@ -198,28 +201,26 @@ pub fn is_stop_word(folded: &str) -> bool {
     WORDS.contains(&folded)
 }
 
-/// The tokenizer for tantivy: stems (by script) or skeletons of [`words`].
+/// The tokenizer for tantivy: stems (by script), skeletons or the folded words of
+/// [`words`].
 #[derive(Clone)]
-pub struct Analyzer {
-    stems: Option<Stems>,
+pub enum Analyzer {
+    Stemmed(Stems),
+    Skeleton,
+    Plain,
 }
 
 impl Analyzer {
     pub fn stemmed() -> Self {
-        Self {
-            stems: Some(Stems::default()),
-        }
-    }
-
-    pub fn skeleton() -> Self {
-        Self { stems: None }
+        Self::Stemmed(Stems::default())
     }
 
     /// The term one folded word becomes.
     pub fn term(&self, folded: &str) -> String {
-        match &self.stems {
-            Some(stems) => stems.stem(folded),
-            None => skeleton(folded),
+        match self {
+            Self::Stemmed(stems) => stems.stem(folded),
+            Self::Skeleton => skeleton(folded),
+            Self::Plain => folded.to_owned(),
         }
     }
 }
@@ -326,6 +327,10 @@ mod tests {
         assert_eq!(skeleton("navalny"), "navaln");
         assert_eq!(skeleton("navalnyi"), "navaln");
         assert_eq!(skeleton(&fold("Зеленского")), skeleton("zelenskyy"));
+        for form in ["Вельдория", "Вельдории", "Вельдорию", "Veldoria"] {
+            assert_eq!(skeleton(&fold(form)), "veldor", "{form}");
+        }
+        assert_eq!(skeleton(&fold("Ставрине")), skeleton("stavrin"));
         assert_eq!(skeleton(&fold("Ходорковский")), skeleton("khodorkovsky"));
         assert_eq!(skeleton(&fold("Ходорковский")), skeleton("hodorkovskiy"));
     }

@@ -23,7 +23,7 @@ use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
 
 /// Bumped whenever the schema or the analysis changes: an index of another version
 /// is thrown away and built again.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "3";
 const VERSION_FILE: &str = "kolokol-search-version";
 /// Typo-tolerant matches are looked for when exact ones are fewer than this.
 const FUZZY_BELOW: usize = 20;
@@ -44,6 +44,11 @@ struct Fields {
     names: Field,
     body: Field,
     translit: Field,
+    /// Skeletons of the headline, the dek and the names only: a name there weighs
+    /// more, as in the stemmed fields.
+    translit_title: Field,
+    /// Words as written (folded), for typos and "did you mean".
+    plain: Field,
 }
 
 impl Fields {
@@ -61,6 +66,13 @@ impl Fields {
                 options
             }
         };
+        let unstemmed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
         let fields = Self {
             id: builder.add_u64_field("id", INDEXED | FAST | STORED),
             modified: builder.add_i64_field("modified", FAST),
@@ -73,14 +85,9 @@ impl Fields {
             dek: builder.add_text_field("dek", stemmed(false)),
             names: builder.add_text_field("names", stemmed(false)),
             body: builder.add_text_field("body", stemmed(true)),
-            translit: builder.add_text_field(
-                "translit",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(analysis::SKELETON)
-                        .set_index_option(IndexRecordOption::WithFreqs),
-                ),
-            ),
+            translit: builder.add_text_field("translit", unstemmed(analysis::SKELETON)),
+            translit_title: builder.add_text_field("translit_title", unstemmed(analysis::SKELETON)),
+            plain: builder.add_text_field("plain", unstemmed(analysis::PLAIN)),
         };
         (builder.build(), fields)
     }
@@ -138,7 +145,10 @@ impl SearchIndex {
             .register(analysis::STEMMED, Analyzer::stemmed());
         index
             .tokenizers()
-            .register(analysis::SKELETON, Analyzer::skeleton());
+            .register(analysis::SKELETON, Analyzer::Skeleton);
+        index
+            .tokenizers()
+            .register(analysis::PLAIN, Analyzer::Plain);
         let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
         let reader = index
             .reader_builder()
@@ -230,6 +240,10 @@ impl SearchIndex {
             document.add_text(f.body, &doc.body);
             for text in [&doc.headline, &doc.dek, &doc.names, &doc.body] {
                 document.add_text(f.translit, text);
+                document.add_text(f.plain, text);
+            }
+            for text in [&doc.headline, &doc.dek, &doc.names] {
+                document.add_text(f.translit_title, text);
             }
             writer.add_document(document)?;
         }
@@ -431,24 +445,28 @@ impl SearchIndex {
                     let term = Term::from_field_text(field, &stem);
                     alternatives.push((
                         Occur::Should,
-                        boosted(
-                            TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
-                            weight,
-                        ),
+                        boosted(TermQuery::new(term, IndexRecordOption::WithFreqs), weight),
                     ));
-                    if allowance > 0 {
-                        alternatives.push((
-                            Occur::Should,
-                            boosted(FuzzyTermQuery::new(term, allowance, true), weight * 0.2),
-                        ));
-                    }
+                }
+                if allowance > 0 {
+                    // Typos are measured against words as written, not stems.
+                    let term = Term::from_field_text(self.fields.plain, word);
+                    alternatives.push((
+                        Occur::Should,
+                        boosted(FuzzyTermQuery::new(term, allowance, true), 0.2),
+                    ));
                 }
                 let skeleton = analysis::skeleton(word);
-                let term = Term::from_field_text(self.fields.translit, &skeleton);
-                alternatives.push((
-                    Occur::Should,
-                    boosted(TermQuery::new(term, IndexRecordOption::WithFreqs), 0.5),
-                ));
+                for (field, weight) in [
+                    (self.fields.translit, 1.0),
+                    (self.fields.translit_title, 2.0),
+                ] {
+                    let term = Term::from_field_text(field, &skeleton);
+                    alternatives.push((
+                        Occur::Should,
+                        boosted(TermQuery::new(term, IndexRecordOption::WithFreqs), weight),
+                    ));
+                }
             }
             Item::Phrase(words) => {
                 for (field, weight) in self.fields.weighted() {
@@ -489,38 +507,40 @@ impl SearchIndex {
     }
 
     /// The word of the archive closest to `word` (which it does not have), if within
-    /// two edits; `None` when the archive has `word` or nothing near it.
+    /// one edit (two from six letters); `None` when the archive has `word`, or any
+    /// form of it, or nothing near it.
     fn closest(
         &self,
         searcher: &tantivy::Searcher,
         word: &str,
     ) -> Result<Option<String>, SearchError> {
         let stem = self.stems.stem(word);
-        let body = self.fields.body;
-        if searcher.doc_freq(&Term::from_field_text(body, &stem))? > 0 {
+        if searcher.doc_freq(&Term::from_field_text(self.fields.body, &stem))? > 0
+            || searcher.doc_freq(&Term::from_field_text(self.fields.plain, word))? > 0
+        {
             return Ok(None);
         }
-        let Some(first) = stem.chars().next() else {
+        let Some(first) = word.chars().next() else {
             return Ok(None);
         };
-        let limit = if stem.chars().count() < 4 { 1 } else { 2 };
+        let limit = if word.chars().count() < 6 { 1 } else { 2 };
         let low = first.to_string();
         let high = char::from_u32(u32::from(first) + 1)
             .map(|c| c.to_string())
             .unwrap_or_default();
-        // (distance, -documents, stem)
+        // (distance, fewer documents last, word)
         let mut best: Option<(usize, i64, String)> = None;
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(body)?;
+            let inverted = segment.inverted_index(self.fields.plain)?;
             let mut stream = inverted.terms().range().ge(&low).lt(&high).into_stream()?;
             while stream.advance() {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if candidate.len().abs_diff(stem.len()) > 2 * 4 {
+                if candidate.chars().count().abs_diff(word.chars().count()) > limit {
                     continue;
                 }
-                let distance = analysis::edit_distance(&stem, candidate);
+                let distance = analysis::edit_distance(word, candidate);
                 if distance == 0 || distance > limit {
                     continue;
                 }
@@ -534,25 +554,7 @@ impl SearchIndex {
                 }
             }
         }
-        let Some((_, _, found)) = best else {
-            return Ok(None);
-        };
-        // Show a word as written in an article, not the stem.
-        let query = TermQuery::new(
-            Term::from_field_text(body, &found),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = top.first() else {
-            return Ok(None);
-        };
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        let text = doc.get_first(body).and_then(|v| v.as_str()).unwrap_or("");
-        Ok(analysis::words(text)
-            .into_iter()
-            .map(|w| w.folded)
-            .find(|w| self.stems.stem(w) == found)
-            .or(Some(found)))
+        Ok(best.map(|(_, _, word)| word))
     }
 }
 

@@ -121,6 +121,11 @@ pub enum SearchError {
 }
 
 impl SearchError {
+    /// Whether another process holds the index (a running server).
+    pub fn is_locked(&self) -> bool {
+        matches!(self, Self::Index(tantivy::TantivyError::LockFailure(..)))
+    }
+
     fn io(path: &Path, source: std::io::Error) -> Self {
         Self::Io {
             path: path.display().to_string(),

@@ -46,19 +46,30 @@ impl Parsed {
         for token in tokens(text) {
             match token {
                 Token::Or => join_next = !groups.is_empty(),
-                Token::Item { negated, text } => {
-                    // A phrase, or a hyphenated word, is its words in a row.
-                    let Some(item) = Item::from_words(analysis::words(&text)) else {
-                        continue;
-                    };
-                    if negated {
-                        excluded.push(item);
-                    } else if join_next && let Some(last) = groups.last_mut() {
-                        last.push(item);
+                Token::Item {
+                    negated,
+                    quoted,
+                    text,
+                } => {
+                    let words = analysis::words(&text);
+                    // A quoted phrase is its words in a row; an unquoted token of
+                    // several words (`censor's`, `anna-maria`) is each of them,
+                    // except as an exclusion, where it is the phrase.
+                    let items: Vec<Item> = if quoted || negated {
+                        Item::from_words(words).into_iter().collect()
                     } else {
-                        groups.push(vec![item]);
+                        words.into_iter().map(|w| Item::Word(w.folded)).collect()
+                    };
+                    for item in items {
+                        if negated {
+                            excluded.push(item);
+                        } else if join_next && let Some(last) = groups.last_mut() {
+                            last.push(item);
+                        } else {
+                            groups.push(vec![item]);
+                        }
+                        join_next = false;
                     }
-                    join_next = false;
                 }
             }
         }
@@ -86,7 +97,11 @@ impl Parsed {
 
 enum Token {
     Or,
-    Item { negated: bool, text: String },
+    Item {
+        negated: bool,
+        quoted: bool,
+        text: String,
+    },
 }
 
 fn tokens(text: &str) -> Vec<Token> {
@@ -125,6 +140,7 @@ fn tokens(text: &str) -> Vec<Token> {
         } else {
             tokens.push(Token::Item {
                 negated,
+                quoted,
                 text: word,
             });
         }
@@ -189,10 +205,12 @@ mod tests {
     }
 
     #[test]
-    fn a_hyphenated_word_is_a_phrase() {
+    fn a_hyphenated_word_is_its_words_and_an_excluded_one_the_phrase() {
+        let parsed = Parsed::parse("Anna-Maria -mid-term");
+        assert_eq!(parsed.groups, vec![vec![word("anna")], vec![word("maria")]]);
         assert_eq!(
-            Parsed::parse("Anna-Maria").groups,
-            vec![vec![Item::Phrase(vec!["anna".into(), "maria".into()])]]
+            parsed.excluded,
+            vec![Item::Phrase(vec!["mid".into(), "term".into()])]
         );
     }
 }

@@ -11,7 +11,8 @@ const WINDOW: usize = 30;
 /// or (for typo-tolerant results) close enough to one.
 pub struct Matcher {
     stems: Stems,
-    wanted: Vec<(String, u8)>,
+    /// (word, its stem, its typo allowance)
+    wanted: Vec<(String, String, u8)>,
 }
 
 impl Matcher {
@@ -27,7 +28,7 @@ impl Matcher {
                 } else {
                     0
                 };
-                (stems.stem(word), allowance)
+                (word.clone(), stems.stem(word), allowance)
             })
             .collect();
         Self { stems, wanted }
@@ -36,11 +37,11 @@ impl Matcher {
     pub fn matches(&self, folded: &str) -> bool {
         let stem = self.stems.stem(folded);
         let skeleton = analysis::skeleton(folded);
-        self.wanted.iter().any(|(wanted, allowance)| {
+        self.wanted.iter().any(|(word, wanted, allowance)| {
             *wanted == stem
-                || analysis::skeleton(wanted) == skeleton
+                || analysis::skeleton(word) == skeleton
                 || (*allowance > 0
-                    && analysis::edit_distance(wanted, &stem) <= usize::from(*allowance))
+                    && analysis::edit_distance(word, folded) <= usize::from(*allowance))
         })
     }
 }

@@ -454,44 +454,47 @@ impl DeskStore for SqlStore {
         let (user, author) = query
             .own
             .map_or((0, 0), |(user, author)| (user.0, author.unwrap_or(-1)));
-        let search = query.search.trim().to_lowercase();
-        let pattern = if search.is_empty() {
-            String::new()
-        } else {
-            format!("%{}%", crate::sql::like_escaped(&search))
-        };
+        let words = crate::sql::word_patterns(&query.search);
         let state = query.state.map_or("", crate::ListingState::as_str);
-        let total: i64 = sqlx::query_scalar(&format!(
+        let mut count = format!(
             "SELECT COUNT(*) FROM articles a {}",
             crate::sql::LISTING_FILTER
-        ))
-        .bind(user)
-        .bind(author)
-        .bind(&pattern)
-        .bind(state)
-        .bind(query.section_id.unwrap_or(0))
-        .bind(query.author_id.unwrap_or(0))
-        .bind(query.now.timestamp())
-        .bind(query.language.as_deref().unwrap_or(""))
-        .fetch_one(&self.pool)
-        .await?;
-        let rows = sqlx::query_as::<_, crate::rows::ListingRow>(&format!(
+        );
+        count.push_str(&crate::sql::words_condition(9, words.len()));
+        let mut counting = sqlx::query_scalar(&count)
+            .bind(user)
+            .bind(author)
+            .bind("")
+            .bind(state)
+            .bind(query.section_id.unwrap_or(0))
+            .bind(query.author_id.unwrap_or(0))
+            .bind(query.now.timestamp())
+            .bind(query.language.as_deref().unwrap_or(""));
+        for pattern in words.iter().flatten() {
+            counting = counting.bind(pattern);
+        }
+        let total: i64 = counting.fetch_one(&self.pool).await?;
+        let sql = format!(
             "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.modified_at, a.language \
-             FROM articles a {} ORDER BY a.modified_at DESC, a.id DESC LIMIT $9 OFFSET $10",
-            crate::sql::LISTING_FILTER
-        ))
-        .bind(user)
-        .bind(author)
-        .bind(&pattern)
-        .bind(state)
-        .bind(query.section_id.unwrap_or(0))
-        .bind(query.author_id.unwrap_or(0))
-        .bind(query.now.timestamp())
-        .bind(query.language.as_deref().unwrap_or(""))
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
+             FROM articles a {}{} ORDER BY a.modified_at DESC, a.id DESC LIMIT $9 OFFSET $10",
+            crate::sql::LISTING_FILTER,
+            crate::sql::words_condition(11, words.len())
+        );
+        let mut listing = sqlx::query_as::<_, crate::rows::ListingRow>(&sql)
+            .bind(user)
+            .bind(author)
+            .bind("")
+            .bind(state)
+            .bind(query.section_id.unwrap_or(0))
+            .bind(query.author_id.unwrap_or(0))
+            .bind(query.now.timestamp())
+            .bind(query.language.as_deref().unwrap_or(""))
+            .bind(page.limit())
+            .bind(page.offset());
+        for pattern in words.iter().flatten() {
+            listing = listing.bind(pattern);
+        }
+        let rows = listing.fetch_all(&self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut names: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();

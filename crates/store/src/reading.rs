@@ -55,6 +55,16 @@ pub trait ReadingStore: Send + Sync {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<Article>, StoreError>;
+    /// Whole published articles by id, in no particular order (the ones not
+    /// published, or not due, are left out).
+    async fn published_articles_by_ids(
+        &self,
+        ids: &[ArticleId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Article>, StoreError>;
+    /// Every published article's id and time of last change, for keeping a search
+    /// index in step.
+    async fn published_stamps(&self, now: DateTime<Utc>) -> Result<Vec<(i64, i64)>, StoreError>;
     /// A run of a list, newest first, after the (time, id) of the last one seen: the
     /// same articles as [`ReadingStore::published_articles`] pages through, in one pass.
     async fn published_articles_after(
@@ -189,6 +199,103 @@ impl SqlStore {
         let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
         let variants = self.variants_of(&image_ids).await?;
         crate::rows::assemble_summaries(rows, authors, variants)
+    }
+
+    /// The articles of `rows`, with bodies, tags and corrections, in the rows' order.
+    async fn whole_articles(
+        &self,
+        rows: Vec<crate::rows::SummaryRow>,
+    ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let list = crate::rows::placeholders(1, ids.len());
+        let mut extras: std::collections::HashMap<i64, crate::rows::ArticleExtraRow> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({list})"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            extras.insert(
+                row.try_get("id")?,
+                crate::rows::ArticleExtraRow {
+                    body_md: row.try_get("body_md")?,
+                    dateline: row.try_get("dateline")?,
+                    seo_title: row.try_get("seo_title")?,
+                    seo_description: row.try_get("seo_description")?,
+                },
+            );
+        }
+        let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT t.article_id, g.id, g.slug, g.name, g.translations FROM article_tags t \
+             JOIN tags g ON g.id = t.tag_id \
+             WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            let slug: String = row.try_get("slug")?;
+            tags.entry(row.try_get("article_id")?)
+                .or_default()
+                .push(kolokol_core::Tag {
+                    id: row.try_get("id")?,
+                    slug: crate::rows::slug(slug)?,
+                    name: row.try_get("name")?,
+                    translations: crate::rows::translations(
+                        &row.try_get::<String, _>("translations")?,
+                    )?,
+                });
+        }
+        let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =
+            std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({list}) \
+             ORDER BY article_id, created_at, id"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            corrections
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(kolokol_core::Correction {
+                    created_at: crate::rows::time(row.try_get("created_at")?)?,
+                    body: row.try_get("body")?,
+                });
+        }
+        let summaries = self.complete_summaries(rows).await?;
+        summaries
+            .into_iter()
+            .map(|summary| {
+                let id = summary.id.0;
+                let extra = extras
+                    .remove(&id)
+                    .ok_or_else(|| StoreError::Corrupt(format!("article {id} has no body")))?;
+                Ok(kolokol_core::Article {
+                    summary,
+                    body_markdown: extra.body_md,
+                    dateline: extra.dateline,
+                    seo_title: extra.seo_title,
+                    seo_description: extra.seo_description,
+                    tags: tags.remove(&id).unwrap_or_default(),
+                    corrections: corrections.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -391,96 +498,7 @@ impl ReadingStore for SqlStore {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let list = crate::rows::placeholders(1, ids.len());
-        let mut extras: std::collections::HashMap<i64, crate::rows::ArticleExtraRow> =
-            std::collections::HashMap::new();
-        let sql = format!(
-            "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({list})"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&self.pool).await? {
-            use sqlx::Row;
-            extras.insert(
-                row.try_get("id")?,
-                crate::rows::ArticleExtraRow {
-                    body_md: row.try_get("body_md")?,
-                    dateline: row.try_get("dateline")?,
-                    seo_title: row.try_get("seo_title")?,
-                    seo_description: row.try_get("seo_description")?,
-                },
-            );
-        }
-        let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
-            std::collections::HashMap::new();
-        let sql = format!(
-            "SELECT t.article_id, g.id, g.slug, g.name, g.translations FROM article_tags t \
-             JOIN tags g ON g.id = t.tag_id \
-             WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&self.pool).await? {
-            use sqlx::Row;
-            let slug: String = row.try_get("slug")?;
-            tags.entry(row.try_get("article_id")?)
-                .or_default()
-                .push(kolokol_core::Tag {
-                    id: row.try_get("id")?,
-                    slug: crate::rows::slug(slug)?,
-                    name: row.try_get("name")?,
-                    translations: crate::rows::translations(
-                        &row.try_get::<String, _>("translations")?,
-                    )?,
-                });
-        }
-        let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =
-            std::collections::HashMap::new();
-        let sql = format!(
-            "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({list}) \
-             ORDER BY article_id, created_at, id"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&self.pool).await? {
-            use sqlx::Row;
-            corrections
-                .entry(row.try_get("article_id")?)
-                .or_default()
-                .push(kolokol_core::Correction {
-                    created_at: crate::rows::time(row.try_get("created_at")?)?,
-                    body: row.try_get("body")?,
-                });
-        }
-        let summaries = self.complete_summaries(rows).await?;
-        summaries
-            .into_iter()
-            .map(|summary| {
-                let id = summary.id.0;
-                let extra = extras
-                    .remove(&id)
-                    .ok_or_else(|| StoreError::Corrupt(format!("article {id} has no body")))?;
-                Ok(kolokol_core::Article {
-                    summary,
-                    body_markdown: extra.body_md,
-                    dateline: extra.dateline,
-                    seo_title: extra.seo_title,
-                    seo_description: extra.seo_description,
-                    tags: tags.remove(&id).unwrap_or_default(),
-                    corrections: corrections.remove(&id).unwrap_or_default(),
-                })
-            })
-            .collect()
+        self.whole_articles(rows).await
     }
 
     async fn published_articles_after(
@@ -559,6 +577,40 @@ impl ReadingStore for SqlStore {
                 )
                 .collect(),
         ))
+    }
+
+    async fn published_articles_by_ids(
+        &self,
+        ids: &[kolokol_core::ArticleId],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+        let mut articles = Vec::with_capacity(ids.len());
+        // Bounded lists of placeholders, whatever the number asked for.
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "{}AND a.id IN ({})",
+                crate::sql::PUBLISHED_SUMMARIES,
+                crate::rows::placeholders(2, chunk.len())
+            );
+            let mut query =
+                sqlx::query_as::<_, crate::rows::SummaryRow>(&sql).bind(now.timestamp());
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            articles.extend(self.whole_articles(rows).await?);
+        }
+        Ok(articles)
+    }
+
+    async fn published_stamps(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(crate::sql::PUBLISHED_STAMPS)
+            .bind(now.timestamp())
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn redirect_for(

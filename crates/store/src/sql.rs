@@ -100,6 +100,11 @@ pub(crate) const WHOLE_BATCH: &str = concat!(
 /// Published summaries; the caller adds `AND a.id IN (…)` from `$2` on.
 pub(crate) const PUBLISHED_SUMMARIES: &str = concat!(summary_select!(), "WHERE", published!());
 
+pub(crate) const PUBLISHED_STAMPS: &str = concat!(
+    "SELECT a.id, a.modified_at FROM articles a WHERE",
+    published!()
+);
+
 pub(crate) const RELATED_INDEX_ARTICLES: &str = concat!(
     "SELECT a.id, a.section_id, a.published_at, a.language FROM articles a WHERE",
     published!()
@@ -138,6 +143,42 @@ pub(crate) const LISTING_FILTER: &str = "WHERE ($1 = 0 OR a.created_by = $1 OR E
      AND ($5 = 0 OR a.section_id = $5) \
      AND ($6 = 0 OR EXISTS (SELECT 1 FROM article_authors v WHERE v.article_id = a.id AND v.author_id = $6)) \
      AND ($8 = '' OR a.language = $8)";
+
+/// The LIKE patterns of each word of a newsroom search: the word lowercased and
+/// with a capital first letter (bodies are stored as written, and SQLite folds only
+/// ASCII), each found anywhere in the text.
+pub(crate) fn word_patterns(search: &str) -> Vec<[String; 2]> {
+    search
+        .split_whitespace()
+        .take(10)
+        .map(|word| {
+            let lower = word.to_lowercase();
+            let mut chars = lower.chars();
+            let capital: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            [lower, capital].map(|w| format!("%{}%", like_escaped(&w)))
+        })
+        .collect()
+}
+
+/// `AND` one condition per word of [`word_patterns`]: its lowercase pattern in the
+/// folded headline, or either pattern in the dek or the body; placeholders from
+/// `$first` on, two per word.
+pub(crate) fn words_condition(first: usize, words: usize) -> String {
+    (0..words)
+        .map(|i| {
+            let lower = first + 2 * i;
+            let capital = lower + 1;
+            format!(
+                " AND (a.headline_folded LIKE ${lower} ESCAPE '\\' \
+                 OR a.dek LIKE ${lower} ESCAPE '\\' OR a.dek LIKE ${capital} ESCAPE '\\' \
+                 OR a.body_md LIKE ${lower} ESCAPE '\\' OR a.body_md LIKE ${capital} ESCAPE '\\')"
+            )
+        })
+        .collect()
+}
 
 /// `text` with LIKE's wildcards and escape character escaped (by `\`).
 pub(crate) fn like_escaped(text: &str) -> String {

@@ -12,6 +12,9 @@ use crate::error::AppError;
 
 /// Addresses longer than this are refused with 414 before any routing.
 pub const MAX_URI_LENGTH: usize = 2048;
+/// A search's address may be longer: 500 characters of Cyrillic take 6,000 bytes
+/// percent-encoded, and the search itself answers an over-long query with 400.
+pub const MAX_SEARCH_URI_LENGTH: usize = 8192;
 
 use kolokol_render::policy::CONTENT_SECURITY_POLICY;
 
@@ -58,7 +61,14 @@ pub async fn check_address(
     next: Next,
 ) -> Response {
     let length = request.uri().path().len() + request.uri().query().map_or(0, str::len);
-    if length > MAX_URI_LENGTH {
+    let path = request.uri().path();
+    let limit = if path.len() < 64 && (path.ends_with("/search") || path.ends_with("/search.json"))
+    {
+        MAX_SEARCH_URI_LENGTH
+    } else {
+        MAX_URI_LENGTH
+    };
+    if length > limit {
         return AppError::UriTooLong.into_response();
     }
     let path = request.uri().path();

@@ -108,6 +108,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
     let jobs = state.spawn_job_runner();
+    let search = state.spawn_search_worker();
     let mut app = router(state.clone());
     if let Some(hsts) = strict_transport_security(&state.site().base_url, limits.hsts_max_age) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
@@ -118,6 +119,7 @@ pub async fn serve(
     let result = server::run(listener, app, limits, shutdown).await;
     watcher.abort();
     jobs.abort();
+    search.abort();
     result
 }
 

@@ -87,6 +87,12 @@ pub struct Inner {
     pub outbox: Arc<crate::outbox::Outbox>,
     /// Codes for counting readers' network addresses (see [`crate::addresses`]).
     addresses: crate::addresses::AddressCounter,
+    /// This node's search index of the published archive.
+    pub search: Arc<kolokol_search::SearchIndex>,
+    /// Wakes the search worker after a content change.
+    search_wake: tokio::sync::Notify,
+    /// Searches per reader address, kept in memory only.
+    pub(crate) search_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
 }
 
 /// `base` with the settings saved in the admin laid over it,
@@ -131,6 +137,10 @@ pub struct AppParts {
     pub newsletter_delivery: Option<crate::services::Delivery>,
     /// Whether webhooks may go to private addresses (`[server]`).
     pub webhooks_to_private: bool,
+    /// Where the search index is kept (none: in memory, built at start).
+    pub search_dir: Option<PathBuf>,
+    /// Searches one address may make a minute (`[server]`).
+    pub searches_per_minute: u32,
 }
 
 impl AppParts {
@@ -145,6 +155,8 @@ impl AppParts {
             revenue: crate::services::Revenue::none(),
             newsletter_delivery: None,
             webhooks_to_private: false,
+            search_dir: None,
+            searches_per_minute: kolokol_core::config::ServerConfig::default().searches_per_minute,
         }
     }
 }
@@ -176,7 +188,11 @@ impl AppState {
             revenue,
             newsletter_delivery,
             webhooks_to_private,
+            search_dir,
+            searches_per_minute,
         } = parts;
+        let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let cache = PageCache::default();
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site, &theme.catalogues()).await?;
@@ -204,6 +220,11 @@ impl AppState {
                 uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
                 outbox: Arc::default(),
                 addresses: crate::addresses::AddressCounter::new(),
+                search: Arc::new(search),
+                search_wake: tokio::sync::Notify::new(),
+                search_limiter: governor::RateLimiter::keyed(crate::site::search::quota(
+                    searches_per_minute,
+                )),
             }),
         })
     }
@@ -404,6 +425,7 @@ impl AppState {
             Ok(version) if version != self.cache.version() => {
                 self.reload_settings().await;
                 self.cache.set_version(version);
+                self.search_wake.notify_one();
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
@@ -424,6 +446,48 @@ impl AppState {
             }
             self.cache.clear();
         }
+    }
+
+    /// Keeps the search index in step with the database until the process ends: a
+    /// first pass at start (a whole build when the index is empty, answered from
+    /// the database meanwhile), then one after every content change, and once a
+    /// minute whatever happens (articles come due by the clock alone).
+    pub fn spawn_search_worker(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let index = &state.search;
+            if !index.is_empty() {
+                index.set_ready(true);
+            }
+            loop {
+                let started = std::time::Instant::now();
+                match kolokol_operations::search::sync(
+                    &state.store,
+                    index,
+                    chrono::Utc::now(),
+                    &|_, _| {},
+                )
+                .await
+                {
+                    Ok(synced) => {
+                        if !index.is_ready() {
+                            tracing::info!(
+                                articles = synced.indexed,
+                                seconds = started.elapsed().as_secs_f32(),
+                                "search index built"
+                            );
+                        }
+                        index.set_ready(true);
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot bring the search index up to date")
+                    }
+                }
+                state.search_limiter.retain_recent();
+                let _ = tokio::time::timeout(Duration::from_secs(60), state.search_wake.notified())
+                    .await;
+            }
+        })
     }
 
     /// Runs [`AppState::refresh`] every `interval` until the process ends.

@@ -107,7 +107,7 @@ pub async fn list(
     let (filters, page) = ListFilters::parse(query.as_deref())?;
     let listing = kolokol_store::ListingQuery {
         own,
-        search: filters.q.clone(),
+        search: kolokol_operations::search::stems_of(&filters.q),
         state: match filters.state.as_str() {
             "" => None,
             value => Some(

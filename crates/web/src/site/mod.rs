@@ -7,6 +7,7 @@ mod newsletter;
 mod old;
 mod pages;
 mod reach;
+pub(crate) mod search;
 mod support;
 mod supporters;
 
@@ -87,6 +88,9 @@ pub fn routes() -> Router<AppState> {
             get(newsletter::preferences).post(newsletter::change_preferences),
         )
         .route("/newsletter/{number}", get(newsletter::archived))
+        .route("/search", get(search::page))
+        .route("/search.json", get(search::json))
+        .route("/lite/search", get(search::lite))
         .route("/lite", get(lite::front))
         .route("/lite/articles/{slug}", get(lite::article))
         .route("/mirrors.json", get(reach::json_list))

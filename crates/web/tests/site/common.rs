@@ -169,6 +169,16 @@ impl TestApp {
         .await
     }
 
+    /// A server of its own with the demo newsroom on the database `database`.
+    pub async fn demo_on(database: &str) -> TestApp {
+        TestApp::start_set_up(Setup {
+            database: Some(database.to_owned()),
+            demo: true,
+            ..Setup::default()
+        })
+        .await
+    }
+
     /// A server of its own taking money through `revenue` (the demo provider, or
     /// Stripe pointed at a local fake).
     pub async fn with_revenue(revenue: kolokol_core::RevenueConfig) -> TestApp {
@@ -284,6 +294,13 @@ impl TestApp {
             }),
             newsletter_delivery: delivery,
             webhooks_to_private,
+            search_dir: Some(data.join("search")),
+            // Every test talks from 127.0.0.1: only the test of the limit has one.
+            searches_per_minute: if limits == kolokol_core::config::ServerConfig::default() {
+                1_000_000
+            } else {
+                limits.searches_per_minute
+            },
             ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
         })
         .await

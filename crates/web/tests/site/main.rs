@@ -20,6 +20,7 @@ mod media;
 mod newsletter;
 mod pages;
 mod reach;
+mod search;
 mod sections;
 mod security;
 mod support;

@@ -346,3 +346,39 @@ language-name = English
 ## Languages
 nav-languages = Languages
 default-notice-text = This site may be blocked where you live. Our mirrors and full-text feeds keep working.
+
+## Search
+nav-search = Search
+search-title = Search
+search-title-for = “{ $query }”: search
+search-label = Search the site
+search-button = Search
+search-filters = Narrow and order
+search-section = Section
+search-author = Author
+search-tag = Tag
+search-language = Language
+search-any = Any
+search-from = From
+search-to = To
+search-order = Order
+search-order-relevance = Best match first
+search-order-newest = Newest first
+search-count = { $n ->
+    [0] Nothing found.
+    [one] One article found.
+   *[other] { $n } articles found.
+}
+search-partial = The search index is being built: for now only headlines are searched.
+search-did-you-mean = Did you mean
+search-typo = found allowing for a typo
+search-previous = Previous
+search-next = Next
+search-too-long = Please shorten the search to { $limit } characters or fewer.
+search-dates-reversed = The “to” date comes before the “from” date.
+search-bad-date = Dates are written as year-month-day, for example 2026-11-30.
+search-bad-order = Results can be ordered by best match or by newest.
+search-bad-filter = That filter is not one this site has.
+search-bad-page = That page of results does not exist.
+search-too-many = Too many searches from your network in a short time. Please wait a few seconds and try again.
+search-unavailable = Search is not available just now. Please try again in a minute.

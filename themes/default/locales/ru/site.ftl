@@ -351,3 +351,40 @@ language-name = Русский
 ## Языки
 nav-languages = Языки
 default-notice-text = Этот сайт может быть заблокирован там, где вы живёте. Зеркала и полнотекстовые ленты продолжают работать.
+
+## Поиск
+nav-search = Поиск
+search-title = Поиск
+search-title-for = «{ $query }»: поиск
+search-label = Поиск по сайту
+search-button = Найти
+search-filters = Уточнить и упорядочить
+search-section = Раздел
+search-author = Автор
+search-tag = Тема
+search-language = Язык
+search-any = Любой
+search-from = С
+search-to = По
+search-order = Порядок
+search-order-relevance = Сначала самые подходящие
+search-order-newest = Сначала новые
+search-count = { $n ->
+    [0] Ничего не найдено.
+    [one] Найдена { $n } статья.
+    [few] Найдено { $n } статьи.
+   *[other] Найдено { $n } статей.
+}
+search-partial = Поисковый индекс ещё строится: пока ищем только по заголовкам.
+search-did-you-mean = Возможно, вы искали
+search-typo = найдено с учётом опечатки
+search-previous = Назад
+search-next = Дальше
+search-too-long = Сократите запрос до { $limit } символов.
+search-dates-reversed = Дата «по» стоит раньше даты «с».
+search-bad-date = Даты пишутся как год-месяц-день, например 2026-11-30.
+search-bad-order = Результаты можно упорядочить по соответствию или по дате.
+search-bad-filter = На сайте нет такого фильтра.
+search-bad-page = Такой страницы результатов нет.
+search-too-many = Слишком много запросов из вашей сети за короткое время. Подождите несколько секунд и попробуйте снова.
+search-unavailable = Поиск сейчас недоступен. Попробуйте через минуту.
