@@ -60,6 +60,9 @@ async fn pages_pass_automated_wcag_checks() {
         "/newsletter",
         "/lite",
         "/lite/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group",
+        "/search?q=court",
+        "/ru/search?q=%D1%81%D1%83%D0%B4",
+        "/lite/search?q=insulin",
         "/articles/no-such-story",
         // The Russian edition's pages of every kind.
         "/ru/",

@@ -43,6 +43,13 @@ async fn every_kind_of_page_is_valid_html() {
             "newsletter-unsubscribe",
             "/newsletter/unsubscribe/1.AAAAAAAAAAAAAAAAAAAAAA",
         ),
+        ("search-form", "/search"),
+        ("search-results", "/search?q=court&order=newest"),
+        ("search-nothing", "/search?q=vpm"),
+        ("search-too-long", "/search?q=x&from=yesterday"),
+        ("lite-search", "/lite/search?q=insulin"),
+        ("ru-search", "/ru/search?q=%D1%81%D1%83%D0%B4"),
+        ("ru-lite-search", "/ru/lite/search?q=%D1%81%D1%83%D0%B4"),
         ("lite-front", "/lite"),
         (
             "lite-article",
