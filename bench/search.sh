@@ -105,7 +105,7 @@ def tail(syllables, count):
     # Rare words and names: Zipf-weighted, so a few recur and most are seen once.
     words = set()
     while len(words) < count:
-        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 5))))
     words = sorted(words)
     rng.shuffle(words)
     return words, list(itertools.accumulate(1.0 / (rank + 1) ** 1.1 for rank in range(len(words))))
@@ -244,12 +244,12 @@ SELECT d.id FROM docs d, queries b, websearch_to_tsquery(b.cfg, b.q) AS query
 SQL
 echo "loading PostgreSQL for ${DURATION}s with $CLIENTS clients…"
 (cd "$work" && pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$CLIENTS" -j 2 -T "$DURATION" \
-  -f "$work/pgbench.sql" -l --log-prefix="$work/pgb" postgres >"$work/pgbench.txt" 2>&1)
+  -f "$work/pgbench.sql" -l --log-prefix="$work/pglat" postgres >"$work/pgbench.txt" 2>&1)
 read -r tps_p p50_p p95_p p99_p < <(python3 - "$work" "$DURATION" <<'PY'
 import glob, sys
 work, duration = sys.argv[1], float(sys.argv[2])
 lat = []
-for path in glob.glob(f"{work}/pgb*"):
+for path in glob.glob(f"{work}/pglat.*"):
     for line in open(path):
         parts = line.split()
         if len(parts) > 2:
