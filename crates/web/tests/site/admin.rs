@@ -947,6 +947,7 @@ async fn an_admin_changes_the_sites_settings() {
     assert!(
         menu.ends_with(&[
             "Архив".to_owned(),
+            "Поиск".to_owned(),
             "About us".to_owned(),
             "Mirrors".to_owned()
         ]),

@@ -24,8 +24,8 @@ async fn reader_opens_the_front_page() {
     assert_eq!(select(&html, "main#content").len(), 1);
     assert_eq!(
         select(&html, "nav.sections li").len(),
-        7,
-        "six sections and the archive"
+        8,
+        "six sections, the archive and search"
     );
     assert!(text_of(&html, ".support-banner").contains("$10,000 a month"));
     assert!(text_of(&html, ".banned-notice").contains("blocked in Veldoria"));

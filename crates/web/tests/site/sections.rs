@@ -102,8 +102,8 @@ async fn an_editor_sets_up_sections_on_an_empty_site_and_old_addresses_keep_work
         .iter()
         .map(|a| a.text().collect())
         .collect();
-    // (The archive of everything closes the menu.)
-    assert_eq!(menu, ["World", "Политика", "Archive"]);
+    // (The archive of everything and the search close the menu.)
+    assert_eq!(menu, ["World", "Политика", "Archive", "Search"]);
     assert_eq!(app.get("/sections/politika").await.status(), 200);
     assert_eq!(app.get("/sections/archive-notes").await.status(), 200);
 
