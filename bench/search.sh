@@ -35,6 +35,7 @@ PORT=${PORT:-18090}
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v bc >/dev/null 2>&1 || missing+=(bc)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v pgbench >/dev/null 2>&1 || missing+=(postgresql-contrib)
 if [ ${#missing[@]} -gt 0 ]; then
