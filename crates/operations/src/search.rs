@@ -93,6 +93,10 @@ pub async fn sync(
         .collect();
     let mut done = 0;
     progress(done, stale.len());
+    let bulk = stale.len() > BATCH;
+    if bulk {
+        index.begin_bulk();
+    }
     if !removed.is_empty() {
         apply(index, Vec::new(), removed.clone()).await?;
     }
@@ -102,6 +106,14 @@ pub async fn sync(
         apply(index, documents, Vec::new()).await?;
         done += batch.len();
         progress(done, stale.len());
+    }
+    if bulk {
+        // The build left many small segments; searches are faster over one.
+        let index = Arc::clone(index);
+        tokio::task::spawn_blocking(move || index.compact())
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .map_err(|e| Error::Internal(e.to_string()))?;
     }
     Ok(Synced {
         indexed: stale.len(),

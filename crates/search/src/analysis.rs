@@ -11,8 +11,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The name the stemming tokenizer is registered under.
 pub const STEMMED: &str = "kolokol_stemmed";
-/// The name the transliterating tokenizer is registered under.
-pub const SKELETON: &str = "kolokol_skeleton";
+/// The names the transliterating tokenizers are registered under: skeletons of the
+/// Latin words only, and of the Cyrillic words only.
+pub const SKELETON_LATIN: &str = "kolokol_skeleton_latin";
+pub const SKELETON_CYRILLIC: &str = "kolokol_skeleton_cyrillic";
 /// The name of the tokenizer of words as written (folded only), for typos.
 pub const PLAIN: &str = "kolokol_plain";
 
@@ -29,35 +31,88 @@ pub struct Word {
 
 /// The words of `text`, in order.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut words = Vec::new();
+    spans(text)
+        .into_iter()
+        .filter_map(|(from, to)| {
+            let folded = fold(&text[from..to]);
+            (!folded.is_empty() && folded.chars().count() <= LONGEST_WORD).then_some(Word {
+                from,
+                to,
+                folded,
+            })
+        })
+        .collect()
+}
+
+/// Where the words of `text` are (bytes), not yet folded; runs too long to be
+/// words are left out.
+pub fn spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
     let mut start = None;
+    let mut push = |from: usize, to: usize| {
+        if to - from <= LONGEST_WORD * 4 {
+            spans.push((from, to));
+        }
+    };
     for (at, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             start.get_or_insert(at);
         } else if let Some(from) = start.take() {
-            push_word(&mut words, text, from, at);
+            push(from, at);
         }
     }
     if let Some(from) = start {
-        push_word(&mut words, text, from, text.len());
+        push(from, text.len());
     }
-    words
+    spans
 }
 
-fn push_word(words: &mut Vec<Word>, text: &str, from: usize, to: usize) {
-    if to - from > LONGEST_WORD * 4 {
-        return;
+/// The folded form of a word's first letter, when that letter alone tells it.
+pub fn fold_initial(c: char) -> Option<char> {
+    match c {
+        'a'..='z' | '0'..='9' | 'а'..='я' => Some(c),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        'А'..='Я' => char::from_u32(u32::from(c) + 0x20),
+        'ё' | 'Ё' => Some('е'),
+        _ => None,
     }
-    let folded = fold(&text[from..to]);
-    if !folded.is_empty() && folded.chars().count() <= LONGEST_WORD {
-        words.push(Word { from, to, folded });
-    }
+}
+
+/// A letter or digit; ASCII and the Russian alphabet are told without Unicode's
+/// tables (snippets look at every word of an article).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, 'А'..='я' | 'ё' | 'Ё')
+        || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Lowercase with accents removed; `ё` becomes `е` and `й` is kept.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
+    for c in word.chars() {
+        // The common letters first, without Unicode's tables.
+        match c {
+            'a'..='z' | '0'..='9' | 'а'..='я' => {
+                out.push(c);
+                continue;
+            }
+            'A'..='Z' => {
+                out.push(c.to_ascii_lowercase());
+                continue;
+            }
+            'А'..='Я' => {
+                out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c));
+                continue;
+            }
+            _ => {}
+        }
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+fn fold_char(c: char, out: &mut String) {
+    for c in c.to_lowercase() {
         match c {
             'ё' => out.push('е'),
             'й' => out.push('й'),
@@ -69,7 +124,6 @@ pub fn fold(word: &str) -> String {
             ),
         }
     }
-    out
 }
 
 /// Whether the (folded) word is written in Cyrillic.
@@ -117,6 +171,36 @@ impl Stems {
             folded.to_owned()
         }
     }
+}
+
+/// The first letter of the skeleton of any word that begins with `first` (see
+/// [`skeleton`]), when that letter alone tells it (not `к`, which may begin `кх`).
+pub fn skeleton_initial(first: char) -> Option<char> {
+    Some(match first {
+        'а' => 'a',
+        'б' => 'b',
+        'в' | 'w' => 'v',
+        'г' => 'g',
+        'д' => 'd',
+        'е' | 'э' => 'e',
+        'ж' | 'з' => 'z',
+        'и' => 'i',
+        'й' | 'ы' | 'ю' | 'я' | 'j' => 'y',
+        'л' => 'l',
+        'м' => 'm',
+        'н' => 'n',
+        'о' => 'o',
+        'п' => 'p',
+        'р' => 'r',
+        'с' | 'ш' | 'щ' => 's',
+        'т' | 'ц' => 't',
+        'у' => 'u',
+        'ф' => 'f',
+        'х' => 'h',
+        'ч' => 'c',
+        'к' | 'k' | 'ъ' | 'ь' => return None,
+        c => c,
+    })
 }
 
 /// The Latin skeleton of a folded word: Cyrillic transliterated, the spellings that
@@ -206,7 +290,12 @@ pub fn is_stop_word(folded: &str) -> bool {
 #[derive(Clone)]
 pub enum Analyzer {
     Stemmed(Stems),
-    Skeleton,
+    /// Skeletons of the words of one script (`true`: Cyrillic): a query word is
+    /// looked for by skeleton in the other script only, since its stem already
+    /// finds it in its own.
+    Skeleton {
+        cyrillic: bool,
+    },
     Plain,
 }
 
@@ -219,7 +308,7 @@ impl Analyzer {
     pub fn term(&self, folded: &str) -> String {
         match self {
             Self::Stemmed(stems) => stems.stem(folded),
-            Self::Skeleton => skeleton(folded),
+            Self::Skeleton { .. } => skeleton(folded),
             Self::Plain => folded.to_owned(),
         }
     }
@@ -235,9 +324,14 @@ impl Tokenizer for Analyzer {
     type TokenStream<'a> = Terms;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Terms {
+        let script = match self {
+            Self::Skeleton { cyrillic } => Some(*cyrillic),
+            _ => None,
+        };
         let tokens = words(text)
             .into_iter()
             .enumerate()
+            .filter(|(_, word)| script.is_none_or(|c| is_cyrillic(&word.folded) == c))
             .map(|(position, word)| Token {
                 offset_from: word.from,
                 offset_to: word.to,
@@ -295,6 +389,20 @@ pub fn typo_allowance(word: &str) -> u8 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_skeleton_begins_as_its_first_letter_says() {
+        let letters: Vec<char> = ('a'..='z').chain('а'..='я').collect();
+        for first in &letters {
+            let Some(initial) = skeleton_initial(*first) else {
+                continue;
+            };
+            for second in &letters {
+                let word = format!("{first}{second}ровский");
+                assert_eq!(skeleton(&word).chars().next(), Some(initial), "{word}");
+            }
+        }
+    }
+
     fn stems(text: &str) -> Vec<String> {
         let stems = Stems::default();
         words(text).iter().map(|w| stems.stem(&w.folded)).collect()
@@ -311,6 +419,19 @@ mod tests {
     #[test]
     fn english_forms_share_a_stem() {
         assert_eq!(stems("election elections"), ["elect", "elect"]);
+    }
+
+    #[test]
+    fn the_quick_folding_agrees_with_unicode() {
+        for c in (0x20..0x530).filter_map(char::from_u32) {
+            let mut slow = String::new();
+            fold_char(c, &mut slow);
+            assert_eq!(fold(&c.to_string()), slow, "{c}");
+            if let Some(initial) = fold_initial(c) {
+                assert_eq!(slow.chars().next(), Some(initial), "{c}");
+            }
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c}");
+        }
     }
 
     #[test]

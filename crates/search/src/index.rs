@@ -1,12 +1,14 @@
 //! The index of published articles (tantivy), kept on each node beside its data.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::Mutex;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -23,7 +25,7 @@ use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
 
 /// Bumped whenever the schema or the analysis changes: an index of another version
 /// is thrown away and built again.
-const SCHEMA_VERSION: &str = "3";
+const SCHEMA_VERSION: &str = "5";
 const VERSION_FILE: &str = "kolokol-search-version";
 /// Typo-tolerant matches are looked for when exact ones are fewer than this.
 const FUZZY_BELOW: usize = 20;
@@ -43,10 +45,11 @@ struct Fields {
     dek: Field,
     names: Field,
     body: Field,
-    translit: Field,
-    /// Skeletons of the headline, the dek and the names only: a name there weighs
-    /// more, as in the stemmed fields.
-    translit_title: Field,
+    /// Skeletons of the Latin words, then of the Cyrillic ones.
+    translit: [Field; 2],
+    /// Skeletons of the headline, the dek and the names only, by script: a name
+    /// there weighs more, as in the stemmed fields.
+    translit_title: [Field; 2],
     /// Words as written (folded), for typos and "did you mean".
     plain: Field,
 }
@@ -77,7 +80,7 @@ impl Fields {
             id: builder.add_u64_field("id", INDEXED | FAST | STORED),
             modified: builder.add_i64_field("modified", FAST),
             published: builder.add_i64_field("published", INDEXED | FAST),
-            language: builder.add_text_field("language", STRING),
+            language: builder.add_text_field("language", STRING | FAST),
             section: builder.add_u64_field("section", INDEXED),
             authors: builder.add_u64_field("authors", INDEXED),
             tags: builder.add_u64_field("tags", INDEXED),
@@ -85,8 +88,17 @@ impl Fields {
             dek: builder.add_text_field("dek", stemmed(false)),
             names: builder.add_text_field("names", stemmed(false)),
             body: builder.add_text_field("body", stemmed(true)),
-            translit: builder.add_text_field("translit", unstemmed(analysis::SKELETON)),
-            translit_title: builder.add_text_field("translit_title", unstemmed(analysis::SKELETON)),
+            translit: [
+                builder.add_text_field("translit_latin", unstemmed(analysis::SKELETON_LATIN)),
+                builder.add_text_field("translit_cyrillic", unstemmed(analysis::SKELETON_CYRILLIC)),
+            ],
+            translit_title: [
+                builder.add_text_field("translit_title_latin", unstemmed(analysis::SKELETON_LATIN)),
+                builder.add_text_field(
+                    "translit_title_cyrillic",
+                    unstemmed(analysis::SKELETON_CYRILLIC),
+                ),
+            ],
             plain: builder.add_text_field("plain", unstemmed(analysis::PLAIN)),
         };
         (builder.build(), fields)
@@ -143,9 +155,14 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(analysis::STEMMED, Analyzer::stemmed());
-        index
-            .tokenizers()
-            .register(analysis::SKELETON, Analyzer::Skeleton);
+        index.tokenizers().register(
+            analysis::SKELETON_LATIN,
+            Analyzer::Skeleton { cyrillic: false },
+        );
+        index.tokenizers().register(
+            analysis::SKELETON_CYRILLIC,
+            Analyzer::Skeleton { cyrillic: true },
+        );
         index
             .tokenizers()
             .register(analysis::PLAIN, Analyzer::Plain);
@@ -239,11 +256,15 @@ impl SearchIndex {
             document.add_text(f.names, &doc.names);
             document.add_text(f.body, &doc.body);
             for text in [&doc.headline, &doc.dek, &doc.names, &doc.body] {
-                document.add_text(f.translit, text);
+                for field in f.translit {
+                    document.add_text(field, text);
+                }
                 document.add_text(f.plain, text);
             }
             for text in [&doc.headline, &doc.dek, &doc.names] {
-                document.add_text(f.translit_title, text);
+                for field in f.translit_title {
+                    document.add_text(field, text);
+                }
             }
             writer.add_document(document)?;
         }
@@ -257,6 +278,32 @@ impl SearchIndex {
         for doc in upserts {
             stamps.insert(doc.id, doc.modified);
         }
+        Ok(())
+    }
+
+    /// Stops merging segments in the background until [`compact`](Self::compact):
+    /// for a build, which then merges once at the end instead of over and over.
+    pub fn begin_bulk(&self) {
+        self.writer
+            .lock()
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
+
+    /// Merges the index's segments into one, waiting for it, and merges in the
+    /// background again from then on: after a build, searches open one posting list
+    /// per term instead of one per segment.
+    pub fn compact(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock();
+        let segments = writer.index().searchable_segment_ids()?;
+        let merged = if segments.len() > 1 {
+            writer.merge(&segments).wait().map(drop)
+        } else {
+            Ok(())
+        };
+        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        merged?;
+        drop(writer);
+        self.reader.reload()?;
         Ok(())
     }
 
@@ -280,7 +327,16 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let exact = self.query(&parsed, request, false);
         let wanted = request.offset + request.limit;
-        let (mut addresses, exact_total) = self.top(&searcher, &*exact, request.order, wanted)?;
+        let preferred = self.preferred_language(request);
+        let prunable = matches!(lone_item(&parsed, &request.filters), Some(Item::Word(_)));
+        let (mut addresses, exact_total) = self.top(
+            &searcher,
+            &*exact,
+            request.order,
+            wanted,
+            preferred,
+            prunable,
+        )?;
         let mut typo_from = addresses.len();
         let mut total = exact_total;
         if exact_total < FUZZY_BELOW
@@ -289,8 +345,14 @@ impl SearchIndex {
                 .any(|w| analysis::typo_allowance(w) > 0)
         {
             let fuzzy = self.query(&parsed, request, true);
-            let (more, fuzzy_total) =
-                self.top(&searcher, &*fuzzy, request.order, wanted + exact_total)?;
+            let (more, fuzzy_total) = self.top(
+                &searcher,
+                &*fuzzy,
+                request.order,
+                wanted + exact_total,
+                preferred,
+                false,
+            )?;
             let seen: std::collections::HashSet<DocAddress> = addresses.iter().copied().collect();
             typo_from = addresses.len();
             addresses.extend(more.into_iter().filter(|a| !seen.contains(a)));
@@ -336,20 +398,62 @@ impl SearchIndex {
         })
     }
 
+    /// The language whose articles rank a little higher: the query's own (told by
+    /// its script), else the page's; none when the search is filtered by language.
+    fn preferred_language<'a>(&self, request: &'a Request) -> Option<&'a str> {
+        if request.filters.language.is_some() {
+            return None;
+        }
+        analysis::detect_language(&request.text).or(request.language_hint.as_deref())
+    }
+
     /// The best `limit` documents for `query` in `order`, and how many match.
+    ///
+    /// By relevance, the best are found by score alone, which lets tantivy skip the
+    /// blocks of documents that cannot reach the top (block-WAND), and a pool a
+    /// little larger than asked is then ranked again with a bonus for articles in
+    /// the `preferred` language (as much as a match of the language as one more
+    /// term would add, at half weight), equal scores by article id.
     fn top(
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn Query,
         order: Order,
         limit: usize,
+        preferred: Option<&str>,
+        prunable: bool,
     ) -> Result<(Vec<DocAddress>, usize), SearchError> {
         let limit = limit.max(1);
-        Ok(match order {
+        let (top, count) = match order {
             Order::Relevance => {
-                let (top, count) = searcher
-                    .search(query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
-                (top.into_iter().map(|(_, a)| a).collect(), count)
+                let pool = limit * 2 + 40;
+                let best = TopDocs::with_limit(pool).order_by_score();
+                // Pruning pays only for a plain union of terms, and only when the
+                // count is made apart; other queries score every match anyway, so
+                // count in the same pass.
+                let (mut top, count) = if prunable {
+                    (searcher.search(query, &best)?, query.count(searcher)?)
+                } else {
+                    searcher.search(query, &(best, Count))?
+                };
+                let mut columns = Columns::new(searcher);
+                if let Some(language) = preferred {
+                    let bonus = self.language_bonus(searcher, language)?;
+                    for (score, address) in &mut top {
+                        if columns.language(*address)?.as_deref() == Some(language) {
+                            *score += bonus;
+                        }
+                    }
+                }
+                // Equal scores go by article id, later made first, whatever order
+                // the index was built in, so that every node answers alike.
+                let mut ranked = Vec::with_capacity(top.len());
+                for (score, address) in top {
+                    ranked.push((score, columns.id(address)?, address));
+                }
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+                ranked.truncate(limit);
+                (ranked.into_iter().map(|(_, _, a)| a).collect(), count)
             }
             Order::Newest => {
                 let (top, count) = searcher.search(
@@ -362,7 +466,21 @@ impl SearchIndex {
                 )?;
                 (top.into_iter().map(|(_, a)| a).collect(), count)
             }
-        })
+        };
+        Ok((top, count))
+    }
+
+    /// What a match of `language` adds to a score: half the language term's
+    /// inverse document frequency, as BM25 scores a one-word field.
+    fn language_bonus(
+        &self,
+        searcher: &tantivy::Searcher,
+        language: &str,
+    ) -> Result<f32, SearchError> {
+        let with = searcher.doc_freq(&Term::from_field_text(self.fields.language, language))?;
+        let all = searcher.num_docs();
+        let (with, all) = (with as f32, all as f32);
+        Ok(0.5 * (1.0 + (all - with + 0.5) / (with + 0.5)).ln())
     }
 
     fn query(&self, parsed: &Parsed, request: &Request, fuzzy: bool) -> Box<dyn Query> {
@@ -378,23 +496,10 @@ impl SearchIndex {
             clauses.push((Occur::MustNot, self.item(item, false)));
         }
         self.filter_clauses(&request.filters, &mut clauses);
-        let language = request
-            .filters
-            .language
-            .is_none()
-            .then(|| analysis::detect_language(&request.text).or(request.language_hint.as_deref()))
-            .flatten();
-        if let Some(language) = language {
-            let term = Term::from_field_text(self.fields.language, language);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    0.5,
-                )),
-            ));
+        match lone_item(parsed, &request.filters) {
+            Some(item) => self.item(item, fuzzy),
+            None => Box::new(BooleanQuery::new(clauses)),
         }
-        Box::new(BooleanQuery::new(clauses))
     }
 
     fn filter_clauses(&self, filters: &Filters, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
@@ -457,9 +562,11 @@ impl SearchIndex {
                     ));
                 }
                 let skeleton = analysis::skeleton(word);
+                // By skeleton in the other script only: in its own, the stem finds it.
+                let other = usize::from(!analysis::is_cyrillic(word));
                 for (field, weight) in [
-                    (self.fields.translit, 1.0),
-                    (self.fields.translit_title, 2.0),
+                    (self.fields.translit[other], 1.0),
+                    (self.fields.translit_title[other], 2.0),
                 ] {
                     let term = Term::from_field_text(field, &skeleton);
                     alternatives.push((
@@ -555,6 +662,64 @@ impl SearchIndex {
             }
         }
         Ok(best.map(|(_, _, word)| word))
+    }
+}
+
+/// The fast columns of a searcher's segments, opened once each.
+struct Columns<'a> {
+    searcher: &'a tantivy::Searcher,
+    opened: HashMap<u32, (Column<u64>, Option<StrColumn>)>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Self {
+        Self {
+            searcher,
+            opened: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, segment: u32) -> Result<&(Column<u64>, Option<StrColumn>), SearchError> {
+        Ok(match self.opened.entry(segment) {
+            Entry::Occupied(opened) => opened.into_mut(),
+            Entry::Vacant(vacant) => {
+                let fast = self.searcher.segment_reader(segment).fast_fields();
+                vacant.insert((fast.u64("id")?, fast.str("language")?))
+            }
+        })
+    }
+
+    fn id(&mut self, address: DocAddress) -> Result<u64, SearchError> {
+        Ok(self
+            .of(address.segment_ord)?
+            .0
+            .first(address.doc_id)
+            .unwrap_or(0))
+    }
+
+    fn language(&mut self, address: DocAddress) -> Result<Option<String>, SearchError> {
+        let Some(column) = &self.of(address.segment_ord)?.1 else {
+            return Ok(None);
+        };
+        let Some(ordinal) = column.term_ords(address.doc_id).next() else {
+            return Ok(None);
+        };
+        let mut language = String::new();
+        column.ord_to_str(ordinal, &mut language)?;
+        Ok(Some(language))
+    }
+}
+
+/// The one word or phrase a query looks for, when it has nothing else (no
+/// alternatives, exclusions or filters): its own query is then the whole query, a
+/// union of its fields' terms, which block-WAND can prune.
+fn lone_item<'a>(parsed: &'a Parsed, filters: &Filters) -> Option<&'a Item> {
+    match (parsed.groups.as_slice(), parsed.excluded.is_empty()) {
+        ([group], true) if *filters == Filters::default() => match group.as_slice() {
+            [item] => Some(item),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -2,6 +2,8 @@
 //! marked: the window of [`WINDOW`] words with the most matches, HTML-escaped and
 //! wrapped in `<mark>`.
 
+use std::collections::HashMap;
+
 use crate::analysis::{self, Stems};
 
 /// How many words a snippet shows.
@@ -11,8 +13,25 @@ const WINDOW: usize = 30;
 /// or (for typo-tolerant results) close enough to one.
 pub struct Matcher {
     stems: Stems,
-    /// (word, its stem, its typo allowance)
-    wanted: Vec<(String, String, u8)>,
+    wanted: Vec<Wanted>,
+}
+
+struct Wanted {
+    word: String,
+    stem: String,
+    skeleton: String,
+    typos: u8,
+}
+
+impl Wanted {
+    /// Whether a word that begins with `first` (folded) could match, before the
+    /// word is even folded: a stem keeps its word's first letter, and a skeleton's
+    /// first letter follows from the word's. A typo may be anywhere.
+    fn may_begin(&self, first: char) -> bool {
+        self.typos > 0
+            || self.stem.starts_with(first)
+            || analysis::skeleton_initial(first).is_none_or(|c| self.skeleton.starts_with(c))
+    }
 }
 
 impl Matcher {
@@ -22,26 +41,36 @@ impl Matcher {
         let stems = Stems::default();
         let wanted = words
             .iter()
-            .map(|word| {
-                let allowance = if typos {
+            .map(|word| Wanted {
+                word: word.clone(),
+                stem: stems.stem(word),
+                skeleton: analysis::skeleton(word),
+                typos: if typos {
                     analysis::typo_allowance(word)
                 } else {
                     0
-                };
-                (word.clone(), stems.stem(word), allowance)
+                },
             })
             .collect();
         Self { stems, wanted }
     }
 
+    /// Whether a word of the text (as written) may match, told cheaply.
+    fn may_match(&self, word: &str) -> bool {
+        match word.chars().next().map(analysis::fold_initial) {
+            None => false,
+            Some(None) => true,
+            Some(Some(first)) => self.wanted.iter().any(|w| w.may_begin(first)),
+        }
+    }
+
     pub fn matches(&self, folded: &str) -> bool {
         let stem = self.stems.stem(folded);
         let skeleton = analysis::skeleton(folded);
-        self.wanted.iter().any(|(word, wanted, allowance)| {
-            *wanted == stem
-                || analysis::skeleton(word) == skeleton
-                || (*allowance > 0
-                    && analysis::edit_distance(word, folded) <= usize::from(*allowance))
+        self.wanted.iter().any(|w| {
+            w.stem == stem
+                || w.skeleton == skeleton
+                || (w.typos > 0 && analysis::edit_distance(&w.word, folded) <= usize::from(w.typos))
         })
     }
 }
@@ -49,11 +78,29 @@ impl Matcher {
 /// The best passage of `text` for `matcher`, escaped, with matches in `<mark>`; the
 /// text's beginning when nothing matches.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
-    let words = analysis::words(text);
+    let words = analysis::spans(text);
     if words.is_empty() {
         return String::new();
     }
-    let hits: Vec<bool> = words.iter().map(|w| matcher.matches(&w.folded)).collect();
+    // Most words are told apart by their first letter; the rest are folded and
+    // looked at once each, as words recur.
+    let mut seen: HashMap<String, bool> = HashMap::new();
+    let hits: Vec<bool> = words
+        .iter()
+        .map(|(from, to)| {
+            let word = &text[*from..*to];
+            if !matcher.may_match(word) {
+                return false;
+            }
+            let folded = analysis::fold(word);
+            if let Some(hit) = seen.get(&folded) {
+                return *hit;
+            }
+            let hit = matcher.matches(&folded);
+            seen.insert(folded, hit);
+            hit
+        })
+        .collect();
     let window = WINDOW.min(words.len());
     let mut best = (0, 0);
     let mut count = hits[..window].iter().filter(|h| **h).count();
@@ -76,17 +123,17 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
     if start > 0 {
         out.push('…');
     }
-    let mut at = words[start].from;
-    for (word, hit) in words[start..end].iter().zip(&hits[start..end]) {
-        escape_into(&mut out, &text[at..word.from]);
+    let mut at = words[start].0;
+    for ((from, to), hit) in words[start..end].iter().zip(&hits[start..end]) {
+        escape_into(&mut out, &text[at..*from]);
         if *hit {
             out.push_str("<mark>");
-            escape_into(&mut out, &text[word.from..word.to]);
+            escape_into(&mut out, &text[*from..*to]);
             out.push_str("</mark>");
         } else {
-            escape_into(&mut out, &text[word.from..word.to]);
+            escape_into(&mut out, &text[*from..*to]);
         }
-        at = word.to;
+        at = *to;
     }
     if end < words.len() {
         out.push('…');
