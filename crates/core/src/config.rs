@@ -144,6 +144,9 @@ pub struct ServerConfig {
     pub webhooks_to_private_addresses: bool,
     /// Searches one network address may make a minute (counted in memory only).
     pub searches_per_minute: u32,
+    /// Answers to recent searches kept in memory until the content or the index
+    /// changes (0: none kept).
+    pub search_cache_entries: usize,
 }
 
 impl Default for ServerConfig {
@@ -156,6 +159,7 @@ impl Default for ServerConfig {
             hsts_max_age: 31_536_000,
             webhooks_to_private_addresses: false,
             searches_per_minute: 120,
+            search_cache_entries: 1000,
         }
     }
 }

@@ -44,6 +44,7 @@ pub(crate) async fn serve_with(
         webhooks_to_private: config.server.webhooks_to_private_addresses,
         search_dir: Some(config.search_dir()),
         searches_per_minute: config.server.searches_per_minute,
+        search_cache_entries: config.server.search_cache_entries,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await

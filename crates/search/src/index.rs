@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use tantivy::collector::{Count, TopDocs};
@@ -125,6 +125,8 @@ pub struct SearchIndex {
     stamps: Mutex<HashMap<i64, i64>>,
     /// Whether the index holds the whole archive (false while a first build runs).
     ready: AtomicBool,
+    /// Moves on every change searches can see: what tells a remembered answer stale.
+    generation: AtomicU64,
     dir: Option<PathBuf>,
 }
 
@@ -178,6 +180,7 @@ impl SearchIndex {
             stems: Stems::default(),
             stamps: Mutex::new(HashMap::new()),
             ready: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
             dir: dir.map(Path::to_path_buf),
         };
         let stamps = this.read_stamps()?;
@@ -225,6 +228,16 @@ impl SearchIndex {
 
     pub fn set_ready(&self, ready: bool) {
         self.ready.store(ready, Ordering::Release);
+        self.changed();
+    }
+
+    /// A number that moves whenever what searches find may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Adds or replaces `upserts` and removes `removed`, visible to searches once this
@@ -271,6 +284,7 @@ impl SearchIndex {
         writer.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.changed();
         let mut stamps = self.stamps.lock();
         for id in removed {
             stamps.remove(id);
@@ -304,6 +318,7 @@ impl SearchIndex {
         merged?;
         drop(writer);
         self.reader.reload()?;
+        self.changed();
         Ok(())
     }
 
@@ -314,6 +329,7 @@ impl SearchIndex {
         writer.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.changed();
         self.stamps.lock().clear();
         Ok(())
     }

@@ -93,6 +93,8 @@ pub struct Inner {
     search_wake: tokio::sync::Notify,
     /// Searches per reader address, kept in memory only.
     pub(crate) search_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+    /// Answers to recent searches.
+    pub(crate) search_answers: crate::site::search::Answers,
 }
 
 /// `base` with the settings saved in the admin laid over it,
@@ -141,6 +143,8 @@ pub struct AppParts {
     pub search_dir: Option<PathBuf>,
     /// Searches one address may make a minute (`[server]`).
     pub searches_per_minute: u32,
+    /// Answers to recent searches kept in memory (`[server]`; 0: none).
+    pub search_cache_entries: usize,
 }
 
 impl AppParts {
@@ -157,6 +161,8 @@ impl AppParts {
             webhooks_to_private: false,
             search_dir: None,
             searches_per_minute: kolokol_core::config::ServerConfig::default().searches_per_minute,
+            search_cache_entries: kolokol_core::config::ServerConfig::default()
+                .search_cache_entries,
         }
     }
 }
@@ -190,6 +196,7 @@ impl AppState {
             webhooks_to_private,
             search_dir,
             searches_per_minute,
+            search_cache_entries,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -225,6 +232,7 @@ impl AppState {
                 search_limiter: governor::RateLimiter::keyed(crate::site::search::quota(
                     searches_per_minute,
                 )),
+                search_answers: crate::site::search::Answers::new(search_cache_entries),
             }),
         })
     }

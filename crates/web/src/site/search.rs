@@ -111,6 +111,53 @@ fn query_string(query: &Query, text: &str, page: usize) -> String {
     out.finish()
 }
 
+/// Answers to recent searches, each kept under the content version and index
+/// generation it was made for and given only while both are still current: any
+/// publication, edit or withdrawal (on any node, seen within a second) or change of
+/// the index makes them all stale. At most `capacity` are kept; when full, all go.
+pub(crate) struct Answers {
+    capacity: usize,
+    kept: parking_lot::Mutex<(Stamp, std::collections::HashMap<String, Results>)>,
+}
+
+/// (content version, index generation)
+type Stamp = (i64, u64);
+
+impl Answers {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            kept: parking_lot::Mutex::default(),
+        }
+    }
+
+    fn get(&self, key: &str, stamp: Stamp) -> Option<Results> {
+        let kept = self.kept.lock();
+        if kept.0 != stamp {
+            return None;
+        }
+        kept.1.get(key).cloned()
+    }
+
+    fn insert(&self, key: String, stamp: Stamp, results: &Results) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut kept = self.kept.lock();
+        if stamp != kept.0 {
+            // An answer made before the latest change is not kept.
+            if stamp < kept.0 {
+                return;
+            }
+            *kept = (stamp, std::collections::HashMap::new());
+        }
+        if kept.1.len() >= self.capacity {
+            kept.1.clear();
+        }
+        kept.1.insert(key, results.clone());
+    }
+}
+
 /// Runs the search, or says why it cannot: (status, results, message).
 async fn run(
     state: &AppState,
@@ -138,6 +185,16 @@ async fn run(
             Some(words.t("search-too-many")),
         );
     }
+    // Taken before searching: an answer is kept under what it may be older than.
+    let stamp = (state.cache.version(), state.search.generation());
+    let key = format!(
+        "{}?{}",
+        state.language(),
+        query_string(&query, &query.text, query.page)
+    );
+    if let Some(results) = state.search_answers.get(&key, stamp) {
+        return (StatusCode::OK, query, results, None);
+    }
     match kolokol_operations::search::search(
         &state.store,
         &state.search,
@@ -153,6 +210,9 @@ async fn run(
                 Err(_) => return unavailable(query, &words),
             };
             names.apply(results.found.iter_mut().map(|f| &mut f.article));
+            if !results.partial {
+                state.search_answers.insert(key, stamp, &results);
+            }
             (StatusCode::OK, query, results, None)
         }
         Err(kolokol_operations::Error::Invalid(errors)) => {
@@ -423,4 +483,44 @@ pub async fn json(
 /// A plain struct as JSON text (serializing these cannot fail).
 fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(total: usize) -> Results {
+        Results {
+            total,
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn answers_last_until_the_content_or_the_index_moves() {
+        let answers = Answers::new(10);
+        answers.insert("en?q=a".into(), (1, 1), &results(3));
+        assert_eq!(answers.get("en?q=a", (1, 1)).map(|r| r.total), Some(3));
+        assert!(answers.get("en?q=b", (1, 1)).is_none());
+        assert!(answers.get("en?q=a", (2, 1)).is_none(), "content changed");
+        assert!(answers.get("en?q=a", (1, 2)).is_none(), "index changed");
+        // An answer made for an older state is not kept once a newer one is.
+        answers.insert("en?q=b".into(), (1, 2), &results(5));
+        answers.insert("en?q=c".into(), (1, 1), &results(7));
+        assert!(answers.get("en?q=c", (1, 1)).is_none());
+        assert_eq!(answers.get("en?q=b", (1, 2)).map(|r| r.total), Some(5));
+    }
+
+    #[test]
+    fn answers_are_bounded_and_can_be_off() {
+        let answers = Answers::new(2);
+        for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
+            answers.insert(key.into(), (1, 1), &results(i));
+        }
+        assert!(answers.get("a", (1, 1)).is_none());
+        assert!(answers.get("c", (1, 1)).is_some());
+        let off = Answers::new(0);
+        off.insert("a".into(), (1, 1), &results(1));
+        assert!(off.get("a", (1, 1)).is_none());
+    }
 }
