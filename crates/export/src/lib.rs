@@ -104,6 +104,9 @@ pub async fn site_paths(state: &impl Site) -> Result<Vec<String>, ExportError> {
         "/support",
         "/privacy",
         "/newsletter",
+        // The form alone: a static copy cannot search, but its menu links here.
+        "/search",
+        "/lite/search",
         "/mirrors",
         "/mirrors.json",
         "/feed.xml",

@@ -502,11 +502,16 @@ impl SearchIndex {
     fn query(&self, parsed: &Parsed, request: &Request, fuzzy: bool) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = group
-                .iter()
-                .map(|item| (Occur::Should, self.item(item, fuzzy)))
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+            let required: Box<dyn Query> = match group.as_slice() {
+                [item] => self.item(item, fuzzy),
+                items => Box::new(BooleanQuery::new(
+                    items
+                        .iter()
+                        .map(|item| (Occur::Should, self.item(item, fuzzy)))
+                        .collect(),
+                )),
+            };
+            clauses.push((Occur::Must, required));
         }
         for item in &parsed.excluded {
             clauses.push((Occur::MustNot, self.item(item, false)));

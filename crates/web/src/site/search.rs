@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 
+use axum::Extension;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -161,7 +162,7 @@ impl Answers {
 /// Runs the search, or says why it cannot: (status, results, message).
 async fn run(
     state: &AppState,
-    peer: SocketAddr,
+    peer: Option<SocketAddr>,
     raw: Option<&str>,
 ) -> (StatusCode, Query, Results, Option<String>) {
     let (query, problem) = parse(raw, state);
@@ -177,7 +178,11 @@ async fn run(
     if query.text.trim().is_empty() {
         return (StatusCode::OK, query, Results::default(), None);
     }
-    if state.search_limiter.check_key(&peer.ip()).is_err() {
+    // Without an address the request comes from this program itself (the static
+    // export), which is not limited.
+    if let Some(peer) = peer
+        && state.search_limiter.check_key(&peer.ip()).is_err()
+    {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             query,
@@ -304,24 +309,35 @@ fn view(path: &str, query: &Query, results: Results) -> View {
     }
 }
 
+fn address(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> Option<SocketAddr> {
+    peer.map(|Extension(ConnectInfo(peer))| peer)
+}
+
 /// `/search`: the form, and the results when there is a query.
 pub async fn page(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    html(&state, peer, raw.as_deref(), "/search", "search.html").await
+    html(
+        &state,
+        address(peer),
+        raw.as_deref(),
+        "/search",
+        "search.html",
+    )
+    .await
 }
 
 /// `/lite/search`: the same in the text-only edition.
 pub async fn lite(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     html(
         &state,
-        peer,
+        address(peer),
         raw.as_deref(),
         "/lite/search",
         "lite/search.html",
@@ -331,7 +347,7 @@ pub async fn lite(
 
 async fn html(
     state: &AppState,
-    peer: SocketAddr,
+    peer: Option<SocketAddr>,
     raw: Option<&str>,
     path: &str,
     template: &str,
@@ -432,10 +448,10 @@ struct JsonError {
 /// `/search.json`: the same search for apps.
 pub async fn json(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (status, query, results, message) = run(&state, peer, raw.as_deref()).await;
+    let (status, query, results, message) = run(&state, address(peer), raw.as_deref()).await;
     let headers = [
         (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         (header::CACHE_CONTROL, "no-store"),
