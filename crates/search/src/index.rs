@@ -500,6 +500,9 @@ impl SearchIndex {
     }
 
     fn query(&self, parsed: &Parsed, request: &Request, fuzzy: bool) -> Box<dyn Query> {
+        if let Some(item) = lone_item(parsed, &request.filters) {
+            return self.item(item, fuzzy);
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let required: Box<dyn Query> = match group.as_slice() {
@@ -517,10 +520,7 @@ impl SearchIndex {
             clauses.push((Occur::MustNot, self.item(item, false)));
         }
         self.filter_clauses(&request.filters, &mut clauses);
-        match lone_item(parsed, &request.filters) {
-            Some(item) => self.item(item, fuzzy),
-            None => Box::new(BooleanQuery::new(clauses)),
-        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn filter_clauses(&self, filters: &Filters, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
