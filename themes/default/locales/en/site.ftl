@@ -367,7 +367,7 @@ search-order-newest = Newest first
 search-count = { $n ->
     [0] Nothing found.
     [one] One article found.
-   *[other] { $n } articles found.
+   *[other] { $shown } articles found.
 }
 search-partial = The search index is being built: for now only headlines are searched.
 search-did-you-mean = Did you mean
