@@ -20,6 +20,7 @@ struct Wanted {
     word: String,
     stem: String,
     skeleton: String,
+    cyrillic: bool,
     typos: u8,
 }
 
@@ -45,6 +46,7 @@ impl Matcher {
                 word: word.clone(),
                 stem: stems.stem(word),
                 skeleton: analysis::skeleton(word),
+                cyrillic: analysis::is_cyrillic(word),
                 typos: if typos {
                     analysis::typo_allowance(word)
                 } else {
@@ -64,12 +66,20 @@ impl Matcher {
         }
     }
 
+    /// Whether `folded` is one of the wanted words: the same stem, the same
+    /// skeleton in the other script (as the index looks), or within a typo. The stem
+    /// and the skeleton are made only when their first letters allow a match.
     pub fn matches(&self, folded: &str) -> bool {
-        let stem = self.stems.stem(folded);
-        let skeleton = analysis::skeleton(folded);
+        let Some(first) = folded.chars().next() else {
+            return false;
+        };
+        let cyrillic = analysis::is_cyrillic(folded);
+        let (mut stem, mut skeleton) = (None, None);
         self.wanted.iter().any(|w| {
-            w.stem == stem
-                || w.skeleton == skeleton
+            (w.stem.starts_with(first)
+                && *stem.get_or_insert_with(|| self.stems.stem(folded)) == w.stem)
+                || (w.cyrillic != cyrillic
+                    && *skeleton.get_or_insert_with(|| analysis::skeleton(folded)) == w.skeleton)
                 || (w.typos > 0 && analysis::edit_distance(&w.word, folded) <= usize::from(w.typos))
         })
     }
@@ -179,6 +189,20 @@ mod tests {
         let got = snippet(&text, &Matcher::new(&["elections".to_owned()], false));
         assert!(got.starts_with('…') && got.ends_with('…'), "{got}");
         assert!(got.contains("<mark>election</mark>"), "{got}");
+    }
+
+    #[test]
+    fn names_are_marked_across_scripts() {
+        let got = snippet(
+            "Суд над Навальным и Stavrin",
+            &Matcher::new(&["navalny".to_owned()], false),
+        );
+        assert!(got.contains("<mark>Навальным</mark>"), "{got}");
+        let got = snippet(
+            "Суд над Навальным и Stavrin",
+            &Matcher::new(&["ставрин".to_owned()], false),
+        );
+        assert!(got.contains("<mark>Stavrin</mark>"), "{got}");
     }
 
     #[test]
