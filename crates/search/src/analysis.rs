@@ -67,7 +67,8 @@ pub fn spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The folded form of a word's first letter, when that letter alone tells it.
+/// The folded form of a letter or digit of ASCII or the Russian alphabet, told
+/// without Unicode's tables (a word's first letter, in snippets); `None` for others.
 pub fn fold_initial(c: char) -> Option<char> {
     match c {
         'a'..='z' | '0'..='9' | 'а'..='я' => Some(c),
@@ -90,23 +91,11 @@ fn is_word_char(c: char) -> bool {
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
-        // The common letters first, without Unicode's tables.
-        match c {
-            'a'..='z' | '0'..='9' | 'а'..='я' => {
-                out.push(c);
-                continue;
-            }
-            'A'..='Z' => {
-                out.push(c.to_ascii_lowercase());
-                continue;
-            }
-            'А'..='Я' => {
-                out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c));
-                continue;
-            }
-            _ => {}
+        // The common letters without Unicode's tables.
+        match fold_initial(c) {
+            Some(folded) => out.push(folded),
+            None => fold_char(c, &mut out),
         }
-        fold_char(c, &mut out);
     }
     out
 }
