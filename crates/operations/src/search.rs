@@ -91,34 +91,46 @@ pub async fn sync(
         .filter(|(id, modified)| held.get(id) != Some(modified))
         .map(|(id, _)| ArticleId(*id))
         .collect();
-    let mut done = 0;
-    progress(done, stale.len());
     let bulk = stale.len() > BATCH;
     if bulk {
         index.begin_bulk();
     }
-    if !removed.is_empty() {
-        apply(index, Vec::new(), removed.clone()).await?;
-    }
-    for batch in stale.chunks(BATCH) {
-        let articles = store.published_articles_by_ids(batch, now).await?;
-        let documents = articles.iter().map(document).collect();
-        apply(index, documents, Vec::new()).await?;
-        done += batch.len();
-        progress(done, stale.len());
-    }
+    let written = write(store, index, &removed, &stale, now, progress).await;
     if bulk {
-        // The build left many small segments; searches are faster over one.
-        let index = Arc::clone(index);
-        tokio::task::spawn_blocking(move || index.compact())
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        // The build left many small segments; searches are faster over one. Done
+        // even when it stopped part way, so that background merging comes back on.
+        on_index(index, |index| index.compact()).await?;
     }
+    written?;
     Ok(Synced {
         indexed: stale.len(),
         removed: removed.len(),
     })
+}
+
+/// Removes `removed` from the index and (re)indexes `stale` a batch at a time.
+async fn write(
+    store: &DynStore,
+    index: &Arc<SearchIndex>,
+    removed: &[i64],
+    stale: &[ArticleId],
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> Result<(), Error> {
+    let mut done = 0;
+    progress(done, stale.len());
+    if !removed.is_empty() {
+        let removed = removed.to_vec();
+        on_index(index, move |index| index.apply(&[], &removed)).await?;
+    }
+    for batch in stale.chunks(BATCH) {
+        let articles = store.published_articles_by_ids(batch, now).await?;
+        let documents: Vec<Document> = articles.iter().map(document).collect();
+        on_index(index, move |index| index.apply(&documents, &[])).await?;
+        done += batch.len();
+        progress(done, stale.len());
+    }
+    Ok(())
 }
 
 /// Empties the index and builds it again from the database.
@@ -128,23 +140,19 @@ pub async fn rebuild(
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> Result<Synced, Error> {
-    let cleared = Arc::clone(index);
-    tokio::task::spawn_blocking(move || cleared.clear())
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    on_index(index, |index| index.clear()).await?;
     let synced = sync(store, index, now, progress).await?;
     index.set_ready(true);
     Ok(synced)
 }
 
-async fn apply(
+/// Runs `work` on the index on a blocking thread (tantivy's calls block).
+async fn on_index<T: Send + 'static>(
     index: &Arc<SearchIndex>,
-    documents: Vec<Document>,
-    removed: Vec<i64>,
-) -> Result<(), Error> {
+    work: impl FnOnce(&SearchIndex) -> Result<T, kolokol_search::SearchError> + Send + 'static,
+) -> Result<T, Error> {
     let index = Arc::clone(index);
-    tokio::task::spawn_blocking(move || index.apply(&documents, &removed))
+    tokio::task::spawn_blocking(move || work(&index))
         .await
         .map_err(|e| Error::Internal(e.to_string()))?
         .map_err(|e| Error::Internal(e.to_string()))
@@ -238,11 +246,7 @@ pub async fn search(
         limit: per_page,
         language_hint: query.page_language.clone(),
     };
-    let searching = Arc::clone(index);
-    let results = tokio::task::spawn_blocking(move || searching.search(&request))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let results = on_index(index, move |index| index.search(&request)).await?;
     let ids: Vec<ArticleId> = results.hits.iter().map(|h| ArticleId(h.id)).collect();
     let mut summaries: std::collections::HashMap<i64, ArticleSummary> = store
         .published_summaries(&ids, now)
