@@ -150,6 +150,7 @@ pub struct AppParts {
 impl AppParts {
     /// The parts with no mail, no payments and no newsletter delivery.
     pub fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Self {
+        let server = kolokol_core::config::ServerConfig::default();
         Self {
             store,
             theme,
@@ -160,9 +161,8 @@ impl AppParts {
             newsletter_delivery: None,
             webhooks_to_private: false,
             search_dir: None,
-            searches_per_minute: kolokol_core::config::ServerConfig::default().searches_per_minute,
-            search_cache_entries: kolokol_core::config::ServerConfig::default()
-                .search_cache_entries,
+            searches_per_minute: server.searches_per_minute,
+            search_cache_entries: server.search_cache_entries,
         }
     }
 }
