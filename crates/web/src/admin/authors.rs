@@ -2,14 +2,13 @@
 //! page again with its messages or go on.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::{AuthorForm, FieldErrors};
+use kolokol_core::AuthorForm;
 use kolokol_operations::{self as operations, Actor};
 use minijinja::context;
 
-use super::{Editors, FormData, Staff, StaffForm, admin_page, finish};
+use super::{Editors, FormData, Staff, StaffForm, Told, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -55,11 +54,11 @@ async fn choices(state: &AppState) -> Result<minijinja::Value, AppError> {
 async fn authors_page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     form: &AuthorForm,
-    errors: &FieldErrors,
+    told: Told,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let authors = state.store.author_records().await?;
     let choices = choices(state).await?;
     admin_page(
@@ -79,15 +78,7 @@ pub async fn list(
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
     let notice = super::done_notice(&state, Some(&staff), "author", query.as_deref());
     let form = AuthorForm::default();
-    authors_page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-        notice.as_deref(),
-    )
-    .await
+    authors_page(&state, &staff, &form, Told::nothing(), notice.as_deref()).await
 }
 
 pub async fn create(
@@ -103,10 +94,7 @@ pub async fn create(
         state,
         result,
         |_| "/admin/authors?done=created".into(),
-        |errors| async move {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            authors_page(state, staff, status, form, &errors, None).await
-        },
+        |errors| authors_page(state, staff, form, Told::problems(errors), None),
     )
     .await
 }
@@ -115,10 +103,10 @@ async fn author_page(
     state: &AppState,
     staff: &Staff,
     id: i64,
-    status: StatusCode,
     form: Option<&AuthorForm>,
-    errors: &FieldErrors,
+    told: Told,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let record = operations::authors::existing(&state.store, id).await?;
     let form = form
         .cloned()
@@ -142,15 +130,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
-    author_page(
-        &state,
-        &staff,
-        id,
-        StatusCode::OK,
-        None,
-        &FieldErrors::new(),
-    )
-    .await
+    author_page(&state, &staff, id, None, Told::nothing()).await
 }
 
 pub async fn save(
@@ -167,10 +147,7 @@ pub async fn save(
         state,
         result,
         |()| "/admin/authors?done=saved".into(),
-        |errors| async move {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            author_page(state, staff, id, status, Some(form), &errors).await
-        },
+        |errors| author_page(state, staff, id, Some(form), Told::problems(errors)),
     )
     .await
 }

@@ -2,14 +2,12 @@
 //! APIs, each with a Content API key and an Admin API key; revoking one stops both.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::FieldErrors;
 use kolokol_operations::{Actor, Error as OpError, integrations};
 use minijinja::context;
 
-use super::{Admins, Staff, StaffForm, admin_page, see_other};
+use super::{Admins, Staff, StaffForm, Told, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -17,17 +15,17 @@ const WHAT: &str = "action-manage-integrations";
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require(staff.user.role.is_admin(), WHAT)?;
-    page(&state, &staff, StatusCode::OK, &FieldErrors::new(), "").await
+    page(&state, &staff, Told::nothing(), "").await
 }
 
 /// The page: every integration with its keys, and the form to add one.
 async fn page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
-    errors: &FieldErrors,
+    told: Told,
     name: &str,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let keys = state.store.api_keys().await?;
     let mut names: Vec<&str> = keys.iter().map(|k| k.integration.as_str()).collect();
     names.dedup();
@@ -65,10 +63,7 @@ pub async fn add(
     let actor = Actor::Staff(&staff.user);
     match integrations::add(&state.store, actor, name, Utc::now()).await {
         Ok(_) => Ok(see_other("/admin/integrations")),
-        Err(OpError::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            page(&state, &staff, status, &errors, name).await
-        }
+        Err(OpError::Invalid(errors)) => page(&state, &staff, Told::problems(errors), name).await,
         Err(other) => Err(other.into()),
     }
 }

@@ -13,7 +13,7 @@ use kolokol_operations::{Actor, readers};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{Admins, Editors, StaffForm, StaffUpload, Upload};
+use super::{Admins, Editors, StaffForm, StaffUpload, Told, Upload};
 use super::{CsvFile, FormData, Staff, admin_page, csv_download, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -104,12 +104,12 @@ struct Candidate {
 async fn editor(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     issue: Option<&NewsletterIssue>,
     form: &IssueForm,
-    errors: &FieldErrors,
+    told: Told,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let picked: Vec<i64> = form
         .articles
         .split(|c: char| c == ',' || c.is_whitespace())
@@ -179,16 +179,7 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
         subject: format!("{name}: "),
         ..IssueForm::default()
     };
-    editor(
-        &state,
-        &staff,
-        StatusCode::OK,
-        None,
-        &form,
-        &FieldErrors::new(),
-        None,
-    )
-    .await
+    editor(&state, &staff, None, &form, Told::nothing(), None).await
 }
 
 /// Reads and checks the form: the order fields (`order_{article}` = position) become
@@ -252,16 +243,7 @@ pub async fn create(
     let draft = match checked {
         Ok(draft) => draft,
         Err(errors) => {
-            return editor(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &form,
-                &errors,
-                None,
-            )
-            .await;
+            return editor(&state, &staff, None, &form, Told::problems(errors), None).await;
         }
     };
     let id = kolokol_operations::newsletter::create(&state.store, &staff.user, &draft, Utc::now())
@@ -281,10 +263,9 @@ pub async fn edit(
     editor(
         &state,
         &staff,
-        StatusCode::OK,
         Some(&issue),
         &IssueForm::from_issue(&issue),
-        &FieldErrors::new(),
+        Told::nothing(),
         notice.as_deref(),
     )
     .await
@@ -304,10 +285,9 @@ pub async fn save(
             return editor(
                 &state,
                 &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
                 Some(&issue),
                 &form,
-                &errors,
+                Told::problems(errors),
                 None,
             )
             .await;
@@ -320,8 +300,8 @@ pub async fn save(
         Ok(()) => Ok(see_other(&format!("/admin/newsletter/{id}?saved=1"))),
         Err(kolokol_operations::Error::Refused(message)) => {
             let errors = FieldErrors::from([("subject", message)]);
-            let status = StatusCode::CONFLICT;
-            editor(&state, &staff, status, Some(&issue), &form, &errors, None).await
+            let told = Told::conflict(errors);
+            editor(&state, &staff, Some(&issue), &form, told, None).await
         }
         Err(other) => Err(other.into()),
     }

@@ -4,15 +4,13 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::FieldErrors;
 use kolokol_mail::OutgoingMail;
 use kolokol_operations::{self as operations, accounts};
 use minijinja::context;
 
-use super::{FormData, admin_page, see_other};
+use super::{FormData, Told, admin_page, see_other};
 use crate::error::AppError;
 use crate::extract::SecretToken;
 use crate::state::AppState;
@@ -22,11 +20,11 @@ const REQUESTS_PER_HOUR: i64 = 5;
 
 async fn forgot_page(
     state: &AppState,
-    status: StatusCode,
     email: &str,
-    errors: &FieldErrors,
+    told: Told,
     sent: bool,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     admin_page(
         state,
         None,
@@ -40,7 +38,7 @@ async fn forgot_page(
 }
 
 pub async fn forgot_form(State(state): State<AppState>) -> Result<Response, AppError> {
-    forgot_page(&state, StatusCode::OK, "", &FieldErrors::new(), false).await
+    forgot_page(&state, "", Told::nothing(), false).await
 }
 
 /// Mails a reset link when the address has an account, and answers the same
@@ -64,8 +62,7 @@ pub async fn forgot(
     let link = match accounts::request_password_reset(&state.store, email, Utc::now()).await {
         Ok(link) => link,
         Err(operations::Error::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return forgot_page(&state, status, email, &errors, false).await;
+            return forgot_page(&state, email, Told::problems(errors), false).await;
         }
         Err(other) => return Err(other.into()),
     };
@@ -94,15 +91,15 @@ pub async fn forgot(
         };
         state.mail_later(mail, "password-reset");
     }
-    forgot_page(&state, StatusCode::OK, email, &FieldErrors::new(), true).await
+    forgot_page(&state, email, Told::nothing(), true).await
 }
 
 async fn reset_page(
     state: &AppState,
-    status: StatusCode,
     person: Option<&str>,
-    errors: &FieldErrors,
+    told: Told,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     admin_page(
         state,
         None,
@@ -119,11 +116,9 @@ pub async fn reset_form(
     match accounts::reset_link_user(&state.store, &token, Utc::now()).await {
         Ok(user) => {
             let email = user.email.to_string();
-            reset_page(&state, StatusCode::OK, Some(&email), &FieldErrors::new()).await
+            reset_page(&state, Some(&email), Told::nothing()).await
         }
-        Err(operations::Error::NotFound) => {
-            reset_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
-        }
+        Err(operations::Error::NotFound) => reset_page(&state, None, Told::gone()).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -140,12 +135,9 @@ pub async fn reset(
         Err(operations::Error::Invalid(errors)) => {
             let user = accounts::reset_link_user(&state.store, &token, Utc::now()).await?;
             let email = user.email.to_string();
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            reset_page(&state, status, Some(&email), &errors).await
+            reset_page(&state, Some(&email), Told::problems(errors)).await
         }
-        Err(operations::Error::NotFound) => {
-            reset_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
-        }
+        Err(operations::Error::NotFound) => reset_page(&state, None, Told::gone()).await,
         Err(other) => Err(other.into()),
     }
 }

@@ -5,17 +5,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::{FieldErrors, SectionForm};
+use kolokol_core::SectionForm;
 use kolokol_operations::{self as operations, Actor};
 use minijinja::context;
 
-use super::{Editors, Staff, StaffForm, admin_page, finish};
+use super::{Editors, Staff, StaffForm, Told, admin_page, finish};
 use crate::error::AppError;
 use crate::state::AppState;
 
 const WHAT: &str = "action-change-the-sites-sections-and-tags";
-/// A form sent back with its problems.
-const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 fn section_form(state: &AppState, form: &super::FormData) -> SectionForm {
     SectionForm {
@@ -32,11 +30,11 @@ fn section_form(state: &AppState, form: &super::FormData) -> SectionForm {
 async fn sections_page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     form: &SectionForm,
-    errors: &FieldErrors,
+    told: Told,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let sections = state.store.section_records().await?;
     admin_page(
         state,
@@ -67,15 +65,7 @@ pub async fn list(
         ..SectionForm::default()
     };
     let notice = super::done_notice(&state, Some(&staff), "section", query.as_deref());
-    sections_page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-        notice.as_deref(),
-    )
-    .await
+    sections_page(&state, &staff, &form, Told::nothing(), notice.as_deref()).await
 }
 
 pub async fn create(
@@ -91,7 +81,7 @@ pub async fn create(
         state,
         result,
         |_| "/admin/sections?done=created".into(),
-        |errors| async move { sections_page(state, staff, REFUSED, form, &errors, None).await },
+        |errors| sections_page(state, staff, form, Told::problems(errors), None),
     )
     .await
 }
@@ -101,10 +91,10 @@ async fn section_page(
     state: &AppState,
     staff: &Staff,
     id: i64,
-    status: StatusCode,
     form: Option<&SectionForm>,
-    errors: &FieldErrors,
+    told: Told,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let section = operations::sections::existing(&state.store, id).await?;
     let others: Vec<_> = state
         .store
@@ -134,15 +124,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
-    section_page(
-        &state,
-        &staff,
-        id,
-        StatusCode::OK,
-        None,
-        &FieldErrors::new(),
-    )
-    .await
+    section_page(&state, &staff, id, None, Told::nothing()).await
 }
 
 pub async fn save(
@@ -159,7 +141,7 @@ pub async fn save(
         state,
         result,
         |()| "/admin/sections?done=saved".into(),
-        |errors| async move { section_page(state, staff, id, REFUSED, Some(form), &errors).await },
+        |errors| section_page(state, staff, id, Some(form), Told::problems(errors)),
     )
     .await
 }
@@ -185,7 +167,7 @@ pub async fn delete(
         state,
         result,
         |()| "/admin/sections?done=deleted".into(),
-        |errors| async move { section_page(state, staff, id, REFUSED, None, &errors).await },
+        |errors| section_page(state, staff, id, None, Told::problems(errors)),
     )
     .await
 }
@@ -212,10 +194,10 @@ async fn tag_page(
     state: &AppState,
     staff: &Staff,
     id: i64,
-    status: StatusCode,
     sent: Option<(&str, &str)>,
-    errors: &FieldErrors,
+    told: Told,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let tag = operations::tags::existing(&state.store, id).await?;
     let others: Vec<_> = state
         .store
@@ -243,15 +225,7 @@ pub async fn tag(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     staff.require(staff.user.role.organises_the_site(), WHAT)?;
-    tag_page(
-        &state,
-        &staff,
-        id,
-        StatusCode::OK,
-        None,
-        &FieldErrors::new(),
-    )
-    .await
+    tag_page(&state, &staff, id, None, Told::nothing()).await
 }
 
 /// Renames, merges or deletes a tag, as the pressed button says.
@@ -296,7 +270,7 @@ pub async fn change_tag(
         |()| format!("/admin/tags?done={done}"),
         |errors| async move {
             let sent = Some((form.get("name"), form.get("slug")));
-            tag_page(state, staff, id, REFUSED, sent, &errors).await
+            tag_page(state, staff, id, sent, Told::problems(errors)).await
         },
     )
     .await

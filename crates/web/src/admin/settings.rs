@@ -1,14 +1,13 @@
 //! The settings page (admins): site name, languages, menu, banner and notice.
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use kolokol_core::SiteSettings;
 use kolokol_core::settings::SettingsForm;
-use kolokol_core::{FieldErrors, SiteSettings};
 use minijinja::context;
 
-use super::{Admins, StaffForm};
+use super::{Admins, StaffForm, Told};
 use super::{Staff, admin_page};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -16,11 +15,11 @@ use crate::state::AppState;
 fn page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     form: &SettingsForm,
-    errors: &FieldErrors,
+    told: Told,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     admin_page(
         state,
         Some(staff),
@@ -41,14 +40,7 @@ pub async fn form(
     )?;
     let form = SettingsForm::from_settings(&SiteSettings::from_site(&state.site()));
     let notice = super::done_notice(&state, Some(&staff), "settings", query.as_deref());
-    page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-        notice.as_deref(),
-    )
+    page(&state, &staff, &form, Told::nothing(), notice.as_deref())
 }
 
 pub async fn save(
@@ -108,16 +100,7 @@ pub async fn save(
         state,
         result,
         |_| "/admin/settings?saved=1".into(),
-        |errors| async move {
-            page(
-                state,
-                staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                &errors,
-                None,
-            )
-        },
+        |errors| async move { page(state, staff, form, Told::problems(errors), None) },
     )
     .await
 }

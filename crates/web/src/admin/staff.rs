@@ -2,17 +2,16 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::{FieldErrors, Invitation, Role};
+use kolokol_core::{Invitation, Role};
 use kolokol_mail::OutgoingMail;
 use minijinja::context;
 
 use kolokol_operations::staff::AccountChange;
 use kolokol_operations::{self as operations};
 
-use super::{Admins, StaffForm};
+use super::{Admins, StaffForm, Told};
 use super::{FormData, Staff, admin_page, see_other};
 use crate::error::AppError;
 use crate::extract::SecretToken;
@@ -21,11 +20,11 @@ use crate::state::AppState;
 async fn page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     form: minijinja::Value,
-    errors: &FieldErrors,
+    told: Told,
     invited: Option<minijinja::Value>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let disabled = state.store.disabled_users().await?;
     let people: Vec<_> = state
         .store
@@ -52,15 +51,7 @@ async fn page(
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require(staff.user.role.is_admin(), "action-manage-the-staff")?;
     let form = context! { email => "", name => "", role => "author" };
-    page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        form,
-        &FieldErrors::new(),
-        None,
-    )
-    .await
+    page(&state, &staff, form, Told::nothing(), None).await
 }
 
 pub async fn invite(
@@ -80,8 +71,7 @@ pub async fn invite(
             Ok(invited) => invited,
             Err(operations::Error::Invalid(errors)) => {
                 let form = context! { email, name, role };
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                return page(&state, &staff, status, form, &errors, None).await;
+                return page(&state, &staff, form, Told::problems(errors), None).await;
             }
             Err(other) => return Err(other.into()),
         };
@@ -123,15 +113,7 @@ pub async fn invite(
     };
     let invited = context! { email => invitation.email.as_str(), link, sent };
     let form = context! { email => "", name => "", role => "author" };
-    page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        form,
-        &FieldErrors::new(),
-        Some(invited),
-    )
-    .await
+    page(&state, &staff, form, Told::nothing(), Some(invited)).await
 }
 
 /// Changes a colleague's role, or disables or re-enables their account.
@@ -163,10 +145,10 @@ pub async fn change(
 
 async fn accept_page(
     state: &AppState,
-    status: StatusCode,
     invitation: Option<&Invitation>,
-    errors: &FieldErrors,
+    told: Told,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let invitation = invitation
         .map(|i| context! { email => i.email.as_str(), name => i.name, role => i.role.as_str() });
     admin_page(
@@ -184,18 +166,8 @@ pub async fn accept_form(
     SecretToken(token): SecretToken,
 ) -> Result<Response, AppError> {
     match operations::staff::invitation(&state.store, &token, Utc::now()).await {
-        Ok(invitation) => {
-            accept_page(
-                &state,
-                StatusCode::OK,
-                Some(&invitation),
-                &FieldErrors::new(),
-            )
-            .await
-        }
-        Err(operations::Error::NotFound) => {
-            accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
-        }
+        Ok(invitation) => accept_page(&state, Some(&invitation), Told::nothing()).await,
+        Err(operations::Error::NotFound) => accept_page(&state, None, Told::gone()).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -216,12 +188,9 @@ pub async fn accept(
         Ok(_) => Ok(see_other("/admin/login?joined=1")),
         Err(operations::Error::Invalid(errors)) => {
             let invitation = operations::staff::invitation(&state.store, &token, now).await?;
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            accept_page(&state, status, Some(&invitation), &errors).await
+            accept_page(&state, Some(&invitation), Told::problems(errors)).await
         }
-        Err(operations::Error::NotFound) => {
-            accept_page(&state, StatusCode::NOT_FOUND, None, &FieldErrors::new()).await
-        }
+        Err(operations::Error::NotFound) => accept_page(&state, None, Told::gone()).await,
         Err(other) => Err(other.into()),
     }
 }

@@ -5,12 +5,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use kolokol_core::{FieldErrors, PageForm, PageRecord};
+use kolokol_core::{PageForm, PageRecord};
 use kolokol_operations::{self as operations, Actor};
 use kolokol_store::Texts;
 use minijinja::context;
 
-use super::{Editors, FormData, Staff, StaffForm, admin_page, see_other};
+use super::{Editors, FormData, Staff, StaffForm, Told, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 use kolokol_render::views::{Meta, SiteView};
@@ -43,12 +43,12 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
 async fn editor(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     page: Option<&PageRecord>,
     form: &PageForm,
-    errors: &FieldErrors,
+    told: Told,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let translations = match page {
         Some(p) => {
             let versions =
@@ -83,16 +83,7 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Res
         placement: "footer".into(),
         ..PageForm::default()
     };
-    editor(
-        &state,
-        &staff,
-        StatusCode::OK,
-        None,
-        &form,
-        &FieldErrors::new(),
-        None,
-    )
-    .await
+    editor(&state, &staff, None, &form, Told::nothing(), None).await
 }
 
 pub async fn edit(
@@ -108,10 +99,9 @@ pub async fn edit(
     editor(
         &state,
         &staff,
-        StatusCode::OK,
         Some(&page),
         &form,
-        &FieldErrors::new(),
+        Told::nothing(),
         notice.as_deref(),
     )
     .await
@@ -135,8 +125,15 @@ async fn save_from(
             Some(id) => Some(operations::pages::existing(&state.store, id).await?),
             None => None,
         };
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        editor(state, staff, status, page.as_ref(), &form, &errors, None).await
+        editor(
+            state,
+            staff,
+            page.as_ref(),
+            &form,
+            Told::problems(errors),
+            None,
+        )
+        .await
     })
     .await
 }
@@ -191,8 +188,15 @@ pub async fn link_translation(
     super::finish(state, result, next, |errors| async move {
         let page = operations::pages::existing(&state.store, id).await?;
         let form = PageForm::from_draft(&page.draft);
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        editor(state, staff, status, Some(&page), &form, &errors, None).await
+        editor(
+            state,
+            staff,
+            Some(&page),
+            &form,
+            Told::problems(errors),
+            None,
+        )
+        .await
     })
     .await
 }

@@ -2,14 +2,13 @@
 //! what each delivery got back, remove a webhook.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use kolokol_core::{FieldErrors, WebhookEvent};
+use kolokol_core::WebhookEvent;
 use kolokol_operations::{Actor, Error as OpError, webhooks};
 use minijinja::context;
 
-use super::{Admins, Staff, StaffForm, admin_page, see_other};
+use super::{Admins, Staff, StaffForm, Told, admin_page, see_other};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -17,15 +16,7 @@ const WHAT: &str = "action-manage-webhooks";
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require(staff.user.role.is_admin(), WHAT)?;
-    page(
-        &state,
-        &staff,
-        StatusCode::OK,
-        None,
-        &FieldErrors::new(),
-        ("", ""),
-    )
-    .await
+    page(&state, &staff, None, Told::nothing(), ("", "")).await
 }
 
 /// The page: webhooks, the form to add one (as typed, with its problems), the latest
@@ -33,11 +24,11 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
 async fn page(
     state: &AppState,
     staff: &Staff,
-    status: StatusCode,
     secret: Option<&str>,
-    errors: &FieldErrors,
+    told: Told,
     typed: (&str, &str),
 ) -> Result<Response, AppError> {
+    let Told { status, errors } = told;
     let hooks: Vec<_> = state
         .store
         .webhooks(None)
@@ -72,21 +63,9 @@ pub async fn add(
     let private = state.webhooks_to_private;
     let actor = Actor::Staff(&staff.user);
     match webhooks::register(&state.store, actor, event, url, private, Utc::now()).await {
-        Ok((_, secret)) => {
-            let none = FieldErrors::new();
-            page(
-                &state,
-                &staff,
-                StatusCode::OK,
-                Some(&secret),
-                &none,
-                ("", ""),
-            )
-            .await
-        }
+        Ok((_, secret)) => page(&state, &staff, Some(&secret), Told::nothing(), ("", "")).await,
         Err(OpError::Invalid(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            page(&state, &staff, status, None, &errors, (event, url)).await
+            page(&state, &staff, None, Told::problems(errors), (event, url)).await
         }
         Err(other) => Err(other.into()),
     }
