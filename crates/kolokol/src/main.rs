@@ -271,7 +271,7 @@ fn main() -> std::process::ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_line(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -434,6 +434,52 @@ pub(crate) fn load_theme(config: &Config) -> anyhow::Result<Theme> {
     Ok(theme)
 }
 
+/// Writes and removes a small file in the data folder, so that a folder the server
+/// cannot write to is named at start with the reason (SQLite would say only "unable
+/// to open database file").
+fn writable(dir: &std::path::Path) -> anyhow::Result<()> {
+    let probe = dir.join(".kolokol-write-check");
+    let written = std::fs::write(&probe, b"kolokol");
+    // Removing the probe can only fail where writing it did.
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| {
+        anyhow::anyhow!(
+            "the data folder {} cannot be written to: {} ({e})",
+            dir.display(),
+            unwritable_reason(e.kind())
+        )
+    })
+}
+
+/// Why a folder cannot be written to, in the operator's terms.
+fn unwritable_reason(kind: std::io::ErrorKind) -> &'static str {
+    match kind {
+        std::io::ErrorKind::ReadOnlyFilesystem => "it is on a read-only file system",
+        std::io::ErrorKind::PermissionDenied => {
+            "this user may not write there (check the folder's owner and permissions)"
+        }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => "the disk is full",
+        _ => "writing a file there failed",
+    }
+}
+
+/// An error and its causes on one line, each said once: a cause whose words the
+/// line already holds is not repeated.
+fn error_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
@@ -441,6 +487,7 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store:
             config.data_dir.display()
         )
     })?;
+    writable(&config.data_dir)?;
     let url = config.database_url();
     let store = kolokol_store::connect(&url).await.with_context(|| {
         format!(
@@ -453,4 +500,34 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store:
         .await
         .context("cannot migrate the database")?;
     Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_line_says_each_cause_once() {
+        let inner = anyhow::anyhow!("unable to open database file");
+        let middle = inner.context("database error: unable to open database file");
+        let outer = middle.context("cannot open the database sqlite:///srv/kolokol.db");
+        assert_eq!(
+            error_line(&outer),
+            "cannot open the database sqlite:///srv/kolokol.db: database error: unable to open database file"
+        );
+    }
+
+    #[test]
+    fn an_unwritable_folder_is_explained() {
+        use std::io::ErrorKind;
+        assert!(unwritable_reason(ErrorKind::ReadOnlyFilesystem).contains("read-only"));
+        assert!(unwritable_reason(ErrorKind::PermissionDenied).contains("permissions"));
+        assert!(unwritable_reason(ErrorKind::StorageFull).contains("full"));
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        assert!(writable(dir.path()).is_ok());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("listed").count(), 0);
+        let missing = dir.path().join("not-there");
+        let refused = writable(&missing).expect_err("a missing folder is refused");
+        assert!(refused.to_string().contains("not-there"), "{refused}");
+    }
 }

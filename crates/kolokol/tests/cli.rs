@@ -206,6 +206,42 @@ fn bad_configuration_is_refused_with_a_message_naming_the_key() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
 }
 
+/// `kolokol migrate` against `database_url`: its exit code, what it said, and how
+/// long it took to say it.
+fn migrate_against(database_url: &str) -> (Option<i32>, String, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), free_port(), database_url);
+    let started = std::time::Instant::now();
+    let output = Command::new(KOLOKOL)
+        .args(["migrate", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), said, started.elapsed())
+}
+
+#[test]
+fn an_unreachable_postgresql_is_named_within_seconds() {
+    // Nothing listens on the port: refused at once, and said so.
+    let port = free_port();
+    let (code, said, took) =
+        migrate_against(&format!("postgres://kolokol@127.0.0.1:{port}/kolokol"));
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.to_lowercase().contains("refused"), "{said}");
+    assert!(took < Duration::from_secs(5), "{took:?}: {said}");
+    // Something accepts the connection and never answers: named after five seconds.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let (code, said, took) =
+        migrate_against(&format!("postgres://kolokol@127.0.0.1:{port}/kolokol"));
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("did not answer within 5 seconds"), "{said}");
+    assert!(took < Duration::from_secs(10), "{took:?}: {said}");
+    assert!(!said.contains("pool timed out"), "{said}");
+    drop(silent);
+}
+
 #[test]
 fn theme_export_writes_an_editable_copy_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
