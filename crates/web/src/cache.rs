@@ -6,8 +6,13 @@
 //! version moves, because this node or another one changed content, the whole cache
 //! is dropped: a news site's pages link to each other so densely (front page, lists,
 //! "Read more", feeds) that finer invalidation would save little and risk stale pages.
+//!
+//! The cache holds at most a number of bytes. What goes when it is full is chosen by
+//! `quick_cache`'s S3-FIFO policy: a page enters on probation and stays only if it is
+//! asked for again, so a crawler or a flood of requests for random addresses passes
+//! through the probation queue without pushing out the front page and the latest
+//! articles that readers keep asking for.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -20,8 +25,11 @@ use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 use sha2::{Digest, Sha256};
 
-/// Entries beyond this are not kept; the cache is cleared when it fills up.
-const MAX_ENTRIES: usize = 4096;
+/// What a kept page is counted as beyond its own bytes: its key, headers and
+/// bookkeeping.
+const ENTRY_OVERHEAD: u64 = 512;
+/// The pages a cache is expected to hold, per megabyte (a page is 20–60 KB).
+const PAGES_PER_MEGABYTE: u64 = 32;
 
 /// One rendered response, ready to send in any encoding.
 #[derive(Debug)]
@@ -207,21 +215,44 @@ fn brotli(bytes: &[u8]) -> Bytes {
     }
 }
 
-/// Rendered pages by cache key, all of one content version.
-#[derive(Debug)]
+/// The bytes a kept page costs: the page, half as much again for the gzip and
+/// brotli forms it may gain (each a quarter to a third of it), and its key.
+#[derive(Debug, Clone, Copy)]
+struct PageWeight;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for PageWeight {
+    fn weight(&self, key: &String, page: &Arc<CachedPage>) -> u64 {
+        let page = u64::try_from(page.identity.len()).unwrap_or(u64::MAX / 4);
+        let key = u64::try_from(key.len()).unwrap_or(0);
+        page + page / 2 + key + ENTRY_OVERHEAD
+    }
+}
+
+/// Rendered pages by cache key, all of one content version, within a number of bytes.
 pub struct PageCache {
     version: AtomicI64,
-    entries: RwLock<HashMap<String, Arc<CachedPage>>>,
+    entries: quick_cache::sync::Cache<String, Arc<CachedPage>, PageWeight>,
+    /// Held to read while a page is put in, and to write while the version moves, so
+    /// that a page of the old version can never land after the cache was emptied.
+    moving: RwLock<()>,
+    capacity: u64,
     epoch: Mutex<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("version", &self.version())
+            .field("pages", &self.entries.len())
+            .field("bytes", &self.entries.weight())
+            .field("capacity", &self.capacity)
+            .finish()
+    }
 }
 
 impl Default for PageCache {
     fn default() -> Self {
-        Self {
-            version: AtomicI64::new(0),
-            entries: RwLock::default(),
-            epoch: Mutex::new(whole_second(Utc::now())),
-        }
+        Self::new(24 * 1024 * 1024)
     }
 }
 
@@ -230,6 +261,27 @@ fn whole_second(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl PageCache {
+    /// A cache that keeps at most `capacity` bytes of pages (0: none).
+    pub fn new(capacity: u64) -> Self {
+        let pages = (capacity / (1024 * 1024)).max(1) * PAGES_PER_MEGABYTE;
+        Self {
+            version: AtomicI64::new(0),
+            entries: quick_cache::sync::Cache::with_weighter(
+                usize::try_from(pages).unwrap_or(usize::MAX),
+                capacity.max(1),
+                PageWeight,
+            ),
+            moving: RwLock::new(()),
+            capacity,
+            epoch: Mutex::new(whole_second(Utc::now())),
+        }
+    }
+
+    /// The bytes the kept pages count for, and how many they are.
+    pub fn size(&self) -> (u64, usize) {
+        (self.entries.weight(), self.entries.len())
+    }
+
     /// When the pages now being rendered may last have changed: the start of this
     /// process, or the last content or theme change it saw. It only grows, a whole
     /// second at a time, so a client's `If-Modified-Since` from before a change can
@@ -244,7 +296,7 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.entries.read().get(key).cloned()
+        self.entries.get(key)
     }
 
     /// The content version pages are rendered for right now.
@@ -252,30 +304,30 @@ impl PageCache {
         self.version.load(Ordering::Acquire)
     }
 
-    /// Keeps `page` unless content changed while it was being rendered.
+    /// Keeps `page` unless content changed while it was being rendered. A page
+    /// larger than the whole cache is not kept.
     pub fn insert(&self, key: String, page: Arc<CachedPage>, rendered_for: i64) {
-        let mut entries = self.entries.write();
-        if self.version() != rendered_for {
+        let _steady = self.moving.read();
+        if self.capacity == 0 || self.version() != rendered_for {
             return;
         }
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key, page);
+        self.entries.insert(key, page);
     }
 
     /// Moves to a new content version, dropping every page of older ones.
     pub fn set_version(&self, version: i64) {
+        let _moving = self.moving.write();
         if self.version.swap(version, Ordering::AcqRel) != version {
             self.begin_epoch();
-            self.entries.write().clear();
+            self.entries.clear();
         }
     }
 
     /// Drops everything (the theme changed).
     pub fn clear(&self) {
+        let _moving = self.moving.write();
         self.begin_epoch();
-        self.entries.write().clear();
+        self.entries.clear();
     }
 }
 
@@ -378,6 +430,56 @@ mod tests {
             "a page rendered from old content is not kept"
         );
     }
+    fn page_of(bytes: usize, fill: u8) -> Arc<CachedPage> {
+        Arc::new(CachedPage::new(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            vec![fill; bytes],
+            "public",
+        ))
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bytes_and_keeps_pages_asked_for_again() {
+        let capacity = 2 * 1024 * 1024;
+        let cache = PageCache::new(capacity);
+        cache.set_version(1);
+        let hot = ["/", "/articles/latest", "/sections/world"];
+        // The flood is already under way, the cache full of it.
+        for n in 0..200 {
+            cache.insert(format!("/articles/early-{n}"), page_of(20_000, b'r'), 1);
+        }
+        for key in hot {
+            cache.insert(key.into(), page_of(30_000, b'h'), 1);
+            assert!(cache.get(key).is_some(), "{key} asked for again");
+        }
+        // A flood of addresses asked for once each, 20 times what fits; readers
+        // ask for the hot pages again only after several cachefuls of it, so a
+        // least-recently-used cache would have let them go.
+        for n in 0..2_000 {
+            cache.insert(format!("/articles/random-{n}"), page_of(20_000, b'r'), 1);
+            if n % 250 == 249 {
+                for key in hot {
+                    assert!(cache.get(key).is_some(), "{key} pushed out after {n}");
+                }
+            }
+            let (bytes, _) = cache.size();
+            assert!(bytes <= capacity, "{bytes} bytes kept in {capacity}");
+        }
+        let (bytes, pages) = cache.size();
+        assert!(
+            pages > 20 && bytes > capacity / 2,
+            "{pages} pages, {bytes} bytes"
+        );
+    }
+
+    #[test]
+    fn a_cache_of_no_bytes_keeps_nothing() {
+        let cache = PageCache::new(0);
+        cache.insert("/".into(), page_of(100, b'x'), 0);
+        assert!(cache.get("/").is_none());
+    }
+
     #[test]
     fn every_change_starts_a_later_epoch() {
         let cache = PageCache::default();

@@ -145,7 +145,11 @@ pub struct AppParts {
     pub searches_per_minute: u32,
     /// Answers to recent searches kept in memory (`[server]`; 0: none).
     pub search_cache_entries: usize,
+    /// Bytes of rendered pages kept in memory (`[server] page_cache_mb`).
+    pub page_cache_bytes: u64,
 }
+
+const MEGABYTE: u64 = 1024 * 1024;
 
 impl AppParts {
     /// The parts with no mail, no payments and no newsletter delivery.
@@ -163,6 +167,7 @@ impl AppParts {
             search_dir: None,
             searches_per_minute: server.searches_per_minute,
             search_cache_entries: server.search_cache_entries,
+            page_cache_bytes: server.page_cache_mb * MEGABYTE,
         }
     }
 }
@@ -197,10 +202,11 @@ impl AppState {
             search_dir,
             searches_per_minute,
             search_cache_entries,
+            page_cache_bytes,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let cache = PageCache::default();
+        let cache = PageCache::new(page_cache_bytes);
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site, &theme.catalogues()).await?;
         // One secret for every node, made by whichever starts first.

@@ -152,6 +152,9 @@ pub struct ServerConfig {
     /// Answers to recent searches kept in memory until the content or the index
     /// changes (0: none kept).
     pub search_cache_entries: usize,
+    /// Megabytes of rendered pages kept in memory (a page counts with an allowance
+    /// for its compressed forms); pages asked for again are kept longest (0: none).
+    pub page_cache_mb: u64,
 }
 
 impl Default for ServerConfig {
@@ -165,6 +168,7 @@ impl Default for ServerConfig {
             webhooks_to_private_addresses: false,
             searches_per_minute: 120,
             search_cache_entries: 1000,
+            page_cache_mb: 24,
         }
     }
 }
