@@ -18,8 +18,11 @@ mod sections;
 mod settings;
 mod staff;
 mod standing;
+mod told;
 pub(crate) mod two_factor;
 mod webhooks;
+
+use told::Told;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -484,46 +487,6 @@ struct StaffView<'a> {
     email: &'a str,
     role: &'a str,
     is_admin: bool,
-}
-
-/// What a form page says of what was sent: nothing yet (200), the problems found
-/// in it (422, the form sent back as typed), a conflict with the state of things
-/// (409), or that what it is about is gone (404).
-pub(super) struct Told {
-    status: StatusCode,
-    errors: kolokol_core::FieldErrors,
-}
-
-impl Told {
-    pub(super) fn nothing() -> Self {
-        Self::with(StatusCode::OK)
-    }
-
-    pub(super) fn problems(errors: kolokol_core::FieldErrors) -> Self {
-        Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-        }
-    }
-
-    /// Problems with the state of things rather than with what was typed (409).
-    pub(super) fn conflict(errors: kolokol_core::FieldErrors) -> Self {
-        Self {
-            status: StatusCode::CONFLICT,
-            errors,
-        }
-    }
-
-    pub(super) fn gone() -> Self {
-        Self::with(StatusCode::NOT_FOUND)
-    }
-
-    fn with(status: StatusCode) -> Self {
-        Self {
-            status,
-            errors: kolokol_core::FieldErrors::new(),
-        }
-    }
 }
 
 /// Renders an admin template; admin pages are never cached anywhere.
