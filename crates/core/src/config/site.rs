@@ -127,7 +127,7 @@ impl SiteConfig {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !plain || RESERVED_PATHS.contains(&prefix.as_str()) {
                 return Err(format!(
-                    "site.prefixes.{tag}: {prefix:?} must be lower-case letters, digits and                      hyphens, and not one of the site's own paths ({})",
+                    "site.prefixes.{tag}: {prefix:?} must be lower-case letters, digits and hyphens, and not one of the site's own paths ({})",
                     RESERVED_PATHS.join(", ")
                 ));
             }
