@@ -91,11 +91,26 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Ready when the database answers.
+/// Ready when the database answers and the media folder's disk has room: a node
+/// whose disk is filling up says so here before uploads and saves start failing.
 async fn readiness(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     state.store.content_version().await?;
-    Ok("ready")
+    let free = fs4::available_space(&state.media_dir)
+        .map_err(|e| AppError::Internal(format!("cannot read the disk's free space: {e}")))?;
+    if free < state.min_free_disk {
+        let megabytes = |bytes: u64| bytes / state::MEGABYTE;
+        let message = format!(
+            "not ready: {} MB free on the disk of {} (at least {} MB wanted, [server] min_free_disk_mb)\n",
+            megabytes(free),
+            state.media_dir.display(),
+            megabytes(state.min_free_disk)
+        );
+        return Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, message).into_response());
+    }
+    Ok("ready".into_response())
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight, with the

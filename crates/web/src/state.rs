@@ -68,6 +68,8 @@ pub struct Inner {
     /// What the site runs with: `base_site` with the saved settings laid over it.
     sites: RwLock<Sites>,
     pub media_dir: PathBuf,
+    /// Free bytes on the media folder's disk below which the node is not ready.
+    pub min_free_disk: u64,
     pub cache: PageCache,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
@@ -147,9 +149,11 @@ pub struct AppParts {
     pub search_cache_entries: usize,
     /// Bytes of rendered pages kept in memory (`[server] page_cache_mb`).
     pub page_cache_bytes: u64,
+    /// Free bytes on the media folder's disk below which `/readyz` answers 503.
+    pub min_free_disk_bytes: u64,
 }
 
-const MEGABYTE: u64 = 1024 * 1024;
+pub(crate) const MEGABYTE: u64 = 1024 * 1024;
 
 impl AppParts {
     /// The parts with no mail, no payments and no newsletter delivery.
@@ -168,6 +172,7 @@ impl AppParts {
             searches_per_minute: server.searches_per_minute,
             search_cache_entries: server.search_cache_entries,
             page_cache_bytes: server.page_cache_mb * MEGABYTE,
+            min_free_disk_bytes: server.min_free_disk_mb * MEGABYTE,
         }
     }
 }
@@ -203,6 +208,7 @@ impl AppState {
             searches_per_minute,
             search_cache_entries,
             page_cache_bytes,
+            min_free_disk_bytes,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -223,6 +229,7 @@ impl AppState {
                 base_site: site,
                 sites: RwLock::new(current),
                 media_dir,
+                min_free_disk: min_free_disk_bytes,
                 cache,
                 mailer,
                 newsletter,

@@ -155,6 +155,9 @@ pub struct ServerConfig {
     /// Megabytes of rendered pages kept in memory (a page counts with an allowance
     /// for its compressed forms); pages asked for again are kept longest (0: none).
     pub page_cache_mb: u64,
+    /// Below this many megabytes free on the media folder's disk, `/readyz` answers
+    /// 503 so that a balancer or an operator's check sees the disk filling up.
+    pub min_free_disk_mb: u64,
 }
 
 impl Default for ServerConfig {
@@ -169,6 +172,7 @@ impl Default for ServerConfig {
             searches_per_minute: 120,
             search_cache_entries: 1000,
             page_cache_mb: 24,
+            min_free_disk_mb: 256,
         }
     }
 }

@@ -344,3 +344,23 @@ async fn health_and_readiness() {
     assert_eq!(app.text("/healthz").await, "ok");
     assert_eq!(app.text("/readyz").await, "ready");
 }
+
+#[tokio::test]
+async fn readiness_reports_a_disk_with_too_little_room() {
+    // More free space wanted than any test machine's disk has.
+    let app = TestApp::with_limits(kolokol_core::config::ServerConfig {
+        min_free_disk_mb: u64::MAX / (2 * 1024 * 1024),
+        ..kolokol_core::config::ServerConfig::default()
+    })
+    .await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let said = response.text().await.unwrap();
+    assert!(said.starts_with("not ready: "), "{said}");
+    assert!(
+        said.contains("MB free on the disk of") && said.contains("min_free_disk_mb"),
+        "{said}"
+    );
+    assert_eq!(app.text("/healthz").await, "ok", "the process itself is up");
+    assert_eq!(app.get("/").await.status(), 200, "readers are still served");
+}
