@@ -45,8 +45,8 @@ pub(crate) async fn serve_with(
         search_dir: Some(config.search_dir()),
         searches_per_minute: config.server.searches_per_minute,
         search_cache_entries: config.server.search_cache_entries,
-        page_cache_bytes: config.server.page_cache_mb * 1024 * 1024,
-        min_free_disk_bytes: config.server.min_free_disk_mb * 1024 * 1024,
+        page_cache_bytes: config.server.page_cache_mb.saturating_mul(1024 * 1024),
+        min_free_disk_bytes: config.server.min_free_disk_mb.saturating_mul(1024 * 1024),
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await

@@ -90,7 +90,6 @@ pub fn router(state: AppState) -> Router {
     .with_state(state)
 }
 
-/// Ready when the database answers.
 /// Ready when the database answers and the media folder's disk has room: a node
 /// whose disk is filling up says so here before uploads and saves start failing.
 async fn readiness(

@@ -171,8 +171,8 @@ impl AppParts {
             search_dir: None,
             searches_per_minute: server.searches_per_minute,
             search_cache_entries: server.search_cache_entries,
-            page_cache_bytes: server.page_cache_mb * MEGABYTE,
-            min_free_disk_bytes: server.min_free_disk_mb * MEGABYTE,
+            page_cache_bytes: server.page_cache_mb.saturating_mul(MEGABYTE),
+            min_free_disk_bytes: server.min_free_disk_mb.saturating_mul(MEGABYTE),
         }
     }
 }
