@@ -41,13 +41,9 @@ pub(crate) async fn serve_with(
         mailer,
         revenue,
         newsletter_delivery: newsletter_delivery(&config)?,
-        webhooks_to_private: config.server.webhooks_to_private_addresses,
         search_dir: Some(config.search_dir()),
-        searches_per_minute: config.server.searches_per_minute,
-        search_cache_entries: config.server.search_cache_entries,
-        page_cache_bytes: config.server.page_cache_mb.saturating_mul(1024 * 1024),
-        min_free_disk_bytes: config.server.min_free_disk_mb.saturating_mul(1024 * 1024),
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
+            .with_server(&config.server)
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;

@@ -250,12 +250,6 @@ impl std::fmt::Debug for PageCache {
     }
 }
 
-impl Default for PageCache {
-    fn default() -> Self {
-        Self::new(24 * 1024 * 1024)
-    }
-}
-
 fn whole_second(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
 }
@@ -418,7 +412,7 @@ mod tests {
 
     #[test]
     fn a_new_version_drops_old_pages_and_refuses_late_ones() {
-        let cache = PageCache::default();
+        let cache = PageCache::new(1024 * 1024);
         cache.set_version(1);
         cache.insert("/".into(), Arc::new(page()), 1);
         assert!(cache.get("/").is_some());
@@ -482,7 +476,7 @@ mod tests {
 
     #[test]
     fn every_change_starts_a_later_epoch() {
-        let cache = PageCache::default();
+        let cache = PageCache::new(1024 * 1024);
         let first = cache.epoch();
         cache.set_version(1);
         let second = cache.epoch();

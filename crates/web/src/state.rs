@@ -157,8 +157,8 @@ pub(crate) const MEGABYTE: u64 = 1024 * 1024;
 
 impl AppParts {
     /// The parts with no mail, no payments and no newsletter delivery.
+    /// The limits and switches of `[server]` at their defaults.
     pub fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Self {
-        let server = kolokol_core::config::ServerConfig::default();
         Self {
             store,
             theme,
@@ -169,10 +169,23 @@ impl AppParts {
             newsletter_delivery: None,
             webhooks_to_private: false,
             search_dir: None,
+            searches_per_minute: 0,
+            search_cache_entries: 0,
+            page_cache_bytes: 0,
+            min_free_disk_bytes: 0,
+        }
+        .with_server(&kolokol_core::config::ServerConfig::default())
+    }
+
+    /// The parts with the limits and switches of a `[server]` section.
+    pub fn with_server(self, server: &kolokol_core::config::ServerConfig) -> Self {
+        Self {
+            webhooks_to_private: server.webhooks_to_private_addresses,
             searches_per_minute: server.searches_per_minute,
             search_cache_entries: server.search_cache_entries,
             page_cache_bytes: server.page_cache_mb.saturating_mul(MEGABYTE),
             min_free_disk_bytes: server.min_free_disk_mb.saturating_mul(MEGABYTE),
+            ..self
         }
     }
 }

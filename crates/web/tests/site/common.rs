@@ -301,8 +301,7 @@ impl TestApp {
             } else {
                 limits.searches_per_minute
             },
-            min_free_disk_bytes: limits.min_free_disk_mb.saturating_mul(1024 * 1024),
-            ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
+            ..kolokol_web::AppParts::new(store.clone(), theme, site, media).with_server(&limits)
         })
         .await
         .unwrap();
