@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-/// At most this many URLs go in one sitemap file (the protocol allows 50,000).
-pub const URLS_PER_SITEMAP: usize = 40_000;
+/// At most this many URLs go in one sitemap file (the protocol allows 50,000; like
+/// WordPress we keep parts small, so each is a few hundred kilobytes the page cache
+/// keeps instead of megabytes it would refuse and render again for every crawler).
+pub const URLS_PER_SITEMAP: usize = 2_000;
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> String {

@@ -378,7 +378,11 @@ impl ReadingStore for SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
         let since = filter.published_since.map_or(i64::MIN, |t| t.timestamp());
-        let total: i64 = sqlx::query_scalar(crate::sql::COUNT_ARTICLES)
+        let (count, list) = match filter.tag_id {
+            Some(_) => (crate::sql::COUNT_TAGGED, crate::sql::LIST_TAGGED),
+            None => (crate::sql::COUNT_ARTICLES, crate::sql::LIST_ARTICLES),
+        };
+        let total: i64 = sqlx::query_scalar(count)
             .bind(now.timestamp())
             .bind(filter.section_id.unwrap_or(0))
             .bind(filter.tag_id.unwrap_or(0))
@@ -387,7 +391,7 @@ impl ReadingStore for SqlStore {
             .bind(filter.language.as_deref().unwrap_or(""))
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES)
+        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(list)
             .bind(now.timestamp())
             .bind(filter.section_id.unwrap_or(0))
             .bind(filter.tag_id.unwrap_or(0))
@@ -459,14 +463,17 @@ impl ReadingStore for SqlStore {
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
-        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::RELATED_ARTICLES)
+        let sql = crate::sql::related_articles(article.tags.len());
+        let mut query = sqlx::query_as::<_, crate::rows::SummaryRow>(&sql)
             .bind(now.timestamp())
             .bind(article.summary.section.id)
             .bind(article.summary.id.0)
             .bind(i64::from(limit))
-            .bind(&article.summary.language)
-            .fetch_all(&self.pool)
-            .await?;
+            .bind(&article.summary.language);
+        for tag in &article.tags {
+            query = query.bind(tag.id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         self.complete_summaries(rows).await
     }
 

@@ -1,5 +1,5 @@
 //! "Related articles" computed in memory for a whole site at once (the static
-//! export), by exactly the rule of `sql::RELATED_ARTICLES`: candidates are the newest
+//! export), by exactly the rule of `sql::related_articles`: candidates are the newest
 //! 100 other articles in the same section and the newest 100 sharing a tag; each
 //! scores 1 for the same section and 2 per shared tag; best score first, then newest,
 //! then highest id. Only articles in the same language are related.

@@ -50,6 +50,30 @@ pub(crate) const LIST_ARTICLES: &str = concat!(
      ORDER BY a.published_at DESC, a.id DESC"
 );
 
+/// The ids of a tag's list (`$3`), with the other filters of [`list_filter`]: found
+/// from the tag's own `article_tags_listing` entries (a tagging's `listed_at` is
+/// set only while its article is published), so a rare tag's page does not walk
+/// every published article to find its few.
+macro_rules! tagged_ids {
+    () => {
+        "FROM article_tags t WHERE t.tag_id = $3 AND t.listed_at <= $1 AND t.listed_at >= $5 \
+         AND ($6 = '' OR t.language = $6) \
+         AND ($2 = 0 OR EXISTS (SELECT 1 FROM articles s WHERE s.id = t.article_id AND s.section_id = $2)) \
+         AND ($4 = 0 OR EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = t.article_id AND w.author_id = $4)) "
+    };
+}
+
+/// A page of a tag's list: [`LIST_ARTICLES`] with the ids found by [`tagged_ids`].
+pub(crate) const LIST_TAGGED: &str = concat!(
+    summary_select!(),
+    "WHERE a.id IN (SELECT t.article_id ",
+    tagged_ids!(),
+    "ORDER BY t.listed_at DESC, t.article_id DESC LIMIT $7 OFFSET $8) \
+     ORDER BY a.published_at DESC, a.id DESC"
+);
+
+pub(crate) const COUNT_TAGGED: &str = concat!("SELECT COUNT(*) ", tagged_ids!());
+
 /// A run of a list after (`$7` time, `$8` id), newest first: the export walks whole
 /// lists this way in one pass instead of paging with OFFSET.
 pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
@@ -68,25 +92,45 @@ pub(crate) const ARTICLE_EXTRA: &str =
     "SELECT body_md, dateline, seo_title, seo_description FROM articles WHERE id = $1";
 
 /// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself,
-/// `$5` its language (only articles in it are related).
-/// Only the newest 100 candidates of each kind are scored, so the cost stays flat
-/// however large the archive grows. Every ordering ends on the id, so the result is
-/// fully determined; `related::RelatedIndex` computes the same in memory.
-pub(crate) const RELATED_ARTICLES: &str = concat!(
-    summary_select!(),
-    "WHERE a.id IN ( \
-       SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
-         AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section \
-       UNION \
-       SELECT id FROM (SELECT c.id FROM articles c JOIN article_tags t ON t.article_id = c.id \
-         WHERE c.status = 'published' AND c.published_at <= $1 AND c.id <> $3 AND c.language = $5 \
-         AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3) \
-         GROUP BY c.id, c.published_at ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_tags) \
-     ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
-     + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
-            AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
-     a.published_at DESC, a.id DESC LIMIT $4"
-);
+/// `$5` its language (only articles in it are related), `$6`… its `tags` tag ids.
+/// Only the newest 100 candidates of each kind are scored: the same section's from
+/// the `articles_language` index, each tag's from its own `article_tags_listing`
+/// entries, so the cost stays flat however large the archive and however common
+/// or rare the tags. Every ordering ends on the id, so the result is fully
+/// determined; `related::RelatedIndex` computes the same in memory.
+pub(crate) fn related_articles(tags: usize) -> String {
+    let mut sql = String::from(concat!(
+        summary_select!(),
+        "WHERE a.id IN ( \
+           SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
+             AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 \
+             ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section "
+    ));
+    if tags > 0 {
+        let each: Vec<String> = (0..tags)
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT t.article_id, t.listed_at FROM article_tags t \
+                     WHERE t.tag_id = ${} AND t.listed_at <= $1 AND t.language = $5 AND t.article_id <> $3 \
+                     ORDER BY t.listed_at DESC, t.article_id DESC LIMIT 100) AS tag_{i}",
+                    6 + i
+                )
+            })
+            .collect();
+        sql.push_str(&format!(
+            "UNION SELECT id FROM (SELECT article_id AS id, MAX(listed_at) AS newest FROM ({}) AS tagged \
+             GROUP BY article_id ORDER BY newest DESC, id DESC LIMIT 100) AS same_tags ",
+            each.join(" UNION ALL ")
+        ));
+    }
+    sql.push_str(
+        ") ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
+         + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
+                AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
+         a.published_at DESC, a.id DESC LIMIT $4",
+    );
+    sql
+}
 
 /// A batch of whole articles for the export, after (`$2` time, `$3` id), newest first.
 pub(crate) const WHOLE_BATCH: &str = concat!(

@@ -781,3 +781,121 @@ async fn sqlite_tells_the_front_page_story() {
 async fn postgres_tells_the_front_page_story() {
     front_page_story(postgres("front").await).await;
 }
+
+/// A tag's list and "related articles" are found from the tag's own entries, which
+/// follow their article however it changes: unpublished, scheduled, moved to
+/// another language, published again, tagged after publication.
+async fn tag_listing_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let news = store
+        .insert_section(
+            &input("news", "News", 1, true),
+            &Audit::new(None, "section.create", "News"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let courts = store.create_tag(&slug("courts"), "Courts").await.unwrap();
+    let tagged = |store: DynStore, language: &'static str| async move {
+        let filter = ArticleFilter {
+            tag_id: Some(courts.id),
+            language: Some(language.into()),
+            ..Default::default()
+        };
+        let list = store
+            .published_articles(&filter, PageRequest::new(PageNumber::FIRST, 10), at(20))
+            .await
+            .unwrap();
+        let slugs: Vec<String> = list.items.iter().map(|a| a.slug.to_string()).collect();
+        assert_eq!(
+            list.total,
+            slugs.len() as u64,
+            "the count agrees with the list"
+        );
+        slugs
+    };
+    let mut ids = Vec::new();
+    for (n, day) in [(0, 1), (1, 2), (2, 3)] {
+        let mut new = article(&format!("tagged-{n}"), news.id, vec![courts.id]);
+        new.published_at = Some(at(day));
+        ids.push(store.add_article(&new, at(day)).await.unwrap());
+    }
+    assert_eq!(
+        tagged(store.clone(), "en").await,
+        ["tagged-2", "tagged-1", "tagged-0"]
+    );
+    let audit = Audit::new(None, "article.publish", "");
+    // Back to a draft: gone from the tag; scheduled past "now": not yet there.
+    store
+        .set_publication(ids[2], ArticleStatus::Draft, None, &audit, at(5))
+        .await
+        .unwrap();
+    store
+        .set_publication(
+            ids[1],
+            ArticleStatus::Published,
+            Some(at(25)),
+            &audit,
+            at(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(tagged(store.clone(), "en").await, ["tagged-0"]);
+    // Published again, now the newest.
+    store
+        .set_publication(ids[2], ArticleStatus::Published, Some(at(6)), &audit, at(6))
+        .await
+        .unwrap();
+    assert_eq!(tagged(store.clone(), "en").await, ["tagged-2", "tagged-0"]);
+    // An article tagged after it was published is on the tag's list at once.
+    let mut late = article("tagged-late", news.id, vec![]);
+    late.published_at = Some(at(7));
+    store.add_article(&late, at(7)).await.unwrap();
+    let late_full = store
+        .published_article(&slug("tagged-late"), at(20))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(late_full.tags.is_empty());
+    let mut draft = store
+        .editable_article(late_full.summary.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .draft;
+    draft.tags = vec!["Courts".into()];
+    store
+        .save_article(Some(late_full.summary.id), &draft, None, &audit, at(8))
+        .await
+        .unwrap();
+    assert_eq!(
+        tagged(store.clone(), "en").await,
+        ["tagged-late", "tagged-2", "tagged-0"]
+    );
+    // Related articles share the tag, newest first, never the article itself.
+    let full = store
+        .published_article(&slug("tagged-0"), at(20))
+        .await
+        .unwrap()
+        .unwrap();
+    let related = store.related_articles(&full, 5, at(20)).await.unwrap();
+    assert_eq!(
+        related
+            .iter()
+            .map(|a| a.slug.to_string())
+            .collect::<Vec<_>>(),
+        ["tagged-late", "tagged-2"]
+    );
+    assert!(tagged(store.clone(), "ru").await.is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_tag_listing_story() {
+    let (_dir, store) = sqlite().await;
+    tag_listing_story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_tag_listing_story() {
+    tag_listing_story(postgres("tag_listing_story").await).await;
+}

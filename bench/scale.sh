@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Benchmark: a large archive under a crawler (issue 17's figures, in one run).
+#
+#   bench/scale.sh              # N = 100,000 articles, 20 s walks, 32 connections
+#   bench/scale.sh 20000        # a smaller archive
+#   DURATION=10 CONNECTIONS=64 bench/scale.sh
+#
+# 1. Generates N published articles straight into a SQLite database: half English,
+#    half Russian, six sections, four authors, 400 tags of Zipf-like popularity (zero
+#    to four per article, a tenth with none), bodies of 250-400 words from the demo
+#    newsroom's own vocabulary.
+# 2. Starts `kolokol serve` on it: start-up time and idle RSS.
+# 3. A random cold walk: wrk asks for a different random article on every request
+#    (so almost every page is rendered, not cached): requests/s, p50, p99, errors.
+#    Meanwhile a steady reader asks for the front page: its p99.
+# 4. A second walk, then RSS after both walks.
+# 5. Deep list pages (page 4,000 of the archive, page 1,500 of a section, of a tag),
+#    each timed cold and then cached; the sitemap index and a sitemap part; the feed.
+#
+# Prints each figure and its ratio to the goal (issue 17): random walk >= 4,000
+# req/s with p99 <= 20 ms; front page p99 <= 50 ms under the walk; RSS <= 64 MB
+# after the walks; deep list pages <= 2 ms. Installs wrk from Debian's packages
+# when missing. WORK=/some/dir keeps the generated site there between runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${1:-${N:-100000}}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18092}
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+keep=${WORK:+yes}
+work=${WORK:-$(mktemp -d /tmp/kolokol-scale-bench.XXXXXX)}
+mkdir -p "$work"
+cleanup() {
+  [ -n "${kolokol_pid:-}" ] && kill "$kolokol_pid" 2>/dev/null && wait "$kolokol_pid" 2>/dev/null
+  [ -n "${reader_pid:-}" ] && kill "$reader_pid" 2>/dev/null
+  [ -z "$keep" ] && rm -rf "$work"
+  return 0
+}
+trap cleanup EXIT
+
+echo "building kolokol (release)…"
+cargo build --release --quiet -p kolokol
+KOLOKOL=${KOLOKOL:-target/release/kolokol}
+
+cat >"$work/kolokol.toml" <<TOML
+data_dir = "$work/data"
+listen = "127.0.0.1:$PORT"
+[site]
+base_url = "http://127.0.0.1:$PORT"
+language = "en"
+languages = ["en", "ru"]
+[server]
+max_connections_per_address = 100000
+${EXTRA_SERVER:-}
+TOML
+
+if [ -f "$work/data/kolokol.db" ] && [ "$(cat "$work/generated" 2>/dev/null)" = "$N" ]; then
+  echo "using the $N articles generated before in $work"
+else
+  rm -rf "$work/data" && mkdir -p "$work/data"
+  $KOLOKOL migrate -c "$work/kolokol.toml" >/dev/null
+  echo "generating $N articles…"
+  python3 - "$N" "$work" <<'PY'
+import itertools, random, re, sqlite3, sys, tomllib
+n, work = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(1857)
+
+def words_of(path, pattern):
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    out = []
+    def walk(v):
+        if isinstance(v, str): out.append(v)
+        elif isinstance(v, dict): [walk(x) for x in v.values()]
+        elif isinstance(v, list): [walk(x) for x in v]
+    walk(data)
+    return re.findall(pattern, " ".join(out))
+
+vocab = {
+    "en": words_of("crates/demo/content/newsroom.toml", r"[A-Za-z][a-z]+"),
+    "ru": words_of("crates/demo/content/russian.toml", r"[А-Яа-яЁё]+"),
+}
+
+def sentence(lang, k):
+    w = rng.choices(vocab[lang], k=k)
+    return w[0].capitalize() + " " + " ".join(w[1:]) + "."
+
+db = sqlite3.connect(f"{work}/data/kolokol.db")
+cur = db.cursor()
+for i, slug in enumerate(["politics", "economy", "society", "culture", "investigations", "opinion"], 1):
+    cur.execute("INSERT INTO sections (id, slug, name, position) VALUES (?, ?, ?, ?)", (i, slug, slug.title(), i))
+for i in range(1, 5):
+    cur.execute("INSERT INTO authors (id, slug, name) VALUES (?, ?, ?)", (i, f"author-{i}", f"Author {i}"))
+TAGS = 400
+for i in range(1, TAGS + 1):
+    cur.execute("INSERT INTO tags (id, slug, name) VALUES (?, ?, ?)", (i, f"tag-{i}", f"Tag {i}"))
+tag_weights = list(itertools.accumulate(1.0 / rank ** 0.9 for rank in range(1, TAGS + 1)))
+start = 1_480_000_000
+articles, authors, tags = [], [], []
+def flush():
+    cur.executemany("INSERT INTO articles (id, slug, headline, dek, body_md, word_count, section_id, status, published_at, created_at, modified_at, headline_folded, language) VALUES (?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)", articles)
+    cur.executemany("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, 0)", authors)
+    cur.executemany("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", tags)
+    articles.clear(); authors.clear(); tags.clear()
+for i in range(1, n + 1):
+    lang = "ru" if i % 2 else "en"
+    headline = sentence(lang, rng.randint(6, 10))[:-1]
+    dek = sentence(lang, rng.randint(12, 20))
+    body = "\n\n".join(" ".join(sentence(lang, rng.randint(8, 16)) for _ in range(rng.randint(3, 5))) for _ in range(rng.randint(4, 6)))
+    at = start + i * 3000
+    articles.append((i, f"a-{i}", headline, dek, body, len(body.split()), rng.randint(1, 6), at, at, at, headline.lower(), lang))
+    authors.append((i, rng.randint(1, 4)))
+    if rng.random() >= 0.1:
+        for tag in set(rng.choices(range(1, TAGS + 1), cum_weights=tag_weights, k=rng.randint(1, 4))):
+            tags.append((i, tag))
+    if len(articles) == 5000:
+        flush()
+flush()
+cur.execute("UPDATE site_state SET content_version = content_version + 1")
+db.commit()
+PY
+  echo "building the search index (as \`kolokol search reindex\` does for a real site)…"
+  $KOLOKOL search reindex -c "$work/kolokol.toml" | tail -1
+  echo "$N" >"$work/generated"
+fi
+
+cat >"$work/walk.lua" <<LUA
+local n = $N
+local counter = 0
+function setup(thread) thread:set("seed", counter * 7919 + os.time()); counter = counter + 1 end
+function init() math.randomseed(seed) end
+-- Odd articles are Russian: they live in the /ru edition.
+function request()
+  local i = math.random(1, n)
+  return wrk.format("GET", (i % 2 == 1 and "/ru" or "") .. "/articles/a-" .. i)
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    summary.requests))
+end
+LUA
+cat >"$work/steady.lua" <<'LUA'
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    summary.requests))
+end
+LUA
+
+rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$kolokol_pid/status"; }
+base="http://127.0.0.1:$PORT"
+
+started=$(date +%s.%N)
+$KOLOKOL serve -c "$work/kolokol.toml" >"$work/kolokol.log" 2>&1 &
+kolokol_pid=$!
+for _ in $(seq 1 600); do
+  curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
+  sleep 0.02
+done
+startup=$(echo "$(date +%s.%N) - $started" | bc)
+sleep 1
+idle=$(rss)
+printf '\n%-44s %10s\n' "start-up (s)" "$(printf '%.2f' "$startup")"
+printf '%-44s %10s\n' "RSS idle (MB)" "$idle"
+
+walk() { # label
+  # The steady reader: one connection asking for the front page throughout.
+  wrk -t1 -c1 -d"${DURATION}s" --latency -s "$work/steady.lua" "$base/" >"$work/steady.txt" &
+  reader_pid=$!
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/walk.lua" "$base" >"$work/walk.txt"
+  wait "$reader_pid"; reader_pid=
+  read -r w_rps w_p50 w_p99 w_err w_n < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$work/walk.txt")
+  read -r _ _ f_p99 _ _ < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$work/steady.txt")
+  printf '%-44s %10.0f  (p50 %s ms, p99 %s ms, %s errors of %s)\n' "$1 random walk (req/s)" "$w_rps" "$w_p50" "$w_p99" "$w_err" "$w_n"
+  printf '%-44s %10s\n' "  front page p99 during it (ms)" "$f_p99"
+}
+walk "first"
+walk "second"
+after=$(rss)
+printf '%-44s %10s\n' "RSS after both walks (MB)" "$after"
+
+timed() { # label path: cold then cached, in ms
+  local cold warm
+  cold=$(curl -fsS -o /dev/null -w '%{time_total}' "$base$2")
+  warm=$(curl -fsS -o /dev/null -w '%{time_total}' "$base$2")
+  printf '%-44s %10.2f  (cached %.2f ms)\n' "$1 (ms)" "$(echo "$cold * 1000" | bc)" "$(echo "$warm * 1000" | bc)"
+}
+pages=$(( N / 25 ))
+timed "archive page $pages" "/archive?page=$pages"
+timed "section page $(( pages / 6 ))" "/sections/politics?page=$(( pages / 6 ))"
+timed "tag page 2 of the most used tag" "/tags/tag-1?page=2"
+timed "sitemap index" "/sitemap.xml"
+timed "sitemap part 20" "/sitemaps/20.xml"
+timed "feed" "/feed.xml"
+
+echo
+awk -v r="$w_rps" -v p="$w_p99" -v f="$f_p99" -v m="$after" 'BEGIN {
+  printf "ratio to goals: walk %.2f of 4,000 req/s; walk p99 %.2f of 20 ms; front page p99 %.2f of 50 ms; RSS %.2f of 64 MB\n",
+    r / 4000, p / 20, f / 50, m / 64 }'
