@@ -37,6 +37,12 @@ pub enum AppError {
     /// The database cannot be reached just now: 503 with `Retry-After`.
     #[error("unavailable")]
     Unavailable(#[source] StoreError),
+    /// Too many pages are being rendered at once: 503 with a short `Retry-After`.
+    #[error("busy")]
+    Busy,
+    /// One address asked for too many pages to be rendered this minute: 429.
+    #[error("too many renders")]
+    TooManyRenders,
     /// Storage failed in a way the reader cannot mend; the cause chain goes to the log.
     #[error("storage failed")]
     Store(#[source] StoreError),
@@ -62,7 +68,8 @@ impl AppError {
             Self::Forbidden(_) | Self::Denied(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRenders => StatusCode::TOO_MANY_REQUESTS,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Moved(_) => StatusCode::MOVED_PERMANENTLY,
         }
@@ -77,6 +84,8 @@ impl AppError {
             Self::NotFound => "error-not-found",
             Self::UriTooLong => "error-too-long",
             Self::Unavailable(_) => "error-unavailable",
+            Self::Busy => "error-busy",
+            Self::TooManyRenders => "error-too-many",
             Self::Store(_) | Self::Internal(_) => "error-ours",
             _ => return None,
         };
@@ -99,6 +108,12 @@ impl AppError {
             Self::Unavailable(_) => {
                 "We cannot reach our database just now. Please try again in a minute.".into()
             }
+            Self::Busy => {
+                "Very many readers are here at once. Please try again in a few seconds.".into()
+            }
+            Self::TooManyRenders => "You have opened a great many pages in the last minute. \
+                 Please wait a minute and try again."
+                .into(),
             Self::Store(_) | Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a minute.".into()
             }
@@ -197,10 +212,16 @@ impl IntoResponse for AppError {
         let status = self.status();
         let message = self.public_message();
         let mut response = (status, message.clone()).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = match &self {
+            Self::Busy => Some("2"),
+            Self::Unavailable(_) => Some("30"),
+            Self::TooManyRenders => Some("60"),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("30"),
+                axum::http::HeaderValue::from_static(seconds),
             );
         }
         response.extensions_mut().insert(ErrorPage {

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod extract;
+pub mod gate;
 mod ghost;
 pub mod headers;
 pub mod jobs;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         site::onion_location,
     ))
     .layer(middleware::from_fn(headers::security_headers))
+    .layer(middleware::from_fn(gate::remember_peer))
     .with_state(state)
 }
 
@@ -99,6 +101,13 @@ async fn readiness(
     state.store.content_version().await?;
     let free = fs4::available_space(&state.media_dir)
         .map_err(|e| AppError::Internal(format!("cannot read the disk's free space: {e}")))?;
+    if state.gate.overloaded() {
+        let message = format!(
+            "not ready: overloaded, pages were refused in the last seconds ({} of [server] concurrent_renders rendering)\n",
+            state.gate.running()
+        );
+        return Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, message).into_response());
+    }
     if free < state.min_free_disk {
         let megabytes = |bytes: u64| bytes / state::MEGABYTE;
         let message = format!(

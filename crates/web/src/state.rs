@@ -71,6 +71,7 @@ pub struct Inner {
     /// Free bytes on the media folder's disk below which the node is not ready.
     pub min_free_disk: u64,
     pub cache: PageCache,
+    pub gate: crate::gate::RenderGate,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::services::NewsletterState,
@@ -151,6 +152,8 @@ pub struct AppParts {
     pub page_cache_bytes: u64,
     /// Free bytes on the media folder's disk below which `/readyz` answers 503.
     pub min_free_disk_bytes: u64,
+    /// Limits on rendering pages that are not cached (`[server]`).
+    pub renders: crate::gate::RenderLimits,
 }
 
 pub(crate) const MEGABYTE: u64 = 1024 * 1024;
@@ -173,6 +176,9 @@ impl AppParts {
             search_cache_entries: 0,
             page_cache_bytes: 0,
             min_free_disk_bytes: 0,
+            renders: crate::gate::RenderLimits::from_server(
+                &kolokol_core::config::ServerConfig::default(),
+            ),
         }
         .with_server(&kolokol_core::config::ServerConfig::default())
     }
@@ -185,6 +191,7 @@ impl AppParts {
             search_cache_entries: server.search_cache_entries,
             page_cache_bytes: server.page_cache_mb.saturating_mul(MEGABYTE),
             min_free_disk_bytes: server.min_free_disk_mb.saturating_mul(MEGABYTE),
+            renders: crate::gate::RenderLimits::from_server(server),
             ..self
         }
     }
@@ -222,6 +229,7 @@ impl AppState {
             search_cache_entries,
             page_cache_bytes,
             min_free_disk_bytes,
+            renders,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -244,6 +252,7 @@ impl AppState {
                 media_dir,
                 min_free_disk: min_free_disk_bytes,
                 cache,
+                gate: crate::gate::RenderGate::new(renders),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
@@ -436,6 +445,10 @@ impl AppState {
         }
         let version = self.cache.version();
         let epoch = self.cache.epoch();
+        let _slot = self.gate.enter().await.map_err(|refusal| match refusal {
+            crate::gate::Refusal::TooMany => AppError::TooManyRenders,
+            crate::gate::Refusal::Busy => AppError::Busy,
+        })?;
         let mut page = render().await?;
         if page.content_type.starts_with("text/html") && path.starts_with('/') {
             // Links relative to the page's address: the site works under any path prefix.
@@ -518,6 +531,7 @@ impl AppState {
                     }
                 }
                 state.search_limiter.retain_recent();
+                state.gate.retain_recent();
                 let _ = tokio::time::timeout(Duration::from_secs(60), state.search_wake.notified())
                     .await;
             }

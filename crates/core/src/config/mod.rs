@@ -158,6 +158,14 @@ pub struct ServerConfig {
     /// Below this many megabytes free on the media folder's disk, `/readyz` answers
     /// 503 so that a balancer or an operator's check sees the disk filling up.
     pub min_free_disk_mb: u64,
+    /// Pages one network address may have rendered a minute (cached pages do not
+    /// count; 0: no limit). More are answered 429 with `Retry-After`.
+    pub renders_per_minute: u32,
+    /// Pages rendered at once; others wait their turn.
+    pub concurrent_renders: usize,
+    /// Milliseconds a page may wait for its turn to be rendered; past that it is
+    /// answered 503 with `Retry-After` (load shedding) and `/readyz` says overloaded.
+    pub render_wait_ms: u64,
 }
 
 impl Default for ServerConfig {
@@ -173,6 +181,9 @@ impl Default for ServerConfig {
             search_cache_entries: 1000,
             page_cache_mb: 24,
             min_free_disk_mb: 256,
+            renders_per_minute: 600,
+            concurrent_renders: 16,
+            render_wait_ms: 1000,
         }
     }
 }
@@ -187,6 +198,9 @@ impl ServerConfig {
             return Err(
                 "server.header_timeout_secs and server.body_timeout_secs must be above 0".into(),
             );
+        }
+        if self.concurrent_renders == 0 {
+            return Err("server.concurrent_renders must be above 0".into());
         }
         if self.max_connections == 0 || self.max_connections_per_address == 0 {
             return Err(

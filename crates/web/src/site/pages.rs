@@ -480,12 +480,14 @@ pub async fn render_errors(
         }
         None => return response,
     };
-    match error_page(&state, &error).await {
+    match kept_error_page(&state, &error).await {
         Ok(body) => {
             let body = kolokol_render::links::relativize_for_page(&body, &path);
             let mut themed = (error.status, [(header::CONTENT_TYPE, HTML)], body).into_response();
-            if let Some(allow) = response.headers().get(header::ALLOW) {
-                themed.headers_mut().insert(header::ALLOW, allow.clone());
+            for name in [header::ALLOW, header::RETRY_AFTER] {
+                if let Some(value) = response.headers().get(&name) {
+                    themed.headers_mut().insert(name, value.clone());
+                }
             }
             themed.headers_mut().insert(
                 header::CACHE_CONTROL,
@@ -498,6 +500,34 @@ pub async fn render_errors(
             response
         }
     }
+}
+
+/// The themed error page. Those a flood produces (not found, too many, busy: one
+/// text each, whatever the address) are rendered once per edition and content
+/// version and kept with the pages, so answering a flood of random addresses or
+/// shedding load costs no database work beyond the request's own.
+async fn kept_error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppError> {
+    let keep = matches!(
+        error.status,
+        StatusCode::NOT_FOUND | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+    ) && error.said.as_ref().is_some_and(|said| said.args.is_empty());
+    if !keep {
+        return error_page(state, error).await;
+    }
+    let key = format!(
+        "error page {} {} {}",
+        state.prefix(),
+        error.status.as_u16(),
+        error.said.as_ref().map_or("", |said| said.key)
+    );
+    if let Some(page) = state.cache.get(&key) {
+        return Ok(String::from_utf8_lossy(&page.identity).into_owned());
+    }
+    let version = state.cache.version();
+    let body = error_page(state, error).await?;
+    let page = CachedPage::new(error.status, HTML, body.clone(), "no-store");
+    state.cache.insert(key, std::sync::Arc::new(page), version);
+    Ok(body)
 }
 
 async fn error_page(state: &AppState, error: &ErrorPage) -> Result<String, AppError> {

@@ -364,3 +364,34 @@ async fn readiness_reports_a_disk_with_too_little_room() {
     assert_eq!(app.text("/healthz").await, "ok", "the process itself is up");
     assert_eq!(app.get("/").await.status(), 200, "readers are still served");
 }
+
+#[tokio::test]
+async fn one_address_gets_only_so_many_pages_rendered_and_cached_pages_stay_open() {
+    let app = TestApp::with_limits(kolokol_core::config::ServerConfig {
+        renders_per_minute: 3,
+        ..kolokol_core::config::ServerConfig::default()
+    })
+    .await;
+    for path in ["/", "/archive", "/privacy"] {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    let refused = app.get("/feed.xml").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(
+        refused
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("60")
+    );
+    let said = refused.text().await.unwrap();
+    assert!(said.contains("a great many pages"), "{said}");
+    // Pages already rendered cost nothing and are served as before.
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/archive").await.status(), 200);
+    assert_eq!(
+        app.text("/readyz").await,
+        "ready",
+        "one busy reader is no overload"
+    );
+}
