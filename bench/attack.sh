@@ -119,10 +119,11 @@ local paths = { "/", "/articles/a-NEWEST" }
 local i = 0
 function request() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
 function done(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.2f %.2f %d\n",
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %.2f %.2f %d status:%d,connect:%d,read:%d,write:%d,timeout:%d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+    e.status + e.connect + e.read + e.write + e.timeout, e.status, e.connect, e.read, e.write, e.timeout))
 end
 LUA
 newest=$(( N % 2 == 0 ? N : N - 1 )) # the newest English article
@@ -151,11 +152,11 @@ phase() { # label extra-server-lines
   local rss
   rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$kolokol_pid/status")
   kill "$kolokol_pid"; wait "$kolokol_pid" 2>/dev/null || true; kolokol_pid=
-  read -r r_rps r_p50 r_p99 r_err < <(awk '/^RESULT/ {print $2, $3, $4, $5}' "$work/reader.txt")
+  read -r r_rps r_p50 r_p99 r_err r_kinds < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$work/reader.txt")
   read -r f_rps f_200 f_404 f_429 f_503 f_other < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}' "$work/flood.txt")
   printf '\n%s\n' "$1"
-  printf '  reader: %.0f req/s, p50 %s ms, p99 %s ms, %s errors (goal: p99 <= 50 ms; ratio %.2f)\n' \
-    "$r_rps" "$r_p50" "$r_p99" "$r_err" "$(echo "$r_p99 / 50" | bc -l)"
+  printf '  reader: %.0f req/s, p50 %s ms, p99 %s ms, %s errors (%s) (goal: p99 <= 50 ms; ratio %.2f)\n' \
+    "$r_rps" "$r_p50" "$r_p99" "$r_err" "$r_kinds" "$(echo "$r_p99 / 50" | bc -l)"
   printf '  flood:  %.0f req/s; 200: %s, 404: %s, 429: %s, 503: %s, other: %s\n' \
     "$f_rps" "$f_200" "$f_404" "$f_429" "$f_503" "$f_other"
   printf '  RSS after: %s MB; /readyz said not ready during the flood: %s\n' "$rss" "$overloaded"

@@ -208,6 +208,8 @@ pub trait Store:
     async fn migrate(&self) -> Result<(), StoreError>;
     /// A number that grows on every content change; page caches compare it.
     async fn content_version(&self) -> Result<i64, StoreError>;
+    /// What an operator's metrics show of the database: work waiting and the pool.
+    async fn vitals(&self) -> Result<Vitals, StoreError>;
     /// The settings saved in the admin, as JSON, if any were.
     async fn site_settings(&self) -> Result<Option<String>, StoreError>;
     /// Saves the settings and bumps the content version, so every node re-renders.
@@ -230,6 +232,21 @@ pub trait Store:
     /// Gives texts written before the site had languages (no language recorded)
     /// the site's main language `main`; nothing once every text has one.
     async fn adopt_language(&self, main: &str) -> Result<(), StoreError>;
+}
+
+/// The database's share of `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Vitals {
+    /// Background jobs waiting for their time or a node, and being worked on.
+    pub jobs_queued: i64,
+    pub jobs_running: i64,
+    /// Newsletter deliveries of the issues now being sent, by state.
+    pub deliveries_pending: i64,
+    pub deliveries_sent: i64,
+    pub deliveries_failed: i64,
+    /// This node's database connections: open, and of those idle.
+    pub pool_size: u32,
+    pub pool_idle: u32,
 }
 
 /// A signed-in browser: who, the CSRF token of its forms, and whether it has passed

@@ -516,6 +516,39 @@ impl crate::Store for SqlStore {
         Ok(version)
     }
 
+    async fn vitals(&self) -> Result<crate::Vitals, StoreError> {
+        let mut vitals = crate::Vitals {
+            pool_size: self.pool.size(),
+            pool_idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            ..Default::default()
+        };
+        let jobs: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY state",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (state, count) in jobs {
+            match state.as_str() {
+                "queued" => vitals.jobs_queued = count,
+                _ => vitals.jobs_running = count,
+            }
+        }
+        let deliveries: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT d.status, COUNT(*) FROM deliveries d JOIN newsletter_issues i ON i.id = d.issue_id \
+             WHERE i.status = 'sending' GROUP BY d.status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (status, count) in deliveries {
+            match status.as_str() {
+                "sent" => vitals.deliveries_sent = count,
+                "failed" => vitals.deliveries_failed = count,
+                _ => vitals.deliveries_pending = count,
+            }
+        }
+        Ok(vitals)
+    }
+
     async fn site_settings(&self) -> Result<Option<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT settings FROM site_settings WHERE id = 1")

@@ -23,6 +23,7 @@ use axum::http::{Response, StatusCode};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
+use prometheus_client::metrics::counter::Counter;
 use sha2::{Digest, Sha256};
 
 /// What a kept page is counted as beyond its own bytes: its key, headers and
@@ -228,10 +229,34 @@ impl quick_cache::Weighter<String, Arc<CachedPage>> for PageWeight {
     }
 }
 
+/// Counts the pages the full cache drops to make room (for `/metrics`).
+#[derive(Clone, Default)]
+struct CountEvictions(Counter);
+
+impl quick_cache::Lifecycle<String, Arc<CachedPage>> for CountEvictions {
+    type RequestState = ();
+
+    fn on_evict(&self, _: &mut (), _: String, _: Arc<CachedPage>) {
+        self.0.inc();
+    }
+}
+
+type Entries = quick_cache::sync::Cache<
+    String,
+    Arc<CachedPage>,
+    PageWeight,
+    quick_cache::DefaultHashBuilder,
+    CountEvictions,
+>;
+
 /// Rendered pages by cache key, all of one content version, within a number of bytes.
 pub struct PageCache {
     version: AtomicI64,
-    entries: quick_cache::sync::Cache<String, Arc<CachedPage>, PageWeight>,
+    entries: Entries,
+    /// Asked-for pages found and not found, and pages dropped for room.
+    pub(crate) hits: Counter,
+    pub(crate) misses: Counter,
+    pub(crate) evictions: Counter,
     /// Held to read while a page is put in, and to write while the version moves, so
     /// that a page of the old version can never land after the cache was emptied.
     moving: RwLock<()>,
@@ -258,13 +283,19 @@ impl PageCache {
     /// A cache that keeps at most `capacity` bytes of pages (0: none).
     pub fn new(capacity: u64) -> Self {
         let pages = (capacity / (1024 * 1024)).max(1) * PAGES_PER_MEGABYTE;
+        let evictions = Counter::default();
         Self {
             version: AtomicI64::new(0),
-            entries: quick_cache::sync::Cache::with_weighter(
+            entries: quick_cache::sync::Cache::with(
                 usize::try_from(pages).unwrap_or(usize::MAX),
                 capacity.max(1),
                 PageWeight,
+                quick_cache::DefaultHashBuilder::default(),
+                CountEvictions(evictions.clone()),
             ),
+            hits: Counter::default(),
+            misses: Counter::default(),
+            evictions,
             moving: RwLock::new(()),
             capacity,
             epoch: Mutex::new(whole_second(Utc::now())),
@@ -290,7 +321,12 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.entries.get(key)
+        let found = self.entries.get(key);
+        match found {
+            Some(_) => self.hits.inc(),
+            None => self.misses.inc(),
+        };
+        found
     }
 
     /// The content version pages are rendered for right now.

@@ -78,8 +78,8 @@ pub struct RenderGate {
     /// Milliseconds after `started` of the last shed render, plus one (0: never).
     last_shed: AtomicU64,
     /// Renders refused so far, by reason (for `/metrics`).
-    pub(crate) too_many: AtomicU64,
-    pub(crate) shed: AtomicU64,
+    pub(crate) too_many: prometheus_client::metrics::counter::Counter,
+    pub(crate) shed: prometheus_client::metrics::counter::Counter,
 }
 
 impl std::fmt::Debug for RenderGate {
@@ -101,8 +101,8 @@ impl RenderGate {
             per_address,
             started: Instant::now(),
             last_shed: AtomicU64::new(0),
-            too_many: AtomicU64::new(0),
-            shed: AtomicU64::new(0),
+            too_many: Default::default(),
+            shed: Default::default(),
         }
     }
 
@@ -111,7 +111,7 @@ impl RenderGate {
         if let (Some(limiter), Ok(peer)) = (&self.per_address, PEER.try_with(|p| *p))
             && limiter.check_key(&peer).is_err()
         {
-            self.too_many.fetch_add(1, Ordering::Relaxed);
+            self.too_many.inc();
             return Err(Refusal::TooMany);
         }
         if let Ok(permit) = self.slots.try_acquire() {
@@ -120,7 +120,7 @@ impl RenderGate {
         match tokio::time::timeout(self.limits.wait, self.slots.acquire()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => {
-                self.shed.fetch_add(1, Ordering::Relaxed);
+                self.shed.inc();
                 let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 self.last_shed
                     .store(now.saturating_add(1), Ordering::Relaxed);

@@ -12,6 +12,7 @@ pub mod gate;
 mod ghost;
 pub mod headers;
 pub mod jobs;
+pub mod metrics;
 pub mod mirror;
 pub mod newsletter;
 pub mod outbox;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ghost::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
+        .route("/metrics", get(metrics::endpoint))
         .nest_service("/media", media.clone());
     // Each language's edition of the reading site under its prefix (`/en/…`), for
     // every language the site or the theme has: the main language may change in
@@ -89,6 +91,10 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(middleware::from_fn(headers::security_headers))
     .layer(middleware::from_fn(gate::remember_peer))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        metrics::track,
+    ))
     .with_state(state)
 }
 

@@ -72,6 +72,8 @@ pub struct Inner {
     pub min_free_disk: u64,
     pub cache: PageCache,
     pub gate: crate::gate::RenderGate,
+    pub(crate) metrics: crate::metrics::Metrics,
+    pub(crate) metrics_token: String,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     pub newsletter: crate::services::NewsletterState,
@@ -154,6 +156,11 @@ pub struct AppParts {
     pub min_free_disk_bytes: u64,
     /// Limits on rendering pages that are not cached (`[server]`).
     pub renders: crate::gate::RenderLimits,
+    /// Who may read `/metrics` (`[server] metrics_token`; empty: this machine only).
+    pub metrics_token: String,
+    /// The access log, and whether it names client addresses (`[server]`).
+    pub access_log: bool,
+    pub access_log_addresses: bool,
 }
 
 pub(crate) const MEGABYTE: u64 = 1024 * 1024;
@@ -179,6 +186,9 @@ impl AppParts {
             renders: crate::gate::RenderLimits::from_server(
                 &kolokol_core::config::ServerConfig::default(),
             ),
+            metrics_token: String::new(),
+            access_log: false,
+            access_log_addresses: false,
         }
         .with_server(&kolokol_core::config::ServerConfig::default())
     }
@@ -192,6 +202,9 @@ impl AppParts {
             page_cache_bytes: server.page_cache_mb.saturating_mul(MEGABYTE),
             min_free_disk_bytes: server.min_free_disk_mb.saturating_mul(MEGABYTE),
             renders: crate::gate::RenderLimits::from_server(server),
+            metrics_token: server.metrics_token.0.clone(),
+            access_log: server.access_log,
+            access_log_addresses: server.access_log_addresses,
             ..self
         }
     }
@@ -230,10 +243,22 @@ impl AppState {
             page_cache_bytes,
             min_free_disk_bytes,
             renders,
+            metrics_token,
+            access_log,
+            access_log_addresses,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let cache = PageCache::new(page_cache_bytes);
+        let gate = crate::gate::RenderGate::new(renders);
+        let metrics = crate::metrics::Metrics::new(
+            crate::metrics::Sources {
+                cache: &cache,
+                gate: &gate,
+            },
+            access_log,
+            access_log_addresses,
+        );
         cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site, &theme.catalogues()).await?;
         // One secret for every node, made by whichever starts first.
@@ -242,7 +267,7 @@ impl AppState {
             crate::services::NewsletterState::new(&secret, newsletter_delivery, &current.all);
         // Texts from before the site had languages are in its main language.
         store.adopt_language(&current.all.language).await?;
-        Ok(Self {
+        let state = Self {
             edition: None,
             inner: Arc::new(Inner {
                 store,
@@ -252,7 +277,9 @@ impl AppState {
                 media_dir,
                 min_free_disk: min_free_disk_bytes,
                 cache,
-                gate: crate::gate::RenderGate::new(renders),
+                metrics,
+                metrics_token,
+                gate,
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
@@ -269,7 +296,10 @@ impl AppState {
                 )),
                 search_answers: crate::site::search::Answers::new(search_cache_entries),
             }),
-        })
+        };
+        let prefixes = state.edition_prefixes().into_iter().map(|(_, p)| p);
+        let _ = state.inner.metrics.prefixes.set(prefixes.collect());
+        Ok(state)
     }
 
     /// The state as the edition of `language` under `prefix` (`/en`) sees it.

@@ -126,6 +126,18 @@ impl fmt::Display for ListenAddress {
     }
 }
 
+/// A secret from the configuration: read like text, never printed (the start-up log
+/// shows the configuration).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
+}
+
 /// How the server treats connections: limits that keep slow or idle clients from
 /// holding it, and HSTS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +178,14 @@ pub struct ServerConfig {
     /// Milliseconds a page may wait for its turn to be rendered; past that it is
     /// answered 503 with `Retry-After` (load shedding) and `/readyz` says overloaded.
     pub render_wait_ms: u64,
+    /// Who may read `/metrics`: empty, only this machine (loopback); otherwise
+    /// whoever sends `Authorization: Bearer <token>`.
+    pub metrics_token: Secret,
+    /// Writes a line per request to the log (method, path, status, milliseconds).
+    pub access_log: bool,
+    /// Adds the client's network address to each access log line. Off by default:
+    /// readers are not tracked.
+    pub access_log_addresses: bool,
 }
 
 impl Default for ServerConfig {
@@ -184,6 +204,9 @@ impl Default for ServerConfig {
             renders_per_minute: 600,
             concurrent_renders: 16,
             render_wait_ms: 1000,
+            metrics_token: Secret::default(),
+            access_log: false,
+            access_log_addresses: false,
         }
     }
 }

@@ -395,3 +395,61 @@ async fn one_address_gets_only_so_many_pages_rendered_and_cached_pages_stay_open
         "one busy reader is no overload"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_the_cache_for_this_machine_only() {
+    let app = TestApp::with_limits(kolokol_core::config::ServerConfig::default()).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+    assert_eq!(app.get("/no/such/page").await.status(), 404);
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200, "loopback may read them");
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/openmetrics-text"))
+    );
+    let body = response.text().await.unwrap();
+    let value = |line_start: &str| -> f64 {
+        body.lines()
+            .find(|l| l.starts_with(line_start))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {line_start} in\n{body}"))
+    };
+    assert_eq!(
+        value(r#"kolokol_http_requests_total{class="page",status="200"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(r#"kolokol_http_requests_total{class="other",status="404"}"#),
+        1.0
+    );
+    assert!(value("kolokol_page_cache_hits_total") >= 2.0);
+    assert!(value("kolokol_page_cache_bytes") > 0.0);
+    assert!(value("kolokol_db_pool_connections") >= 1.0);
+    assert_eq!(value("kolokol_jobs_running"), 0.0);
+    assert_eq!(
+        value(r#"kolokol_http_request_duration_seconds_count{class="page"}"#),
+        3.0
+    );
+
+    // With a token, only its holder reads them, wherever from.
+    let guarded = TestApp::with_limits(kolokol_core::config::ServerConfig {
+        metrics_token: kolokol_core::config::Secret("a-long-random-token".into()),
+        ..kolokol_core::config::ServerConfig::default()
+    })
+    .await;
+    assert_eq!(guarded.get("/metrics").await.status(), 404);
+    let with_token = guarded
+        .client()
+        .get(guarded.url("/metrics"))
+        .bearer_auth("a-long-random-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), 200);
+}
