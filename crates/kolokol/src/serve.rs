@@ -27,6 +27,7 @@ pub(crate) async fn serve_with(
             config.media_dir().display()
         )
     })?;
+    sweep_media(&store, &config.media_dir()).await;
     let mailer: Option<kolokol_mail::DynMailer> = if config.mail.smtp_url.trim().is_empty() {
         None
     } else {
@@ -128,5 +129,23 @@ pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send 
             std::future::pending::<()>().await;
         }
         tracing::info!("shutting down");
+    }
+}
+
+/// Files no image names any more (an upload cut short by a crash or a full disk)
+/// are removed at start, once they are an hour old; a failure only warns.
+async fn sweep_media(store: &kolokol_store::DynStore, media_dir: &std::path::Path) {
+    let known = match store.media_paths().await {
+        Ok(paths) => paths.into_iter().collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list the media files the database names; no sweep");
+            return;
+        }
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    match kolokol_media::sweep_orphans(media_dir, &known, hour) {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "removed media files no image names"),
+        Err(e) => tracing::warn!(error = %e, "cannot sweep the media folder"),
     }
 }

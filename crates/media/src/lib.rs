@@ -44,6 +44,9 @@ pub enum MediaError {
     Malformed(String),
     #[error("the image could not be saved: {0}")]
     Write(String),
+    /// The disk has no room left; nothing of the upload was kept.
+    #[error("the image could not be saved: no space left on the disk")]
+    DiskFull,
 }
 
 impl MediaError {
@@ -63,15 +66,98 @@ impl MediaError {
                 .with("megapixels", MAX_PIXELS / 1_000_000),
             Self::Malformed(why) => Message::new("error-image-damaged").with("why", why.as_str()),
             Self::Write(why) => Message::new("error-ours").with("why", why.as_str()),
+            Self::DiskFull => Message::new("error-ours"),
         }
     }
 }
 
 /// Checks an upload and writes it, with its renditions, under `media_dir/uploads/`.
+/// All or nothing: when a file cannot be written (a full disk), the files already
+/// written for it are removed again.
 pub fn store_upload(
     media_dir: &Path,
     bytes: &[u8],
     original_name: &str,
+) -> Result<NewImage, MediaError> {
+    store_upload_with(media_dir, bytes, original_name, &write_atomically)
+}
+
+/// Writes one file whole or not at all.
+type WriteFile<'a> = dyn Fn(&Path, &[u8]) -> Result<(), MediaError> + 'a;
+
+/// [`store_upload`] with the function that writes each file given.
+fn store_upload_with(
+    media_dir: &Path,
+    bytes: &[u8],
+    original_name: &str,
+    write: &WriteFile<'_>,
+) -> Result<NewImage, MediaError> {
+    let mut written = Vec::new();
+    let stored = write_upload(media_dir, bytes, original_name, write, &mut written);
+    if stored.is_err() {
+        for path in &written {
+            let _ = std::fs::remove_file(media_dir.join(path));
+        }
+    }
+    stored
+}
+
+/// Removes an image's files (its database row could not be written, or it was
+/// deleted); files already gone are no error.
+pub fn remove_files(media_dir: &Path, image: &NewImage) {
+    for path in std::iter::once(&image.path).chain(image.variants.iter().map(|v| &v.path)) {
+        if let Err(e) = std::fs::remove_file(media_dir.join(path))
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path, error = %e, "cannot remove an image file");
+        }
+    }
+}
+
+/// Files under `media_dir/uploads/` that no image in the database names (`known`
+/// holds every path it does) and are older than `grace` (an upload being written
+/// right now has no row yet), and half-written `.partial` files: left by a crash
+/// or a full disk. Removes them and says how many.
+pub fn sweep_orphans(
+    media_dir: &Path,
+    known: &std::collections::HashSet<String>,
+    grace: std::time::Duration,
+) -> std::io::Result<usize> {
+    let folder = media_dir.join("uploads");
+    let entries = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let metadata = entry.metadata()?;
+        if !metadata.is_file() || known.contains(&format!("uploads/{name}")) {
+            continue;
+        }
+        let age = metadata
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .unwrap_or_default();
+        if age >= grace {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn write_upload(
+    media_dir: &Path,
+    bytes: &[u8],
+    original_name: &str,
+    write_atomically: &WriteFile<'_>,
+    written: &mut Vec<String>,
 ) -> Result<NewImage, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
@@ -116,6 +202,7 @@ pub fn store_upload(
     let folder = media_dir.join("uploads");
     std::fs::create_dir_all(&folder).map_err(|e| MediaError::Write(e.to_string()))?;
     let original = format!("uploads/{stem}.{extension}");
+    written.push(original.clone());
     write_atomically(&media_dir.join(&original), bytes)?;
 
     let mut variants = Vec::new();
@@ -139,6 +226,7 @@ pub fn store_upload(
             .encode_image(&rgb)
             .map_err(|e| MediaError::Write(e.to_string()))?;
         let jpeg_path = format!("uploads/{stem}-{w}.jpg");
+        written.push(jpeg_path.clone());
         write_atomically(&media_dir.join(&jpeg_path), &jpeg)?;
         variants.push(ImageVariant {
             width: w,
@@ -149,6 +237,7 @@ pub fn store_upload(
 
         let webp = webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(78.0);
         let webp_path = format!("uploads/{stem}-{w}.webp");
+        written.push(webp_path.clone());
         write_atomically(&media_dir.join(&webp_path), &webp)?;
         variants.push(ImageVariant {
             width: w,
@@ -203,7 +292,14 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), MediaError> {
     let partial = target.with_extension("partial");
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, target))
-        .map_err(|e| MediaError::Write(format!("{}: {e}", target.display())))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            if e.kind() == std::io::ErrorKind::StorageFull {
+                MediaError::DiskFull
+            } else {
+                MediaError::Write(format!("{}: {e}", target.display()))
+            }
+        })
 }
 
 #[cfg(test)]
@@ -256,6 +352,77 @@ mod tests {
         chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
         chunk(b"IEND", &[]);
         png
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("uploads"))
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_disk_that_fills_up_halfway_leaves_no_file_of_the_upload() {
+        let dir = tempfile::tempdir().unwrap();
+        let writes = std::cell::Cell::new(0);
+        // The third file finds the disk full, after two were written for real.
+        let filling = |target: &Path, bytes: &[u8]| {
+            writes.set(writes.get() + 1);
+            if writes.get() == 3 {
+                return Err(MediaError::DiskFull);
+            }
+            write_atomically(target, bytes)
+        };
+        let upload = encoded(ImageFormat::Png, 1000, 600);
+        let refused = store_upload_with(dir.path(), &upload, "harbour.png", &filling);
+        assert!(matches!(refused, Err(MediaError::DiskFull)), "{refused:?}");
+        assert_eq!(writes.get(), 3);
+        assert!(
+            files_in(dir.path()).is_empty(),
+            "{:?}",
+            files_in(dir.path())
+        );
+        // With room again the same upload is kept whole.
+        let kept = store_upload(dir.path(), &upload, "harbour.png").unwrap();
+        assert_eq!(files_in(dir.path()).len(), 1 + kept.variants.len());
+        remove_files(dir.path(), &kept);
+        assert!(files_in(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn the_sweep_removes_what_no_image_names_once_it_is_old_enough() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = store_upload(dir.path(), &encoded(ImageFormat::Png, 500, 300), "a.png").unwrap();
+        let orphan =
+            store_upload(dir.path(), &encoded(ImageFormat::Png, 500, 300), "b.png").unwrap();
+        std::fs::write(dir.path().join("uploads/c-1.partial"), b"half").unwrap();
+        let known: std::collections::HashSet<String> = std::iter::once(kept.path.clone())
+            .chain(kept.variants.iter().map(|v| v.path.clone()))
+            .collect();
+        let young =
+            sweep_orphans(dir.path(), &known, std::time::Duration::from_secs(3600)).unwrap();
+        assert_eq!(young, 0, "files being written now are left alone");
+        let swept = sweep_orphans(dir.path(), &known, std::time::Duration::ZERO).unwrap();
+        assert_eq!(swept, 1 + orphan.variants.len() + 1);
+        let mut left: Vec<String> = known
+            .iter()
+            .map(|p| p.trim_start_matches("uploads/").to_owned())
+            .collect();
+        left.sort();
+        assert_eq!(files_in(dir.path()), left);
+        assert_eq!(
+            sweep_orphans(
+                &dir.path().join("nowhere"),
+                &known,
+                std::time::Duration::ZERO
+            )
+            .unwrap(),
+            0
+        );
     }
 
     #[test]

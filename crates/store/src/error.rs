@@ -42,3 +42,20 @@ impl From<sqlx::Error> for StoreError {
         }
     }
 }
+
+impl StoreError {
+    /// Whether the database could not write for want of room: SQLite's
+    /// `SQLITE_FULL` ("database or disk is full"), PostgreSQL's `disk_full`, or the
+    /// operating system's "no space left on device" under either.
+    pub fn is_disk_full(&self) -> bool {
+        let error = match self {
+            Self::Database(e) | Self::Unavailable(e) => e,
+            _ => return false,
+        };
+        if let Some(db) = error.as_database_error() {
+            let code = db.code().unwrap_or_default();
+            return code == "13" || code == "53100" || db.message().contains("disk is full");
+        }
+        matches!(error, sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull)
+    }
+}

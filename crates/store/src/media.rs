@@ -20,6 +20,8 @@ pub trait MediaStore: Send + Sync {
     /// The newest images first.
     async fn images(&self, limit: u32) -> Result<Vec<LibraryImage>, StoreError>;
     async fn image(&self, id: i64) -> Result<Option<LibraryImage>, StoreError>;
+    /// Every file path an image or a rendition names (for the sweep of orphans).
+    async fn media_paths(&self) -> Result<Vec<String>, StoreError>;
 }
 
 #[async_trait]
@@ -57,6 +59,14 @@ impl MediaStore for SqlStore {
         }
         crate::sql::commit_audited(tx, audit, now).await?;
         Ok(id)
+    }
+
+    async fn media_paths(&self) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT path FROM images UNION SELECT path FROM image_variants")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     async fn images(&self, limit: u32) -> Result<Vec<kolokol_core::LibraryImage>, StoreError> {

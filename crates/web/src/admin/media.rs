@@ -103,9 +103,36 @@ pub async fn upload(
     })
     .await
     .map_err(|e| AppError::Internal(format!("image processing stopped: {e}")))?;
+    let words = staff.words(&state);
+    let not_kept = |key: &str, why: &str| {
+        words.t_with(key, [("name", name.as_str().into()), ("why", why.into())])
+    };
     let image = match processed {
         Ok(image) => image,
-        Err(kolokol_media::MediaError::Write(cause)) => return Err(AppError::Internal(cause)),
+        Err(kolokol_media::MediaError::DiskFull) => {
+            tracing::error!(upload = %name, "an upload found the media disk full");
+            let message = not_kept("admin-upload-disk-full", "");
+            return library(
+                &state,
+                &staff,
+                StatusCode::INSUFFICIENT_STORAGE,
+                Some(&message),
+                None,
+            )
+            .await;
+        }
+        Err(kolokol_media::MediaError::Write(cause)) => {
+            tracing::error!(upload = %name, error = %cause, "an upload could not be written");
+            let message = not_kept("admin-upload-not-written", &cause);
+            return library(
+                &state,
+                &staff,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Some(&message),
+                None,
+            )
+            .await;
+        }
         Err(refused) => {
             let message = format!("{name}: {}", staff.words(&state).say(&refused.message()));
             return library(
@@ -120,6 +147,31 @@ pub async fn upload(
     };
     let now = Utc::now();
     let actor = kolokol_operations::Actor::Staff(&staff.user);
-    let id = kolokol_operations::media::add(&state.store, actor, &image, &name, now).await?;
-    Ok(see_other(&format!("/admin/media?uploaded={id}")))
+    match kolokol_operations::media::add(&state.store, actor, &image, &name, now).await {
+        Ok(id) => Ok(see_other(&format!("/admin/media?uploaded={id}"))),
+        // No row names the files: they go too, so nothing is left half-kept.
+        Err(e) => {
+            kolokol_media::remove_files(&state.media_dir, &image);
+            match e {
+                kolokol_operations::Error::Store(e) => {
+                    tracing::error!(upload = %name, error = %e, "an upload's record could not be written");
+                    let key = if e.is_disk_full() {
+                        "admin-upload-disk-full"
+                    } else {
+                        "admin-upload-not-written"
+                    };
+                    let message = not_kept(key, &e.to_string());
+                    library(
+                        &state,
+                        &staff,
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        Some(&message),
+                        None,
+                    )
+                    .await
+                }
+                other => Err(other.into()),
+            }
+        }
+    }
 }

@@ -736,6 +736,19 @@ where
             Ok(see_other(&next(value)))
         }
         Err(kolokol_operations::Error::Invalid(errors)) => again(errors).await,
+        // Nothing was written; the form comes back with everything typed in it and
+        // says why, instead of the readers' error page losing the text.
+        Err(kolokol_operations::Error::Store(e)) => {
+            tracing::error!(error = %e, "a newsroom form could not be saved");
+            let key = if e.is_disk_full() {
+                "admin-unsaved-disk-full"
+            } else {
+                "admin-unsaved-database"
+            };
+            let mut errors = kolokol_core::FieldErrors::new();
+            errors.insert("unsaved", kolokol_core::Message::new(key));
+            again(errors).await
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -1467,3 +1467,60 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
             .any(|e| e.action == "staff.password-reset" && e.subject == email)
     );
 }
+
+#[tokio::test]
+async fn a_full_disk_keeps_the_typed_article_and_says_why() {
+    use sqlx::Connection;
+    let (app, section) = newsroom().await;
+    let staff = app.sign_in(Role::Editor, "Anna Vetrova").await;
+    // SQLite answers every write to the articles as a full disk does.
+    let url = format!("sqlite://{}", app.data.join("kolokol.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON articles \
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let author = staff.user.author_id.unwrap().to_string();
+    let section = section.to_string();
+    let form = [
+        ("headline", "Harbour strike enters its third week"),
+        (
+            "body",
+            "Dockers voted again on Monday.\n\nNo ship has left since.",
+        ),
+        ("section", &section),
+        ("authors", &author),
+    ];
+    let refused = staff.post("/admin/articles", &form).await;
+    assert_eq!(refused.status(), 422);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    assert!(
+        text_of(&html, ".error-summary").contains("the server's disk is full"),
+        "{}",
+        text_of(&html, ".error-summary")
+    );
+    let body: String = select(&html, "#body")
+        .iter()
+        .flat_map(|b| b.text())
+        .collect();
+    assert_eq!(
+        body, "Dockers voted again on Monday.\n\nNo ship has left since.",
+        "what was typed is all there, as typed"
+    );
+    assert!(
+        select(&html, "#headline")
+            .iter()
+            .any(|h| h.value().attr("value") == Some("Harbour strike enters its third week"))
+    );
+    assert!(app.store.all_articles().await.unwrap().is_empty());
+    // With room again, the same form saves.
+    sqlx::raw_sql("DROP TRIGGER full_disk")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(staff.post("/admin/articles", &form).await.status(), 303);
+    assert_eq!(app.store.all_articles().await.unwrap().len(), 1);
+}

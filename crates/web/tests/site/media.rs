@@ -210,3 +210,33 @@ async fn bad_uploads_are_refused_with_a_clear_message_and_nothing_is_kept() {
         "no stray files"
     );
 }
+
+#[tokio::test]
+async fn an_upload_whose_record_cannot_be_written_leaves_no_files_and_says_why() {
+    use sqlx::Connection;
+    let app = TestApp::empty().await;
+    let reporter = app.sign_in(Role::Author, "Photo Reporter").await;
+    let url = format!("sqlite://{}", app.data.join("kolokol.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON images \
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let refused = upload(&reporter, &app, "quay.png", png(1200, 800), &reporter.csrf).await;
+    assert_eq!(refused.status(), 503);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    let said = text_of(&html, ".error-summary");
+    assert!(
+        said.contains("quay.png") && said.contains("disk is full"),
+        "{said}"
+    );
+    assert!(app.store.images(10).await.unwrap().is_empty());
+    let uploads = app.state.media_dir.join("uploads");
+    let left: Vec<_> = std::fs::read_dir(&uploads)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}

@@ -584,3 +584,7 @@ admin-import-state =
         [done] Finished
        *[failed] Stopped
     }
+admin-unsaved-disk-full = Nothing was saved: the server's disk is full. Everything you typed is still below; copy it somewhere safe and tell whoever runs the server.
+admin-unsaved-database = Nothing was saved: the database could not write it just now. Everything you typed is still below; try again in a moment, or copy it somewhere safe.
+admin-upload-disk-full = { $name }: not uploaded, the server's disk is full. Nothing of it was kept; tell whoever runs the server.
+admin-upload-not-written = { $name }: not uploaded, the server could not write the file ({ $why }). Nothing of it was kept.
