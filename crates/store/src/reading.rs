@@ -415,7 +415,10 @@ impl ReadingStore for SqlStore {
         slug: &kolokol_core::Slug,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<kolokol_core::Article>, StoreError> {
-        let Some(row) = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::ARTICLE_BY_SLUG)
+        let Some(crate::rows::WholeRow {
+            summary: row,
+            extra,
+        }) = sqlx::query_as::<_, crate::rows::WholeRow>(crate::sql::ARTICLE_BY_SLUG)
             .bind(now.timestamp())
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
@@ -424,10 +427,6 @@ impl ReadingStore for SqlStore {
             return Ok(None);
         };
         let id = row.id;
-        let extra = sqlx::query_as::<_, crate::rows::ArticleExtraRow>(crate::sql::ARTICLE_EXTRA)
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
         let tags = sqlx::query_as::<_, crate::rows::TagRow>(crate::sql::ARTICLE_TAGS)
             .bind(id)
             .fetch_all(&self.pool)

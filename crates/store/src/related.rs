@@ -1,6 +1,6 @@
 //! "Related articles" computed in memory for a whole site at once (the static
 //! export), by exactly the rule of `sql::related_articles`: candidates are the newest
-//! 100 other articles in the same section and the newest 100 sharing a tag; each
+//! `CANDIDATES` other articles in the same section and the newest `CANDIDATES` sharing a tag; each
 //! scores 1 for the same section and 2 per shared tag; best score first, then newest,
 //! then highest id. Only articles in the same language are related.
 
@@ -26,8 +26,9 @@ pub struct RelatedIndex {
     by_tag: HashMap<(String, i64), Vec<i64>>,
 }
 
-/// How many candidates of each kind are scored.
-const CANDIDATES: usize = 100;
+/// How many candidates of each kind are scored: enough for three good suggestions,
+/// few enough that a page render reads only a few dozen rows for them.
+pub const CANDIDATES: usize = 30;
 
 impl RelatedIndex {
     pub fn new(keys: Vec<RelatedKey>) -> Self {
@@ -74,7 +75,7 @@ impl RelatedIndex {
             .filter(|c| *c != id)
             .take(CANDIDATES)
             .collect();
-        // The newest 100 distinct articles sharing any tag: the top 101 of each tag's
+        // The newest CANDIDATES distinct articles sharing any tag: the top CANDIDATES + 1 of each tag's
         // list hold them all.
         let mut sharing: Vec<i64> = article
             .tag_ids
@@ -147,14 +148,14 @@ mod tests {
     }
 
     #[test]
-    fn only_the_newest_hundred_of_each_kind_are_candidates() {
+    fn only_the_newest_of_each_kind_are_candidates() {
         // Article 1 shares its section with 150 newer articles and a tag with one old one.
         let mut keys = vec![key(1, 1, 1000, &[5]), key(2, 2, 1, &[5])];
         keys.extend((10..160).map(|id| key(id, 1, 2000 + id, &[])));
         let index = RelatedIndex::new(keys);
         let related = index.related(1, 200);
         assert_eq!(related[0], 2, "the tag outweighs the section");
-        assert_eq!(related.len(), 101);
+        assert_eq!(related.len(), CANDIDATES + 1);
         assert_eq!(related[1], 159, "then the newest of the section");
     }
 }

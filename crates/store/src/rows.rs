@@ -204,6 +204,15 @@ pub(crate) struct ArticleExtraRow {
     pub(crate) seo_description: String,
 }
 
+/// An article page's row: its summary and the rest, read at once.
+#[derive(sqlx::FromRow)]
+pub(crate) struct WholeRow {
+    #[sqlx(flatten)]
+    pub(crate) summary: SummaryRow,
+    #[sqlx(flatten)]
+    pub(crate) extra: ArticleExtraRow,
+}
+
 /// Joins article rows with their authors and image renditions, keeping the row order.
 pub(crate) fn assemble_summaries(
     rows: Vec<SummaryRow>,

@@ -85,51 +85,64 @@ pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
 
-pub(crate) const ARTICLE_BY_SLUG: &str =
-    concat!(summary_select!(), "WHERE", published!(), "AND a.slug = $2");
-
-pub(crate) const ARTICLE_EXTRA: &str =
-    "SELECT body_md, dateline, seo_title, seo_description FROM articles WHERE id = $1";
+/// A published article by its slug, with its body: `summary_select!` and the
+/// columns of `rows::ArticleExtraRow`, in one statement.
+pub(crate) const ARTICLE_BY_SLUG: &str = concat!(
+    "SELECT q.*, x.body_md, x.dateline, x.seo_title, x.seo_description FROM (",
+    summary_select!(),
+    "WHERE",
+    published!(),
+    "AND a.slug = $2) AS q JOIN articles x ON x.id = q.id"
+);
 
 /// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself,
-/// `$5` its language (only articles in it are related), `$6`… its `tags` tag ids.
-/// Only the newest 100 candidates of each kind are scored: the same section's from
-/// the `articles_language` index, each tag's from its own `article_tags_listing`
-/// entries, so the cost stays flat however large the archive and however common
-/// or rare the tags. Every ordering ends on the id, so the result is fully
-/// determined; `related::RelatedIndex` computes the same in memory.
+/// `$4` how many, `$5` its language (only articles in it are related), `$6`… its
+/// `tags` tag ids. Only the newest [`crate::related::CANDIDATES`] candidates of each
+/// kind are scored: the same section's from the `articles_language` index, each
+/// tag's from its own `article_tags_listing` entries, so the cost stays flat however
+/// large the archive and however common or rare the tags; the candidates are ranked
+/// by id first and only the winners' summaries are read. Every ordering ends on the
+/// id, so the result is fully determined; `related::RelatedIndex` computes the same
+/// in memory.
 pub(crate) fn related_articles(tags: usize) -> String {
-    let mut sql = String::from(concat!(
-        summary_select!(),
-        "WHERE a.id IN ( \
-           SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
-             AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 \
-             ORDER BY c.published_at DESC, c.id DESC LIMIT 100) AS same_section "
-    ));
+    let n = crate::related::CANDIDATES;
+    let score = |t: &str| {
+        format!(
+            "(CASE WHEN {t}.section_id = $2 THEN 1 ELSE 0 END) \
+             + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = {t}.id \
+                    AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
+             {t}.published_at DESC, {t}.id DESC"
+        )
+    };
+    let mut candidates = format!(
+        "SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
+           AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 \
+           ORDER BY c.published_at DESC, c.id DESC LIMIT {n}) AS same_section "
+    );
     if tags > 0 {
         let each: Vec<String> = (0..tags)
             .map(|i| {
                 format!(
                     "SELECT * FROM (SELECT t.article_id, t.listed_at FROM article_tags t \
                      WHERE t.tag_id = ${} AND t.listed_at <= $1 AND t.language = $5 AND t.article_id <> $3 \
-                     ORDER BY t.listed_at DESC, t.article_id DESC LIMIT 100) AS tag_{i}",
+                     ORDER BY t.listed_at DESC, t.article_id DESC LIMIT {n}) AS tag_{i}",
                     6 + i
                 )
             })
             .collect();
-        sql.push_str(&format!(
+        candidates.push_str(&format!(
             "UNION SELECT id FROM (SELECT article_id AS id, MAX(listed_at) AS newest FROM ({}) AS tagged \
-             GROUP BY article_id ORDER BY newest DESC, id DESC LIMIT 100) AS same_tags ",
+             GROUP BY article_id ORDER BY newest DESC, id DESC LIMIT {n}) AS same_tags ",
             each.join(" UNION ALL ")
         ));
     }
-    sql.push_str(
-        ") ORDER BY (CASE WHEN a.section_id = $2 THEN 1 ELSE 0 END) \
-         + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
-                AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
-         a.published_at DESC, a.id DESC LIMIT $4",
-    );
-    sql
+    format!(
+        "{}WHERE a.id IN (SELECT r.id FROM articles r WHERE r.id IN ({candidates}) \
+         ORDER BY {} LIMIT $4) ORDER BY {}",
+        summary_select!(),
+        score("r"),
+        score("a")
+    )
 }
 
 /// A batch of whole articles for the export, after (`$2` time, `$3` id), newest first.

@@ -60,6 +60,13 @@ impl Sites {
     }
 }
 
+/// Sections and authors of one content version, in their stored languages.
+pub(crate) struct StoredNames {
+    version: i64,
+    pub(crate) sections: Vec<kolokol_core::Section>,
+    pub(crate) authors: Vec<kolokol_core::Author>,
+}
+
 pub struct Inner {
     pub store: DynStore,
     pub theme: Theme,
@@ -72,6 +79,9 @@ pub struct Inner {
     pub min_free_disk: u64,
     pub cache: PageCache,
     pub gate: crate::gate::RenderGate,
+    /// The sections and authors as stored, read once per content version: every
+    /// page names them (the menu, bylines in another edition).
+    names: RwLock<Option<Arc<StoredNames>>>,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token: String,
     /// None when no mail server is configured.
@@ -280,6 +290,7 @@ impl AppState {
                 metrics,
                 metrics_token,
                 gate,
+                names: RwLock::new(None),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
@@ -492,6 +503,25 @@ impl AppState {
             self.cache.insert(key, page, version);
         }
         Ok(response)
+    }
+
+    /// The sections and authors, read from the database only when the content
+    /// version moved since they last were (sections and authors are content: their
+    /// changes move it).
+    pub(crate) async fn stored_names(&self) -> Result<Arc<StoredNames>, AppError> {
+        let version = self.cache.version();
+        if let Some(names) = self.names.read().as_ref()
+            && names.version == version
+        {
+            return Ok(Arc::clone(names));
+        }
+        let names = Arc::new(StoredNames {
+            version,
+            sections: self.store.sections().await?,
+            authors: self.store.authors().await?,
+        });
+        *self.names.write() = Some(Arc::clone(&names));
+        Ok(names)
     }
 
     /// Moves the cache (and the settings) to the database's content version. Called

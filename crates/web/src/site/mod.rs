@@ -214,7 +214,7 @@ pub(crate) fn list_versions(
 
 /// Sections with their names in this edition's language.
 pub(crate) async fn sections(state: &AppState) -> Result<Vec<kolokol_core::Section>, AppError> {
-    let mut sections = state.store.sections().await?;
+    let mut sections = state.stored_names().await?.sections.clone();
     let language = state.language();
     for section in &mut sections {
         section.localize(&language);
@@ -250,7 +250,7 @@ impl Names {
         };
         let authors = match state.current_edition() {
             Some(edition) => {
-                let mut authors = state.store.authors().await?;
+                let mut authors = state.stored_names().await?.authors.clone();
                 authors
                     .iter_mut()
                     .for_each(|a| a.localize(&edition.language));
