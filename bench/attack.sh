@@ -28,53 +28,9 @@ DURATION=${DURATION:-20}
 FLOOD=${FLOOD:-256}
 PORT=${PORT:-18093}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-keep=${WORK:+yes}
-work=${WORK:-$(mktemp -d /tmp/kolokol-attack-bench.XXXXXX)}
-mkdir -p "$work"
-cleanup() {
-  [ -n "${kolokol_pid:-}" ] && kill "$kolokol_pid" 2>/dev/null && wait "$kolokol_pid" 2>/dev/null
-  [ -z "$keep" ] && rm -rf "$work"
-  return 0
-}
-trap cleanup EXIT
-
-echo "building kolokol (release)…"
-cargo build --release --quiet -p kolokol
-KOLOKOL=${KOLOKOL:-target/release/kolokol}
-
-config() { # extra [server] lines
-  cat >"$work/kolokol.toml" <<TOML
-data_dir = "$work/data"
-listen = "127.0.0.1:$PORT"
-[site]
-base_url = "http://127.0.0.1:$PORT"
-language = "en"
-languages = ["en", "ru"]
-[server]
-max_connections_per_address = 100000
-$1
-TOML
-}
-config ""
-
-if [ -f "$work/data/kolokol.db" ] && [ "$(cat "$work/generated" 2>/dev/null)" = "$N" ]; then
-  echo "using the $N articles generated before in $work"
-else
-  rm -rf "$work/data" && mkdir -p "$work/data"
-  $KOLOKOL migrate -c "$work/kolokol.toml" >/dev/null
-  echo "generating $N articles…"
-  python3 bench/generate_archive.py "$N" "$work"
-  $KOLOKOL search reindex -c "$work/kolokol.toml" | tail -1
-  echo "$N" >"$work/generated"
-fi
+source bench/archive.sh
+archive_config ""
+archive_generate
 
 cat >"$work/flood.lua" <<LUA
 local n = $N
@@ -117,27 +73,27 @@ LUA
 cat >"$work/reader.lua" <<'LUA'
 local paths = { "/", "/articles/a-NEWEST" }
 local i = 0
+local refused = {}
 function request() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
+function response(status)
+  if status >= 400 then refused[status] = (refused[status] or 0) + 1 end
+end
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %.1f %.2f %.2f %d status:%d,connect:%d,read:%d,write:%d,timeout:%d\n",
+  local statuses = ""
+  for status, count in pairs(refused) do statuses = statuses .. "," .. status .. ":" .. count end
+  io.write(string.format("RESULT %.1f %.2f %.2f %d status:%d%s,connect:%d,read:%d,write:%d,timeout:%d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    e.status + e.connect + e.read + e.write + e.timeout, e.status, e.connect, e.read, e.write, e.timeout))
+    e.status + e.connect + e.read + e.write + e.timeout, e.status, statuses, e.connect, e.read, e.write, e.timeout))
 end
 LUA
 newest=$(( N % 2 == 0 ? N : N - 1 )) # the newest English article
 sed -i "s/a-NEWEST/a-$newest/" "$work/reader.lua"
 
-base="http://127.0.0.1:$PORT"
 phase() { # label extra-server-lines
-  config "$2"
-  $KOLOKOL serve -c "$work/kolokol.toml" >"$work/kolokol.log" 2>&1 &
-  kolokol_pid=$!
-  for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
-    sleep 0.02
-  done
+  archive_config "$2"
+  archive_start
   curl -fsS -o /dev/null "$base/" && curl -fsS -o /dev/null "$base/articles/a-$newest"
   wrk -t1 -c1 -d"${DURATION}s" --latency -s "$work/reader.lua" "$base" >"$work/reader.txt" &
   local reader=$!
@@ -150,8 +106,8 @@ phase() { # label extra-server-lines
   done
   wait "$reader" "$flood"
   local rss
-  rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$kolokol_pid/status")
-  kill "$kolokol_pid"; wait "$kolokol_pid" 2>/dev/null || true; kolokol_pid=
+  rss=$(rss_mb)
+  archive_stop
   read -r r_rps r_p50 r_p99 r_err r_kinds < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$work/reader.txt")
   read -r f_rps f_200 f_404 f_429 f_503 f_other < <(awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}' "$work/flood.txt")
   printf '\n%s\n' "$1"

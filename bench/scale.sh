@@ -30,53 +30,10 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18092}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-keep=${WORK:+yes}
-work=${WORK:-$(mktemp -d /tmp/kolokol-scale-bench.XXXXXX)}
-mkdir -p "$work"
-cleanup() {
-  [ -n "${kolokol_pid:-}" ] && kill "$kolokol_pid" 2>/dev/null && wait "$kolokol_pid" 2>/dev/null
-  [ -n "${reader_pid:-}" ] && kill "$reader_pid" 2>/dev/null
-  [ -z "$keep" ] && rm -rf "$work"
-  return 0
-}
-trap cleanup EXIT
-
-echo "building kolokol (release)…"
-cargo build --release --quiet -p kolokol
-KOLOKOL=${KOLOKOL:-target/release/kolokol}
-
-cat >"$work/kolokol.toml" <<TOML
-data_dir = "$work/data"
-listen = "127.0.0.1:$PORT"
-[site]
-base_url = "http://127.0.0.1:$PORT"
-language = "en"
-languages = ["en", "ru"]
-[server]
-max_connections_per_address = 100000
-renders_per_minute = 0
-${EXTRA_SERVER:-}
-TOML
-
-if [ -f "$work/data/kolokol.db" ] && [ "$(cat "$work/generated" 2>/dev/null)" = "$N" ]; then
-  echo "using the $N articles generated before in $work"
-else
-  rm -rf "$work/data" && mkdir -p "$work/data"
-  $KOLOKOL migrate -c "$work/kolokol.toml" >/dev/null
-  echo "generating $N articles…"
-  python3 bench/generate_archive.py "$N" "$work"
-  echo "building the search index (as \`kolokol search reindex\` does for a real site)…"
-  $KOLOKOL search reindex -c "$work/kolokol.toml" | tail -1
-  echo "$N" >"$work/generated"
-fi
+source bench/archive.sh
+archive_config "renders_per_minute = 0
+${EXTRA_SERVER:-}"
+archive_generate
 
 cat >"$work/walk.lua" <<LUA
 local n = $N
@@ -88,37 +45,15 @@ function request()
   local i = math.random(1, n)
   return wrk.format("GET", (i % 2 == 1 and "/ru" or "") .. "/articles/a-" .. i)
 end
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
-    summary.requests))
-end
+$wrk_result_lua
 LUA
-cat >"$work/steady.lua" <<'LUA'
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
-    summary.requests))
-end
-LUA
-
-rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$kolokol_pid/status"; }
-base="http://127.0.0.1:$PORT"
+echo "$wrk_result_lua" >"$work/steady.lua"
 
 started=$(date +%s.%N)
-$KOLOKOL serve -c "$work/kolokol.toml" >"$work/kolokol.log" 2>&1 &
-kolokol_pid=$!
-for _ in $(seq 1 600); do
-  curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
-  sleep 0.02
-done
+archive_start
 startup=$(echo "$(date +%s.%N) - $started" | bc)
 sleep 1
-idle=$(rss)
+idle=$(rss_mb)
 printf '\n%-44s %10s\n' "start-up (s)" "$(printf '%.2f' "$startup")"
 printf '%-44s %10s\n' "RSS idle (MB)" "$idle"
 
@@ -135,7 +70,7 @@ walk() { # label
 }
 walk "first"
 walk "second"
-after=$(rss)
+after=$(rss_mb)
 printf '%-44s %10s\n' "RSS after both walks (MB)" "$after"
 
 timed() { # label path: cold then cached, in ms

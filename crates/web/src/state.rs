@@ -269,7 +269,6 @@ impl AppState {
             access_log,
             access_log_addresses,
         );
-        cache.set_version(store.content_version().await?);
         let current = effective_site(&store, &site, &theme.catalogues()).await?;
         // One secret for every node, made by whichever starts first.
         let secret = kolokol_operations::newsletter::link_secret(&store).await?;
@@ -277,6 +276,10 @@ impl AppState {
             crate::services::NewsletterState::new(&secret, newsletter_delivery, &current.all);
         // Texts from before the site had languages are in its main language.
         store.adopt_language(&current.all.language).await?;
+        // Read after the writes above (adopting texts moves the version): the
+        // watcher would otherwise see it move a second after start and empty the
+        // cache readers had just filled.
+        cache.set_version(store.content_version().await?);
         let state = Self {
             edition: None,
             inner: Arc::new(Inner {
