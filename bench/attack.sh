@@ -73,7 +73,9 @@ LUA
 cat >"$work/reader.lua" <<'LUA'
 local paths = { "/", "/articles/a-NEWEST" }
 local i = 0
-local refused = {}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init() refused = {} end
 function request() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
 function response(status)
   if status >= 400 then refused[status] = (refused[status] or 0) + 1 end
@@ -81,7 +83,9 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   local statuses = ""
-  for status, count in pairs(refused) do statuses = statuses .. "," .. status .. ":" .. count end
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("refused")) do statuses = statuses .. "," .. status .. "=" .. count end
+  end
   io.write(string.format("RESULT %.1f %.2f %.2f %d status:%d%s,connect:%d,read:%d,write:%d,timeout:%d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,

@@ -84,7 +84,7 @@ async fn first_run_advice(
     let config = config_file.map_or(String::new(), |f| format!(" --config {}", f.display()));
     Ok(Some(format!(
         "No admin account yet. Create the first one (the password is asked for), then sign in at /admin:\n  \
-         kolokol user create{config} --role admin --email you@your-newsroom.example --name \"Your Name\""
+         kolokol user add{config} --role admin --email you@your-newsroom.example --name \"Your Name\""
     )))
 }
 

@@ -127,12 +127,24 @@ async fn serve_reads_the_config_file_and_environment_overrides() {
     server.wait_for("Kolokol is serving Riga Evening Post");
     // A site without an admin says how to make one, naming this configuration file.
     server.wait_for("No admin account yet");
-    let advice = server.wait_for("kolokol user create");
+    let advice = server.wait_for("kolokol user add");
     assert!(
         advice.contains(&format!("--config {}", config.display()))
             && advice.contains("--role admin"),
         "{advice}"
     );
+    // The advice works as printed: run it (the password on standard input).
+    let command = advice
+        .trim()
+        .strip_prefix("kolokol ")
+        .unwrap_or_else(|| panic!("not a kolokol command: {advice}"));
+    let added = with_line_on_stdin(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("{KOLOKOL} {command}")),
+        "a first admin's long password",
+    );
+    succeeded(&added);
     let (status, front) = get(&format!("http://127.0.0.1:{port}/")).await;
     assert_eq!(status, 200);
     assert!(front.contains("Riga Evening Post") && front.contains("Set from the environment"));
