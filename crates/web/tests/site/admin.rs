@@ -1470,19 +1470,9 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
 
 #[tokio::test]
 async fn a_full_disk_keeps_the_typed_article_and_says_why() {
-    use sqlx::Connection;
     let (app, section) = newsroom().await;
     let staff = app.sign_in(Role::Editor, "Anna Vetrova").await;
-    // SQLite answers every write to the articles as a full disk does.
-    let url = format!("sqlite://{}", app.data.join("kolokol.db").display());
-    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    sqlx::raw_sql(
-        "CREATE TRIGGER full_disk BEFORE INSERT ON articles \
-         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-    )
-    .execute(&mut db)
-    .await
-    .unwrap();
+    app.disk_full_for("articles").await;
     let author = staff.user.author_id.unwrap().to_string();
     let section = section.to_string();
     let form = [
@@ -1517,10 +1507,7 @@ async fn a_full_disk_keeps_the_typed_article_and_says_why() {
     );
     assert!(app.store.all_articles().await.unwrap().is_empty());
     // With room again, the same form saves.
-    sqlx::raw_sql("DROP TRIGGER full_disk")
-        .execute(&mut db)
-        .await
-        .unwrap();
+    app.disk_has_room_again().await;
     assert_eq!(staff.post("/admin/articles", &form).await.status(), 303);
     assert_eq!(app.store.all_articles().await.unwrap().len(), 1);
 }

@@ -366,6 +366,27 @@ impl TestApp {
         sink.messages()
     }
 
+    /// From now on SQLite answers every insert into `table` as a full disk does,
+    /// until [`TestApp::disk_has_room_again`].
+    pub async fn disk_full_for(&self, table: &str) {
+        self.on_database(&format!(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        ))
+        .await;
+    }
+
+    pub async fn disk_has_room_again(&self) {
+        self.on_database("DROP TRIGGER full_disk").await;
+    }
+
+    async fn on_database(&self, sql: &str) {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", self.data.join("kolokol.db").display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
+    }
+
     pub async fn html(&self, path: &str) -> scraper::Html {
         scraper::Html::parse_document(&self.text(path).await)
     }

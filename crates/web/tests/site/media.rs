@@ -213,18 +213,9 @@ async fn bad_uploads_are_refused_with_a_clear_message_and_nothing_is_kept() {
 
 #[tokio::test]
 async fn an_upload_whose_record_cannot_be_written_leaves_no_files_and_says_why() {
-    use sqlx::Connection;
     let app = TestApp::empty().await;
     let reporter = app.sign_in(Role::Author, "Photo Reporter").await;
-    let url = format!("sqlite://{}", app.data.join("kolokol.db").display());
-    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    sqlx::raw_sql(
-        "CREATE TRIGGER full_disk BEFORE INSERT ON images \
-         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-    )
-    .execute(&mut db)
-    .await
-    .unwrap();
+    app.disk_full_for("images").await;
     let refused = upload(&reporter, &app, "quay.png", png(1200, 800), &reporter.csrf).await;
     assert_eq!(refused.status(), 503);
     let html = scraper::Html::parse_document(&refused.text().await.unwrap());
