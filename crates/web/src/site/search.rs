@@ -115,10 +115,12 @@ fn query_string(query: &Query, text: &str, page: usize) -> String {
 /// Answers to recent searches, each kept under the content version and index
 /// generation it was made for and given only while both are still current: any
 /// publication, edit or withdrawal (on any node, seen within a second) or change of
-/// the index makes them all stale. At most `capacity` are kept; when full, all go.
+/// the index makes them all stale. At most `capacity` are kept; when full, the one
+/// to go is chosen as the page cache chooses (S3-FIFO): a flood of one-off queries
+/// passes through without pushing out the searches readers keep making.
 pub(crate) struct Answers {
     capacity: usize,
-    kept: parking_lot::Mutex<(Stamp, std::collections::HashMap<String, Results>)>,
+    kept: parking_lot::Mutex<(Stamp, Option<quick_cache::unsync::Cache<String, Results>>)>,
 }
 
 /// (content version, index generation)
@@ -137,7 +139,7 @@ impl Answers {
         if kept.0 != stamp {
             return None;
         }
-        kept.1.get(key).cloned()
+        kept.1.as_ref()?.get(key).cloned()
     }
 
     fn insert(&self, key: String, stamp: Stamp, results: &Results) {
@@ -150,12 +152,11 @@ impl Answers {
             if stamp < kept.0 {
                 return;
             }
-            *kept = (stamp, std::collections::HashMap::new());
+            *kept = (stamp, None);
         }
-        if kept.1.len() >= self.capacity {
-            kept.1.clear();
-        }
-        kept.1.insert(key, results.clone());
+        kept.1
+            .get_or_insert_with(|| quick_cache::unsync::Cache::new(self.capacity))
+            .insert(key, results.clone());
     }
 }
 
@@ -528,13 +529,20 @@ mod tests {
     }
 
     #[test]
-    fn answers_are_bounded_and_can_be_off() {
-        let answers = Answers::new(2);
-        for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
-            answers.insert(key.into(), (1, 1), &results(i));
+    fn answers_are_bounded_keep_what_is_asked_again_and_can_be_off() {
+        let answers = Answers::new(20);
+        answers.insert("often".into(), (1, 1), &results(1));
+        for i in 0..200 {
+            assert!(
+                answers.get("often", (1, 1)).is_some(),
+                "after {i} one-off searches"
+            );
+            answers.insert(format!("once {i}"), (1, 1), &results(i));
         }
-        assert!(answers.get("a", (1, 1)).is_none());
-        assert!(answers.get("c", (1, 1)).is_some());
+        let kept = (0..200)
+            .filter(|i| answers.get(&format!("once {i}"), (1, 1)).is_some())
+            .count();
+        assert!(kept <= 20, "{kept} kept");
         let off = Answers::new(0);
         off.insert("a".into(), (1, 1), &results(1));
         assert!(off.get("a", (1, 1)).is_none());
