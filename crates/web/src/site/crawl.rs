@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 const XML: &str = "application/xml; charset=utf-8";
-const CRAWL_CACHE_CONTROL: &str = "public, max-age=600";
+const CRAWL_CACHE_CONTROL: &str = "public, max-age=600, stale-if-error=86400";
 
 /// An XML document for crawlers, cacheable for ten minutes.
 fn xml(body: String) -> CachedPage {

@@ -20,8 +20,10 @@ use kolokol_render::views::{self, ArticleView, Card, Link, Meta, SiteView};
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 /// Browsers revalidate pages on every visit (a 304 costs almost nothing with the ETag),
-/// so a correction or a newly published story is seen at once, not a minute later.
-pub(super) const PAGE_CACHE_CONTROL: &str = "public, no-cache";
+/// so a correction or a newly published story is seen at once, not a minute later. A
+/// cache in front (a CDN, a mirror's proxy) may go on serving its last copy for a day
+/// while this server answers errors or cannot be reached (`stale-if-error`, RFC 5861).
+pub(super) const PAGE_CACHE_CONTROL: &str = "public, no-cache, stale-if-error=86400";
 
 /// Renders a template into a cacheable page.
 pub(super) fn html_page(
