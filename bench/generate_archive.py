@@ -6,20 +6,10 @@ vocabulary. Article i has the slug a-i; odd ones are Russian.
 
     python3 bench/generate_archive.py N WORK   # WORK/data/kolokol.db
 """
-import itertools, random, re, sqlite3, sys, tomllib
+import itertools, random, sqlite3, sys
+from demo_words import words_of
 n, work = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(1857)
-
-def words_of(path, pattern):
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-    out = []
-    def walk(v):
-        if isinstance(v, str): out.append(v)
-        elif isinstance(v, dict): [walk(x) for x in v.values()]
-        elif isinstance(v, list): [walk(x) for x in v]
-    walk(data)
-    return re.findall(pattern, " ".join(out))
 
 vocab = {
     "en": words_of("crates/demo/content/newsroom.toml", r"[A-Za-z][a-z]+"),

@@ -78,33 +78,21 @@ $KOLOKOL migrate -c "$work/kolokol.toml" >/dev/null
 
 echo "generating $N articles…"
 python3 - "$N" "$work" <<'PY'
-import itertools, random, re, sqlite3, sys, tomllib
+import itertools, random, sqlite3, sys
+sys.path.insert(0, "bench")
+from demo_words import words_of
 n, work = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(1857)
 
-def texts(path):
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-    out = []
-    def walk(v):
-        if isinstance(v, str): out.append(v)
-        elif isinstance(v, dict): [walk(x) for x in v.values()]
-        elif isinstance(v, list): [walk(x) for x in v]
-    walk(data)
-    return " ".join(out)
-
-english = texts("crates/demo/content/newsroom.toml")
-russian = texts("crates/demo/content/russian.toml")
-
-def vocabulary(text, pattern):
+def vocabulary(found):
     counts = {}
-    for w in re.findall(pattern, text):
+    for w in found:
         counts[w.lower()] = counts.get(w.lower(), 0) + 1
     words = sorted(counts, key=lambda w: -counts[w])
     return words, list(itertools.accumulate(counts[w] for w in words))
 
-en_words, en_weights = vocabulary(english, r"[A-Za-z][a-z]+")
-ru_words, ru_weights = vocabulary(russian, r"[А-Яа-яЁё]+")
+en_words, en_weights = vocabulary(words_of("crates/demo/content/newsroom.toml", r"[A-Za-z][a-z]+"))
+ru_words, ru_weights = vocabulary(words_of("crates/demo/content/russian.toml", r"[А-Яа-яЁё]+"))
 
 def tail(syllables, count):
     # Rare words and names: Zipf-weighted, so a few recur and most are seen once.

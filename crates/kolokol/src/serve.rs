@@ -43,8 +43,8 @@ pub(crate) async fn serve_with(
         revenue,
         newsletter_delivery: newsletter_delivery(&config)?,
         search_dir: Some(config.search_dir()),
+        server: config.server.clone(),
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
-            .with_server(&config.server)
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;

@@ -241,9 +241,7 @@ pub struct Vitals {
     pub jobs_queued: i64,
     pub jobs_running: i64,
     /// Newsletter deliveries of the issues now being sent, by state.
-    pub deliveries_pending: i64,
-    pub deliveries_sent: i64,
-    pub deliveries_failed: i64,
+    pub deliveries: kolokol_core::DeliveryProgress,
     /// This node's database connections: open, and of those idle.
     pub pool_size: u32,
     pub pool_idle: u32,

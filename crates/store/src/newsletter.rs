@@ -531,15 +531,7 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let mut progress = kolokol_core::DeliveryProgress::default();
-        for (status, count) in rows {
-            match status.as_str() {
-                "sent" => progress.sent = count,
-                "failed" => progress.failed = count,
-                _ => progress.pending = count,
-            }
-        }
-        Ok(progress)
+        Ok(tally(rows))
     }
 
     async fn finish_send(
@@ -578,4 +570,17 @@ impl crate::newsletter::NewsletterStore for crate::sql::SqlStore {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Deliveries counted by status (`SELECT status, COUNT(*) … GROUP BY status`) as progress.
+pub(crate) fn tally(rows: Vec<(String, i64)>) -> kolokol_core::DeliveryProgress {
+    let mut progress = kolokol_core::DeliveryProgress::default();
+    for (status, count) in rows {
+        match status.as_str() {
+            "sent" => progress.sent = count,
+            "failed" => progress.failed = count,
+            _ => progress.pending = count,
+        }
+    }
+    progress
 }

@@ -552,13 +552,7 @@ impl crate::Store for SqlStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        for (status, count) in deliveries {
-            match status.as_str() {
-                "sent" => vitals.deliveries_sent = count,
-                "failed" => vitals.deliveries_failed = count,
-                _ => vitals.deliveries_pending = count,
-            }
-        }
+        vitals.deliveries = crate::newsletter::tally(deliveries);
         Ok(vitals)
     }
 

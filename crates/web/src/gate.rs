@@ -25,7 +25,14 @@ tokio::task_local! {
     static PEER: IpAddr;
 }
 
-/// Runs the rest of the request knowing its client's address, for [`RenderGate`].
+/// The address of the client this task answers, inside [`remember_peer`] (none for
+/// work the server does for itself).
+pub fn client() -> Option<IpAddr> {
+    PEER.try_with(|p| *p).ok()
+}
+
+/// Runs the rest of the request knowing its client's address, for [`RenderGate`],
+/// the metrics and the access log.
 pub async fn remember_peer(request: Request, next: Next) -> Response {
     match request
         .extensions()
@@ -52,7 +59,7 @@ impl RenderLimits {
     pub fn from_server(server: &kolokol_core::config::ServerConfig) -> Self {
         Self {
             per_minute: server.renders_per_minute,
-            concurrent: server.concurrent_renders.max(1),
+            concurrent: server.concurrent_renders,
             wait: Duration::from_millis(server.render_wait_ms),
         }
     }
@@ -93,10 +100,14 @@ impl std::fmt::Debug for RenderGate {
 
 impl RenderGate {
     pub fn new(limits: RenderLimits) -> Self {
+        let limits = RenderLimits {
+            concurrent: limits.concurrent.max(1),
+            ..limits
+        };
         let per_address = NonZeroU32::new(limits.per_minute)
             .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n)));
         Self {
-            slots: tokio::sync::Semaphore::new(limits.concurrent.max(1)),
+            slots: tokio::sync::Semaphore::new(limits.concurrent),
             limits,
             per_address,
             started: Instant::now(),
@@ -108,7 +119,7 @@ impl RenderGate {
 
     /// Waits for a render slot for the client this task answers, or says why not.
     pub async fn enter(&self) -> Result<tokio::sync::SemaphorePermit<'_>, Refusal> {
-        if let (Some(limiter), Ok(peer)) = (&self.per_address, PEER.try_with(|p| *p))
+        if let (Some(limiter), Some(peer)) = (&self.per_address, client())
             && limiter.check_key(&peer).is_err()
         {
             self.too_many.inc();

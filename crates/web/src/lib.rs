@@ -90,11 +90,11 @@ pub fn router(state: AppState) -> Router {
         site::onion_location,
     ))
     .layer(middleware::from_fn(headers::security_headers))
-    .layer(middleware::from_fn(gate::remember_peer))
     .layer(middleware::from_fn_with_state(
         state.clone(),
         metrics::track,
     ))
+    .layer(middleware::from_fn(gate::remember_peer))
     .with_state(state)
 }
 

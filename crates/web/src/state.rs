@@ -152,32 +152,18 @@ pub struct AppParts {
     pub revenue: crate::services::Revenue,
     /// How newsletters are sent (none: issues can be written but not sent).
     pub newsletter_delivery: Option<crate::services::Delivery>,
-    /// Whether webhooks may go to private addresses (`[server]`).
-    pub webhooks_to_private: bool,
     /// Where the search index is kept (none: in memory, built at start).
     pub search_dir: Option<PathBuf>,
-    /// Searches one address may make a minute (`[server]`).
-    pub searches_per_minute: u32,
-    /// Answers to recent searches kept in memory (`[server]`; 0: none).
-    pub search_cache_entries: usize,
-    /// Bytes of rendered pages kept in memory (`[server] page_cache_mb`).
-    pub page_cache_bytes: u64,
-    /// Free bytes on the media folder's disk below which `/readyz` answers 503.
-    pub min_free_disk_bytes: u64,
-    /// Limits on rendering pages that are not cached (`[server]`).
-    pub renders: crate::gate::RenderLimits,
-    /// Who may read `/metrics` (`[server] metrics_token`; empty: this machine only).
-    pub metrics_token: String,
-    /// The access log, and whether it names client addresses (`[server]`).
-    pub access_log: bool,
-    pub access_log_addresses: bool,
+    /// The `[server]` section: the limits (searches, renders, page cache, free
+    /// disk), who may read `/metrics`, the access log, webhooks to private addresses.
+    pub server: kolokol_core::config::ServerConfig,
 }
 
 pub(crate) const MEGABYTE: u64 = 1024 * 1024;
 
 impl AppParts {
-    /// The parts with no mail, no payments and no newsletter delivery.
-    /// The limits and switches of `[server]` at their defaults.
+    /// The parts with no mail, no payments and no newsletter delivery, and
+    /// `[server]` at its defaults.
     pub fn new(store: DynStore, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> Self {
         Self {
             store,
@@ -187,35 +173,8 @@ impl AppParts {
             mailer: None,
             revenue: crate::services::Revenue::none(),
             newsletter_delivery: None,
-            webhooks_to_private: false,
             search_dir: None,
-            searches_per_minute: 0,
-            search_cache_entries: 0,
-            page_cache_bytes: 0,
-            min_free_disk_bytes: 0,
-            renders: crate::gate::RenderLimits::from_server(
-                &kolokol_core::config::ServerConfig::default(),
-            ),
-            metrics_token: String::new(),
-            access_log: false,
-            access_log_addresses: false,
-        }
-        .with_server(&kolokol_core::config::ServerConfig::default())
-    }
-
-    /// The parts with the limits and switches of a `[server]` section.
-    pub fn with_server(self, server: &kolokol_core::config::ServerConfig) -> Self {
-        Self {
-            webhooks_to_private: server.webhooks_to_private_addresses,
-            searches_per_minute: server.searches_per_minute,
-            search_cache_entries: server.search_cache_entries,
-            page_cache_bytes: server.page_cache_mb.saturating_mul(MEGABYTE),
-            min_free_disk_bytes: server.min_free_disk_mb.saturating_mul(MEGABYTE),
-            renders: crate::gate::RenderLimits::from_server(server),
-            metrics_token: server.metrics_token.0.clone(),
-            access_log: server.access_log,
-            access_log_addresses: server.access_log_addresses,
-            ..self
+            server: kolokol_core::config::ServerConfig::default(),
         }
     }
 }
@@ -246,28 +205,20 @@ impl AppState {
             mailer,
             revenue,
             newsletter_delivery,
-            webhooks_to_private,
             search_dir,
-            searches_per_minute,
-            search_cache_entries,
-            page_cache_bytes,
-            min_free_disk_bytes,
-            renders,
-            metrics_token,
-            access_log,
-            access_log_addresses,
+            server,
         } = parts;
         let search = kolokol_search::SearchIndex::open(search_dir.as_deref())
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let cache = PageCache::new(page_cache_bytes);
-        let gate = crate::gate::RenderGate::new(renders);
+        let cache = PageCache::new(server.page_cache_mb.saturating_mul(MEGABYTE));
+        let gate = crate::gate::RenderGate::new(crate::gate::RenderLimits::from_server(&server));
         let metrics = crate::metrics::Metrics::new(
             crate::metrics::Sources {
                 cache: &cache,
                 gate: &gate,
             },
-            access_log,
-            access_log_addresses,
+            server.access_log,
+            server.access_log_addresses,
         );
         let current = effective_site(&store, &site, &theme.catalogues()).await?;
         // One secret for every node, made by whichever starts first.
@@ -288,16 +239,16 @@ impl AppState {
                 base_site: site,
                 sites: RwLock::new(current),
                 media_dir,
-                min_free_disk: min_free_disk_bytes,
+                min_free_disk: server.min_free_disk_mb.saturating_mul(MEGABYTE),
                 cache,
                 metrics,
-                metrics_token,
+                metrics_token: server.metrics_token.0,
                 gate,
                 names: RwLock::new(None),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
-                webhooks_to_private,
+                webhooks_to_private: server.webhooks_to_private_addresses,
                 revenue: crate::services::RevenueState::new(revenue),
                 caching: std::sync::atomic::AtomicBool::new(true),
                 uploads: tokio::sync::Semaphore::new(kolokol_media::CONCURRENT_UPLOADS),
@@ -306,9 +257,9 @@ impl AppState {
                 search: Arc::new(search),
                 search_wake: tokio::sync::Notify::new(),
                 search_limiter: governor::RateLimiter::keyed(crate::site::search::quota(
-                    searches_per_minute,
+                    server.searches_per_minute,
                 )),
-                search_answers: crate::site::search::Answers::new(search_cache_entries),
+                search_answers: crate::site::search::Answers::new(server.search_cache_entries),
             }),
         };
         let prefixes = state.edition_prefixes().into_iter().map(|(_, p)| p);

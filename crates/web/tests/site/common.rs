@@ -293,15 +293,18 @@ impl TestApp {
                 kolokol_web::revenue::Revenue::from_config(r).unwrap()
             }),
             newsletter_delivery: delivery,
-            webhooks_to_private,
             search_dir: Some(data.join("search")),
-            // Every test talks from 127.0.0.1: only the test of the limit has one.
-            searches_per_minute: if limits == kolokol_core::config::ServerConfig::default() {
-                1_000_000
-            } else {
-                limits.searches_per_minute
+            server: kolokol_core::config::ServerConfig {
+                webhooks_to_private_addresses: webhooks_to_private,
+                // Every test talks from 127.0.0.1: only the test of the limit has one.
+                searches_per_minute: if limits == kolokol_core::config::ServerConfig::default() {
+                    1_000_000
+                } else {
+                    limits.searches_per_minute
+                },
+                ..limits.clone()
             },
-            ..kolokol_web::AppParts::new(store.clone(), theme, site, media).with_server(&limits)
+            ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
         })
         .await
         .unwrap();
