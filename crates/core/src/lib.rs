@@ -23,7 +23,8 @@ pub use article::{
 };
 pub use byline::{AuthorForm, AuthorInput, AuthorRecord};
 pub use config::{
-    BannedNotice, Banner, Config, NavLink, NewsletterConfig, RevenueConfig, SiteConfig,
+    BannedNotice, Banner, Config, MediaConfig, MediaStoreKind, NavLink, NewsletterConfig,
+    RevenueConfig, SiteConfig,
 };
 pub use editor::{
     ArticleDraft, ArticleForm, ArticleListing, AuditEntry, EditableArticle, FieldErrors, Revision,

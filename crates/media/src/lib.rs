@@ -8,8 +8,11 @@ use std::io::Cursor;
 use std::path::Path;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+mod store;
 use kolokol_core::{ImageVariant, NewImage};
 use rand::Rng;
+pub use store::MediaStore;
 
 /// Largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -92,25 +95,60 @@ fn store_upload_with(
     original_name: &str,
     write: &WriteFile<'_>,
 ) -> Result<NewImage, MediaError> {
-    let mut written = Vec::new();
-    let stored = write_upload(media_dir, bytes, original_name, write, &mut written);
+    std::fs::create_dir_all(media_dir.join("uploads"))
+        .map_err(|e| MediaError::Write(e.to_string()))?;
+    let written = std::cell::RefCell::new(Vec::new());
+    let stored = prepare_upload(bytes, original_name, &|relative, bytes| {
+        written.borrow_mut().push(relative.to_owned());
+        write(&media_dir.join(relative), bytes)
+    });
     if stored.is_err() {
-        for path in &written {
+        for path in written.borrow().iter() {
             let _ = std::fs::remove_file(media_dir.join(path));
         }
     }
     stored
 }
 
+/// Hands one file of an upload (its path relative to the store, its bytes) to
+/// where it is kept.
+pub(crate) type KeepFile<'a> = dyn Fn(&str, &[u8]) -> Result<(), MediaError> + 'a;
+
+/// Removes `media_dir/path`; a file already gone is no error.
+pub(crate) fn remove_file(media_dir: &Path, path: &str) {
+    if let Err(e) = std::fs::remove_file(media_dir.join(path))
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(path, error = %e, "cannot remove an image file");
+    }
+}
+
+/// Every file under `root`, as relative paths with `/`, and when each was changed.
+pub(crate) fn folder_files(root: &Path) -> Vec<(String, std::time::SystemTime)> {
+    let mut files = Vec::new();
+    let mut stack: Vec<std::path::PathBuf> = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                files.push((relative.to_string_lossy().replace('\\', "/"), modified));
+            }
+        }
+    }
+    files
+}
+
 /// Removes an image's files (its database row could not be written, or it was
 /// deleted); files already gone are no error.
 pub fn remove_files(media_dir: &Path, image: &NewImage) {
     for path in std::iter::once(&image.path).chain(image.variants.iter().map(|v| &v.path)) {
-        if let Err(e) = std::fs::remove_file(media_dir.join(path))
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::warn!(path, error = %e, "cannot remove an image file");
-        }
+        remove_file(media_dir, path);
     }
 }
 
@@ -152,12 +190,12 @@ pub fn sweep_orphans(
     Ok(removed)
 }
 
-fn write_upload(
-    media_dir: &Path,
+/// Checks an upload and makes its renditions, handing each file to `keep` as it
+/// is made (the original first); stops at the first that cannot be kept.
+pub(crate) fn prepare_upload(
     bytes: &[u8],
     original_name: &str,
-    write_atomically: &WriteFile<'_>,
-    written: &mut Vec<String>,
+    keep: &KeepFile<'_>,
 ) -> Result<NewImage, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
@@ -199,11 +237,8 @@ fn write_upload(
         .map_err(|e| MediaError::Malformed(e.to_string()))?;
 
     let stem = format!("{}-{}", safe_stem(original_name), random_suffix());
-    let folder = media_dir.join("uploads");
-    std::fs::create_dir_all(&folder).map_err(|e| MediaError::Write(e.to_string()))?;
     let original = format!("uploads/{stem}.{extension}");
-    written.push(original.clone());
-    write_atomically(&media_dir.join(&original), bytes)?;
+    keep(&original, bytes)?;
 
     let mut variants = Vec::new();
     let opaque = DynamicImage::ImageRgb8(picture.to_rgb8());
@@ -226,8 +261,7 @@ fn write_upload(
             .encode_image(&rgb)
             .map_err(|e| MediaError::Write(e.to_string()))?;
         let jpeg_path = format!("uploads/{stem}-{w}.jpg");
-        written.push(jpeg_path.clone());
-        write_atomically(&media_dir.join(&jpeg_path), &jpeg)?;
+        keep(&jpeg_path, &jpeg)?;
         variants.push(ImageVariant {
             width: w,
             height: h,
@@ -237,8 +271,7 @@ fn write_upload(
 
         let webp = webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(78.0);
         let webp_path = format!("uploads/{stem}-{w}.webp");
-        written.push(webp_path.clone());
-        write_atomically(&media_dir.join(&webp_path), &webp)?;
+        keep(&webp_path, &webp)?;
         variants.push(ImageVariant {
             width: w,
             height: h,
@@ -288,7 +321,7 @@ fn random_suffix() -> String {
     format!("{n:08x}")
 }
 
-fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), MediaError> {
+pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), MediaError> {
     let partial = target.with_extension("partial");
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, target))

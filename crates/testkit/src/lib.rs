@@ -10,6 +10,7 @@
 pub mod browser;
 pub mod dkim;
 pub mod fixtures;
+pub mod s3;
 
 use std::fs;
 use std::io::Write;

@@ -30,6 +30,98 @@ pub struct Config {
     pub revenue: RevenueConfig,
     pub server: ServerConfig,
     pub backup: BackupConfig,
+    pub media: MediaConfig,
+}
+
+/// Where pictures are kept: under the data folder (the default), or in an
+/// S3-compatible bucket that every node of a site shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// `folder` (the data folder's `media`) or `s3`.
+    pub store: MediaStoreKind,
+    /// The bucket's name (`s3` only).
+    pub bucket: String,
+    /// The service's address, e.g. `https://s3.eu-central-1.amazonaws.com` or a
+    /// MinIO/Garage/Ceph address; empty: Amazon S3 of `region`.
+    pub endpoint: String,
+    pub region: String,
+    /// Credentials; empty: taken from the environment (`AWS_ACCESS_KEY_ID`, …).
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    /// Keys go under this folder of the bucket (e.g. `kolokol/`); empty: its root.
+    pub prefix: String,
+    /// Addresses as `endpoint/bucket/key` instead of `bucket.endpoint/key` (most
+    /// self-hosted servers want this).
+    pub path_style: bool,
+}
+
+/// The kinds of media store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStoreKind {
+    #[default]
+    Folder,
+    S3,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            store: MediaStoreKind::Folder,
+            bucket: String::new(),
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            access_key_id: String::new(),
+            secret_access_key: Secret::default(),
+            prefix: String::new(),
+            path_style: true,
+        }
+    }
+}
+
+impl MediaConfig {
+    /// What serde cannot check: an S3 store needs a bucket and a usable address.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.store == MediaStoreKind::Folder {
+            return Ok(());
+        }
+        let bucket = self.bucket.trim();
+        if bucket.is_empty() {
+            return Err("media.bucket is needed with media.store = \"s3\"".into());
+        }
+        if bucket.len() < 3
+            || bucket.len() > 63
+            || !bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        {
+            return Err(format!(
+                "media.bucket {bucket:?} is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)"
+            ));
+        }
+        let endpoint = self.endpoint.trim();
+        if !endpoint.is_empty() {
+            match url::Url::parse(endpoint) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+                _ => {
+                    return Err(format!(
+                        "media.endpoint {endpoint:?} is not an http:// or https:// address"
+                    ));
+                }
+            }
+        }
+        if self.access_key_id.trim().is_empty() != self.secret_access_key.0.trim().is_empty() {
+            return Err(
+                "media.access_key_id and media.secret_access_key go together: give both, or neither to take them from the environment"
+                    .into(),
+            );
+        }
+        if self.region.trim().is_empty() {
+            return Err("media.region cannot be empty (any name will do for most self-hosted servers, e.g. \"us-east-1\")".into());
+        }
+        Ok(())
+    }
 }
 
 /// Backups taken while the site serves, on a schedule, the oldest removed.
@@ -471,6 +563,7 @@ impl Default for Config {
             revenue: RevenueConfig::default(),
             server: ServerConfig::default(),
             backup: BackupConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }
@@ -509,6 +602,7 @@ impl Config {
         }
         self.revenue.validate(false)?;
         self.server.validate()?;
+        self.media.validate()?;
         if self.backup.keep == 0 {
             return Err("backup.keep must be at least 1".into());
         }
@@ -551,6 +645,8 @@ impl fmt::Debug for Config {
             .field("newsletter", &self.newsletter)
             .field("revenue", &self.revenue)
             .field("server", &self.server)
+            .field("backup", &self.backup)
+            .field("media", &self.media)
             .finish()
     }
 }
@@ -694,6 +790,38 @@ mod tests {
         site.timezone = "Europe/Riga".into();
         site.base_url = "example.org".into();
         assert!(site.validate().unwrap_err().contains("site.base_url"));
+    }
+
+    #[test]
+    fn an_s3_media_store_is_checked_before_start() {
+        let s3 = |bucket: &str, endpoint: &str, key: &str, secret: &str| MediaConfig {
+            store: MediaStoreKind::S3,
+            bucket: bucket.into(),
+            endpoint: endpoint.into(),
+            access_key_id: key.into(),
+            secret_access_key: Secret(secret.into()),
+            ..MediaConfig::default()
+        };
+        assert_eq!(s3("pictures", "", "", "").validate(), Ok(()));
+        assert_eq!(
+            s3("pictures", "http://127.0.0.1:9000", "id", "secret").validate(),
+            Ok(())
+        );
+        for (config, key) in [
+            (s3("", "", "", ""), "media.bucket is needed"),
+            (s3("Pictures_2026", "", "", ""), "is not a bucket name"),
+            (s3("pictures", "minio:9000", "", ""), "media.endpoint"),
+            (s3("pictures", "ftp://minio", "", ""), "media.endpoint"),
+            (s3("pictures", "", "id", ""), "go together"),
+        ] {
+            let said = config.validate().unwrap_err();
+            assert!(said.contains(key), "{said}");
+        }
+        // A folder store needs none of it.
+        assert_eq!(MediaConfig::default().validate(), Ok(()));
+        // The secret is never printed.
+        let printed = format!("{:?}", s3("pictures", "", "id", "hunter2"));
+        assert!(!printed.contains("hunter2"), "{printed}");
     }
 
     #[test]
