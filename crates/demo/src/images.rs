@@ -2,8 +2,6 @@
 //! few overlapping shapes in a palette per section. Each image's alt text describes
 //! what was actually drawn.
 
-use std::path::Path;
-
 use image::{ImageEncoder, RgbImage};
 use kolokol_core::{ImageVariant, NewImage};
 
@@ -13,12 +11,6 @@ const ORIGINAL_WIDTH: u32 = 1600;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("cannot encode {path}: {source}")]
     Encode {
         path: String,
@@ -219,37 +211,38 @@ fn channel(value: f32) -> u8 {
     value.round().clamp(0.0, 255.0) as u8
 }
 
-/// Draws the original and its renditions into `media_dir/demo/`.
-pub fn write_hero(media_dir: &Path, slug: &str, design: &Design) -> Result<NewImage, ImageError> {
-    let folder = media_dir.join("demo");
-    std::fs::create_dir_all(&folder).map_err(|source| ImageError::Write {
-        path: folder.display().to_string(),
-        source,
-    })?;
+/// A picture's files: (path in the media store, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Draws the original and its renditions as JPEG files under `demo/`.
+pub fn draw_hero(slug: &str, design: &Design) -> Result<(NewImage, Files), ImageError> {
+    let mut files = Vec::new();
     let mut variants = Vec::new();
     for width in WIDTHS {
         let path = format!("demo/{slug}-{width}.jpg");
-        let height = write_jpeg(media_dir, &path, &design.draw(width))?;
+        let picture = design.draw(width);
+        files.push((path.clone(), jpeg(&path, &picture)?));
         variants.push(ImageVariant {
             width,
-            height,
+            height: picture.height(),
             path,
             mime: "image/jpeg".into(),
         });
     }
     let path = format!("demo/{slug}.jpg");
-    let height = write_jpeg(media_dir, &path, &design.draw(ORIGINAL_WIDTH))?;
-    Ok(NewImage {
+    let picture = design.draw(ORIGINAL_WIDTH);
+    files.push((path.clone(), jpeg(&path, &picture)?));
+    let image = NewImage {
         path,
         width: ORIGINAL_WIDTH,
-        height,
+        height: picture.height(),
         mime: "image/jpeg".into(),
         variants,
-    })
+    };
+    Ok((image, files))
 }
 
-fn write_jpeg(media_dir: &Path, relative: &str, picture: &RgbImage) -> Result<u32, ImageError> {
-    let target = media_dir.join(relative);
+fn jpeg(path: &str, picture: &RgbImage) -> Result<Vec<u8>, ImageError> {
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80)
         .write_image(
@@ -259,18 +252,10 @@ fn write_jpeg(media_dir: &Path, relative: &str, picture: &RgbImage) -> Result<u3
             image::ExtendedColorType::Rgb8,
         )
         .map_err(|source| ImageError::Encode {
-            path: relative.to_owned(),
+            path: path.to_owned(),
             source,
         })?;
-    // Write then rename, so that a crash never leaves half an image behind.
-    let partial = target.with_extension("jpg.partial");
-    std::fs::write(&partial, &bytes)
-        .and_then(|()| std::fs::rename(&partial, &target))
-        .map_err(|source| ImageError::Write {
-            path: target.display().to_string(),
-            source,
-        })?;
-    Ok(picture.height())
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -288,9 +273,8 @@ mod tests {
     }
 
     #[test]
-    fn writes_decodable_renditions() {
-        let dir = tempfile::tempdir().unwrap();
-        let image = write_hero(dir.path(), "probe", &Design::new(1, 0)).unwrap();
+    fn draws_decodable_renditions() {
+        let (image, files) = draw_hero("probe", &Design::new(1, 0)).unwrap();
         assert_eq!((image.width, image.height), (1600, 900));
         assert_eq!(
             image
@@ -300,7 +284,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(480, 270), (960, 540), (1440, 810)]
         );
-        let decoded = image::open(dir.path().join(&image.variants[0].path)).unwrap();
+        assert_eq!(files.len(), 4);
+        let (path, bytes) = &files[0];
+        assert_eq!(path, &image.variants[0].path);
+        let decoded = image::load_from_memory(bytes).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (480, 270));
     }
 }

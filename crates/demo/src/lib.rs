@@ -7,7 +7,6 @@
 pub mod images;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use kolokol_core::{
@@ -37,6 +36,8 @@ pub enum DemoError {
     Image(#[from] images::ImageError),
     #[error("image generation stopped: {0}")]
     Task(String),
+    #[error("the demo's pictures could not be kept: {0}")]
+    Media(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,9 +189,8 @@ fn tag_name(slug: &Slug) -> String {
 
 /// Draws every article's hero image, on as many threads as there are cores.
 fn draw_all(
-    media: &Path,
     plans: &[(String, u64, usize)],
-) -> Result<Vec<(kolokol_core::NewImage, String)>, DemoError> {
+) -> Result<Vec<(kolokol_core::NewImage, images::Files, String)>, DemoError> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let chunk = plans.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -201,8 +201,8 @@ fn draw_all(
                     part.iter()
                         .map(|(slug, seed, palette)| {
                             let design = images::Design::new(*seed, *palette);
-                            images::write_hero(media, slug, &design)
-                                .map(|image| (image, design.alt))
+                            images::draw_hero(slug, &design)
+                                .map(|(image, files)| (image, files, design.alt))
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })
@@ -224,7 +224,7 @@ fn draw_all(
 /// articles were created.
 pub async fn seed(
     store: &DynStore,
-    media_dir: &Path,
+    media: &kolokol_media::MediaStore,
     now: DateTime<Utc>,
 ) -> Result<usize, DemoError> {
     if store.has_articles().await? {
@@ -343,10 +343,20 @@ pub async fn seed(
             Ok((slug.to_string(), n as u64 + 1, palette))
         })
         .collect::<Result<_, DemoError>>()?;
-    let media = media_dir.to_path_buf();
-    let pictures = tokio::task::spawn_blocking(move || draw_all(&media, &plans))
+    let drawn = tokio::task::spawn_blocking(move || draw_all(&plans))
         .await
         .map_err(|e| DemoError::Task(e.to_string()))??;
+    // Into the media store the site uses, as any upload.
+    let mut pictures = Vec::with_capacity(drawn.len());
+    for (image, files, alt) in drawn {
+        for (path, bytes) in files {
+            media
+                .put(&path, bytes)
+                .await
+                .map_err(|e| DemoError::Media(e.to_string()))?;
+        }
+        pictures.push((image, alt));
+    }
 
     let mut created = 0;
     // English articles by headline, with their picture, for their translations.

@@ -13,7 +13,7 @@ pub mod ghost;
 pub use files::{page_for_mirror, page_for_mirror_in, write_archive};
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -31,7 +31,8 @@ pub trait Site: Clone + Send + Sync + 'static {
     fn theme(&self) -> &Theme;
     /// The settings in force (the configuration with the newsroom's changes).
     fn config(&self) -> Arc<SiteConfig>;
-    fn media_dir(&self) -> &Path;
+    /// Where the site's pictures are kept.
+    fn media(&self) -> &kolokol_media::MediaStore;
     /// Turns the site's page cache on or off (an export passes once; a cache would
     /// only grow).
     fn set_caching(&self, on: bool);
@@ -256,7 +257,11 @@ async fn export_all<S: Site>(
     for edition in &editions {
         edition_paths.push(site_paths(edition).await?);
     }
-    let media = media_files(state.media_dir());
+    let media = state
+        .media()
+        .list()
+        .await
+        .map_err(|e| ExportError::Site(e.to_string()))?;
     let mut run = Run {
         out: Arc::from(out),
         onion: Arc::from(state.config().onion.as_str()),
@@ -296,12 +301,12 @@ async fn export_all<S: Site>(
         &mut run.report,
     )?;
     run.step(progress, 1);
-    for relative in &media {
-        let source = state.media_dir().join(relative);
-        let bytes = std::fs::read(&source).map_err(|source_error| ExportError::Write {
-            path: source.display().to_string(),
-            source: source_error,
-        })?;
+    for (relative, _) in &media {
+        let read = state.media().read(relative).await;
+        let Some(bytes) = read.map_err(|e| ExportError::Site(e.to_string()))? else {
+            // Removed since it was listed.
+            continue;
+        };
         write_if_changed(
             &run.out,
             &format!("media/{relative}"),
@@ -506,9 +511,18 @@ async fn export_edition<S: Site>(
             .into_iter()
             .map(|s| (s.id.0, s))
             .collect();
+        // The text-only pages name their picture's weight.
+        let mut picture_bytes = Vec::with_capacity(batch.len());
+        for article in &batch {
+            picture_bytes.push(match kolokol_render::pages::lite_picture(article) {
+                Some(picture) => state.media().size(&picture.path).await.unwrap_or(0),
+                None => 0,
+            });
+        }
         let job = ArticleBatch {
             state: state.clone(),
             articles: batch,
+            picture_bytes,
             related: related
                 .into_iter()
                 .map(|ids| {
@@ -560,6 +574,8 @@ async fn joined<T>(
 struct ArticleBatch<S> {
     state: S,
     articles: Vec<kolokol_core::Article>,
+    /// The size of each article's [`kolokol_render::pages::lite_picture`].
+    picture_bytes: Vec<u64>,
     related: Vec<Vec<kolokol_core::ArticleSummary>>,
     sections: Arc<Vec<kolokol_core::Section>>,
     out: Arc<Path>,
@@ -576,7 +592,8 @@ impl<S: Site> ArticleBatch<S> {
         let page_error = |e: kolokol_render::ThemeError| ExportError::Site(e.to_string());
         let config = self.state.config();
         let theme = self.state.theme();
-        for (article, related) in self.articles.iter_mut().zip(&self.related) {
+        let related = self.related.iter().zip(&self.picture_bytes);
+        for (article, (related, &picture_bytes)) in self.articles.iter_mut().zip(related) {
             article
                 .tags
                 .iter_mut()
@@ -611,7 +628,7 @@ impl<S: Site> ArticleBatch<S> {
                     kolokol_render::pages::lite_article_page(
                         theme,
                         &config,
-                        self.state.media_dir(),
+                        picture_bytes,
                         article,
                         &view,
                     )
@@ -709,26 +726,6 @@ async fn fetch(state: &impl Site, path: &str, expected: u16) -> Result<Vec<u8>, 
         });
     }
     Ok(body)
-}
-
-/// Every file under the media folder, as paths relative to it, sorted.
-fn media_files(root: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root)
-                && !relative.to_string_lossy().ends_with(".partial")
-            {
-                files.push(relative.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Writes `bytes` to `out/relative` unless the file already holds exactly them; a

@@ -17,9 +17,13 @@ async fn the_ghost_file_holds_every_text_with_its_authors_sections_and_tags() {
     store.migrate().await.unwrap();
     let media = dir.path().join("media");
     std::fs::create_dir_all(&media).unwrap();
-    kolokol_demo::seed(&store, &media, Utc::now())
-        .await
-        .unwrap();
+    kolokol_demo::seed(
+        &store,
+        &kolokol_media::MediaStore::folder(&media),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let site = kolokol_demo::site_config("https://bell.example").unwrap();
     let json = kolokol_export::ghost::ghost_json(&store, &site, Utc::now())
         .await

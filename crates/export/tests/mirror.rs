@@ -20,9 +20,13 @@ async fn demo_state(dir: &Path) -> AppState {
     store.migrate().await.unwrap();
     let media = dir.join("media");
     std::fs::create_dir_all(&media).unwrap();
-    kolokol_demo::seed(&store, &media, Utc::now())
-        .await
-        .unwrap();
+    kolokol_demo::seed(
+        &store,
+        &kolokol_media::MediaStore::folder(&media),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let site = kolokol_demo::site_config("https://bell.example").unwrap();
     let theme = kolokol_render::Theme::new(None, site.tz()).unwrap();
     AppState::new(store, theme, site, media, None)

@@ -1,5 +1,6 @@
 //! `kolokol backup` and `kolokol restore`: the database (as data, read in one
-//! snapshot while the site serves) and the media folder in one `.tar.zst`, with a
+//! snapshot while the site serves) and the media (from the folder or the bucket) in
+//! one `.tar.zst`, with a
 //! manifest of checksums; restored into an empty data folder and database of either
 //! kind.
 
@@ -13,6 +14,8 @@ use kolokol_store::TableDump;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use kolokol_media::MediaStore;
+
 use crate::open_store;
 
 const MANIFEST: &str = "manifest.json";
@@ -21,27 +24,6 @@ const FORMAT: i64 = 1;
 
 fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
-}
-
-/// Every file under `root`, as paths relative to it, sorted.
-fn files_under(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.is_file() {
-                files.push(path.strip_prefix(root)?.to_path_buf());
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
@@ -56,16 +38,17 @@ fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> a
 /// `kolokol backup FILE.tar.zst`.
 pub(crate) async fn backup(config: &Config, out: &Path) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let said = write_backup(&store, &config.media_dir(), out).await?;
+    let media = crate::media_store(config).await?;
+    let said = write_backup(&store, &media, out).await?;
     println!("{said}");
     Ok(())
 }
 
-/// Writes a backup of `store` and the media folder to `out` (through a temporary
-/// name, so `out` is whole or absent); says what it holds.
+/// Writes a backup of `store` and the media to `out` (through a temporary name,
+/// so `out` is whole or absent); says what it holds.
 pub(crate) async fn write_backup(
     store: &kolokol_store::DynStore,
-    media: &Path,
+    media: &MediaStore,
     out: &Path,
 ) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
@@ -83,11 +66,15 @@ pub(crate) async fn write_backup(
         rows.insert(table.name.clone(), table.rows.len());
         append(&mut builder, &name, &bytes)?;
     }
-    let files = files_under(media)?;
-    for relative in &files {
-        let bytes = std::fs::read(media.join(relative))?;
-        let name = format!("media/{}", relative.to_string_lossy().replace('\\', "/"));
+    let mut files = Vec::new();
+    for (relative, _) in media.list().await? {
+        // A file removed since it was listed is not part of the backup.
+        let Some(bytes) = media.read(&relative).await? else {
+            continue;
+        };
+        let name = format!("media/{relative}");
         checksums.insert(name.clone(), sha256(&bytes));
+        files.push(relative);
         append(&mut builder, &name, &bytes)?;
     }
     let manifest = json!({
@@ -125,7 +112,7 @@ fn scheduled_name(at: chrono::DateTime<chrono::Utc>) -> String {
 /// Takes a backup into `dir` now, then deletes the oldest scheduled ones beyond `keep`.
 pub(crate) async fn scheduled_backup(
     store: &kolokol_store::DynStore,
-    media: &Path,
+    media: &MediaStore,
     dir: &Path,
     keep: usize,
     now: chrono::DateTime<chrono::Utc>,
@@ -151,12 +138,12 @@ pub(crate) async fn scheduled_backup(
 
 /// Backs up every `every` on its own, while the site serves; a failure is logged
 /// and the next one tried at its time.
-pub(crate) fn schedule(config: &Config, store: kolokol_store::DynStore) {
+pub(crate) fn schedule(config: &Config, store: kolokol_store::DynStore, media: MediaStore) {
     let every_hours = config.backup.every_hours;
     if every_hours == 0 {
         return;
     }
-    let (media, dir) = (config.media_dir(), config.backup_dir());
+    let dir = config.backup_dir();
     let keep = config.backup.keep as usize;
     tokio::spawn(async move {
         let every = std::time::Duration::from_secs(u64::from(every_hours) * 3600);
@@ -195,13 +182,13 @@ fn entries(archive: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-/// `kolokol restore FILE.tar.zst`: into an empty database and media folder only.
+/// `kolokol restore FILE.tar.zst`: into an empty database and media store only.
 pub(crate) async fn restore(config: &Config, archive: &Path) -> anyhow::Result<()> {
-    let media = config.media_dir();
-    if media.exists() && !files_under(&media)?.is_empty() {
+    let media = crate::media_store(config).await?;
+    if !media.list().await?.is_empty() {
         bail!(
-            "the media folder {} is not empty: restore into a new data folder",
-            media.display()
+            "the media store {} is not empty: restore into a new data folder (or bucket)",
+            media.describe()
         );
     }
     let entries = entries(archive)?;
@@ -262,11 +249,7 @@ pub(crate) async fn restore(config: &Config, archive: &Path) -> anyhow::Result<(
     let mut written = 0;
     for (name, bytes) in &entries {
         if let Some(relative) = name.strip_prefix("media/") {
-            let path = media.join(relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, bytes)?;
+            media.put(relative, bytes.clone()).await?;
             written += 1;
         }
     }
@@ -290,9 +273,10 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("kolokol.db").display());
         let store = kolokol_store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
-        let media = dir.path().join("media");
-        std::fs::create_dir_all(&media).unwrap();
-        std::fs::write(media.join("picture.jpg"), b"not really a picture").unwrap();
+        let folder = dir.path().join("media");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("picture.jpg"), b"not really a picture").unwrap();
+        let media = MediaStore::folder(folder);
         let backups = dir.path().join("backups");
         let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T03:00:00Z")
             .unwrap()

@@ -47,7 +47,8 @@ pub(crate) async fn demo(
     };
     config.revenue.validate(true).map_err(anyhow::Error::msg)?;
     let store = open_store(&config).await?;
-    let created = kolokol_demo::seed(&store, &config.media_dir(), chrono::Utc::now()).await?;
+    let media = crate::media_store(&config).await?;
+    let created = kolokol_demo::seed(&store, &media, chrono::Utc::now()).await?;
     if created > 0 {
         println!(
             "Loaded the demo newsroom: {created} articles in {}.",

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use anyhow::Context;
 use kolokol_core::config::Config;
 use kolokol_import::{Options, Origin, Progress};
 
@@ -77,11 +76,9 @@ pub(crate) async fn import_content(
         sections,
         language,
         languages,
-        media_dir: config.media_dir(),
+        media_store: crate::media_store(config).await?,
         by: None,
     };
-    std::fs::create_dir_all(&options.media_dir)
-        .with_context(|| format!("cannot create {}", options.media_dir.display()))?;
     let progress = Arc::new(Progress::default());
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(

@@ -413,6 +413,7 @@ pub(crate) async fn offline_state_with(
     let theme = load_theme(config)?;
     AppState::build(kolokol_web::AppParts {
         newsletter_delivery: delivery,
+        media: media_store(config).await?,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await
@@ -478,6 +479,18 @@ fn error_line(error: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line
+}
+
+/// The media store the configuration names, checked: a bucket that cannot be
+/// reached, or a folder that cannot be made, is named before anything is done.
+pub(crate) async fn media_store(config: &Config) -> anyhow::Result<kolokol_media::MediaStore> {
+    let media = kolokol_media::MediaStore::from_config(&config.media, config.media_dir())
+        .context("cannot use the media store")?;
+    media
+        .check()
+        .await
+        .with_context(|| format!("cannot use the media store {}", media.describe()))?;
+    Ok(media)
 }
 
 pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store::DynStore> {

@@ -27,7 +27,8 @@ pub(crate) async fn serve_with(
             config.media_dir().display()
         )
     })?;
-    sweep_media(&store, &config.media_dir()).await;
+    let media = crate::media_store(&config).await?;
+    sweep_media(&store, &media).await;
     let mailer: Option<kolokol_mail::DynMailer> = if config.mail.smtp_url.trim().is_empty() {
         None
     } else {
@@ -44,11 +45,12 @@ pub(crate) async fn serve_with(
         newsletter_delivery: newsletter_delivery(&config)?,
         search_dir: Some(config.search_dir()),
         server: config.server.clone(),
+        media,
         ..kolokol_web::AppParts::new(store, theme, config.site.clone(), config.media_dir())
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))?;
-    crate::backup::schedule(&config, state.store.clone());
+    crate::backup::schedule(&config, state.store.clone(), state.media.clone());
     let listener = TcpListener::bind((config.listen.host(), config.listen.port()))
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -134,7 +136,7 @@ pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send 
 
 /// Files no image names any more (an upload cut short by a crash or a full disk)
 /// are removed at start, once they are an hour old; a failure only warns.
-async fn sweep_media(store: &kolokol_store::DynStore, media_dir: &std::path::Path) {
+async fn sweep_media(store: &kolokol_store::DynStore, media: &kolokol_media::MediaStore) {
     let known = match store.media_paths().await {
         Ok(paths) => paths.into_iter().collect(),
         Err(e) => {
@@ -143,9 +145,9 @@ async fn sweep_media(store: &kolokol_store::DynStore, media_dir: &std::path::Pat
         }
     };
     let hour = std::time::Duration::from_secs(3600);
-    match kolokol_media::sweep_orphans(media_dir, &known, hour) {
+    match media.sweep_orphans(&known, hour).await {
         Ok(0) => {}
         Ok(removed) => tracing::info!(removed, "removed media files no image names"),
-        Err(e) => tracing::warn!(error = %e, "cannot sweep the media folder"),
+        Err(e) => tracing::warn!(error = %e, "cannot sweep the media store"),
     }
 }

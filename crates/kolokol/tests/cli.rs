@@ -956,7 +956,8 @@ async fn demo_newsroom(dir: &Path) -> (PathBuf, PathBuf, kolokol_store::DynStore
         .await
         .unwrap();
     store.migrate().await.unwrap();
-    kolokol_demo::seed(&store, &data.join("media"), chrono::Utc::now())
+    let media = kolokol_media::MediaStore::folder(data.join("media"));
+    kolokol_demo::seed(&store, &media, chrono::Utc::now())
         .await
         .unwrap();
     (source, data, store)
@@ -1058,6 +1059,87 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgresql() {
         !target.path().join("data/media").exists()
             || walk(&target.path().join("data/media")).is_empty()
     );
+}
+
+// The bucket's server runs on the test's runtime while the commands run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_backup_and_export_work_with_media_in_a_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, data, _store) = demo_newsroom(dir.path()).await;
+    let mut pictures = walk(&data.join("media"));
+    pictures.sort();
+    assert!(!pictures.is_empty());
+    let archive = dir.path().join("bell.tar.zst");
+    let run = |args: &[&str], config: &Path| {
+        let output = Command::new(KOLOKOL)
+            .args(args)
+            .arg("--config")
+            .arg(config)
+            .output()
+            .unwrap();
+        succeeded(&output);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    run(&["backup", archive.to_str().unwrap()], &source);
+
+    // Restored into a site whose pictures live in a bucket: every picture becomes
+    // an object under the prefix, none lands in the data folder.
+    let bucket = kolokol_testkit::s3::S3Server::start("bell").await;
+    let target = tempfile::tempdir().unwrap();
+    let config = write_config(target.path(), free_port(), "");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&bucket.config_toml("site"));
+    std::fs::write(&config, text).unwrap();
+    let said = run(&["restore", archive.to_str().unwrap()], &config);
+    assert!(
+        said.contains(&format!("{} media files", pictures.len())),
+        "{said}"
+    );
+    let expected: Vec<String> = pictures.iter().map(|(p, _)| format!("site/{p}")).collect();
+    assert_eq!(bucket.keys(), expected);
+    assert!(walk(&target.path().join("data/media")).is_empty());
+
+    // A backup of that site takes its pictures from the bucket …
+    let second = target.path().join("again.tar.zst");
+    let said = run(&["backup", second.to_str().unwrap()], &config);
+    assert!(
+        said.contains(&format!("{} media files", pictures.len())),
+        "{said}"
+    );
+    let back = tempfile::tempdir().unwrap();
+    let folder_config = write_config(back.path(), free_port(), "");
+    run(&["restore", second.to_str().unwrap()], &folder_config);
+    let mut restored = walk(&back.path().join("data/media"));
+    restored.sort();
+    assert_eq!(restored, pictures, "the same pictures, byte for byte");
+
+    // … and so does the static mirror.
+    let out = target.path().join("mirror");
+    run(&["export-site", out.to_str().unwrap()], &config);
+    let mut mirrored = walk(&out.join("media"));
+    mirrored.sort();
+    assert_eq!(mirrored, pictures);
+
+    // A bucket that refuses the key is named at once, before anything is done.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text = text.replace(kolokol_testkit::s3::SECRET_KEY, "wrong-secret");
+    std::fs::write(&config, text).unwrap();
+    let refused = Command::new(KOLOKOL)
+        .args([
+            "backup",
+            target.path().join("x.tar.zst").to_str().unwrap(),
+            "--config",
+        ])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("cannot use the media store s3://bell/site"),
+        "{stderr}"
+    );
+    assert!(!target.path().join("x.tar.zst").exists());
 }
 
 /// Files under `root` with their bytes, by path relative to it.

@@ -50,6 +50,10 @@ pub enum MediaError {
     /// The disk has no room left; nothing of the upload was kept.
     #[error("the image could not be saved: no space left on the disk")]
     DiskFull,
+    /// The media store could not be read or written (a bucket that does not
+    /// answer or refuses the key, a folder that cannot be read).
+    #[error("{0}")]
+    Store(String),
 }
 
 impl MediaError {
@@ -68,7 +72,9 @@ impl MediaError {
                 .with("max", MAX_DIMENSION)
                 .with("megapixels", MAX_PIXELS / 1_000_000),
             Self::Malformed(why) => Message::new("error-image-damaged").with("why", why.as_str()),
-            Self::Write(why) => Message::new("error-ours").with("why", why.as_str()),
+            Self::Write(why) | Self::Store(why) => {
+                Message::new("error-ours").with("why", why.as_str())
+            }
             Self::DiskFull => Message::new("error-ours"),
         }
     }

@@ -82,7 +82,7 @@ impl MediaStore {
         }
         let bucket = builder
             .build()
-            .map_err(|e| MediaError::Write(format!("the S3 media store: {e}")))?;
+            .map_err(|e| MediaError::Store(format!("the S3 media store: {e}")))?;
         let prefix = config.prefix.trim().trim_matches('/');
         let name = format!(
             "s3://{}/{prefix}{}",
@@ -128,12 +128,12 @@ impl MediaStore {
     pub async fn check(&self) -> Result<(), MediaError> {
         match &self.kind {
             Kind::Folder(dir) => std::fs::create_dir_all(dir)
-                .map_err(|e| MediaError::Write(format!("{}: {e}", dir.display()))),
-            Kind::Bucket { objects, name } => objects
+                .map_err(|e| MediaError::Store(format!("{}: {e}", dir.display()))),
+            Kind::Bucket { objects, .. } => objects
                 .list_with_delimiter(None)
                 .await
                 .map(|_| ())
-                .map_err(|e| MediaError::Write(format!("{name}: {}", cause(&e)))),
+                .map_err(|e| MediaError::Store(cause(&e))),
         }
     }
 
@@ -173,7 +173,7 @@ impl MediaStore {
                         for path in &sent {
                             self.delete(path).await;
                         }
-                        return Err(e);
+                        return Err(MediaError::Write(e.to_string()));
                     }
                     sent.push(path);
                 }
@@ -200,7 +200,7 @@ impl MediaStore {
                 .put(&key(path)?, PutPayload::from(bytes))
                 .await
                 .map(|_| ())
-                .map_err(|e| MediaError::Write(format!("{name}/{path}: {}", cause(&e)))),
+                .map_err(|e| MediaError::Store(format!("{name}/{path}: {}", cause(&e)))),
         }
     }
 
@@ -221,7 +221,7 @@ impl MediaStore {
                     {
                         Ok(None)
                     }
-                    Err(e) => Err(MediaError::Write(format!("{}: {e}", file.display()))),
+                    Err(e) => Err(MediaError::Store(format!("{}: {e}", file.display()))),
                 }
             }
             Kind::Bucket { objects, name } => {
@@ -233,7 +233,7 @@ impl MediaStore {
                     Err(object_store::Error::NotFound { .. }) => Ok(None),
                     Err(e) => Err(e),
                 }
-                .map_err(|e| MediaError::Write(format!("{name}/{path}: {}", cause(&e))))
+                .map_err(|e| MediaError::Store(format!("{name}/{path}: {}", cause(&e))))
             }
         }
     }
@@ -293,7 +293,7 @@ impl MediaStore {
                 })
                 .try_collect::<Vec<_>>()
                 .await
-                .map_err(|e| MediaError::Write(format!("{name}: {}", cause(&e))))?,
+                .map_err(|e| MediaError::Store(format!("{name}: {}", cause(&e))))?,
         };
         files.retain(|(path, _)| !path.ends_with(".partial"));
         files.sort();
@@ -313,7 +313,7 @@ impl MediaStore {
             let (dir, known) = (dir.clone(), known.clone());
             return blocking(move || {
                 crate::sweep_orphans(&dir, &known, grace)
-                    .map_err(|e| MediaError::Write(format!("{}: {e}", dir.display())))
+                    .map_err(|e| MediaError::Store(format!("{}: {e}", dir.display())))
             })
             .await;
         }
@@ -366,5 +366,5 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, MediaError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| MediaError::Write(format!("the media task stopped: {e}")))?
+        .map_err(|e| MediaError::Store(format!("the media task stopped: {e}")))?
 }

@@ -3,7 +3,6 @@
 //! the bytes the site serves.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use kolokol_core::{ArticleFilter, ArticleSummary, PageNumber, Paginated, SiteConfig};
 use minijinja::context;
@@ -62,26 +61,30 @@ pub fn article_page(
     )
 }
 
+/// The rendition a text-only page links to: the hero's smallest JPEG.
+pub fn lite_picture(article: &kolokol_core::Article) -> Option<&kolokol_core::ImageVariant> {
+    article
+        .summary
+        .hero
+        .as_ref()?
+        .variants
+        .iter()
+        .filter(|v| v.mime == "image/jpeg")
+        .min_by_key(|v| v.width)
+}
+
 /// A text-only article page (links still root-relative); see
-/// [`article_page`].
+/// [`article_page`]. `picture_bytes` is the size of [`lite_picture`]'s file.
 pub fn lite_article_page(
     theme: &Theme,
     config: &SiteConfig,
-    media_dir: &Path,
+    picture_bytes: u64,
     article: &kolokol_core::Article,
     view: &ArticleView,
 ) -> Result<String, ThemeError> {
     // The smallest rendition, offered as a link with its weight.
-    let picture = article.summary.hero.as_ref().and_then(|hero| {
-        let smallest = hero
-            .variants
-            .iter()
-            .filter(|v| v.mime == "image/jpeg")
-            .min_by_key(|v| v.width)?;
-        let bytes = std::fs::metadata(media_dir.join(&smallest.path))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        Some(context! { url => urls::media(&smallest.path), kilobytes => bytes.div_ceil(1024) })
+    let picture = lite_picture(article).map(|smallest| {
+        context! { url => urls::media(&smallest.path), kilobytes => picture_bytes.div_ceil(1024) }
     });
     let full_url = urls::article(article.summary.slug.as_str());
     let meta = Meta {

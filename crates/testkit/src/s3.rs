@@ -25,17 +25,21 @@ pub struct S3Server {
 impl S3Server {
     /// Starts a server on a free loopback port with an empty bucket `bucket`.
     pub async fn start(bucket: &str) -> Self {
-        let root = tempfile::tempdir().expect("a folder for the bucket");
+        let root = or_panic(tempfile::tempdir(), "a folder for the bucket");
         let bucket_dir = root.path().join(bucket);
-        std::fs::create_dir_all(&bucket_dir).expect("the bucket's folder");
-        let fs = s3s_fs::FileSystem::new(root.path()).expect("s3s-fs over the folder");
+        or_panic(std::fs::create_dir_all(&bucket_dir), "the bucket's folder");
+        let fs = or_panic(
+            s3s_fs::FileSystem::new(root.path()),
+            "s3s-fs over the folder",
+        );
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
         let service = builder.build();
-        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("a loopback port");
-        let address = listener.local_addr().expect("its address");
+        let listener = or_panic(
+            TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await,
+            "a loopback port",
+        );
+        let address = or_panic(listener.local_addr(), "its address");
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let service = service.clone();
@@ -83,6 +87,13 @@ impl S3Server {
         walk(&self.bucket_dir, &self.bucket_dir, &mut keys);
         keys.sort();
         keys
+    }
+}
+
+fn or_panic<T, E: std::fmt::Debug>(result: Result<T, E>, what: &str) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => panic!("cannot start the test S3 server: {what}: {e:?}"),
     }
 }
 

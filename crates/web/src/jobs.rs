@@ -159,7 +159,7 @@ impl AppState {
             sections: Vec::new(),
             language: site.language.clone(),
             languages: self.languages(),
-            media_dir: self.media_dir.clone(),
+            media_store: self.media.clone(),
             by: Some(user),
         };
         let origin = kolokol_import::origin_of(&path).map_err(|e| e.to_string())?;

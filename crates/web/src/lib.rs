@@ -42,14 +42,21 @@ pub const REFRESH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
+    let files: Router = match state.media.folder_path() {
+        // Files only: a folder is a 404, never a redirect (ServeDir's "add a slash"
+        // redirect turned `/media///x` into `Location: //x/`, another host).
+        Some(folder) => Router::new()
+            .fallback_service(ServeDir::new(folder).append_index_html_on_directories(false)),
+        None => Router::new()
+            .route("/{*path}", get(media_object))
+            .with_state(state.clone()),
+    };
     let media = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=604800"),
         ))
-        // Files only: a folder is a 404, never a redirect (ServeDir's "add a slash"
-        // redirect turned `/media///x` into `Location: //x/`, another host).
-        .service(ServeDir::new(&state.media_dir).append_index_html_on_directories(false));
+        .service(files);
     let mut app = Router::new()
         .merge(admin::routes())
         .merge(site::routes())
@@ -96,6 +103,34 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(middleware::from_fn(gate::remember_peer))
     .with_state(state)
+}
+
+/// A media file from the bucket every node shares.
+async fn media_object(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.media.read(&path).await {
+        Ok(Some(bytes)) => {
+            let kind = mime_guess::from_path(&path).first_or_octet_stream();
+            (
+                [(header::CONTENT_TYPE, kind.essence_str().to_owned())],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(path, error = %e, "cannot read a media file from the store");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "10")],
+                "the picture cannot be read just now\n",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Ready when the database answers and the media folder's disk has room: a node

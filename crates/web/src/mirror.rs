@@ -1,7 +1,6 @@
 //! The server as the static export sees it ([`kolokol_export::Site`]): its store,
 //! theme and settings, its lists, and its own router's answer for any address.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -47,8 +46,8 @@ impl kolokol_export::Site for Mirror {
         self.state.site()
     }
 
-    fn media_dir(&self) -> &Path {
-        &self.state.media_dir
+    fn media(&self) -> &kolokol_media::MediaStore {
+        &self.state.media
     }
 
     fn set_caching(&self, on: bool) {

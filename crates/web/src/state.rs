@@ -74,7 +74,10 @@ pub struct Inner {
     base_site: SiteConfig,
     /// What the site runs with: `base_site` with the saved settings laid over it.
     sites: RwLock<Sites>,
+    /// The data folder's `media`: whose disk's free space is watched.
     pub media_dir: PathBuf,
+    /// Where pictures are kept: that folder, or a bucket every node shares.
+    pub media: kolokol_media::MediaStore,
     /// Free bytes on the media folder's disk below which the node is not ready.
     pub min_free_disk: u64,
     pub cache: PageCache,
@@ -146,6 +149,8 @@ pub struct AppParts {
     pub theme: Theme,
     pub site: SiteConfig,
     pub media_dir: PathBuf,
+    /// Where pictures are kept (by default the folder `media_dir`).
+    pub media: kolokol_media::MediaStore,
     /// None when no mail server is configured.
     pub mailer: Option<kolokol_mail::DynMailer>,
     /// How the newsroom takes money (none: nothing to pay with).
@@ -169,6 +174,7 @@ impl AppParts {
             store,
             theme,
             site,
+            media: kolokol_media::MediaStore::folder(media_dir.clone()),
             media_dir,
             mailer: None,
             revenue: crate::services::Revenue::none(),
@@ -202,6 +208,7 @@ impl AppState {
             theme,
             site,
             media_dir,
+            media,
             mailer,
             revenue,
             newsletter_delivery,
@@ -239,6 +246,7 @@ impl AppState {
                 base_site: site,
                 sites: RwLock::new(current),
                 media_dir,
+                media,
                 min_free_disk: server.min_free_disk_mb.saturating_mul(MEGABYTE),
                 cache,
                 metrics,

@@ -33,8 +33,8 @@ pub struct Options {
     pub language: String,
     /// The site's languages, main first.
     pub languages: Vec<String>,
-    /// Our media folder.
-    pub media_dir: PathBuf,
+    /// Where our pictures are kept.
+    pub media_store: kolokol_media::MediaStore,
     /// The staff member who started it from the newsroom (None: the operator, at
     /// the command line): the audit log names them, and their role must allow it.
     pub by: Option<kolokol_core::User>,

@@ -102,16 +102,15 @@ impl Importer<'_> {
             return Ok(Some((0, url.to_owned())));
         }
         let name = address.rsplit('/').next().unwrap_or("picture").to_owned();
-        let media_dir = self.options.media_dir.clone();
-        let stored_name = name.clone();
-        let processed = tokio::task::spawn_blocking(move || {
-            kolokol_media::store_upload(&media_dir, &bytes, &stored_name)
-        })
-        .await
-        .map_err(|e| Stopped(format!("image processing stopped: {e}")))?;
-        let image = match processed {
+        let media = &self.options.media_store;
+        let image = match media.store_upload(bytes, name.clone()).await {
             Ok(image) => image,
-            Err(kolokol_media::MediaError::Write(why)) => return Err(Stopped(why)),
+            Err(kolokol_media::MediaError::Write(why) | kolokol_media::MediaError::Store(why)) => {
+                return Err(Stopped(why));
+            }
+            Err(kolokol_media::MediaError::DiskFull) => {
+                return Err(Stopped("no space left on the disk".into()));
+            }
             Err(refused) => {
                 notes.push(format!("{url}: {refused}; kept as a link"));
                 return Ok(None);
@@ -123,6 +122,8 @@ impl Importer<'_> {
             {
                 Ok(id) => id,
                 Err(e) => {
+                    // No row names the files: they go too.
+                    media.remove_files(&image).await;
                     let why = Self::refusal(e)?;
                     notes.push(format!("{url}: {why}; kept as a link"));
                     return Ok(None);

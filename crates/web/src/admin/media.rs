@@ -91,18 +91,12 @@ pub async fn upload(
         )
         .await;
     };
-    let media_dir = state.media_dir.clone();
-    let stored_name = name.clone();
     let _turn = state
         .uploads
         .acquire()
         .await
         .map_err(|e| AppError::Internal(format!("upload queue closed: {e}")))?;
-    let processed = tokio::task::spawn_blocking(move || {
-        kolokol_media::store_upload(&media_dir, &bytes, &stored_name)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("image processing stopped: {e}")))?;
+    let processed = state.media.store_upload(bytes, name.clone()).await;
     let words = staff.words(&state);
     let not_kept = |key: &str, why: &str| {
         words.t_with(key, [("name", name.as_str().into()), ("why", why.into())])
@@ -121,7 +115,7 @@ pub async fn upload(
             )
             .await;
         }
-        Err(kolokol_media::MediaError::Write(cause)) => {
+        Err(kolokol_media::MediaError::Write(cause) | kolokol_media::MediaError::Store(cause)) => {
             tracing::error!(upload = %name, error = %cause, "an upload could not be written");
             let message = not_kept("admin-upload-not-written", &cause);
             return library(
@@ -151,7 +145,7 @@ pub async fn upload(
         Ok(id) => Ok(see_other(&format!("/admin/media?uploaded={id}"))),
         // No row names the files: they go too, so nothing is left half-kept.
         Err(e) => {
-            kolokol_media::remove_files(&state.media_dir, &image);
+            state.media.remove_files(&image).await;
             match e {
                 kolokol_operations::Error::Store(e) => {
                     tracing::error!(upload = %name, error = %e, "an upload's record could not be written");

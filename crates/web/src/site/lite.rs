@@ -90,10 +90,14 @@ pub async fn article(
                     .await?
                     .apply(std::iter::once(&mut article.summary));
                 let view = ArticleView::new(&article);
+                let picture_bytes = match kolokol_render::pages::lite_picture(&article) {
+                    Some(picture) => state.media.size(&picture.path).await.unwrap_or(0),
+                    None => 0,
+                };
                 let body = kolokol_render::pages::lite_article_page(
                     &state.theme,
                     &state.site(),
-                    &state.media_dir,
+                    picture_bytes,
                     &article,
                     &view,
                 )?;

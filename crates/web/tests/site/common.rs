@@ -46,6 +46,8 @@ struct Setup {
     /// A fresh install in this language (nothing but the language, the address and
     /// the zone configured), instead of the demo's English settings.
     fresh_in: Option<&'static str>,
+    /// Where pictures go; the data folder's `media` otherwise.
+    media: Option<kolokol_core::MediaConfig>,
 }
 
 impl Setup {
@@ -169,6 +171,17 @@ impl TestApp {
         .await
     }
 
+    /// One of several servers on the database `database` keeping pictures in the
+    /// store `media` (a bucket they share).
+    pub async fn node_with_media(database: &str, media: kolokol_core::MediaConfig) -> TestApp {
+        TestApp::start_set_up(Setup {
+            database: Some(database.to_owned()),
+            media: Some(media),
+            ..Setup::default()
+        })
+        .await
+    }
+
     /// A server of its own with the demo newsroom on the database `database`.
     pub async fn demo_on(database: &str) -> TestApp {
         TestApp::start_set_up(Setup {
@@ -261,6 +274,7 @@ impl TestApp {
             database,
             webhooks_to_private,
             fresh_in,
+            media: media_config,
         } = setup;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
@@ -270,8 +284,13 @@ impl TestApp {
         store.migrate().await.unwrap();
         let media = data.join("media");
         std::fs::create_dir_all(&media).unwrap();
+        let media_store = kolokol_media::MediaStore::from_config(
+            &media_config.unwrap_or_default(),
+            media.clone(),
+        )
+        .unwrap();
         if demo {
-            kolokol_demo::seed(&store, &media, Utc::now())
+            kolokol_demo::seed(&store, &media_store, Utc::now())
                 .await
                 .unwrap();
         }
@@ -304,6 +323,7 @@ impl TestApp {
                 },
                 ..limits.clone()
             },
+            media: media_store,
             ..kolokol_web::AppParts::new(store.clone(), theme, site, media)
         })
         .await

@@ -231,3 +231,121 @@ async fn an_upload_whose_record_cannot_be_written_leaves_no_files_and_says_why()
         .unwrap_or_default();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
+
+#[tokio::test]
+async fn a_picture_uploaded_through_one_node_is_served_by_the_other() {
+    let bucket = kolokol_testkit::s3::S3Server::start("newsroom").await;
+    let media = kolokol_core::MediaConfig {
+        store: kolokol_core::MediaStoreKind::S3,
+        bucket: bucket.bucket.clone(),
+        endpoint: bucket.endpoint.clone(),
+        access_key_id: kolokol_testkit::s3::ACCESS_KEY.into(),
+        secret_access_key: kolokol_core::config::Secret(kolokol_testkit::s3::SECRET_KEY.into()),
+        prefix: "bell".into(),
+        ..kolokol_core::MediaConfig::default()
+    };
+    let database = kolokol_testkit::postgres_database("media_nodes").await;
+    let one = TestApp::node_with_media(&database, media.clone()).await;
+    let two = TestApp::node_with_media(&database, media).await;
+    let section = one
+        .store
+        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
+        .await
+        .unwrap();
+
+    let reporter = one.sign_in(Role::Author, "Photo Reporter").await;
+    let uploaded = upload(&reporter, &one, "quay.png", png(1000, 600), &reporter.csrf).await;
+    assert_eq!(uploaded.status(), 303);
+    let image = one.store.images(10).await.unwrap().remove(0);
+    // Every file went to the bucket, none to either node's folder.
+    assert_eq!(
+        bucket.keys().len(),
+        1 + image.variants.len(),
+        "{:?}",
+        bucket.keys()
+    );
+    assert!(bucket.keys().iter().all(|k| k.starts_with("bell/uploads/")));
+    for node in [&one, &two] {
+        assert!(!node.data.join("media").join("uploads").exists());
+    }
+
+    // Both nodes serve the original and each rendition, byte for byte.
+    for node in [&two, &one] {
+        let original = node.get(&format!("/media/{}", image.path)).await;
+        assert_eq!(original.status(), 200);
+        assert_eq!(original.headers()["content-type"], "image/png");
+        assert!(
+            original.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("max-age")
+        );
+        assert_eq!(
+            original.bytes().await.unwrap().as_ref(),
+            png(1000, 600).as_slice()
+        );
+        for variant in &image.variants {
+            let response = node.get(&format!("/media/{}", variant.path)).await;
+            assert_eq!(response.status(), 200, "{}", variant.path);
+            assert_eq!(response.headers()["content-type"], variant.mime.as_str());
+        }
+        for missing in [
+            "/media/uploads/none.jpg",
+            "/media/../../etc/passwd",
+            "/media/",
+        ] {
+            assert_eq!(node.get(missing).await.status(), 404, "{missing}");
+        }
+    }
+
+    // An article with it as its hero, published through node one, read on node two:
+    // the text-only page names the small picture's weight, read from the bucket.
+    let author = reporter.user.author_id.unwrap().to_string();
+    let created = reporter
+        .post(
+            "/admin/articles",
+            &[
+                ("headline", "Quay at noon"),
+                ("body", "Nets drying."),
+                ("section", &section.id.to_string()),
+                ("authors", &author),
+                ("hero_image", &image.id.to_string()),
+                ("hero_alt", "Nets drying on a quay"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let edit = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let published = reporter
+        .post(&format!("{edit}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+    let smallest = image
+        .variants
+        .iter()
+        .filter(|v| v.mime == "image/jpeg")
+        .min_by_key(|v| v.width)
+        .unwrap();
+    let bytes = two
+        .get(&format!("/media/{}", smallest.path))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let lite = crate::common::eventually(50, "the article on node two", || async {
+        let response = two.get("/lite/articles/quay-at-noon").await;
+        (response.status() == 200).then_some(response)
+    })
+    .await
+    .text()
+    .await
+    .unwrap();
+    let weight = format!("{} KB", bytes.len().div_ceil(1024));
+    assert!(lite.contains(&weight), "{weight} not in {lite}");
+}

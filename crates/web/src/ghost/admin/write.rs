@@ -507,22 +507,28 @@ pub(super) async fn upload(
             }
             let (file_name, bytes) =
                 file.ok_or_else(|| invalid("send the picture as the field \"file\""))?;
-            let media_dir = state.media_dir.clone();
-            let stored_name = file_name.clone();
             let _turn = state.uploads.acquire().await.map_err(internal)?;
-            let processed = tokio::task::spawn_blocking(move || {
-                kolokol_media::store_upload(&media_dir, &bytes, &stored_name)
-            })
-            .await
-            .map_err(internal)?;
-            let image = match processed {
+            let image = match state
+                .media
+                .store_upload(bytes.to_vec(), file_name.clone())
+                .await
+            {
                 Ok(image) => image,
-                Err(kolokol_media::MediaError::Write(why)) => return Err(internal(why)),
+                Err(
+                    unsaved @ (kolokol_media::MediaError::Write(_)
+                    | kolokol_media::MediaError::Store(_)
+                    | kolokol_media::MediaError::DiskFull),
+                ) => return Err(internal(unsaved)),
                 Err(refused_upload) => return Err(invalid(&refused_upload.to_string())),
             };
-            kolokol_operations::media::add(&state.store, actor, &image, &file_name, Utc::now())
-                .await
-                .map_err(|e| refused(&state, e))?;
+            let added =
+                kolokol_operations::media::add(&state.store, actor, &image, &file_name, Utc::now())
+                    .await;
+            if let Err(e) = added {
+                // No row names the files: they go too.
+                state.media.remove_files(&image).await;
+                return Err(refused(&state, e));
+            }
             let base = state.site_all().base_url.trim_end_matches('/').to_owned();
             let url = urls::absolute(&base, &urls::media(&image.path));
             Ok(json_answer(
