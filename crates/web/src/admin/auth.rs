@@ -112,7 +112,30 @@ pub async fn login(
         address: &address,
     };
     let site = state.site();
-    let session = match signin::sign_in(&state.store, &site.title, credentials, Utc::now()).await? {
+    let signed = match signin::sign_in(&state.store, &site.title, credentials, Utc::now()).await {
+        Ok(signed) => signed,
+        // Signing in writes (the attempt, the session): a full disk or a database
+        // that cannot write just now is said on the form, with the address kept.
+        Err(kolokol_operations::Error::Store(e)) => {
+            tracing::error!(error = %e, "a sign-in could not be recorded");
+            let (status, key) = if e.is_disk_full() {
+                (StatusCode::INSUFFICIENT_STORAGE, "admin-sign-in-disk-full")
+            } else {
+                (StatusCode::SERVICE_UNAVAILABLE, "admin-sign-in-unrecorded")
+            };
+            return login_page(
+                &state,
+                status,
+                &typed,
+                Some(&state.words().t(key)),
+                &next,
+                None,
+                false,
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let session = match signed {
         SignIn::Opened(session) => session,
         SignIn::Throttled { account_locked } => {
             let key = if account_locked {

@@ -1469,6 +1469,39 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_works_once() {
 }
 
 #[tokio::test]
+async fn signing_in_on_a_full_disk_says_why_and_readers_are_served() {
+    let (app, _section) = newsroom().await;
+    let staff = app.sign_in(Role::Editor, "Anna Vetrova").await;
+    let email = staff.user.email.to_string();
+    app.disk_full_for("sessions").await;
+    let client = crate::common::browser_at("127.0.0.1");
+    let refused = app
+        .submit_sign_in(
+            &client,
+            "/admin/login",
+            &[
+                ("email", &email),
+                ("password", crate::common::STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 507);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    let said = text_of(&html, ".error-summary, .error, [role=alert]");
+    assert!(said.contains("the server's disk is full"), "{said}");
+    assert!(
+        select(&html, "input[name=email]")
+            .iter()
+            .any(|i| i.value().attr("value") == Some(email.as_str())),
+        "the address typed is kept"
+    );
+    assert_eq!(app.get("/").await.status(), 200, "readers are served");
+    app.disk_has_room_again().await;
+    let (_client, next) = app.password_step(&email).await;
+    assert!(next.starts_with("/admin"), "{next}");
+}
+
+#[tokio::test]
 async fn a_full_disk_keeps_the_typed_article_and_says_why() {
     let (app, section) = newsroom().await;
     let staff = app.sign_in(Role::Editor, "Anna Vetrova").await;
