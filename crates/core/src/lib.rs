@@ -36,7 +36,7 @@ pub use newsletter::{
     IssueStatus, NewsletterIssue, NewsletterSettings, Recipient, Signup, SignupOutcome, Subscriber,
     SubscriberStats, SubscriberStatus, WeekGrowth, WeeklySchedule,
 };
-pub use page::{ArticleFilter, PageNumber, PageRequest, Paginated};
+pub use page::{ArticleFilter, PageMarks, PageNumber, PageRequest, Paginated};
 pub use revenue::{Currency, Frequency, Money};
 pub use settings::{SettingsForm, SiteSettings};
 pub use slug::{Slug, SlugError};

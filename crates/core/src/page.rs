@@ -88,6 +88,28 @@ impl<T> Paginated<T> {
     }
 }
 
+/// Where each page of a list ends: a deep page (`?page=4000`) is then read from
+/// the end of the page before it, instead of counting past every entry before it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageMarks {
+    /// How many entries the list has.
+    pub total: u64,
+    /// The (publication time, id) of the last entry of page 1, 2, …, newest first.
+    pub ends: Vec<(chrono::DateTime<chrono::Utc>, crate::ArticleId)>,
+}
+
+impl PageMarks {
+    /// What page `number` begins after: `None` for the first page and for a page
+    /// past the end.
+    pub fn before(
+        &self,
+        number: PageNumber,
+    ) -> Option<(chrono::DateTime<chrono::Utc>, crate::ArticleId)> {
+        let index = usize::try_from(number.get()).ok()?.checked_sub(2)?;
+        self.ends.get(index).copied()
+    }
+}
+
 /// Which published articles a list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ArticleFilter {

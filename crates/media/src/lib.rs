@@ -101,12 +101,15 @@ fn store_upload_with(
     original_name: &str,
     write: &WriteFile<'_>,
 ) -> Result<NewImage, MediaError> {
-    std::fs::create_dir_all(media_dir.join("uploads"))
-        .map_err(|e| MediaError::Write(e.to_string()))?;
     let written = std::cell::RefCell::new(Vec::new());
     let stored = prepare_upload(bytes, original_name, &|relative, bytes| {
+        // The folder is made only once an upload has passed its checks.
+        let target = media_dir.join(relative);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| MediaError::Write(e.to_string()))?;
+        }
         written.borrow_mut().push(relative.to_owned());
-        write(&media_dir.join(relative), bytes)
+        write(&target, bytes)
     });
     if stored.is_err() {
         for path in written.borrow().iter() {

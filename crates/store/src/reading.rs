@@ -74,6 +74,15 @@ pub trait ReadingStore: Send + Sync {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<ArticleSummary>, StoreError>;
+    /// Where each page of `per_page` entries of a list ends, and how many it has:
+    /// with [`ReadingStore::published_articles_after`], any page of it is then read
+    /// without counting past the ones before.
+    async fn page_marks(
+        &self,
+        filter: &ArticleFilter,
+        per_page: u32,
+        now: DateTime<Utc>,
+    ) -> Result<kolokol_core::PageMarks, StoreError>;
     /// Published articles' summaries by id, in no particular order.
     async fn published_summaries(
         &self,
@@ -529,6 +538,33 @@ impl ReadingStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         self.complete_summaries(rows).await
+    }
+
+    async fn page_marks(
+        &self,
+        filter: &crate::ArticleFilter,
+        per_page: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::PageMarks, StoreError> {
+        use futures_util::TryStreamExt;
+        let per_page = usize::try_from(per_page.max(1)).unwrap_or(usize::MAX);
+        let mut keys = sqlx::query_as::<_, (i64, i64)>(crate::sql::LIST_KEYS)
+            .bind(now.timestamp())
+            .bind(filter.section_id.unwrap_or(0))
+            .bind(filter.tag_id.unwrap_or(0))
+            .bind(filter.author_id.unwrap_or(0))
+            .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
+            .bind(filter.language.as_deref().unwrap_or(""))
+            .fetch(&self.pool);
+        let mut marks = kolokol_core::PageMarks::default();
+        while let Some((at, id)) = keys.try_next().await? {
+            marks.total += 1;
+            if marks.total % per_page as u64 == 0 {
+                let at = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+                marks.ends.push((at, kolokol_core::ArticleId(id)));
+            }
+        }
+        Ok(marks)
     }
 
     async fn published_summaries(

@@ -85,6 +85,14 @@ pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
 
+/// Every entry of a list as (publication time, id), newest first, from the listing
+/// index alone: where its pages end.
+pub(crate) const LIST_KEYS: &str = concat!(
+    "SELECT a.published_at, a.id FROM articles a ",
+    list_filter!(),
+    "ORDER BY a.published_at DESC, a.id DESC"
+);
+
 /// A published article by its slug, with its body: `summary_select!` and the
 /// columns of `rows::ArticleExtraRow`, in one statement.
 pub(crate) const ARTICLE_BY_SLUG: &str = concat!(

@@ -60,6 +60,21 @@ impl Sites {
     }
 }
 
+/// Lists' page marks of one content version, by list (filter and page size).
+#[derive(Default)]
+struct ListMarks {
+    version: i64,
+    lists: std::collections::HashMap<String, Arc<kolokol_core::PageMarks>>,
+}
+
+/// Pages of a list read by counting past the ones before (cheap this near the
+/// top); deeper ones are read from the list's page marks.
+const SHALLOW_PAGES: u32 = 10;
+
+/// Lists whose marks are kept at once (a crawler walking every section, tag and
+/// author deep); more empty the set and start again.
+const MARKED_LISTS: usize = 256;
+
 /// Sections and authors of one content version, in their stored languages.
 pub(crate) struct StoredNames {
     version: i64,
@@ -85,6 +100,8 @@ pub struct Inner {
     /// The sections and authors as stored, read once per content version: every
     /// page names them (the menu, bylines in another edition).
     names: RwLock<Option<Arc<StoredNames>>>,
+    /// Where the pages of the lists asked for deep end, for one content version.
+    marks: parking_lot::Mutex<ListMarks>,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token: String,
     /// None when no mail server is configured.
@@ -253,6 +270,7 @@ impl AppState {
                 metrics_token: server.metrics_token.0,
                 gate,
                 names: RwLock::new(None),
+                marks: parking_lot::Mutex::default(),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
@@ -465,6 +483,62 @@ impl AppState {
             self.cache.insert(key, page, version);
         }
         Ok(response)
+    }
+
+    /// A page of a published list. A deep page is read from where the page before
+    /// it ends (the list's marks); a tag's list pages through its own index instead
+    /// (see `store::sql::LIST_TAGGED`), which stays cheap however deep.
+    pub(crate) async fn published_page(
+        &self,
+        filter: &kolokol_core::ArticleFilter,
+        request: kolokol_core::PageRequest,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, AppError> {
+        if request.number.get() <= SHALLOW_PAGES || filter.tag_id.is_some() {
+            return Ok(self.store.published_articles(filter, request, now).await?);
+        }
+        let marks = self.page_marks(filter, request.per_page, now).await?;
+        let items = match marks.before(request.number) {
+            Some(after) => {
+                self.store
+                    .published_articles_after(filter, Some(after), request.per_page, now)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        Ok(kolokol_core::Paginated::new(items, request, marks.total))
+    }
+
+    /// Where each page of the list `filter` ends (see [`kolokol_core::PageMarks`]),
+    /// read from the database once per content version: a crawler walking a list
+    /// to page 4,000 then costs one walk of its index, not 4,000.
+    async fn page_marks(
+        &self,
+        filter: &kolokol_core::ArticleFilter,
+        per_page: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Arc<kolokol_core::PageMarks>, AppError> {
+        let version = self.cache.version();
+        let key = format!("{per_page} {filter:?}");
+        {
+            let kept = self.marks.lock();
+            if kept.version == version
+                && let Some(marks) = kept.lists.get(&key)
+            {
+                return Ok(Arc::clone(marks));
+            }
+        }
+        let marks = Arc::new(self.store.page_marks(filter, per_page, now).await?);
+        let mut kept = self.marks.lock();
+        if kept.version != version || kept.lists.len() >= MARKED_LISTS {
+            kept.lists.clear();
+            kept.version = version;
+        }
+        // Read for a version that has moved on since: used once, not kept.
+        if self.cache.version() == version {
+            kept.lists.insert(key, Arc::clone(&marks));
+        }
+        Ok(marks)
     }
 
     /// The sections and authors, read from the database only when the content

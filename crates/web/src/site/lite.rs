@@ -30,8 +30,7 @@ pub async fn front(
         .page(urls::paged("/lite", page.get()), &headers, || async {
             let config = state.site();
             let mut list = state
-                .store
-                .published_articles(
+                .published_page(
                     &ArticleFilter {
                         language: Some(state.language()),
                         ..Default::default()

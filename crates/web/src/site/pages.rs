@@ -270,8 +270,7 @@ async fn list_page(
             let now = Utc::now();
             let per_page = state.site().articles_per_page;
             let mut list = state
-                .store
-                .published_articles(&spec.filter, PageRequest::new(page, per_page), now)
+                .published_page(&spec.filter, PageRequest::new(page, per_page), now)
                 .await?;
             if list.is_past_the_end() {
                 return Err(AppError::NotFound);

@@ -292,3 +292,55 @@ async fn a_new_site_announces_no_goal_until_the_newsroom_sets_one() {
     assert!(text_of(&support, ".funding").contains("of €4,000"));
     assert_eq!(select(&support, ".funding progress").len(), 1);
 }
+
+/// The headlines a list page shows, in order.
+async fn headlines(app: &TestApp, path: &str) -> Vec<String> {
+    let html = app.html(path).await;
+    select(&html, ".card-headline a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn deep_list_pages_are_read_from_where_the_page_before_ends() {
+    let app = TestApp::empty().await;
+    // 160 articles published within a few seconds: many share their publication
+    // time, so the order within one second (newest id first) is tested too.
+    for n in 0..160 {
+        app.publish(&format!("Harbour report {n:03}"), "Ships.")
+            .await;
+    }
+    app.state.content_changed().await;
+    let per_page = app.state.site().articles_per_page as usize;
+    assert_eq!(per_page, 12);
+    let expected = |page: usize, newest: usize| -> Vec<String> {
+        (0..newest)
+            .rev()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .map(|n| format!("Harbour report {n:03}"))
+            .collect()
+    };
+    // Pages 1–10 count past the ones before; 11 and on are read from the marks.
+    for page in [1, 10, 11, 12, 13, 14] {
+        let path = format!("/archive?page={page}");
+        assert_eq!(headlines(&app, &path).await, expected(page, 160), "{path}");
+        let path = format!("/sections/news?page={page}");
+        assert_eq!(headlines(&app, &path).await, expected(page, 160), "{path}");
+    }
+    assert_eq!(headlines(&app, "/archive?page=14").await.len(), 4);
+    assert_eq!(app.get("/archive?page=15").await.status(), 404);
+    assert_eq!(app.get("/sections/news?page=15").await.status(), 404);
+    let html = app.html("/archive?page=12").await;
+    assert!(
+        select(&html, "a[rel=next]").len() + select(&html, "a[rel=prev]").len() >= 2,
+        "a deep page still links to the pages around it"
+    );
+
+    // A new article moves every page by one; the marks follow the content version.
+    app.publish("Harbour report 160", "Ships.").await;
+    app.state.content_changed().await;
+    assert_eq!(headlines(&app, "/archive?page=11").await, expected(11, 161));
+    assert_eq!(headlines(&app, "/archive?page=14").await.len(), 5);
+}
