@@ -81,6 +81,8 @@ timed() { # label path: cold then cached, in ms
 }
 pages=$(( N / 25 ))
 timed "archive page $pages" "/archive?page=$pages"
+# Another deep page of the same list: its page marks are kept from the one before.
+timed "archive page $(( pages - 1 )), marks kept" "/archive?page=$(( pages - 1 ))"
 timed "section page $(( pages / 6 ))" "/sections/politics?page=$(( pages / 6 ))"
 timed "tag page 2 of the most used tag" "/tags/tag-1?page=2"
 timed "sitemap index" "/sitemap.xml"

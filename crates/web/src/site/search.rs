@@ -3,11 +3,9 @@
 //! order, pages and "did you mean"; `/search.json` answers apps with the same
 //! parameters. Queries are never logged, and limited per address in memory only.
 
-use std::net::SocketAddr;
 use std::num::NonZeroU32;
 
-use axum::Extension;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
@@ -163,7 +161,7 @@ impl Answers {
 /// Runs the search, or says why it cannot: (status, results, message).
 async fn run(
     state: &AppState,
-    peer: Option<SocketAddr>,
+    peer: Option<std::net::IpAddr>,
     raw: Option<&str>,
 ) -> (StatusCode, Query, Results, Option<String>) {
     let (query, problem) = parse(raw, state);
@@ -182,7 +180,7 @@ async fn run(
     // Without an address the request comes from this program itself (the static
     // export), which is not limited.
     if let Some(peer) = peer
-        && state.search_limiter.check_key(&peer.ip()).is_err()
+        && state.search_limiter.check_key(&peer).is_err()
     {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -310,19 +308,14 @@ fn view(path: &str, query: &Query, results: Results) -> View {
     }
 }
 
-fn address(peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> Option<SocketAddr> {
-    peer.map(|Extension(ConnectInfo(peer))| peer)
-}
-
 /// `/search`: the form, and the results when there is a query.
 pub async fn page(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     html(
         &state,
-        address(peer),
+        crate::gate::client(),
         raw.as_deref(),
         "/search",
         "search.html",
@@ -333,12 +326,11 @@ pub async fn page(
 /// `/lite/search`: the same in the text-only edition.
 pub async fn lite(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     html(
         &state,
-        address(peer),
+        crate::gate::client(),
         raw.as_deref(),
         "/lite/search",
         "lite/search.html",
@@ -348,7 +340,7 @@ pub async fn lite(
 
 async fn html(
     state: &AppState,
-    peer: Option<SocketAddr>,
+    peer: Option<std::net::IpAddr>,
     raw: Option<&str>,
     path: &str,
     template: &str,
@@ -447,12 +439,9 @@ struct JsonError {
 }
 
 /// `/search.json`: the same search for apps.
-pub async fn json(
-    State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let (status, query, results, message) = run(&state, address(peer), raw.as_deref()).await;
+pub async fn json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let (status, query, results, message) =
+        run(&state, crate::gate::client(), raw.as_deref()).await;
     let headers = [
         (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         (header::CACHE_CONTROL, "no-store"),
