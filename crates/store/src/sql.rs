@@ -75,12 +75,16 @@ pub(crate) const LIST_TAGGED: &str = concat!(
 pub(crate) const COUNT_TAGGED: &str = concat!("SELECT COUNT(*) ", tagged_ids!());
 
 /// A run of a list after (`$7` time, `$8` id), newest first: the export walks whole
-/// lists this way in one pass instead of paging with OFFSET.
+/// lists this way in one pass instead of paging with OFFSET, and deep pages start
+/// from where the page before ends. As in [`LIST_ARTICLES`], the ids come from the
+/// listing index alone, then only those rows are read.
 pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
     summary_select!(),
+    "WHERE a.id IN (SELECT a.id FROM articles a ",
     list_filter!(),
     "AND (a.published_at < $7 OR (a.published_at = $7 AND a.id < $8)) \
-     ORDER BY a.published_at DESC, a.id DESC LIMIT $9"
+     ORDER BY a.published_at DESC, a.id DESC LIMIT $9) \
+     ORDER BY a.published_at DESC, a.id DESC"
 );
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());

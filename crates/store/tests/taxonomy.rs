@@ -899,3 +899,67 @@ async fn sqlite_tells_the_tag_listing_story() {
 async fn postgres_tells_the_tag_listing_story() {
     tag_listing_story(postgres("tag_listing_story").await).await;
 }
+
+/// A deep page read from where the page before ends is the page counted to.
+async fn page_marks_story(store: DynStore) {
+    store.migrate().await.unwrap();
+    let news = store
+        .insert_section(
+            &input("news", "News", 1, true),
+            &Audit::new(None, "section.create", "News"),
+            at(1),
+        )
+        .await
+        .unwrap();
+    // 30 articles, many at the same minute, and one draft that never counts.
+    for n in 0..31_u32 {
+        let mut new = article(&format!("report-{n:02}"), news.id, vec![]);
+        new.published_at = Some(at(1) + chrono::Duration::minutes(i64::from(n / 4)));
+        if n == 30 {
+            new.status = ArticleStatus::Draft;
+        }
+        store.add_article(&new, at(1)).await.unwrap();
+    }
+    let now = at(20);
+    for filter in [
+        ArticleFilter::default(),
+        ArticleFilter {
+            section_id: Some(news.id),
+            language: Some("en".into()),
+            ..ArticleFilter::default()
+        },
+    ] {
+        let marks = store.page_marks(&filter, 7, now).await.unwrap();
+        assert_eq!(marks.total, 30);
+        assert_eq!(marks.ends.len(), 4, "pages 1 to 4 are full, page 5 has two");
+        let page = |n: &str| PageNumber::parse(n).unwrap();
+        assert_eq!(marks.before(page("1")), None);
+        assert_eq!(marks.before(page("6")), None, "past the end");
+        for n in ["2", "3", "4", "5"] {
+            let counted = store
+                .published_articles(&filter, PageRequest::new(page(n), 7), now)
+                .await
+                .unwrap()
+                .items;
+            let after = store
+                .published_articles_after(&filter, marks.before(page(n)), 7, now)
+                .await
+                .unwrap();
+            let ids = |list: &[kolokol_core::ArticleSummary]| -> Vec<i64> {
+                list.iter().map(|a| a.id.0).collect()
+            };
+            assert_eq!(ids(&after), ids(&counted), "page {n}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sqlite_tells_the_page_marks_story() {
+    let (_dir, store) = sqlite().await;
+    page_marks_story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tells_the_page_marks_story() {
+    page_marks_story(postgres("page_marks").await).await;
+}
