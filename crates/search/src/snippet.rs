@@ -93,8 +93,9 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
         return String::new();
     }
     // Most words are told apart by their first letter; the rest are folded and
-    // looked at once each, as words recur.
-    let mut seen: HashMap<String, bool> = HashMap::new();
+    // looked at once for each way they are written, as words recur (remembered by
+    // the text's own slice: nothing is copied for a word seen before).
+    let mut seen: HashMap<&str, bool> = HashMap::new();
     let hits: Vec<bool> = words
         .iter()
         .map(|(from, to)| {
@@ -102,13 +103,9 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
             if !matcher.may_match(word) {
                 return false;
             }
-            let folded = analysis::fold(word);
-            if let Some(hit) = seen.get(&folded) {
-                return *hit;
-            }
-            let hit = matcher.matches(&folded);
-            seen.insert(folded, hit);
-            hit
+            *seen
+                .entry(word)
+                .or_insert_with(|| matcher.matches(&analysis::fold(word)))
         })
         .collect();
     let window = WINDOW.min(words.len());
