@@ -45,6 +45,12 @@ fn paths(image: &kolokol_core::NewImage) -> Vec<String> {
     all
 }
 
+/// Every file's path the store lists.
+async fn listed(store: &MediaStore) -> Vec<String> {
+    let files = store.list().await.unwrap();
+    files.into_iter().map(|(path, _)| path).collect()
+}
+
 #[tokio::test]
 async fn uploads_renditions_reads_and_sweeps_go_to_the_bucket() {
     let server = S3Server::start("pictures").await;
@@ -92,13 +98,7 @@ async fn uploads_renditions_reads_and_sweeps_go_to_the_bucket() {
     assert!(store.read("../etc/passwd").await.unwrap().is_none());
     assert!(store.size("uploads/nothing-here.jpg").await.is_none());
 
-    let listed: Vec<String> = store
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
+    let listed = listed(&store).await;
     assert_eq!(listed, all);
 
     // A file no image names: kept while young, swept once old enough.
@@ -186,13 +186,7 @@ async fn the_folder_store_keeps_files_on_disk() {
     let read = store.read("demo/a/b.jpg").await.unwrap().unwrap();
     assert_eq!(read.as_ref(), b"x");
     assert!(store.read("../escape").await.unwrap().is_none());
-    let listed: Vec<String> = store
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
+    let listed = listed(&store).await;
     assert!(listed.contains(&"demo/a/b.jpg".to_owned()));
     assert!(listed.contains(&image.path));
     store.remove_files(&image).await;

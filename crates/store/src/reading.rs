@@ -96,6 +96,23 @@ pub trait ReadingStore: Send + Sync {
     async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 }
 
+/// `query` with the six parameters of `sql::list_filter` bound: `$1` now, `$2`
+/// section, `$3` tag, `$4` author (0 = any), `$5` earliest publication time, `$6`
+/// language (empty = any).
+fn list_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    filter: &'q crate::ArticleFilter,
+    now: DateTime<Utc>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(now.timestamp())
+        .bind(filter.section_id.unwrap_or(0))
+        .bind(filter.tag_id.unwrap_or(0))
+        .bind(filter.author_id.unwrap_or(0))
+        .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
+        .bind(filter.language.as_deref().unwrap_or(""))
+}
+
 impl SqlStore {
     /// Every row `sql` selects, each made into a `T` by `convert`.
     pub(crate) async fn all_rows<R, T>(
@@ -386,31 +403,22 @@ impl ReadingStore for SqlStore {
         page: kolokol_core::PageRequest,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
-        let since = filter.published_since.map_or(i64::MIN, |t| t.timestamp());
         let (count, list) = match filter.tag_id {
             Some(_) => (crate::sql::COUNT_TAGGED, crate::sql::LIST_TAGGED),
             None => (crate::sql::COUNT_ARTICLES, crate::sql::LIST_ARTICLES),
         };
-        let total: i64 = sqlx::query_scalar(count)
-            .bind(now.timestamp())
-            .bind(filter.section_id.unwrap_or(0))
-            .bind(filter.tag_id.unwrap_or(0))
-            .bind(filter.author_id.unwrap_or(0))
-            .bind(since)
-            .bind(filter.language.as_deref().unwrap_or(""))
+        let (total,): (i64,) = list_filter(sqlx::query_as(count), filter, now)
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(list)
-            .bind(now.timestamp())
-            .bind(filter.section_id.unwrap_or(0))
-            .bind(filter.tag_id.unwrap_or(0))
-            .bind(filter.author_id.unwrap_or(0))
-            .bind(since)
-            .bind(filter.language.as_deref().unwrap_or(""))
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = list_filter(
+            sqlx::query_as::<_, crate::rows::SummaryRow>(list),
+            filter,
+            now,
+        )
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
         let items = self.complete_summaries(rows).await?;
         Ok(kolokol_core::Paginated::new(
             items,
@@ -525,13 +533,8 @@ impl ReadingStore for SqlStore {
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
         let (after_time, after_id) =
             after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
-        let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES_AFTER)
-            .bind(now.timestamp())
-            .bind(filter.section_id.unwrap_or(0))
-            .bind(filter.tag_id.unwrap_or(0))
-            .bind(filter.author_id.unwrap_or(0))
-            .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
-            .bind(filter.language.as_deref().unwrap_or(""))
+        let query = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES_AFTER);
+        let rows = list_filter(query, filter, now)
             .bind(after_time)
             .bind(after_id)
             .bind(i64::from(limit))
@@ -548,14 +551,8 @@ impl ReadingStore for SqlStore {
     ) -> Result<kolokol_core::PageMarks, StoreError> {
         use futures_util::TryStreamExt;
         let per_page = usize::try_from(per_page.max(1)).unwrap_or(usize::MAX);
-        let mut keys = sqlx::query_as::<_, (i64, i64)>(crate::sql::LIST_KEYS)
-            .bind(now.timestamp())
-            .bind(filter.section_id.unwrap_or(0))
-            .bind(filter.tag_id.unwrap_or(0))
-            .bind(filter.author_id.unwrap_or(0))
-            .bind(filter.published_since.map_or(i64::MIN, |t| t.timestamp()))
-            .bind(filter.language.as_deref().unwrap_or(""))
-            .fetch(&self.pool);
+        let mut keys =
+            list_filter(sqlx::query_as(crate::sql::LIST_KEYS), filter, now).fetch(&self.pool);
         let mut marks = kolokol_core::PageMarks::default();
         while let Some((at, id)) = keys.try_next().await? {
             marks.total += 1;

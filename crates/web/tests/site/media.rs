@@ -41,6 +41,23 @@ async fn upload(
         .unwrap()
 }
 
+/// Writes an article with the newsroom's form and publishes it.
+async fn publish_article(staff: &StaffSession, fields: &[(&str, &str)]) {
+    let created = staff.post("/admin/articles", fields).await;
+    assert_eq!(created.status(), 303);
+    let edit = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let published = staff
+        .post(&format!("{edit}/publication"), &[("action", "publish")])
+        .await;
+    assert_eq!(published.status(), 303);
+}
+
 #[tokio::test]
 async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
     let app = TestApp::empty().await;
@@ -98,35 +115,19 @@ async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
         )
         .await;
     assert_eq!(created.status(), 422, "a hero image needs alt text");
-    let created = reporter
-        .post(
-            "/admin/articles",
-            &[
-                ("headline", "Harbour at dawn"),
-                ("body", "Boats."),
-                ("section", &section.id.to_string()),
-                ("authors", &author),
-                ("hero_image", &id),
-                ("hero_alt", "Fishing boats at a quay at sunrise"),
-                ("hero_credit", "Photo: P. Reporter"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status(), 303);
-    let edit = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        reporter
-            .post(&format!("{edit}/publication"), &[("action", "publish")])
-            .await
-            .status(),
-        303
-    );
+    publish_article(
+        &reporter,
+        &[
+            ("headline", "Harbour at dawn"),
+            ("body", "Boats."),
+            ("section", &section.id.to_string()),
+            ("authors", &author),
+            ("hero_image", &id),
+            ("hero_alt", "Fishing boats at a quay at sunrise"),
+            ("hero_credit", "Photo: P. Reporter"),
+        ],
+    )
+    .await;
 
     let html = app.html("/articles/harbour-at-dawn").await;
     let webp = select(&html, "figure.hero picture source[type='image/webp']");
@@ -301,31 +302,18 @@ async fn a_picture_uploaded_through_one_node_is_served_by_the_other() {
     // An article with it as its hero, published through node one, read on node two:
     // the text-only page names the small picture's weight, read from the bucket.
     let author = reporter.user.author_id.unwrap().to_string();
-    let created = reporter
-        .post(
-            "/admin/articles",
-            &[
-                ("headline", "Quay at noon"),
-                ("body", "Nets drying."),
-                ("section", &section.id.to_string()),
-                ("authors", &author),
-                ("hero_image", &image.id.to_string()),
-                ("hero_alt", "Nets drying on a quay"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status(), 303);
-    let edit = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let published = reporter
-        .post(&format!("{edit}/publication"), &[("action", "publish")])
-        .await;
-    assert_eq!(published.status(), 303);
+    publish_article(
+        &reporter,
+        &[
+            ("headline", "Quay at noon"),
+            ("body", "Nets drying."),
+            ("section", &section.id.to_string()),
+            ("authors", &author),
+            ("hero_image", &image.id.to_string()),
+            ("hero_alt", "Nets drying on a quay"),
+        ],
+    )
+    .await;
     let smallest = image
         .variants
         .iter()
