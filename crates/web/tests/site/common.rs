@@ -688,6 +688,13 @@ impl StaffSession {
 }
 
 /// The value of the first hidden input named `name` in a page.
+/// Where a redirect leads, without its query (`/admin/articles/3?saved=1` →
+/// `/admin/articles/3`).
+pub fn location_path(response: &reqwest::Response) -> String {
+    let location = response.headers()["location"].to_str().unwrap();
+    location.split('?').next().unwrap().to_owned()
+}
+
 pub fn hidden_value(page: &str, name: &str) -> String {
     let html = scraper::Html::parse_document(page);
     select(&html, &format!("input[name={name}]"))

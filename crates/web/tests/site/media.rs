@@ -45,13 +45,7 @@ async fn upload(
 async fn publish_article(staff: &StaffSession, fields: &[(&str, &str)]) {
     let created = staff.post("/admin/articles", fields).await;
     assert_eq!(created.status(), 303);
-    let edit = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let edit = crate::common::location_path(&created);
     let published = staff
         .post(&format!("{edit}/publication"), &[("action", "publish")])
         .await;

@@ -314,13 +314,7 @@ async fn editors_compose_test_and_send_an_issue_that_lands_in_the_archive() {
         )
         .await;
     assert_eq!(created.status(), 303);
-    let edit = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let edit = crate::common::location_path(&created);
     let issue_id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
 
     let preview = admin.get(&format!("{edit}/preview")).await;
@@ -557,13 +551,7 @@ async fn an_issue_scheduled_for_the_weekly_slot_goes_out_by_itself() {
             &[("subject", "Trains"), (order.as_str(), "1")],
         )
         .await;
-    let edit = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let edit = crate::common::location_path(&created);
     let scheduled = editor
         .post(&format!("{edit}/send"), &[("action", "schedule")])
         .await;

@@ -246,13 +246,7 @@ async fn scheduled_articles_coming_due_and_standing_pages_are_told_too() {
         )
         .await;
     assert_eq!(created.status(), 303);
-    let page = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let page = crate::common::location_path(&created);
     for (fields, event) in [
         (vec![("action", "publish")], "page.published"),
         (vec![], "page.published.edited"),
