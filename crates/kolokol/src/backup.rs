@@ -1,8 +1,7 @@
 //! `kolokol backup` and `kolokol restore`: the database (as data, read in one
 //! snapshot while the site serves) and the media (from the folder or the bucket) in
-//! one `.tar.zst`, with a
-//! manifest of checksums; restored into an empty data folder and database of either
-//! kind.
+//! one `.tar.zst`, with a manifest of checksums; restored into an empty data folder
+//! (or bucket) and database of either kind.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

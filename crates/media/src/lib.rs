@@ -8,10 +8,10 @@ use std::io::Cursor;
 use std::path::Path;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
-
-mod store;
 use kolokol_core::{ImageVariant, NewImage};
 use rand::Rng;
+
+mod store;
 pub use store::MediaStore;
 
 /// Largest upload accepted, in bytes.
