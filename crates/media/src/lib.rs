@@ -12,7 +12,7 @@ use kolokol_core::{ImageVariant, NewImage};
 use rand::Rng;
 
 mod store;
-pub use store::MediaStore;
+pub use store::{MediaFile, MediaStore};
 
 /// Largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;

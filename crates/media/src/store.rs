@@ -18,6 +18,14 @@ use object_store::{ClientOptions, ObjectStore, PutPayload, RetryConfig};
 
 use crate::MediaError;
 
+/// A file read from a media store.
+#[derive(Debug, Clone)]
+pub struct MediaFile {
+    pub bytes: bytes::Bytes,
+    /// The store's version tag of the file, as an HTTP `ETag` (quoted).
+    pub etag: Option<String>,
+}
+
 /// A media store; cheap to clone.
 #[derive(Clone)]
 pub struct MediaStore {
@@ -206,13 +214,20 @@ impl MediaStore {
 
     /// A file's bytes; `None` when there is no such file.
     pub async fn read(&self, path: &str) -> Result<Option<bytes::Bytes>, MediaError> {
+        Ok(self.fetch(path).await?.map(|file| file.bytes))
+    }
+
+    /// A file's bytes and its version tag (a bucket's `ETag`; none for a folder,
+    /// which `ServeDir` serves with its own); `None` when there is no such file.
+    pub async fn fetch(&self, path: &str) -> Result<Option<MediaFile>, MediaError> {
+        let untagged = |bytes: bytes::Bytes| MediaFile { bytes, etag: None };
         match &self.kind {
             Kind::Folder(dir) => {
                 let Some(file) = inside(dir, path) else {
                     return Ok(None);
                 };
                 match tokio::fs::read(&file).await {
-                    Ok(bytes) => Ok(Some(bytes.into())),
+                    Ok(bytes) => Ok(Some(untagged(bytes.into()))),
                     Err(e)
                         if matches!(
                             e.kind(),
@@ -229,7 +244,11 @@ impl MediaStore {
                     return Ok(None);
                 };
                 match objects.get(&key).await {
-                    Ok(found) => found.bytes().await.map(Some),
+                    Ok(found) => {
+                        let etag = found.meta.e_tag.clone();
+                        let bytes = found.bytes().await;
+                        bytes.map(|bytes| Some(MediaFile { bytes, etag }))
+                    }
                     Err(object_store::Error::NotFound { .. }) => Ok(None),
                     Err(e) => Err(e),
                 }

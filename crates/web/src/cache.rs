@@ -132,16 +132,8 @@ impl CachedPage {
     }
 
     fn not_modified(&self, request: &HeaderMap) -> bool {
-        if let Some(if_none_match) = request.get(header::IF_NONE_MATCH) {
-            let Ok(tags) = if_none_match.to_str() else {
-                return false;
-            };
-            let ours = self.etag.as_bytes();
-            return tags.split(',').map(str::trim).any(|tag| {
-                tag == "*"
-                    || tag.as_bytes() == ours
-                    || tag.strip_prefix("W/").map(str::as_bytes) == Some(ours)
-            });
+        if request.contains_key(header::IF_NONE_MATCH) {
+            return etag_matches(request, &self.etag);
         }
         match (request.get(header::IF_MODIFIED_SINCE), self.modified_at) {
             (Some(since), Some(modified)) => since
@@ -359,6 +351,21 @@ impl PageCache {
         self.begin_epoch();
         self.entries.clear();
     }
+}
+
+/// Whether the request's `If-None-Match` names `ours` (or any version, `*`): the
+/// client has these bytes already. Weak tags compare as strong ones (the bytes are
+/// the same whatever the encoding they were sent in).
+pub(crate) fn etag_matches(request: &HeaderMap, ours: &HeaderValue) -> bool {
+    let Some(Ok(tags)) = request.get(header::IF_NONE_MATCH).map(|v| v.to_str()) else {
+        return false;
+    };
+    let ours = ours.as_bytes();
+    tags.split(',').map(str::trim).any(|tag| {
+        tag == "*"
+            || tag.as_bytes() == ours
+            || tag.strip_prefix("W/").map(str::as_bytes) == Some(ours)
+    })
 }
 
 #[cfg(test)]

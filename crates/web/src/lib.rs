@@ -105,20 +105,41 @@ pub fn router(state: AppState) -> Router {
     .with_state(state)
 }
 
-/// A media file from the bucket every node shares.
+/// A media file from the bucket every node shares, with the bucket's `ETag`: a
+/// reader who has it already gets 304 and no bytes (slow, metered connections).
 async fn media_object(
     axum::extract::State(state): axum::extract::State<AppState>,
     axum::extract::Path(path): axum::extract::Path<String>,
+    request: axum::http::HeaderMap,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.media.read(&path).await {
-        Ok(Some(bytes)) => {
-            let kind = mime_guess::from_path(&path).first_or_octet_stream();
-            (
-                [(header::CONTENT_TYPE, kind.essence_str().to_owned())],
-                bytes,
-            )
-                .into_response()
+    match state.media.fetch(&path).await {
+        Ok(Some(file)) => {
+            let etag = file.etag.as_deref().map(|tag| {
+                if tag.starts_with('"') || tag.starts_with("W/") {
+                    tag.to_owned()
+                } else {
+                    format!("\"{tag}\"")
+                }
+            });
+            let etag = etag.and_then(|tag| HeaderValue::from_str(&tag).ok());
+            let mut response = match &etag {
+                Some(tag) if cache::etag_matches(&request, tag) => {
+                    axum::http::StatusCode::NOT_MODIFIED.into_response()
+                }
+                _ => {
+                    let kind = mime_guess::from_path(&path).first_or_octet_stream();
+                    (
+                        [(header::CONTENT_TYPE, kind.essence_str().to_owned())],
+                        file.bytes,
+                    )
+                        .into_response()
+                }
+            };
+            if let Some(tag) = etag {
+                response.headers_mut().insert(header::ETAG, tag);
+            }
+            response
         }
         Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
         Err(e) => {

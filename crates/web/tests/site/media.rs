@@ -293,6 +293,32 @@ async fn a_picture_uploaded_through_one_node_is_served_by_the_other() {
         }
     }
 
+    // A reader who has the picture already gets 304 and no bytes, from either node.
+    let address = format!("/media/{}", image.path);
+    let first = one.get(&address).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag}");
+    for node in [&two, &one] {
+        let again = node
+            .client()
+            .get(node.url(&address))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304);
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.bytes().await.unwrap().is_empty());
+        let other = node
+            .client()
+            .get(node.url(&address))
+            .header("if-none-match", "\"another-version\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 200);
+    }
+
     // An article with it as its hero, published through node one, read on node two:
     // the text-only page names the small picture's weight, read from the bucket.
     let author = reporter.user.author_id.unwrap().to_string();
