@@ -94,6 +94,8 @@ impl<T> Paginated<T> {
 pub struct PageMarks {
     /// How many entries the list has.
     pub total: u64,
+    /// How many a page shows.
+    pub per_page: u32,
     /// The (publication time, id) of the last entry of page 1, 2, …, newest first.
     pub ends: Vec<(chrono::DateTime<chrono::Utc>, crate::ArticleId)>,
 }
@@ -106,6 +108,10 @@ impl PageMarks {
         number: PageNumber,
     ) -> Option<(chrono::DateTime<chrono::Utc>, crate::ArticleId)> {
         let index = usize::try_from(number.get()).ok()?.checked_sub(2)?;
+        let before = u64::from(number.get() - 1) * u64::from(self.per_page);
+        if before >= self.total {
+            return None;
+        }
         self.ends.get(index).copied()
     }
 }

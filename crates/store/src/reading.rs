@@ -549,14 +549,19 @@ impl ReadingStore for SqlStore {
         per_page: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::PageMarks, StoreError> {
-        use futures_util::TryStreamExt;
-        let per_page = usize::try_from(per_page.max(1)).unwrap_or(usize::MAX);
-        let mut keys =
-            list_filter(sqlx::query_as(crate::sql::LIST_KEYS), filter, now).fetch(&self.pool);
-        let mut marks = kolokol_core::PageMarks::default();
-        while let Some((at, id)) = keys.try_next().await? {
-            marks.total += 1;
-            if marks.total % per_page as u64 == 0 {
+        let mut marks = kolokol_core::PageMarks {
+            per_page: per_page.max(1),
+            ..kolokol_core::PageMarks::default()
+        };
+        let per_page = i64::from(marks.per_page);
+        let rows: Vec<(i64, i64, i64, i64)> =
+            list_filter(sqlx::query_as(crate::sql::LIST_MARKS), filter, now)
+                .bind(per_page)
+                .fetch_all(&self.pool)
+                .await?;
+        for (at, id, place, total) in rows {
+            marks.total = u64::try_from(total).unwrap_or(0);
+            if place % per_page == 0 {
                 let at = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
                 marks.ends.push((at, kolokol_core::ArticleId(id)));
             }

@@ -89,12 +89,17 @@ pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
 
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
 
-/// Every entry of a list as (publication time, id), newest first, from the listing
-/// index alone: where its pages end.
-pub(crate) const LIST_KEYS: &str = concat!(
-    "SELECT a.published_at, a.id FROM articles a ",
+/// Where the pages of a list of `$7` entries a page end, from the listing index
+/// alone: the (publication time, id) of every `$7`th entry, newest first, its place
+/// and the list's length (the last entry comes too, so an empty list is no rows and
+/// a short one says its length). Numbered in the database, so only one row a page
+/// crosses to the program.
+pub(crate) const LIST_MARKS: &str = concat!(
+    "SELECT published_at, id, n, total FROM (SELECT a.published_at, a.id, \
+     ROW_NUMBER() OVER (ORDER BY a.published_at DESC, a.id DESC) AS n, \
+     COUNT(*) OVER () AS total FROM articles a ",
     list_filter!(),
-    "ORDER BY a.published_at DESC, a.id DESC"
+    ") AS k WHERE n % $7 = 0 OR n = total ORDER BY n"
 );
 
 /// A published article by its slug, with its body: `summary_select!` and the

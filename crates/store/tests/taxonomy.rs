@@ -950,7 +950,18 @@ async fn page_marks_story(store: DynStore) {
             };
             assert_eq!(ids(&after), ids(&counted), "page {n}");
         }
+        // A list that fills its last page exactly, and one with nothing in it.
+        let even = store.page_marks(&filter, 5, now).await.unwrap();
+        assert_eq!((even.total, even.ends.len()), (30, 6));
+        assert_eq!(even.before(PageNumber::parse("7").unwrap()), None);
     }
+    let nothing = ArticleFilter {
+        language: Some("ru".into()),
+        ..ArticleFilter::default()
+    };
+    let empty = store.page_marks(&nothing, 7, now).await.unwrap();
+    assert_eq!((empty.total, empty.ends.len()), (0, 0));
+    assert_eq!(empty.before(PageNumber::parse("2").unwrap()), None);
 }
 
 #[tokio::test]
