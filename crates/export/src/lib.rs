@@ -270,6 +270,7 @@ async fn export_all<S: Site>(
         done: 0,
         total: edition_paths.iter().map(Vec::len).sum::<usize>() + media.len() + 1,
         groups: Arc::new(HashMap::new()),
+        media_sizes: media.iter().map(|f| (f.path.clone(), f.size)).collect(),
     };
     // Translations of each article, by their group, for the pages' alternates.
     let site_error = |e: kolokol_store::StoreError| ExportError::Site(e.to_string());
@@ -301,7 +302,8 @@ async fn export_all<S: Site>(
         &mut run.report,
     )?;
     run.step(progress, 1);
-    for (relative, _) in &media {
+    for listed in media.iter() {
+        let relative = &listed.path;
         let read = state.media().read(relative).await;
         let Some(bytes) = read.map_err(|e| ExportError::Site(e.to_string()))? else {
             // Removed since it was listed.
@@ -328,6 +330,8 @@ struct Run {
     total: usize,
     /// Published articles by translation group: (language, address).
     groups: Arc<HashMap<i64, Vec<(String, String)>>>,
+    /// Every media file's size, by path.
+    media_sizes: HashMap<String, u64>,
 }
 
 impl Run {
@@ -512,13 +516,16 @@ async fn export_edition<S: Site>(
             .map(|s| (s.id.0, s))
             .collect();
         // The text-only pages name their picture's weight.
-        let mut picture_bytes = Vec::with_capacity(batch.len());
-        for article in &batch {
-            picture_bytes.push(match kolokol_render::pages::lite_picture(article) {
-                Some(picture) => state.media().size(&picture.path).await.unwrap_or(0),
-                None => 0,
-            });
-        }
+        // The text-only pages name their picture's weight, from the store's listing
+        // (one request for a bucket, not one per article).
+        let picture_bytes = batch
+            .iter()
+            .map(|article| {
+                kolokol_render::pages::lite_picture(article)
+                    .and_then(|picture| run.media_sizes.get(&picture.path).copied())
+                    .unwrap_or(0)
+            })
+            .collect();
         let job = ArticleBatch {
             state: state.clone(),
             articles: batch,

@@ -66,14 +66,14 @@ pub(crate) async fn write_backup(
         append(&mut builder, &name, &bytes)?;
     }
     let mut files = Vec::new();
-    for (relative, _) in media.list().await? {
+    for listed in media.list().await? {
         // A file removed since it was listed is not part of the backup.
-        let Some(bytes) = media.read(&relative).await? else {
+        let Some(bytes) = media.read(&listed.path).await? else {
             continue;
         };
-        let name = format!("media/{relative}");
+        let name = format!("media/{}", listed.path);
         checksums.insert(name.clone(), sha256(&bytes));
-        files.push(relative);
+        files.push(listed.path);
         append(&mut builder, &name, &bytes)?;
     }
     let manifest = json!({

@@ -12,7 +12,7 @@ use kolokol_core::{ImageVariant, NewImage};
 use rand::Rng;
 
 mod store;
-pub use store::{MediaFile, MediaStore};
+pub use store::{ListedFile, MediaFile, MediaStore};
 
 /// Largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -132,8 +132,9 @@ pub(crate) fn remove_file(media_dir: &Path, path: &str) {
     }
 }
 
-/// Every file under `root`, as relative paths with `/`, and when each was changed.
-pub(crate) fn folder_files(root: &Path) -> Vec<(String, std::time::SystemTime)> {
+/// Every file under `root`, as relative paths with `/`, with when each was changed
+/// and its size.
+pub(crate) fn folder_files(root: &Path) -> Vec<ListedFile> {
     let mut files = Vec::new();
     let mut stack: Vec<std::path::PathBuf> = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -142,11 +143,15 @@ pub(crate) fn folder_files(root: &Path) -> Vec<(String, std::time::SystemTime)> 
             if path.is_dir() {
                 stack.push(path);
             } else if let Ok(relative) = path.strip_prefix(root) {
-                let modified = entry
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .unwrap_or(std::time::UNIX_EPOCH);
-                files.push((relative.to_string_lossy().replace('\\', "/"), modified));
+                let metadata = entry.metadata().ok();
+                files.push(ListedFile {
+                    path: relative.to_string_lossy().replace('\\', "/"),
+                    modified: metadata
+                        .as_ref()
+                        .and_then(|m| m.modified().ok())
+                        .unwrap_or(std::time::UNIX_EPOCH),
+                    size: metadata.map_or(0, |m| m.len()),
+                });
             }
         }
     }

@@ -18,6 +18,14 @@ use object_store::{ClientOptions, ObjectStore, PutPayload, RetryConfig};
 
 use crate::MediaError;
 
+/// A file as a store lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ListedFile {
+    pub path: String,
+    pub modified: SystemTime,
+    pub size: u64,
+}
+
 /// A file read from a media store.
 #[derive(Debug, Clone)]
 pub struct MediaFile {
@@ -294,9 +302,9 @@ impl MediaStore {
         }
     }
 
-    /// Every file's path and modification time, sorted by path; half-written
-    /// files are left out.
-    pub async fn list(&self) -> Result<Vec<(String, SystemTime)>, MediaError> {
+    /// Every file with its modification time and size, sorted by path;
+    /// half-written files are left out.
+    pub async fn list(&self) -> Result<Vec<ListedFile>, MediaError> {
         let mut files = match &self.kind {
             Kind::Folder(dir) => {
                 let dir = dir.clone();
@@ -304,17 +312,16 @@ impl MediaStore {
             }
             Kind::Bucket { objects, name } => objects
                 .list(None)
-                .map_ok(|meta| {
-                    (
-                        meta.location.to_string(),
-                        SystemTime::from(meta.last_modified),
-                    )
+                .map_ok(|meta| ListedFile {
+                    path: meta.location.to_string(),
+                    modified: SystemTime::from(meta.last_modified),
+                    size: meta.size,
                 })
                 .try_collect::<Vec<_>>()
                 .await
                 .map_err(|e| MediaError::Store(format!("{name}: {}", cause(&e))))?,
         };
-        files.retain(|(path, _)| !path.ends_with(".partial"));
+        files.retain(|file| !file.path.ends_with(".partial"));
         files.sort();
         Ok(files)
     }
@@ -338,10 +345,10 @@ impl MediaStore {
         }
         let now = SystemTime::now();
         let mut removed = 0;
-        for (path, modified) in self.list().await? {
-            let old = now.duration_since(modified).unwrap_or_default() >= grace;
-            if path.starts_with("uploads/") && !known.contains(&path) && old {
-                self.delete(&path).await;
+        for file in self.list().await? {
+            let old = now.duration_since(file.modified).unwrap_or_default() >= grace;
+            if file.path.starts_with("uploads/") && !known.contains(&file.path) && old {
+                self.delete(&file.path).await;
                 removed += 1;
             }
         }

@@ -48,7 +48,7 @@ fn paths(image: &kolokol_core::NewImage) -> Vec<String> {
 /// Every file's path the store lists.
 async fn listed(store: &MediaStore) -> Vec<String> {
     let files = store.list().await.unwrap();
-    files.into_iter().map(|(path, _)| path).collect()
+    files.into_iter().map(|file| file.path).collect()
 }
 
 #[tokio::test]
@@ -100,6 +100,14 @@ async fn uploads_renditions_reads_and_sweeps_go_to_the_bucket() {
 
     let listed = listed(&store).await;
     assert_eq!(listed, all);
+    for file in store.list().await.unwrap() {
+        assert_eq!(
+            Some(file.size),
+            store.size(&file.path).await,
+            "{}",
+            file.path
+        );
+    }
 
     // A file no image names: kept while young, swept once old enough.
     store
