@@ -241,6 +241,13 @@ pub struct NewImage {
     pub variants: Vec<ImageVariant>,
 }
 
+impl NewImage {
+    /// The paths of its files: the original, then each rendition.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.path.as_str()).chain(self.variants.iter().map(|v| v.path.as_str()))
+    }
+}
+
 /// Everything needed to create an article in one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewArticle {

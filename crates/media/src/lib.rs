@@ -105,9 +105,7 @@ fn store_upload_with(
     let stored = prepare_upload(bytes, original_name, &|relative, bytes| {
         // The folder is made only once an upload has passed its checks.
         let target = media_dir.join(relative);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| MediaError::Write(e.to_string()))?;
-        }
+        make_folder_of(&target)?;
         written.borrow_mut().push(relative.to_owned());
         write(&target, bytes)
     });
@@ -122,6 +120,15 @@ fn store_upload_with(
 /// Hands one file of an upload (its path relative to the store, its bytes) to
 /// where it is kept.
 pub(crate) type KeepFile<'a> = dyn Fn(&str, &[u8]) -> Result<(), MediaError> + 'a;
+
+/// Makes the folder `target` goes in, if it is not there yet.
+pub(crate) fn make_folder_of(target: &Path) -> Result<(), MediaError> {
+    match target.parent() {
+        Some(folder) => std::fs::create_dir_all(folder)
+            .map_err(|e| MediaError::Write(format!("{}: {e}", folder.display()))),
+        None => Ok(()),
+    }
+}
 
 /// Removes `media_dir/path`; a file already gone is no error.
 pub(crate) fn remove_file(media_dir: &Path, path: &str) {
@@ -156,14 +163,6 @@ pub(crate) fn folder_files(root: &Path) -> Vec<ListedFile> {
         }
     }
     files
-}
-
-/// Removes an image's files (its database row could not be written, or it was
-/// deleted); files already gone are no error.
-pub fn remove_files(media_dir: &Path, image: &NewImage) {
-    for path in std::iter::once(&image.path).chain(image.variants.iter().map(|v| &v.path)) {
-        remove_file(media_dir, path);
-    }
 }
 
 /// Files under `media_dir/uploads/` that no image in the database names (`known`
@@ -436,7 +435,9 @@ mod tests {
         // With room again the same upload is kept whole.
         let kept = store_upload(dir.path(), &upload, "harbour.png").unwrap();
         assert_eq!(files_in(dir.path()).len(), 1 + kept.variants.len());
-        remove_files(dir.path(), &kept);
+        for path in kept.files() {
+            remove_file(dir.path(), path);
+        }
         assert!(files_in(dir.path()).is_empty());
     }
 
@@ -447,9 +448,7 @@ mod tests {
         let orphan =
             store_upload(dir.path(), &encoded(ImageFormat::Png, 500, 300), "b.png").unwrap();
         std::fs::write(dir.path().join("uploads/c-1.partial"), b"half").unwrap();
-        let known: std::collections::HashSet<String> = std::iter::once(kept.path.clone())
-            .chain(kept.variants.iter().map(|v| v.path.clone()))
-            .collect();
+        let known: std::collections::HashSet<String> = kept.files().map(str::to_owned).collect();
         let young =
             sweep_orphans(dir.path(), &known, std::time::Duration::from_secs(3600)).unwrap();
         assert_eq!(young, 0, "files being written now are left alone");

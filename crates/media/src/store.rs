@@ -168,19 +168,12 @@ impl MediaStore {
             Kind::Bucket { .. } => {
                 // The files are made in memory, then sent one by one.
                 let (image, files) = blocking(move || {
-                    let files: std::sync::Mutex<Vec<(String, Vec<u8>)>> =
-                        std::sync::Mutex::new(Vec::new());
+                    let files = std::cell::RefCell::new(Vec::new());
                     let image = crate::prepare_upload(&bytes, &original_name, &|path, bytes| {
-                        files
-                            .lock()
-                            .map_err(|_| MediaError::Write("a poisoned lock".into()))?
-                            .push((path.to_owned(), bytes.to_vec()));
+                        files.borrow_mut().push((path.to_owned(), bytes.to_vec()));
                         Ok(())
                     })?;
-                    let files = files
-                        .into_inner()
-                        .map_err(|_| MediaError::Write("a poisoned lock".into()))?;
-                    Ok((image, files))
+                    Ok((image, files.into_inner()))
                 })
                 .await?;
                 let mut sent: Vec<String> = Vec::new();
@@ -204,10 +197,7 @@ impl MediaStore {
             Kind::Folder(dir) => {
                 let target = dir.join(path);
                 blocking(move || {
-                    if let Some(parent) = target.parent() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| MediaError::Write(format!("{}: {e}", parent.display())))?;
-                    }
+                    crate::make_folder_of(&target)?;
                     crate::write_atomically(&target, &bytes)
                 })
                 .await
@@ -297,7 +287,7 @@ impl MediaStore {
     /// Removes an image's files (its database row could not be written, or it
     /// was deleted).
     pub async fn remove_files(&self, image: &NewImage) {
-        for path in std::iter::once(&image.path).chain(image.variants.iter().map(|v| &v.path)) {
+        for path in image.files() {
             self.delete(path).await;
         }
     }

@@ -38,9 +38,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 }
 
 fn paths(image: &kolokol_core::NewImage) -> Vec<String> {
-    let mut all: Vec<String> = std::iter::once(image.path.clone())
-        .chain(image.variants.iter().map(|v| v.path.clone()))
-        .collect();
+    let mut all: Vec<String> = image.files().map(str::to_owned).collect();
     all.sort();
     all
 }
