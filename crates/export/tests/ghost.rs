@@ -5,25 +5,12 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use kolokol_testkit::fixtures::Fixtures;
 
+mod common;
+
 #[tokio::test]
 async fn the_ghost_file_holds_every_text_with_its_authors_sections_and_tags() {
     let dir = tempfile::tempdir().unwrap();
-    let store = kolokol_store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("kolokol.db").display()
-    ))
-    .await
-    .unwrap();
-    store.migrate().await.unwrap();
-    let media = dir.path().join("media");
-    std::fs::create_dir_all(&media).unwrap();
-    kolokol_demo::seed(
-        &store,
-        &kolokol_media::MediaStore::folder(&media),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    let (store, _media) = common::demo_newsroom(dir.path()).await;
     let site = kolokol_demo::site_config("https://bell.example").unwrap();
     let json = kolokol_export::ghost::ghost_json(&store, &site, Utc::now())
         .await

@@ -13,20 +13,10 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use kolokol_web::AppState;
 
+mod common;
+
 async fn demo_state(dir: &Path) -> AppState {
-    let store = kolokol_store::connect(&format!("sqlite://{}", dir.join("kolokol.db").display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let media = dir.join("media");
-    std::fs::create_dir_all(&media).unwrap();
-    kolokol_demo::seed(
-        &store,
-        &kolokol_media::MediaStore::folder(&media),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    let (store, media) = common::demo_newsroom(dir).await;
     let site = kolokol_demo::site_config("https://bell.example").unwrap();
     let theme = kolokol_render::Theme::new(None, site.tz()).unwrap();
     AppState::new(store, theme, site, media, None)

@@ -782,19 +782,24 @@ async fn postgres_tells_the_front_page_story() {
     front_page_story(postgres("front").await).await;
 }
 
-/// A tag's list and "related articles" are found from the tag's own entries, which
-/// follow their article however it changes: unpublished, scheduled, moved to
-/// another language, published again, tagged after publication.
-async fn tag_listing_story(store: DynStore) {
+/// Migrates `store` and adds the section "News" to it.
+async fn migrated_with_news(store: &DynStore) -> kolokol_core::Section {
     store.migrate().await.unwrap();
-    let news = store
+    store
         .insert_section(
             &input("news", "News", 1, true),
             &Audit::new(None, "section.create", "News"),
             at(1),
         )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A tag's list and "related articles" are found from the tag's own entries, which
+/// follow their article however it changes: unpublished, scheduled, moved to
+/// another language, published again, tagged after publication.
+async fn tag_listing_story(store: DynStore) {
+    let news = migrated_with_news(&store).await;
     let courts = store.create_tag(&slug("courts"), "Courts").await.unwrap();
     let tagged = |store: DynStore, language: &'static str| async move {
         let filter = ArticleFilter {
@@ -902,15 +907,7 @@ async fn postgres_tells_the_tag_listing_story() {
 
 /// A deep page read from where the page before ends is the page counted to.
 async fn page_marks_story(store: DynStore) {
-    store.migrate().await.unwrap();
-    let news = store
-        .insert_section(
-            &input("news", "News", 1, true),
-            &Audit::new(None, "section.create", "News"),
-            at(1),
-        )
-        .await
-        .unwrap();
+    let news = migrated_with_news(&store).await;
     // 30 articles, many at the same minute, and one draft that never counts.
     for n in 0..31_u32 {
         let mut new = article(&format!("report-{n:02}"), news.id, vec![]);

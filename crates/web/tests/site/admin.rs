@@ -7,11 +7,7 @@ use crate::common::{STAFF_PASSWORD, StaffSession, TestApp, hidden_value, select,
 
 async fn newsroom() -> (TestApp, i64) {
     let app = TestApp::empty().await;
-    let section = app
-        .store
-        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-        .await
-        .unwrap();
+    let section = app.add_news_section().await;
     (app, section.id)
 }
 

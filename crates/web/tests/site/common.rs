@@ -414,16 +414,20 @@ impl TestApp {
         scraper::Html::parse_document(&self.text(path).await)
     }
 
+    /// Adds the section "News" (`/sections/news`), as a newsroom's first.
+    pub async fn add_news_section(&self) -> kolokol_core::Section {
+        self.store
+            .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
+            .await
+            .unwrap()
+    }
+
     /// Publishes a minimal article straight into the store (the newsroom's admin
     /// comes later); returns its slug.
     pub async fn publish(&self, headline: &str, body: &str) -> Slug {
         let section = match self.store.sections().await.unwrap().into_iter().next() {
             Some(section) => section,
-            None => self
-                .store
-                .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-                .await
-                .unwrap(),
+            None => self.add_news_section().await,
         };
         let author = match self
             .store

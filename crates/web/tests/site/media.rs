@@ -1,9 +1,8 @@
 //! The media library: uploads checked by content, renditions on the public pages.
 
-use kolokol_testkit::fixtures::Fixtures;
 use std::io::Cursor;
 
-use kolokol_core::{Role, Slug};
+use kolokol_core::Role;
 
 use crate::common::{StaffSession, TestApp, select, text_of};
 
@@ -55,11 +54,7 @@ async fn publish_article(staff: &StaffSession, fields: &[(&str, &str)]) {
 #[tokio::test]
 async fn a_reporter_uploads_a_picture_and_it_appears_responsive_on_the_site() {
     let app = TestApp::empty().await;
-    let section = app
-        .store
-        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-        .await
-        .unwrap();
+    let section = app.add_news_section().await;
     let reporter = app.sign_in(Role::Author, "Photo Reporter").await;
 
     // Named .txt, but a PNG by content: accepted, because the content decides.
@@ -242,11 +237,7 @@ async fn a_picture_uploaded_through_one_node_is_served_by_the_other() {
     let database = kolokol_testkit::postgres_database("media_nodes").await;
     let one = TestApp::node_with_media(&database, media.clone()).await;
     let two = TestApp::node_with_media(&database, media).await;
-    let section = one
-        .store
-        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-        .await
-        .unwrap();
+    let section = one.add_news_section().await;
 
     let reporter = one.sign_in(Role::Author, "Photo Reporter").await;
     let uploaded = upload(&reporter, &one, "quay.png", png(1000, 600), &reporter.csrf).await;

@@ -6,10 +6,8 @@ use std::sync::atomic::{AtomicU16, Ordering};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use kolokol_core::{Role, Slug};
+use kolokol_core::Role;
 use parking_lot::Mutex;
-
-use kolokol_testkit::fixtures::Fixtures;
 
 use crate::admin::write;
 use crate::common::{TestApp, eventually};
@@ -72,11 +70,7 @@ async fn register(admin: &crate::common::StaffSession, event: &str, url: &str) -
 /// receiver answering 200.
 async fn newsroom_with_receiver() -> (TestApp, kolokol_core::Section, String, Received) {
     let app = TestApp::with_local_webhooks().await;
-    let section = app
-        .store
-        .add_section(&Slug::parse("news").unwrap(), "News", "", 1)
-        .await
-        .unwrap();
+    let section = app.add_news_section().await;
     let (url, received) = receiver(Arc::new(AtomicU16::new(200))).await;
     (app, section, url, received)
 }
