@@ -76,30 +76,6 @@ pub fn index(sitemaps: &[SitemapUrl]) -> String {
     out
 }
 
-/// `sitemap.xml`: the URLs themselves when they fit in one file, otherwise an index
-/// of numbered parts at `{base}/sitemaps/{n}.xml`.
-pub fn sitemap_or_index(urls: &[SitemapUrl], base: &str, per_file: usize) -> String {
-    if urls.len() <= per_file {
-        return urlset(urls);
-    }
-    let parts: Vec<SitemapUrl> = urls
-        .chunks(per_file.max(1))
-        .enumerate()
-        .map(|(n, chunk)| SitemapUrl {
-            loc: format!("{}/sitemaps/{}.xml", base.trim_end_matches('/'), n + 1),
-            lastmod: chunk.iter().filter_map(|u| u.lastmod).max(),
-            alternates: Vec::new(),
-        })
-        .collect();
-    index(&parts)
-}
-
-/// Part `number` (from 1) of a sitemap split by [`sitemap_or_index`].
-pub fn sitemap_part(urls: &[SitemapUrl], number: usize, per_file: usize) -> Option<String> {
-    let chunk = urls.chunks(per_file.max(1)).nth(number.checked_sub(1)?)?;
-    (urls.len() > per_file).then(|| urlset(chunk))
-}
-
 /// One article in the Google News sitemap.
 #[derive(Debug, Clone)]
 pub struct NewsUrl {
@@ -145,36 +121,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn large_sitemaps_become_an_index_of_parts() {
-        let urls: Vec<SitemapUrl> = (0..5)
+    fn an_index_points_at_its_parts() {
+        let parts: Vec<SitemapUrl> = (1..=3)
             .map(|n| SitemapUrl {
-                loc: format!("https://k.example/a/{n}"),
-                lastmod: DateTime::from_timestamp(n, 0),
+                loc: format!("https://k.example/sitemaps/{n}.xml"),
+                lastmod: (n < 3).then(|| DateTime::from_timestamp(n, 0)).flatten(),
                 alternates: Vec::new(),
             })
             .collect();
-        let small = sitemap_or_index(&urls, "https://k.example", 5);
-        assert!(small.contains("<urlset") && small.matches("<url>").count() == 5);
-        assert_eq!(
-            sitemap_part(&urls, 1, 5),
-            None,
-            "no parts when one file suffices"
-        );
-
-        let index = sitemap_or_index(&urls, "https://k.example/", 2);
+        let index = index(&parts);
         assert!(index.contains("<sitemapindex"), "{index}");
         assert_eq!(index.matches("<sitemap>").count(), 3);
-        assert!(index.contains("<loc>https://k.example/sitemaps/3.xml</loc>"));
-        assert_eq!(
-            sitemap_part(&urls, 2, 2).unwrap().matches("<url>").count(),
-            2
-        );
-        assert_eq!(
-            sitemap_part(&urls, 3, 2).unwrap().matches("<url>").count(),
-            1
-        );
-        assert_eq!(sitemap_part(&urls, 4, 2), None);
-        assert_eq!(sitemap_part(&urls, 0, 2), None);
+        assert_eq!(index.matches("<lastmod>").count(), 2);
+        assert!(index.contains("<loc>https://k.example/sitemaps/3.xml</loc></sitemap>"));
     }
 
     #[test]

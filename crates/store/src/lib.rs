@@ -166,6 +166,15 @@ pub struct SitemapEntry {
     pub translation_group: Option<i64>,
 }
 
+/// One run of a sitemap's articles (see [`ReadingStore::sitemap_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitemapPart {
+    /// From 0.
+    pub number: u64,
+    pub articles: u64,
+    pub latest: DateTime<Utc>,
+}
+
 /// What a check for due work found: whether pages changed (articles came due, pins
 /// ran out), and the scheduled articles that became public, each reported by one
 /// check only.

@@ -45,7 +45,32 @@ pub trait ReadingStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Vec<ArticleSummary>, StoreError>;
     /// Every published article's slug and modification time, newest first.
-    async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError>;
+    async fn sitemap_entries(&self, now: DateTime<Utc>) -> Result<Vec<SitemapEntry>, StoreError> {
+        self.sitemap_slice(now, 0, u64::MAX).await
+    }
+    /// A run of [`ReadingStore::sitemap_entries`]: `skip` passed over, at most `limit`.
+    async fn sitemap_slice(
+        &self,
+        now: DateTime<Utc>,
+        skip: u64,
+        limit: u64,
+    ) -> Result<Vec<SitemapEntry>, StoreError>;
+    /// The published articles cut into runs of `per_part` after `lead` places taken
+    /// by other URLs (a sitemap's parts): for each run from the first that has an
+    /// article, its number (from 0), how many articles it has and their latest change.
+    async fn sitemap_parts(
+        &self,
+        now: DateTime<Utc>,
+        lead: u64,
+        per_part: u64,
+    ) -> Result<Vec<crate::SitemapPart>, StoreError>;
+    /// The published articles of these translation groups, as `(group, language,
+    /// slug)`.
+    async fn translation_members(
+        &self,
+        groups: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(i64, String, Slug)>, StoreError>;
     /// Whole published articles, newest first, after `after` (time and id of the last
     /// one of the previous batch): the static export reads the site this way, a batch
     /// at a time, in a handful of queries per batch.
@@ -493,17 +518,68 @@ impl ReadingStore for SqlStore {
         self.complete_summaries(rows).await
     }
 
-    async fn sitemap_entries(
+    async fn sitemap_slice(
         &self,
         now: chrono::DateTime<chrono::Utc>,
+        skip: u64,
+        limit: u64,
     ) -> Result<Vec<crate::SitemapEntry>, StoreError> {
         sqlx::query_as::<_, crate::rows::SitemapRow>(crate::sql::SITEMAP)
             .bind(now.timestamp())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .map(crate::rows::SitemapRow::into_entry)
             .collect()
+    }
+
+    async fn sitemap_parts(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        lead: u64,
+        per_part: u64,
+    ) -> Result<Vec<crate::SitemapPart>, StoreError> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(crate::sql::SITEMAP_PARTS)
+            .bind(now.timestamp())
+            .bind(i64::try_from(lead).unwrap_or(i64::MAX))
+            .bind(i64::try_from(per_part.max(1)).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(number, articles, latest)| {
+                Ok(crate::SitemapPart {
+                    number: u64::try_from(number).unwrap_or(0),
+                    articles: u64::try_from(articles).unwrap_or(0),
+                    latest: crate::rows::time(latest)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn translation_members(
+        &self,
+        groups: &[i64],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(i64, String, Slug)>, StoreError> {
+        let mut members = Vec::new();
+        // Bounded lists of placeholders, whatever the number asked for.
+        for chunk in groups.chunks(500) {
+            let sql = format!(
+                "{}AND a.translation_group IN ({})",
+                crate::sql::TRANSLATION_MEMBERS,
+                crate::rows::placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql).bind(now.timestamp());
+            for group in chunk {
+                query = query.bind(*group);
+            }
+            for (group, language, slug) in query.fetch_all(&self.pool).await? {
+                members.push((group, language, crate::rows::slug(slug)?));
+            }
+        }
+        Ok(members)
     }
 
     async fn published_articles_whole(
@@ -554,13 +630,14 @@ impl ReadingStore for SqlStore {
             ..kolokol_core::PageMarks::default()
         };
         let per_page = i64::from(marks.per_page);
-        let rows: Vec<(i64, i64, i64, i64)> =
+        let rows: Vec<(i64, i64, i64)> =
             list_filter(sqlx::query_as(crate::sql::LIST_MARKS), filter, now)
                 .bind(per_page)
                 .fetch_all(&self.pool)
                 .await?;
-        for (at, id, place, total) in rows {
-            marks.total = u64::try_from(total).unwrap_or(0);
+        for (at, id, place) in rows {
+            // Rows come in order and the last is the list's last entry.
+            marks.total = u64::try_from(place).unwrap_or(0);
             if place % per_page == 0 {
                 let at = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
                 marks.ends.push((at, kolokol_core::ArticleId(id)));

@@ -90,16 +90,18 @@ pub(crate) const LIST_ARTICLES_AFTER: &str = concat!(
 pub(crate) const COUNT_ARTICLES: &str = concat!("SELECT COUNT(*) FROM articles a ", list_filter!());
 
 /// Where the pages of a list of `$7` entries a page end, from the listing index
-/// alone: the (publication time, id) of every `$7`th entry, newest first, its place
-/// and the list's length (the last entry comes too, so an empty list is no rows and
-/// a short one says its length). Numbered in the database, so only one row a page
-/// crosses to the program.
+/// alone: the (publication time, id) of every `$7`th entry, newest first, and its
+/// place; the last entry comes too, so the last row's place is the list's length
+/// (an empty list is no rows). Numbered in the database, so only one row a page
+/// crosses to the program; counted apart, as a window function over the whole list
+/// would sort it again.
 pub(crate) const LIST_MARKS: &str = concat!(
-    "SELECT published_at, id, n, total FROM (SELECT a.published_at, a.id, \
-     ROW_NUMBER() OVER (ORDER BY a.published_at DESC, a.id DESC) AS n, \
-     COUNT(*) OVER () AS total FROM articles a ",
+    "SELECT published_at, id, n FROM (SELECT a.published_at, a.id, \
+     ROW_NUMBER() OVER (ORDER BY a.published_at DESC, a.id DESC) AS n FROM articles a ",
     list_filter!(),
-    ") AS k WHERE n % $7 = 0 OR n = total ORDER BY n"
+    ") AS k WHERE n % $7 = 0 OR n = (SELECT COUNT(*) FROM articles a ",
+    list_filter!(),
+    ") ORDER BY n"
 );
 
 /// A published article by its slug, with its body: `summary_select!` and the
@@ -199,7 +201,22 @@ pub(crate) const RELATED_INDEX_TAGS: &str = concat!(
 pub(crate) const SITEMAP: &str = concat!(
     "SELECT a.slug, a.modified_at, a.language, a.translation_group FROM articles a WHERE",
     published!(),
-    "ORDER BY a.published_at DESC, a.id DESC"
+    "ORDER BY a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+);
+
+/// The sitemap's articles in runs of `$3` after `$2` other URLs: each run's number,
+/// size and latest change, from the sitemap index alone.
+pub(crate) const SITEMAP_PARTS: &str = concat!(
+    "SELECT (n - 1 + $2) / $3 AS part, COUNT(*), MAX(modified_at) FROM (SELECT a.modified_at, \
+     ROW_NUMBER() OVER (ORDER BY a.published_at DESC, a.id DESC) AS n FROM articles a WHERE",
+    published!(),
+    ") AS k GROUP BY part ORDER BY part"
+);
+
+/// Published articles of some translation groups (the `IN` list is added).
+pub(crate) const TRANSLATION_MEMBERS: &str = concat!(
+    "SELECT a.translation_group, a.language, a.slug FROM articles a WHERE",
+    published!()
 );
 
 pub(crate) const ARTICLE_TAGS: &str = "SELECT g.id, g.slug, g.name, g.translations FROM article_tags t \

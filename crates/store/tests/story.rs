@@ -320,6 +320,25 @@ async fn newsroom_story(store: DynStore) {
     let sitemap = store.sitemap_entries(now).await.unwrap();
     assert_eq!(sitemap.len(), 4);
     assert_eq!(sitemap[0].slug.as_str(), "the-lead");
+    // A sitemap file reads its own run of that list, and each run's latest change.
+    let run = store.sitemap_slice(now, 1, 2).await.unwrap();
+    assert_eq!(run, sitemap[1..3]);
+    assert_eq!(store.sitemap_slice(now, 4, 2).await.unwrap(), []);
+    let parts = store.sitemap_parts(now, 3, 2).await.unwrap();
+    let latest = |run: &[kolokol_store::SitemapEntry]| run.iter().map(|e| e.modified_at).max();
+    assert_eq!(
+        parts
+            .iter()
+            .map(|p| (p.number, p.articles, Some(p.latest)))
+            .collect::<Vec<_>>(),
+        [
+            (1, 1, latest(&sitemap[..1])),
+            (2, 2, latest(&sitemap[1..3])),
+            (3, 1, latest(&sitemap[3..])),
+        ],
+        "three places taken before the articles: the first part has none of them"
+    );
+    assert_eq!(store.translation_members(&[], now).await.unwrap(), []);
 
     assert_eq!(
         store.section_by_slug(&slug("culture")).await.unwrap(),

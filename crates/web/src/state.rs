@@ -67,6 +67,11 @@ struct ListMarks {
     lists: std::collections::HashMap<String, Arc<kolokol_core::PageMarks>>,
 }
 
+/// Which list's marks these are.
+fn marks_key(filter: &kolokol_core::ArticleFilter, per_page: u32) -> String {
+    format!("{per_page} {filter:?}")
+}
+
 /// Pages of a list read by counting past the ones before (cheap this near the
 /// top); deeper ones are read from the list's page marks.
 const SHALLOW_PAGES: u32 = 10;
@@ -77,9 +82,18 @@ const MARKED_LISTS: usize = 256;
 
 /// Sections and authors of one content version, in their stored languages.
 pub(crate) struct StoredNames {
-    version: i64,
     pub(crate) sections: Vec<kolokol_core::Section>,
     pub(crate) authors: Vec<kolokol_core::Author>,
+}
+
+/// A value read from the database and kept for one content version (see
+/// [`AppState::kept_for_version`]).
+pub(crate) struct PerVersion<T>(RwLock<Option<(i64, Arc<T>)>>);
+
+impl<T> Default for PerVersion<T> {
+    fn default() -> Self {
+        Self(RwLock::new(None))
+    }
 }
 
 pub struct Inner {
@@ -99,7 +113,9 @@ pub struct Inner {
     pub gate: crate::gate::RenderGate,
     /// The sections and authors as stored, read once per content version: every
     /// page names them (the menu, bylines in another edition).
-    names: RwLock<Option<Arc<StoredNames>>>,
+    names: PerVersion<StoredNames>,
+    /// Where the sitemap's files cut the site's URLs.
+    pub(crate) sitemap: PerVersion<crate::site::crawl::Layout>,
     /// Where the pages of the lists asked for deep end, for one content version.
     marks: parking_lot::Mutex<ListMarks>,
     pub(crate) metrics: crate::metrics::Metrics,
@@ -269,7 +285,8 @@ impl AppState {
                 metrics,
                 metrics_token: server.metrics_token.0,
                 gate,
-                names: RwLock::new(None),
+                names: PerVersion::default(),
+                sitemap: PerVersion::default(),
                 marks: parking_lot::Mutex::default(),
                 mailer,
                 newsletter,
@@ -494,10 +511,18 @@ impl AppState {
         request: kolokol_core::PageRequest,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, AppError> {
-        if request.number.get() <= SHALLOW_PAGES || filter.tag_id.is_some() {
+        if filter.tag_id.is_some() {
             return Ok(self.store.published_articles(filter, request, now).await?);
         }
-        let marks = self.page_marks(filter, request.per_page, now).await?;
+        // Near the top, the marks are used when a deeper page had them read
+        // already (no count then); otherwise counting is cheap enough.
+        let marks = match self.kept_marks(filter, request.per_page) {
+            Some(marks) => marks,
+            None if request.number.get() <= SHALLOW_PAGES => {
+                return Ok(self.store.published_articles(filter, request, now).await?);
+            }
+            None => self.page_marks(filter, request.per_page, now).await?,
+        };
         let items = match marks.before(request.number) {
             Some(after) => {
                 self.store
@@ -518,16 +543,11 @@ impl AppState {
         per_page: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Arc<kolokol_core::PageMarks>, AppError> {
-        let version = self.cache.version();
-        let key = format!("{per_page} {filter:?}");
-        {
-            let kept = self.marks.lock();
-            if kept.version == version
-                && let Some(marks) = kept.lists.get(&key)
-            {
-                return Ok(Arc::clone(marks));
-            }
+        if let Some(marks) = self.kept_marks(filter, per_page) {
+            return Ok(marks);
         }
+        let version = self.cache.version();
+        let key = marks_key(filter, per_page);
         let marks = Arc::new(self.store.page_marks(filter, per_page, now).await?);
         let mut kept = self.marks.lock();
         if kept.version != version || kept.lists.len() >= MARKED_LISTS {
@@ -541,23 +561,53 @@ impl AppState {
         Ok(marks)
     }
 
+    /// The marks of the list `filter` if they are kept for the current version.
+    fn kept_marks(
+        &self,
+        filter: &kolokol_core::ArticleFilter,
+        per_page: u32,
+    ) -> Option<Arc<kolokol_core::PageMarks>> {
+        let kept = self.marks.lock();
+        (kept.version == self.cache.version())
+            .then(|| kept.lists.get(&marks_key(filter, per_page)).cloned())
+            .flatten()
+    }
+
     /// The sections and authors, read from the database only when the content
     /// version moved since they last were (sections and authors are content: their
     /// changes move it).
     pub(crate) async fn stored_names(&self) -> Result<Arc<StoredNames>, AppError> {
+        self.kept_for_version(&self.names, || async {
+            Ok(StoredNames {
+                sections: self.store.sections().await?,
+                authors: self.store.authors().await?,
+            })
+        })
+        .await
+    }
+
+    /// What `slot` keeps for the current content version, or `read` of it, then
+    /// kept (unless the version moved on during the read: then used once).
+    pub(crate) async fn kept_for_version<T, F, Fut>(
+        &self,
+        slot: &PerVersion<T>,
+        read: F,
+    ) -> Result<Arc<T>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
         let version = self.cache.version();
-        if let Some(names) = self.names.read().as_ref()
-            && names.version == version
+        if let Some((kept, value)) = slot.0.read().as_ref()
+            && *kept == version
         {
-            return Ok(Arc::clone(names));
+            return Ok(Arc::clone(value));
         }
-        let names = Arc::new(StoredNames {
-            version,
-            sections: self.store.sections().await?,
-            authors: self.store.authors().await?,
-        });
-        *self.names.write() = Some(Arc::clone(&names));
-        Ok(names)
+        let value = Arc::new(read().await?);
+        if self.cache.version() == version {
+            *slot.0.write() = Some((version, Arc::clone(&value)));
+        }
+        Ok(value)
     }
 
     /// Moves the cache (and the settings) to the database's content version. Called

@@ -4,7 +4,9 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::{Duration, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
 use kolokol_core::{PageNumber, PageRequest};
 use kolokol_render::sitemap::{self, NewsUrl, SitemapUrl, URLS_PER_SITEMAP};
 use kolokol_render::urls;
@@ -22,60 +24,157 @@ fn xml(body: String) -> CachedPage {
     CachedPage::new(StatusCode::OK, XML, body, CRAWL_CACHE_CONTROL)
 }
 
-/// Every public URL of the site in every language, home and sections first, each
-/// with its versions in the other languages.
-async fn all_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
-    let site = state.site_all();
-    let languages = state.languages();
-    let entries = state.store.sitemap_entries(Utc::now()).await?;
-    let newest = entries.iter().map(|e| e.modified_at).max();
-    let mut shared = vec![("/".to_owned(), newest), ("/archive".to_owned(), newest)];
+/// The paths every sitemap starts with, each in every language: home and the
+/// archive (dated by the latest change), then the sections.
+async fn lead_paths(state: &AppState) -> Result<Vec<String>, AppError> {
+    let mut paths = vec!["/".to_owned(), "/archive".to_owned()];
     for section in state.store.sections().await? {
-        shared.push((urls::section(section.slug.as_str()), None));
+        paths.push(urls::section(section.slug.as_str()));
     }
-    let mut urls = Vec::new();
-    for (path, lastmod) in shared {
-        let found: Vec<(String, String)> = languages
+    Ok(paths)
+}
+
+/// How many of the lead paths carry the latest change as their date.
+const DATED_LEAD_PATHS: usize = 2;
+
+/// Where the sitemap's URLs stand: the lead paths in every language, then every
+/// published article, cut into files of [`URLS_PER_SITEMAP`].
+pub(crate) struct Layout {
+    paths: Vec<String>,
+    languages: Vec<String>,
+    parts: Vec<kolokol_store::SitemapPart>,
+}
+
+impl Layout {
+    /// Read once per content version: the index and every part need it.
+    async fn of(state: &AppState) -> Result<std::sync::Arc<Self>, AppError> {
+        state
+            .kept_for_version(&state.sitemap, || Self::read(state))
+            .await
+    }
+
+    async fn read(state: &AppState) -> Result<Self, AppError> {
+        let paths = lead_paths(state).await?;
+        let languages = state.languages();
+        let lead = (paths.len() * languages.len()) as u64;
+        let parts = state
+            .store
+            .sitemap_parts(Utc::now(), lead, URLS_PER_SITEMAP as u64)
+            .await?;
+        Ok(Self {
+            paths,
+            languages,
+            parts,
+        })
+    }
+
+    fn lead(&self) -> usize {
+        self.paths.len() * self.languages.len()
+    }
+
+    fn total(&self) -> usize {
+        let articles: u64 = self.parts.iter().map(|p| p.articles).sum();
+        self.lead() + usize::try_from(articles).unwrap_or(usize::MAX)
+    }
+
+    fn files(&self) -> usize {
+        self.total().div_ceil(URLS_PER_SITEMAP)
+    }
+
+    fn latest(&self) -> Option<DateTime<Utc>> {
+        self.parts.iter().map(|p| p.latest).max()
+    }
+
+    /// The latest change among the URLs of file `index` (from 0).
+    fn file_latest(&self, index: usize) -> Option<DateTime<Utc>> {
+        let own = self
+            .parts
             .iter()
-            .map(|l| (l.clone(), path.clone()))
-            .collect();
-        let alternates = super::alternates(&site, &found);
-        for language in &languages {
-            urls.push(SitemapUrl {
-                loc: urls::absolute(site.base(), &format!("{}{path}", site.prefix(language))),
-                lastmod,
-                alternates: alternates.clone(),
-            });
-        }
+            .find(|p| p.number == index as u64)
+            .map(|p| p.latest);
+        let dated_lead = index * URLS_PER_SITEMAP < DATED_LEAD_PATHS * self.languages.len();
+        own.max(if dated_lead { self.latest() } else { None })
     }
-    // Translations are found by their group, among the published articles.
-    let mut groups: std::collections::HashMap<i64, Vec<(String, String)>> =
-        std::collections::HashMap::new();
-    for entry in &entries {
-        if let Some(group) = entry.translation_group {
+
+    /// The URLs of file `index` (from 0), each with its versions in the other
+    /// languages: only that file's articles are read, and the translations they name.
+    async fn urls(&self, state: &AppState, index: usize) -> Result<Vec<SitemapUrl>, AppError> {
+        let site = state.site_all();
+        let start = index * URLS_PER_SITEMAP;
+        let end = (start + URLS_PER_SITEMAP).min(self.total());
+        let lead = self.lead();
+        let mut urls = Vec::with_capacity(end.saturating_sub(start));
+        let languages = self.languages.len();
+        for (n, path) in self.paths.iter().enumerate() {
+            let first = n * languages;
+            if first + languages <= start || first >= end {
+                continue;
+            }
+            let found: Vec<(String, String)> = self
+                .languages
+                .iter()
+                .map(|l| (l.clone(), path.clone()))
+                .collect();
+            let alternates = super::alternates(&site, &found);
+            let lastmod = if n < DATED_LEAD_PATHS {
+                self.latest()
+            } else {
+                None
+            };
+            for (k, language) in self.languages.iter().enumerate() {
+                if (start..end).contains(&(first + k)) {
+                    urls.push(SitemapUrl {
+                        loc: urls::absolute(
+                            site.base(),
+                            &format!("{}{path}", site.prefix(language)),
+                        ),
+                        lastmod,
+                        alternates: alternates.clone(),
+                    });
+                }
+            }
+        }
+        if end <= lead {
+            return Ok(urls);
+        }
+        let skip = start.saturating_sub(lead);
+        let now = Utc::now();
+        let entries = state
+            .store
+            .sitemap_slice(now, skip as u64, (end - start.max(lead)) as u64)
+            .await?;
+        // Translations are found by their group, among the published articles.
+        let mut wanted: Vec<i64> = entries.iter().filter_map(|e| e.translation_group).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut groups: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        for (group, language, slug) in state.store.translation_members(&wanted, now).await? {
             groups
                 .entry(group)
                 .or_default()
-                .push((entry.language.clone(), urls::article(entry.slug.as_str())));
+                .push((language, urls::article(slug.as_str())));
         }
+        for found in groups.values_mut() {
+            found.sort();
+        }
+        for entry in entries {
+            let path = urls::article(entry.slug.as_str());
+            let alternates = entry
+                .translation_group
+                .and_then(|group| groups.get(&group))
+                .map(|found| super::alternates(&site, found))
+                .unwrap_or_default();
+            urls.push(SitemapUrl {
+                loc: urls::absolute(
+                    site.base(),
+                    &format!("{}{path}", site.prefix(&entry.language)),
+                ),
+                lastmod: Some(entry.modified_at),
+                alternates,
+            });
+        }
+        Ok(urls)
     }
-    for entry in entries {
-        let path = urls::article(entry.slug.as_str());
-        let alternates = entry
-            .translation_group
-            .and_then(|group| groups.get(&group))
-            .map(|found| super::alternates(&site, found))
-            .unwrap_or_default();
-        urls.push(SitemapUrl {
-            loc: urls::absolute(
-                site.base(),
-                &format!("{}{path}", site.prefix(&entry.language)),
-            ),
-            lastmod: Some(entry.modified_at),
-            alternates,
-        });
-    }
-    Ok(urls)
 }
 
 /// Crawlers' files live at the site's root only.
@@ -94,9 +193,19 @@ pub async fn sitemap(
     state
         .page("/sitemap.xml".into(), &headers, || async {
             root_only(&state)?;
-            let urls = all_urls(&state).await?;
-            let body = sitemap::sitemap_or_index(&urls, state.site().base(), URLS_PER_SITEMAP);
-            Ok(xml(body))
+            let layout = Layout::of(&state).await?;
+            if layout.files() <= 1 {
+                return Ok(xml(sitemap::urlset(&layout.urls(&state, 0).await?)));
+            }
+            let base = state.site().base().trim_end_matches('/').to_owned();
+            let files: Vec<SitemapUrl> = (0..layout.files())
+                .map(|index| SitemapUrl {
+                    loc: format!("{base}/sitemaps/{}.xml", index + 1),
+                    lastmod: layout.file_latest(index),
+                    alternates: Vec::new(),
+                })
+                .collect();
+            Ok(xml(sitemap::index(&files)))
         })
         .await
 }
@@ -113,30 +222,16 @@ pub async fn sitemap_part(
         .ok_or(AppError::NotFound)?;
     state
         .page(format!("/sitemaps/{number}.xml"), &headers, || async {
-            // Counted before anything is listed: a part past the end (or any part
-            // of a site small enough for one sitemap) is a 404 without reading
-            // every article. Parts that exist are cached like pages.
+            // A part past the end (or any part of a site small enough for one
+            // sitemap) is a 404; a part that exists reads its own articles only.
             root_only(&state)?;
-            let now = Utc::now();
-            let articles = state
-                .store
-                .published_articles(
-                    &ArticleFilter::default(),
-                    PageRequest::new(PageNumber::FIRST, 1),
-                    now,
-                )
-                .await?
-                .total;
-            let count = (2 + state.store.sections().await?.len()) * state.languages().len()
-                + usize::try_from(articles).unwrap_or(usize::MAX);
-            if number == 0 || count <= URLS_PER_SITEMAP || number > count.div_ceil(URLS_PER_SITEMAP)
-            {
+            let layout = Layout::of(&state).await?;
+            if number == 0 || layout.files() <= 1 || number > layout.files() {
                 return Err(AppError::NotFound);
             }
-            let urls = all_urls(&state).await?;
-            let body =
-                sitemap::sitemap_part(&urls, number, URLS_PER_SITEMAP).ok_or(AppError::NotFound)?;
-            Ok(xml(body))
+            Ok(xml(sitemap::urlset(
+                &layout.urls(&state, number - 1).await?,
+            )))
         })
         .await
 }

@@ -1,6 +1,6 @@
 //! The public reading site: pages, feeds, sitemaps, assets and media.
 
-mod crawl;
+pub(crate) mod crawl;
 mod feeds;
 mod lite;
 mod newsletter;

@@ -403,7 +403,8 @@ impl TestApp {
         self.on_database("DROP TRIGGER full_disk").await;
     }
 
-    async fn on_database(&self, sql: &str) {
+    /// Runs `sql` on the server's database, behind the store's back.
+    pub async fn on_database(&self, sql: &str) {
         use sqlx::Connection;
         let url = format!("sqlite://{}", self.data.join("kolokol.db").display());
         let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();

@@ -36,6 +36,99 @@ async fn sitemap_lists_every_public_page() {
 }
 
 #[tokio::test]
+async fn a_large_sitemap_is_an_index_of_parts_that_each_read_their_own_articles() {
+    let app = TestApp::empty().await;
+    app.publish("Origin story", "Words.").await;
+    // 2,100 more, a minute apart and older, alternately English and Russian,
+    // written straight into the database.
+    app.on_database(
+        "INSERT INTO articles (slug, headline, section_id, status, published_at, created_at, \
+         modified_at, language) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n \
+         WHERE i < 2100) SELECT 'bulk-' || i, 'Bulk ' || i, section_id, 'published', \
+         published_at - 60 * i, created_at, modified_at - 60 * i, \
+         CASE i % 2 WHEN 1 THEN 'ru' ELSE 'en' END FROM articles, n WHERE slug = 'origin-story'",
+    )
+    .await;
+    // One translation pair across the two files: bulk-3 (Russian) in the first,
+    // bulk-2050 (English) in the second.
+    app.on_database(
+        "UPDATE articles SET translation_group = (SELECT id FROM articles WHERE slug = 'bulk-3') \
+         WHERE slug IN ('bulk-3', 'bulk-2050')",
+    )
+    .await;
+    app.state.content_changed().await;
+
+    let index = app.text("/sitemap.xml").await;
+    assert!(index.contains("<sitemapindex"), "{index}");
+    assert_eq!(
+        locations(&index),
+        [app.url("/sitemaps/1.xml"), app.url("/sitemaps/2.xml")]
+    );
+    let first = app.text("/sitemaps/1.xml").await;
+    let second = app.text("/sitemaps/2.xml").await;
+    let article = |i: usize| match i {
+        0 => app.url("/articles/origin-story"),
+        i if i % 2 == 1 => app.url(&format!("/ru/articles/bulk-{i}")),
+        i => app.url(&format!("/articles/bulk-{i}")),
+    };
+    // Home, archive and the one section in both languages; then the articles,
+    // newest first, cut after 2,000 URLs.
+    let lead = [
+        "/",
+        "/ru/",
+        "/archive",
+        "/ru/archive",
+        "/sections/news",
+        "/ru/sections/news",
+    ]
+    .map(|path| app.url(path));
+    let mut expected: Vec<String> = lead.to_vec();
+    expected.extend((0..=2100).map(article));
+    let firsts = locations(&first);
+    assert_eq!(firsts.len(), 2000);
+    assert_eq!(locations(&second).len(), 2107 - 2000);
+    assert_eq!(firsts[..], expected[..2000]);
+    assert_eq!(locations(&second)[..], expected[2000..]);
+    // Each side of the pair names the other, though it stands in another file.
+    for (xml, other) in [(&first, article(2050)), (&second, article(3))] {
+        assert!(
+            xml.contains(&format!(
+                "hreflang=\"{}\" href=\"{other}\"",
+                if other.contains("/ru/") { "ru" } else { "en" }
+            )),
+            "{other}"
+        );
+    }
+    // The first file is as new as the newest article; the second as its own newest.
+    let lastmods: Vec<&str> = index
+        .split("<lastmod>")
+        .skip(1)
+        .filter_map(|part| part.split("</lastmod>").next())
+        .collect();
+    let lastmod_of = |xml: &str, loc: &str| -> String {
+        let at = xml.find(&format!("<loc>{loc}</loc>")).unwrap();
+        xml[at..]
+            .split("<lastmod>")
+            .nth(1)
+            .unwrap()
+            .split("</lastmod>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        lastmods,
+        [
+            lastmod_of(&first, &article(0)),
+            lastmod_of(&second, &article(1994))
+        ]
+    );
+    for part in ["/sitemaps/0.xml", "/sitemaps/3.xml"] {
+        assert_eq!(app.get(part).await.status(), 404, "{part}");
+    }
+}
+
+#[tokio::test]
 async fn news_sitemap_holds_the_last_two_days() {
     let app = TestApp::demo();
     let xml = app.text("/news-sitemap.xml").await;

@@ -329,6 +329,11 @@ async fn deep_list_pages_are_read_from_where_the_page_before_ends() {
         let path = format!("/sections/news?page={page}");
         assert_eq!(headlines(&app, &path).await, expected(page, 160), "{path}");
     }
+    // Once a deep page had the marks read, pages near the top use them too.
+    for page in [2, 9] {
+        let path = format!("/archive?page={page}");
+        assert_eq!(headlines(&app, &path).await, expected(page, 160), "{path}");
+    }
     assert_eq!(headlines(&app, "/archive?page=14").await.len(), 4);
     assert_eq!(app.get("/archive?page=15").await.status(), 404);
     assert_eq!(app.get("/sections/news?page=15").await.status(), 404);
@@ -343,4 +348,5 @@ async fn deep_list_pages_are_read_from_where_the_page_before_ends() {
     app.state.content_changed().await;
     assert_eq!(headlines(&app, "/archive?page=11").await, expected(11, 161));
     assert_eq!(headlines(&app, "/archive?page=14").await.len(), 5);
+    assert_eq!(headlines(&app, "/archive?page=3").await, expected(3, 161));
 }
