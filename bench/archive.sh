@@ -8,6 +8,7 @@
 #   archive_start                           starts `kolokol serve`, sets $kolokol_pid
 #   archive_stop
 #   rss_mb                                  the server's resident memory, MB
+#   rss_split                               of which anonymous, file-backed, shared (MB)
 # Installs wrk and curl from Debian's packages when they are missing.
 
 missing=()
@@ -82,6 +83,8 @@ archive_stop() {
 }
 
 rss_mb() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$kolokol_pid/status"; }
+# Of which: the heap and stacks, and files mapped (the program, the search index).
+rss_split() { awk '/^RssAnon/ {a = $2} /^RssFile/ {f = $2} /^RssShmem/ {s = $2} END {printf "anon %.1f, files %.1f, shared %.1f", a / 1024, f / 1024, s / 1024}' "/proc/$kolokol_pid/status"; }
 
 # A wrk script's last words: requests/s, p50, p99 (ms), errors, requests.
 wrk_result_lua='

@@ -55,7 +55,7 @@ startup=$(echo "$(date +%s.%N) - $started" | bc)
 sleep 1
 idle=$(rss_mb)
 printf '\n%-44s %10s\n' "start-up (s)" "$(printf '%.2f' "$startup")"
-printf '%-44s %10s\n' "RSS idle (MB)" "$idle"
+printf '%-44s %10s  (%s)\n' "RSS idle (MB)" "$idle" "$(rss_split)"
 
 walk() { # label
   # The steady reader: one connection asking for the front page throughout.
@@ -71,7 +71,7 @@ walk() { # label
 walk "first"
 walk "second"
 after=$(rss_mb)
-printf '%-44s %10s\n' "RSS after both walks (MB)" "$after"
+printf '%-44s %10s  (%s)\n' "RSS after both walks (MB)" "$after" "$(rss_split)"
 
 timed() { # label path: cold then cached, in ms
   local cold warm

@@ -10,8 +10,11 @@ use crate::StoreError;
 
 /// Each connection's settings. With WAL, `synchronous = NORMAL` is durable against
 /// application crashes (kill -9); only a power loss can drop the last transactions.
+/// Each connection keeps 1 MiB of the file's pages (SQLite's default is 2 MiB):
+/// reads of a large archive are random, so a bigger cache mostly holds pages
+/// never asked for again, while the operating system's file cache serves misses.
 const CONNECTION_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-     PRAGMA busy_timeout = 10000;";
+     PRAGMA busy_timeout = 10000; PRAGMA cache_size = -1024;";
 
 /// A pool for the SQLite file `url` names, made (with its WAL journal) if missing.
 pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
@@ -21,8 +24,12 @@ pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
     options.connect().await?.close().await?;
+    // Four connections: SQLite's reads run on the machine's cores, so more would
+    // only wait; each is a thread with its page cache and heap (with eight, a
+    // 100,000-article site grew 16 MB more under a random walk, for no more pages
+    // a second; `bench/scale.sh`).
     let pool = AnyPoolOptions::new()
-        .max_connections(8)
+        .max_connections(4)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 connection.execute(CONNECTION_SETTINGS).await?;

@@ -291,7 +291,7 @@ impl Default for ServerConfig {
             webhooks_to_private_addresses: false,
             searches_per_minute: 120,
             search_cache_entries: 1000,
-            page_cache_mb: 24,
+            page_cache_mb: 8,
             min_free_disk_mb: 256,
             renders_per_minute: 600,
             concurrent_renders: 16,
