@@ -523,13 +523,14 @@ impl AppState {
             }
             None => self.page_marks(filter, request.per_page, now).await?,
         };
-        let items = match marks.before(request.number) {
-            Some(after) => {
-                self.store
-                    .published_articles_after(filter, Some(after), request.per_page, now)
-                    .await?
-            }
-            None => Vec::new(),
+        // The first page starts at the top; a later one without a mark is past the end.
+        let after = marks.before(request.number);
+        let items = if after.is_some() || request.number == kolokol_core::PageNumber::FIRST {
+            self.store
+                .published_articles_after(filter, after, request.per_page, now)
+                .await?
+        } else {
+            Vec::new()
         };
         Ok(kolokol_core::Paginated::new(items, request, marks.total))
     }

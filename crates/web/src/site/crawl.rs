@@ -1,11 +1,11 @@
 //! For crawlers: sitemaps (split into numbered parts when the site is large), the
 //! Google News sitemap of the last two days, and robots.txt.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 use kolokol_core::{PageNumber, PageRequest};
 use kolokol_render::sitemap::{self, NewsUrl, SitemapUrl, URLS_PER_SITEMAP};

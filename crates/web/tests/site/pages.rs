@@ -349,4 +349,5 @@ async fn deep_list_pages_are_read_from_where_the_page_before_ends() {
     assert_eq!(headlines(&app, "/archive?page=11").await, expected(11, 161));
     assert_eq!(headlines(&app, "/archive?page=14").await.len(), 5);
     assert_eq!(headlines(&app, "/archive?page=3").await, expected(3, 161));
+    assert_eq!(headlines(&app, "/archive").await, expected(1, 161));
 }
