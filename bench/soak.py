@@ -172,6 +172,14 @@ def rss():
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
 
 
+def rss_split():
+    """Of the RSS: the heap and stacks, and files mapped (the program, the search index)."""
+    with open(f"/proc/{pid}/status") as f:
+        status = f.read()
+    anon, files = (int(re.search(rf"{key}:\s+(\d+)", status).group(1)) / 1024 for key in ("RssAnon", "RssFile"))
+    return f"heap {anon:.1f} MB, files {files:.1f} MB"
+
+
 results = {}
 
 
@@ -189,10 +197,13 @@ for t in threads:
     t.start()
 started = time.time()
 samples = []
+split_after_warm_up = None
 newsletter_sent = flood_done = False
 while time.time() - started < duration:
     elapsed = time.time() - started
     samples.append((elapsed, rss()))
+    if split_after_warm_up is None and elapsed >= duration / 5:
+        split_after_warm_up = rss_split()
     if not newsletter_sent and elapsed > duration / 3:
         newsletter_sent = True
         threading.Thread(target=send_newsletter).start()
@@ -204,6 +215,7 @@ stop.set()
 for t in threads:
     t.join()
 time.sleep(2)
+split_at_end = rss_split()
 
 print()
 for label in ("cached reads", "uncached reads"):
@@ -226,6 +238,7 @@ if warm:
     first, last = warm[0], sum(m for _, m in samples[-6:]) / len(samples[-6:])
     growth = (last - first) / first * 100
     print(f"RSS              {samples[0][1]:.1f} MB at start, {first:.1f} MB after warm-up, {last:.1f} MB at the end: {growth:+.1f}% (goal: under 5%)")
+    print(f"                 after warm-up {split_after_warm_up}; at the end {split_at_end}")
 print()
 if problems:
     print(f"{len(problems)} problems:")
