@@ -515,7 +515,6 @@ async fn export_edition<S: Site>(
             .into_iter()
             .map(|s| (s.id.0, s))
             .collect();
-        // The text-only pages name their picture's weight.
         // The text-only pages name their picture's weight, from the store's listing
         // (one request for a bucket, not one per article).
         let picture_bytes = batch

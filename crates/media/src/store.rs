@@ -243,7 +243,7 @@ impl MediaStore {
                 };
                 match objects.get(&key).await {
                     Ok(found) => {
-                        let etag = found.meta.e_tag.clone();
+                        let etag = found.meta.e_tag.as_deref().map(quoted);
                         let bytes = found.bytes().await;
                         bytes.map(|bytes| Some(MediaFile { bytes, etag }))
                     }
@@ -374,6 +374,16 @@ fn cause(error: &object_store::Error) -> String {
         error.to_string()
     } else {
         format!("{error} ({source})")
+    }
+}
+
+/// A version tag as an HTTP `ETag`: quoted (S3 quotes its own; not every
+/// S3-compatible server does).
+fn quoted(tag: &str) -> String {
+    if tag.starts_with('"') || tag.starts_with("W/") {
+        tag.to_owned()
+    } else {
+        format!("\"{tag}\"")
     }
 }
 

@@ -115,14 +115,7 @@ async fn media_object(
     use axum::response::IntoResponse;
     match state.media.fetch(&path).await {
         Ok(Some(file)) => {
-            let etag = file.etag.as_deref().map(|tag| {
-                if tag.starts_with('"') || tag.starts_with("W/") {
-                    tag.to_owned()
-                } else {
-                    format!("\"{tag}\"")
-                }
-            });
-            let etag = etag.and_then(|tag| HeaderValue::from_str(&tag).ok());
+            let etag = file.etag.and_then(|tag| HeaderValue::from_str(&tag).ok());
             let mut response = match &etag {
                 Some(tag) if cache::etag_matches(&request, tag) => {
                     axum::http::StatusCode::NOT_MODIFIED.into_response()

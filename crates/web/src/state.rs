@@ -521,7 +521,7 @@ impl AppState {
             None if request.number.get() <= SHALLOW_PAGES => {
                 return Ok(self.store.published_articles(filter, request, now).await?);
             }
-            None => self.page_marks(filter, request.per_page, now).await?,
+            None => self.read_marks(filter, request.per_page, now).await?,
         };
         // The first page starts at the top; a later one without a mark is past the end.
         let after = marks.before(request.number);
@@ -536,17 +536,15 @@ impl AppState {
     }
 
     /// Where each page of the list `filter` ends (see [`kolokol_core::PageMarks`]),
-    /// read from the database once per content version: a crawler walking a list
-    /// to page 4,000 then costs one walk of its index, not 4,000.
-    async fn page_marks(
+    /// read from the database and kept for the content version (the caller found
+    /// none kept): a crawler walking a list to page 4,000 then costs one walk of
+    /// its index, not 4,000.
+    async fn read_marks(
         &self,
         filter: &kolokol_core::ArticleFilter,
         per_page: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Arc<kolokol_core::PageMarks>, AppError> {
-        if let Some(marks) = self.kept_marks(filter, per_page) {
-            return Ok(marks);
-        }
         let version = self.cache.version();
         let key = marks_key(filter, per_page);
         let marks = Arc::new(self.store.page_marks(filter, per_page, now).await?);

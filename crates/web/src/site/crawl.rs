@@ -28,7 +28,7 @@ fn xml(body: String) -> CachedPage {
 /// archive (dated by the latest change), then the sections.
 async fn lead_paths(state: &AppState) -> Result<Vec<String>, AppError> {
     let mut paths = vec!["/".to_owned(), "/archive".to_owned()];
-    for section in state.store.sections().await? {
+    for section in &state.stored_names().await?.sections {
         paths.push(urls::section(section.slug.as_str()));
     }
     Ok(paths)
