@@ -4,6 +4,8 @@
 #
 #   bench/search.sh            # N = 100,000 articles, 20 s of load each
 #   N=20000 DURATION=10 bench/search.sh
+#   KEEP=1 bench/search.sh     # keeps the archive, its index and the queries for profiling
+#                              # (crates/search/examples/timing.rs times the engine alone)
 #
 # 1. Generates N articles, half Russian and half English: words drawn from the
 #    demo newsroom's own texts (their real frequencies and inflected forms) mixed
@@ -53,7 +55,7 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 cleanup() {
   [ -n "${kolokol_pid:-}" ] && kill "$kolokol_pid" 2>/dev/null && wait "$kolokol_pid" 2>/dev/null
   [ -d "$work/pg" ] && as_pg "$PGBIN/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "kept: $work (data/, queries.txt, kolokol.toml)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

@@ -22,16 +22,29 @@ struct Wanted {
     skeleton: String,
     cyrillic: bool,
     typos: u8,
+    /// The first letters of `stem` and `skeleton`, told apart from the words
+    /// without comparing strings (snippets ask for every word of an article).
+    stem_first: Option<char>,
+    skeleton_first: Option<char>,
 }
 
 impl Wanted {
-    /// Whether a word that begins with `first` (folded) could match, before the
-    /// word is even folded: a stem keeps its word's first letter, and a skeleton's
-    /// first letter follows from the word's. A typo may be anywhere.
-    fn may_begin(&self, first: char) -> bool {
-        self.typos > 0
-            || self.stem.starts_with(first)
-            || analysis::skeleton_initial(first).is_none_or(|c| self.skeleton.starts_with(c))
+    /// Whether `word`, which begins with `first` (folded), could match before it
+    /// is even folded: a stem keeps its word's first letter, and a skeleton's first
+    /// letter follows from the word's (skeletons are compared across scripts only).
+    /// A typo may be anywhere.
+    fn may_begin(&self, first: char, word: &str) -> bool {
+        if self.typos > 0 || self.stem_first == Some(first) {
+            return true;
+        }
+        // A word in the query's own script is found by its stem alone.
+        let same_script = if matches!(first, 'а'..='я') {
+            self.cyrillic
+        } else {
+            !self.cyrillic && word.is_ascii()
+        };
+        !same_script
+            && analysis::skeleton_initial(first).is_none_or(|c| self.skeleton_first == Some(c))
     }
 }
 
@@ -42,16 +55,21 @@ impl Matcher {
         let stems = Stems::default();
         let wanted = words
             .iter()
-            .map(|word| Wanted {
-                word: word.clone(),
-                stem: stems.stem(word),
-                skeleton: analysis::skeleton(word),
-                cyrillic: analysis::is_cyrillic(word),
-                typos: if typos {
-                    analysis::typo_allowance(word)
-                } else {
-                    0
-                },
+            .map(|word| {
+                let (stem, skeleton) = (stems.stem(word), analysis::skeleton(word));
+                Wanted {
+                    word: word.clone(),
+                    stem_first: stem.chars().next(),
+                    skeleton_first: skeleton.chars().next(),
+                    stem,
+                    skeleton,
+                    cyrillic: analysis::is_cyrillic(word),
+                    typos: if typos {
+                        analysis::typo_allowance(word)
+                    } else {
+                        0
+                    },
+                }
             })
             .collect();
         Self { stems, wanted }
@@ -62,7 +80,7 @@ impl Matcher {
         match word.chars().next().map(analysis::fold_initial) {
             None => false,
             Some(None) => true,
-            Some(Some(first)) => self.wanted.iter().any(|w| w.may_begin(first)),
+            Some(Some(first)) => self.wanted.iter().any(|w| w.may_begin(first, word)),
         }
     }
 
@@ -76,7 +94,7 @@ impl Matcher {
         let cyrillic = analysis::is_cyrillic(folded);
         let (mut stem, mut skeleton) = (None, None);
         self.wanted.iter().any(|w| {
-            (w.stem.starts_with(first)
+            (w.stem_first == Some(first)
                 && *stem.get_or_insert_with(|| self.stems.stem(folded)) == w.stem)
                 || (w.cyrillic != cyrillic
                     && *skeleton.get_or_insert_with(|| analysis::skeleton(folded)) == w.skeleton)
