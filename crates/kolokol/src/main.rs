@@ -502,12 +502,14 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<kolokol_store:
     })?;
     writable(&config.data_dir)?;
     let url = config.database_url();
-    let store = kolokol_store::connect(&url).await.with_context(|| {
-        format!(
-            "cannot open the database {}",
-            kolokol_core::config::redact_url(&url)
-        )
-    })?;
+    let store = kolokol_store::connect_with(&url, config.server.database_connections)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                kolokol_core::config::redact_url(&url)
+            )
+        })?;
     store
         .migrate()
         .await

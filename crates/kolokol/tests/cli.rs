@@ -198,6 +198,10 @@ fn bad_configuration_is_refused_with_a_message_naming_the_key() {
             "database_url = \"mysql://db/kolokol\"\n",
             "sqlite:// or postgres://",
         ),
+        (
+            "[server]\ndatabase_connections = 100000\n",
+            "server.database_connections must be at most 256",
+        ),
     ] {
         std::fs::write(&config, text).unwrap();
         let output = Command::new(KOLOKOL)

@@ -268,7 +268,19 @@ pub struct Session {
 /// A shared handle to whichever backend the configuration chose.
 pub type DynStore = Arc<dyn Store>;
 
-/// Connects to the database named by `url`: `sqlite://…` or `postgres://…`.
+/// Connects to the database named by `url`: `sqlite://…` or `postgres://…`, with
+/// the backend's own number of connections.
 pub async fn connect(url: &str) -> Result<DynStore, StoreError> {
-    Ok(Arc::new(SqlStore::connect(url).await?))
+    connect_with(url, 0).await
 }
+
+/// Connects as [`connect`] does, keeping at most `connections` open (0: the
+/// backend's own number, [`SQLITE_CONNECTIONS`] or [`POSTGRES_CONNECTIONS`]).
+pub async fn connect_with(url: &str, connections: u32) -> Result<DynStore, StoreError> {
+    Ok(Arc::new(SqlStore::connect_with(url, connections).await?))
+}
+
+/// How many connections an SQLite store keeps unless told otherwise.
+pub const SQLITE_CONNECTIONS: u32 = 4;
+/// How many connections a PostgreSQL store keeps unless told otherwise.
+pub const POSTGRES_CONNECTIONS: u32 = 16;

@@ -15,8 +15,8 @@ const ACQUIRE: Duration = Duration::from_secs(10);
 /// A pool for the PostgreSQL database `url` names. One connection is made first, on
 /// its own: a server that refuses, rejects the password or does not answer is named
 /// as such within seconds, where a pool would retry in silence and then report
-/// only that it timed out.
-pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
+/// only that it timed out. At most `connections` are kept open.
+pub(crate) async fn pool(url: &str, connections: u32) -> Result<AnyPool, StoreError> {
     match tokio::time::timeout(FIRST_ANSWER, AnyConnection::connect(url)).await {
         Ok(first) => first?.close().await?,
         Err(_) => {
@@ -33,7 +33,7 @@ pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
         }
     }
     Ok(AnyPoolOptions::new()
-        .max_connections(16)
+        .max_connections(connections)
         .acquire_timeout(ACQUIRE)
         .connect(url)
         .await?)

@@ -414,11 +414,28 @@ pub struct SqlStore {
 impl SqlStore {
     /// Opens the database `url` names (`sqlite:` or `postgres:`).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, 0).await
+    }
+
+    /// Opens the database `url` names with a pool of at most `connections` (0: the
+    /// backend's own number).
+    pub async fn connect_with(url: &str, connections: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = crate::Backend::of_url(url).ok_or(StoreError::UnsupportedUrl)?;
+        let or = |default: u32| {
+            if connections == 0 {
+                default
+            } else {
+                connections
+            }
+        };
         let pool = match backend {
-            crate::Backend::Sqlite => crate::sqlite::pool(url).await?,
-            crate::Backend::Postgres => crate::postgres::pool(url).await?,
+            crate::Backend::Sqlite => {
+                crate::sqlite::pool(url, or(crate::SQLITE_CONNECTIONS)).await?
+            }
+            crate::Backend::Postgres => {
+                crate::postgres::pool(url, or(crate::POSTGRES_CONNECTIONS)).await?
+            }
         };
         Ok(Self { pool, backend })
     }
@@ -669,5 +686,26 @@ impl crate::Store for SqlStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SqlStore;
+    use crate::Store;
+
+    #[tokio::test]
+    async fn the_pool_keeps_the_connections_it_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("pool.db").display());
+        let most = |store: &SqlStore| store.pool.options().get_max_connections();
+        let default = SqlStore::connect(&url).await.unwrap();
+        assert_eq!(most(&default), crate::SQLITE_CONNECTIONS);
+        let told = SqlStore::connect_with(&url, 2).await.unwrap();
+        assert_eq!(most(&told), 2);
+        // Both still answer.
+        told.migrate().await.unwrap();
+        default.pool.close().await;
+        told.pool.close().await;
     }
 }

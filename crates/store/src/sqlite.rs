@@ -17,19 +17,20 @@ const CONNECTION_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous 
      PRAGMA busy_timeout = 10000; PRAGMA cache_size = -1024;";
 
 /// A pool for the SQLite file `url` names, made (with its WAL journal) if missing.
-pub(crate) async fn pool(url: &str) -> Result<AnyPool, StoreError> {
+/// At most `connections` are kept open.
+pub(crate) async fn pool(url: &str, connections: u32) -> Result<AnyPool, StoreError> {
     // The file and its journal mode are set once through the SQLite driver itself:
     // `Any` connects from the URL alone, which cannot ask for either.
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
     options.connect().await?.close().await?;
-    // Four connections: SQLite's reads run on the machine's cores, so more would
-    // only wait; each is a thread with its page cache and heap (with eight, a
-    // 100,000-article site grew 16 MB more under a random walk, for no more pages
-    // a second; `bench/scale.sh`).
+    // Four by default (`SQLITE_CONNECTIONS`): SQLite's reads run on the machine's
+    // cores, so more mostly wait; each is a thread with its page cache and heap
+    // (with eight, a 100,000-article site on two cores walked ~8 % faster and grew
+    // 14 MB more; `bench/scale.sh`).
     let pool = AnyPoolOptions::new()
-        .max_connections(4)
+        .max_connections(connections)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 connection.execute(CONNECTION_SETTINGS).await?;
