@@ -146,6 +146,8 @@ pub struct Inner {
     pub(crate) search_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// Answers to recent searches.
     pub(crate) search_answers: crate::site::search::Answers,
+    /// Searches running at once (the engine is all CPU): a few per core.
+    pub search_gate: crate::gate::RenderGate,
 }
 
 /// `base` with the settings saved in the admin laid over it,
@@ -303,6 +305,12 @@ impl AppState {
                     server.searches_per_minute,
                 )),
                 search_answers: crate::site::search::Answers::new(server.search_cache_entries),
+                search_gate: crate::gate::RenderGate::new(crate::gate::RenderLimits {
+                    // Addresses are limited by `search_limiter`.
+                    per_minute: 0,
+                    concurrent: crate::site::search::at_once(),
+                    wait: std::time::Duration::from_millis(server.render_wait_ms),
+                }),
             }),
         };
         let prefixes = state.edition_prefixes().into_iter().map(|(_, p)| p);

@@ -158,6 +158,24 @@ impl Answers {
     }
 }
 
+/// How many searches run at once: two per core, so that one core's search can
+/// run while another's waits for the database.
+pub(crate) fn at_once() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * SEARCHES_PER_CORE)
+}
+
+const SEARCHES_PER_CORE: usize = 2;
+
+/// `Retry-After` for a refused search: later for one address's excess than for a
+/// moment when everyone is searching.
+fn retry_after(status: StatusCode) -> Option<header::HeaderValue> {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => Some(header::HeaderValue::from_static("10")),
+        StatusCode::SERVICE_UNAVAILABLE => Some(header::HeaderValue::from_static("2")),
+        _ => None,
+    }
+}
+
 /// Runs the search, or says why it cannot: (status, results, message).
 async fn run(
     state: &AppState,
@@ -199,6 +217,17 @@ async fn run(
     if let Some(results) = state.search_answers.get(&key, stamp) {
         return (StatusCode::OK, query, results, None);
     }
+    // Searches take turns: more at once than the cores can run only share them out
+    // (each waits on the others and all finish later); one that cannot start within
+    // the wait a page render is given is answered 503 instead of queueing on.
+    let Ok(_turn) = state.search_gate.enter().await else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            query,
+            Results::default(),
+            Some(words.t("search-busy")),
+        );
+    };
     match kolokol_operations::search::search(
         &state.store,
         &state.search,
@@ -400,10 +429,8 @@ async fn html(
         "no-store",
     )
     .await?;
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
+    if let Some(after) = retry_after(status) {
+        response.headers_mut().insert(header::RETRY_AFTER, after);
     }
     Ok(response)
 }
@@ -449,10 +476,8 @@ pub async fn json(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     ];
     if let Some(error) = message {
         let mut response = (status, headers, to_json(&JsonError { error })).into_response();
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
+        if let Some(after) = retry_after(status) {
+            response.headers_mut().insert(header::RETRY_AFTER, after);
         }
         return response;
     }

@@ -432,6 +432,50 @@ async fn too_many_searches_from_one_address_are_slowed_down() {
     assert_eq!(app.get("/search").await.status(), 200);
 }
 
+#[tokio::test]
+async fn searches_take_turns_and_one_that_waits_too_long_is_shed() {
+    let app = TestApp::with_limits(kolokol_core::config::ServerConfig {
+        render_wait_ms: 300,
+        ..kolokol_core::config::ServerConfig::default()
+    })
+    .await;
+    // Every turn is taken, as by searches running.
+    let mut running = Vec::new();
+    while let Ok(turn) = app.state.search_gate.enter().await {
+        running.push(turn);
+    }
+    assert!(!running.is_empty());
+    let started = Instant::now();
+    let shed = app.get("/search.json?q=anything").await;
+    assert_eq!(shed.status(), 503);
+    assert!(started.elapsed() >= Duration::from_millis(300), "it waited");
+    assert_eq!(shed.headers()["retry-after"], "2");
+    let said: Value = shed.json().await.unwrap();
+    assert!(
+        said["error"].as_str().unwrap().contains("searching"),
+        "{said}"
+    );
+    let page = app.get("/search?q=anything").await;
+    assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["retry-after"], "2");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Very many readers are searching")
+    );
+    // A search that gets its turn within the wait is answered.
+    let waiting = app.get("/search.json?q=anything");
+    let freed = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        running.pop();
+    };
+    let (answered, ()) = tokio::join!(waiting, freed);
+    assert_eq!(answered.status(), 200);
+    drop(running);
+    assert_eq!(app.get("/search.json?q=anything").await.status(), 200);
+}
+
 /// The id of the published article at `slug`.
 async fn id_of(app: &TestApp, slug: &kolokol_core::Slug) -> kolokol_core::ArticleId {
     app.store

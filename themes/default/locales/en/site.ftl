@@ -384,3 +384,4 @@ search-bad-filter = That filter is not one this site has.
 search-bad-page = That page of results does not exist.
 search-too-many = Too many searches from your network in a short time. Please wait a few seconds and try again.
 search-unavailable = Search is not available just now. Please try again in a minute.
+search-busy = Very many readers are searching at this moment. Please try again in a few seconds.
