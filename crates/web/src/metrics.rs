@@ -68,6 +68,8 @@ impl std::fmt::Debug for Metrics {
 pub struct Sources<'a> {
     pub cache: &'a crate::cache::PageCache,
     pub gate: &'a crate::gate::RenderGate,
+    /// The turns searches take.
+    pub searches: &'a crate::gate::RenderGate,
 }
 
 impl Metrics {
@@ -149,6 +151,11 @@ impl Metrics {
             "renders_shed",
             "Renders shed with 503: no render slot came free in time",
             sources.gate.shed.clone(),
+        );
+        registry.register(
+            "searches_shed",
+            "Searches shed with 503: no turn came free in time",
+            sources.searches.shed.clone(),
         );
         let jobs_queued = registered(
             &mut registry,
@@ -362,6 +369,7 @@ mod tests {
             Sources {
                 cache: &cache,
                 gate: &gate,
+                searches: &gate,
             },
             false,
             false,

@@ -254,10 +254,17 @@ impl AppState {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let cache = PageCache::new(server.page_cache_mb.saturating_mul(MEGABYTE));
         let gate = crate::gate::RenderGate::new(crate::gate::RenderLimits::from_server(&server));
+        let search_gate = crate::gate::RenderGate::new(crate::gate::RenderLimits {
+            // Addresses are limited by `search_limiter`.
+            per_minute: 0,
+            concurrent: crate::site::search::at_once(),
+            wait: std::time::Duration::from_millis(server.render_wait_ms),
+        });
         let metrics = crate::metrics::Metrics::new(
             crate::metrics::Sources {
                 cache: &cache,
                 gate: &gate,
+                searches: &search_gate,
             },
             server.access_log,
             server.access_log_addresses,
@@ -305,12 +312,7 @@ impl AppState {
                     server.searches_per_minute,
                 )),
                 search_answers: crate::site::search::Answers::new(server.search_cache_entries),
-                search_gate: crate::gate::RenderGate::new(crate::gate::RenderLimits {
-                    // Addresses are limited by `search_limiter`.
-                    per_minute: 0,
-                    concurrent: crate::site::search::at_once(),
-                    wait: std::time::Duration::from_millis(server.render_wait_ms),
-                }),
+                search_gate,
             }),
         };
         let prefixes = state.edition_prefixes().into_iter().map(|(_, p)| p);

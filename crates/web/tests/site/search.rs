@@ -474,6 +474,12 @@ async fn searches_take_turns_and_one_that_waits_too_long_is_shed() {
     assert_eq!(answered.status(), 200);
     drop(running);
     assert_eq!(app.get("/search.json?q=anything").await.status(), 200);
+    // Shed: the turn this test asked for once all were taken, and the two searches.
+    let metrics = app.text("/metrics").await;
+    assert!(
+        metrics.contains("kolokol_searches_shed_total 3"),
+        "{metrics}"
+    );
 }
 
 /// The id of the published article at `slug`.
