@@ -155,7 +155,7 @@ pub struct Author {
 }
 
 /// One resized rendition of an image, used in `srcset`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ImageVariant {
     pub width: u32,
     pub height: u32,
@@ -165,7 +165,7 @@ pub struct ImageVariant {
 }
 
 /// The photo at the top of an article with its caption, credit and alt text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct HeroImage {
     pub image_id: i64,
     pub width: u32,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kolokol_core::{Article, ArticleId, ArticleSummary, Slug};
+use kolokol_core::{Article, ArticleId, ArticleSummary, Author, HeroImage, Section, Slug};
 use kolokol_search::{Document, Filters, Order, Request, SearchIndex};
 use kolokol_store::DynStore;
 
@@ -16,6 +16,82 @@ use crate::Error;
 pub const LONGEST_QUERY: usize = 500;
 /// How many articles are read from the database and indexed at a time.
 const BATCH: usize = 500;
+
+/// What the index keeps of an article for its result: the summary, with the
+/// section and the authors by id only (their names are the database's own, read
+/// once per content version, when the result is shown).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Card {
+    slug: Slug,
+    headline: String,
+    dek: String,
+    section: i64,
+    authors: Vec<i64>,
+    hero: Option<HeroImage>,
+    published: DateTime<Utc>,
+    updated: Option<DateTime<Utc>>,
+    modified: DateTime<Utc>,
+    minutes: u32,
+    language: String,
+    translation_group: Option<i64>,
+}
+
+impl Card {
+    fn of(summary: &ArticleSummary) -> Self {
+        Self {
+            slug: summary.slug.clone(),
+            headline: summary.headline.clone(),
+            dek: summary.dek.clone(),
+            section: summary.section.id,
+            authors: summary.authors.iter().map(|a| a.id).collect(),
+            hero: summary.hero.clone(),
+            published: summary.published_at,
+            updated: summary.updated_at,
+            modified: summary.modified_at,
+            minutes: summary.reading_minutes,
+            language: summary.language.clone(),
+            translation_group: summary.translation_group,
+        }
+    }
+
+    /// The summary of article `id` with `names`' section and authors; `None` when
+    /// the card cannot be read or names one they do not have.
+    fn summary(text: &str, id: i64, names: &Names<'_>) -> Option<ArticleSummary> {
+        let card: Card = serde_json::from_str(text).ok()?;
+        let section = names
+            .sections
+            .iter()
+            .find(|s| s.id == card.section)?
+            .clone();
+        let authors = card
+            .authors
+            .iter()
+            .map(|id| names.authors.iter().find(|a| a.id == *id).cloned())
+            .collect::<Option<Vec<Author>>>()?;
+        Some(ArticleSummary {
+            id: ArticleId(id),
+            slug: card.slug,
+            headline: card.headline,
+            dek: card.dek,
+            section,
+            authors,
+            hero: card.hero,
+            published_at: card.published,
+            updated_at: card.updated,
+            modified_at: card.modified,
+            reading_minutes: card.minutes,
+            language: card.language,
+            translation_group: card.translation_group,
+        })
+    }
+}
+
+/// The sections and authors as stored, for results shown from the index's cards.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    pub sections: &'a [Section],
+    pub authors: &'a [Author],
+}
 
 /// What the index keeps of `article`.
 pub fn document(article: &Article) -> Document {
@@ -35,6 +111,7 @@ pub fn document(article: &Article) -> Document {
         dek: summary.dek.clone(),
         names: names.join(" \u{2029} "),
         body: kolokol_render::markdown::to_plain_text(&article.body_markdown),
+        card: serde_json::to_string(&Card::of(summary)).unwrap_or_default(),
     }
 }
 
@@ -220,12 +297,20 @@ pub struct Results {
 
 /// Runs a reader's search: the index when it is ready, the database's headlines
 /// while it is being built. Only articles readers may see at `now` are returned.
+///
+/// `current` is given when the index holds what the database held at the content
+/// version readers are being shown (no publication, edit or withdrawal since its
+/// last pass): the results are then shown from the index's own cards, with those
+/// names, and the database is not read at all. Otherwise (or when a card cannot be
+/// used) the found articles are read from the database, which also leaves out one
+/// withdrawn a moment ago.
 pub async fn search(
     store: &DynStore,
     index: &Arc<SearchIndex>,
     query: &Query,
     per_page: usize,
     now: DateTime<Utc>,
+    current: Option<Names<'_>>,
 ) -> Result<Results, Error> {
     query.validate()?;
     let page = query.page.max(1);
@@ -247,13 +332,23 @@ pub async fn search(
         language_hint: query.page_language.clone(),
     };
     let results = on_index(index, move |index| index.search(&request)).await?;
-    let ids: Vec<ArticleId> = results.hits.iter().map(|h| ArticleId(h.id)).collect();
-    let mut summaries: std::collections::HashMap<i64, ArticleSummary> = store
-        .published_summaries(&ids, now)
-        .await?
-        .into_iter()
-        .map(|s| (s.id.0, s))
-        .collect();
+    let from_cards: Option<Vec<ArticleSummary>> = current.and_then(|names| {
+        results
+            .hits
+            .iter()
+            .map(|hit| Card::summary(&hit.card, hit.id, &names))
+            .collect()
+    });
+    let mut summaries: std::collections::HashMap<i64, ArticleSummary> = match from_cards {
+        Some(summaries) => summaries,
+        None => {
+            let ids: Vec<ArticleId> = results.hits.iter().map(|h| ArticleId(h.id)).collect();
+            store.published_summaries(&ids, now).await?
+        }
+    }
+    .into_iter()
+    .map(|s| (s.id.0, s))
+    .collect();
     // An article withdrawn a moment ago may still be in the index: left out.
     let found = results
         .hits

@@ -25,7 +25,7 @@ use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
 
 /// Bumped whenever the schema or the analysis changes: an index of another version
 /// is thrown away and built again.
-const SCHEMA_VERSION: &str = "5";
+const SCHEMA_VERSION: &str = "6";
 const VERSION_FILE: &str = "kolokol-search-version";
 /// Typo-tolerant matches are looked for when exact ones are fewer than this.
 const FUZZY_BELOW: usize = 20;
@@ -52,6 +52,7 @@ struct Fields {
     translit_title: [Field; 2],
     /// Words as written (folded), for typos and "did you mean".
     plain: Field,
+    card: Field,
 }
 
 impl Fields {
@@ -100,6 +101,7 @@ impl Fields {
                 ),
             ],
             plain: builder.add_text_field("plain", unstemmed(analysis::PLAIN)),
+            card: builder.add_text_field("card", STORED),
         };
         (builder.build(), fields)
     }
@@ -268,6 +270,7 @@ impl SearchIndex {
             document.add_text(f.dek, &doc.dek);
             document.add_text(f.names, &doc.names);
             document.add_text(f.body, &doc.body);
+            document.add_text(f.card, &doc.card);
             for text in [&doc.headline, &doc.dek, &doc.names, &doc.body] {
                 for field in f.translit {
                     document.add_text(field, text);
@@ -396,10 +399,16 @@ impl SearchIndex {
                 .unwrap_or("");
             let typo = place >= typo_from;
             let matcher = if typo { &typo_matcher } else { &exact_matcher };
+            let card = doc
+                .get_first(self.fields.card)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned();
             hits.push(Hit {
                 id,
                 snippet: snippet(body, matcher),
                 typo,
+                card,
             });
         }
         let suggestion = if total == 0 {

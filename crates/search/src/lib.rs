@@ -33,6 +33,10 @@ pub struct Document {
     pub names: String,
     /// The body as plain text.
     pub body: String,
+    /// What a result shows of the article, kept as it is given and handed back
+    /// with each hit ([`Hit::card`]) so that a page of results can be shown
+    /// without reading the articles again.
+    pub card: String,
 }
 
 /// The order of results.
@@ -92,6 +96,8 @@ pub struct Hit {
     pub snippet: String,
     /// Found only by allowing typos.
     pub typo: bool,
+    /// The document's [`Document::card`].
+    pub card: String,
 }
 
 /// A page of results.
@@ -151,6 +157,7 @@ mod tests {
             dek: String::new(),
             names: String::new(),
             body: body.into(),
+            card: format!("card of {id}"),
         }
     }
 
@@ -286,6 +293,8 @@ mod tests {
         };
         let found = index.search(&request).expect("search");
         assert_eq!(found.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [5, 4]);
+        // Each hit comes with its document's card.
+        assert_eq!(found.hits[0].card, "card of 5");
         request.filters.language = Some("ru".into());
         assert_eq!(index.search(&request).expect("search").hits[0].id, 4);
         request.filters = Filters {

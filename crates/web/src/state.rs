@@ -142,6 +142,9 @@ pub struct Inner {
     pub search: Arc<kolokol_search::SearchIndex>,
     /// Wakes the search worker after a content change.
     search_wake: tokio::sync::Notify,
+    /// The content version the search index was last brought in step with
+    /// (`i64::MIN` before its first pass).
+    search_synced: std::sync::atomic::AtomicI64,
     /// Searches per reader address, kept in memory only.
     pub(crate) search_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// Answers to recent searches.
@@ -308,6 +311,7 @@ impl AppState {
                 addresses: crate::addresses::AddressCounter::new(),
                 search: Arc::new(search),
                 search_wake: tokio::sync::Notify::new(),
+                search_synced: std::sync::atomic::AtomicI64::new(i64::MIN),
                 search_limiter: governor::RateLimiter::keyed(crate::site::search::quota(
                     server.searches_per_minute,
                 )),
@@ -619,6 +623,14 @@ impl AppState {
         Ok(value)
     }
 
+    /// Whether the search index holds what the database held at `version`: its
+    /// last pass began at that version.
+    pub(crate) fn search_holds(&self, version: i64) -> bool {
+        self.search_synced
+            .load(std::sync::atomic::Ordering::Acquire)
+            == version
+    }
+
     /// Moves the cache (and the settings) to the database's content version. Called
     /// after this node changed content, so its own pages follow at once; other nodes
     /// follow within [`crate::REFRESH_INTERVAL`] through the watcher.
@@ -663,6 +675,8 @@ impl AppState {
             }
             loop {
                 let started = std::time::Instant::now();
+                // Read first: the pass then holds at least what this version held.
+                let version = state.cache.version();
                 match kolokol_operations::search::sync(
                     &state.store,
                     index,
@@ -680,6 +694,9 @@ impl AppState {
                             );
                         }
                         index.set_ready(true);
+                        state
+                            .search_synced
+                            .store(version, std::sync::atomic::Ordering::Release);
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot bring the search index up to date")

@@ -228,12 +228,29 @@ async fn run(
             Some(words.t("search-busy")),
         );
     };
+    // While nothing has changed since the index's last pass, results are shown
+    // from its cards with the names kept for this version: no database read.
+    let stored = if state.search_holds(stamp.0) {
+        match state.stored_names().await {
+            Ok(stored) => Some(stored),
+            Err(_) => return unavailable(query, &words),
+        }
+    } else {
+        None
+    };
+    let current = stored
+        .as_deref()
+        .map(|stored| kolokol_operations::search::Names {
+            sections: &stored.sections,
+            authors: &stored.authors,
+        });
     match kolokol_operations::search::search(
         &state.store,
         &state.search,
         &query,
         PER_PAGE,
         Utc::now(),
+        current,
     )
     .await
     {

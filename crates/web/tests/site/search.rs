@@ -583,6 +583,47 @@ async fn a_change_shows_in_results_within_two_seconds() {
 }
 
 #[tokio::test]
+async fn while_nothing_changes_results_come_from_the_index_alone() {
+    // No answers kept: every search below runs.
+    let app = TestApp::with_limits(kolokol_core::config::ServerConfig {
+        search_cache_entries: 0,
+        ..kolokol_core::config::ServerConfig::default()
+    })
+    .await;
+    let slug = app
+        .publish(
+            "Harbour cranes stand idle",
+            "The cranes of the harbour stood idle.",
+        )
+        .await;
+    until_found(&app, "cranes", slug.as_str(), true).await;
+    let before = search(&app, "cranes", "").await;
+    // The articles' table gone: a search that read it would fail (503). While the
+    // content version stays, the index's own cards answer, exactly as before.
+    app.on_database("ALTER TABLE articles RENAME TO articles_away")
+        .await;
+    let path = "/search.json?q=cranes";
+    let during = eventually(100, "an answer from the index alone", || async {
+        let response = app.get(path).await;
+        (response.status() == 200).then_some(response)
+    })
+    .await;
+    assert_eq!(during.json::<Value>().await.unwrap(), before);
+    // Any change sends searches back to the database until the index has caught up.
+    app.on_database(
+        "ALTER TABLE articles_away RENAME TO articles; \
+         UPDATE sections SET name = 'Port news'; \
+         UPDATE site_state SET content_version = content_version + 1",
+    )
+    .await;
+    eventually(100, "the section's new name in the results", || async {
+        let answer: Value = app.get(path).await.json().await.unwrap();
+        (answer["results"][0]["section"] == "Port news").then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_change_on_one_node_shows_on_another_within_two_seconds() {
     let database = kolokol_testkit::postgres_database("search_nodes").await;
     let sink = kolokol_testkit::SmtpSink::start();
