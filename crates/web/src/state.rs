@@ -80,10 +80,12 @@ const SHALLOW_PAGES: u32 = 10;
 /// author deep); more empty the set and start again.
 const MARKED_LISTS: usize = 256;
 
-/// Sections and authors of one content version, in their stored languages.
+/// Sections, authors and tags of one content version, in their stored languages.
 pub(crate) struct StoredNames {
     pub(crate) sections: Vec<kolokol_core::Section>,
     pub(crate) authors: Vec<kolokol_core::Author>,
+    /// For the search form's choices.
+    pub(crate) tags: Vec<kolokol_core::Tag>,
 }
 
 /// A value read from the database and kept for one content version (see
@@ -594,6 +596,7 @@ impl AppState {
             Ok(StoredNames {
                 sections: self.store.sections().await?,
                 authors: self.store.authors().await?,
+                tags: self.store.tags().await?,
             })
         })
         .await

@@ -413,10 +413,12 @@ async fn html(
         ..Meta::default()
     };
     let sections = super::sections(state).await?;
-    let mut authors = state.store.authors().await?;
+    // The choices of the form, kept per content version like the results' names.
+    let stored = state.stored_names().await?;
     let language = state.language();
+    let mut authors = stored.authors.clone();
     authors.iter_mut().for_each(|a| a.localize(&language));
-    let mut tags = state.store.tags().await?;
+    let mut tags = stored.tags.clone();
     tags.iter_mut().for_each(|t| t.localize(&language));
     let mut languages: Vec<String> = config.languages.clone();
     if !languages.contains(&config.language) {
