@@ -80,12 +80,10 @@ const SHALLOW_PAGES: u32 = 10;
 /// author deep); more empty the set and start again.
 const MARKED_LISTS: usize = 256;
 
-/// Sections, authors and tags of one content version, in their stored languages.
+/// Sections and authors of one content version, in their stored languages.
 pub(crate) struct StoredNames {
     pub(crate) sections: Vec<kolokol_core::Section>,
     pub(crate) authors: Vec<kolokol_core::Author>,
-    /// For the search form's choices.
-    pub(crate) tags: Vec<kolokol_core::Tag>,
 }
 
 /// A value read from the database and kept for one content version (see
@@ -118,6 +116,9 @@ pub struct Inner {
     names: PerVersion<StoredNames>,
     /// Where the sitemap's files cut the site's URLs.
     pub(crate) sitemap: PerVersion<crate::site::crawl::Layout>,
+    /// The tags as stored, for the search form's choices (only that page reads
+    /// them, so they are not kept with the names every page reads).
+    pub(crate) search_tags: PerVersion<Vec<kolokol_core::Tag>>,
     /// Where the pages of the lists asked for deep end, for one content version.
     marks: parking_lot::Mutex<ListMarks>,
     pub(crate) metrics: crate::metrics::Metrics,
@@ -301,6 +302,7 @@ impl AppState {
                 gate,
                 names: PerVersion::default(),
                 sitemap: PerVersion::default(),
+                search_tags: PerVersion::default(),
                 marks: parking_lot::Mutex::default(),
                 mailer,
                 newsletter,
@@ -596,7 +598,6 @@ impl AppState {
             Ok(StoredNames {
                 sections: self.store.sections().await?,
                 authors: self.store.authors().await?,
-                tags: self.store.tags().await?,
             })
         })
         .await

@@ -420,7 +420,12 @@ async fn html(
     let language = state.language();
     let mut authors = stored.authors.clone();
     authors.iter_mut().for_each(|a| a.localize(&language));
-    let mut tags = stored.tags.clone();
+    let kept_tags = state
+        .kept_for_version(&state.search_tags, || async {
+            Ok(state.store.tags().await?)
+        })
+        .await?;
+    let mut tags = kept_tags.to_vec();
     tags.iter_mut().for_each(|t| t.localize(&language));
     let mut languages: Vec<String> = config.languages.clone();
     if !languages.contains(&config.language) {
