@@ -3,7 +3,7 @@
 # generated archive, in the same run.
 #
 #   bench/search.sh            # N = 100,000 articles, 20 s of load each
-#   N=20000 DURATION=10 bench/search.sh
+#   N=20000 DURATION=10 WARMUP=5 bench/search.sh
 #   KEEP=1 bench/search.sh     # keeps the archive, its index and the queries for profiling
 #                              # (crates/search/examples/timing.rs times the engine alone)
 #
@@ -15,7 +15,8 @@
 # 2. Kolokol: `kolokol search reindex` (build time, index size), then
 #    `kolokol serve` loaded by wrk with 16 connections cycling through a fixed mix of
 #    40 queries (single words, inflected forms, two words, phrases, exclusions, OR,
-#    rare words, both languages) on /search.json: requests/s and p50/p95/p99. First
+#    rare words, both languages) on /search.json: requests/s and p50/p95/p99, after
+#    WARMUP (5) seconds of the same load that are not counted. First
 #    with no answers kept (search_cache_entries = 0: every request runs the engine;
 #    these are the figures compared), then with the default cache of answers, which
 #    a fixed mix always hits, shown apart for what a flood of repeated searches costs.
@@ -34,6 +35,7 @@ cd "$(dirname "$0")/.."
 
 N=${N:-100000}
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
 CLIENTS=${CLIENTS:-16}
 PORT=${PORT:-18090}
 
@@ -205,6 +207,13 @@ load_kolokol() {
   curl -fsS "http://127.0.0.1:$PORT/search.json?q=test" | grep -q '"partial":false' || {
     echo "the index was not ready at start"; exit 1; }
   rss_idle=$(ps -o rss= -p "$kolokol_pid")
+
+  # Not counted: the first seconds after a start, while the node's first pass over
+  # the index checks it against the database (searches are answered from the
+  # database meanwhile) and the index's files are read into memory.
+  echo "warming Kolokol up for ${WARMUP}s (not counted)…"
+  QUERIES="$work/queries.txt" wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s "$work/queries.lua" \
+    "http://127.0.0.1:$PORT" >/dev/null
 
   echo "loading Kolokol (search_cache_entries = $entries) for ${DURATION}s with $CLIENTS connections…"
   QUERIES="$work/queries.txt" wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s "$work/queries.lua" \
