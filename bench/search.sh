@@ -39,6 +39,14 @@ WARMUP=${WARMUP:-5}
 CLIENTS=${CLIENTS:-16}
 PORT=${PORT:-18090}
 
+# Whatever already listens on these ports would be measured instead: refused at once.
+for port in "$PORT" "$((PORT + 1))"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is taken (by an earlier run?); PORT=… picks others" >&2
+    exit 1
+  fi
+done
+
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -204,6 +212,8 @@ load_kolokol() {
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break
     sleep 0.1
   done
+  kill -0 "$kolokol_pid" 2>/dev/null || {
+    echo "kolokol serve stopped:"; tail -3 "$work/kolokol.log"; kolokol_pid=; exit 1; }
   curl -fsS "http://127.0.0.1:$PORT/search.json?q=test" | grep -q '"partial":false' || {
     echo "the index was not ready at start"; exit 1; }
   rss_idle=$(ps -o rss= -p "$kolokol_pid")
