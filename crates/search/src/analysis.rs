@@ -46,20 +46,35 @@ pub fn words(text: &str) -> Vec<Word> {
 
 /// Where the words of `text` are (bytes), not yet folded; runs too long to be
 /// words are left out.
+///
+/// Read byte by byte, as snippets read every word of an article: ASCII and the
+/// Cyrillic block (two bytes led by 0xD0 or 0xD1, all of them letters) are told
+/// without decoding, other characters as [`is_word_char`] tells them.
 pub fn spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(bytes.len() / 6);
     let mut start = None;
     let mut push = |from: usize, to: usize| {
         if to - from <= LONGEST_WORD * 4 {
             spans.push((from, to));
         }
     };
-    for (at, c) in text.char_indices() {
-        if is_word_char(c) {
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let (word, len) = match byte {
+            0..0x80 => (byte.is_ascii_alphanumeric(), 1),
+            0xD0 | 0xD1 => (true, 2),
+            _ => text[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+        };
+        if word {
             start.get_or_insert(at);
         } else if let Some(from) = start.take() {
             push(from, at);
         }
+        at += len;
     }
     if let Some(from) = start {
         push(from, text.len());
@@ -377,6 +392,22 @@ pub fn typo_allowance(word: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_read_by_bytes_are_the_words_by_characters() {
+        let text = "Ёлка, ёж и Navalny's 3½ km — 東京 ǅemal ҂x «рубль»\u{0460}ѡ!";
+        let mut by_chars = Vec::new();
+        let mut start = None;
+        for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if is_word_char(c) {
+                start.get_or_insert(at);
+            } else if let Some(from) = start.take() {
+                by_chars.push((from, at));
+            }
+        }
+        assert_eq!(spans(text), by_chars);
+        assert_eq!(&text[spans(text)[0].0..spans(text)[0].1], "Ёлка");
+    }
 
     #[test]
     fn a_skeleton_begins_as_its_first_letter_says() {

@@ -308,6 +308,66 @@ mod tests {
         assert_eq!(index.len(), 6);
     }
 
+    /// The first page of `text` and its total, as searches run it and with every
+    /// match scored.
+    fn both_ways(index: &SearchIndex, text: &str) -> [(Vec<i64>, usize); 2] {
+        let request = Request {
+            text: text.into(),
+            limit: 10,
+            ..Request::default()
+        };
+        [false, true].map(|exhaustive| {
+            index.score_every_match(exhaustive);
+            let results = index.search(&request).expect("search");
+            index.score_every_match(false);
+            (results.hits.iter().map(|h| h.id).collect(), results.total)
+        })
+    }
+
+    #[test]
+    fn plain_words_rank_and_count_as_if_every_match_were_scored() {
+        let index = index();
+        for text in [
+            "censorship report",
+            "war peace",
+            "court navalny",
+            "рубль банка",
+            "report report",
+        ] {
+            let [shown, every] = both_ways(&index, text);
+            assert_eq!(shown, every, "{text}");
+        }
+        // More matches than the candidates scored again: the words in headlines,
+        // deks and bodies of lengths that differ, the ones a query weighs most not
+        // the ones the plain count of words favours.
+        let filler = ["grain", "river", "market", "winter", "harbour", "ledger"];
+        let docs: Vec<Document> = (100..1_100)
+            .map(|id| {
+                let n = usize::try_from(id).expect("id");
+                let mut body: Vec<&str> = (0..20 + n % 37).map(|i| filler[(n + i) % 6]).collect();
+                body.extend(std::iter::repeat_n("budget", 1 + n % 5));
+                body.extend(std::iter::repeat_n("vote", 1 + n % 3));
+                let headline = match n % 50 {
+                    0 => "Budget vote",
+                    1 => "The budget",
+                    _ => "Harbour news",
+                };
+                let mut doc = doc(id, "en", headline, &body.join(" "));
+                doc.dek = if n % 7 == 0 {
+                    "A vote".into()
+                } else {
+                    String::new()
+                };
+                doc
+            })
+            .collect();
+        index.apply(&docs, &[]).expect("apply");
+        let [shown, every] = both_ways(&index, "budget vote");
+        assert_eq!(shown, every);
+        assert_eq!(shown.0.len(), 10);
+        assert_eq!(every.1, 1_000);
+    }
+
     #[test]
     fn reopens_from_disk_with_its_stamps() {
         let dir = tempfile::tempdir().expect("dir");
