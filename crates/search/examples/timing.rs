@@ -2,8 +2,9 @@
 //! `cargo run --release -p kolokol-search --example timing -- DIR QUERIES [ROUNDS]`.
 //! For profiling the engine alone (bench/search.sh measures the whole server).
 //! Each query is timed as searches run it and with every match scored (no
-//! shortcut), and the two first pages are compared: how many of the ten articles
-//! both show, and whether the totals agree.
+//! pruning), and the two first pages are compared: how many of the ten articles
+//! both show, and whether the totals agree. `LIMIT=1` asks for one result instead
+//! of ten (what the results' snippets and stored documents cost is the difference).
 
 use std::time::Instant;
 

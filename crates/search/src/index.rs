@@ -10,16 +10,13 @@ use parking_lot::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    Scorer, TermQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, Analyzer, Stems};
 use crate::query::{Item, Parsed};
@@ -28,13 +25,10 @@ use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
 
 /// Bumped whenever the schema or the analysis changes: an index of another version
 /// is thrown away and built again.
-const SCHEMA_VERSION: &str = "7";
+const SCHEMA_VERSION: &str = "6";
 const VERSION_FILE: &str = "kolokol-search-version";
 /// Typo-tolerant matches are looked for when exact ones are fewer than this.
 const FUZZY_BELOW: usize = 20;
-/// How many more candidates than it keeps a search of plain words scores again
-/// (see [`Shortcut::Intersection`]).
-const CANDIDATES: usize = 4;
 /// The indexing thread's memory budget.
 const WRITER_HEAP: usize = 32 * 1024 * 1024;
 
@@ -51,10 +45,6 @@ struct Fields {
     dek: Field,
     names: Field,
     body: Field,
-    /// The stems of the headline, the names, the dek and the body together, each
-    /// text repeated as many times as its field's weight (rounded up), without
-    /// positions: where a search of plain words finds its candidates.
-    all: Field,
     /// Skeletons of the Latin words, then of the Cyrillic ones.
     translit: [Field; 2],
     /// Skeletons of the headline, the dek and the names only, by script: a name
@@ -80,11 +70,6 @@ impl Fields {
                 options
             }
         };
-        let all = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::STEMMED)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
         let unstemmed = |tokenizer: &str| {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
@@ -104,7 +89,6 @@ impl Fields {
             dek: builder.add_text_field("dek", stemmed(false)),
             names: builder.add_text_field("names", stemmed(false)),
             body: builder.add_text_field("body", stemmed(true)),
-            all: builder.add_text_field("all", all),
             translit: [
                 builder.add_text_field("translit_latin", unstemmed(analysis::SKELETON_LATIN)),
                 builder.add_text_field("translit_cyrillic", unstemmed(analysis::SKELETON_CYRILLIC)),
@@ -145,7 +129,7 @@ pub struct SearchIndex {
     ready: AtomicBool,
     /// Moves on every change searches can see: what tells a remembered answer stale.
     generation: AtomicU64,
-    /// Whether every match is scored, without the [`Shortcut`]s (for measuring them).
+    /// Whether every match is scored, without pruning (for measuring it).
     exhaustive: AtomicBool,
     dir: Option<PathBuf>,
 }
@@ -252,8 +236,8 @@ impl SearchIndex {
         self.changed();
     }
 
-    /// Scores every match of every search, as if no shortcut existed: for measuring
-    /// what the shortcuts save and change (crates/search/examples/timing.rs).
+    /// Scores every match of every search, without pruning: for measuring what
+    /// pruning saves and changes (crates/search/examples/timing.rs).
     #[doc(hidden)]
     pub fn score_every_match(&self, exhaustive: bool) {
         self.exhaustive.store(exhaustive, Ordering::Relaxed);
@@ -297,16 +281,6 @@ impl SearchIndex {
             document.add_text(f.names, &doc.names);
             document.add_text(f.body, &doc.body);
             document.add_text(f.card, &doc.card);
-            for (text, times) in [
-                (&doc.headline, 3),
-                (&doc.names, 2),
-                (&doc.dek, 2),
-                (&doc.body, 1),
-            ] {
-                for _ in 0..times {
-                    document.add_text(f.all, text);
-                }
-            }
             for text in [&doc.headline, &doc.dek, &doc.names, &doc.body] {
                 for field in f.translit {
                     document.add_text(field, text);
@@ -383,14 +357,16 @@ impl SearchIndex {
         let exact = self.query(&parsed, request, false);
         let wanted = request.offset + request.limit;
         let preferred = self.preferred_language(request);
-        let shortcut = self.shortcut(&searcher, &parsed, request)?;
+        let prunable = request.order == Order::Relevance
+            && !self.exhaustive.load(Ordering::Relaxed)
+            && matches!(lone_item(&parsed, &request.filters), Some(Item::Word(_)));
         let (mut addresses, exact_total) = self.top(
             &searcher,
             &*exact,
             request.order,
             wanted,
             preferred,
-            shortcut,
+            prunable,
         )?;
         let mut typo_from = addresses.len();
         let mut total = exact_total;
@@ -406,7 +382,7 @@ impl SearchIndex {
                 request.order,
                 wanted + exact_total,
                 preferred,
-                Shortcut::None,
+                false,
             )?;
             let seen: std::collections::HashSet<DocAddress> = addresses.iter().copied().collect();
             typo_from = addresses.len();
@@ -468,69 +444,13 @@ impl SearchIndex {
         analysis::detect_language(&request.text).or(request.language_hint.as_deref())
     }
 
-    /// How the best matches of `parsed` by relevance can be found without scoring
-    /// every match.
-    fn shortcut(
-        &self,
-        searcher: &tantivy::Searcher,
-        parsed: &Parsed,
-        request: &Request,
-    ) -> Result<Shortcut, SearchError> {
-        if request.order != Order::Relevance
-            || request.filters != Filters::default()
-            || self.exhaustive.load(Ordering::Relaxed)
-        {
-            return Ok(Shortcut::None);
-        }
-        // Pruning pays for one word's union of terms (not for alternatives: the
-        // count apart costs more than it saves), and for plain words below.
-        if let [group] = parsed.groups.as_slice()
-            && let [Item::Word(_)] = group.as_slice()
-            && parsed.excluded.is_empty()
-        {
-            return Ok(Shortcut::Union);
-        }
-        let Some(words) = plain_words(parsed) else {
-            return Ok(Shortcut::None);
-        };
-        let mut stems: Vec<String> = Vec::with_capacity(words.len());
-        for word in words {
-            // A word whose transliteration the other script's articles have matches
-            // more than its stem: the candidates would miss those.
-            let other = usize::from(!analysis::is_cyrillic(word));
-            let skeleton =
-                Term::from_field_text(self.fields.translit[other], &analysis::skeleton(word));
-            if searcher.doc_freq(&skeleton)? > 0 {
-                return Ok(Shortcut::None);
-            }
-            let stem = self.stems.stem(word);
-            if !stems.contains(&stem) {
-                stems.push(stem);
-            }
-        }
-        if stems.len() < 2 {
-            return Ok(Shortcut::None);
-        }
-        let terms = stems
-            .iter()
-            .map(|stem| -> Box<dyn Query> {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.all, stem),
-                    IndexRecordOption::WithFreqs,
-                ))
-            })
-            .map(|term| (Occur::Must, term))
-            .collect();
-        Ok(Shortcut::Candidates(Box::new(BooleanQuery::new(terms))))
-    }
-
     /// The best `limit` documents for `query` in `order`, and how many match.
     ///
     /// By relevance, the best are found by score alone, which lets tantivy skip the
-    /// blocks of documents that cannot reach the top (block-WAND; see [`Shortcut`]),
-    /// and a pool a little larger than asked is then ranked again with a bonus for
-    /// articles in the `preferred` language (as much as a match of the language as
-    /// one more term would add, at half weight), equal scores by article id.
+    /// blocks of documents that cannot reach the top (block-WAND), and a pool a
+    /// little larger than asked is then ranked again with a bonus for articles in
+    /// the `preferred` language (as much as a match of the language as one more
+    /// term would add, at half weight), equal scores by article id.
     fn top(
         &self,
         searcher: &tantivy::Searcher,
@@ -538,21 +458,20 @@ impl SearchIndex {
         order: Order,
         limit: usize,
         preferred: Option<&str>,
-        shortcut: Shortcut,
+        prunable: bool,
     ) -> Result<(Vec<DocAddress>, usize), SearchError> {
         let limit = limit.max(1);
         let (top, count) = match order {
             Order::Relevance => {
                 let pool = limit * 2 + 40;
                 let best = TopDocs::with_limit(pool).order_by_score();
-                let (mut top, count) = match shortcut {
-                    Shortcut::None => searcher.search(query, &(best, Count))?,
-                    Shortcut::Union => (searcher.search(query, &best)?, query.count(searcher)?),
-                    Shortcut::Candidates(all) => {
-                        let candidates = TopDocs::with_limit(pool * CANDIDATES).order_by_score();
-                        let candidates = searcher.search(&*all, &candidates)?;
-                        (rescore(searcher, query, candidates)?, all.count(searcher)?)
-                    }
+                // Pruning pays only for a plain union of terms, and only when the
+                // count is made apart; other queries score every match anyway, so
+                // count in the same pass.
+                let (mut top, count) = if prunable {
+                    (searcher.search(query, &best)?, query.count(searcher)?)
+                } else {
+                    searcher.search(query, &(best, Count))?
                 };
                 let mut columns = Columns::new(searcher);
                 if let Some(language) = preferred {
@@ -602,12 +521,21 @@ impl SearchIndex {
     }
 
     fn query(&self, parsed: &Parsed, request: &Request, fuzzy: bool) -> Box<dyn Query> {
-        if let Some(group) = lone_group(parsed, &request.filters) {
-            return self.group(group, fuzzy);
+        if let Some(item) = lone_item(parsed, &request.filters) {
+            return self.item(item, fuzzy);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
-            clauses.push((Occur::Must, self.group(group, fuzzy)));
+            let required: Box<dyn Query> = match group.as_slice() {
+                [item] => self.item(item, fuzzy),
+                items => Box::new(BooleanQuery::new(
+                    items
+                        .iter()
+                        .map(|item| (Occur::Should, self.item(item, fuzzy)))
+                        .collect(),
+                )),
+            };
+            clauses.push((Occur::Must, required));
         }
         for item in &parsed.excluded {
             clauses.push((Occur::MustNot, self.item(item, false)));
@@ -648,29 +576,10 @@ impl SearchIndex {
         }
     }
 
-    /// Any of `items`: one union of all their alternatives (the same scores as a
-    /// union of each item's, and a plain union of terms when they are words, which
-    /// block-WAND can prune).
-    fn group(&self, items: &[Item], fuzzy: bool) -> Box<dyn Query> {
-        let mut alternatives = Vec::new();
-        for item in items {
-            self.alternatives(item, fuzzy, &mut alternatives);
-        }
-        Box::new(BooleanQuery::new(alternatives))
-    }
-
     /// A word or a phrase, in any of the weighted fields; a word also by its
     /// transliteration and, when `fuzzy`, within its typo allowance.
     fn item(&self, item: &Item, fuzzy: bool) -> Box<dyn Query> {
-        self.group(std::slice::from_ref(item), fuzzy)
-    }
-
-    fn alternatives(
-        &self,
-        item: &Item,
-        fuzzy: bool,
-        alternatives: &mut Vec<(Occur, Box<dyn Query>)>,
-    ) {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match item {
             Item::Word(word) => {
                 let stem = self.stems.stem(word);
@@ -718,6 +627,7 @@ impl SearchIndex {
                 }
             }
         }
+        Box::new(BooleanQuery::new(alternatives))
     }
 
     /// "Did you mean": the query with each word the archive does not have replaced
@@ -842,65 +752,15 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// How the best matches by relevance are found.
-enum Shortcut {
-    /// None: every match is scored, and counted in the same pass.
-    None,
-    /// A lone word's union of terms, pruned by block-WAND and counted apart.
-    Union,
-    /// Plain words, all required and found by their stems alone: the query's own
-    /// form, an intersection of unions over the weighted fields, cannot be pruned,
-    /// so [`CANDIDATES`] times as many as wanted are taken from this intersection
-    /// of the stems in the `all` field, which can (and is counted apart, as it
-    /// matches the same articles), and scored again by the query itself. Where
-    /// more match than the
-    /// candidates, the best by the query could in principle be one that `all`
-    /// ranks lower (it weighs its fields by repeating them, not by boosts).
-    Candidates(Box<dyn Query>),
-}
-
-/// `scored` scored again by `query`, which they all match.
-fn rescore(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    scored: Vec<(Score, DocAddress)>,
-) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut addresses: Vec<DocAddress> = scored.into_iter().map(|(_, a)| a).collect();
-    addresses.sort_unstable();
-    let mut rescored = Vec::with_capacity(addresses.len());
-    for run in addresses.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
-        let mut scorer = weight.scorer(searcher.segment_reader(run[0].segment_ord), 1.0)?;
-        for address in run {
-            if scorer.doc() <= address.doc_id && scorer.seek(address.doc_id) == address.doc_id {
-                rescored.push((scorer.score(), *address));
-            }
-        }
-    }
-    Ok(rescored)
-}
-
-/// The words of a query of two or more words, all required, and nothing else.
-fn plain_words(parsed: &Parsed) -> Option<Vec<&String>> {
-    if parsed.groups.len() < 2 || !parsed.excluded.is_empty() {
-        return None;
-    }
-    parsed
-        .groups
-        .iter()
-        .map(|group| match group.as_slice() {
-            [Item::Word(word)] => Some(word),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The one group (a word, a phrase or alternatives) a query looks for, when it has
-/// nothing else (no exclusions or filters): its own query is then the whole query,
-/// a union of its fields' terms, which block-WAND can prune.
-fn lone_group<'a>(parsed: &'a Parsed, filters: &Filters) -> Option<&'a [Item]> {
+/// The one word or phrase a query looks for, when it has nothing else (no
+/// alternatives, exclusions or filters): its own query is then the whole query, a
+/// union of its fields' terms, which block-WAND can prune.
+fn lone_item<'a>(parsed: &'a Parsed, filters: &Filters) -> Option<&'a Item> {
     match (parsed.groups.as_slice(), parsed.excluded.is_empty()) {
-        ([group], true) if *filters == Filters::default() => Some(group),
+        ([group], true) if *filters == Filters::default() => match group.as_slice() {
+            [item] => Some(item),
+            _ => None,
+        },
         _ => None,
     }
 }
