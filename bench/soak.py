@@ -113,6 +113,7 @@ class Newsroom:
         return self.request(path, [("csrf", self.csrf)] + fields)
 
 
+run = int(time.time()) % 1000000
 newsroom = Newsroom()
 newsroom.sign_in()
 published = 0
@@ -124,7 +125,9 @@ def write_and_publish(stop):
     while not stop.is_set():
         number += 1
         status, headers, _ = newsroom.post("/admin/articles", [
-            ("headline", f"Soak dispatch number {number}"),
+            # The run's own words in the headline (so its slug), as WORK=dir keeps
+            # the site and the articles of an earlier run between runs.
+            ("headline", f"Soak dispatch {run} number {number}"),
             ("body", "The harbour was quiet this morning.\n\nA second paragraph, for the reader."),
             ("section", str(1 + number % 6)),
             ("authors", "1"),
@@ -177,7 +180,18 @@ def rss_split():
     with open(f"/proc/{pid}/status") as f:
         status = f.read()
     anon, files = (int(re.search(rf"{key}:\s+(\d+)", status).group(1)) / 1024 for key in ("RssAnon", "RssFile"))
-    return f"heap {anon:.1f} MB, files {files:.1f} MB"
+    return f"heap {anon:.1f} MB (page cache {page_cache_mb()}), files {files:.1f} MB"
+
+
+def page_cache_mb():
+    """What the page cache says it holds (/metrics, open to loopback)."""
+    try:
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as answer:
+            text = answer.read().decode()
+    except OSError:
+        return "unknown"
+    found = re.search(r"^kolokol_page_cache_bytes (\d+)", text, re.M)
+    return f"{int(found.group(1)) / 1048576:.1f} MB" if found else "unknown"
 
 
 results = {}
