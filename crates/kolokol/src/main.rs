@@ -25,7 +25,7 @@ use kolokol_web::AppState;
 /// too): under a server's mixed load (many threads, bursts of connections, pages
 /// and searches of every size) glibc's per-thread arenas kept freed memory, and
 /// `bench/soak.sh` grew 16.6 % after its warm-up; with jemalloc, which gives back
-/// what it no longer uses, 1.2 %. Its settings are built in from
+/// what it no longer uses, 0.6 % with the settings built in from
 /// `.cargo/config.toml` (README, "Memory").
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]

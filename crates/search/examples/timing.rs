@@ -22,6 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .lines()
         .map(str::to_owned)
         .collect();
+    let limit = std::env::var("LIMIT").map_or(Ok(10), |l| l.parse())?;
     let mut all = [Vec::new(), Vec::new()];
     println!(
         "{:32} {:>10} {:>10} {:>6} total",
@@ -30,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for query in &queries {
         let request = Request {
             text: query.clone(),
-            limit: std::env::var("LIMIT").map_or(10, |l| l.parse().unwrap_or(10)),
+            limit,
             ..Request::default()
         };
         // The two ways take turns, after a search each that is not timed: what the
