@@ -88,9 +88,9 @@ pub fn routes() -> Router<AppState> {
             get(newsletter::preferences).post(newsletter::change_preferences),
         )
         .route("/newsletter/{number}", get(newsletter::archived))
-        .route("/search", get(search::page))
+        .route("/search", get(search::page::<false>))
         .route("/search.json", get(search::json))
-        .route("/lite/search", get(search::lite))
+        .route("/lite/search", get(search::page::<true>))
         .route("/lite", get(lite::front))
         .route("/lite/articles/{slug}", get(lite::article))
         .route("/mirrors.json", get(reach::json_list))

@@ -356,32 +356,23 @@ fn view(path: &str, query: &Query, results: Results) -> View {
     }
 }
 
-/// `/search`: the form, and the results when there is a query.
-pub async fn page(
+/// `/search`: the form, and the results when there is a query; `/lite/search`
+/// (`LITE`): the same in the text-only edition.
+pub async fn page<const LITE: bool>(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
+    let (path, template) = if LITE {
+        ("/lite/search", "lite/search.html")
+    } else {
+        ("/search", "search.html")
+    };
     html(
         &state,
         crate::gate::client(),
         raw.as_deref(),
-        "/search",
-        "search.html",
-    )
-    .await
-}
-
-/// `/lite/search`: the same in the text-only edition.
-pub async fn lite(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    html(
-        &state,
-        crate::gate::client(),
-        raw.as_deref(),
-        "/lite/search",
-        "lite/search.html",
+        path,
+        template,
     )
     .await
 }
