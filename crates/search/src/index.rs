@@ -357,8 +357,7 @@ impl SearchIndex {
         let exact = self.query(&parsed, request, false);
         let wanted = request.offset + request.limit;
         let preferred = self.preferred_language(request);
-        let prunable = request.order == Order::Relevance
-            && !self.exhaustive.load(Ordering::Relaxed)
+        let prunable = !self.exhaustive.load(Ordering::Relaxed)
             && matches!(lone_item(&parsed, &request.filters), Some(Item::Word(_)));
         let (mut addresses, exact_total) = self.top(
             &searcher,
