@@ -186,10 +186,17 @@ for line in io.lines(os.getenv("QUERIES")) do
 end
 local counter = 0
 function setup(thread) thread:set("offset", counter * 7); counter = counter + 1 end
+-- Each thread walks the list by a stride that shares no factor with its length:
+-- every query as often, but neighbours in the list (of one kind) far apart, so
+-- that the clients in flight at any moment ask a mix of kinds, not a run of
+-- phrases and then a run of single words.
+local function gcd(a, b) while b ~= 0 do a, b = b, a % b end return a end
+local stride = 17
+while gcd(stride, #queries) ~= 1 do stride = stride + 1 end
 local i = 0
 function request()
   i = i + 1
-  local q = queries[((i + offset) % #queries) + 1]
+  local q = queries[((i * stride + offset) % #queries) + 1]
   return wrk.format("GET", "/search.json?q=" .. q)
 end
 function done(summary, latency, requests)
