@@ -158,10 +158,13 @@ impl Answers {
     }
 }
 
-/// How many searches run at once: two per core, so that a core has a search to
-/// run while another's answer is being written out or read from the database
-/// (measured on two cores: one per core lost a fifth of the searches a second,
-/// four per core gained a little and lengthened the tail).
+/// How many searches are let in at once: two per core. The search threads run one
+/// a core (`kolokol_operations::search`), so a turn is either running there or
+/// next in their queue, and no core waits while another search's answer is being
+/// written out or read from the database (measured on two cores, searches then on
+/// tokio's blocking threads: one turn per core lost a fifth of the searches a
+/// second, four per core gained a little and lengthened the tail; on the search
+/// threads, 8 and 16 turns on the two cores gave the same as 4).
 pub(crate) fn at_once() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get() * SEARCHES_PER_CORE)
 }
