@@ -23,14 +23,18 @@ use crate::query::{Item, Parsed};
 use crate::snippet::{Matcher, snippet};
 use crate::{Document, Filters, Hit, Order, Request, Results, SearchError};
 
-/// Bumped whenever the schema or the analysis changes: an index of another version
-/// is thrown away and built again.
-const SCHEMA_VERSION: &str = "6";
+/// Bumped whenever the schema, the analysis or the index's settings change: an
+/// index of another version is thrown away and built again.
+const SCHEMA_VERSION: &str = "7";
 const VERSION_FILE: &str = "kolokol-search-version";
 /// Typo-tolerant matches are looked for when exact ones are fewer than this.
 const FUZZY_BELOW: usize = 20;
 /// The indexing thread's memory budget.
 const WRITER_HEAP: usize = 32 * 1024 * 1024;
+/// The stored documents are compressed in blocks of this many bytes, and a result
+/// decompresses its whole block: about one article's body and card (tantivy's
+/// 16 KiB held four or five, each decompressed for one).
+const STORED_BLOCK: usize = 4 * 1024;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -143,8 +147,14 @@ impl SearchIndex {
     /// in memory when `dir` is `None`.
     pub fn open(dir: Option<&Path>) -> Result<Self, SearchError> {
         let (schema, fields) = Fields::schema();
+        let builder = Index::builder()
+            .schema(schema)
+            .settings(tantivy::IndexSettings {
+                docstore_blocksize: STORED_BLOCK,
+                ..tantivy::IndexSettings::default()
+            });
         let index = match dir {
-            None => Index::create_in_ram(schema),
+            None => builder.create_in_ram()?,
             Some(dir) => {
                 let version = dir.join(VERSION_FILE);
                 let current = std::fs::read_to_string(&version).unwrap_or_default();
@@ -153,7 +163,7 @@ impl SearchIndex {
                 }
                 std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
                 let directory = tantivy::directory::MmapDirectory::open(dir)?;
-                let index = Index::open_or_create(directory, schema)?;
+                let index = builder.open_or_create(directory)?;
                 std::fs::write(&version, SCHEMA_VERSION).map_err(|e| SearchError::io(dir, e))?;
                 index
             }

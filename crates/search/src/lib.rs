@@ -375,5 +375,12 @@ mod tests {
         let index = SearchIndex::open(Some(&path)).expect("reopen");
         assert_eq!(index.stamps().get(&9), Some(&1));
         assert_eq!(ids(&index, "kept"), [9]);
+        // Stored documents in blocks of about one article (a result decompresses
+        // its whole block).
+        let meta: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(path.join("meta.json")).expect("meta.json"),
+        )
+        .expect("json");
+        assert_eq!(meta["index_settings"]["docstore_blocksize"], 4096);
     }
 }
