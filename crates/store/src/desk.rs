@@ -494,11 +494,12 @@ impl DeskStore for SqlStore {
         for pattern in words.iter().flatten() {
             listing = listing.bind(pattern);
         }
-        let rows = listing.fetch_all(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        let rows = listing.fetch_all(&mut *conn).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut names: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
-        for row in self.authors_of(&ids).await? {
+        for row in Self::authors_of(&mut conn, &ids).await? {
             names
                 .entry(row.article_id)
                 .or_default()

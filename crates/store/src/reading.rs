@@ -179,9 +179,8 @@ impl SqlStore {
         &self,
         rows: Vec<crate::rows::ImageRow>,
     ) -> Result<Vec<kolokol_core::LibraryImage>, StoreError> {
-        let variants = self
-            .variants_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>())
-            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let variants = Self::variants_of(&mut *self.pool.acquire().await?, &ids).await?;
         let mut by_image: std::collections::HashMap<i64, Vec<crate::rows::VariantRow>> =
             std::collections::HashMap::new();
         for variant in variants {
@@ -197,7 +196,7 @@ impl SqlStore {
 
     /// Renditions of these images, narrowest first.
     pub(crate) async fn variants_of(
-        &self,
+        conn: &mut sqlx::AnyConnection,
         image_ids: &[i64],
     ) -> Result<Vec<crate::rows::VariantRow>, StoreError> {
         if image_ids.is_empty() {
@@ -212,12 +211,12 @@ impl SqlStore {
         for id in image_ids {
             query = query.bind(id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(conn).await?)
     }
 
     /// The credited authors of these articles, in byline order.
     pub(crate) async fn authors_of(
-        &self,
+        conn: &mut sqlx::AnyConnection,
         article_ids: &[i64],
     ) -> Result<Vec<crate::rows::ArticleAuthorRow>, StoreError> {
         if article_ids.is_empty() {
@@ -233,28 +232,30 @@ impl SqlStore {
         for id in article_ids {
             query = query.bind(id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(conn).await?)
     }
 
-    /// Authors and image renditions for a page of summary rows, in two queries.
+    /// Authors and image renditions for a page of summary rows, in two queries on
+    /// `conn`. A page's statements share one connection: each trip to the pool and
+    /// back is, for SQLite, two more hand-offs to the connection's thread.
     pub(crate) async fn complete_summaries(
-        &self,
+        conn: &mut sqlx::AnyConnection,
         rows: Vec<crate::rows::SummaryRow>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let article_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let authors = self.authors_of(&article_ids).await?;
+        let authors = Self::authors_of(conn, &article_ids).await?;
 
         let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
-        let variants = self.variants_of(&image_ids).await?;
+        let variants = Self::variants_of(conn, &image_ids).await?;
         crate::rows::assemble_summaries(rows, authors, variants)
     }
 
     /// The articles of `rows`, with bodies, tags and corrections, in the rows' order.
     async fn whole_articles(
-        &self,
+        conn: &mut sqlx::AnyConnection,
         rows: Vec<crate::rows::SummaryRow>,
     ) -> Result<Vec<kolokol_core::Article>, StoreError> {
         if rows.is_empty() {
@@ -271,7 +272,7 @@ impl SqlStore {
         for id in &ids {
             query = query.bind(*id);
         }
-        for row in query.fetch_all(&self.pool).await? {
+        for row in query.fetch_all(&mut *conn).await? {
             use sqlx::Row;
             extras.insert(
                 row.try_get("id")?,
@@ -294,7 +295,7 @@ impl SqlStore {
         for id in &ids {
             query = query.bind(*id);
         }
-        for row in query.fetch_all(&self.pool).await? {
+        for row in query.fetch_all(&mut *conn).await? {
             use sqlx::Row;
             let slug: String = row.try_get("slug")?;
             tags.entry(row.try_get("article_id")?)
@@ -318,7 +319,7 @@ impl SqlStore {
         for id in &ids {
             query = query.bind(*id);
         }
-        for row in query.fetch_all(&self.pool).await? {
+        for row in query.fetch_all(&mut *conn).await? {
             use sqlx::Row;
             corrections
                 .entry(row.try_get("article_id")?)
@@ -328,7 +329,7 @@ impl SqlStore {
                     body: row.try_get("body")?,
                 });
         }
-        let summaries = self.complete_summaries(rows).await?;
+        let summaries = Self::complete_summaries(conn, rows).await?;
         summaries
             .into_iter()
             .map(|summary| {
@@ -428,12 +429,13 @@ impl ReadingStore for SqlStore {
         page: kolokol_core::PageRequest,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let (count, list) = match filter.tag_id {
             Some(_) => (crate::sql::COUNT_TAGGED, crate::sql::LIST_TAGGED),
             None => (crate::sql::COUNT_ARTICLES, crate::sql::LIST_ARTICLES),
         };
         let (total,): (i64,) = list_filter(sqlx::query_as(count), filter, now)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *conn)
             .await?;
         let rows = list_filter(
             sqlx::query_as::<_, crate::rows::SummaryRow>(list),
@@ -442,9 +444,9 @@ impl ReadingStore for SqlStore {
         )
         .bind(page.limit())
         .bind(page.offset())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
-        let items = self.complete_summaries(rows).await?;
+        let items = Self::complete_summaries(&mut conn, rows).await?;
         Ok(kolokol_core::Paginated::new(
             items,
             page,
@@ -457,13 +459,14 @@ impl ReadingStore for SqlStore {
         slug: &kolokol_core::Slug,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<kolokol_core::Article>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let Some(crate::rows::WholeRow {
             summary: row,
             extra,
         }) = sqlx::query_as::<_, crate::rows::WholeRow>(crate::sql::ARTICLE_BY_SLUG)
             .bind(now.timestamp())
             .bind(slug.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *conn)
             .await?
         else {
             return Ok(None);
@@ -471,7 +474,7 @@ impl ReadingStore for SqlStore {
         let id = row.id;
         let tags = sqlx::query_as::<_, crate::rows::TagRow>(crate::sql::ARTICLE_TAGS)
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(crate::rows::TagRow::into_tag)
@@ -479,12 +482,12 @@ impl ReadingStore for SqlStore {
         let corrections =
             sqlx::query_as::<_, crate::rows::CorrectionRow>(crate::sql::ARTICLE_CORRECTIONS)
                 .bind(id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await?
                 .into_iter()
                 .map(crate::rows::CorrectionRow::into_correction)
                 .collect::<Result<Vec<_>, _>>()?;
-        let Some(summary) = self.complete_summaries(vec![row]).await?.pop() else {
+        let Some(summary) = Self::complete_summaries(&mut conn, vec![row]).await?.pop() else {
             return Ok(None);
         };
         Ok(Some(kolokol_core::Article {
@@ -504,6 +507,7 @@ impl ReadingStore for SqlStore {
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let sql = crate::sql::related_articles(article.tags.len());
         let mut query = sqlx::query_as::<_, crate::rows::SummaryRow>(&sql)
             .bind(now.timestamp())
@@ -514,8 +518,8 @@ impl ReadingStore for SqlStore {
         for tag in &article.tags {
             query = query.bind(tag.id);
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        self.complete_summaries(rows).await
+        let rows = query.fetch_all(&mut *conn).await?;
+        Self::complete_summaries(&mut conn, rows).await
     }
 
     async fn sitemap_slice(
@@ -588,6 +592,7 @@ impl ReadingStore for SqlStore {
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let (after_time, after_id) =
             after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
         let rows = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::WHOLE_BATCH)
@@ -595,9 +600,9 @@ impl ReadingStore for SqlStore {
             .bind(after_time)
             .bind(after_id)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
-        self.whole_articles(rows).await
+        Self::whole_articles(&mut conn, rows).await
     }
 
     async fn published_articles_after(
@@ -607,6 +612,7 @@ impl ReadingStore for SqlStore {
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let (after_time, after_id) =
             after.map_or((i64::MAX, i64::MAX), |(t, id)| (t.timestamp(), id.0));
         let query = sqlx::query_as::<_, crate::rows::SummaryRow>(crate::sql::LIST_ARTICLES_AFTER);
@@ -614,9 +620,9 @@ impl ReadingStore for SqlStore {
             .bind(after_time)
             .bind(after_id)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
-        self.complete_summaries(rows).await
+        Self::complete_summaries(&mut conn, rows).await
     }
 
     async fn page_marks(
@@ -651,6 +657,7 @@ impl ReadingStore for SqlStore {
         ids: &[kolokol_core::ArticleId],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -663,8 +670,8 @@ impl ReadingStore for SqlStore {
         for id in ids {
             query = query.bind(id.0);
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        self.complete_summaries(rows).await
+        let rows = query.fetch_all(&mut *conn).await?;
+        Self::complete_summaries(&mut conn, rows).await
     }
 
     async fn related_index(
@@ -705,6 +712,7 @@ impl ReadingStore for SqlStore {
         ids: &[kolokol_core::ArticleId],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::Article>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let mut articles = Vec::with_capacity(ids.len());
         // Bounded lists of placeholders, whatever the number asked for.
         for chunk in ids.chunks(500) {
@@ -718,8 +726,8 @@ impl ReadingStore for SqlStore {
             for id in chunk {
                 query = query.bind(id.0);
             }
-            let rows = query.fetch_all(&self.pool).await?;
-            articles.extend(self.whole_articles(rows).await?);
+            let rows = query.fetch_all(&mut *conn).await?;
+            articles.extend(Self::whole_articles(&mut conn, rows).await?);
         }
         Ok(articles)
     }

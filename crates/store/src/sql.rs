@@ -119,26 +119,18 @@ pub(crate) const ARTICLE_BY_SLUG: &str = concat!(
 /// `tags` tag ids. Only the newest [`crate::related::CANDIDATES`] candidates of each
 /// kind are scored: the same section's from the `articles_language` index, each
 /// tag's from its own `article_tags_listing` entries, so the cost stays flat however
-/// large the archive and however common or rare the tags; the candidates are ranked
-/// by id first and only the winners' summaries are read. Every ordering ends on the
-/// id, so the result is fully determined; `related::RelatedIndex` computes the same
-/// in memory.
+/// large the archive and however common or rare the tags. The candidates are scored
+/// in one pass (their shared tags joined and counted, not a subquery per candidate)
+/// and only the winners' summaries are read. Every ordering ends on the id, so the
+/// result is fully determined; `related::RelatedIndex` computes the same in memory.
 pub(crate) fn related_articles(tags: usize) -> String {
     let n = crate::related::CANDIDATES;
-    let score = |t: &str| {
-        format!(
-            "(CASE WHEN {t}.section_id = $2 THEN 1 ELSE 0 END) \
-             + 2 * (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = {t}.id \
-                    AND t.tag_id IN (SELECT o.tag_id FROM article_tags o WHERE o.article_id = $3)) DESC, \
-             {t}.published_at DESC, {t}.id DESC"
-        )
-    };
     let mut candidates = format!(
         "SELECT id FROM (SELECT c.id FROM articles c WHERE c.status = 'published' AND c.published_at <= $1 \
            AND c.id <> $3 AND c.section_id = $2 AND c.language = $5 \
            ORDER BY c.published_at DESC, c.id DESC LIMIT {n}) AS same_section "
     );
-    if tags > 0 {
+    let shared = if tags > 0 {
         let each: Vec<String> = (0..tags)
             .map(|i| {
                 format!(
@@ -154,13 +146,21 @@ pub(crate) fn related_articles(tags: usize) -> String {
              GROUP BY article_id ORDER BY newest DESC, id DESC LIMIT {n}) AS same_tags ",
             each.join(" UNION ALL ")
         ));
-    }
+        let ids: Vec<String> = (0..tags).map(|i| format!("${}", 6 + i)).collect();
+        format!(
+            "LEFT JOIN article_tags t ON t.article_id = r.id AND t.tag_id IN ({}) ",
+            ids.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    let tagged = if tags > 0 { "2 * COUNT(t.tag_id)" } else { "0" };
     format!(
-        "{}WHERE a.id IN (SELECT r.id FROM articles r WHERE r.id IN ({candidates}) \
-         ORDER BY {} LIMIT $4) ORDER BY {}",
-        summary_select!(),
-        score("r"),
-        score("a")
+        "WITH best AS (SELECT r.id, (CASE WHEN r.section_id = $2 THEN 1 ELSE 0 END) + {tagged} AS score, \
+           r.published_at AS at FROM articles r {shared}WHERE r.id IN ({candidates}) \
+           GROUP BY r.id, r.section_id, r.published_at ORDER BY score DESC, at DESC, r.id DESC LIMIT $4) \
+         {}JOIN best b ON b.id = a.id ORDER BY b.score DESC, b.at DESC, a.id DESC",
+        summary_select!()
     )
 }
 

@@ -29,8 +29,12 @@ pub(crate) async fn pool(url: &str, connections: u32) -> Result<AnyPool, StoreEr
     // cores, so more mostly wait; each is a thread with its page cache and heap
     // (with eight, a 100,000-article site on two cores walked ~8 % faster and grew
     // 14 MB more; `bench/scale.sh`).
+    // No ping before each acquire: the connection is a thread of this process, not
+    // a socket that can drop, and the ping is a round trip to that thread (sqlx
+    // pings again when a connection goes back, which cannot be turned off).
     let pool = AnyPoolOptions::new()
         .max_connections(connections)
+        .test_before_acquire(false)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 connection.execute(CONNECTION_SETTINGS).await?;
