@@ -2,7 +2,7 @@
 //! asked for, one 1 KB stylesheet. An article page weighs a few kilobytes.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use kolokol_core::PageRequest;
@@ -10,9 +10,8 @@ use kolokol_render::urls;
 use kolokol_store::ArticleFilter;
 use minijinja::context;
 
-use super::pages::{HTML, PAGE_CACHE_CONTROL, html_page};
+use super::pages::html_page;
 use super::{page_from_query, slug_from_path};
-use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::state::AppState;
 use kolokol_render::views::{ArticleView, Card, Meta, Pager, SiteView};
@@ -78,13 +77,11 @@ pub async fn article(
                     .published_article(&slug, Utc::now())
                     .await?
                     .ok_or(AppError::NotFound)?;
-                if article.summary.language != state.language() {
-                    return Err(AppError::Moved(super::edition_address(
-                        &state,
-                        &article.summary.language,
-                        &format!("/lite{}", urls::article(slug.as_str())),
-                    )));
-                }
+                super::in_this_edition(
+                    &state,
+                    &article.summary.language,
+                    &format!("/lite{}", urls::article(slug.as_str())),
+                )?;
                 super::Names::for_articles(&state)
                     .await?
                     .apply(std::iter::once(&mut article.summary));
@@ -100,12 +97,7 @@ pub async fn article(
                     &article,
                     &view,
                 )?;
-                Ok(CachedPage::new(
-                    StatusCode::OK,
-                    HTML,
-                    body,
-                    PAGE_CACHE_CONTROL,
-                ))
+                Ok(super::pages::cached_html(body))
             },
         )
         .await

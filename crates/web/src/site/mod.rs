@@ -276,6 +276,19 @@ impl Names {
 
 /// The address of `path` in `language`'s edition, relative to the page being
 /// answered (so a redirect works on any host).
+/// Nothing when a text in `language` belongs to this edition; otherwise readers
+/// are sent to `path` in the edition of its language.
+pub(crate) fn in_this_edition(
+    state: &AppState,
+    language: &str,
+    path: &str,
+) -> Result<(), AppError> {
+    if language == state.language() {
+        return Ok(());
+    }
+    Err(AppError::Moved(edition_address(state, language, path)))
+}
+
 pub(crate) fn edition_address(state: &AppState, language: &str, path: &str) -> String {
     let all = state.site_all();
     let here = format!("{}{path}", state.prefix());

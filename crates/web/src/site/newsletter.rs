@@ -20,7 +20,6 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::pages::{HTML, uncached_page};
-use crate::cache::CachedPage;
 use crate::error::AppError;
 use crate::extract::{FormData, SecretToken};
 use crate::state::AppState;
@@ -91,12 +90,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     state
         .page("/newsletter".into(), &headers, || async {
             let body = signup_page(&state, &SignupForm::default(), None).await?;
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                HTML,
-                body,
-                super::pages::PAGE_CACHE_CONTROL,
-            ))
+            Ok(super::pages::cached_html(body))
         })
         .await
 }
@@ -416,13 +410,11 @@ pub async fn archived(
                 .archived_issue(number)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if frozen.issue.language != state.language() {
-                return Err(AppError::Moved(super::edition_address(
-                    &state,
-                    &frozen.issue.language,
-                    &format!("/newsletter/{number}"),
-                )));
-            }
+            super::in_this_edition(
+                &state,
+                &frozen.issue.language,
+                &format!("/newsletter/{number}"),
+            )?;
             // The mail's links name the main address; here they are made relative
             // (by the cache) so the archive works on every mirror and in the export.
             let base = state.site().base().to_owned();
@@ -431,12 +423,7 @@ pub async fn archived(
                 .replace(UNSUBSCRIBE_PLACEHOLDER, "/newsletter")
                 .replace(PREFERENCES_PLACEHOLDER, "/newsletter")
                 .replace(&format!("\"{base}/"), "\"/");
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                HTML,
-                html,
-                super::pages::PAGE_CACHE_CONTROL,
-            ))
+            Ok(super::pages::cached_html(html))
         })
         .await?;
     // Mail needs inline styles; this page has no script and loads images only from

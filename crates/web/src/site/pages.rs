@@ -32,12 +32,12 @@ pub(super) fn html_page(
     context: minijinja::Value,
 ) -> Result<CachedPage, AppError> {
     let body = state.theme.render(template, context)?;
-    Ok(CachedPage::new(
-        StatusCode::OK,
-        HTML,
-        body,
-        PAGE_CACHE_CONTROL,
-    ))
+    Ok(cached_html(body))
+}
+
+/// A rendered HTML page as the page cache keeps it.
+pub(super) fn cached_html(body: String) -> CachedPage {
+    CachedPage::new(StatusCode::OK, HTML, body, PAGE_CACHE_CONTROL)
 }
 
 /// A page that is never kept in the page cache: it answers a form, carries a reader's
@@ -210,14 +210,11 @@ pub async fn article(
                 .published_article(&slug, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if article.summary.language != state.language() {
-                // In another edition: readers are sent there.
-                return Err(AppError::Moved(super::edition_address(
-                    &state,
-                    &article.summary.language,
-                    &urls::article(slug.as_str()),
-                )));
-            }
+            super::in_this_edition(
+                &state,
+                &article.summary.language,
+                &urls::article(slug.as_str()),
+            )?;
             let language = state.language();
             article.tags.iter_mut().for_each(|t| t.localize(&language));
             let mut related = state.store.related_articles(&article, RELATED, now).await?;
@@ -235,12 +232,7 @@ pub async fn article(
                 &sections,
                 versions,
             )?;
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                HTML,
-                body,
-                PAGE_CACHE_CONTROL,
-            ))
+            Ok(cached_html(body))
         })
         .await;
     match page {
@@ -288,12 +280,7 @@ async fn list_page(
                 &sections,
                 versions,
             )?;
-            Ok(CachedPage::new(
-                StatusCode::OK,
-                HTML,
-                body,
-                PAGE_CACHE_CONTROL,
-            ))
+            Ok(cached_html(body))
         })
         .await
 }
@@ -370,13 +357,7 @@ pub async fn standing(
                 .published_page(&slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if page.draft.language != state.language() {
-                return Err(AppError::Moved(super::edition_address(
-                    &state,
-                    &page.draft.language,
-                    &path,
-                )));
-            }
+            super::in_this_edition(&state, &page.draft.language, &path)?;
             let translations = kolokol_operations::translations::of(
                 &state.store,
                 Texts::Pages,
