@@ -14,8 +14,10 @@
 #    (so almost every page is rendered, not cached): requests/s, p50, p99, errors.
 #    Meanwhile a steady reader asks for the front page: its p99.
 # 4. A second walk, then RSS after both walks.
-# 5. Deep list pages (page 4,000 of the archive, page 1,500 of a section, of a tag),
-#    each timed cold and then cached; the sitemap index and a sitemap part; the feed.
+# 5. Deep list pages (page 4,000 of the archive, page 666 of a section, page 2 of a
+#    tag), each timed cold and then cached; then, after a content change (made in
+#    the database, as another node's), a deep page of the archive and of the
+#    section again; the sitemap index and a sitemap part; the feed.
 #
 # Prints each figure and its ratio to the goal (issue 17): random walk >= 4,000
 # req/s with p99 <= 20 ms; front page p99 <= 50 ms under the walk; RSS <= 64 MB
@@ -85,6 +87,16 @@ timed "archive page $pages" "/archive?page=$pages"
 timed "archive page $(( pages - 1 )), marks kept" "/archive?page=$(( pages - 1 ))"
 timed "section page $(( pages / 6 ))" "/sections/politics?page=$(( pages / 6 ))"
 timed "tag page 2 of the most used tag" "/tags/tag-1?page=2"
+# A change, as another node's would come: the content version moves in the
+# database. The node sees it within a second and reads again, in the background,
+# the marks of each edition's archive and of every list marked before.
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+db.execute("UPDATE site_state SET content_version = content_version + 1 WHERE id = 1")
+db.commit()' "$work/data/kolokol.db"
+sleep 2
+timed "archive page $(( pages - 2 )), 2 s after a change" "/archive?page=$(( pages - 2 ))"
+timed "section page $(( pages / 6 - 1 )), 2 s after a change" "/sections/politics?page=$(( pages / 6 - 1 ))"
 timed "sitemap index" "/sitemap.xml"
 if [ "$N" -gt 2000 ]; then # smaller sites have one sitemap, no parts
   part=$(( N / 2000 < 20 ? N / 2000 : 20 ))

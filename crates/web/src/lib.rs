@@ -187,6 +187,7 @@ pub async fn serve(
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
     let jobs = state.spawn_job_runner();
     let search = state.spawn_search_worker();
+    state.mark_archives();
     let mut app = router(state.clone());
     if let Some(hsts) = strict_transport_security(&state.site().base_url, limits.hsts_max_age) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(

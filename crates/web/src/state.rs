@@ -64,7 +64,15 @@ impl Sites {
 #[derive(Default)]
 struct ListMarks {
     version: i64,
-    lists: std::collections::HashMap<String, Arc<kolokol_core::PageMarks>>,
+    lists: std::collections::HashMap<String, KeptMarks>,
+}
+
+/// One list's marks, with what names the list (to read them again for the next
+/// content version).
+struct KeptMarks {
+    filter: kolokol_core::ArticleFilter,
+    per_page: u32,
+    marks: Arc<kolokol_core::PageMarks>,
 }
 
 /// Which list's marks these are.
@@ -573,9 +581,79 @@ impl AppState {
         }
         // Read for a version that has moved on since: used once, not kept.
         if self.cache.version() == version {
-            kept.lists.insert(key, Arc::clone(&marks));
+            let list = KeptMarks {
+                filter: filter.clone(),
+                per_page,
+                marks: Arc::clone(&marks),
+            };
+            kept.lists.insert(key, list);
         }
         Ok(marks)
+    }
+
+    /// The lists whose marks are worth reading before anyone asks for a deep page
+    /// of them: each edition's archive, and every list marked for the version in
+    /// force (a crawler deep in a list goes on after a change).
+    fn lists_to_mark(&self) -> Vec<(kolokol_core::ArticleFilter, u32)> {
+        let per_page = self.site().articles_per_page;
+        let site = self.site_all();
+        let mut lists: Vec<(kolokol_core::ArticleFilter, u32)> = Vec::new();
+        for language in std::iter::once(&site.language).chain(&site.languages) {
+            let archive = kolokol_core::ArticleFilter {
+                language: Some(language.clone()),
+                ..Default::default()
+            };
+            if !lists.contains(&(archive.clone(), per_page)) {
+                lists.push((archive, per_page));
+            }
+        }
+        let kept = self.marks.lock();
+        for list in kept.lists.values() {
+            let named = (list.filter.clone(), list.per_page);
+            if !lists.contains(&named) {
+                lists.push(named);
+            }
+        }
+        lists
+    }
+
+    /// Reads the marks of `lists` for the content version in force, one list after
+    /// another in the background, so that the first deep page of a list after a
+    /// change (or after start) does not wait for a walk of the list (at 100,000
+    /// articles, tens of milliseconds). Gives up when the version moves on: the
+    /// change that moved it starts another round.
+    pub(crate) fn spawn_marking(&self, lists: Vec<(kolokol_core::ArticleFilter, u32)>) {
+        let state = self.clone();
+        let version = self.cache.version();
+        tokio::spawn(async move {
+            for (filter, per_page) in lists {
+                if state.cache.version() != version {
+                    return;
+                }
+                if state.kept_marks(&filter, per_page).is_some() {
+                    continue;
+                }
+                if let Err(e) = state
+                    .read_marks(&filter, per_page, chrono::Utc::now())
+                    .await
+                {
+                    tracing::warn!(error = %e, "cannot read where a list's pages end");
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Reads the marks of each edition's archive in the background (at start).
+    pub(crate) fn mark_archives(&self) {
+        self.spawn_marking(self.lists_to_mark());
+    }
+
+    /// Whether the marks of `filter`'s list, `per_page` a page, are kept for the
+    /// content version in force (for tests).
+    #[doc(hidden)]
+    pub fn marks_kept(&self, filter: &kolokol_core::ArticleFilter, per_page: u32) -> bool {
+        self.kept_marks(filter, per_page).is_some()
     }
 
     /// The marks of the list `filter` if they are kept for the current version.
@@ -586,8 +664,9 @@ impl AppState {
     ) -> Option<Arc<kolokol_core::PageMarks>> {
         let kept = self.marks.lock();
         (kept.version == self.cache.version())
-            .then(|| kept.lists.get(&marks_key(filter, per_page)).cloned())
+            .then(|| kept.lists.get(&marks_key(filter, per_page)))
             .flatten()
+            .map(|list| Arc::clone(&list.marks))
     }
 
     /// The sections and authors, read from the database only when the content
@@ -641,9 +720,11 @@ impl AppState {
     pub async fn content_changed(&self) {
         match self.store.content_version().await {
             Ok(version) if version != self.cache.version() => {
+                let lists = self.lists_to_mark();
                 self.reload_settings().await;
                 self.cache.set_version(version);
                 self.search_wake.notify_one();
+                self.spawn_marking(lists);
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the content version"),
