@@ -398,6 +398,15 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
             "{}",
             entry.slug
         );
+        // And the pages' own way: candidates kept per list, ranked in memory.
+        let by_lists: Vec<i64> = state
+            .related_articles(&article, 3, now)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id.0)
+            .collect();
+        assert_eq!(by_lists, by_query, "{}", entry.slug);
         checked += 1;
     }
     assert_eq!(checked, 67, "the English and the Russian articles");

@@ -117,6 +117,16 @@ pub trait ReadingStore: Send + Sync {
     /// Every published article's section, time and tags, for computing "related"
     /// for a whole site at once (the same rule as [`ReadingStore::related_articles`]).
     async fn related_index(&self, now: DateTime<Utc>) -> Result<related::RelatedIndex, StoreError>;
+    /// The newest `limit` published articles in `language` of a section or with a
+    /// tag, newest first, as the rule of [`ReadingStore::related_articles`] sees them:
+    /// the candidates it draws from that list, for keeping them in memory.
+    async fn related_candidates(
+        &self,
+        list: related::CandidateList,
+        language: &str,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<related::RelatedKey>, StoreError>;
     /// The current slug of the article that used to live at `old`, if any.
     async fn redirect_for(&self, old: &Slug) -> Result<Option<Slug>, StoreError>;
 }
@@ -672,6 +682,16 @@ impl ReadingStore for SqlStore {
         }
         let rows = query.fetch_all(&mut *conn).await?;
         Self::complete_summaries(&mut conn, rows).await
+    }
+
+    async fn related_candidates(
+        &self,
+        list: related::CandidateList,
+        language: &str,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<related::RelatedKey>, StoreError> {
+        self.candidates(list, language, limit, now).await
     }
 
     async fn related_index(

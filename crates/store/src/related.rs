@@ -30,6 +30,75 @@ pub struct RelatedIndex {
 /// few enough that a page render reads only a few dozen rows for them.
 pub const CANDIDATES: usize = 30;
 
+/// A list the rule draws candidates from: a section's or a tag's articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CandidateList {
+    Section(i64),
+    Tag(i64),
+}
+
+/// The newest `$4` published (`$1` now) articles in `$3` of section `$2`.
+const SECTION_CANDIDATES: &str = "SELECT c.id, c.section_id, c.published_at FROM articles c \
+     WHERE c.status = 'published' AND c.published_at <= $1 AND c.section_id = $2 AND c.language = $3 \
+     ORDER BY c.published_at DESC, c.id DESC LIMIT $4";
+
+/// The newest `$4` published (`$1` now) articles in `$3` with tag `$2`, from the
+/// tag's own listing entries.
+const TAG_CANDIDATES: &str = "SELECT a.id, a.section_id, a.published_at FROM articles a \
+     WHERE a.id IN (SELECT t.article_id FROM article_tags t \
+     WHERE t.tag_id = $2 AND t.listed_at <= $1 AND t.language = $3 \
+     ORDER BY t.listed_at DESC, t.article_id DESC LIMIT $4) \
+     ORDER BY a.published_at DESC, a.id DESC";
+
+impl crate::sql::SqlStore {
+    /// See [`crate::ReadingStore::related_candidates`]: two statements on one
+    /// connection, the list and its articles' tags.
+    pub(crate) async fn candidates(
+        &self,
+        list: CandidateList,
+        language: &str,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<RelatedKey>, crate::StoreError> {
+        let (sql, id) = match list {
+            CandidateList::Section(id) => (SECTION_CANDIDATES, id),
+            CandidateList::Tag(id) => (TAG_CANDIDATES, id),
+        };
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(sql)
+            .bind(now.timestamp())
+            .bind(id)
+            .bind(language)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut tags: HashMap<i64, Vec<i64>> = HashMap::new();
+        if !rows.is_empty() {
+            let sql = format!(
+                "SELECT article_id, tag_id FROM article_tags WHERE article_id IN ({})",
+                crate::rows::placeholders(1, rows.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+            for (id, _, _) in &rows {
+                query = query.bind(*id);
+            }
+            for (article, tag) in query.fetch_all(&mut *conn).await? {
+                tags.entry(article).or_default().push(tag);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(id, section_id, published_at)| RelatedKey {
+                id,
+                section_id,
+                published_at,
+                tag_ids: tags.remove(&id).unwrap_or_default(),
+                language: language.to_owned(),
+            })
+            .collect())
+    }
+}
+
 impl RelatedIndex {
     pub fn new(keys: Vec<RelatedKey>) -> Self {
         let mut index = Self::default();

@@ -891,6 +891,36 @@ async fn tag_listing_story(store: DynStore) {
             .collect::<Vec<_>>(),
         ["tagged-late", "tagged-2"]
     );
+    // The candidates the pages keep per list: the tag's newest published, each
+    // with its section and tags; the section's the same, in the section's order.
+    let newest = [late_full.summary.id.0, ids[2].0, ids[0].0];
+    for list in [
+        kolokol_store::related::CandidateList::Tag(courts.id),
+        kolokol_store::related::CandidateList::Section(news.id),
+    ] {
+        let candidates = store
+            .related_candidates(list, "en", 31, at(20))
+            .await
+            .unwrap();
+        let found: Vec<i64> = candidates.iter().map(|k| k.id).collect();
+        assert_eq!(found, newest, "{list:?}");
+        assert!(
+            candidates
+                .iter()
+                .all(|k| k.tag_ids == [courts.id] && k.section_id == news.id),
+            "{list:?}"
+        );
+        let fewer = store
+            .related_candidates(list, "en", 2, at(20))
+            .await
+            .unwrap();
+        assert_eq!(fewer.len(), 2, "{list:?}");
+        let russian = store
+            .related_candidates(list, "ru", 31, at(20))
+            .await
+            .unwrap();
+        assert!(russian.is_empty(), "{list:?}");
+    }
     assert!(tagged(store.clone(), "ru").await.is_empty());
 }
 

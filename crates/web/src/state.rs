@@ -60,34 +60,6 @@ impl Sites {
     }
 }
 
-/// Lists' page marks of one content version, by list (filter and page size).
-#[derive(Default)]
-struct ListMarks {
-    version: i64,
-    lists: std::collections::HashMap<String, KeptMarks>,
-}
-
-/// One list's marks, with what names the list (to read them again for the next
-/// content version).
-struct KeptMarks {
-    filter: kolokol_core::ArticleFilter,
-    per_page: u32,
-    marks: Arc<kolokol_core::PageMarks>,
-}
-
-/// Which list's marks these are.
-fn marks_key(filter: &kolokol_core::ArticleFilter, per_page: u32) -> String {
-    format!("{per_page} {filter:?}")
-}
-
-/// Pages of a list read by counting past the ones before (cheap this near the
-/// top); deeper ones are read from the list's page marks.
-const SHALLOW_PAGES: u32 = 10;
-
-/// Lists whose marks are kept at once (a crawler walking every section, tag and
-/// author deep); more empty the set and start again.
-const MARKED_LISTS: usize = 256;
-
 /// Sections and authors of one content version, in their stored languages.
 pub(crate) struct StoredNames {
     pub(crate) sections: Vec<kolokol_core::Section>,
@@ -128,7 +100,10 @@ pub struct Inner {
     /// them, so they are not kept with the names every page reads).
     pub(crate) search_tags: PerVersion<Vec<kolokol_core::Tag>>,
     /// Where the pages of the lists asked for deep end, for one content version.
-    marks: parking_lot::Mutex<ListMarks>,
+    pub(crate) marks: parking_lot::Mutex<crate::lists::ListMarks>,
+    /// The candidates of "related articles" per section and tag, for one content
+    /// version.
+    pub(crate) related: parking_lot::Mutex<crate::related::KeptCandidates>,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token: String,
     /// None when no mail server is configured.
@@ -312,6 +287,7 @@ impl AppState {
                 sitemap: PerVersion::default(),
                 search_tags: PerVersion::default(),
                 marks: parking_lot::Mutex::default(),
+                related: parking_lot::Mutex::default(),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
@@ -526,147 +502,6 @@ impl AppState {
             self.cache.insert(key, page, version);
         }
         Ok(response)
-    }
-
-    /// A page of a published list. A deep page is read from where the page before
-    /// it ends (the list's marks); a tag's list pages through its own index instead
-    /// (see `store::sql::LIST_TAGGED`), which stays cheap however deep.
-    pub(crate) async fn published_page(
-        &self,
-        filter: &kolokol_core::ArticleFilter,
-        request: kolokol_core::PageRequest,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, AppError> {
-        if filter.tag_id.is_some() {
-            return Ok(self.store.published_articles(filter, request, now).await?);
-        }
-        // Near the top, the marks are used when a deeper page had them read
-        // already (no count then); otherwise counting is cheap enough.
-        let marks = match self.kept_marks(filter, request.per_page) {
-            Some(marks) => marks,
-            None if request.number.get() <= SHALLOW_PAGES => {
-                return Ok(self.store.published_articles(filter, request, now).await?);
-            }
-            None => self.read_marks(filter, request.per_page, now).await?,
-        };
-        // The first page starts at the top; a later one without a mark is past the end.
-        let after = marks.before(request.number);
-        let items = if after.is_some() || request.number == kolokol_core::PageNumber::FIRST {
-            self.store
-                .published_articles_after(filter, after, request.per_page, now)
-                .await?
-        } else {
-            Vec::new()
-        };
-        Ok(kolokol_core::Paginated::new(items, request, marks.total))
-    }
-
-    /// Where each page of the list `filter` ends (see [`kolokol_core::PageMarks`]),
-    /// read from the database and kept for the content version (the caller found
-    /// none kept): a crawler walking a list to page 4,000 then costs one walk of
-    /// its index, not 4,000.
-    async fn read_marks(
-        &self,
-        filter: &kolokol_core::ArticleFilter,
-        per_page: u32,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Arc<kolokol_core::PageMarks>, AppError> {
-        let version = self.cache.version();
-        let key = marks_key(filter, per_page);
-        let marks = Arc::new(self.store.page_marks(filter, per_page, now).await?);
-        let mut kept = self.marks.lock();
-        if kept.version != version || kept.lists.len() >= MARKED_LISTS {
-            kept.lists.clear();
-            kept.version = version;
-        }
-        // Read for a version that has moved on since: used once, not kept.
-        if self.cache.version() == version {
-            let list = KeptMarks {
-                filter: filter.clone(),
-                per_page,
-                marks: Arc::clone(&marks),
-            };
-            kept.lists.insert(key, list);
-        }
-        Ok(marks)
-    }
-
-    /// The lists whose marks are worth reading before anyone asks for a deep page
-    /// of them: each edition's archive, and every list marked for the version in
-    /// force (a crawler deep in a list goes on after a change).
-    fn lists_to_mark(&self) -> Vec<(kolokol_core::ArticleFilter, u32)> {
-        let per_page = self.site().articles_per_page;
-        let site = self.site_all();
-        let mut lists: Vec<(kolokol_core::ArticleFilter, u32)> = Vec::new();
-        for language in std::iter::once(&site.language).chain(&site.languages) {
-            let archive = kolokol_core::ArticleFilter {
-                language: Some(language.clone()),
-                ..Default::default()
-            };
-            if !lists.contains(&(archive.clone(), per_page)) {
-                lists.push((archive, per_page));
-            }
-        }
-        let kept = self.marks.lock();
-        for list in kept.lists.values() {
-            let named = (list.filter.clone(), list.per_page);
-            if !lists.contains(&named) {
-                lists.push(named);
-            }
-        }
-        lists
-    }
-
-    /// Reads the marks of `lists` for the content version in force, one list after
-    /// another in the background, so that the first deep page of a list after a
-    /// change (or after start) does not wait for a walk of the list (at 100,000
-    /// articles, tens of milliseconds). Gives up when the version moves on: the
-    /// change that moved it starts another round.
-    pub(crate) fn spawn_marking(&self, lists: Vec<(kolokol_core::ArticleFilter, u32)>) {
-        let state = self.clone();
-        let version = self.cache.version();
-        tokio::spawn(async move {
-            for (filter, per_page) in lists {
-                if state.cache.version() != version {
-                    return;
-                }
-                if state.kept_marks(&filter, per_page).is_some() {
-                    continue;
-                }
-                if let Err(e) = state
-                    .read_marks(&filter, per_page, chrono::Utc::now())
-                    .await
-                {
-                    tracing::warn!(error = %e, "cannot read where a list's pages end");
-                    return;
-                }
-            }
-        });
-    }
-
-    /// Reads the marks of each edition's archive in the background (at start).
-    pub(crate) fn mark_archives(&self) {
-        self.spawn_marking(self.lists_to_mark());
-    }
-
-    /// Whether the marks of `filter`'s list, `per_page` a page, are kept for the
-    /// content version in force (for tests).
-    #[doc(hidden)]
-    pub fn marks_kept(&self, filter: &kolokol_core::ArticleFilter, per_page: u32) -> bool {
-        self.kept_marks(filter, per_page).is_some()
-    }
-
-    /// The marks of the list `filter` if they are kept for the current version.
-    fn kept_marks(
-        &self,
-        filter: &kolokol_core::ArticleFilter,
-        per_page: u32,
-    ) -> Option<Arc<kolokol_core::PageMarks>> {
-        let kept = self.marks.lock();
-        (kept.version == self.cache.version())
-            .then(|| kept.lists.get(&marks_key(filter, per_page)))
-            .flatten()
-            .map(|list| Arc::clone(&list.marks))
     }
 
     /// The sections and authors, read from the database only when the content

@@ -217,7 +217,7 @@ pub async fn article(
             )?;
             let language = state.language();
             article.tags.iter_mut().for_each(|t| t.localize(&language));
-            let mut related = state.store.related_articles(&article, RELATED, now).await?;
+            let mut related = state.related_articles(&article, RELATED, now).await?;
             let names = super::Names::read(&state).await?;
             names.apply(std::iter::once(&mut article.summary).chain(&mut related));
             let sections = names.sections;

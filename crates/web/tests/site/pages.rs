@@ -106,6 +106,32 @@ async fn reader_opens_an_article_with_byline_hero_and_correction() {
     assert!(!html.html().contains("href=\"/articles/supreme-court-upholds-closure-of-the-country-s-oldest-human-rights-group\"><"), "an article does not recommend itself");
 }
 
+/// The "Read more" headlines of an article page.
+async fn read_more(app: &TestApp, slug: &kolokol_core::Slug) -> Vec<String> {
+    let html = app.html(&format!("/articles/{slug}")).await;
+    select(&html, ".related article h3")
+        .iter()
+        .map(|h| h.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn read_more_follows_the_content() {
+    let app = TestApp::empty().await;
+    let first = app.publish("Ferry timetable changes", "Boats.").await;
+    app.publish("Harbour dues rise", "Fees.").await;
+    app.state.content_changed().await;
+    assert_eq!(read_more(&app, &first).await, ["Harbour dues rise"]);
+    // The candidates kept for the section belong to a content version: a new
+    // article in it is offered at once, the newest first.
+    app.publish("Lighthouse keeper retires", "Light.").await;
+    app.state.content_changed().await;
+    assert_eq!(
+        read_more(&app, &first).await,
+        ["Lighthouse keeper retires", "Harbour dues rise"]
+    );
+}
+
 #[tokio::test]
 async fn an_article_by_two_authors_credits_both() {
     let app = TestApp::demo();
