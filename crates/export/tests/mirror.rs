@@ -384,14 +384,14 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
             .await
             .unwrap()
             .unwrap();
-        let by_query: Vec<i64> = state
+        let ids = |found: Vec<kolokol_core::ArticleSummary>| -> Vec<i64> {
+            found.iter().map(|s| s.id.0).collect()
+        };
+        let by_query = ids(state
             .store
             .related_articles(&article, 3, now)
             .await
-            .unwrap()
-            .iter()
-            .map(|s| s.id.0)
-            .collect();
+            .unwrap());
         assert_eq!(
             index.related(article.summary.id.0, 3),
             by_query,
@@ -399,13 +399,7 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
             entry.slug
         );
         // And the pages' own way: candidates kept per list, ranked in memory.
-        let by_lists: Vec<i64> = state
-            .related_articles(&article, 3, now)
-            .await
-            .unwrap()
-            .iter()
-            .map(|s| s.id.0)
-            .collect();
+        let by_lists = ids(state.related_articles(&article, 3, now).await.unwrap());
         assert_eq!(by_lists, by_query, "{}", entry.slug);
         checked += 1;
     }

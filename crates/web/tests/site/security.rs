@@ -34,8 +34,14 @@ async fn a_burst_of_wrong_passwords_gets_only_the_limit_evaluated() {
     let app = TestApp::empty().await;
     let target = app.sign_in(Role::Editor, "Targeted Editor").await;
     let email = target.user.email.as_str().to_owned();
-    let client = browser("127.0.0.1");
-    let csrf = login_page(&app, &client).await;
+    let csrf = login_page(&app, &browser("127.0.0.1")).await;
+    // Every request carries the form's own cookie: each refusal sets a new one, and
+    // a shared cookie jar would send that with a request still holding the old form.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address("127.0.0.1".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
     let mut burst = Vec::new();
     for n in 0..60 {
         let client = client.clone();
@@ -45,6 +51,7 @@ async fn a_burst_of_wrong_passwords_gets_only_the_limit_evaluated() {
             let password = format!("wrong password {n}");
             client
                 .post(url)
+                .header("cookie", format!("kolokol_login={csrf}"))
                 .form(&[
                     ("csrf", csrf.as_str()),
                     ("email", email.as_str()),
