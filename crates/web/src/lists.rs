@@ -102,17 +102,14 @@ impl AppState {
     /// of them: each edition's archive, and every list marked for the version in
     /// force (a crawler deep in a list goes on after a change).
     pub(crate) fn lists_to_mark(&self) -> Vec<(kolokol_core::ArticleFilter, u32)> {
-        let per_page = self.site().articles_per_page;
-        let site = self.site_all();
         let mut lists: Vec<(kolokol_core::ArticleFilter, u32)> = Vec::new();
-        for language in std::iter::once(&site.language).chain(&site.languages) {
+        for language in self.languages() {
+            let per_page = self.site_in(&language).articles_per_page;
             let archive = kolokol_core::ArticleFilter {
-                language: Some(language.clone()),
+                language: Some(language),
                 ..Default::default()
             };
-            if !lists.contains(&(archive.clone(), per_page)) {
-                lists.push((archive, per_page));
-            }
+            lists.push((archive, per_page));
         }
         let kept = self.marks.lock();
         for list in kept.lists.values() {
