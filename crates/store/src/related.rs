@@ -125,54 +125,79 @@ impl RelatedIndex {
         index
     }
 
-    fn newest_first(&self, a: i64, b: i64) -> std::cmp::Ordering {
-        let time = |id: i64| self.keys.get(&id).map_or(0, |k| k.published_at);
-        (time(b), b).cmp(&(time(a), a))
-    }
-
     /// Ids of the articles related to `id`, best first, at most `limit`.
     pub fn related(&self, id: i64, limit: usize) -> Vec<i64> {
         let Some(article) = self.keys.get(&id) else {
             return Vec::new();
         };
-        let mut candidates: Vec<i64> = self
+        let none: &[i64] = &[];
+        let section = self
             .by_section
             .get(&(article.language.clone(), article.section_id))
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|c| *c != id)
-            .take(CANDIDATES)
-            .collect();
-        // The newest CANDIDATES distinct articles sharing any tag: the top CANDIDATES + 1 of each tag's
-        // list hold them all.
-        let mut sharing: Vec<i64> = article
+            .map_or(none, Vec::as_slice);
+        let tags: Vec<&[i64]> = article
             .tag_ids
             .iter()
-            .filter_map(|tag| self.by_tag.get(&(article.language.clone(), *tag)))
-            .flat_map(|list| list.iter().take(CANDIDATES + 1).copied())
-            .filter(|c| *c != id)
+            .map(|tag| {
+                self.by_tag
+                    .get(&(article.language.clone(), *tag))
+                    .map_or(none, Vec::as_slice)
+            })
             .collect();
-        sharing.sort_by(|a, b| self.newest_first(*a, *b));
-        sharing.dedup();
-        candidates.extend(sharing.into_iter().take(CANDIDATES));
-        candidates.sort_unstable();
-        candidates.dedup();
-        let score = |c: i64| {
-            let Some(key) = self.keys.get(&c) else {
-                return 0;
-            };
-            let shared = key
-                .tag_ids
-                .iter()
-                .filter(|t| article.tag_ids.contains(t))
-                .count();
-            i64::from(key.section_id == article.section_id) + 2 * shared as i64
+        let facts = |c: i64| {
+            self.keys
+                .get(&c)
+                .map(|k| (k.section_id, k.published_at, k.tag_ids.as_slice()))
         };
-        let mut scored: Vec<(i64, i64)> = candidates.into_iter().map(|c| (score(c), c)).collect();
-        scored.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| self.newest_first(*a, *b)));
-        scored.into_iter().take(limit).map(|(_, c)| c).collect()
+        rank(article, section, &tags, facts, limit)
     }
+}
+
+/// The rule, over lists already newest first (ties: highest id first): `section`
+/// the article's section's, `tags` each of its tags' (in the article's language);
+/// `facts` gives a listed article's section, time and tags. The whole-site index and
+/// the lists the pages keep both rank through it.
+pub fn rank<'a>(
+    article: &RelatedKey,
+    section: &[i64],
+    tags: &[&[i64]],
+    facts: impl Fn(i64) -> Option<(i64, i64, &'a [i64])>,
+    limit: usize,
+) -> Vec<i64> {
+    let id = article.id;
+    let time = |c: i64| facts(c).map_or(0, |(_, at, _)| at);
+    let newest_first = |a: &i64, b: &i64| (time(*b), *b).cmp(&(time(*a), *a));
+    let mut candidates: Vec<i64> = section
+        .iter()
+        .copied()
+        .filter(|c| *c != id)
+        .take(CANDIDATES)
+        .collect();
+    // The newest CANDIDATES distinct articles sharing any tag: the top CANDIDATES + 1
+    // of each tag's list hold them all.
+    let mut sharing: Vec<i64> = tags
+        .iter()
+        .flat_map(|list| list.iter().take(CANDIDATES + 1).copied())
+        .filter(|c| *c != id)
+        .collect();
+    sharing.sort_by(newest_first);
+    sharing.dedup();
+    candidates.extend(sharing.into_iter().take(CANDIDATES));
+    candidates.sort_unstable();
+    candidates.dedup();
+    let score = |c: i64| {
+        let Some((section_id, _, tag_ids)) = facts(c) else {
+            return 0;
+        };
+        let shared = tag_ids
+            .iter()
+            .filter(|t| article.tag_ids.contains(t))
+            .count();
+        i64::from(section_id == article.section_id) + 2 * shared as i64
+    };
+    let mut scored: Vec<(i64, i64)> = candidates.into_iter().map(|c| (score(c), c)).collect();
+    scored.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| newest_first(a, b)));
+    scored.into_iter().take(limit).map(|(_, c)| c).collect()
 }
 
 #[cfg(test)]

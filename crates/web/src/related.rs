@@ -1,6 +1,6 @@
 //! "Related articles" on an article page: the candidates each section and tag
 //! offers, kept in memory for a content version, ranked by the store's own rule
-//! (`kolokol_store::related`). A page then reads only its winners' summaries; the
+//! (`kolokol_store::related::rank`). A page then reads only its winners' summaries; the
 //! rule's query scored some sixty candidates for every page, most of an uncached
 //! article's database time.
 
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use kolokol_core::{Article, ArticleId, ArticleSummary};
-use kolokol_store::related::{CANDIDATES, CandidateList, RelatedIndex, RelatedKey};
+use kolokol_store::related::{self, CANDIDATES, CandidateList, RelatedKey};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -43,35 +43,47 @@ impl AppState {
     ) -> Result<Vec<ArticleSummary>, AppError> {
         let summary = &article.summary;
         let language = &summary.language;
-        let tag_ids: Vec<i64> = article.tags.iter().map(|t| t.id).collect();
-        let mut keys: HashMap<i64, RelatedKey> = HashMap::new();
         let itself = RelatedKey {
             id: summary.id.0,
             section_id: summary.section.id,
             published_at: summary.published_at.timestamp(),
-            tag_ids: tag_ids.clone(),
+            tag_ids: article.tags.iter().map(|t| t.id).collect(),
             language: language.clone(),
         };
-        keys.insert(itself.id, itself);
-        let lists = std::iter::once(CandidateList::Section(summary.section.id))
-            .chain(tag_ids.iter().map(|tag| CandidateList::Tag(*tag)));
-        for list in lists {
-            for candidate in self.candidates(list, language, now).await?.iter() {
-                keys.entry(candidate.id).or_insert_with(|| RelatedKey {
-                    id: candidate.id,
-                    section_id: candidate.section_id,
-                    published_at: candidate.published_at,
-                    tag_ids: candidate.tag_ids.to_vec(),
-                    language: language.clone(),
-                });
-            }
+        let section = self
+            .candidates(CandidateList::Section(itself.section_id), language, now)
+            .await?;
+        let mut tags = Vec::with_capacity(itself.tag_ids.len());
+        for tag in &itself.tag_ids {
+            tags.push(
+                self.candidates(CandidateList::Tag(*tag), language, now)
+                    .await?,
+            );
         }
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let ids: Vec<ArticleId> = RelatedIndex::new(keys.into_values().collect())
-            .related(summary.id.0, limit)
-            .into_iter()
-            .map(ArticleId)
+        let ids = |list: &[Candidate]| list.iter().map(|c| c.id).collect::<Vec<i64>>();
+        let section_ids = ids(&section);
+        let tag_ids: Vec<Vec<i64>> = tags.iter().map(|list| ids(list)).collect();
+        let tag_lists: Vec<&[i64]> = tag_ids.iter().map(Vec::as_slice).collect();
+        let facts: HashMap<i64, &Candidate> = std::iter::once(&section)
+            .chain(&tags)
+            .flat_map(|list| list.iter())
+            .map(|c| (c.id, c))
             .collect();
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let ids: Vec<ArticleId> = related::rank(
+            &itself,
+            &section_ids,
+            &tag_lists,
+            |id| {
+                facts
+                    .get(&id)
+                    .map(|c| (c.section_id, c.published_at, &*c.tag_ids))
+            },
+            limit,
+        )
+        .into_iter()
+        .map(ArticleId)
+        .collect();
         let mut found = self.store.published_summaries(&ids, now).await?;
         found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
         Ok(found)
