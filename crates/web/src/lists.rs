@@ -4,18 +4,14 @@
 use std::sync::Arc;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, PerVersionMap};
 
 /// Lists' page marks of one content version, by list (filter and page size).
-#[derive(Default)]
-pub(crate) struct ListMarks {
-    version: i64,
-    lists: std::collections::HashMap<String, KeptMarks>,
-}
+pub(crate) type ListMarks = PerVersionMap<String, Arc<KeptMarks>>;
 
 /// One list's marks, with what names the list (to read them again for the next
 /// content version).
-struct KeptMarks {
+pub(crate) struct KeptMarks {
     filter: kolokol_core::ArticleFilter,
     per_page: u32,
     marks: Arc<kolokol_core::PageMarks>,
@@ -32,7 +28,7 @@ const SHALLOW_PAGES: u32 = 10;
 
 /// Lists whose marks are kept at once (a crawler walking every section, tag and
 /// author deep); more empty the set and start again.
-const MARKED_LISTS: usize = 256;
+pub(crate) const MARKED_LISTS: usize = 256;
 
 impl AppState {
     /// A page of a published list. A deep page is read from where the page before
@@ -79,22 +75,15 @@ impl AppState {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Arc<kolokol_core::PageMarks>, AppError> {
         let version = self.cache.version();
-        let key = marks_key(filter, per_page);
         let marks = Arc::new(self.store.page_marks(filter, per_page, now).await?);
-        let mut kept = self.marks.lock();
-        if kept.version != version || kept.lists.len() >= MARKED_LISTS {
-            kept.lists.clear();
-            kept.version = version;
-        }
-        // Read for a version that has moved on since: used once, not kept.
-        if self.cache.version() == version {
-            let list = KeptMarks {
-                filter: filter.clone(),
-                per_page,
-                marks: Arc::clone(&marks),
-            };
-            kept.lists.insert(key, list);
-        }
+        let list = KeptMarks {
+            filter: filter.clone(),
+            per_page,
+            marks: Arc::clone(&marks),
+        };
+        let key = marks_key(filter, per_page);
+        self.marks
+            .keep(version, self.cache.version(), key, Arc::new(list));
         Ok(marks)
     }
 
@@ -111,8 +100,7 @@ impl AppState {
             };
             lists.push((archive, per_page));
         }
-        let kept = self.marks.lock();
-        for list in kept.lists.values() {
+        for list in self.marks.values() {
             let named = (list.filter.clone(), list.per_page);
             if !lists.contains(&named) {
                 lists.push(named);
@@ -166,10 +154,9 @@ impl AppState {
         filter: &kolokol_core::ArticleFilter,
         per_page: u32,
     ) -> Option<Arc<kolokol_core::PageMarks>> {
-        let kept = self.marks.lock();
-        (kept.version == self.cache.version())
-            .then(|| kept.lists.get(&marks_key(filter, per_page)))
-            .flatten()
+        let key = marks_key(filter, per_page);
+        self.marks
+            .get(self.cache.version(), &key)
             .map(|list| Arc::clone(&list.marks))
     }
 }

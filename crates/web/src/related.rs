@@ -11,18 +11,14 @@ use kolokol_core::{Article, ArticleId, ArticleSummary};
 use kolokol_store::related::{self, CANDIDATES, CandidateList, RelatedKey};
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, PerVersionMap};
 
 /// Lists whose candidates are kept at once; more empty the set and start again. At
 /// 100,000 articles with 400 tags every list of both languages fits, in about 2 MB.
-const KEPT_LISTS: usize = 1024;
+pub(crate) const KEPT_LISTS: usize = 1024;
 
 /// The candidates of the lists asked for, for one content version.
-#[derive(Default)]
-pub(crate) struct KeptCandidates {
-    version: i64,
-    lists: HashMap<(String, CandidateList), Arc<[Candidate]>>,
-}
+pub(crate) type KeptCandidates = PerVersionMap<(String, CandidateList), Arc<[Candidate]>>;
 
 /// One candidate as the rule sees it (its language is its list's).
 pub(crate) struct Candidate {
@@ -99,13 +95,8 @@ impl AppState {
     ) -> Result<Arc<[Candidate]>, AppError> {
         let version = self.cache.version();
         let key = (language.to_owned(), list);
-        {
-            let kept = self.related.lock();
-            if kept.version == version
-                && let Some(candidates) = kept.lists.get(&key)
-            {
-                return Ok(Arc::clone(candidates));
-            }
+        if let Some(candidates) = self.related.get(version, &key) {
+            return Ok(candidates);
         }
         let limit = u32::try_from(CANDIDATES + 1).unwrap_or(u32::MAX);
         let read: Arc<[Candidate]> = self
@@ -120,15 +111,8 @@ impl AppState {
                 tag_ids: key.tag_ids.into(),
             })
             .collect();
-        // Read for a version that has moved on since: used once, not kept.
-        if self.cache.version() == version {
-            let mut kept = self.related.lock();
-            if kept.version != version || kept.lists.len() >= KEPT_LISTS {
-                kept.lists.clear();
-                kept.version = version;
-            }
-            kept.lists.insert(key, Arc::clone(&read));
-        }
+        self.related
+            .keep(version, self.cache.version(), key, Arc::clone(&read));
         Ok(read)
     }
 }

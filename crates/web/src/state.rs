@@ -76,6 +76,50 @@ impl<T> Default for PerVersion<T> {
     }
 }
 
+/// Values read from the database for one content version, by key (lists' page
+/// marks, the candidates of related articles): at most `capacity` are kept, more
+/// empty the set and start again; a value read for a version that has moved on
+/// since is used once and not kept.
+pub(crate) struct PerVersionMap<K, V> {
+    capacity: usize,
+    kept: parking_lot::Mutex<(i64, std::collections::HashMap<K, V>)>,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> PerVersionMap<K, V> {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            kept: parking_lot::Mutex::default(),
+        }
+    }
+
+    /// The value kept for `key` if it was read for `version`.
+    pub(crate) fn get(&self, version: i64, key: &K) -> Option<V> {
+        let kept = self.kept.lock();
+        (kept.0 == version)
+            .then(|| kept.1.get(key).cloned())
+            .flatten()
+    }
+
+    /// Keeps `value`, read for `read_for`, if that is still `current`.
+    pub(crate) fn keep(&self, read_for: i64, current: i64, key: K, value: V) {
+        if read_for != current {
+            return;
+        }
+        let mut kept = self.kept.lock();
+        if kept.0 != read_for || kept.1.len() >= self.capacity {
+            kept.1.clear();
+            kept.0 = read_for;
+        }
+        kept.1.insert(key, value);
+    }
+
+    /// Every value kept, whatever version it was read for.
+    pub(crate) fn values(&self) -> Vec<V> {
+        self.kept.lock().1.values().cloned().collect()
+    }
+}
+
 pub struct Inner {
     pub store: DynStore,
     pub theme: Theme,
@@ -100,10 +144,10 @@ pub struct Inner {
     /// them, so they are not kept with the names every page reads).
     pub(crate) search_tags: PerVersion<Vec<kolokol_core::Tag>>,
     /// Where the pages of the lists asked for deep end, for one content version.
-    pub(crate) marks: parking_lot::Mutex<crate::lists::ListMarks>,
+    pub(crate) marks: crate::lists::ListMarks,
     /// The candidates of "related articles" per section and tag, for one content
     /// version.
-    pub(crate) related: parking_lot::Mutex<crate::related::KeptCandidates>,
+    pub(crate) related: crate::related::KeptCandidates,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token: String,
     /// None when no mail server is configured.
@@ -286,8 +330,8 @@ impl AppState {
                 names: PerVersion::default(),
                 sitemap: PerVersion::default(),
                 search_tags: PerVersion::default(),
-                marks: parking_lot::Mutex::default(),
-                related: parking_lot::Mutex::default(),
+                marks: crate::lists::ListMarks::new(crate::lists::MARKED_LISTS),
+                related: crate::related::KeptCandidates::new(crate::related::KEPT_LISTS),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),
