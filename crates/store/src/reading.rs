@@ -707,24 +707,9 @@ impl ReadingStore for SqlStore {
             .bind(now.timestamp())
             .fetch_all(&self.pool)
             .await?;
-        let mut tags: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
-        for (article, tag) in tagged {
-            tags.entry(article).or_default().push(tag);
-        }
-        Ok(crate::related::RelatedIndex::new(
-            articles
-                .into_iter()
-                .map(
-                    |(id, section_id, published_at, language)| crate::related::RelatedKey {
-                        id,
-                        section_id,
-                        published_at,
-                        tag_ids: tags.remove(&id).unwrap_or_default(),
-                        language,
-                    },
-                )
-                .collect(),
-        ))
+        Ok(crate::related::RelatedIndex::new(crate::related::keys(
+            articles, tagged,
+        )))
     }
 
     async fn published_articles_by_ids(

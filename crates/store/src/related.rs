@@ -72,7 +72,7 @@ impl crate::sql::SqlStore {
             .bind(i64::from(limit))
             .fetch_all(&mut *conn)
             .await?;
-        let mut tags: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut tagged = Vec::new();
         if !rows.is_empty() {
             let sql = format!(
                 "SELECT article_id, tag_id FROM article_tags WHERE article_id IN ({})",
@@ -82,21 +82,35 @@ impl crate::sql::SqlStore {
             for (id, _, _) in &rows {
                 query = query.bind(*id);
             }
-            for (article, tag) in query.fetch_all(&mut *conn).await? {
-                tags.entry(article).or_default().push(tag);
-            }
+            tagged = query.fetch_all(&mut *conn).await?;
         }
-        Ok(rows
+        let articles = rows
             .into_iter()
-            .map(|(id, section_id, published_at)| RelatedKey {
-                id,
-                section_id,
-                published_at,
-                tag_ids: tags.remove(&id).unwrap_or_default(),
-                language: language.to_owned(),
-            })
-            .collect())
+            .map(|(id, section, at)| (id, section, at, language.to_owned()));
+        Ok(keys(articles, tagged))
     }
+}
+
+/// Articles' keys from their `(id, section, time, language)` rows and their
+/// `(article, tag)` pairs.
+pub(crate) fn keys(
+    articles: impl IntoIterator<Item = (i64, i64, i64, String)>,
+    tagged: Vec<(i64, i64)>,
+) -> Vec<RelatedKey> {
+    let mut tags: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (article, tag) in tagged {
+        tags.entry(article).or_default().push(tag);
+    }
+    articles
+        .into_iter()
+        .map(|(id, section_id, published_at, language)| RelatedKey {
+            id,
+            section_id,
+            published_at,
+            tag_ids: tags.remove(&id).unwrap_or_default(),
+            language,
+        })
+        .collect()
 }
 
 impl RelatedIndex {
