@@ -46,6 +46,8 @@ pub struct CachedPage {
     pub last_modified: Option<HeaderValue>,
     modified_at: Option<DateTime<Utc>>,
     pub cache_control: &'static str,
+    /// A Content-Security-Policy of the page's own, instead of the site's.
+    pub policy: Option<&'static str>,
 }
 
 impl CachedPage {
@@ -76,6 +78,26 @@ impl CachedPage {
             last_modified: None,
             modified_at: None,
             cache_control,
+            policy: None,
+        }
+    }
+
+    /// The page with a Content-Security-Policy of its own (an archived newsletter
+    /// needs the inline styles mail is made of).
+    #[must_use]
+    pub fn with_policy(mut self, policy: &'static str) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// The same page with another body (fingerprinted again), its status, type,
+    /// caching and policy kept; stamped afresh.
+    #[must_use]
+    pub fn with_body(self, body: impl Into<Bytes>) -> Self {
+        let page = Self::new(self.status, self.content_type, body, self.cache_control);
+        Self {
+            policy: self.policy,
+            ..page
         }
     }
 
@@ -100,6 +122,9 @@ impl CachedPage {
             .header(header::VARY, "Accept-Encoding");
         if let Some(last_modified) = &self.last_modified {
             builder = builder.header(header::LAST_MODIFIED, last_modified.clone());
+        }
+        if let Some(policy) = self.policy {
+            builder = builder.header(header::CONTENT_SECURITY_POLICY, policy);
         }
         if self.status == StatusCode::OK && self.not_modified(request) {
             return builder
@@ -318,6 +343,17 @@ impl PageCache {
             Some(_) => self.hits.inc(),
             None => self.misses.inc(),
         };
+        found
+    }
+
+    /// The page kept under `key`, counted only when there is one: the front door
+    /// looks before the router, and a miss there is counted by the handler's own
+    /// [`PageCache::get`].
+    pub fn hit(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let found = self.entries.get(key);
+        if found.is_some() {
+            self.hits.inc();
+        }
         found
     }
 

@@ -16,32 +16,21 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request};
-use axum::middleware::Next;
-use axum::response::Response;
-
 tokio::task_local! {
     /// The address of the client whose request this task is answering.
     static PEER: IpAddr;
 }
 
-/// The address of the client this task answers, inside [`remember_peer`] (none for
+/// The address of the client this task answers, inside [`serving`] (none for
 /// work the server does for itself).
 pub fn client() -> Option<IpAddr> {
     PEER.try_with(|p| *p).ok()
 }
 
-/// Runs the rest of the request knowing its client's address, for [`RenderGate`],
-/// the metrics and the access log.
-pub async fn remember_peer(request: Request, next: Next) -> Response {
-    match request
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip())
-    {
-        Some(ip) => PEER.scope(ip, next.run(request)).await,
-        None => next.run(request).await,
-    }
+/// Runs `answer` knowing its client's address, for [`RenderGate`] and the
+/// metrics' loopback check (see [`crate::front`]).
+pub async fn serving<F: std::future::Future>(peer: IpAddr, answer: F) -> F::Output {
+    PEER.scope(peer, answer).await
 }
 
 /// The gate's settings, from `[server]`.

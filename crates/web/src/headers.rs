@@ -3,8 +3,8 @@
 //! absurdly long addresses.
 
 use axum::extract::Request;
-use axum::http::HeaderValue;
 use axum::http::header::{self, HeaderName};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -18,10 +18,9 @@ pub const MAX_SEARCH_URI_LENGTH: usize = 8192;
 
 use kolokol_render::policy::CONTENT_SECURITY_POLICY;
 
-/// Adds the security headers to every response.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+/// Adds the security headers every response carries, keeping any a response set
+/// for itself (an archived newsletter's own policy).
+pub fn add_security_headers(headers: &mut HeaderMap) {
     let fixed: [(HeaderName, &'static str); 7] = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -46,7 +45,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
-    response
 }
 
 /// Checks the address before any routing, in one pass: over-long addresses are

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cache;
 pub mod error;
 pub mod extract;
+pub mod front;
 pub mod gate;
 mod ghost;
 pub mod headers;
@@ -42,7 +43,9 @@ pub use state::{AppParts, AppState};
 /// How often each node checks for content changed elsewhere and theme edits.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The whole application as one router.
+/// The whole application as one router. What every answer carries (the security
+/// headers, `Onion-Location`, metrics) is added by the [`front::FrontDoor`] that
+/// [`serve`] puts before it.
 pub fn router(state: AppState) -> Router {
     let files: Router = match state.media.folder_path() {
         // Files only: a folder is a 404, never a redirect (ServeDir's "add a slash"
@@ -94,16 +97,6 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         site::render_errors,
     ))
-    .layer(middleware::from_fn_with_state(
-        state.clone(),
-        site::onion_location,
-    ))
-    .layer(middleware::from_fn(headers::security_headers))
-    .layer(middleware::from_fn_with_state(
-        state.clone(),
-        metrics::track,
-    ))
-    .layer(middleware::from_fn(gate::remember_peer))
     .with_state(state)
 }
 
@@ -190,14 +183,12 @@ pub async fn serve(
     let jobs = state.spawn_job_runner();
     let search = state.spawn_search_worker();
     state.mark_archives();
-    let mut app = router(state.clone());
-    if let Some(hsts) = strict_transport_security(&state.site().base_url, limits.hsts_max_age) {
-        app = app.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            hsts,
-        ));
-    }
-    let result = server::run(listener, app, limits, shutdown).await;
+    let app = router(state.clone()).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        Duration::from_secs(limits.body_timeout_secs),
+    ));
+    let hsts = strict_transport_security(&state.site().base_url, limits.hsts_max_age);
+    let door = front::FrontDoor::new(state.clone(), hsts, app);
+    let result = server::run(listener, door, limits, shutdown).await;
     watcher.abort();
     jobs.abort();
     search.abort();

@@ -12,8 +12,8 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -263,28 +263,42 @@ where
     metric
 }
 
-/// Counts and times every request; writes the access log line when asked to.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let metrics = &state.metrics;
-    let class = metrics.classify(request.uri().path());
-    let logged = metrics
-        .access_log
-        .then(|| (request.method().clone(), request.uri().path().to_owned()));
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    metrics.count(class, response.status(), elapsed.as_secs_f64());
-    if let Some((method, path)) = logged {
-        let millis = elapsed.as_secs_f64() * 1000.0;
-        let status = response.status().as_u16();
-        match crate::gate::client().filter(|_| metrics.access_log_addresses) {
-            Some(peer) => {
-                tracing::info!(target: "access", %method, %path, status, millis, %peer, "request")
-            }
-            None => tracing::info!(target: "access", %method, %path, status, millis, "request"),
+/// One request being counted and timed, from [`Metrics::start`] to [`Metrics::finish`].
+pub(crate) struct Timing {
+    started: Instant,
+    class: usize,
+    /// The method and path, kept only when the access log is on.
+    logged: Option<(Method, String)>,
+}
+
+impl Metrics {
+    /// Starts counting and timing `request`.
+    pub(crate) fn start(&self, request: &Request) -> Timing {
+        Timing {
+            started: Instant::now(),
+            class: self.classify(request.uri().path()),
+            logged: self
+                .access_log
+                .then(|| (request.method().clone(), request.uri().path().to_owned())),
         }
     }
-    response
+
+    /// Counts and times the request answered with `status`; writes the access log
+    /// line when asked to (with the client's address only when configured so).
+    pub(crate) fn finish(&self, timing: Timing, status: StatusCode, peer: Option<IpAddr>) {
+        let elapsed = timing.started.elapsed();
+        self.count(timing.class, status, elapsed.as_secs_f64());
+        if let Some((method, path)) = timing.logged {
+            let millis = elapsed.as_secs_f64() * 1000.0;
+            let status = status.as_u16();
+            match peer.filter(|_| self.access_log_addresses) {
+                Some(peer) => {
+                    tracing::info!(target: "access", %method, %path, status, millis, %peer, "request")
+                }
+                None => tracing::info!(target: "access", %method, %path, status, millis, "request"),
+            }
+        }
+    }
 }
 
 /// `/metrics`: the text format Prometheus scrapes.

@@ -11,7 +11,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -65,15 +64,22 @@ impl Drop for AddressSlot {
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets the requests in
 /// flight finish (for at most 30 seconds).
-pub async fn run(
+pub async fn run<S>(
     listener: TcpListener,
-    app: Router,
+    app: S,
     limits: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        Duration::from_secs(limits.body_timeout_secs),
-    ));
+) -> std::io::Result<()>
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -140,8 +146,8 @@ pub async fn run(
 
 /// The router for one connection: every request learns the peer's address, as
 /// axum's `ConnectInfo` extractor expects.
-fn connection_service(
-    app: Router,
+fn connection_service<S>(
+    app: S,
     peer: SocketAddr,
 ) -> hyper_util::service::TowerToHyperService<
     impl tower::Service<
@@ -150,7 +156,17 @@ fn connection_service(
         Error = std::convert::Infallible,
         Future = impl Send,
     > + Clone,
-> {
+>
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     let service = app.map_request(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         request.map(axum::body::Body::new)

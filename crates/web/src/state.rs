@@ -538,7 +538,7 @@ impl AppState {
             // Links relative to the page's address: the site works under any path prefix.
             let html = String::from_utf8_lossy(&page.identity);
             let relative = kolokol_render::links::relativize_for_page(&html, &path);
-            page = CachedPage::new(page.status, page.content_type, relative, page.cache_control);
+            page = page.with_body(relative);
         }
         let page = Arc::new(page.stamped(epoch));
         let response = page.respond(request);

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use kolokol_core::{Email, Signup, SignupOutcome, SubscriberStatus};
@@ -403,7 +403,7 @@ pub async fn archived(
         .filter(|n| *n > 0)
         .ok_or(AppError::NotFound)?;
     let key = format!("/newsletter/{number}");
-    let mut response = state
+    state
         .page(key, &headers, || async {
             let frozen = state
                 .store
@@ -423,17 +423,12 @@ pub async fn archived(
                 .replace(UNSUBSCRIBE_PLACEHOLDER, "/newsletter")
                 .replace(PREFERENCES_PLACEHOLDER, "/newsletter")
                 .replace(&format!("\"{base}/"), "\"/");
-            Ok(super::pages::cached_html(html))
+            // Mail needs inline styles; this page has no script and loads images
+            // only from the site itself.
+            Ok(super::pages::cached_html(html).with_policy(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+                 form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ))
         })
-        .await?;
-    // Mail needs inline styles; this page has no script and loads images only from
-    // the site itself.
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
-             form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
-    Ok(response)
+        .await
 }

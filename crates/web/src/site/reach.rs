@@ -2,9 +2,8 @@
 //! machine-readable list in Bypass Censorship's `bc2.json` shape, and the
 //! `Onion-Location` header that offers Tor Browser users the onion address.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use kolokol_core::SiteConfig;
 use kolokol_render::urls;
@@ -74,37 +73,21 @@ pub async fn json_list(
         .await
 }
 
-/// Adds `Onion-Location` (same path and query) to pages served on clearnet addresses.
-pub async fn onion_location(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let on_onion = request
-        .headers()
+/// The `Onion-Location` (same path and query) for a page asked for with these
+/// headers: none on the onion address itself, or when the site has none.
+pub fn onion_location(site: &SiteConfig, headers: &HeaderMap, uri: &Uri) -> Option<HeaderValue> {
+    if site.onion.is_empty() {
+        return None;
+    }
+    let on_onion = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .is_some_and(|host| host.split(':').next().unwrap_or(host).ends_with(".onion"));
-    let target = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "/".into());
-    let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if on_onion || !is_html {
-        return response;
+    if on_onion {
+        return None;
     }
-    let site = state.site();
-    if !site.onion.is_empty()
-        && let Ok(value) = HeaderValue::from_str(&format!("{}{target}", site.onion))
-    {
-        response.headers_mut().insert("onion-location", value);
-    }
-    response
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    HeaderValue::from_str(&format!("{}{target}", site.onion)).ok()
 }
 
 #[cfg(test)]

@@ -484,3 +484,116 @@ async fn metrics_count_requests_and_the_cache_for_this_machine_only() {
         .unwrap();
     assert_eq!(with_token.status(), 200);
 }
+
+/// Every header of an answer but its date, by name, with the body.
+async fn answer_of(response: reqwest::Response) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let status = response.status().as_u16();
+    let mut headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != "date")
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+        .collect();
+    headers.sort();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn a_kept_page_is_answered_at_the_door_as_the_router_answered_it() {
+    let app = TestApp::with_base("https://bell.example").await;
+    let slug = app
+        .publish("Ferry timetable cut in half", "Two crossings a day now.")
+        .await;
+    // The cache moves to the new content now, not at the watcher's next tick
+    // between two requests below.
+    app.state.content_changed().await;
+    let article = format!("/articles/{slug}");
+    let lite = format!("/lite/articles/{slug}");
+    for path in [
+        "/",
+        article.as_str(),
+        lite.as_str(),
+        "/archive",
+        "/feed.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/newsletter",
+    ] {
+        for encoding in ["identity", "gzip, br"] {
+            let ask = || {
+                app.client()
+                    .get(app.url(path))
+                    .header("accept-encoding", encoding)
+                    .send()
+            };
+            // The first is rendered through the router and kept; the second is
+            // answered from the cache at the door.
+            let rendered = answer_of(ask().await.unwrap()).await;
+            let kept = answer_of(ask().await.unwrap()).await;
+            assert_eq!(rendered.0, 200, "{path}");
+            assert_eq!(kept, rendered, "{path} ({encoding})");
+            assert!(
+                kept.1
+                    .iter()
+                    .any(|(name, _)| name == "strict-transport-security"),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_door_answers_kept_pages_without_the_router_and_passes_the_rest_on() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+
+    let app = TestApp::demo();
+    assert_eq!(app.get(SUPREME_COURT).await.status(), 200);
+    assert_eq!(app.get(SUPREME_COURT).await.status(), 200);
+    let routed = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&routed);
+    let router = tower::service_fn(move |_: axum::extract::Request| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async {
+            Ok::<_, std::convert::Infallible>(axum::http::StatusCode::IM_A_TEAPOT.into_response())
+        }
+    });
+    let door = kolokol_web::front::FrontDoor::new(app.state.clone(), None, router);
+    let ask = |method: &str, path: &str| {
+        axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let kept = door
+        .clone()
+        .oneshot(ask("GET", SUPREME_COURT))
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 200);
+    assert_eq!(kept.headers()["x-frame-options"], "DENY");
+    assert_eq!(
+        routed.load(Ordering::SeqCst),
+        0,
+        "a kept page needs no router"
+    );
+    for (method, path) in [
+        ("GET", format!("{SUPREME_COURT}?from=mail")),
+        ("HEAD", SUPREME_COURT.to_owned()),
+        ("POST", SUPREME_COURT.to_owned()),
+        ("GET", "/articles/never-written".to_owned()),
+    ] {
+        let answer = door.clone().oneshot(ask(method, &path)).await.unwrap();
+        assert_eq!(answer.status(), 418, "{method} {path} goes to the router");
+        assert_eq!(
+            answer.headers()["x-frame-options"],
+            "DENY",
+            "and gets the headers every answer carries"
+        );
+    }
+    assert_eq!(routed.load(Ordering::SeqCst), 4);
+}

@@ -84,12 +84,21 @@ async fn admins_list_mirrors_and_an_onion_address_for_readers_and_tools() {
     assert_eq!(alternatives[2]["url"], onion.as_str());
     assert!(alternatives[0]["created_at"].is_string());
 
-    // Clearnet pages offer the onion, with the same path and query; the onion itself does not.
+    // Clearnet pages offer the onion, with the same path and query, rendered or
+    // kept; the onion itself does not.
     let page = app.get("/archive?page=1").await;
     assert_eq!(
         page.headers()["onion-location"].to_str().unwrap(),
         format!("{onion}/archive?page=1")
     );
+    for _ in 0..2 {
+        assert_eq!(
+            app.get("/archive").await.headers()["onion-location"]
+                .to_str()
+                .unwrap(),
+            format!("{onion}/archive")
+        );
+    }
     let on_onion = app
         .client()
         .get(app.url("/archive"))
@@ -98,6 +107,7 @@ async fn admins_list_mirrors_and_an_onion_address_for_readers_and_tools() {
         .await
         .unwrap();
     assert!(on_onion.headers().get("onion-location").is_none());
+    app.get("/feed.xml").await;
     assert!(
         app.get("/feed.xml")
             .await

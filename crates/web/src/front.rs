@@ -1,0 +1,156 @@
+//! The front door: every request passes here before the router. It knows the
+//! client's address (for the render gate and the access log), counts and times the
+//! request, and adds the headers every answer carries: the security policy and its
+//! companions, `Onion-Location` on clearnet pages, `Strict-Transport-Security` when
+//! the site is served over https.
+//!
+//! A page the cache holds is answered here at once, without routing, extractors or
+//! the handlers' own middleware. That is the page a handler would answer from the
+//! cache: the cache's keys are the canonical addresses the handlers render (an
+//! edition's with its prefix), so a plain `GET` for exactly a key reaches the handler
+//! that kept it, and what the skipped middleware does concerns other requests only —
+//! errors get the themed page (a kept page here is a 200), an unknown address may
+//! lead to an imported site's old one (a 404 only), long addresses and trailing
+//! slashes are refused or redirected (never a key). Anything else (a query string,
+//! `HEAD`, another method, a page not kept) takes the router as before.
+
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::response::Response;
+use tower::{Service, ServiceExt};
+
+use crate::metrics::Timing;
+use crate::state::AppState;
+
+/// The service every connection is served by: the front door before `inner` (the
+/// router).
+#[derive(Clone)]
+pub struct FrontDoor<S> {
+    state: AppState,
+    hsts: Option<HeaderValue>,
+    inner: S,
+}
+
+impl<S> FrontDoor<S> {
+    /// `hsts`: the `Strict-Transport-Security` value every answer carries (none
+    /// for a site served over plain http).
+    pub fn new(state: AppState, hsts: Option<HeaderValue>, inner: S) -> Self {
+        Self { state, hsts, inner }
+    }
+
+    /// The kept page `request` asks for, when it may be answered here.
+    fn kept(&self, request: &Request<Body>) -> Option<std::sync::Arc<crate::cache::CachedPage>> {
+        if request.method() != Method::GET || request.uri().query().is_some() {
+            return None;
+        }
+        self.state
+            .cache
+            .hit(request.uri().path())
+            .filter(|page| page.status == StatusCode::OK)
+    }
+}
+
+/// What the door notes about a request on its way in, to finish its answer with.
+struct Visit {
+    timing: Timing,
+    peer: Option<IpAddr>,
+    onion: Option<HeaderValue>,
+}
+
+impl Visit {
+    fn begin(state: &AppState, request: &Request<Body>) -> Self {
+        Self {
+            timing: state.metrics.start(request),
+            peer: request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| peer.ip()),
+            onion: crate::site::onion_location(&state.site(), request.headers(), request.uri()),
+        }
+    }
+
+    fn end(self, state: &AppState, hsts: Option<&HeaderValue>, mut response: Response) -> Response {
+        let is_html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+        let headers = response.headers_mut();
+        if let Some(onion) = self.onion.filter(|_| is_html) {
+            headers.insert("onion-location", onion);
+        }
+        crate::headers::add_security_headers(headers);
+        if let Some(hsts) = hsts {
+            headers
+                .entry(header::STRICT_TRANSPORT_SECURITY)
+                .or_insert_with(|| hsts.clone());
+        }
+        state
+            .metrics
+            .finish(self.timing, response.status(), self.peer);
+        response
+    }
+}
+
+type Routed = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// A kept page answered at once, or the router's answer to come.
+pub enum Answer {
+    Kept(Ready<Result<Response, Infallible>>),
+    Routed(Routed),
+}
+
+impl Future for Answer {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Self::Kept(ready) => Pin::new(ready).poll(cx),
+            Self::Routed(routed) => routed.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<S> Service<Request<Body>> for FrontDoor<S>
+where
+    S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The router is always ready; the inner service is made ready per request.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Answer {
+        let visit = Visit::begin(&self.state, &request);
+        if let Some(page) = self.kept(&request) {
+            let response = page.respond(request.headers());
+            return Answer::Kept(ready(Ok(visit.end(
+                &self.state,
+                self.hsts.as_ref(),
+                response,
+            ))));
+        }
+        let inner = self.inner.clone();
+        let state = self.state.clone();
+        let hsts = self.hsts.clone();
+        Answer::Routed(Box::pin(async move {
+            let routed = inner.oneshot(request);
+            let Ok(response) = match visit.peer {
+                Some(peer) => crate::gate::serving(peer, routed).await,
+                None => routed.await,
+            };
+            Ok(visit.end(&state, hsts.as_ref(), response))
+        }))
+    }
+}
