@@ -18,32 +18,43 @@ pub const MAX_SEARCH_URI_LENGTH: usize = 8192;
 
 use kolokol_render::policy::CONTENT_SECURITY_POLICY;
 
+/// The security headers every response carries.
+static SECURITY_HEADERS: [(HeaderName, HeaderValue); 7] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    // Readers' clicks must not tell other sites that they came from a banned outlet.
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ),
+    (
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()",
+        ),
+    ),
+    (
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+];
+
 /// Adds the security headers every response carries, keeping any a response set
 /// for itself (an archived newsletter's own policy).
 pub fn add_security_headers(headers: &mut HeaderMap) {
-    let fixed: [(HeaderName, &'static str); 7] = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        // Readers' clicks must not tell other sites that they came from a banned outlet.
-        (header::REFERRER_POLICY, "no-referrer"),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()",
-        ),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("cross-origin-resource-policy"),
-            "same-origin",
-        ),
-    ];
-    for (name, value) in fixed {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
+    for (name, value) in &SECURITY_HEADERS {
+        headers.entry(name).or_insert_with(|| value.clone());
     }
 }
 
