@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,7 +120,13 @@ where
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let service = connection_service(app.clone(), peer);
+        // Every request learns the peer's address, as axum's `ConnectInfo` expects.
+        let service = hyper_util::service::TowerToHyperService::new(app.clone().map_request(
+            move |mut request: hyper::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request.map(axum::body::Body::new)
+            },
+        ));
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
@@ -142,34 +148,4 @@ where
         );
     }
     Ok(())
-}
-
-/// The router for one connection: every request learns the peer's address, as
-/// axum's `ConnectInfo` extractor expects.
-fn connection_service<S>(
-    app: S,
-    peer: SocketAddr,
-) -> hyper_util::service::TowerToHyperService<
-    impl tower::Service<
-        hyper::Request<Incoming>,
-        Response = axum::response::Response,
-        Error = std::convert::Infallible,
-        Future = impl Send,
-    > + Clone,
->
-where
-    S: tower::Service<
-            axum::extract::Request,
-            Response = axum::response::Response,
-            Error = std::convert::Infallible,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let service = app.map_request(move |mut request: hyper::Request<Incoming>| {
-        request.extensions_mut().insert(ConnectInfo(peer));
-        request.map(axum::body::Body::new)
-    });
-    hyper_util::service::TowerToHyperService::new(service)
 }
