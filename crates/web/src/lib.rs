@@ -182,7 +182,7 @@ pub async fn serve(
     let watcher = state.spawn_watcher(REFRESH_INTERVAL);
     let jobs = state.spawn_job_runner();
     let search = state.spawn_search_worker();
-    state.mark_archives();
+    state.mark_lists();
     let app = router(state.clone()).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
         Duration::from_secs(limits.body_timeout_secs),
     ));

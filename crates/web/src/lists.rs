@@ -89,7 +89,8 @@ impl AppState {
 
     /// The lists whose marks are worth reading before anyone asks for a deep page
     /// of them: each edition's archive, and every list marked for the version in
-    /// force (a crawler deep in a list goes on after a change).
+    /// force (a crawler deep in a list goes on after a change). Every section's
+    /// are added when they are read (see [`AppState::spawn_marking`]).
     pub(crate) fn lists_to_mark(&self) -> Vec<(kolokol_core::ArticleFilter, u32)> {
         let mut lists: Vec<(kolokol_core::ArticleFilter, u32)> = Vec::new();
         for language in self.languages() {
@@ -109,15 +110,36 @@ impl AppState {
         lists
     }
 
-    /// Reads the marks of `lists` for the content version in force, one list after
-    /// another in the background, so that the first deep page of a list after a
-    /// change (or after start) does not wait for a walk of the list (at 100,000
-    /// articles, tens of milliseconds). Gives up when the version moves on: the
-    /// change that moved it starts another round.
-    pub(crate) fn spawn_marking(&self, lists: Vec<(kolokol_core::ArticleFilter, u32)>) {
+    /// Reads the marks of `lists`, then of every section in each edition, for the
+    /// content version in force, one list after another in the background, so that
+    /// the first deep page of a list after a change (or after start) does not wait
+    /// for a walk of the list (at 100,000 articles, tens of milliseconds). A site
+    /// has a handful of sections, and their lists together are one walk of the
+    /// archive; its tags may be thousands, and each pages through its own index
+    /// without marks. Gives up when the version moves on: the change that moved it
+    /// starts another round.
+    pub(crate) fn spawn_marking(&self, mut lists: Vec<(kolokol_core::ArticleFilter, u32)>) {
         let state = self.clone();
         let version = self.cache.version();
         tokio::spawn(async move {
+            match state.stored_names().await {
+                Ok(names) => {
+                    for language in state.languages() {
+                        let per_page = state.site_in(&language).articles_per_page;
+                        for section in &names.sections {
+                            let list = kolokol_core::ArticleFilter {
+                                section_id: Some(section.id),
+                                language: Some(language.clone()),
+                                ..Default::default()
+                            };
+                            if !lists.iter().any(|(kept, _)| *kept == list) {
+                                lists.push((list, per_page));
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the sections to mark"),
+            }
             for (filter, per_page) in lists {
                 if state.cache.version() != version {
                     return;
@@ -136,8 +158,9 @@ impl AppState {
         });
     }
 
-    /// Reads the marks of each edition's archive in the background (at start).
-    pub(crate) fn mark_archives(&self) {
+    /// Reads the marks of each edition's archive and sections in the background
+    /// (at start).
+    pub(crate) fn mark_lists(&self) {
         self.spawn_marking(self.lists_to_mark());
     }
 
