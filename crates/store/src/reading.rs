@@ -257,7 +257,16 @@ impl SqlStore {
         }
         let article_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let authors = Self::authors_of(conn, &article_ids).await?;
+        Self::summaries_with(conn, rows, authors).await
+    }
 
+    /// Summaries of `rows`, whose `authors` were read with them: only their image
+    /// renditions are read (none for articles without a picture).
+    pub(crate) async fn summaries_with(
+        conn: &mut sqlx::AnyConnection,
+        rows: Vec<crate::rows::SummaryRow>,
+        authors: Vec<crate::rows::ArticleAuthorRow>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
         let image_ids: Vec<i64> = rows.iter().filter_map(|r| r.hero_image_id).collect();
         let variants = Self::variants_of(conn, &image_ids).await?;
         crate::rows::assemble_summaries(rows, authors, variants)
@@ -470,34 +479,29 @@ impl ReadingStore for SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<kolokol_core::Article>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let Some(crate::rows::WholeRow {
-            summary: row,
-            extra,
-        }) = sqlx::query_as::<_, crate::rows::WholeRow>(crate::sql::ARTICLE_BY_SLUG)
-            .bind(now.timestamp())
-            .bind(slug.as_str())
-            .fetch_optional(&mut *conn)
-            .await?
+        let Some(row) = sqlx::query_as::<_, crate::rows::ArticlePageRow>(
+            crate::sql::article_by_slug(self.backend),
+        )
+        .bind(now.timestamp())
+        .bind(slug.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
         else {
             return Ok(None);
         };
-        let id = row.id;
-        let tags = sqlx::query_as::<_, crate::rows::TagRow>(crate::sql::ARTICLE_TAGS)
-            .bind(id)
-            .fetch_all(&mut *conn)
+        let (
+            crate::rows::WholeRow {
+                summary: row,
+                extra,
+            },
+            tags,
+            corrections,
+            authors,
+        ) = row.into_parts()?;
+        let Some(summary) = Self::summaries_with(&mut conn, vec![row], authors)
             .await?
-            .into_iter()
-            .map(crate::rows::TagRow::into_tag)
-            .collect::<Result<Vec<_>, _>>()?;
-        let corrections =
-            sqlx::query_as::<_, crate::rows::CorrectionRow>(crate::sql::ARTICLE_CORRECTIONS)
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(crate::rows::CorrectionRow::into_correction)
-                .collect::<Result<Vec<_>, _>>()?;
-        let Some(summary) = Self::complete_summaries(&mut conn, vec![row]).await?.pop() else {
+            .pop()
+        else {
             return Ok(None);
         };
         Ok(Some(kolokol_core::Article {
@@ -671,17 +675,20 @@ impl ReadingStore for SqlStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "{}AND a.id IN ({})",
-            crate::sql::PUBLISHED_SUMMARIES,
-            crate::rows::placeholders(2, ids.len())
-        );
-        let mut query = sqlx::query_as::<_, crate::rows::SummaryRow>(&sql).bind(now.timestamp());
+        let sql = crate::sql::published_summaries_with_authors(self.backend, ids.len());
+        let mut query =
+            sqlx::query_as::<_, crate::rows::SummaryAuthorsRow>(&sql).bind(now.timestamp());
         for id in ids {
             query = query.bind(id.0);
         }
-        let rows = query.fetch_all(&mut *conn).await?;
-        Self::complete_summaries(&mut conn, rows).await
+        let mut rows = Vec::with_capacity(ids.len());
+        let mut authors = Vec::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            let (row, its_authors) = row.into_parts()?;
+            rows.push(row);
+            authors.extend(its_authors);
+        }
+        Self::summaries_with(&mut conn, rows, authors).await
     }
 
     async fn related_candidates(

@@ -213,6 +213,89 @@ pub(crate) struct WholeRow {
     pub(crate) extra: ArticleExtraRow,
 }
 
+/// An article page's row (`sql::article_by_slug`): the article, and its tags,
+/// corrections and authors as JSON arrays.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ArticlePageRow {
+    #[sqlx(flatten)]
+    pub(crate) whole: WholeRow,
+    tags_json: String,
+    corrections_json: String,
+    authors_json: String,
+}
+
+/// A summary's row with its authors as a JSON array
+/// (`sql::published_summaries_with_authors`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryAuthorsRow {
+    #[sqlx(flatten)]
+    pub(crate) summary: SummaryRow,
+    authors_json: String,
+}
+
+/// The rows of a JSON array the database made (`sql::json_rows`).
+fn json_rows<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("an article's {what} cannot be read: {e}")))
+}
+
+/// The authors of article `article_id` from `sql::authors_json`'s array.
+fn authors_from_json(article_id: i64, json: &str) -> Result<Vec<ArticleAuthorRow>, StoreError> {
+    type Columns = (i64, String, String, String, String, Option<i64>, String);
+    Ok(json_rows::<Columns>(json, "authors")?
+        .into_iter()
+        .map(
+            |(id, slug, name, title, bio, photo_image_id, links)| ArticleAuthorRow {
+                article_id,
+                author: AuthorRow {
+                    id,
+                    slug,
+                    name,
+                    title,
+                    bio,
+                    photo_image_id,
+                    links,
+                    translations: String::new(),
+                },
+            },
+        )
+        .collect())
+}
+
+impl ArticlePageRow {
+    /// The article's row, tags, corrections and authors.
+    pub(crate) fn into_parts(
+        self,
+    ) -> Result<(WholeRow, Vec<Tag>, Vec<Correction>, Vec<ArticleAuthorRow>), StoreError> {
+        let tags = json_rows::<(i64, String, String, String)>(&self.tags_json, "tags")?
+            .into_iter()
+            .map(|(id, slug, name, translations)| {
+                TagRow {
+                    id,
+                    slug,
+                    name,
+                    translations,
+                }
+                .into_tag()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let corrections = json_rows::<(i64, String)>(&self.corrections_json, "corrections")?
+            .into_iter()
+            .map(|(created_at, body)| CorrectionRow { created_at, body }.into_correction())
+            .collect::<Result<Vec<_>, _>>()?;
+        let authors = authors_from_json(self.whole.summary.id, &self.authors_json)?;
+        Ok((self.whole, tags, corrections, authors))
+    }
+}
+
+impl SummaryAuthorsRow {
+    /// The summary's row and its authors.
+    pub(crate) fn into_parts(self) -> Result<(SummaryRow, Vec<ArticleAuthorRow>), StoreError> {
+        let authors = authors_from_json(self.summary.id, &self.authors_json)?;
+        Ok((self.summary, authors))
+    }
+}
+
 /// Joins article rows with their authors and image renditions, keeping the row order.
 pub(crate) fn assemble_summaries(
     rows: Vec<SummaryRow>,

@@ -105,14 +105,89 @@ pub(crate) const LIST_MARKS: &str = concat!(
 );
 
 /// A published article by its slug, with its body: `summary_select!` and the
-/// columns of `rows::ArticleExtraRow`, in one statement.
-pub(crate) const ARTICLE_BY_SLUG: &str = concat!(
-    "SELECT q.*, x.body_md, x.dateline, x.seo_title, x.seo_description FROM (",
+/// columns of `rows::ArticleExtraRow`, then its tags, corrections and authors as
+/// [`json_rows`] (`rows::ArticlePageRow`), in one statement.
+const ARTICLE_BY_SLUG: &str = concat!(
+    "SELECT q.*, x.body_md, x.dateline, x.seo_title, x.seo_description, {tags} AS tags_json, \
+     {corrections} AS corrections_json, {authors} AS authors_json FROM (",
     summary_select!(),
     "WHERE",
     published!(),
     "AND a.slug = $2) AS q JOIN articles x ON x.id = q.id"
 );
+
+/// A JSON array (as text) of one array of `columns` for each row of `from`, in
+/// `order`; `[]` when there is none. Spelled for each backend, as neither has the
+/// other's JSON functions. Each statement of a page is a trip to SQLite's thread
+/// and back (about 60 µs of CPU), so an article page reads the short lists it needs
+/// inside the article's own statement rather than one statement each.
+fn json_rows(backend: crate::Backend, columns: &str, from: &str, order: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => {
+            format!("(SELECT json_group_array(json_array({columns}) ORDER BY {order}) {from})")
+        }
+        crate::Backend::Postgres => format!(
+            "(SELECT COALESCE(json_agg(json_build_array({columns}) ORDER BY {order}), '[]')::text {from})"
+        ),
+    }
+}
+
+/// The credited authors of the article `article` (an SQL expression), in byline
+/// order, as [`json_rows`] of `rows::AuthorRow`'s columns but its translations.
+fn authors_json(backend: crate::Backend, article: &str) -> String {
+    json_rows(
+        backend,
+        "au.id, au.slug, au.name, au.title, au.bio, au.photo_image_id, au.links",
+        &format!(
+            "FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = {article}"
+        ),
+        "aa.position",
+    )
+}
+
+/// [`ARTICLE_BY_SLUG`] for `backend` (made once for each).
+pub(crate) fn article_by_slug(backend: crate::Backend) -> &'static str {
+    fn make(backend: crate::Backend) -> String {
+        ARTICLE_BY_SLUG
+            .replace(
+                "{tags}",
+                &json_rows(
+                    backend,
+                    "g.id, g.slug, g.name, g.translations",
+                    "FROM article_tags t JOIN tags g ON g.id = t.tag_id WHERE t.article_id = q.id",
+                    "g.name",
+                ),
+            )
+            .replace(
+                "{corrections}",
+                &json_rows(
+                    backend,
+                    "c.created_at, c.body",
+                    "FROM corrections c WHERE c.article_id = q.id",
+                    "c.created_at, c.id",
+                ),
+            )
+            .replace("{authors}", &authors_json(backend, "q.id"))
+    }
+    static SQLITE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| make(crate::Backend::Sqlite));
+    static POSTGRES: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| make(crate::Backend::Postgres));
+    match backend {
+        crate::Backend::Sqlite => &SQLITE,
+        crate::Backend::Postgres => &POSTGRES,
+    }
+}
+
+/// Published summaries of `ids` articles (`$2`…; `$1` now) with their authors as
+/// [`json_rows`] (`rows::SummaryAuthorsRow`), in one statement.
+pub(crate) fn published_summaries_with_authors(backend: crate::Backend, ids: usize) -> String {
+    format!(
+        "SELECT q.*, {} AS authors_json FROM ({PUBLISHED_SUMMARIES}AND a.id IN ({})) AS q",
+        authors_json(backend, "q.id"),
+        crate::rows::placeholders(2, ids)
+    )
+}
 
 /// Same section scores 1, each shared tag 2; `$2` section, `$3` the article itself,
 /// `$4` how many, `$5` its language (only articles in it are related), `$6`… its
@@ -218,9 +293,6 @@ pub(crate) const TRANSLATION_MEMBERS: &str = concat!(
     "SELECT a.translation_group, a.language, a.slug FROM articles a WHERE",
     published!()
 );
-
-pub(crate) const ARTICLE_TAGS: &str = "SELECT g.id, g.slug, g.name, g.translations FROM article_tags t \
-     JOIN tags g ON g.id = t.tag_id WHERE t.article_id = $1 ORDER BY g.name";
 
 pub(crate) const ARTICLE_CORRECTIONS: &str =
     "SELECT created_at, body FROM corrections WHERE article_id = $1 ORDER BY created_at, id";

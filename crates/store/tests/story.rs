@@ -137,10 +137,16 @@ async fn newsroom_story(store: DynStore) {
     lead.hero_image_id = Some(image_id);
     lead.hero_caption = "A caption".into();
     lead.published_at = Some(at(3));
-    lead.corrections = vec![Correction {
-        created_at: at(4),
-        body: "We misspelled a name.".into(),
-    }];
+    lead.corrections = vec![
+        Correction {
+            created_at: at(5),
+            body: "We had the date wrong.".into(),
+        },
+        Correction {
+            created_at: at(4),
+            body: "We misspelled a name.".into(),
+        },
+    ];
     store.add_article(&lead, at(3)).await.unwrap();
 
     let mut same_tags = article(
@@ -286,7 +292,23 @@ async fn newsroom_story(store: DynStore) {
             .collect::<Vec<_>>(),
         ["Courts", "Exile"]
     );
-    assert_eq!(full.corrections.len(), 1);
+    assert_eq!(
+        full.corrections
+            .iter()
+            .map(|c| c.body.as_str())
+            .collect::<Vec<_>>(),
+        ["We misspelled a name.", "We had the date wrong."],
+        "oldest first"
+    );
+    // The article page reads its authors and picture in its own statement, the
+    // lists and "Read more" theirs with the summaries: the same summary each way.
+    assert_eq!(full.summary, all.items[0]);
+    let ids: Vec<_> = all.items.iter().map(|a| a.id).collect();
+    let mut read_by_id = store.published_summaries(&ids, now).await.unwrap();
+    read_by_id.sort_by_key(|a| a.id.0);
+    let mut listed = all.items.clone();
+    listed.sort_by_key(|a| a.id.0);
+    assert_eq!(read_by_id, listed);
     assert!(
         store
             .published_article(&slug("a-draft"), now)
