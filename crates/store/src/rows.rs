@@ -262,11 +262,17 @@ fn authors_from_json(article_id: i64, json: &str) -> Result<Vec<ArticleAuthorRow
         .collect())
 }
 
+/// An article page's row read: the article, its tags, corrections and authors.
+pub(crate) struct ArticleParts {
+    pub(crate) whole: WholeRow,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) corrections: Vec<Correction>,
+    pub(crate) authors: Vec<ArticleAuthorRow>,
+}
+
 impl ArticlePageRow {
     /// The article's row, tags, corrections and authors.
-    pub(crate) fn into_parts(
-        self,
-    ) -> Result<(WholeRow, Vec<Tag>, Vec<Correction>, Vec<ArticleAuthorRow>), StoreError> {
+    pub(crate) fn into_parts(self) -> Result<ArticleParts, StoreError> {
         let tags = json_rows::<(i64, String, String, String)>(&self.tags_json, "tags")?
             .into_iter()
             .map(|(id, slug, name, translations)| {
@@ -284,7 +290,12 @@ impl ArticlePageRow {
             .map(|(created_at, body)| CorrectionRow { created_at, body }.into_correction())
             .collect::<Result<Vec<_>, _>>()?;
         let authors = authors_from_json(self.whole.summary.id, &self.authors_json)?;
-        Ok((self.whole, tags, corrections, authors))
+        Ok(ArticleParts {
+            whole: self.whole,
+            tags,
+            corrections,
+            authors,
+        })
     }
 }
 
