@@ -489,15 +489,16 @@ impl ReadingStore for SqlStore {
         else {
             return Ok(None);
         };
-        let (
-            crate::rows::WholeRow {
-                summary: row,
-                extra,
-            },
+        let crate::rows::ArticleParts {
+            whole:
+                crate::rows::WholeRow {
+                    summary: row,
+                    extra,
+                },
             tags,
             corrections,
             authors,
-        ) = row.into_parts()?;
+        } = row.into_parts()?;
         let Some(summary) = Self::summaries_with(&mut conn, vec![row], authors)
             .await?
             .pop()
