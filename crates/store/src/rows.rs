@@ -60,7 +60,9 @@ impl SectionRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// Read from its statement, or from a JSON array of its columns in order
+/// (`sql::json_rows`), as are [`AuthorRow`] and [`CorrectionRow`].
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct TagRow {
     id: i64,
     slug: String,
@@ -79,7 +81,7 @@ impl TagRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct AuthorRow {
     id: i64,
     slug: String,
@@ -89,6 +91,7 @@ pub(crate) struct AuthorRow {
     photo_image_id: Option<i64>,
     links: String,
     #[sqlx(default)]
+    #[serde(default)]
     translations: String,
 }
 
@@ -134,7 +137,7 @@ impl VariantRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct CorrectionRow {
     created_at: i64,
     body: String,
@@ -241,24 +244,9 @@ fn json_rows<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<V
 
 /// The authors of article `article_id` from `sql::authors_json`'s array.
 fn authors_from_json(article_id: i64, json: &str) -> Result<Vec<ArticleAuthorRow>, StoreError> {
-    type Columns = (i64, String, String, String, String, Option<i64>, String);
-    Ok(json_rows::<Columns>(json, "authors")?
+    Ok(json_rows::<AuthorRow>(json, "authors")?
         .into_iter()
-        .map(
-            |(id, slug, name, title, bio, photo_image_id, links)| ArticleAuthorRow {
-                article_id,
-                author: AuthorRow {
-                    id,
-                    slug,
-                    name,
-                    title,
-                    bio,
-                    photo_image_id,
-                    links,
-                    translations: String::new(),
-                },
-            },
-        )
+        .map(|author| ArticleAuthorRow { article_id, author })
         .collect())
 }
 
@@ -273,21 +261,13 @@ pub(crate) struct ArticleParts {
 impl ArticlePageRow {
     /// The article's row, tags, corrections and authors.
     pub(crate) fn into_parts(self) -> Result<ArticleParts, StoreError> {
-        let tags = json_rows::<(i64, String, String, String)>(&self.tags_json, "tags")?
+        let tags = json_rows::<TagRow>(&self.tags_json, "tags")?
             .into_iter()
-            .map(|(id, slug, name, translations)| {
-                TagRow {
-                    id,
-                    slug,
-                    name,
-                    translations,
-                }
-                .into_tag()
-            })
+            .map(TagRow::into_tag)
             .collect::<Result<Vec<_>, _>>()?;
-        let corrections = json_rows::<(i64, String)>(&self.corrections_json, "corrections")?
+        let corrections = json_rows::<CorrectionRow>(&self.corrections_json, "corrections")?
             .into_iter()
-            .map(|(created_at, body)| CorrectionRow { created_at, body }.into_correction())
+            .map(CorrectionRow::into_correction)
             .collect::<Result<Vec<_>, _>>()?;
         let authors = authors_from_json(self.whole.summary.id, &self.authors_json)?;
         Ok(ArticleParts {
