@@ -401,6 +401,23 @@ async fn bulk_article_pages_are_exactly_what_the_site_serves() {
         // And the pages' own way: candidates kept per list, ranked in memory.
         let by_lists = ids(state.related_articles(&article, 3, now).await.unwrap());
         assert_eq!(by_lists, by_query, "{}", entry.slug);
+        // Its lists are kept now: the page reads the same winners with the article.
+        let kept = state
+            .kept_related(&article, 3)
+            .expect("the lists were kept");
+        assert_eq!(
+            kept.iter().map(|id| id.0).collect::<Vec<_>>(),
+            by_query,
+            "{}",
+            entry.slug
+        );
+        let (_, with_article) = state
+            .store
+            .published_article_with(&entry.slug, now, &|_| Some(kept.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ids(with_article.unwrap()), by_query, "{}", entry.slug);
         checked += 1;
     }
     assert_eq!(checked, 67, "the English and the Russian articles");

@@ -37,6 +37,18 @@ pub trait ReadingStore: Send + Sync {
         slug: &Slug,
         now: DateTime<Utc>,
     ) -> Result<Option<Article>, StoreError>;
+    /// A published article by its slug and, read on the same connection, the
+    /// summaries of the articles `pick` names for it (as
+    /// [`ReadingStore::published_summaries`] reads them); `None` for those when
+    /// `pick` cannot name them. An article page then takes one connection from the
+    /// pool instead of two: for SQLite, each connection's return is one more trip to
+    /// its thread (sqlx pings it then).
+    async fn published_article_with(
+        &self,
+        slug: &Slug,
+        now: DateTime<Utc>,
+        pick: &(dyn for<'a> Fn(&'a Article) -> Option<Vec<ArticleId>> + Send + Sync),
+    ) -> Result<Option<(Article, Option<Vec<ArticleSummary>>)>, StoreError>;
     /// Other published articles that share the section or tags, best match first.
     async fn related_articles(
         &self,
@@ -108,7 +120,8 @@ pub trait ReadingStore: Send + Sync {
         per_page: u32,
         now: DateTime<Utc>,
     ) -> Result<kolokol_core::PageMarks, StoreError>;
-    /// Published articles' summaries by id, in no particular order.
+    /// Published articles' summaries by id, in the order of `ids` (the ones not
+    /// published, or not due, are left out).
     async fn published_summaries(
         &self,
         ids: &[ArticleId],
@@ -258,6 +271,75 @@ impl SqlStore {
         let article_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let authors = Self::authors_of(conn, &article_ids).await?;
         Self::summaries_with(conn, rows, authors).await
+    }
+
+    /// [`ReadingStore::published_article`] on `conn`.
+    async fn article_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        slug: &kolokol_core::Slug,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<kolokol_core::Article>, StoreError> {
+        let Some(row) = sqlx::query_as::<_, crate::rows::ArticlePageRow>(
+            crate::sql::article_by_slug(self.backend),
+        )
+        .bind(now.timestamp())
+        .bind(slug.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let crate::rows::ArticleParts {
+            whole:
+                crate::rows::WholeRow {
+                    summary: row,
+                    extra,
+                },
+            tags,
+            corrections,
+            authors,
+        } = row.into_parts()?;
+        let Some(summary) = Self::summaries_with(conn, vec![row], authors).await?.pop() else {
+            return Ok(None);
+        };
+        Ok(Some(kolokol_core::Article {
+            summary,
+            body_markdown: extra.body_md,
+            dateline: extra.dateline,
+            seo_title: extra.seo_title,
+            seo_description: extra.seo_description,
+            tags,
+            corrections,
+        }))
+    }
+
+    /// [`ReadingStore::published_summaries`] on `conn`.
+    async fn summaries_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        ids: &[kolokol_core::ArticleId],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = crate::sql::published_summaries_with_authors(self.backend, ids.len());
+        let mut query =
+            sqlx::query_as::<_, crate::rows::SummaryAuthorsRow>(&sql).bind(now.timestamp());
+        for id in ids {
+            query = query.bind(id.0);
+        }
+        let mut rows = Vec::with_capacity(ids.len());
+        let mut authors = Vec::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            let (row, its_authors) = row.into_parts()?;
+            rows.push(row);
+            authors.extend(its_authors);
+        }
+        let mut found = Self::summaries_with(conn, rows, authors).await?;
+        found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+        Ok(found)
     }
 
     /// Summaries of `rows`, whose `authors` were read with them: only their image
@@ -479,41 +561,34 @@ impl ReadingStore for SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<kolokol_core::Article>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = sqlx::query_as::<_, crate::rows::ArticlePageRow>(
-            crate::sql::article_by_slug(self.backend),
-        )
-        .bind(now.timestamp())
-        .bind(slug.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
+        self.article_on(&mut conn, slug, now).await
+    }
+
+    async fn published_article_with(
+        &self,
+        slug: &kolokol_core::Slug,
+        now: chrono::DateTime<chrono::Utc>,
+        pick: &(
+             dyn for<'a> Fn(&'a kolokol_core::Article) -> Option<Vec<kolokol_core::ArticleId>>
+                 + Send
+                 + Sync
+         ),
+    ) -> Result<
+        Option<(
+            kolokol_core::Article,
+            Option<Vec<kolokol_core::ArticleSummary>>,
+        )>,
+        StoreError,
+    > {
+        let mut conn = self.pool.acquire().await?;
+        let Some(article) = self.article_on(&mut conn, slug, now).await? else {
             return Ok(None);
         };
-        let crate::rows::ArticleParts {
-            whole:
-                crate::rows::WholeRow {
-                    summary: row,
-                    extra,
-                },
-            tags,
-            corrections,
-            authors,
-        } = row.into_parts()?;
-        let Some(summary) = Self::summaries_with(&mut conn, vec![row], authors)
-            .await?
-            .pop()
-        else {
-            return Ok(None);
+        let picked = match pick(&article) {
+            Some(ids) => Some(self.summaries_on(&mut conn, &ids, now).await?),
+            None => None,
         };
-        Ok(Some(kolokol_core::Article {
-            summary,
-            body_markdown: extra.body_md,
-            dateline: extra.dateline,
-            seo_title: extra.seo_title,
-            seo_description: extra.seo_description,
-            tags,
-            corrections,
-        }))
+        Ok(Some((article, picked)))
     }
 
     async fn related_articles(
@@ -673,23 +748,7 @@ impl ReadingStore for SqlStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = crate::sql::published_summaries_with_authors(self.backend, ids.len());
-        let mut query =
-            sqlx::query_as::<_, crate::rows::SummaryAuthorsRow>(&sql).bind(now.timestamp());
-        for id in ids {
-            query = query.bind(id.0);
-        }
-        let mut rows = Vec::with_capacity(ids.len());
-        let mut authors = Vec::new();
-        for row in query.fetch_all(&mut *conn).await? {
-            let (row, its_authors) = row.into_parts()?;
-            rows.push(row);
-            authors.extend(its_authors);
-        }
-        Self::summaries_with(&mut conn, rows, authors).await
+        self.summaries_on(&mut conn, ids, now).await
     }
 
     async fn related_candidates(

@@ -309,6 +309,23 @@ async fn newsroom_story(store: DynStore) {
     let mut listed = all.items.clone();
     listed.sort_by_key(|a| a.id.0);
     assert_eq!(read_by_id, listed);
+    // With the article on its connection: the summaries `pick` names, in its order.
+    let (again, unpicked) = store
+        .published_article_with(&slug("the-lead"), now, &|_| None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, full);
+    assert!(unpicked.is_none());
+    let (_, picked) = store
+        .published_article_with(&slug("the-lead"), now, &|article| {
+            Some(vec![listed[2].id, article.summary.id, listed[3].id])
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let picked: Vec<_> = picked.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(picked, [listed[2].id, full.summary.id, listed[3].id]);
     assert!(
         store
             .published_article(&slug("a-draft"), now)

@@ -28,6 +28,52 @@ pub(crate) struct Candidate {
     tag_ids: Box<[i64]>,
 }
 
+/// The rule's view of `article` itself.
+fn itself(article: &Article) -> RelatedKey {
+    let summary = &article.summary;
+    RelatedKey {
+        id: summary.id.0,
+        section_id: summary.section.id,
+        published_at: summary.published_at.timestamp(),
+        tag_ids: article.tags.iter().map(|t| t.id).collect(),
+        language: summary.language.clone(),
+    }
+}
+
+/// The `limit` best of the candidates of `itself`'s section and of each of its tags
+/// (in the order of its tags), by `related::rank`.
+fn rank(
+    itself: &RelatedKey,
+    section: &[Candidate],
+    tags: &[Arc<[Candidate]>],
+    limit: u32,
+) -> Vec<ArticleId> {
+    let ids = |list: &[Candidate]| list.iter().map(|c| c.id).collect::<Vec<i64>>();
+    let section_ids = ids(section);
+    let tag_ids: Vec<Vec<i64>> = tags.iter().map(|list| ids(list)).collect();
+    let tag_lists: Vec<&[i64]> = tag_ids.iter().map(Vec::as_slice).collect();
+    let facts: HashMap<i64, &Candidate> = section
+        .iter()
+        .chain(tags.iter().flat_map(|list| list.iter()))
+        .map(|c| (c.id, c))
+        .collect();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    related::rank(
+        itself,
+        &section_ids,
+        &tag_lists,
+        |id| {
+            facts
+                .get(&id)
+                .map(|c| (c.section_id, c.published_at, &*c.tag_ids))
+        },
+        limit,
+    )
+    .into_iter()
+    .map(ArticleId)
+    .collect()
+}
+
 impl AppState {
     /// At most `limit` published articles related to `article`, best first: the
     /// same as `ReadingStore::related_articles` answers.
@@ -37,15 +83,8 @@ impl AppState {
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<ArticleSummary>, AppError> {
-        let summary = &article.summary;
-        let language = &summary.language;
-        let itself = RelatedKey {
-            id: summary.id.0,
-            section_id: summary.section.id,
-            published_at: summary.published_at.timestamp(),
-            tag_ids: article.tags.iter().map(|t| t.id).collect(),
-            language: language.clone(),
-        };
+        let itself = itself(article);
+        let language = &itself.language;
         let section = self
             .candidates(CandidateList::Section(itself.section_id), language, now)
             .await?;
@@ -56,33 +95,26 @@ impl AppState {
                     .await?,
             );
         }
-        let ids = |list: &[Candidate]| list.iter().map(|c| c.id).collect::<Vec<i64>>();
-        let section_ids = ids(&section);
-        let tag_ids: Vec<Vec<i64>> = tags.iter().map(|list| ids(list)).collect();
-        let tag_lists: Vec<&[i64]> = tag_ids.iter().map(Vec::as_slice).collect();
-        let facts: HashMap<i64, &Candidate> = std::iter::once(&section)
-            .chain(&tags)
-            .flat_map(|list| list.iter())
-            .map(|c| (c.id, c))
-            .collect();
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let ids: Vec<ArticleId> = related::rank(
-            &itself,
-            &section_ids,
-            &tag_lists,
-            |id| {
-                facts
-                    .get(&id)
-                    .map(|c| (c.section_id, c.published_at, &*c.tag_ids))
-            },
-            limit,
-        )
-        .into_iter()
-        .map(ArticleId)
-        .collect();
-        let mut found = self.store.published_summaries(&ids, now).await?;
-        found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
-        Ok(found)
+        let ids = rank(&itself, &section, &tags, limit);
+        Ok(self.store.published_summaries(&ids, now).await?)
+    }
+
+    /// The ids of [`AppState::related_articles`] when every list they are drawn
+    /// from is kept for the content version in force; `None` when one is not (the
+    /// page then reads it and asks `related_articles`). An article page passes this
+    /// to `ReadingStore::published_article_with`, which reads the winners on the
+    /// article's own connection.
+    pub fn kept_related(&self, article: &Article, limit: u32) -> Option<Vec<ArticleId>> {
+        let itself = itself(article);
+        let version = self.cache.version();
+        let kept = |list| self.related.get(version, &(itself.language.clone(), list));
+        let section = kept(CandidateList::Section(itself.section_id))?;
+        let tags = itself
+            .tag_ids
+            .iter()
+            .map(|tag| kept(CandidateList::Tag(*tag)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(rank(&itself, &section, &tags, limit))
     }
 
     /// The newest candidates of `list` in `language` (one more than the rule scores:

@@ -205,9 +205,10 @@ pub async fn article(
     let page = state
         .page(urls::article(slug.as_str()), &headers, || async {
             let now = Utc::now();
-            let mut article = state
+            // "Read more" is read with the article when its candidates are kept.
+            let (mut article, related) = state
                 .store
-                .published_article(&slug, now)
+                .published_article_with(&slug, now, &|article| state.kept_related(article, RELATED))
                 .await?
                 .ok_or(AppError::NotFound)?;
             super::in_this_edition(
@@ -215,9 +216,12 @@ pub async fn article(
                 &article.summary.language,
                 &urls::article(slug.as_str()),
             )?;
+            let mut related = match related {
+                Some(related) => related,
+                None => state.related_articles(&article, RELATED, now).await?,
+            };
             let language = state.language();
             article.tags.iter_mut().for_each(|t| t.localize(&language));
-            let mut related = state.related_articles(&article, RELATED, now).await?;
             let names = super::Names::read(&state).await?;
             names.apply(std::iter::once(&mut article.summary).chain(&mut related));
             let sections = names.sections;
