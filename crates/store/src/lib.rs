@@ -29,6 +29,7 @@ mod supporters;
 mod taxonomy;
 mod translations;
 mod webhooks;
+mod whole;
 
 use std::sync::Arc;
 
