@@ -222,19 +222,13 @@ impl SqlStore {
         conn: &mut sqlx::AnyConnection,
         image_ids: &[i64],
     ) -> Result<Vec<crate::rows::VariantRow>, StoreError> {
-        if image_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
+        crate::whole::rows_in(
+            conn,
             "SELECT image_id, width, height, path, mime FROM image_variants \
-             WHERE image_id IN ({}) ORDER BY image_id, width, mime",
-            crate::rows::placeholders(1, image_ids.len())
-        );
-        let mut query = sqlx::query_as::<_, crate::rows::VariantRow>(&sql);
-        for id in image_ids {
-            query = query.bind(id);
-        }
-        Ok(query.fetch_all(conn).await?)
+             WHERE image_id IN ({ids}) ORDER BY image_id, width, mime",
+            image_ids,
+        )
+        .await
     }
 }
 

@@ -72,18 +72,13 @@ impl crate::sql::SqlStore {
             .bind(i64::from(limit))
             .fetch_all(&mut *conn)
             .await?;
-        let mut tagged = Vec::new();
-        if !rows.is_empty() {
-            let sql = format!(
-                "SELECT article_id, tag_id FROM article_tags WHERE article_id IN ({})",
-                crate::rows::placeholders(1, rows.len())
-            );
-            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-            for (id, _, _) in &rows {
-                query = query.bind(*id);
-            }
-            tagged = query.fetch_all(&mut *conn).await?;
-        }
+        let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+        let tagged = crate::whole::rows_in(
+            &mut conn,
+            "SELECT article_id, tag_id FROM article_tags WHERE article_id IN ({ids})",
+            &ids,
+        )
+        .await?;
         let articles = rows
             .into_iter()
             .map(|(id, section, at)| (id, section, at, language.to_owned()));

@@ -6,26 +6,41 @@
 use crate::StoreError;
 use crate::sql::SqlStore;
 
+/// The rows `sql` selects for `ids`: its `{ids}` becomes one placeholder per id,
+/// from `$1`, bound in order. No statement runs without ids (`IN ()` is not SQL).
+pub(crate) async fn rows_in<R>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<R>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sql.replace("{ids}", &crate::rows::placeholders(1, ids.len()));
+    let mut query = sqlx::query_as::<_, R>(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 impl SqlStore {
     /// The credited authors of these articles, in byline order.
     pub(crate) async fn authors_of(
         conn: &mut sqlx::AnyConnection,
         article_ids: &[i64],
     ) -> Result<Vec<crate::rows::ArticleAuthorRow>, StoreError> {
-        if article_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
+        rows_in(
+            conn,
             "SELECT aa.article_id, au.id, au.slug, au.name, au.title, au.bio, au.photo_image_id, au.links \
              FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-             WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position",
-            crate::rows::placeholders(1, article_ids.len())
-        );
-        let mut query = sqlx::query_as::<_, crate::rows::ArticleAuthorRow>(&sql);
-        for id in article_ids {
-            query = query.bind(id);
-        }
-        Ok(query.fetch_all(conn).await?)
+             WHERE aa.article_id IN ({ids}) ORDER BY aa.article_id, aa.position",
+            article_ids,
+        )
+        .await
     }
 
     /// Authors and image renditions for a page of summary rows, in two queries on
@@ -133,71 +148,59 @@ impl SqlStore {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let list = crate::rows::placeholders(1, ids.len());
         let mut extras: std::collections::HashMap<i64, crate::rows::ArticleExtraRow> =
             std::collections::HashMap::new();
-        let sql = format!(
-            "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({list})"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            use sqlx::Row;
+        let bodies: Vec<(i64, String, String, String, String)> = rows_in(
+            conn,
+            "SELECT id, body_md, dateline, seo_title, seo_description FROM articles WHERE id IN ({ids})",
+            &ids,
+        )
+        .await?;
+        for (id, body_md, dateline, seo_title, seo_description) in bodies {
             extras.insert(
-                row.try_get("id")?,
+                id,
                 crate::rows::ArticleExtraRow {
-                    body_md: row.try_get("body_md")?,
-                    dateline: row.try_get("dateline")?,
-                    seo_title: row.try_get("seo_title")?,
-                    seo_description: row.try_get("seo_description")?,
+                    body_md,
+                    dateline,
+                    seo_title,
+                    seo_description,
                 },
             );
         }
         let mut tags: std::collections::HashMap<i64, Vec<kolokol_core::Tag>> =
             std::collections::HashMap::new();
-        let sql = format!(
+        let tagged: Vec<(i64, i64, String, String, String)> = rows_in(
+            conn,
             "SELECT t.article_id, g.id, g.slug, g.name, g.translations FROM article_tags t \
              JOIN tags g ON g.id = t.tag_id \
-             WHERE t.article_id IN ({list}) ORDER BY t.article_id, g.name"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            use sqlx::Row;
-            let slug: String = row.try_get("slug")?;
-            tags.entry(row.try_get("article_id")?)
-                .or_default()
-                .push(kolokol_core::Tag {
-                    id: row.try_get("id")?,
-                    slug: crate::rows::slug(slug)?,
-                    name: row.try_get("name")?,
-                    translations: crate::rows::translations(
-                        &row.try_get::<String, _>("translations")?,
-                    )?,
-                });
+             WHERE t.article_id IN ({ids}) ORDER BY t.article_id, g.name",
+            &ids,
+        )
+        .await?;
+        for (article, id, slug, name, translations) in tagged {
+            tags.entry(article).or_default().push(kolokol_core::Tag {
+                id,
+                slug: crate::rows::slug(slug)?,
+                name,
+                translations: crate::rows::translations(&translations)?,
+            });
         }
         let mut corrections: std::collections::HashMap<i64, Vec<kolokol_core::Correction>> =
             std::collections::HashMap::new();
-        let sql = format!(
-            "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({list}) \
-             ORDER BY article_id, created_at, id"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            use sqlx::Row;
+        let corrected: Vec<(i64, i64, String)> = rows_in(
+            conn,
+            "SELECT article_id, created_at, body FROM corrections WHERE article_id IN ({ids}) \
+             ORDER BY article_id, created_at, id",
+            &ids,
+        )
+        .await?;
+        for (article, created_at, body) in corrected {
             corrections
-                .entry(row.try_get("article_id")?)
+                .entry(article)
                 .or_default()
                 .push(kolokol_core::Correction {
-                    created_at: crate::rows::time(row.try_get("created_at")?)?,
-                    body: row.try_get("body")?,
+                    created_at: crate::rows::time(created_at)?,
+                    body,
                 });
         }
         let summaries = Self::complete_summaries(conn, rows).await?;
