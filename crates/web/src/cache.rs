@@ -349,11 +349,10 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let found = self.entries.get(key);
-        match found {
-            Some(_) => self.hits.inc(),
-            None => self.misses.inc(),
-        };
+        let found = self.hit(key);
+        if found.is_none() {
+            self.misses.inc();
+        }
         found
     }
 

@@ -20,6 +20,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use futures_util::future::Either;
+
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
@@ -101,21 +103,7 @@ impl Visit {
 type Routed = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// A kept page answered at once, or the router's answer to come.
-pub enum Answer {
-    Kept(Ready<Result<Response, Infallible>>),
-    Routed(Routed),
-}
-
-impl Future for Answer {
-    type Output = Result<Response, Infallible>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            Self::Kept(ready) => Pin::new(ready).poll(cx),
-            Self::Routed(routed) => routed.as_mut().poll(cx),
-        }
-    }
-}
+pub type Answer = Either<Ready<Result<Response, Infallible>>, Routed>;
 
 impl<S> Service<Request<Body>> for FrontDoor<S>
 where
@@ -135,7 +123,7 @@ where
         let visit = Visit::begin(&self.state, &request);
         if let Some(page) = self.kept(&request) {
             let response = page.respond(request.headers());
-            return Answer::Kept(ready(Ok(visit.end(
+            return Either::Left(ready(Ok(visit.end(
                 &self.state,
                 self.hsts.as_ref(),
                 response,
@@ -144,7 +132,7 @@ where
         let inner = self.inner.clone();
         let state = self.state.clone();
         let hsts = self.hsts.clone();
-        Answer::Routed(Box::pin(async move {
+        Either::Right(Box::pin(async move {
             let routed = inner.oneshot(request);
             let Ok(response) = match visit.peer {
                 Some(peer) => crate::gate::serving(peer, routed).await,

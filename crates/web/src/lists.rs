@@ -132,8 +132,9 @@ impl AppState {
                                 language: Some(language.clone()),
                                 ..Default::default()
                             };
-                            if !lists.iter().any(|(kept, _)| *kept == list) {
-                                lists.push((list, per_page));
+                            let named = (list, per_page);
+                            if !lists.contains(&named) {
+                                lists.push(named);
                             }
                         }
                     }
