@@ -43,6 +43,18 @@ pub trait ReadingStore: Send + Sync {
     /// `pick` cannot name them. An article page then takes one connection from the
     /// pool instead of two: for SQLite, each connection's return is one more trip to
     /// its thread (sqlx pings it then).
+    /// [`ReadingStore::published_articles`] for a list whose `total` is known (kept
+    /// by the caller for the content version): the page without counting the list.
+    async fn published_articles_of(
+        &self,
+        filter: &ArticleFilter,
+        page: PageRequest,
+        total: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Paginated<ArticleSummary>, StoreError>;
+    /// How many published articles each tag lists in each language, as `(tag,
+    /// language, total)`: every tag's page count in one statement.
+    async fn tag_totals(&self, now: DateTime<Utc>) -> Result<Vec<(i64, String, u64)>, StoreError>;
     async fn published_article_with(
         &self,
         slug: &Slug,
@@ -162,6 +174,41 @@ fn list_filter<'q, O>(
 }
 
 impl SqlStore {
+    /// A page of a published list, counted unless its `total` is known.
+    async fn published_page_of(
+        &self,
+        filter: &crate::ArticleFilter,
+        page: kolokol_core::PageRequest,
+        total: Option<u64>,
+        now: DateTime<Utc>,
+    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let (count, list) = match filter.tag_id {
+            Some(_) => (crate::sql::COUNT_TAGGED, crate::sql::LIST_TAGGED),
+            None => (crate::sql::COUNT_ARTICLES, crate::sql::LIST_ARTICLES),
+        };
+        let total = match total {
+            Some(total) => total,
+            None => {
+                let (total,): (i64,) = list_filter(sqlx::query_as(count), filter, now)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                u64::try_from(total).unwrap_or(0)
+            }
+        };
+        let rows = list_filter(
+            sqlx::query_as::<_, crate::rows::SummaryRow>(list),
+            filter,
+            now,
+        )
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+        let items = Self::complete_summaries(&mut conn, rows).await?;
+        Ok(kolokol_core::Paginated::new(items, page, total))
+    }
+
     /// Every row `sql` selects, each made into a `T` by `convert`.
     pub(crate) async fn all_rows<R, T>(
         &self,
@@ -310,29 +357,31 @@ impl ReadingStore for SqlStore {
         page: kolokol_core::PageRequest,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let (count, list) = match filter.tag_id {
-            Some(_) => (crate::sql::COUNT_TAGGED, crate::sql::LIST_TAGGED),
-            None => (crate::sql::COUNT_ARTICLES, crate::sql::LIST_ARTICLES),
-        };
-        let (total,): (i64,) = list_filter(sqlx::query_as(count), filter, now)
-            .fetch_one(&mut *conn)
+        self.published_page_of(filter, page, None, now).await
+    }
+
+    async fn published_articles_of(
+        &self,
+        filter: &crate::ArticleFilter,
+        page: kolokol_core::PageRequest,
+        total: u64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<kolokol_core::Paginated<kolokol_core::ArticleSummary>, StoreError> {
+        self.published_page_of(filter, page, Some(total), now).await
+    }
+
+    async fn tag_totals(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(i64, String, u64)>, StoreError> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(crate::sql::TAG_TOTALS)
+            .bind(now.timestamp())
+            .fetch_all(&self.pool)
             .await?;
-        let rows = list_filter(
-            sqlx::query_as::<_, crate::rows::SummaryRow>(list),
-            filter,
-            now,
-        )
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-        let items = Self::complete_summaries(&mut conn, rows).await?;
-        Ok(kolokol_core::Paginated::new(
-            items,
-            page,
-            u64::try_from(total).unwrap_or(0),
-        ))
+        Ok(rows
+            .into_iter()
+            .map(|(tag, language, total)| (tag, language, u64::try_from(total).unwrap_or(0)))
+            .collect())
     }
 
     async fn published_article(

@@ -74,6 +74,11 @@ pub(crate) const LIST_TAGGED: &str = concat!(
 
 pub(crate) const COUNT_TAGGED: &str = concat!("SELECT COUNT(*) ", tagged_ids!());
 
+/// Every tag's published articles per language (see [`tagged_ids`]: `listed_at` is
+/// set only while an article is published), read from `article_tags` alone.
+pub(crate) const TAG_TOTALS: &str = "SELECT t.tag_id, t.language, COUNT(*) FROM article_tags t \
+     WHERE t.listed_at <= $1 GROUP BY t.tag_id, t.language";
+
 /// A run of a list after (`$7` time, `$8` id), newest first: the export walks whole
 /// lists this way in one pass instead of paging with OFFSET, and deep pages start
 /// from where the page before ends. As in [`LIST_ARTICLES`], the ids come from the

@@ -42,7 +42,9 @@ pub struct CachedPage {
     /// no compression never pays for it.
     gzip: std::sync::OnceLock<Bytes>,
     brotli: std::sync::OnceLock<Bytes>,
-    pub etag: HeaderValue,
+    /// Fingerprinted on first demand: a page rendered and then rewritten (links
+    /// made relative) is hashed once, as sent.
+    etag: std::sync::OnceLock<HeaderValue>,
     pub last_modified: Option<HeaderValue>,
     modified_at: Option<DateTime<Utc>>,
     pub cache_control: &'static str,
@@ -58,23 +60,13 @@ impl CachedPage {
         body: impl Into<Bytes>,
         cache_control: &'static str,
     ) -> Self {
-        let identity: Bytes = body.into();
-        let digest = Sha256::digest(&identity);
-        let etag = format!(
-            "\"{}\"",
-            digest
-                .iter()
-                .take(12)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
         Self {
             status,
             content_type,
             gzip: std::sync::OnceLock::new(),
             brotli: std::sync::OnceLock::new(),
-            identity,
-            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            identity: body.into(),
+            etag: std::sync::OnceLock::new(),
             last_modified: None,
             modified_at: None,
             cache_control,
@@ -90,7 +82,7 @@ impl CachedPage {
         self
     }
 
-    /// The same page with another body (fingerprinted again), its status, type,
+    /// The same page with another body, its status, type,
     /// caching and policy kept; stamped afresh.
     #[must_use]
     pub fn with_body(self, body: impl Into<Bytes>) -> Self {
@@ -121,7 +113,7 @@ impl CachedPage {
         let mut response = Response::new(Body::empty());
         let headers = response.headers_mut();
         headers.reserve(16);
-        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::ETAG, self.etag().clone());
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static(self.cache_control),
@@ -162,6 +154,16 @@ impl CachedPage {
         self.gzip.get_or_init(|| gzip(&self.identity))
     }
 
+    /// The page's ETag: the first 12 bytes of its SHA-256, in hex (computed once).
+    pub fn etag(&self) -> &HeaderValue {
+        self.etag.get_or_init(|| {
+            let digest = Sha256::digest(&self.identity);
+            let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+            HeaderValue::from_str(&format!("\"{hex}\""))
+                .unwrap_or(HeaderValue::from_static("\"0\""))
+        })
+    }
+
     /// The page brotli-compressed (computed once).
     pub fn brotli(&self) -> &Bytes {
         self.brotli.get_or_init(|| brotli(&self.identity))
@@ -169,7 +171,7 @@ impl CachedPage {
 
     fn not_modified(&self, request: &HeaderMap) -> bool {
         if request.contains_key(header::IF_NONE_MATCH) {
-            return etag_matches(request, &self.etag);
+            return etag_matches(request, self.etag());
         }
         match (request.get(header::IF_MODIFIED_SINCE), self.modified_at) {
             (Some(since), Some(modified)) => since
@@ -457,7 +459,7 @@ mod tests {
     #[test]
     fn answers_304_to_a_current_copy() {
         let page = page();
-        let etag = page.etag.to_str().unwrap().to_owned();
+        let etag = page.etag().to_str().unwrap().to_owned();
         assert_eq!(
             page.respond(&headers(&[(header::IF_NONE_MATCH, &etag)]))
                 .status(),

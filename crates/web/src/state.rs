@@ -70,6 +70,16 @@ pub(crate) struct StoredNames {
 /// [`AppState::kept_for_version`]).
 pub(crate) struct PerVersion<T>(RwLock<Option<(i64, Arc<T>)>>);
 
+impl<T> PerVersion<T> {
+    /// The value kept for `version`, without reading it.
+    pub(crate) fn kept(&self, version: i64) -> Option<Arc<T>> {
+        match self.0.read().as_ref() {
+            Some((kept, value)) if *kept == version => Some(Arc::clone(value)),
+            _ => None,
+        }
+    }
+}
+
 impl<T> Default for PerVersion<T> {
     fn default() -> Self {
         Self(RwLock::new(None))
@@ -143,6 +153,9 @@ pub struct Inner {
     /// The tags as stored, for the search form's choices (only that page reads
     /// them, so they are not kept with the names every page reads).
     pub(crate) search_tags: PerVersion<Vec<kolokol_core::Tag>>,
+    /// How many articles each tag lists per language, read ahead with the lists'
+    /// marks: a tag's pages then skip counting the list.
+    pub(crate) tag_totals: PerVersion<crate::lists::TagTotals>,
     /// Where the pages of the lists asked for deep end, for one content version.
     pub(crate) marks: crate::lists::ListMarks,
     /// The candidates of "related articles" per section and tag, for one content
@@ -330,6 +343,7 @@ impl AppState {
                 names: PerVersion::default(),
                 sitemap: PerVersion::default(),
                 search_tags: PerVersion::default(),
+                tag_totals: PerVersion::default(),
                 marks: crate::lists::ListMarks::new(crate::lists::MARKED_LISTS),
                 related: crate::related::KeptCandidates::new(crate::related::KEPT_LISTS),
                 mailer,
@@ -536,9 +550,11 @@ impl AppState {
         let mut page = render().await?;
         if page.content_type.starts_with("text/html") && path.starts_with('/') {
             // Links relative to the page's address: the site works under any path prefix.
-            let html = String::from_utf8_lossy(&page.identity);
-            let relative = kolokol_render::links::relativize_for_page(&html, &path);
-            page = page.with_body(relative);
+            // The body was rendered from a `String`: it is UTF-8.
+            if let Ok(html) = std::str::from_utf8(&page.identity) {
+                let relative = kolokol_render::links::relativize_for_page(html, &path);
+                page = page.with_body(relative);
+            }
         }
         let page = Arc::new(page.stamped(epoch));
         let response = page.respond(request);
