@@ -817,6 +817,27 @@ async fn tag_listing_story(store: DynStore) {
             slugs.len() as u64,
             "the count agrees with the list"
         );
+        // Every tag's totals, read at once, agree with the count; a page read with
+        // the total known is the same page.
+        let total = store
+            .tag_totals(at(20))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(tag, lang, _)| *tag == courts.id && lang == language)
+            .map_or(0, |(_, _, total)| total);
+        assert_eq!(total, list.total, "the tag's total agrees with its count");
+        let known = store
+            .published_articles_of(
+                &filter,
+                PageRequest::new(PageNumber::FIRST, 10),
+                total,
+                at(20),
+            )
+            .await
+            .unwrap();
+        let known: Vec<String> = known.items.iter().map(|a| a.slug.to_string()).collect();
+        assert_eq!(known, slugs);
         slugs
     };
     let mut ids = Vec::new();

@@ -95,6 +95,18 @@ impl AppState {
         })
     }
 
+    /// How many articles the tag `tag` lists in `language`, if every tag's totals
+    /// are kept for the content version in force (for tests).
+    #[doc(hidden)]
+    pub fn tag_total_kept(&self, tag: i64, language: &str) -> Option<u64> {
+        let filter = kolokol_core::ArticleFilter {
+            tag_id: Some(tag),
+            language: Some(language.to_owned()),
+            ..Default::default()
+        };
+        self.kept_tag_total(tag, &filter)
+    }
+
     /// Every tag's totals for the content version in force, read once and kept.
     async fn read_tag_totals(&self) -> Result<(), AppError> {
         self.kept_for_version(&self.tag_totals, || async {

@@ -426,6 +426,11 @@ impl TestApp {
     /// Publishes a minimal article straight into the store (the newsroom's admin
     /// comes later); returns its slug.
     pub async fn publish(&self, headline: &str, body: &str) -> Slug {
+        self.publish_tagged(headline, body, vec![]).await
+    }
+
+    /// [`TestApp::publish`] with tags.
+    pub async fn publish_tagged(&self, headline: &str, body: &str, tag_ids: Vec<i64>) -> Slug {
         let section = match self.store.sections().await.unwrap().into_iter().next() {
             Some(section) => section,
             None => self.add_news_section().await,
@@ -453,7 +458,7 @@ impl TestApp {
             dateline: String::new(),
             section_id: section.id,
             author_ids: vec![author.id],
-            tag_ids: vec![],
+            tag_ids,
             status: ArticleStatus::Published,
             published_at: Some(published),
             updated_at: None,

@@ -408,3 +408,59 @@ async fn deep_list_pages_are_read_from_where_the_page_before_ends() {
     assert_eq!(headlines(&app, "/archive?page=3").await, expected(3, 161));
     assert_eq!(headlines(&app, "/archive").await, expected(1, 161));
 }
+
+#[tokio::test]
+async fn a_tags_pages_are_counted_from_totals_read_ahead() {
+    let app = TestApp::empty().await;
+    let harbour = app
+        .store
+        .create_tag(&kolokol_core::Slug::parse("harbour").unwrap(), "Harbour")
+        .await
+        .unwrap();
+    for n in 0..30 {
+        app.publish_tagged(
+            &format!("Harbour report {n:03}"),
+            "Ships.",
+            vec![harbour.id],
+        )
+        .await;
+    }
+    app.publish("Inland report", "Roads.").await;
+    app.state.content_changed().await;
+    let language = app.state.language();
+    let kept = |total: u64| {
+        let app = &app;
+        let language = language.clone();
+        async move {
+            crate::common::eventually(200, "the tags' totals read ahead", || async {
+                (app.state.tag_total_kept(harbour.id, &language) == Some(total)).then_some(())
+            })
+            .await;
+        }
+    };
+    kept(30).await;
+    // 12 a page: the third has the last 6, and there is no fourth.
+    assert_eq!(headlines(&app, "/tags/harbour").await.len(), 12);
+    assert_eq!(
+        headlines(&app, "/tags/harbour?page=3").await,
+        (0..6)
+            .rev()
+            .map(|n| format!("Harbour report {n:03}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(app.get("/tags/harbour?page=4").await.status(), 404);
+    let html = app.html("/tags/harbour?page=2").await;
+    assert_eq!(
+        select(&html, "a[rel=next]").len(),
+        1,
+        "page 2 of 3 has a next page"
+    );
+
+    // The totals follow the content version.
+    app.publish_tagged("Harbour report 030", "Ships.", vec![harbour.id])
+        .await;
+    app.state.content_changed().await;
+    kept(31).await;
+    assert_eq!(headlines(&app, "/tags/harbour?page=3").await.len(), 7);
+    assert_eq!(app.state.tag_total_kept(harbour.id, "xx"), Some(0));
+}
