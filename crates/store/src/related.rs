@@ -174,8 +174,9 @@ pub fn rank<'a>(
     limit: usize,
 ) -> Vec<i64> {
     let id = article.id;
+    // Each candidate's facts are looked up once: sorting then compares plain
+    // (time, id) and (score, time, id) tuples, newest and best first.
     let time = |c: i64| facts(c).map_or(0, |(_, at, _)| at);
-    let newest_first = |a: &i64, b: &i64| (time(*b), *b).cmp(&(time(*a), *a));
     let mut candidates: Vec<i64> = section
         .iter()
         .copied()
@@ -184,29 +185,33 @@ pub fn rank<'a>(
         .collect();
     // The newest CANDIDATES distinct articles sharing any tag: the top CANDIDATES + 1
     // of each tag's list hold them all.
-    let mut sharing: Vec<i64> = tags
+    let mut sharing: Vec<(i64, i64)> = tags
         .iter()
         .flat_map(|list| list.iter().take(CANDIDATES + 1).copied())
         .filter(|c| *c != id)
+        .map(|c| (time(c), c))
         .collect();
-    sharing.sort_by(newest_first);
+    sharing.sort_unstable_by(|a, b| b.cmp(a));
     sharing.dedup();
-    candidates.extend(sharing.into_iter().take(CANDIDATES));
+    candidates.extend(sharing.into_iter().take(CANDIDATES).map(|(_, c)| c));
     candidates.sort_unstable();
     candidates.dedup();
-    let score = |c: i64| {
-        let Some((section_id, _, tag_ids)) = facts(c) else {
-            return 0;
-        };
-        let shared = tag_ids
-            .iter()
-            .filter(|t| article.tag_ids.contains(t))
-            .count();
-        i64::from(section_id == article.section_id) + 2 * shared as i64
-    };
-    let mut scored: Vec<(i64, i64)> = candidates.into_iter().map(|c| (score(c), c)).collect();
-    scored.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| newest_first(a, b)));
-    scored.into_iter().take(limit).map(|(_, c)| c).collect()
+    let mut scored: Vec<(i64, i64, i64)> = candidates
+        .into_iter()
+        .map(|c| match facts(c) {
+            Some((section_id, at, tag_ids)) => {
+                let shared = tag_ids
+                    .iter()
+                    .filter(|t| article.tag_ids.contains(t))
+                    .count();
+                let score = i64::from(section_id == article.section_id) + 2 * shared as i64;
+                (score, at, c)
+            }
+            None => (0, 0, c),
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.cmp(a));
+    scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
 }
 
 #[cfg(test)]
