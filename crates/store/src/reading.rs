@@ -576,6 +576,9 @@ impl ReadingStore for SqlStore {
         ids: &[kolokol_core::ArticleId],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<kolokol_core::ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut conn = self.pool.acquire().await?;
         self.summaries_on(&mut conn, ids, now).await
     }

@@ -161,6 +161,9 @@ pub struct Inner {
     /// The candidates of "related articles" per section and tag, for one content
     /// version.
     pub(crate) related: crate::related::KeptCandidates,
+    /// The summaries "Read more" shows, by article, each with the content version
+    /// it was read for.
+    pub(crate) summaries: crate::related::KeptSummaries,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token: String,
     /// None when no mail server is configured.
@@ -346,6 +349,7 @@ impl AppState {
                 tag_totals: PerVersion::default(),
                 marks: crate::lists::ListMarks::new(crate::lists::MARKED_LISTS),
                 related: crate::related::KeptCandidates::new(crate::related::KEPT_LISTS),
+                summaries: crate::related::KeptSummaries::new(crate::related::KEPT_SUMMARIES),
                 mailer,
                 newsletter,
                 jobs: crate::services::JobRunner::new(),

@@ -205,10 +205,14 @@ pub async fn article(
     let page = state
         .page(urls::article(slug.as_str()), &headers, || async {
             let now = Utc::now();
-            // "Read more" is read with the article when its candidates are kept.
+            // "Read more" is read with the article when its candidates are kept
+            // (only the summaries not kept).
+            let read_more = crate::related::ReadMore::default();
             let (mut article, related) = state
                 .store
-                .published_article_with(&slug, now, &|article| state.kept_related(article, RELATED))
+                .published_article_with(&slug, now, &|article| {
+                    read_more.pick(&state, article, RELATED)
+                })
                 .await?
                 .ok_or(AppError::NotFound)?;
             super::in_this_edition(
@@ -217,7 +221,7 @@ pub async fn article(
                 &urls::article(slug.as_str()),
             )?;
             let mut related = match related {
-                Some(related) => related,
+                Some(read) => read_more.complete(&state, read),
                 None => state.related_articles(&article, RELATED, now).await?,
             };
             let language = state.language();

@@ -130,6 +130,42 @@ async fn read_more_follows_the_content() {
         read_more(&app, &first).await,
         ["Lighthouse keeper retires", "Harbour dues rise"]
     );
+    // The winners' summaries are kept for the version too (another page offering
+    // them reads none); an edit to one moves the version, and the page shows it.
+    let harbour = app
+        .store
+        .article_ids()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|id| id.0 == 2)
+        .unwrap();
+    assert!(
+        app.state.summary_kept(harbour),
+        "a winner's summary is kept"
+    );
+    let mut edited = app.store.editable_article(harbour).await.unwrap().unwrap();
+    assert_eq!(edited.draft.headline, "Harbour dues rise");
+    edited.draft.headline = "Harbour dues rise twice".into();
+    app.store
+        .save_article(
+            Some(harbour),
+            &edited.draft,
+            None,
+            &kolokol_core::Audit::new(None, "article.saved", "test"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    app.state.content_changed().await;
+    assert!(
+        !app.state.summary_kept(harbour),
+        "kept for the version before"
+    );
+    assert_eq!(
+        read_more(&app, &first).await,
+        ["Lighthouse keeper retires", "Harbour dues rise twice"]
+    );
 }
 
 #[tokio::test]
