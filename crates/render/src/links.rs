@@ -444,14 +444,12 @@ fn escape_attribute(value: &str, out: &mut String) {
 fn next_attribute(text: &str) -> Option<(usize, &'static str)> {
     let bytes = text.as_bytes();
     let mut search = 0;
-    // Finding each `=` (a memchr) and looking at the byte after it is several
-    // times faster than searching for the two-byte `="`.
-    while let Some(found) = text[search..].find('=') {
+    // memchr's vectorised search: `str::find` with a two-byte pattern was a few per
+    // cent of an uncached page's CPU.
+    static QUOTED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("=\""));
+    while let Some(found) = QUOTED.find(&bytes[search..]) {
         let equals = search + found;
-        if bytes.get(equals + 1) != Some(&b'"') {
-            search = equals + 1;
-            continue;
-        }
         for attribute in ["href=\"", "src=\"", "srcset=\"", "action=\""] {
             let name = attribute.len() - 2;
             if equals > name

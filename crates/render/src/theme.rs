@@ -226,17 +226,29 @@ fn translate(
 
 fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 8);
-    for ch in text.chars() {
-        match ch {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = escape_into(text, &mut escaped);
     escaped
+}
+
+/// Writes `text` escaped for HTML text and attribute values: the runs between the
+/// five special characters are copied whole.
+fn escape_into(text: &str, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let reference = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..at])?;
+        out.write_str(reference)?;
+        start = at + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 fn build_environment(
@@ -331,8 +343,11 @@ fn escape_html_minimally(
         && !value.is_undefined()
         && !value.is_none()
     {
-        let escaped = escape_text(&value.to_string());
-        return out.write_str(&escaped).map_err(|e| {
+        let written = match value.as_str() {
+            Some(text) => escape_into(text, out),
+            None => escape_into(&value.to_string(), out),
+        };
+        return written.map_err(|e| {
             minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed").with_source(e)
         });
     }

@@ -24,7 +24,7 @@ pub(crate) type KeptCandidates = PerVersionMap<(String, CandidateList), Arc<[Can
 /// newest few of each section and popular tag, so a small set saves most pages
 /// their second statement (measured: at 100,000 articles, without it a page costs
 /// about a quarter less CPU). About 1 KB each.
-pub(crate) const KEPT_SUMMARIES: usize = 2048;
+pub(crate) const KEPT_SUMMARIES: usize = 1024;
 
 /// Summaries by article, each with the content version it was read for (an entry of
 /// another version is not used).
