@@ -37,12 +37,6 @@ pub trait ReadingStore: Send + Sync {
         slug: &Slug,
         now: DateTime<Utc>,
     ) -> Result<Option<Article>, StoreError>;
-    /// A published article by its slug and, read on the same connection, the
-    /// summaries of the articles `pick` names for it (as
-    /// [`ReadingStore::published_summaries`] reads them); `None` for those when
-    /// `pick` cannot name them. An article page then takes one connection from the
-    /// pool instead of two: for SQLite, each connection's return is one more trip to
-    /// its thread (sqlx pings it then).
     /// [`ReadingStore::published_articles`] for a list whose `total` is known (kept
     /// by the caller for the content version): the page without counting the list.
     async fn published_articles_of(
@@ -55,6 +49,12 @@ pub trait ReadingStore: Send + Sync {
     /// How many published articles each tag lists in each language, as `(tag,
     /// language, total)`: every tag's page count in one statement.
     async fn tag_totals(&self, now: DateTime<Utc>) -> Result<Vec<(i64, String, u64)>, StoreError>;
+    /// A published article by its slug and, read on the same connection, the
+    /// summaries of the articles `pick` names for it (as
+    /// [`ReadingStore::published_summaries`] reads them); `None` for those when
+    /// `pick` cannot name them. An article page then takes one connection from the
+    /// pool instead of two: for SQLite, each connection's return is one more trip to
+    /// its thread (sqlx pings it then).
     async fn published_article_with(
         &self,
         slug: &Slug,

@@ -207,6 +207,26 @@ pub(crate) struct ArticleExtraRow {
     pub(crate) seo_description: String,
 }
 
+impl ArticleExtraRow {
+    /// The whole article: `summary` with this body, and its tags and corrections.
+    pub(crate) fn into_article(
+        self,
+        summary: kolokol_core::ArticleSummary,
+        tags: Vec<Tag>,
+        corrections: Vec<Correction>,
+    ) -> kolokol_core::Article {
+        kolokol_core::Article {
+            summary,
+            body_markdown: self.body_md,
+            dateline: self.dateline,
+            seo_title: self.seo_title,
+            seo_description: self.seo_description,
+            tags,
+            corrections,
+        }
+    }
+}
+
 /// An article page's row: its summary and the rest, read at once.
 #[derive(sqlx::FromRow)]
 pub(crate) struct WholeRow {

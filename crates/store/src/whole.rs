@@ -88,15 +88,7 @@ impl SqlStore {
         let Some(summary) = Self::summaries_with(conn, vec![row], authors).await?.pop() else {
             return Ok(None);
         };
-        Ok(Some(kolokol_core::Article {
-            summary,
-            body_markdown: extra.body_md,
-            dateline: extra.dateline,
-            seo_title: extra.seo_title,
-            seo_description: extra.seo_description,
-            tags,
-            corrections,
-        }))
+        Ok(Some(extra.into_article(summary, tags, corrections)))
     }
 
     /// [`crate::reading::ReadingStore::published_summaries`] on `conn`.
@@ -211,15 +203,11 @@ impl SqlStore {
                 let extra = extras
                     .remove(&id)
                     .ok_or_else(|| StoreError::Corrupt(format!("article {id} has no body")))?;
-                Ok(kolokol_core::Article {
+                Ok(extra.into_article(
                     summary,
-                    body_markdown: extra.body_md,
-                    dateline: extra.dateline,
-                    seo_title: extra.seo_title,
-                    seo_description: extra.seo_description,
-                    tags: tags.remove(&id).unwrap_or_default(),
-                    corrections: corrections.remove(&id).unwrap_or_default(),
-                })
+                    tags.remove(&id).unwrap_or_default(),
+                    corrections.remove(&id).unwrap_or_default(),
+                ))
             })
             .collect()
     }

@@ -593,10 +593,8 @@ impl AppState {
         Fut: Future<Output = Result<T, AppError>>,
     {
         let version = self.cache.version();
-        if let Some((kept, value)) = slot.0.read().as_ref()
-            && *kept == version
-        {
-            return Ok(Arc::clone(value));
+        if let Some(value) = slot.kept(version) {
+            return Ok(value);
         }
         let value = Arc::new(read().await?);
         if self.cache.version() == version {
