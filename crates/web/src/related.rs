@@ -59,10 +59,7 @@ impl ReadMore {
         let version = state.cache.version();
         let winners: Vec<(ArticleId, Option<Arc<ArticleSummary>>)> = ids
             .into_iter()
-            .map(|id| {
-                let kept = state.summaries.get(&id);
-                (id, kept.filter(|(at, _)| *at == version).map(|(_, s)| s))
-            })
+            .map(|id| (id, state.kept_summary(id, version)))
             .collect();
         let missing = winners
             .iter()
@@ -191,9 +188,13 @@ impl AppState {
     /// in force (for tests).
     #[doc(hidden)]
     pub fn summary_kept(&self, id: ArticleId) -> bool {
-        self.summaries
-            .get(&id)
-            .is_some_and(|(at, _)| at == self.cache.version())
+        self.kept_summary(id, self.cache.version()).is_some()
+    }
+
+    /// The summary of `id` kept for "Read more", if it was read for `version`.
+    fn kept_summary(&self, id: ArticleId, version: i64) -> Option<Arc<ArticleSummary>> {
+        let (at, summary) = self.summaries.get(&id)?;
+        (at == version).then_some(summary)
     }
 
     /// The ids of [`AppState::related_articles`] when every list they are drawn
