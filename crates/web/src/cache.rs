@@ -45,6 +45,9 @@ pub struct CachedPage {
     /// Fingerprinted on first demand: a page rendered and then rewritten (links
     /// made relative) is hashed once, as sent.
     etag: std::sync::OnceLock<HeaderValue>,
+    /// The full answer's headers, security headers included, put together on first
+    /// demand: every answer from the cache starts from a copy of them.
+    headers: std::sync::OnceLock<HeaderMap>,
     pub last_modified: Option<HeaderValue>,
     modified_at: Option<DateTime<Utc>>,
     pub cache_control: &'static str,
@@ -67,6 +70,7 @@ impl CachedPage {
             brotli: std::sync::OnceLock::new(),
             identity: body.into(),
             etag: std::sync::OnceLock::new(),
+            headers: std::sync::OnceLock::new(),
             last_modified: None,
             modified_at: None,
             cache_control,
@@ -79,6 +83,7 @@ impl CachedPage {
     #[must_use]
     pub fn with_policy(mut self, policy: &'static str) -> Self {
         self.policy = Some(policy);
+        self.headers = std::sync::OnceLock::new();
         self
     }
 
@@ -102,34 +107,20 @@ impl CachedPage {
         self.last_modified =
             system.and_then(|t| HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok());
         self.modified_at = Some(at);
+        self.headers = std::sync::OnceLock::new();
         self
     }
 
     /// The response for a request with these headers: 304 when the client's copy is
     /// current, otherwise the body in the best encoding the client accepts.
     pub fn respond(&self, request: &HeaderMap) -> Response<Body> {
-        // Built in place, every value already a header value: this runs for every
-        // page answered from the cache.
+        // A copy of headers put together once: this runs for every page answered
+        // from the cache, and copying is cheaper than a dozen hashed inserts.
         let mut response = Response::new(Body::empty());
-        let headers = response.headers_mut();
-        headers.reserve(16);
-        headers.insert(header::ETAG, self.etag().clone());
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(self.cache_control),
-        );
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        if let Some(last_modified) = &self.last_modified {
-            headers.insert(header::LAST_MODIFIED, last_modified.clone());
-        }
-        if let Some(policy) = self.policy {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(policy),
-            );
-        }
+        *response.headers_mut() = self.headers().clone();
         if self.status == StatusCode::OK && self.not_modified(request) {
             *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response.headers_mut().remove(header::CONTENT_TYPE);
             return response;
         }
         let (body, encoding) = match preferred_encoding(request) {
@@ -137,16 +128,43 @@ impl CachedPage {
             Encoding::Gzip => (self.gzip().clone(), Some("gzip")),
             Encoding::Identity => (self.identity.clone(), None),
         };
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
         if let Some(encoding) = encoding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
         *response.status_mut() = self.status;
         *response.body_mut() = Body::from(body);
         response
+    }
+
+    /// The headers of the page's answer, apart from its encoding: its caching, its
+    /// type and the security headers every answer carries (its own policy first).
+    fn headers(&self) -> &HeaderMap {
+        self.headers.get_or_init(|| {
+            let mut headers = HeaderMap::with_capacity(16);
+            headers.insert(header::ETAG, self.etag().clone());
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(self.cache_control),
+            );
+            headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            if let Some(last_modified) = &self.last_modified {
+                headers.insert(header::LAST_MODIFIED, last_modified.clone());
+            }
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            );
+            if let Some(policy) = self.policy {
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(policy),
+                );
+            }
+            crate::headers::add_security_headers(&mut headers);
+            headers
+        })
     }
 
     /// The page gzip-compressed (computed once).

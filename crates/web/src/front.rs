@@ -38,17 +38,39 @@ pub struct FrontDoor<S> {
     state: AppState,
     hsts: Option<HeaderValue>,
     inner: S,
+    /// The client's address, for a door serving one connection (see
+    /// [`FrontDoor::for_peer`]); otherwise taken from the request's `ConnectInfo`.
+    peer: Option<SocketAddr>,
 }
 
 impl<S> FrontDoor<S> {
     /// `hsts`: the `Strict-Transport-Security` value every answer carries (none
     /// for a site served over plain http).
     pub fn new(state: AppState, hsts: Option<HeaderValue>, inner: S) -> Self {
-        Self { state, hsts, inner }
+        Self {
+            state,
+            hsts,
+            inner,
+            peer: None,
+        }
+    }
+
+    /// The door for one connection from `peer`: its requests reach the router
+    /// with `ConnectInfo(peer)`, as axum's extractor expects; kept pages never
+    /// need it.
+    #[must_use]
+    pub fn for_peer(&self, peer: SocketAddr) -> Self
+    where
+        S: Clone,
+    {
+        Self {
+            peer: Some(peer),
+            ..self.clone()
+        }
     }
 
     /// The kept page `request` asks for, when it may be answered here.
-    fn kept(&self, request: &Request<Body>) -> Option<std::sync::Arc<crate::cache::CachedPage>> {
+    fn kept<B>(&self, request: &Request<B>) -> Option<std::sync::Arc<crate::cache::CachedPage>> {
         if request.method() != Method::GET || request.uri().query().is_some() {
             return None;
         }
@@ -67,18 +89,30 @@ struct Visit {
 }
 
 impl Visit {
-    fn begin(state: &AppState, request: &Request<Body>) -> Self {
+    fn begin<B>(state: &AppState, request: &Request<B>, peer: Option<SocketAddr>) -> Self {
         Self {
             timing: state.metrics.start(request),
-            peer: request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(peer)| peer.ip()),
+            peer: peer
+                .or_else(|| {
+                    request
+                        .extensions()
+                        .get::<ConnectInfo<SocketAddr>>()
+                        .map(|ConnectInfo(peer)| *peer)
+                })
+                .map(|peer| peer.ip()),
             onion: crate::site::onion_location(&state.site(), request.headers(), request.uri()),
         }
     }
 
-    fn end(self, state: &AppState, hsts: Option<&HeaderValue>, mut response: Response) -> Response {
+    /// Finishes `response`. `secured`: it carries the security headers already (a
+    /// kept page's answer), so they need not be looked for one by one.
+    fn end(
+        self,
+        state: &AppState,
+        hsts: Option<&HeaderValue>,
+        mut response: Response,
+        secured: bool,
+    ) -> Response {
         let is_html = response
             .headers()
             .get(header::CONTENT_TYPE)
@@ -87,7 +121,9 @@ impl Visit {
         if let Some(onion) = self.onion.filter(|_| is_html) {
             headers.insert("onion-location", onion);
         }
-        crate::headers::add_security_headers(headers);
+        if !secured {
+            crate::headers::add_security_headers(headers);
+        }
         if let Some(hsts) = hsts {
             headers
                 .entry(header::STRICT_TRANSPORT_SECURITY)
@@ -105,6 +141,63 @@ type Routed = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
 /// A kept page answered at once, or the router's answer to come.
 pub type Answer = Either<Ready<Result<Response, Infallible>>, Routed>;
 
+impl<S> FrontDoor<S>
+where
+    S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    /// Answers `request`: at once from the cache, or through the router.
+    fn answer<B>(&self, request: Request<B>) -> Answer
+    where
+        B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
+        let visit = Visit::begin(&self.state, &request, self.peer);
+        if let Some(page) = self.kept(&request) {
+            let response = page.respond(request.headers());
+            return Either::Left(ready(Ok(visit.end(
+                &self.state,
+                self.hsts.as_ref(),
+                response,
+                true,
+            ))));
+        }
+        let mut request = request.map(Body::new);
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let inner = self.inner.clone();
+        let state = self.state.clone();
+        let hsts = self.hsts.clone();
+        Either::Right(Box::pin(async move {
+            let routed = inner.oneshot(request);
+            let Ok(response) = match visit.peer {
+                Some(peer) => crate::gate::serving(peer, routed).await,
+                None => routed.await,
+            };
+            Ok(visit.end(&state, hsts.as_ref(), response, false))
+        }))
+    }
+}
+
+/// The door as a connection's service: hyper calls it by reference, so nothing is
+/// cloned for a kept page.
+impl<S, B> hyper::service::Service<Request<B>> for FrontDoor<S>
+where
+    S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+    B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn call(&self, request: Request<B>) -> Answer {
+        self.answer(request)
+    }
+}
+
 impl<S> Service<Request<Body>> for FrontDoor<S>
 where
     S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -120,25 +213,6 @@ where
     }
 
     fn call(&mut self, request: Request<Body>) -> Answer {
-        let visit = Visit::begin(&self.state, &request);
-        if let Some(page) = self.kept(&request) {
-            let response = page.respond(request.headers());
-            return Either::Left(ready(Ok(visit.end(
-                &self.state,
-                self.hsts.as_ref(),
-                response,
-            ))));
-        }
-        let inner = self.inner.clone();
-        let state = self.state.clone();
-        let hsts = self.hsts.clone();
-        Either::Right(Box::pin(async move {
-            let routed = inner.oneshot(request);
-            let Ok(response) = match visit.peer {
-                Some(peer) => crate::gate::serving(peer, routed).await,
-                None => routed.await,
-            };
-            Ok(visit.end(&state, hsts.as_ref(), response))
-        }))
+        self.answer(request)
     }
 }

@@ -188,7 +188,7 @@ pub async fn serve(
     ));
     let hsts = strict_transport_security(&state.site().base_url, limits.hsts_max_age);
     let door = front::FrontDoor::new(state.clone(), hsts, app);
-    let result = server::run(listener, door, limits, shutdown).await;
+    let result = server::run(listener, move |peer| door.for_peer(peer), limits, shutdown).await;
     watcher.abort();
     jobs.abort();
     search.abort();

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -273,7 +273,7 @@ pub(crate) struct Timing {
 
 impl Metrics {
     /// Starts counting and timing `request`.
-    pub(crate) fn start(&self, request: &Request) -> Timing {
+    pub(crate) fn start<B>(&self, request: &axum::http::Request<B>) -> Timing {
         Timing {
             started: Instant::now(),
             class: self.classify(request.uri().path()),

@@ -7,11 +7,10 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -20,7 +19,6 @@ use kolokol_core::config::ServerConfig;
 use parking_lot::Mutex;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tower::ServiceExt;
 
 /// How long requests in flight may finish after a stop is asked for.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -62,21 +60,22 @@ impl Drop for AddressSlot {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets the requests in
-/// flight finish (for at most 30 seconds).
-pub async fn run<S>(
+/// Serves on `listener` until `shutdown` resolves, then lets the requests in flight
+/// finish (for at most 30 seconds). `app` makes the service for one connection from
+/// the client's address (which every request then knows without looking it up).
+pub async fn run<F, S>(
     listener: TcpListener,
-    app: S,
+    app: F,
     limits: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
-    S: tower::Service<
-            axum::extract::Request,
+    F: Fn(SocketAddr) -> S,
+    S: hyper::service::Service<
+            hyper::Request<Incoming>,
             Response = axum::response::Response,
             Error = std::convert::Infallible,
-        > + Clone
-        + Send
+        > + Send
         + 'static,
     S::Future: Send + 'static,
 {
@@ -120,13 +119,7 @@ where
             continue;
         };
         let _ = stream.set_nodelay(true);
-        // Every request learns the peer's address, as axum's `ConnectInfo` expects.
-        let service = hyper_util::service::TowerToHyperService::new(app.clone().map_request(
-            move |mut request: hyper::Request<Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                request.map(axum::body::Body::new)
-            },
-        ));
+        let service = app(peer);
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
