@@ -511,6 +511,45 @@ mod tests {
     }
 
     #[test]
+    fn every_answer_carries_the_pages_headers_and_the_security_headers() {
+        let page = page();
+        let full = page.respond(&HeaderMap::new());
+        let carried = full.headers();
+        assert_eq!(carried[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(carried[header::CACHE_CONTROL], "public");
+        assert_eq!(carried[header::ETAG], page.etag());
+        assert_eq!(carried[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(
+            carried[header::CONTENT_SECURITY_POLICY],
+            kolokol_render::policy::CONTENT_SECURITY_POLICY
+        );
+        assert!(!carried.contains_key(header::CONTENT_ENCODING));
+        let brotli = page.respond(&headers(&[(header::ACCEPT_ENCODING, "br")]));
+        assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(brotli.headers().len(), carried.len() + 1);
+        let etag = page.etag().to_str().unwrap().to_owned();
+        let unchanged = page.respond(&headers(&[(header::IF_NONE_MATCH, &etag)]));
+        assert!(!unchanged.headers().contains_key(header::CONTENT_TYPE));
+        assert_eq!(unchanged.headers()[header::ETAG], page.etag());
+        assert_eq!(unchanged.headers()[header::X_FRAME_OPTIONS], "DENY");
+
+        // A page's own policy replaces the site's; headers put together before a
+        // change to the page are not kept past it.
+        let own = CachedPage::new(StatusCode::OK, "text/html", "<p>x</p>", "public")
+            .with_policy("default-src 'none'");
+        assert_eq!(
+            own.respond(&HeaderMap::new()).headers()[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'"
+        );
+        let own = own.stamped(DateTime::from_timestamp(1_795_000_000, 0).unwrap());
+        assert!(
+            own.respond(&HeaderMap::new())
+                .headers()
+                .contains_key(header::LAST_MODIFIED)
+        );
+    }
+
+    #[test]
     fn compressed_forms_decompress_to_the_page() {
         let page = page();
         let mut out = Vec::new();
