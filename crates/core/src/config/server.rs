@@ -73,7 +73,7 @@ impl Default for ServerConfig {
             webhooks_to_private_addresses: false,
             searches_per_minute: 120,
             search_cache_entries: 1000,
-            page_cache_mb: 8,
+            page_cache_mb: 4,
             min_free_disk_mb: 256,
             renders_per_minute: 600,
             concurrent_renders: 16,
