@@ -7,7 +7,7 @@ use kolokol_core::staff::check_new_password;
 use kolokol_core::{Email, Role, User};
 use kolokol_store::DynStore;
 
-use crate::{Actor, Error, secrets};
+use crate::{Actor, Error, secrets, unless_taken};
 
 /// Makes a staff account with its own password, at the command line: the operator
 /// only (the newsroom invites people instead). The name needs letters or digits.
@@ -34,15 +34,14 @@ pub async fn create(
     let hash = secrets::hash(password).map_err(Error::Internal)?;
     let mut audit = actor.audit("user.add", email.as_str());
     audit.detail = role.as_str().to_owned();
-    match store
+    let created = store
         .create_user(email, name, role, &hash, &audit, now)
-        .await
-    {
-        Err(kolokol_store::StoreError::Conflict(_)) => Err(Error::Refused(
+        .await;
+    unless_taken(created, || {
+        Error::Refused(
             kolokol_core::Message::new("error-account-exists").with("email", email.as_str()),
-        )),
-        other => Ok(other?),
-    }
+        )
+    })
 }
 
 /// How long a reset link works.

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{ArticleId, NewArticle, Slug, Tag};
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::DynStore;
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 /// Adds a finished article (published or not, with its own dates).
 pub async fn add_article(
@@ -30,14 +30,13 @@ pub async fn add_article(
     let audit = actor
         .audit("article.import", &article.headline)
         .detail(article.slug.as_str());
-    match store.create_article(article, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(Error::field(
+    unless_taken(store.create_article(article, &audit, now).await, || {
+        Error::field(
             "slug",
             kolokol_core::Message::new("error-slug-taken-article")
                 .with("slug", article.slug.as_str()),
-        )),
-        other => Ok(other?),
-    }
+        )
+    })
 }
 
 /// Adds a tag (the editor creates them by name as articles are saved).

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use kolokol_core::{
     ArticleDraft, ArticleForm, ArticleId, ArticleStatus, EditableArticle, WebhookEvent,
 };
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::DynStore;
 
-use crate::{Actor, Error, webhooks};
+use crate::{Actor, Error, unless_taken, webhooks};
 
 /// Longest correction note, in characters.
 pub const MAX_CORRECTION: usize = 2_000;
@@ -129,13 +129,10 @@ async fn write(
     audit: &kolokol_core::Audit,
     now: DateTime<Utc>,
 ) -> Result<ArticleId, Error> {
-    match store.save_article(id, draft, audit.user, audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(Error::field(
-            "slug",
-            kolokol_core::Message::new("error-slug-taken-article-edit"),
-        )),
-        other => Ok(other?),
-    }
+    unless_taken(
+        store.save_article(id, draft, audit.user, audit, now).await,
+        || Error::slug_taken("error-slug-taken-article-edit"),
+    )
 }
 
 /// Puts an earlier revision back, as a new revision.
@@ -255,10 +252,9 @@ pub async fn delete(
     let audit = actor
         .audit("article.delete", &article.draft.headline)
         .detail(article.draft.slug.as_str());
-    match store.delete_article(id, &audit, now).await {
-        Err(StoreError::Conflict(_)) => return Err(Error::refused("error-article-in-newsletter")),
-        other => other?,
-    }
+    unless_taken(store.delete_article(id, &audit, now).await, || {
+        Error::refused("error-article-in-newsletter")
+    })?;
     webhooks::tell(
         store,
         WebhookEvent::PostDeleted,

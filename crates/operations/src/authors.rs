@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{Author, AuthorForm, AuthorInput, AuthorRecord};
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::DynStore;
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 const WHAT: &str = "action-edit-author-profiles";
 
@@ -20,10 +20,7 @@ pub async fn create(
     let audit = actor
         .audit("author.create", &input.name)
         .detail(input.slug.as_str());
-    match store.insert_author(&input, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(slug_taken()),
-        other => Ok(other?),
-    }
+    unless_taken(store.insert_author(&input, &audit, now).await, slug_taken)
 }
 
 /// Changes a profile.
@@ -38,10 +35,10 @@ pub async fn update(
     existing(store, id).await?;
     let input = checked(store, form).await?;
     let audit = actor.audit("author.update", &input.name);
-    match store.update_author(id, &input, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(slug_taken()),
-        other => Ok(other?),
-    }
+    unless_taken(
+        store.update_author(id, &input, &audit, now).await,
+        slug_taken,
+    )
 }
 
 /// The profile, or `NotFound`.
@@ -50,10 +47,7 @@ pub async fn existing(store: &DynStore, id: i64) -> Result<AuthorRecord, Error> 
 }
 
 fn slug_taken() -> Error {
-    Error::field(
-        "slug",
-        kolokol_core::Message::new("error-slug-taken-author"),
-    )
+    Error::slug_taken("error-slug-taken-author")
 }
 
 /// The form's fields, with the photo and the account checked against what exists.

@@ -107,6 +107,18 @@ pub enum Error {
     Internal(String),
 }
 
+/// A store write's result, with a conflict (an address, language or account taken
+/// already) told as `taken`.
+pub(crate) fn unless_taken<T>(
+    result: Result<T, StoreError>,
+    taken: impl FnOnce() -> Error,
+) -> Result<T, Error> {
+    match result {
+        Err(StoreError::Conflict(_)) => Err(taken()),
+        other => Ok(other?),
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
         match error {
@@ -117,6 +129,12 @@ impl From<StoreError> for Error {
 }
 
 impl Error {
+    /// The address typed is taken by another of its kind (`key`: the catalogue's
+    /// message).
+    pub(crate) fn slug_taken(key: &'static str) -> Self {
+        Self::field("slug", Message::new(key))
+    }
+
     /// One field's problem.
     pub fn field(name: &'static str, message: Message) -> Self {
         Self::Invalid(FieldErrors::from([(name, message)]))
@@ -125,5 +143,111 @@ impl Error {
     /// A refusal by its catalogue key alone.
     pub fn refused(key: &'static str) -> Self {
         Self::Refused(Message::new(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kolokol_core::{AuthorForm, Email, PageForm, SectionForm};
+
+    /// The message a refused operation gives on `field` (or as its refusal).
+    fn told(error: Error, field: &str) -> &'static str {
+        match error {
+            Error::Invalid(errors) => errors.get(field).map_or("(other field)", |m| m.key),
+            Error::Refused(message) => message.key,
+            other => panic!("not a message: {other}"),
+        }
+    }
+
+    /// A second section, author, page or account at an address (or e-mail) taken
+    /// already is told so, each in its own words, and the first stays alone.
+    #[tokio::test]
+    async fn what_is_taken_already_is_told_as_taken() {
+        let dir = std::env::temp_dir().join(format!(
+            "kolokol-taken-{}-{}",
+            std::process::id(),
+            secrets::random_token()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("taken.db").display());
+        let store = kolokol_store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let now = chrono::Utc::now();
+        let operator = Actor::Operator;
+
+        let section = SectionForm {
+            name: "News".into(),
+            slug: "news".into(),
+            ..SectionForm::default()
+        };
+        sections::create(&store, operator, &section, now)
+            .await
+            .unwrap();
+        let again = sections::create(&store, operator, &section, now).await;
+        assert_eq!(told(again.unwrap_err(), "slug"), "error-slug-taken-section");
+        assert_eq!(store.section_records().await.unwrap().len(), 1);
+
+        let author = AuthorForm {
+            name: "Anna Belova".into(),
+            slug: "anna".into(),
+            ..AuthorForm::default()
+        };
+        let first = authors::create(&store, operator, &author, now)
+            .await
+            .unwrap();
+        let other = AuthorForm {
+            name: "Another Anna".into(),
+            ..author.clone()
+        };
+        let again = authors::create(&store, operator, &other, now).await;
+        assert_eq!(told(again.unwrap_err(), "slug"), "error-slug-taken-author");
+        let second = authors::create(
+            &store,
+            operator,
+            &AuthorForm {
+                slug: "another-anna".into(),
+                ..other.clone()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let moved = authors::update(&store, operator, second.id, &other, now).await;
+        assert_eq!(told(moved.unwrap_err(), "slug"), "error-slug-taken-author");
+        assert_eq!(store.author_records().await.unwrap().len(), 2);
+        assert_eq!(
+            authors::existing(&store, first.id)
+                .await
+                .unwrap()
+                .author
+                .name,
+            "Anna Belova"
+        );
+
+        let languages = ["en".to_owned()];
+        let page = PageForm {
+            title: "About us".into(),
+            slug: "about".into(),
+            body: "Who we are.".into(),
+            placement: "footer".into(),
+            ..PageForm::default()
+        };
+        pages::save(&store, operator, None, &page, &languages, now)
+            .await
+            .unwrap();
+        let again = pages::save(&store, operator, None, &page, &languages, now).await;
+        assert_eq!(told(again.unwrap_err(), "slug"), "error-slug-taken-page");
+
+        let email = Email::parse("anna@bell.example").unwrap();
+        let password = "a long enough password";
+        accounts::create(&store, operator, &email, "Anna", Role::Admin, password, now)
+            .await
+            .unwrap();
+        let again =
+            accounts::create(&store, operator, &email, "Anna", Role::Admin, password, now).await;
+        assert_eq!(told(again.unwrap_err(), ""), "error-account-exists");
+        assert_eq!(store.users().await.unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

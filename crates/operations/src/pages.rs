@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{PageForm, PageRecord, WebhookEvent};
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::DynStore;
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 const WHAT: &str = "action-write-the-sites-standing-pages";
 
@@ -33,16 +33,10 @@ pub async fn save(
     let audit = actor
         .audit(action, &draft.title)
         .detail(draft.slug.as_str());
-    let saved = match store
+    let saved = store
         .save_page(id, &draft, actor.user_id(), &audit, now)
-        .await
-    {
-        Err(StoreError::Conflict(_)) => Err(Error::field(
-            "slug",
-            kolokol_core::Message::new("error-slug-taken-page"),
-        )),
-        other => Ok(other?),
-    }?;
+        .await;
+    let saved = unless_taken(saved, || Error::slug_taken("error-slug-taken-page"))?;
     if let Some(page) = before.filter(|page| page.published) {
         let edited = PageRecord { draft, ..page };
         let body = crate::webhooks::page_body(&edited);

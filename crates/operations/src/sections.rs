@@ -2,17 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{Section, SectionForm, SectionRecord};
-use kolokol_store::{DynStore, SectionRemoval, StoreError};
+use kolokol_store::{DynStore, SectionRemoval};
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 const WHAT: &str = "action-change-the-sites-sections";
 
 fn slug_taken() -> Error {
-    Error::field(
-        "slug",
-        kolokol_core::Message::new("error-slug-taken-section"),
-    )
+    Error::slug_taken("error-slug-taken-section")
 }
 
 /// Creates a section.
@@ -27,10 +24,7 @@ pub async fn create(
     let audit = actor
         .audit("section.create", &input.name)
         .detail(input.slug.as_str());
-    match store.insert_section(&input, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(slug_taken()),
-        other => Ok(other?),
-    }
+    unless_taken(store.insert_section(&input, &audit, now).await, slug_taken)
 }
 
 /// Changes a section's name, address, description, place or menu entry; a new
@@ -51,10 +45,10 @@ pub async fn update(
         format!("{} → {}", old.slug, input.slug)
     };
     let audit = actor.audit("section.update", &input.name).detail(detail);
-    match store.update_section(id, &input, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(slug_taken()),
-        other => Ok(other?),
-    }
+    unless_taken(
+        store.update_section(id, &input, &audit, now).await,
+        slug_taken,
+    )
 }
 
 /// Deletes a section: at once when it is empty, otherwise only by moving its

@@ -10,7 +10,7 @@ use kolokol_core::{
 };
 use kolokol_store::DynStore;
 
-use crate::{Actor, Error, secrets};
+use crate::{Actor, Error, secrets, unless_taken};
 
 /// What an admin may do to a colleague's account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,17 +203,10 @@ pub async fn join(
     let hash = secrets::hash(password).map_err(Error::Internal)?;
     let audit =
         Audit::new(None, "staff.join", invitation.email.as_str()).detail(invitation.role.as_str());
-    match store
+    let joined = store
         .accept_invitation(&secrets::token_hash(token), name, &hash, &audit, now)
-        .await
-    {
-        Ok(Some(user)) => Ok(user),
-        Ok(None) => Err(Error::NotFound),
-        Err(kolokol_store::StoreError::Conflict(_)) => {
-            Err(Error::refused("error-account-exists-sign-in"))
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    unless_taken(joined, || Error::refused("error-account-exists-sign-in"))?.ok_or(Error::NotFound)
 }
 
 /// A staff member chooses the language they read the newsroom in: a BCP 47 tag

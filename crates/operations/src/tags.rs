@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use kolokol_core::TagRecord;
 use kolokol_core::taxonomy::tag_input;
-use kolokol_store::{DynStore, StoreError};
+use kolokol_store::DynStore;
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 const WHAT: &str = "action-change-the-sites-tags";
 
@@ -27,16 +27,10 @@ pub async fn rename(
     let audit = actor
         .audit("tag.rename", &name)
         .detail(format!("{} ({}) → {name} ({slug})", old.name, old.slug));
-    match store
+    let renamed = store
         .rename_tag(id, &name, &slug, &translations, &audit, now)
-        .await
-    {
-        Err(StoreError::Conflict(_)) => Err(Error::field(
-            "slug",
-            kolokol_core::Message::new("error-slug-taken-tag"),
-        )),
-        other => Ok(other?),
-    }
+        .await;
+    unless_taken(renamed, || Error::slug_taken("error-slug-taken-tag"))
 }
 
 /// Moves every article of `from` to `into` and removes `from`; its address

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use kolokol_core::{ArticleId, Message, Translation};
-use kolokol_store::{DynStore, StoreError, Texts};
+use kolokol_store::{DynStore, Texts};
 
-use crate::{Actor, Error};
+use crate::{Actor, Error, unless_taken};
 
 /// Who may link `texts`' `id`: whoever may edit the article; for pages, whoever
 /// organises the site. The text's title, for the audit log.
@@ -62,13 +62,15 @@ pub async fn link(
         "translation.unlink"
     };
     let audit = actor.audit(action, &title).detail(other);
-    match store.link_translation(texts, id, target, &audit, now).await {
-        Err(StoreError::Conflict(_)) => Err(Error::field(
-            "translation",
-            Message::new("error-translation-language-taken"),
-        )),
-        other => Ok(other?),
-    }
+    unless_taken(
+        store.link_translation(texts, id, target, &audit, now).await,
+        || {
+            Error::field(
+                "translation",
+                Message::new("error-translation-language-taken"),
+            )
+        },
+    )
 }
 
 /// Every version of `id` (itself included), by language.
