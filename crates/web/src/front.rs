@@ -18,7 +18,6 @@ use std::convert::Infallible;
 use std::future::{Future, Ready, ready};
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use futures_util::future::Either;
 
@@ -39,7 +38,7 @@ pub struct FrontDoor<S> {
     hsts: Option<HeaderValue>,
     inner: S,
     /// The client's address, for a door serving one connection (see
-    /// [`FrontDoor::for_peer`]); otherwise taken from the request's `ConnectInfo`.
+    /// [`FrontDoor::for_peer`]); none in the door each connection's is made from.
     peer: Option<SocketAddr>,
 }
 
@@ -92,14 +91,7 @@ impl Visit {
     fn begin<B>(state: &AppState, request: &Request<B>, peer: Option<SocketAddr>) -> Self {
         Self {
             timing: state.metrics.start(request),
-            peer: peer
-                .or_else(|| {
-                    request
-                        .extensions()
-                        .get::<ConnectInfo<SocketAddr>>()
-                        .map(|ConnectInfo(peer)| *peer)
-                })
-                .map(|peer| peer.ip()),
+            peer: peer.map(|peer| peer.ip()),
             onion: crate::site::onion_location(&state.site(), request.headers(), request.uri()),
         }
     }
@@ -194,25 +186,6 @@ where
     type Future = Answer;
 
     fn call(&self, request: Request<B>) -> Answer {
-        self.answer(request)
-    }
-}
-
-impl<S> Service<Request<Body>> for FrontDoor<S>
-where
-    S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Answer;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // The router is always ready; the inner service is made ready per request.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request<Body>) -> Answer {
         self.answer(request)
     }
 }

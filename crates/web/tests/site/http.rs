@@ -548,7 +548,7 @@ async fn the_door_answers_kept_pages_without_the_router_and_passes_the_rest_on()
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use axum::response::IntoResponse;
-    use tower::ServiceExt;
+    use hyper::service::Service as _;
 
     let app = TestApp::demo();
     assert_eq!(app.get(SUPREME_COURT).await.status(), 200);
@@ -561,7 +561,9 @@ async fn the_door_answers_kept_pages_without_the_router_and_passes_the_rest_on()
             Ok::<_, std::convert::Infallible>(axum::http::StatusCode::IM_A_TEAPOT.into_response())
         }
     });
-    let door = kolokol_web::front::FrontDoor::new(app.state.clone(), None, router);
+    // As `server::run` serves it: one door per connection, called by reference.
+    let door = kolokol_web::front::FrontDoor::new(app.state.clone(), None, router)
+        .for_peer(([127, 0, 0, 1], 40_000).into());
     let ask = |method: &str, path: &str| {
         axum::http::Request::builder()
             .method(method)
@@ -569,11 +571,7 @@ async fn the_door_answers_kept_pages_without_the_router_and_passes_the_rest_on()
             .body(axum::body::Body::empty())
             .unwrap()
     };
-    let kept = door
-        .clone()
-        .oneshot(ask("GET", SUPREME_COURT))
-        .await
-        .unwrap();
+    let kept = door.call(ask("GET", SUPREME_COURT)).await.unwrap();
     assert_eq!(kept.status(), 200);
     assert_eq!(kept.headers()["x-frame-options"], "DENY");
     assert_eq!(
@@ -587,7 +585,7 @@ async fn the_door_answers_kept_pages_without_the_router_and_passes_the_rest_on()
         ("POST", SUPREME_COURT.to_owned()),
         ("GET", "/articles/never-written".to_owned()),
     ] {
-        let answer = door.clone().oneshot(ask(method, &path)).await.unwrap();
+        let answer = door.call(ask(method, &path)).await.unwrap();
         assert_eq!(answer.status(), 418, "{method} {path} goes to the router");
         assert_eq!(
             answer.headers()["x-frame-options"],
