@@ -100,10 +100,9 @@ pub trait SubscriberStore: Send + Sync {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Subscriber>, StoreError>;
-    /// Never mails this address again (bounce, complaint, request); true if it was on
-    /// the list.
-    /// Stops all mail to `email` for good, writing `audit` with it; false (and nothing
-    /// written) when the address is not on the list or is suppressed already.
+    /// Never mails this address again (bounce, complaint, request), writing `audit`
+    /// with it; false (and nothing written) when the address is not on the list or
+    /// is suppressed already.
     async fn suppress(
         &self,
         email: &Email,
@@ -173,47 +172,36 @@ impl SubscriberStore for crate::sql::SqlStore {
                 .fetch_optional(&mut *tx)
                 .await?;
         let outcome = match existing.as_ref().map(|(s, at)| (s.as_str(), *at)) {
-            None => {
-                sqlx::query(
-                    "INSERT INTO subscribers (email, status, confirm_token_hash, confirm_sent_at, \
-                     signed_up_at, policy_version, form, address_hash, language) \
-                     VALUES ($1, 'pending', $2, $3, $3, $4, $5, $6, $7)",
-                )
-                .bind(signup.email.as_str())
-                .bind(&signup.token_hash)
-                .bind(now.timestamp())
-                .bind(&signup.policy_version)
-                .bind(&signup.form)
-                .bind(&signup.address_hash)
-                .bind(&signup.language)
-                .execute(&mut *tx)
-                .await?;
-                SignupOutcome::Confirm
-            }
+            None => SignupOutcome::Confirm,
             Some(("pending", Some(sent))) if now.timestamp() - sent < CONFIRMATION_RESEND_SECS => {
                 SignupOutcome::Quiet
             }
-            Some(("pending" | "unsubscribed", _)) => {
-                // A new consent replaces the old one; it counts once confirmed.
-                sqlx::query(
-                    "UPDATE subscribers SET status = 'pending', confirm_token_hash = $2, \
-                     confirm_sent_at = $3, signed_up_at = $3, confirmed_at = NULL, \
-                     policy_version = $4, form = $5, address_hash = $6, language = $7 \
-                     WHERE email = $1",
-                )
-                .bind(signup.email.as_str())
-                .bind(&signup.token_hash)
-                .bind(now.timestamp())
-                .bind(&signup.policy_version)
-                .bind(&signup.form)
-                .bind(&signup.address_hash)
-                .bind(&signup.language)
-                .execute(&mut *tx)
-                .await?;
-                SignupOutcome::Confirm
-            }
+            // A new consent replaces the old one; it counts once confirmed.
+            Some(("pending" | "unsubscribed", _)) => SignupOutcome::Confirm,
             Some(_) => SignupOutcome::Quiet,
         };
+        if outcome == SignupOutcome::Confirm {
+            sqlx::query(
+                "INSERT INTO subscribers (email, status, confirm_token_hash, confirm_sent_at, \
+                 signed_up_at, policy_version, form, address_hash, language) \
+                 VALUES ($1, 'pending', $2, $3, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (email) DO UPDATE SET status = 'pending', \
+                 confirm_token_hash = excluded.confirm_token_hash, \
+                 confirm_sent_at = excluded.confirm_sent_at, signed_up_at = excluded.signed_up_at, \
+                 confirmed_at = NULL, policy_version = excluded.policy_version, \
+                 form = excluded.form, address_hash = excluded.address_hash, \
+                 language = excluded.language",
+            )
+            .bind(signup.email.as_str())
+            .bind(&signup.token_hash)
+            .bind(now.timestamp())
+            .bind(&signup.policy_version)
+            .bind(&signup.form)
+            .bind(&signup.address_hash)
+            .bind(&signup.language)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(outcome)
     }

@@ -1258,6 +1258,69 @@ async fn newsletter_story(store: DynStore) {
     let latest = store.latest_subscribers(2).await.unwrap();
     assert_eq!(latest.len(), 2);
     assert!(latest[0].id > latest[1].id, "newest first");
+
+    // Signing up again a day later, unconfirmed, mails a new link under the consent
+    // given now; the first link, not a week old, no longer works.
+    let first = signup("again@reader.example", "t10");
+    assert_eq!(
+        store.subscribe(&first, at(13)).await.unwrap(),
+        SignupOutcome::Confirm
+    );
+    let renewed = Signup {
+        policy_version: "2026-02".into(),
+        language: "ru".into(),
+        ..signup("again@reader.example", "t11")
+    };
+    assert_eq!(
+        store.subscribe(&renewed, at(14)).await.unwrap(),
+        SignupOutcome::Confirm
+    );
+    assert!(
+        store
+            .confirm_subscription("t10", at(14))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let reader = store
+        .confirm_subscription("t11", at(14))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            reader.status,
+            reader.policy_version.as_str(),
+            reader.language.as_str()
+        ),
+        (SubscriberStatus::Active, "2026-02", "ru")
+    );
+    // One who left and signs up again is pending until they confirm anew.
+    store
+        .set_subscribed(reader.id, false, "too many mails", at(15))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .subscribe(&signup("again@reader.example", "t12"), at(16))
+            .await
+            .unwrap(),
+        SignupOutcome::Confirm
+    );
+    let pending = store.subscriber(reader.id).await.unwrap().unwrap();
+    assert_eq!(
+        (pending.status, pending.confirmed_at),
+        (SubscriberStatus::Pending, None)
+    );
+    let back = store
+        .confirm_subscription("t12", at(16))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (back.id, back.status),
+        (reader.id, SubscriberStatus::Active)
+    );
 }
 
 #[tokio::test]
