@@ -110,13 +110,7 @@ pub async fn save(
     let written = write(store, id, &draft, &audit, now).await?;
     if let Some(article) = existing.filter(|article| article.is_live(now)) {
         let edited = EditableArticle { draft, ..article };
-        webhooks::tell(
-            store,
-            WebhookEvent::PostPublishedEdited,
-            &webhooks::post_body(&edited),
-            now,
-        )
-        .await;
+        webhooks::tell_post(store, WebhookEvent::PostPublishedEdited, &edited, now).await;
     }
     Ok(Saved::Written(written))
 }
@@ -173,13 +167,7 @@ pub async fn publish(
         published_at: Some(at),
         ..article
     };
-    webhooks::tell(
-        store,
-        WebhookEvent::PostPublished,
-        &webhooks::post_body(&published),
-        now,
-    )
-    .await;
+    webhooks::tell_post(store, WebhookEvent::PostPublished, &published, now).await;
     Ok(())
 }
 
@@ -228,13 +216,7 @@ pub async fn withdraw(
         .set_publication(id, ArticleStatus::Draft, article.published_at, &audit, now)
         .await?;
     if article.is_live(now) {
-        webhooks::tell(
-            store,
-            WebhookEvent::PostUnpublished,
-            &webhooks::post_body(&article),
-            now,
-        )
-        .await;
+        webhooks::tell_post(store, WebhookEvent::PostUnpublished, &article, now).await;
     }
     Ok(())
 }
@@ -255,13 +237,7 @@ pub async fn delete(
     unless_taken(store.delete_article(id, &audit, now).await, || {
         Error::refused("error-article-in-newsletter")
     })?;
-    webhooks::tell(
-        store,
-        WebhookEvent::PostDeleted,
-        &webhooks::post_body(&article),
-        now,
-    )
-    .await;
+    webhooks::tell_post(store, WebhookEvent::PostDeleted, &article, now).await;
     Ok(())
 }
 

@@ -120,8 +120,7 @@ pub async fn check_due(
     if listening {
         for id in &due.published {
             if let Some(article) = store.editable_article(*id).await? {
-                let body = crate::webhooks::post_body(&article);
-                crate::webhooks::tell(store, event, &body, now).await;
+                crate::webhooks::tell_post(store, event, &article, now).await;
             }
         }
     }

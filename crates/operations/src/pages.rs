@@ -39,8 +39,7 @@ pub async fn save(
     let saved = unless_taken(saved, || Error::slug_taken("error-slug-taken-page"))?;
     if let Some(page) = before.filter(|page| page.published) {
         let edited = PageRecord { draft, ..page };
-        let body = crate::webhooks::page_body(&edited);
-        crate::webhooks::tell(store, WebhookEvent::PagePublishedEdited, &body, now).await;
+        crate::webhooks::tell_page(store, WebhookEvent::PagePublishedEdited, &edited, now).await;
     }
     Ok(saved)
 }
@@ -76,8 +75,7 @@ pub async fn set_published(
             published_at,
             ..page
         };
-        let body = crate::webhooks::page_body(&changed);
-        crate::webhooks::tell(store, event, &body, now).await;
+        crate::webhooks::tell_page(store, event, &changed, now).await;
     }
     Ok(())
 }
@@ -95,8 +93,7 @@ pub async fn delete(
         .audit("page.delete", &page.draft.title)
         .detail(page.draft.slug.as_str());
     store.delete_page(id, &audit, now).await?;
-    let body = crate::webhooks::page_body(&page);
-    crate::webhooks::tell(store, WebhookEvent::PageDeleted, &body, now).await;
+    crate::webhooks::tell_page(store, WebhookEvent::PageDeleted, &page, now).await;
     Ok(())
 }
 

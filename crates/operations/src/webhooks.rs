@@ -102,7 +102,7 @@ pub async fn log_delivery(
 }
 
 /// An article in Ghost's envelope (`{"post": {"current": …}}`).
-pub(crate) fn post_body(article: &EditableArticle) -> serde_json::Value {
+fn post_body(article: &EditableArticle) -> serde_json::Value {
     serde_json::json!({
         "post": {
             "current": {
@@ -121,7 +121,7 @@ pub(crate) fn post_body(article: &EditableArticle) -> serde_json::Value {
 }
 
 /// A standing page in Ghost's envelope (`{"page": {"current": …}}`).
-pub(crate) fn page_body(page: &kolokol_core::PageRecord) -> serde_json::Value {
+fn page_body(page: &kolokol_core::PageRecord) -> serde_json::Value {
     serde_json::json!({
         "page": {
             "current": {
@@ -148,6 +148,26 @@ pub(crate) async fn tell(
     if let Err(e) = announce(store, event, body, now).await {
         tracing::warn!(event = event.as_str(), error = %e, "cannot queue webhook deliveries");
     }
+}
+
+/// [`tell`] of an article, in Ghost's envelope for posts.
+pub(crate) async fn tell_post(
+    store: &DynStore,
+    event: WebhookEvent,
+    article: &EditableArticle,
+    now: DateTime<Utc>,
+) {
+    tell(store, event, &post_body(article), now).await;
+}
+
+/// [`tell`] of a standing page, in Ghost's envelope for pages.
+pub(crate) async fn tell_page(
+    store: &DynStore,
+    event: WebhookEvent,
+    page: &kolokol_core::PageRecord,
+    now: DateTime<Utc>,
+) {
+    tell(store, event, &page_body(page), now).await;
 }
 
 /// The `X-Ghost-Signature` value for `body` sent at `timestamp_ms`: HMAC-SHA256 of the
