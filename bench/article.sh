@@ -3,7 +3,7 @@
 # from disk, both on loopback, both loaded by wrk in the same run.
 #
 #   bench/article.sh            # 5 rounds of 5 s per server, 2 threads, 64 connections
-#   ROUNDS=5 DURATION=10s CONNECTIONS=128 bench/article.sh
+#   ROUNDS=9 DURATION=10s CONNECTIONS=128 bench/article.sh
 #   KOLOKOL_BIN=/tmp/kolokol-before bench/article.sh   # a binary built already
 #
 # "The same bytes" is the whole answer: nginx sends the page from disk with the
