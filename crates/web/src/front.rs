@@ -30,41 +30,39 @@ use tower::{Service, ServiceExt};
 use crate::metrics::Timing;
 use crate::state::AppState;
 
-/// The service every connection is served by: the front door before `inner` (the
-/// router).
+/// The front door before `inner` (the router): what each connection's
+/// [`ConnectionDoor`] is made from.
 #[derive(Clone)]
 pub struct FrontDoor<S> {
     state: AppState,
     hsts: Option<HeaderValue>,
     inner: S,
-    /// The client's address, for a door serving one connection (see
-    /// [`FrontDoor::for_peer`]); none in the door each connection's is made from.
-    peer: Option<SocketAddr>,
+}
+
+/// The service one connection is served by: the door, knowing the client's address.
+pub struct ConnectionDoor<S> {
+    door: FrontDoor<S>,
+    peer: SocketAddr,
 }
 
 impl<S> FrontDoor<S> {
     /// `hsts`: the `Strict-Transport-Security` value every answer carries (none
     /// for a site served over plain http).
     pub fn new(state: AppState, hsts: Option<HeaderValue>, inner: S) -> Self {
-        Self {
-            state,
-            hsts,
-            inner,
-            peer: None,
-        }
+        Self { state, hsts, inner }
     }
 
     /// The door for one connection from `peer`: its requests reach the router
     /// with `ConnectInfo(peer)`, as axum's extractor expects; kept pages never
     /// need it.
     #[must_use]
-    pub fn for_peer(&self, peer: SocketAddr) -> Self
+    pub fn for_peer(&self, peer: SocketAddr) -> ConnectionDoor<S>
     where
         S: Clone,
     {
-        Self {
-            peer: Some(peer),
-            ..self.clone()
+        ConnectionDoor {
+            door: self.clone(),
+            peer,
         }
     }
 
@@ -83,15 +81,15 @@ impl<S> FrontDoor<S> {
 /// What the door notes about a request on its way in, to finish its answer with.
 struct Visit {
     timing: Timing,
-    peer: Option<IpAddr>,
+    peer: IpAddr,
     onion: Option<HeaderValue>,
 }
 
 impl Visit {
-    fn begin<B>(state: &AppState, request: &Request<B>, peer: Option<SocketAddr>) -> Self {
+    fn begin<B>(state: &AppState, request: &Request<B>, peer: SocketAddr) -> Self {
         Self {
             timing: state.metrics.start(request),
-            peer: peer.map(|peer| peer.ip()),
+            peer: peer.ip(),
             onion: crate::site::onion_location(&state.site(), request.headers(), request.uri()),
         }
     }
@@ -133,7 +131,7 @@ type Routed = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
 /// A kept page answered at once, or the router's answer to come.
 pub type Answer = Either<Ready<Result<Response, Infallible>>, Routed>;
 
-impl<S> FrontDoor<S>
+impl<S> ConnectionDoor<S>
 where
     S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,
@@ -144,29 +142,24 @@ where
         B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
         B::Error: Into<axum::BoxError>,
     {
-        let visit = Visit::begin(&self.state, &request, self.peer);
-        if let Some(page) = self.kept(&request) {
+        let door = &self.door;
+        let visit = Visit::begin(&door.state, &request, self.peer);
+        if let Some(page) = door.kept(&request) {
             let response = page.respond(request.headers());
             return Either::Left(ready(Ok(visit.end(
-                &self.state,
-                self.hsts.as_ref(),
+                &door.state,
+                door.hsts.as_ref(),
                 response,
                 true,
             ))));
         }
         let mut request = request.map(Body::new);
-        if let Some(peer) = self.peer {
-            request.extensions_mut().insert(ConnectInfo(peer));
-        }
-        let inner = self.inner.clone();
-        let state = self.state.clone();
-        let hsts = self.hsts.clone();
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let inner = door.inner.clone();
+        let state = door.state.clone();
+        let hsts = door.hsts.clone();
         Either::Right(Box::pin(async move {
-            let routed = inner.oneshot(request);
-            let Ok(response) = match visit.peer {
-                Some(peer) => crate::gate::serving(peer, routed).await,
-                None => routed.await,
-            };
+            let Ok(response) = crate::gate::serving(visit.peer, inner.oneshot(request)).await;
             Ok(visit.end(&state, hsts.as_ref(), response, false))
         }))
     }
@@ -174,7 +167,7 @@ where
 
 /// The door as a connection's service: hyper calls it by reference, so nothing is
 /// cloned for a kept page.
-impl<S, B> hyper::service::Service<Request<B>> for FrontDoor<S>
+impl<S, B> hyper::service::Service<Request<B>> for ConnectionDoor<S>
 where
     S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,

@@ -285,17 +285,16 @@ impl Metrics {
 
     /// Counts and times the request answered with `status`; writes the access log
     /// line when asked to (with the client's address only when configured so).
-    pub(crate) fn finish(&self, timing: Timing, status: StatusCode, peer: Option<IpAddr>) {
+    pub(crate) fn finish(&self, timing: Timing, status: StatusCode, peer: IpAddr) {
         let elapsed = timing.started.elapsed();
         self.count(timing.class, status, elapsed.as_secs_f64());
         if let Some((method, path)) = timing.logged {
             let millis = elapsed.as_secs_f64() * 1000.0;
             let status = status.as_u16();
-            match peer.filter(|_| self.access_log_addresses) {
-                Some(peer) => {
-                    tracing::info!(target: "access", %method, %path, status, millis, %peer, "request")
-                }
-                None => tracing::info!(target: "access", %method, %path, status, millis, "request"),
+            if self.access_log_addresses {
+                tracing::info!(target: "access", %method, %path, status, millis, %peer, "request");
+            } else {
+                tracing::info!(target: "access", %method, %path, status, millis, "request");
             }
         }
     }
